@@ -1,0 +1,3 @@
+"""Built-in destinations, one package each (``destinations.pardot``)."""
+
+__all__: list[str] = []

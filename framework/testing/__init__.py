@@ -1,0 +1,3 @@
+"""Test harness for destination authors (filled in by the testing part)."""
+
+__all__: list[str] = []
