@@ -1,0 +1,179 @@
+"""read_events: every layout and compression, located bad lines, and streaming without whole-file loads."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from framework.events import BadLine, EventRecord, SegmentEvent, iter_event_files, read_events
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "events"
+
+
+def _write(path: Path, text: str, *, compress: bool = False) -> Path:
+    data = text.encode("utf-8")
+    path.write_bytes(gzip.compress(data) if compress else data)
+    return path
+
+
+def _summary(items: list[EventRecord | BadLine]) -> list[tuple[str, int, str]]:
+    return [
+        ("event", item.line, item.event.get("type", "")) if isinstance(item, EventRecord) else ("bad", item.line, item.reason)
+        for item in items
+    ]
+
+
+NDJSON = '{"type": "identify", "n": 1}\n\n{"type": "track", "n": 2}\n'
+ARRAY = '[\n  {"type": "identify", "n": 1},\n  {"type": "track",\n   "n": 2}\n]\n'
+PRETTY = '{\n  "type": "page",\n  "n": 1\n}\n'
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        ("events.ndjson", NDJSON, [("event", 1, "identify"), ("event", 3, "track")]),
+        ("events.json", NDJSON, [("event", 1, "identify"), ("event", 3, "track")]),
+        ("array.json", ARRAY, [("event", 2, "identify"), ("event", 3, "track")]),
+        ("one.json", PRETTY, [("event", 1, "page")]),
+        ("two.json", PRETTY + PRETTY, [("event", 1, "page"), ("event", 5, "page")]),
+        ("empty.json", "\n\n", []),
+        ("empty-array.json", "[ ]", []),
+    ],
+)
+@pytest.mark.parametrize("compress", [False, True])
+def test_reads_each_layout_plain_and_gzipped(tmp_path: Path, name: str, text: str, expected: list, compress: bool) -> None:
+    path = _write(tmp_path / (name + (".gz" if compress else "")), text, compress=compress)
+    assert _summary(list(read_events([path]))) == expected
+
+
+def test_broken_fixture_reports_every_bad_line_and_keeps_the_good_ones() -> None:
+    items = list(read_events(["fixtures/events/broken.ndjson"]))
+    bad = [str(item) for item in items if isinstance(item, BadLine)]
+    assert bad == [
+        "fixtures/events/broken.ndjson:2: not valid JSON: Expecting ',' delimiter at column 90"
+        " (the line ends before the event does: truncated?)",
+        "fixtures/events/broken.ndjson:3: not valid JSON: Expecting ',' delimiter at column 21",
+        "fixtures/events/broken.ndjson:4: not an event: expected a JSON object, found an array",
+        "fixtures/events/broken.ndjson:5: not valid JSON: Expecting property name enclosed in double quotes at column 2",
+    ]
+    good = [item.event["messageId"] for item in items if isinstance(item, EventRecord)]
+    assert good == ["brk-0001", "brk-0006"]
+
+
+def test_a_bad_line_does_not_stop_the_following_files(tmp_path: Path) -> None:
+    _write(tmp_path / "a.ndjson", '{"type": "identify"\n')
+    _write(tmp_path / "b.ndjson", '{"type": "track"}\n')
+    assert _summary(list(read_events([tmp_path]))) == [
+        ("bad", 1, "not valid JSON: Expecting ',' delimiter at column 20 (the line ends before the event does: truncated?)"),
+        ("event", 1, "track"),
+    ]
+
+
+def test_ndjson_name_forces_line_mode_even_when_the_first_line_is_broken(tmp_path: Path) -> None:
+    path = _write(tmp_path / "x.ndjson", '{"type": \n{"type": "track"}\n')
+    kinds = [kind for kind, _, _ in _summary(list(read_events([path])))]
+    assert kinds == ["bad", "event"]
+
+
+def test_broken_array_element_is_located_and_ends_that_file(tmp_path: Path) -> None:
+    path = _write(tmp_path / "a.json", '[\n {"type": "identify"},\n {"type": "track" oops},\n {"type": "page"}\n]')
+    items = list(read_events([path]))
+    assert _summary(items)[0] == ("event", 2, "identify")
+    assert isinstance(items[1], BadLine) and items[1].line == 3
+    assert items[1].reason.startswith("not valid JSON: Expecting ',' delimiter at column 19")
+    assert len(items) == 2
+
+
+def test_array_missing_separator_is_reported(tmp_path: Path) -> None:
+    path = _write(tmp_path / "a.json", '[{"type": "identify"} {"type": "track"}]')
+    items = list(read_events([path]))
+    assert isinstance(items[-1], BadLine)
+    assert "expected ',' or ']'" in items[-1].reason
+
+
+def test_non_object_values_are_bad_lines_naming_what_was_found(tmp_path: Path) -> None:
+    path = _write(tmp_path / "x.ndjson", '42\n"text"\nnull\ntrue\n[1]\n')
+    reasons = [item.reason for item in read_events([path]) if isinstance(item, BadLine)]
+    found = [reason.rsplit("found ", 1)[1] for reason in reasons]
+    assert found == ["a number", "a string", "null", "a boolean", "an array"]
+
+
+def test_invalid_utf8_is_located(tmp_path: Path) -> None:
+    path = tmp_path / "x.ndjson"
+    path.write_bytes(b'{"type": "identify"}\n{"name": "\xff"}\n')
+    items = list(read_events([path]))
+    assert isinstance(items[1], BadLine) and items[1].line == 2 and "UTF-8" in items[1].reason
+
+
+def test_truncated_gzip_is_reported_not_raised(tmp_path: Path) -> None:
+    data = gzip.compress(("\n".join(['{"type": "identify"}'] * 2000)).encode())
+    path = tmp_path / "cut.ndjson.gz"
+    path.write_bytes(data[: len(data) // 2])
+    items = list(read_events([path]))
+    assert isinstance(items[-1], BadLine)
+    assert "cannot decompress" in items[-1].reason
+
+
+def test_missing_file_is_a_bad_line_at_the_file() -> None:
+    (item,) = list(read_events(["no/such/events.ndjson"]))
+    assert isinstance(item, BadLine) and item.line == 0
+    assert str(item).startswith("no/such/events.ndjson: no such file")
+
+
+def test_stdin_dash_reads_ndjson_and_gzip() -> None:
+    plain = list(read_events("-", stdin=io.BytesIO(NDJSON.encode())))
+    zipped = list(read_events(["-"], stdin=io.BytesIO(gzip.compress(ARRAY.encode()))))
+    assert [item.path for item in plain] == ["<stdin>", "<stdin>"]
+    assert _summary(zipped) == [("event", 2, "identify"), ("event", 3, "track")]
+
+
+def test_directories_expand_to_sorted_event_files_skipping_others(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / ".hidden").mkdir()
+    for name in ["b.ndjson", "a.json", "sub/c.jsonl.gz", "notes.txt", ".hidden/x.json"]:
+        (tmp_path / name).write_text("{}")
+    names = [Path(p).relative_to(tmp_path).as_posix() for p in iter_event_files([tmp_path])]
+    assert names == ["a.json", "b.ndjson", "sub/c.jsonl.gz"]
+
+
+def test_large_array_is_streamed_not_loaded_whole(tmp_path: Path) -> None:
+    """The reader must yield the first element before the generator has pulled the whole file."""
+    count = 5000
+    text = "[\n" + ",\n".join(json.dumps({"type": "track", "i": i, "pad": "x" * 200}) for i in range(count)) + "\n]\n"
+    path = _write(tmp_path / "big.json", text)
+    pulled: list[int] = []
+
+    class CountingReader(io.BytesIO):
+        def read(self, size: int | None = -1) -> bytes:  # type: ignore[override]
+            chunk = super().read(size)
+            pulled.append(len(chunk))
+            return chunk
+
+    stream = read_events("-", stdin=CountingReader(path.read_bytes()))
+    first = next(stream)
+    assert isinstance(first, EventRecord) and first.event["i"] == 0
+    assert 0 < sum(pulled) < len(text) // 4
+    rest = list(stream)
+    assert len(rest) == count - 1 and rest[-1].line == count + 1  # type: ignore[union-attr]
+
+
+def test_fixture_events_cover_every_event_type_and_the_promised_cases() -> None:
+    events = [item.event for item in read_events([FIXTURES]) if isinstance(item, EventRecord)]
+    assert {event["type"] for event in events} == {"identify", "track", "page", "screen", "group", "alias"}
+    emails = [event.get("traits", {}).get("email") for event in events if event["type"] == "identify"]
+    assert "jane.doe@example.com" in emails and "Jane.Doe@Example.com" in emails
+    assert any(key.endswith("__c") for event in events for key in event.get("traits", {}))
+    assert any(event.get("context", {}).get("traits") for event in events)
+    assert any(isinstance(event.get("traits", {}).get("address"), dict) for event in events)
+    assert any(event["type"] == "identify" and "email" not in event.get("traits", {}) for event in events)
+    assert any(ord(char) > 127 for event in events for char in json.dumps(event, ensure_ascii=False))
+
+
+def test_segment_event_model_keeps_unknown_keys() -> None:
+    model = SegmentEvent.model_validate({"type": "track", "event": "Signed Up", "custom": {"a": 1}})
+    assert model.type == "track" and model.event == "Signed Up"
+    assert model.model_dump(exclude_none=True)["custom"] == {"a": 1}
