@@ -1,0 +1,296 @@
+"""A local stand-in for the Pardot v5 API and the Salesforce token endpoint, served by waitress.
+
+One server answers both the token endpoint and the API, on any host name, so pointing an instance's
+``endpoint`` (the request client's origin override) at it sends every request of the destination
+there. What it emulates, with the confidence the research gives it, is in
+``/work/shared/reference/pardot-v5.md`` §8; the rules are in the modules beside this one.
+
+>>> with PardotEmulator(custom_fields=["Tier__c"]) as emulator:      # doctest: +SKIP
+...     requests.post(emulator.base_url + UPSERT_PATH, ...)
+...     emulator.prospects()
+
+From a shell (the ``actions emulate pardot`` command calls :func:`main`)::
+
+    python -m destinations.pardot.emulator --port 8080
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import threading
+from datetime import datetime, timezone, tzinfo
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+from waitress import create_server
+from waitress import wasyncore
+
+from .faults import FAULT_KINDS, Fault
+from .limits import ConcurrencyGate, DailyQuota
+from .oauth import TokenAuthority
+from .store import ProspectStore
+from .wsgi import TOKEN_PATH, UPSERT_PATH, EmulatorApp, ReceivedRequest
+
+__all__ = [
+    "PardotEmulator",
+    "Fault",
+    "FAULT_KINDS",
+    "ReceivedRequest",
+    "serve",
+    "main",
+    "UPSERT_PATH",
+    "TOKEN_PATH",
+    "DEFAULT_BUSINESS_UNIT",
+    "DEFAULT_CLIENT_ID",
+    "DEFAULT_CLIENT_SECRET",
+    "DEFAULT_REFRESH_TOKEN",
+    "DEFAULT_ACCESS_TOKEN",
+]
+
+DEFAULT_BUSINESS_UNIT = "0Uv000000000001AAA"
+DEFAULT_CLIENT_ID = "emulator-client-id"
+DEFAULT_CLIENT_SECRET = "emulator-client-secret"
+DEFAULT_REFRESH_TOKEN = "emulator-refresh-token"
+DEFAULT_ACCESS_TOKEN = "emulator-access-token"
+_WORKER_THREADS = 16  # more than the concurrency limit, so the sixth request reaches the gate
+
+
+class PardotEmulator:
+    """The emulator's Python API: configure credentials, limits and faults; start; inspect.
+
+    Business units map to the environment whose hosts may use them (``"production"``,
+    ``"sandbox"``, or None for either); the environment is only checked when a request names a real
+    Pardot/Salesforce host in ``Host``.
+    """
+
+    def __init__(
+        self,
+        *,
+        business_units: Mapping[str, str | None] | Iterable[str] = (DEFAULT_BUSINESS_UNIT,),
+        clients: Mapping[str, str] | None = None,
+        refresh_tokens: Mapping[str, str] | None = None,
+        access_tokens: Iterable[str] = (DEFAULT_ACCESS_TOKEN,),
+        custom_fields: Iterable[str] = (),
+        concurrency_limit: int = 5,
+        concurrency_status: int = 400,
+        daily_limit: int = 100_000,
+        daily_limit_status: int = 429,
+        quota_timezone: tzinfo = timezone.utc,
+        token_ttl: float = 7200.0,
+        rotate_refresh_tokens: bool = False,
+        ampsea: bool = True,
+        latency: float = 0.0,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        units = dict(business_units) if isinstance(business_units, Mapping) else dict.fromkeys(business_units)
+        self.authority = TokenAuthority(ttl=token_ttl, rotate_refresh_tokens=rotate_refresh_tokens, clock=clock)
+        self._seed_credentials(clients, refresh_tokens, access_tokens)
+        self.app = EmulatorApp(
+            authority=self.authority,
+            stores={unit: ProspectStore(custom_fields, ampsea=ampsea, clock=clock) for unit in units},
+            business_units=units,
+            gate=ConcurrencyGate(concurrency_limit, status=concurrency_status),
+            quota=DailyQuota(daily_limit, status=daily_limit_status, tz=quota_timezone, clock=clock),
+            latency=latency,
+        )
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
+        self.base_url = ""
+
+    def _seed_credentials(self, clients: Mapping[str, str] | None, refresh_tokens: Mapping[str, str] | None,
+                          access_tokens: Iterable[str]) -> None:
+        for client_id, secret in (clients or {DEFAULT_CLIENT_ID: DEFAULT_CLIENT_SECRET}).items():
+            self.authority.add_client(client_id, secret)
+        for refresh_token, client_id in (refresh_tokens or {DEFAULT_REFRESH_TOKEN: DEFAULT_CLIENT_ID}).items():
+            self.authority.add_refresh_token(refresh_token, client_id)
+        for access_token in access_tokens:
+            self.authority.add_access_token(access_token)
+
+    # -- lifecycle ---------------------------------------------------------------------------------
+
+    def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
+        """Serve in a background thread and return the base URL (``port=0`` picks a free port)."""
+        if self._server is not None:
+            raise RuntimeError(f"the emulator is already serving at {self.base_url}")
+        self._server = create_server(self.app, host=host, port=port, threads=_WORKER_THREADS,
+                                     clear_untrusted_proxy_headers=True)
+        self.base_url = f"http://{host}:{self._server.effective_port}"
+        self._stopping.clear()
+        self._thread = threading.Thread(target=self._serve_until_stopped, name="pardot-emulator", daemon=True)
+        self._thread.start()
+        return self.base_url
+
+    def _serve_until_stopped(self) -> None:
+        # Poll the socket map ourselves so that stopping closes the sockets from this same thread.
+        while not self._stopping.is_set():
+            wasyncore.loop(timeout=0.05, map=self._server._map, count=1)
+        self._server.task_dispatcher.shutdown(timeout=5)
+        wasyncore.close_all(self._server._map)
+
+    def stop(self) -> None:
+        """Stop serving; held requests are released first so no worker thread is left waiting."""
+        if self._server is None:
+            return
+        self.app.resume()
+        self.app.faults.release_all()
+        self._stopping.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        self._server = self._thread = None
+
+    def __enter__(self) -> PardotEmulator:
+        if self._server is None:
+            self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    # -- configuration -------------------------------------------------------------------------------
+
+    def add_client(self, client_id: str, client_secret: str) -> None:
+        """Register a connected app (consumer key and secret) for the token endpoint."""
+        self.authority.add_client(client_id, client_secret)
+
+    def add_refresh_token(self, refresh_token: str, client_id: str = DEFAULT_CLIENT_ID) -> None:
+        """Register a refresh token granted to ``client_id``."""
+        self.authority.add_refresh_token(refresh_token, client_id)
+
+    def add_access_token(self, access_token: str, environment: str | None = None) -> None:
+        """Register an access token the API accepts until it expires."""
+        self.authority.add_access_token(access_token, environment)
+
+    def expire_tokens(self) -> None:
+        """Expire every access token issued so far: the next API call answers 401 code 184."""
+        self.authority.expire_all()
+
+    def add_custom_field(self, name: str, business_unit: str | None = None) -> None:
+        """Define a custom prospect field (its API name must end in ``__c``)."""
+        self._store(business_unit).define_custom_field(name)
+
+    def seed_prospect(self, email: str, *, business_unit: str | None = None, deleted: bool = False,
+                      last_activity_at: str | None = None, **fields: Any) -> int:
+        """Add a prospect as it exists before a test (``last_activity_at`` is ISO-8601 UTC); its id."""
+        return self._store(business_unit).seed(email, deleted=deleted, last_activity_at=last_activity_at, **fields)
+
+    @property
+    def latency(self) -> float:
+        """Seconds every API call and token refresh spends in the server."""
+        return self.app.latency
+
+    @latency.setter
+    def latency(self, seconds: float) -> None:
+        self.app.latency = seconds
+
+    # -- faults --------------------------------------------------------------------------------------
+
+    def inject(self, kind: str, *, count: int = 1, target: str = "api", **options: Any) -> Fault:
+        """Make the next ``count`` requests to ``target`` fail as ``kind`` (see ``faults``)."""
+        return self.app.faults.add(Fault(kind, target=target, count=count, **options))
+
+    def clear_faults(self) -> None:
+        """Drop faults that have not fired yet."""
+        self.app.faults.clear()
+
+    def release_timeouts(self) -> None:
+        """Answer requests held by ``timeout`` faults (with a 504)."""
+        self.app.faults.release_all()
+
+    def pause(self) -> None:
+        """Hold API calls (inside the concurrency gate) and token refreshes until :meth:`resume`."""
+        self.app.pause()
+
+    def resume(self) -> None:
+        """Let held requests finish."""
+        self.app.resume()
+
+    # -- inspection ----------------------------------------------------------------------------------
+
+    def prospects(self, business_unit: str | None = None) -> list[dict[str, Any]]:
+        """Every prospect of the unit (the first configured one by default), deleted ones included."""
+        return self._store(business_unit).all()
+
+    def requests(self) -> list[ReceivedRequest]:
+        """Every token and API request received so far, in arrival order."""
+        with self.app._log_lock:
+            return list(self.app.received)
+
+    def in_flight(self, business_unit: str | None = None) -> int:
+        """API requests of the unit being served right now."""
+        return self.app.gate.in_flight(business_unit or self._default_unit())
+
+    def wait_for_in_flight(self, count: int, business_unit: str | None = None, timeout: float = 10.0) -> bool:
+        """Block until ``count`` API requests of the unit are held in the server (after :meth:`pause`)."""
+        return self.app.gate.wait_for(business_unit or self._default_unit(), count, timeout)
+
+    def refreshes_in_flight(self) -> int:
+        """Token refreshes begun and not yet answered."""
+        return self.authority.refreshes_in_flight()
+
+    def wait_for_refreshes(self, count: int, timeout: float = 10.0) -> bool:
+        """Block until ``count`` token refreshes are held in the server (after :meth:`pause`)."""
+        return self.authority.wait_for_refreshes(count, timeout)
+
+    def quota_used(self, business_unit: str | None = None) -> int:
+        """API calls counted against today's quota for the unit."""
+        return self.app.quota.used(business_unit or self._default_unit())
+
+    def _default_unit(self) -> str:
+        return next(iter(self.app.stores))
+
+    def _store(self, business_unit: str | None) -> ProspectStore:
+        unit = business_unit or self._default_unit()
+        if unit not in self.app.stores:
+            raise KeyError(f"unknown business unit {unit!r}; configured: {sorted(self.app.stores)}")
+        return self.app.stores[unit]
+
+
+def serve(host: str = "127.0.0.1", port: int = 8080, **options: Any) -> None:
+    """Run an emulator in the foreground until interrupted, printing where and with what to connect."""
+    emulator = PardotEmulator(**options)
+    base_url = emulator.start(host, port)
+    units = ", ".join(emulator.app.stores)
+    print(
+        f"Pardot v5 + Salesforce token emulator at {base_url}\n"
+        f"  business unit(s): {units}\n"
+        f"  access token: {DEFAULT_ACCESS_TOKEN}  refresh token: {DEFAULT_REFRESH_TOKEN}\n"
+        f"  client id/secret: {DEFAULT_CLIENT_ID} / {DEFAULT_CLIENT_SECRET}\n"
+        f"  inspect: GET {base_url}/_emulator/prospects   faults: POST {base_url}/_emulator/faults\n"
+        "Press Ctrl+C to stop.",
+        flush=True,
+    )
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        emulator.stop()
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="actions emulate pardot",
+                                     description="Run the Pardot v5 + Salesforce token emulator on loopback.")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8080, help="port to listen on (0 picks a free one)")
+    parser.add_argument("--business-unit", action="append", dest="business_units", metavar="ID",
+                        help=f"business unit id to accept (repeatable; default {DEFAULT_BUSINESS_UNIT})")
+    parser.add_argument("--custom-field", action="append", default=[], dest="custom_fields", metavar="NAME__c",
+                        help="custom prospect field to define (repeatable)")
+    parser.add_argument("--daily-limit", type=int, default=100_000, help="API calls per day (code 122 after)")
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds each call spends in the server")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command-line entry (``actions emulate pardot [--port N]``); returns the exit status."""
+    args = _parser().parse_args(argv)
+    logging.getLogger("waitress").setLevel(logging.ERROR)
+    try:
+        serve(args.host, args.port, business_units=args.business_units or (DEFAULT_BUSINESS_UNIT,),
+              custom_fields=args.custom_fields, daily_limit=args.daily_limit, latency=args.latency)
+    except (OSError, ValueError) as error:
+        print(f"actions emulate pardot: {error}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,94 @@
+"""Injected faults: the failures a real Pardot/Salesforce produces rarely, on demand.
+
+A fault answers the next ``count`` requests to its target (``"api"`` for Pardot, ``"token"`` for the
+Salesforce token endpoint) instead of the normal handler. Kinds:
+
+============== ===========================================================================
+``status``     any status with a JSON or text body (``status=503``; ``body``; ``content_type``)
+``rate_limit`` 429 with ``Retry-After: <retry_after>`` and Pardot's JSON body
+``xml_auth``   legacy XML auth failure, 403 by default (``status=400`` for the other variant)
+``reset``      the connection is dropped without an answer (a reset)
+``timeout``    no answer until :meth:`FaultQueue.release_all` (client-side timeouts)
+``refresh_conflict`` the token endpoint's 400 ``invalid_grant`` for concurrent refreshes
+               (``description`` picks the 2024 wording ``expired authorization code``)
+============== ===========================================================================
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["Fault", "FaultQueue", "FAULT_KINDS"]
+
+FAULT_KINDS = frozenset({"status", "rate_limit", "xml_auth", "reset", "timeout", "refresh_conflict"})
+_TARGETS = frozenset({"api", "token"})
+
+
+@dataclass
+class Fault:
+    """One injected failure and how many more requests it will answer."""
+
+    kind: str
+    target: str = "api"
+    count: int = 1
+    status: int | None = None
+    body: Any = None
+    content_type: str = "application/json"
+    retry_after: str | None = None
+    description: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.kind not in FAULT_KINDS:
+            raise ValueError(f"unknown fault kind {self.kind!r}; expected one of {sorted(FAULT_KINDS)}")
+        if self.target not in _TARGETS:
+            raise ValueError(f"unknown fault target {self.target!r}; expected 'api' or 'token'")
+        if self.count < 1:
+            raise ValueError("a fault must answer at least one request (count >= 1)")
+
+
+class FaultQueue:
+    """Faults waiting to fire, in injection order; thread-safe."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._faults: list[Fault] = []
+        self._released = threading.Event()
+
+    def add(self, fault: Fault) -> Fault:
+        """Queue a fault; it fires on the next matching requests."""
+        with self._lock:
+            self._faults.append(fault)
+            self._released.clear()
+        return fault
+
+    def take(self, target: str) -> Fault | None:
+        """The fault that answers this request to ``target``, if any (spending one of its uses)."""
+        with self._lock:
+            for fault in self._faults:
+                if fault.target == target:
+                    fault.count -= 1
+                    if fault.count == 0:
+                        self._faults.remove(fault)
+                    return fault
+        return None
+
+    def clear(self) -> None:
+        """Drop every pending fault."""
+        with self._lock:
+            self._faults.clear()
+
+    def pending(self) -> list[Fault]:
+        """Faults still waiting to fire."""
+        with self._lock:
+            return list(self._faults)
+
+    def hold(self, limit: float) -> None:
+        """Block a ``timeout`` fault's request until released (or ``limit`` seconds pass)."""
+        self._released.wait(limit)
+
+    def release_all(self) -> None:
+        """Let every request held by a ``timeout`` fault finish (with a 504)."""
+        self._released.set()

@@ -1,0 +1,324 @@
+"""The emulator's WSGI application: one app for the token endpoint, the Pardot API and inspection.
+
+Routes (on any host, so an instance's origin override can point every request at one server):
+
+* ``POST /services/oauth2/token`` - Salesforce's refresh-token grant;
+* ``POST /api/v5/objects/prospects/do/upsertLatestByEmail`` - Pardot's upsert;
+* ``GET /_emulator/prospects`` - every prospect of a business unit (``?businessUnitId=``), as JSON;
+* ``GET /_emulator/requests`` - the requests received so far;
+* ``POST /_emulator/faults`` - inject a fault (``{"kind": "status", "status": 503, ...}``).
+
+Checks on API requests follow pardot-v5.md §8 in this order: injected fault, method and path,
+``Authorization: Bearer`` (401 code 49), token valid (401 code 184), business unit header (400 code
+181), business unit known for this host (403 code 201), concurrency (code 66), daily quota (code 122),
+then the body (150-152, 206-208, 4, 180).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import socket
+import struct
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any, Callable, Iterable
+from urllib.parse import parse_qs
+
+from .faults import Fault, FaultQueue
+from .limits import ConcurrencyGate, DailyQuota
+from .oauth import CONCURRENT_REFRESH, TokenAuthority, TokenError
+from .responses import PardotApiError, Reply, json_reply, xml_error_reply
+from .store import ProspectStore, is_valid_email
+
+__all__ = ["EmulatorApp", "UPSERT_PATH", "TOKEN_PATH", "environment_of_host"]
+
+UPSERT_PATH = "/api/v5/objects/prospects/do/upsertLatestByEmail"
+TOKEN_PATH = "/services/oauth2/token"
+_ACTION_ARGUMENTS = frozenset({"matchEmail", "prospect", "secondaryDeletedSearch", "fields"})
+_HOST_ENVIRONMENTS = {
+    "pi.pardot.com": "production",
+    "login.salesforce.com": "production",
+    "pi.demo.pardot.com": "sandbox",
+    "test.salesforce.com": "sandbox",
+}
+_REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
+            405: "Method Not Allowed", 429: "Too Many Requests", 500: "Internal Server Error",
+            502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}  # fmt: skip
+StartResponse = Callable[[str, list[tuple[str, str]]], Any]
+
+
+def environment_of_host(host: str) -> str | None:
+    """``production``/``sandbox`` for Pardot's and Salesforce's real hosts, None for anything else."""
+    return _HOST_ENVIRONMENTS.get(host.split(":")[0].lower())
+
+
+@dataclass
+class ReceivedRequest:
+    """One request as the emulator saw it (for tests and ``GET /_emulator/requests``)."""
+
+    method: str
+    host: str
+    path: str
+    query: str
+    headers: dict[str, str]
+    body: str
+
+
+@dataclass
+class EmulatorApp:
+    """Routes requests to the token authority, the prospect stores and the limits."""
+
+    authority: TokenAuthority
+    stores: dict[str, ProspectStore]
+    business_units: dict[str, str | None]  # unit id -> "production" | "sandbox" | None (either)
+    gate: ConcurrencyGate
+    quota: DailyQuota
+    faults: FaultQueue = field(default_factory=FaultQueue)
+    latency: float = 0.0
+    hold_limit: float = 30.0
+    received: list[ReceivedRequest] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._log_lock = threading.Lock()
+        self._running = threading.Event()
+        self._running.set()
+
+    # -- pausing: tests line requests up without timing -----------------------------------------
+
+    def pause(self) -> None:
+        """Hold every API request and token refresh inside the server until :meth:`resume`."""
+        self._running.clear()
+
+    def resume(self) -> None:
+        """Let held requests finish."""
+        self._running.set()
+
+    # -- WSGI entry ------------------------------------------------------------------------------
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        request = self._receive(environ)
+        reply = self._dispatch(environ, request)
+        if reply is None:  # the connection was dropped; nothing will reach the client
+            start_response("500 Internal Server Error", [("Content-Length", "0")])
+            return [b""]
+        start_response(f"{reply.status} {_REASONS.get(reply.status, 'Status')}", reply.headers)
+        return [reply.body]
+
+    def _receive(self, environ: dict[str, Any]) -> ReceivedRequest:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length).decode("utf-8", "replace") if length else ""
+        headers = {k[5:].replace("_", "-").title(): v for k, v in environ.items() if k.startswith("HTTP_")}
+        if environ.get("CONTENT_TYPE"):
+            headers["Content-Type"] = environ["CONTENT_TYPE"]
+        request = ReceivedRequest(environ["REQUEST_METHOD"], environ.get("HTTP_HOST", ""),
+                                  environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""), headers, body)
+        if not request.path.startswith("/_emulator/"):
+            with self._log_lock:
+                self.received.append(request)
+        return request
+
+    def _dispatch(self, environ: dict[str, Any], request: ReceivedRequest) -> Reply | None:
+        if request.path.startswith("/_emulator/"):
+            return self._inspect(request)
+        target = "token" if request.path == TOKEN_PATH else "api"
+        fault = self.faults.take(target)
+        if fault is not None:
+            return self._fire(fault, environ)
+        if target == "token":
+            return self._token(request)
+        try:
+            return self._api(request)
+        except PardotApiError as error:
+            return error.reply()
+
+    # -- faults ------------------------------------------------------------------------------------
+
+    def _fire(self, fault: Fault, environ: dict[str, Any]) -> Reply | None:
+        if fault.kind == "reset":
+            _reset_connection(environ)
+            return None
+        if fault.kind == "timeout":
+            self.faults.hold(self.hold_limit)
+            return json_reply(504, {"code": 214, "message": "API request timed out"})
+        if fault.kind == "xml_auth":
+            return xml_error_reply(fault.status or 403, 201)
+        if fault.kind == "refresh_conflict":
+            return _token_error_reply(TokenError("invalid_grant", fault.description or CONCURRENT_REFRESH))
+        if fault.kind == "rate_limit":
+            reply = json_reply(429, fault.body or {"code": 66, "message": "Too many requests"})
+            reply.headers.append(("Retry-After", fault.retry_after or "1"))
+            return reply
+        return _status_reply(fault)
+
+    # -- Salesforce token endpoint ---------------------------------------------------------------------
+
+    def _token(self, request: ReceivedRequest) -> Reply:
+        if request.method != "POST":
+            return _token_error_reply(TokenError("invalid_request", "must use HTTP POST", 400))
+        form = {k: v[0] for k, v in parse_qs(request.body, keep_blank_values=True).items()}
+        form.update(_basic_client_credentials(request.headers.get("Authorization", "")))
+        try:
+            refresh_token = self.authority.begin_refresh(form)
+        except TokenError as error:
+            return _token_error_reply(error)
+        self._wait_in_server()
+        environment = environment_of_host(request.host)
+        instance_url = "https://emulator.my.salesforce.com"
+        return json_reply(200, self.authority.finish_refresh(refresh_token, environment, instance_url))
+
+    # -- Pardot API ----------------------------------------------------------------------------------
+
+    def _api(self, request: ReceivedRequest) -> Reply:
+        if request.path != UPSERT_PATH:
+            raise PardotApiError(404, 192)
+        if request.method != "POST":
+            raise PardotApiError(405, 60)
+        environment = environment_of_host(request.host)
+        self._authenticate(request.headers.get("Authorization", ""), environment)
+        unit = self._business_unit(request.headers.get("Pardot-Business-Unit-Id"), environment)
+        with self.gate.enter(unit):
+            used = self.quota.spend(unit)
+            self._wait_in_server()
+            reply = self._upsert(unit, request)
+        if request.headers.get("X-Return-Api-Usage", "").lower() in ("1", "true"):
+            reply.headers.append(("x-api-usage", f"{used}/{self.quota.limit}"))
+        return reply
+
+    def _authenticate(self, authorization: str, environment: str | None) -> None:
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise PardotApiError(401, 49)
+        if not self.authority.is_valid(token.strip(), environment):
+            raise PardotApiError(401, 184)
+
+    def _business_unit(self, unit: str | None, environment: str | None) -> str:
+        if not unit:
+            raise PardotApiError(400, 181, "A required header is missing: Pardot-Business-Unit-Id")
+        if unit not in self.business_units:
+            raise PardotApiError(403, 201)
+        expected = self.business_units[unit]
+        if None not in (expected, environment) and expected != environment:
+            raise PardotApiError(403, 201)
+        return unit
+
+    def _upsert(self, unit: str, request: ReceivedRequest) -> Reply:
+        arguments = _action_arguments(request)
+        match_email, prospect = arguments["matchEmail"], arguments["prospect"]
+        if not is_valid_email(match_email):
+            raise PardotApiError(400, 4)
+        outcome = self.stores[unit].upsert(match_email, prospect, arguments.get("secondaryDeletedSearch", False))
+        wanted = arguments.get("fields") or _query_fields(request.query)
+        body = {"id": outcome.prospect["id"], "email": outcome.prospect["email"]}
+        body.update({name: outcome.prospect.get(name) for name in wanted})
+        return json_reply(200, body)
+
+    def _wait_in_server(self) -> None:
+        if not self._running.is_set():
+            self._running.wait(self.hold_limit)
+        if self.latency:
+            time.sleep(self.latency)
+
+    # -- inspection ------------------------------------------------------------------------------------
+
+    def _inspect(self, request: ReceivedRequest) -> Reply:
+        query = {k: v[0] for k, v in parse_qs(request.query).items()}
+        if request.path == "/_emulator/prospects" and request.method == "GET":
+            unit = query.get("businessUnitId") or next(iter(self.stores))
+            if unit not in self.stores:
+                return json_reply(404, {"error": f"unknown business unit {unit}"})
+            return json_reply(200, self.stores[unit].all())
+        if request.path == "/_emulator/requests" and request.method == "GET":
+            with self._log_lock:
+                return json_reply(200, [asdict(r) for r in self.received])
+        if request.path == "/_emulator/faults" and request.method == "POST":
+            try:
+                fault = self.faults.add(Fault(**json.loads(request.body or "{}")))
+            except (TypeError, ValueError) as error:
+                return json_reply(400, {"error": str(error)})
+            return json_reply(201, asdict(fault))
+        return json_reply(404, {"error": f"no emulator route {request.method} {request.path}"})
+
+
+def _action_arguments(request: ReceivedRequest) -> dict[str, Any]:
+    """The upsert's JSON arguments, checked the way v5 record actions check them."""
+    if "application/json" not in request.headers.get("Content-Type", ""):
+        raise PardotApiError(400, 151)
+    if not request.body.strip():
+        raise PardotApiError(400, 152)
+    try:
+        arguments = json.loads(request.body)
+    except ValueError:
+        raise PardotApiError(400, 150) from None
+    if not isinstance(arguments, dict):
+        raise PardotApiError(400, 150)
+    _check_arguments(arguments)
+    return arguments
+
+
+def _check_arguments(arguments: dict[str, Any]) -> None:
+    unknown = sorted(set(arguments) - _ACTION_ARGUMENTS)
+    if unknown:
+        raise PardotApiError(400, 208, f"Unknown action argument: {', '.join(unknown)}")
+    for name, kind in (("matchEmail", str), ("prospect", dict)):
+        if name not in arguments:
+            raise PardotApiError(400, 207, f"Missing required action argument: {name}")
+        if not isinstance(arguments[name], kind):
+            raise PardotApiError(400, 206, f"Invalid action argument value: {name}")
+    if not isinstance(arguments.get("secondaryDeletedSearch", False), bool):
+        raise PardotApiError(400, 206, "Invalid action argument value: secondaryDeletedSearch")
+    fields = arguments.get("fields", [])
+    if not isinstance(fields, list) or not all(isinstance(f, str) for f in fields):
+        raise PardotApiError(400, 206, "Invalid action argument value: fields")
+
+
+def _query_fields(query: str) -> list[str]:
+    values = parse_qs(query).get("fields", [])
+    return [name.strip() for value in values for name in value.split(",") if name.strip()]
+
+
+def _basic_client_credentials(authorization: str) -> dict[str, str]:
+    """Client id and secret from ``Authorization: Basic`` (Salesforce accepts them there too)."""
+    scheme, _, encoded = authorization.partition(" ")
+    if scheme.lower() != "basic":
+        return {}
+    try:
+        client_id, _, secret = base64.b64decode(encoded).decode("utf-8").partition(":")
+    except ValueError:
+        return {}
+    return {"client_id": client_id, "client_secret": secret}
+
+
+def _token_error_reply(error: TokenError) -> Reply:
+    return json_reply(error.status, {"error": error.error, "error_description": error.description})
+
+
+def _status_reply(fault: Fault) -> Reply:
+    status = fault.status or 500
+    if fault.content_type.startswith("application/json"):
+        body = fault.body if fault.body is not None else {"code": 183, "message": "Internal error, please retry"}
+        reply = json_reply(status, body)
+    else:
+        reply = Reply(status, str(fault.body or "").encode("utf-8"), [("Content-Type", fault.content_type)])
+    if fault.retry_after is not None:
+        reply.headers.append(("Retry-After", fault.retry_after))
+    reply.headers.extend(fault.headers.items())
+    return reply
+
+
+def _reset_connection(environ: dict[str, Any]) -> None:
+    """Drop the client's connection with no answer: the nearest a WSGI app gets to a TCP reset.
+
+    waitress exposes its channel through ``waitress.client_disconnected``; a zero linger makes the
+    close abortive (RST) and the shutdown ends the exchange before any byte of a response is sent.
+    """
+    check = environ.get("waitress.client_disconnected")
+    sock = getattr(getattr(check, "__self__", None), "socket", None)
+    if sock is None:
+        raise ConnectionAbortedError("connection reset requested outside waitress")
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
