@@ -1,0 +1,154 @@
+"""Pardot's and Salesforce's error answers → framework errors: where a Pardot 429 becomes a retry.
+
+Every non-2xx answer of the destination goes through here, once. The decision table (its tests are a
+table too, ``tests/destinations/pardot/test_classifier.py``):
+
+=============================================  ===================================  ==================
+answer                                         error raised                         resolution
+=============================================  ===================================  ==================
+JSON ``{code: 184}`` or JSON 401               IntegrationError PARDOT_ERROR        REFRESH_THEN_RETRY
+JSON ``{code: 66}`` or any 429                 RetryableError 429 (Retry-After)     RATE_LIMITED
+JSON ``{code: 122}`` (daily quota)             RetryableError 429, retry_after =    RATE_LIMITED
+                                               seconds until the quota resets
+JSON 5xx except 501, non-JSON 5xx              RetryableError with that status      RETRY
+JSON ``{code: 4}`` / ``{code: 180}``           PayloadValidationError               TERMINAL
+any other JSON error                           IntegrationError PARDOT_ERROR        by status
+XML 400 / 403                                  IntegrationError PARDOT_ERROR 403    TERMINAL
+anything else                                  the request client's HTTPError       by status
+=============================================  ===================================  ==================
+
+Every message names Pardot's code and message, so a dead letter says what Pardot objected to.
+Segment raises IntegrationError for every JSON answer and leaves the rest to the status; here the
+resolution is pinned where the status alone would decide wrong (a code 66 or 122 answered with 400,
+a code 184 answered with anything but 401).
+
+Token refresh answers (Salesforce) have their own, smaller table: 400 ``invalid_grant`` saying the
+refresh token is being refreshed concurrently → RetryableError (Segment's wording); any other
+failure → APIError with Salesforce's ``error_description``, terminal for 4xx.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone, tzinfo
+from typing import Any, Callable
+
+import requests
+
+from framework.errors import (
+    ActionsError,
+    APIError,
+    HTTPError,
+    IntegrationError,
+    PayloadValidationError,
+    Resolution,
+    RetryableError,
+)
+
+__all__ = [
+    "ERROR_CODES_URL",
+    "QUOTA_TIMEZONE",
+    "CONCURRENT_REFRESH_DESCRIPTIONS",
+    "error_for_http_error",
+    "refresh_error",
+    "seconds_until_quota_reset",
+]
+
+ERROR_CODES_URL = "https://developer.salesforce.com/docs/marketing/pardot/guide/error-codes.html#numerical-list-of-error-codes"
+# Pardot resets the daily counter at midnight in the account's time zone, which the API does not
+# reveal; UTC is the assumption (see the destination's FAQ).
+QUOTA_TIMEZONE: tzinfo = timezone.utc
+CONCURRENT_REFRESH_DESCRIPTIONS = frozenset({"token request is already being processed", "expired authorization code"})
+
+_EXPIRED_TOKEN = 184
+_CONCURRENT_LIMIT = 66
+_DAILY_LIMIT = 122
+_PAYLOAD_CODES = frozenset({4, 180})
+_XML_AUTH_MESSAGE = (
+    "The Business Unit ID or access token is invalid, or the request went to the wrong instance "
+    "(sandbox vs production). If you toggled Sandbox Instance, disconnect and reconnect with the "
+    "matching Salesforce username."
+)
+
+
+def seconds_until_quota_reset(now: datetime, tz: tzinfo = QUOTA_TIMEZONE) -> float:
+    """Seconds from ``now`` until the next midnight in ``tz``, when Pardot's daily quota resets.
+
+    >>> seconds_until_quota_reset(datetime(2026, 1, 1, 23, 0, tzinfo=timezone.utc))
+    3600.0
+    """
+    local = now.astimezone(tz)
+    tomorrow = (local + timedelta(days=1)).date()
+    midnight = datetime(tomorrow.year, tomorrow.month, tomorrow.day, tzinfo=tz)
+    return (midnight - now).total_seconds()
+
+
+def error_for_http_error(
+    error: HTTPError,
+    *,
+    clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+    quota_timezone: tzinfo = QUOTA_TIMEZONE,
+) -> ActionsError:
+    """The error to raise for a Pardot API answer the request client refused (see the table)."""
+    response = error.response
+    content_type = response.headers.get("content-type", "")
+    if "application/json" in content_type:
+        body = _json_body(response)
+        if isinstance(body, dict) and "code" in body:
+            return _pardot_json_error(response.status_code, body, error.retry_after, clock(), quota_timezone)
+    if "text/xml" in content_type and response.status_code in (400, 403):
+        return IntegrationError(_XML_AUTH_MESSAGE, "PARDOT_ERROR", 403, resolution=Resolution.TERMINAL)
+    return _error_by_status(error)
+
+
+def refresh_error(status: int, body: Any) -> ActionsError:
+    """The error for a failed Salesforce refresh-token grant (``status`` ≥ 400, parsed ``body``)."""
+    data = body if isinstance(body, dict) else {}
+    if status == 400 and data.get("error") == "invalid_grant" and data.get("error_description") in CONCURRENT_REFRESH_DESCRIPTIONS:
+        # Salesforce refuses a second refresh of the same token while one is in flight: try again.
+        return RetryableError("Concurrent token refresh error. This request will be retried")
+    description = data.get("error_description") or "Failed to refresh access token"
+    terminal = Resolution.TERMINAL if 400 <= status < 500 else None
+    return APIError(str(description), status, resolution=terminal)
+
+
+def _json_body(response: requests.Response) -> Any:
+    data = getattr(response, "data", None)
+    if data is not None and not isinstance(data, str):
+        return data
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def _pardot_json_error(status: int, body: dict[str, Any], retry_after: float | None, now: datetime,
+                       quota_timezone: tzinfo) -> ActionsError:
+    code, said = body.get("code"), body.get("message", "")
+    named = f"Pardot responded with error code {code}: {said}"
+    if code == _DAILY_LIMIT:
+        wait = retry_after if retry_after is not None else seconds_until_quota_reset(now, quota_timezone)
+        message = f"{named}. The daily API quota is used up; it resets at midnight ({quota_timezone})."
+        return RetryableError(message, 429, retry_after=wait, resolution=Resolution.RATE_LIMITED)
+    if code == _CONCURRENT_LIMIT or status == 429:
+        message = f"{named}. Pardot allows 5 concurrent requests per business unit; slowing down and retrying."
+        return RetryableError(message, 429, retry_after=retry_after, resolution=Resolution.RATE_LIMITED)
+    if code == _EXPIRED_TOKEN or status == 401:
+        message = f"{named}. The access token is expired or invalid; refreshing it and retrying."
+        return IntegrationError(message, "PARDOT_ERROR", status, resolution=Resolution.REFRESH_THEN_RETRY)
+    if 500 <= status <= 599 and status != 501:
+        return RetryableError(f"{named}. Pardot failed temporarily; retrying.", status, retry_after=retry_after)
+    detail = f"{named}. Pardot received the call but considers it invalid; see {ERROR_CODES_URL}"
+    if code in _PAYLOAD_CODES:
+        return PayloadValidationError(detail)
+    return IntegrationError(detail, "PARDOT_ERROR", status)
+
+
+def _error_by_status(error: HTTPError) -> ActionsError:
+    status = error.response.status_code
+    if status == 429:
+        return RetryableError("Pardot answered 429 Too Many Requests; slowing down and retrying.", 429,
+                              retry_after=error.retry_after, resolution=Resolution.RATE_LIMITED)
+    if 500 <= status <= 599 and status != 501:
+        return RetryableError(f"Pardot answered {status} {error.response.reason or ''}".rstrip() + "; retrying.",
+                              status, retry_after=error.retry_after)
+    return error
