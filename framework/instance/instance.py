@@ -1,0 +1,218 @@
+"""A configured destination instance: a destination, its settings and up to 50 compiled subscriptions.
+
+Loading checks everything (see ``compiler``) and compiles triggers and mappings once; ``send`` then
+runs each event through the runtime's ``Pipeline`` on one pooled ``requests.Session``. Settings and
+tokens are never shown: not in ``repr``, not in errors, not in logs.
+
+>>> instance = DestinationInstance.from_file("fixtures/instances/pardot.toml")   # doctest: +SKIP
+>>> [r.status.value for r in instance.send({"type": "identify", "traits": {"email": "a@b.co"}})]  # doctest: +SKIP
+['delivered', 'filtered']
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import requests
+from requests.adapters import HTTPAdapter
+
+from framework.instance.compiler import CompiledInstance, compile_instance
+from framework.instance.config import InstanceConfig
+from framework.instance.problems import LineFinder, Problems
+from framework.instance.sources import DEFAULT_DESTINATION, config_from_segment_settings, read_config_file
+from framework.runtime import (
+    CompiledSubscription,
+    Credentials,
+    Pipeline,
+    SubscriptionExplanation,
+    SubscriptionResult,
+)
+
+if TYPE_CHECKING:
+    from framework.auth import OAuthTokens, TokenStore
+    from framework.definition import DestinationDefinition
+
+__all__ = ["DestinationInstance"]
+
+TokenCallback = Callable[["OAuthTokens"], None]
+_POOL_SIZE = 16  # connections kept per host: above any destination's concurrency limit
+
+
+class DestinationInstance:
+    """A destination with its settings and subscriptions, checked and compiled, ready for events.
+
+    Build one with :meth:`from_file` (Segment settings JSON or TOML), :meth:`from_settings` (Segment's
+    settings dict) or the constructor (subscriptions as ``{name, subscribe, action, mapping, enabled,
+    use_default_mappings}`` dicts). Any problem raises ``InstanceConfigError`` listing all of them.
+    """
+
+    def __init__(
+        self,
+        definition: DestinationDefinition | str,
+        settings: Mapping[str, Any] | None = None,
+        subscriptions: Sequence[Mapping[str, Any]] = (),
+        *,
+        auth: Mapping[str, Any] | OAuthTokens | None = None,
+        endpoint: str | None = None,
+        session: requests.Session | None = None,
+        token_store: TokenStore | None = None,
+        on_token_refresh: TokenCallback | None = None,
+    ) -> None:
+        slug = definition if isinstance(definition, str) else (definition.slug or definition.name)
+        config = InstanceConfig(
+            destination=slug, settings=dict(settings or {}), auth=_auth_dict(auth),
+            subscriptions=[dict(s) for s in subscriptions], endpoint=endpoint,
+        )
+        self._load(config, Problems(), None if isinstance(definition, str) else definition,
+                   session=session, token_store=token_store, on_token_refresh=on_token_refresh)
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: Mapping[str, Any],
+        destination: DestinationDefinition | str = DEFAULT_DESTINATION,
+        *,
+        endpoint: str | None = None,
+        session: requests.Session | None = None,
+        token_store: TokenStore | None = None,
+        on_token_refresh: TokenCallback | None = None,
+    ) -> DestinationInstance:
+        """An instance from Segment's settings JSON as Segment stores it (mappings used as given)."""
+        slug = destination if isinstance(destination, str) else (destination.slug or destination.name)
+        problems = Problems()
+        config = config_from_segment_settings(settings, slug, problems=problems)
+        if endpoint is not None:
+            config = config.model_copy(update={"endpoint": endpoint})
+        self = cls.__new__(cls)
+        self._load(config, problems, None if isinstance(destination, str) else destination,
+                   session=session, token_store=token_store, on_token_refresh=on_token_refresh)
+        return self
+
+    @classmethod
+    def from_file(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        destination: DestinationDefinition | str | None = None,
+        endpoint: str | None = None,
+        session: requests.Session | None = None,
+        token_store: TokenStore | None = None,
+        on_token_refresh: TokenCallback | None = None,
+    ) -> DestinationInstance:
+        """An instance from a Segment settings JSON file or the TOML form (chosen by suffix or content).
+
+        ``destination`` names the destination of a JSON file (default ``actions-pardot``) or overrides
+        a TOML file's; ``endpoint`` overrides the file's (to point it at an emulator).
+        """
+        slug = destination if destination is None or isinstance(destination, str) else destination.slug
+        loaded = read_config_file(path, slug)
+        config = loaded.config
+        if endpoint is not None:
+            config = config.model_copy(update={"endpoint": endpoint})
+        self = cls.__new__(cls)
+        self._load(config, loaded.problems,
+                   None if destination is None or isinstance(destination, str) else destination,
+                   source=loaded.source, line_for=loaded.line_for, session=session,
+                   token_store=token_store, on_token_refresh=on_token_refresh)
+        return self
+
+    def _load(
+        self,
+        config: InstanceConfig,
+        problems: Problems,
+        definition: DestinationDefinition | None,
+        *,
+        source: str | None = None,
+        line_for: LineFinder | None = None,
+        session: requests.Session | None,
+        token_store: TokenStore | None,
+        on_token_refresh: TokenCallback | None,
+    ) -> None:
+        compiled = compile_instance(config, problems, definition)
+        problems.raise_if_any(source, line_for)
+        assert compiled is not None  # compile_instance returns None only with problems recorded
+        self._compiled: CompiledInstance = compiled
+        self.source = source
+        self.endpoint = config.endpoint
+        self._owns_session = session is None
+        self.session = session if session is not None else _pooled_session()
+        self.credentials = Credentials(
+            compiled.definition, compiled.settings, compiled.auth, session=self.session,
+            endpoint=self.endpoint, token_store=token_store, on_token_refresh=on_token_refresh,
+        )
+        self._pipeline = Pipeline(compiled.definition, compiled.settings, compiled.subscriptions,
+                                  self.credentials, session=self.session, endpoint=self.endpoint)
+
+    # -- what users call ---------------------------------------------------------------------------
+
+    def send(self, event: Any) -> list[SubscriptionResult]:
+        """Run ``event`` through every enabled subscription: one result each, in config order."""
+        return self._pipeline.send(event)
+
+    def explain(self, event: Any) -> list[SubscriptionExplanation]:
+        """Each subscription's trigger verdict and each mapped field's value and source, sending nothing."""
+        return self._pipeline.explain(event)
+
+    @property
+    def definition(self) -> DestinationDefinition:
+        """The destination this instance sends to."""
+        return self._compiled.definition
+
+    @property
+    def destination(self) -> str:
+        """The destination's slug."""
+        return self.definition.slug or self.definition.name
+
+    @property
+    def subscriptions(self) -> tuple[CompiledSubscription, ...]:
+        """The compiled subscriptions, in config order (disabled ones included)."""
+        return self._compiled.subscriptions
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        """A copy of the checked settings (coerced, unknown keys dropped). May hold secrets: do not print."""
+        return dict(self._compiled.settings)
+
+    @property
+    def token_store(self) -> TokenStore:
+        """Where refreshed OAuth tokens are kept."""
+        return self.credentials.store
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Things that load but are probably mistakes (a mapping key the action has no field for)."""
+        return self._compiled.warnings
+
+    def close(self) -> None:
+        """Release pooled connections (only those of a session this instance created)."""
+        if self._owns_session:
+            self.session.close()
+
+    def __enter__(self) -> DestinationInstance:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        enabled = sum(1 for s in self.subscriptions if s.enabled)
+        endpoint = f", endpoint={self.endpoint!r}" if self.endpoint else ""
+        return (f"<DestinationInstance {self.destination}: {len(self.subscriptions)} subscriptions "
+                f"({enabled} enabled){endpoint}>")
+
+
+def _auth_dict(auth: Mapping[str, Any] | OAuthTokens | None) -> dict[str, Any] | None:
+    if auth is None or isinstance(auth, Mapping):
+        return dict(auth) if auth is not None else None
+    return {k: v for k, v in auth.model_dump().items() if v is not None}
+
+
+def _pooled_session() -> requests.Session:
+    """One session per instance, so every event reuses the same kept-alive connections."""
+    session = requests.Session()
+    adapter = HTTPAdapter(pool_connections=_POOL_SIZE, pool_maxsize=_POOL_SIZE)
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    return session

@@ -1,0 +1,237 @@
+"""Reading an instance config from Segment's settings JSON or the TOML form into one ``InstanceConfig``.
+
+Segment's settings JSON (``{businessUnitID, …, subscriptions: [{subscribe, partnerAction, mapping}],
+oauth: {…}}``) is taken as Segment stores it: mappings are used as given. The TOML form is the
+friendlier one for people: ``destination``, ``endpoint``, ``[settings]``, ``[auth]`` and
+``[[subscriptions]]``; its string values in settings, auth and endpoint may be ``"${ENV_VAR}"``, and its
+mappings take the action's defaults for the fields they omit unless ``use_default_mappings = false``.
+
+Problems are collected, never raised one at a time; a file's syntax error is raised at once with its
+line, since nothing after it can be read.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from framework.instance.config import InstanceConfig
+from framework.instance.problems import InstanceConfigError, LineFinder, Problems
+
+__all__ = ["LoadedConfig", "config_from_segment_settings", "config_from_toml", "read_config_file"]
+
+DEFAULT_DESTINATION = "actions-pardot"
+_SEGMENT_SUBSCRIPTION_KEYS = {"name": "name", "subscribe": "subscribe", "partnerAction": "action",
+                              "mapping": "mapping", "enabled": "enabled"}
+_SEGMENT_METADATA_KEYS = ("ID", "ConfigID", "ActionID", "ProjectID")
+_SEGMENT_OAUTH_KEYS = {"access_token": "access_token", "refresh_token": "refresh_token",
+                       "clientId": "client_id", "clientSecret": "client_secret",
+                       "refresh_token_url": "refresh_token_url"}
+_TOML_TOP_KEYS = ("destination", "endpoint", "settings", "auth", "subscriptions")
+_TOML_SUBSCRIPTION_KEYS = ("name", "subscribe", "action", "mapping", "enabled", "use_default_mappings")
+_ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+@dataclass(frozen=True)
+class LoadedConfig:
+    """A config read from a file, with what is needed to point each later problem at a line."""
+
+    config: InstanceConfig
+    problems: Problems
+    source: str | None = None
+    line_for: LineFinder | None = None
+
+
+def config_from_segment_settings(
+    settings: Mapping[str, Any], destination: str = DEFAULT_DESTINATION, *, problems: Problems
+) -> InstanceConfig:
+    """Segment's settings JSON as an InstanceConfig: subscriptions and ``oauth`` split off, rest settings."""
+    if not isinstance(settings, Mapping):
+        problems.add("settings", f"settings should be a JSON object but it is {_kind(settings)}.")
+        return InstanceConfig(destination=destination)
+    rest = {k: v for k, v in settings.items() if k not in ("subscriptions", "subscription", "oauth")}
+    return InstanceConfig(
+        destination=destination,
+        settings=rest,
+        auth=_segment_oauth(settings.get("oauth"), problems),
+        subscriptions=[_segment_subscription(raw) for raw in _segment_subscriptions(settings, problems)],
+    )
+
+
+def _segment_subscriptions(settings: Mapping[str, Any], problems: Problems) -> list[Any]:
+    """Segment reads ``subscription`` (one) before ``subscriptions`` (a list)."""
+    if isinstance(settings.get("subscription"), Mapping):
+        return [settings["subscription"]]
+    raw = settings.get("subscriptions", [])
+    if isinstance(raw, str):
+        # Segment's exports sometimes hold the list as a JSON string; Segment would silently run
+        # nothing, we read it (docs/divergences.md).
+        try:
+            raw = json.loads(raw)
+        except json.JSONDecodeError as error:
+            problems.add("subscriptions", f"subscriptions is a string that is not valid JSON: {error}.")
+            return []
+    if not isinstance(raw, list):
+        problems.add("subscriptions", f"subscriptions should be a list but it is {_kind(raw)}.")
+        return []
+    return raw
+
+
+def _segment_subscription(raw: Any) -> Any:
+    if not isinstance(raw, Mapping):
+        return raw  # reported by the compiler with its index
+    converted: dict[str, Any] = {ours: raw[theirs] for theirs, ours in _SEGMENT_SUBSCRIPTION_KEYS.items()
+                                 if theirs in raw and raw[theirs] is not None}
+    metadata = {key: raw[key] for key in _SEGMENT_METADATA_KEYS if key in raw}
+    if metadata:
+        converted["metadata"] = metadata
+    converted["use_default_mappings"] = False
+    return converted
+
+
+def _segment_oauth(raw: Any, problems: Problems) -> dict[str, Any] | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, Mapping):
+        problems.add("auth", f"oauth should be an object but it is {_kind(raw)}.")
+        return None
+    return {ours: raw[theirs] for theirs, ours in _SEGMENT_OAUTH_KEYS.items() if raw.get(theirs) is not None}
+
+
+def config_from_toml(
+    data: Mapping[str, Any], *, problems: Problems, environ: Mapping[str, str] | None = None
+) -> InstanceConfig:
+    """The TOML form as an InstanceConfig, with ``${ENV_VAR}`` references replaced from ``environ``."""
+    env = os.environ if environ is None else environ
+    for key in data:
+        if key not in _TOML_TOP_KEYS:
+            problems.add("file", f'unknown key "{key}"; the TOML form has {", ".join(_TOML_TOP_KEYS)}.')
+    destination = data.get("destination")
+    if not isinstance(destination, str) or not destination:
+        problems.add("file", 'destination is missing; add destination = "actions-pardot" (or another '
+                             "slug from `actions list`) at the top of the file.")
+        destination = DEFAULT_DESTINATION
+    return InstanceConfig(
+        destination=destination,
+        settings=_table(data, "settings", problems, env),
+        auth=_table(data, "auth", problems, env) if "auth" in data else None,
+        subscriptions=[_toml_subscription(raw) for raw in _toml_subscriptions(data, problems)],
+        endpoint=_expand(data.get("endpoint"), "endpoint", "file", problems, env),
+    )
+
+
+def _table(data: Mapping[str, Any], key: str, problems: Problems, env: Mapping[str, str]) -> dict[str, Any]:
+    table = data.get(key, {})
+    if not isinstance(table, Mapping):
+        problems.add(key, f"{key} should be a table ([{key}]) but it is {_kind(table)}.")
+        return {}
+    return {name: _expand(value, f"{key}.{name}", key, problems, env) for name, value in table.items()}
+
+
+def _toml_subscriptions(data: Mapping[str, Any], problems: Problems) -> list[Any]:
+    raw = data.get("subscriptions", [])
+    if not isinstance(raw, list):
+        problems.add("subscriptions", "subscriptions should be an array of tables ([[subscriptions]]).")
+        return []
+    return raw
+
+
+def _toml_subscription(raw: Any) -> Any:
+    if not isinstance(raw, Mapping):
+        return raw
+    converted = dict(raw)
+    if "partnerAction" in converted and "action" not in converted:
+        converted["action"] = converted.pop("partnerAction")
+    converted.setdefault("use_default_mappings", True)
+    return converted
+
+
+def _expand(value: Any, where: str, section: str, problems: Problems, env: Mapping[str, str]) -> Any:
+    """Replace ``${NAME}`` in a string from the environment; report names that are not set."""
+    if not isinstance(value, str):
+        return value
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in env:
+            problems.add(section, f"{where}: environment variable {name} is not set; export it, or write "
+                                  "the value in the file.")
+            return ""
+        return env[name]
+
+    return _ENV_REFERENCE.sub(replace, value)
+
+
+def read_config_file(path: str | os.PathLike[str], destination: str | None = None) -> LoadedConfig:
+    """Read a Segment settings JSON or TOML instance file; syntax errors raise with file and line."""
+    source = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise InstanceConfigError([f"{source}: cannot read the file: {error.strerror or error}."], source)
+    problems = Problems()
+    if _is_json(source, text):
+        data = _parse_json(text, source)
+        config = config_from_segment_settings(data, destination or DEFAULT_DESTINATION, problems=problems)
+        return LoadedConfig(config, problems, source)
+    config = config_from_toml(_parse_toml(text, source), problems=problems)
+    if destination is not None:
+        config = config.model_copy(update={"destination": destination})
+    return LoadedConfig(config, problems, source, _toml_line_finder(text))
+
+
+def _is_json(source: str, text: str) -> bool:
+    suffix = Path(source).suffix.lower()
+    if suffix in (".json", ".toml"):
+        return suffix == ".json"
+    return text.lstrip().startswith("{")
+
+
+def _parse_json(text: str, source: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        message = f"{source}:{error.lineno}:{error.colno}: invalid JSON: {error.msg}."
+        raise InstanceConfigError([message], source) from None
+
+
+def _parse_toml(text: str, source: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        found = re.search(r"\(at line (\d+), column (\d+)\)", str(error))
+        reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
+        where = f"{source}:{found.group(1)}:{found.group(2)}" if found else source
+        raise InstanceConfigError([f"{where}: invalid TOML: {reason}."], source) from None
+
+
+def _toml_line_finder(text: str) -> LineFinder:
+    """Line numbers of ``[settings]``, ``[auth]`` and each ``[[subscriptions]]`` header, for messages."""
+    tables: dict[str, int] = {}
+    subscriptions: list[int] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if re.match(r"\[\[\s*subscriptions\s*\]\]", stripped):
+            subscriptions.append(number)
+        elif found := re.match(r"\[\s*(settings|auth)\s*\]", stripped):
+            tables.setdefault(found.group(1), number)
+
+    def line_for(section: str, index: int | None) -> int | None:
+        if section == "subscriptions" and index is not None and index < len(subscriptions):
+            return subscriptions[index]
+        return tables.get(section)
+
+    return line_for
+
+
+def _kind(value: Any) -> str:
+    """JSON's name for the type of ``value``, as users see it in their file."""
+    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean",
+             int: "a number", float: "a number", type(None): "null"}
+    return names.get(type(value), f"a {type(value).__name__}")

@@ -1,0 +1,25 @@
+"""The runtime: one event through one destination instance, one result per subscription.
+
+``Pipeline`` runs an event through compiled subscriptions (trigger → mapping → payload validation →
+perform) and returns a :class:`SubscriptionResult` for each; ``DestinationInstance.send`` is the usual
+way in. Nothing an event contains can crash it: malformed events, mappings that fail and destination
+errors all come back as results.
+"""
+
+from framework.runtime.credentials import Credentials, credential_key, refresh_tokens
+from framework.runtime.event_shape import event_problem
+from framework.runtime.pipeline import Pipeline
+from framework.runtime.results import SubscriptionExplanation, SubscriptionResult, SubscriptionStatus
+from framework.runtime.subscription import CompiledSubscription
+
+__all__ = [
+    "Pipeline",
+    "SubscriptionResult",
+    "SubscriptionStatus",
+    "SubscriptionExplanation",
+    "CompiledSubscription",
+    "Credentials",
+    "credential_key",
+    "refresh_tokens",
+    "event_problem",
+]

@@ -1,0 +1,47 @@
+"""The minimal shape an event must have before a trigger or mapping sees it.
+
+Segment's tracking API refuses events that are not objects or whose spec fields have the wrong type,
+so its engine never sees them. Events here may come from any file, so the runtime checks the same
+few things itself and reports a malformed event as ``invalid`` instead of crashing on it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["event_problem"]
+
+_TEXT = (str,)
+_ID = (str, int, float)
+_OBJECT = (dict,)
+_SPEC_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
+    "type": (_TEXT, "a string"),
+    "event": (_TEXT, "a string"),
+    "messageId": (_TEXT, "a string"),
+    "userId": (_ID, "a string"),
+    "anonymousId": (_ID, "a string"),
+    "properties": (_OBJECT, "an object"),
+    "traits": (_OBJECT, "an object"),
+    "context": (_OBJECT, "an object"),
+    "integrations": (_OBJECT, "an object"),
+}
+
+
+def event_problem(event: Any) -> str | None:
+    """None for a well-formed event, else a sentence saying which key is wrong and how.
+
+    ``None`` values are allowed everywhere (Segment sends ``"userId": null`` for anonymous users).
+    """
+    if not isinstance(event, dict):
+        return f"the event should be a JSON object but it is {_kind(event)}."
+    for key, (types, expected) in _SPEC_TYPES.items():
+        value = event.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, types)):
+            return f"the event's {key} should be {expected} but it is {_kind(value)}."
+    return None
+
+
+def _kind(value: Any) -> str:
+    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean", int: "a number",
+             float: "a number", type(None): "null"}
+    return names.get(type(value), f"a {type(value).__name__}")

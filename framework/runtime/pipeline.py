@@ -1,0 +1,214 @@
+"""One event through one instance: trigger → mapping → payload validation → perform, per subscription.
+
+Each enabled subscription yields one result and nothing an event contains can crash the run: a
+malformed event, a mapping that fails on it, a payload the action refuses and an error raised by
+``perform`` all become results. A token refused by an OAuth destination is refreshed (once for all
+callers sharing the credential) and that subscription alone is retried once; Segment re-runs every
+subscription instead (docs/divergences.md).
+
+Subscriptions run one after another, in config order: results come back in that order, and a
+subscription's requests never interleave with another's in the exchanges.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+import requests
+
+from framework.errors import PayloadValidationError, Resolution, resolution_for, status_of
+from framework.runtime.client import build_request_client
+from framework.runtime.credentials import Credentials
+from framework.runtime.event_shape import event_problem
+from framework.runtime.results import SubscriptionExplanation, SubscriptionResult, SubscriptionStatus
+from framework.runtime.subscription import CompiledSubscription
+
+if TYPE_CHECKING:
+    from framework.definition import DestinationDefinition
+
+__all__ = ["Pipeline"]
+
+log = logging.getLogger("framework.runtime")
+
+
+@dataclass(frozen=True)
+class _Attempt:
+    """The result of one perform, and the error it raised (None on success)."""
+
+    result: SubscriptionResult
+    error: BaseException | None
+
+
+class Pipeline:
+    """Runs events through compiled subscriptions with one definition, settings and session."""
+
+    def __init__(
+        self,
+        definition: DestinationDefinition,
+        settings: dict[str, Any],
+        subscriptions: Sequence[CompiledSubscription],
+        credentials: Credentials,
+        *,
+        session: requests.Session,
+        endpoint: str | None = None,
+    ) -> None:
+        self.definition = definition
+        self.settings = settings
+        self.subscriptions = tuple(subscriptions)
+        self.credentials = credentials
+        self.session = session
+        self.endpoint = endpoint
+
+    def send(self, event: Any) -> list[SubscriptionResult]:
+        """One result per enabled subscription, in config order."""
+        results = [self.run(sub, event) for sub in self.subscriptions if sub.enabled]
+        for result in results:
+            log.debug("%s (%s): %s %s", result.subscription, result.action, result.status.value,
+                      result.http_status or "")
+        return results
+
+    def run(self, sub: CompiledSubscription, event: Any) -> SubscriptionResult:
+        """One event through one subscription, whatever the event holds."""
+        base = SubscriptionResult(sub.label, sub.action_slug, SubscriptionStatus.INVALID, index=sub.index)
+        problem = event_problem(event)
+        if problem is not None:
+            return replace(base, reason=problem)
+        verdict = _trigger_verdict(sub, event)
+        if verdict is not None:
+            return replace(base, status=verdict[0], reason=verdict[1])
+        payload, reason = _payload(sub, event)
+        if reason is not None:
+            return replace(base, reason=reason, payload=payload)
+        return self._deliver(sub, event, payload, base)
+
+    def explain(self, event: Any) -> list[SubscriptionExplanation]:
+        """For every subscription (enabled or not): the trigger's verdict and each field's resolution."""
+        return [_explain(sub, event) for sub in self.subscriptions]
+
+    # -- perform, with one retry after a token refresh --------------------------------------------
+
+    def _deliver(
+        self, sub: CompiledSubscription, event: dict[str, Any], payload: Any, base: SubscriptionResult
+    ) -> SubscriptionResult:
+        base = replace(base, payload=payload)
+        tokens = self.credentials.current()
+        first = self._perform(sub, event, payload, tokens, base)
+        if first.result.resolution is not Resolution.REFRESH_THEN_RETRY:
+            return first.result
+        if not self.credentials.can_refresh or tokens is None:
+            return _cannot_refresh(first.result, self.definition)
+        try:
+            fresh = self.credentials.refresh(tokens)
+        except Exception as error:  # the refresh's own failure is the subscription's result
+            return _refresh_failed(first.result, error)
+        second = self._perform(sub, event, payload, fresh, replace(base, attempts=2))
+        exchanges = first.result.exchanges + second.result.exchanges
+        return _refused_again(second, exchanges)
+
+    def _perform(
+        self, sub: CompiledSubscription, event: dict[str, Any], payload: Any, tokens: Any,
+        base: SubscriptionResult,
+    ) -> _Attempt:
+        from framework.definition import ExecuteInput
+
+        data = ExecuteInput(payload=payload, settings=self.settings, auth=tokens, raw_data=event,
+                            raw_mapping=sub.mapping)
+        client = None
+        try:
+            client = build_request_client(self.definition, self.session, data, self.endpoint)
+            output = sub.action.perform(client, data)
+        except Exception as error:  # every perform failure becomes a result with its Resolution
+            return _Attempt(_failed(base, error, _exchanges(client)), error)
+        exchanges = _exchanges(client)
+        http_status = exchanges[-1].status if exchanges else None
+        delivered = replace(base, status=SubscriptionStatus.DELIVERED, resolution=Resolution.SUCCESS,
+                            http_status=http_status, exchanges=exchanges, output=_output(output))
+        return _Attempt(delivered, None)
+
+
+def _trigger_verdict(sub: CompiledSubscription, event: dict[str, Any]) -> tuple[SubscriptionStatus, str] | None:
+    """None when the trigger matches; else FILTERED with the failing condition (or INVALID if it broke)."""
+    try:
+        if sub.trigger.matches(event):
+            return None
+        reason = sub.trigger.explain(event) or f"the trigger {sub.subscribe!r} does not match"
+    except Exception as error:  # a trigger must never crash the run, whatever the event holds
+        return SubscriptionStatus.INVALID, f"the trigger could not be evaluated on this event: {error}"
+    return SubscriptionStatus.FILTERED, reason
+
+
+def _payload(sub: CompiledSubscription, event: dict[str, Any]) -> tuple[Any, str | None]:
+    """The mapped and validated payload, or the reason it could not be built (and what was mapped)."""
+    try:
+        mapped = sub.compiled_mapping(event)
+    except Exception as error:  # MappingResolutionError, or anything a malformed event provokes
+        return None, f"the mapping could not be resolved on this event: {error}"
+    try:
+        return sub.action.validate_payload(mapped), None
+    except PayloadValidationError as error:
+        return mapped, f"the payload is invalid for {sub.action.title!r}: {error.message}"
+    except Exception as error:  # a validator bug must not crash the run either
+        return mapped, f"the payload could not be validated: {type(error).__name__}: {error}"
+
+
+def _failed(base: SubscriptionResult, error: BaseException, exchanges: tuple[Any, ...]) -> SubscriptionResult:
+    message = str(error) or type(error).__name__
+    if not hasattr(error, "resolution"):  # not one of ours: say what it was, to find the bug
+        message = f"{type(error).__name__}: {message}"
+    return replace(
+        base, status=SubscriptionStatus.FAILED, reason=message, resolution=resolution_for(error),
+        http_status=status_of(error), error_code=getattr(error, "code", None) or None,
+        retry_after=getattr(error, "retry_after", None), exchanges=exchanges,
+    )
+
+
+def _cannot_refresh(result: SubscriptionResult, definition: DestinationDefinition) -> SubscriptionResult:
+    """A refused credential that cannot be refreshed will be refused again: terminal."""
+    scheme = definition.authentication.scheme if definition.authentication else "none"
+    reason = f"{result.reason} (the credentials were refused and {scheme!r} authentication cannot refresh them)"
+    return replace(result, resolution=Resolution.TERMINAL, reason=reason)
+
+
+def _refresh_failed(result: SubscriptionResult, error: BaseException) -> SubscriptionResult:
+    return replace(
+        result, resolution=resolution_for(error), reason=f"the token refresh failed: {error}",
+        error_code=getattr(error, "code", None) or result.error_code,
+        http_status=status_of(error) or result.http_status,
+    )
+
+
+def _refused_again(second: _Attempt, exchanges: tuple[Any, ...]) -> SubscriptionResult:
+    """After a fresh token, a second refusal means the credential itself is bad: terminal."""
+    result = replace(second.result, exchanges=exchanges)
+    if result.resolution is Resolution.REFRESH_THEN_RETRY:
+        reason = f"{result.reason} (refused again with a freshly refreshed token)"
+        return replace(result, resolution=Resolution.TERMINAL, reason=reason)
+    return result
+
+
+def _exchanges(client: Any) -> tuple[Any, ...]:
+    return tuple(getattr(client, "exchanges", ())) if client is not None else ()
+
+
+def _output(output: Any) -> Any:
+    """What perform returned; a Response becomes its parsed body, as in Segment."""
+    if isinstance(output, requests.Response):
+        return getattr(output, "data", None) if getattr(output, "data", None) is not None else output.text
+    return output
+
+
+def _explain(sub: CompiledSubscription, event: Any) -> SubscriptionExplanation:
+    base = SubscriptionExplanation(sub.label, sub.action_slug, sub.index, sub.enabled, sub.subscribe,
+                                   matched=False, reason=None)
+    problem = event_problem(event)
+    if problem is not None:
+        return replace(base, error=problem)
+    try:
+        reason = sub.trigger.explain(event)
+        fields = tuple(sub.compiled_mapping.explain(event))
+    except Exception as error:  # explain must answer for any event, like send
+        return replace(base, error=f"the event could not be evaluated: {error}")
+    return replace(base, matched=reason is None, reason=reason, fields=fields)

@@ -1,0 +1,94 @@
+"""What happened to one event in one subscription, and why: the runtime's only output.
+
+Every event yields one :class:`SubscriptionResult` per enabled subscription, so a report can say for
+each mapping whether the event was delivered, filtered out by the trigger (and which condition), invalid
+(which field and why) or failed (with the :class:`~framework.errors.Resolution` delivery acts on).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from framework.errors import Resolution
+
+if TYPE_CHECKING:
+    from framework.http import RecordedExchange
+    from framework.mapping import FieldTrace
+
+__all__ = ["SubscriptionStatus", "SubscriptionResult", "SubscriptionExplanation"]
+
+
+class SubscriptionStatus(str, enum.Enum):
+    """The outcome of one event in one subscription."""
+
+    DELIVERED = "delivered"  # perform succeeded
+    FILTERED = "filtered"  # the trigger did not match
+    INVALID = "invalid"  # the event, the mapping or the payload is wrong: retrying cannot help
+    FAILED = "failed"  # perform failed; ``resolution`` says whether to retry
+
+
+@dataclass(frozen=True)
+class SubscriptionResult:
+    """The outcome of one event in one subscription, with enough detail to act on it.
+
+    ``reason`` is a sentence for people (the trigger's failing condition, the invalid field, the
+    destination's error message). ``exchanges`` are the HTTP requests made, already redacted.
+    ``attempts`` is 2 when the subscription was retried after an OAuth token refresh.
+    """
+
+    subscription: str
+    action: str
+    status: SubscriptionStatus
+    reason: str = ""
+    http_status: int | None = None
+    error_code: str | None = None
+    resolution: Resolution | None = None
+    payload: Any = None
+    exchanges: tuple[RecordedExchange, ...] = ()
+    index: int = 0
+    attempts: int = 1
+    output: Any = None
+    retry_after: float | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing more needs doing: delivered, or filtered out on purpose."""
+        return self.status in (SubscriptionStatus.DELIVERED, SubscriptionStatus.FILTERED)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready view for reports (exchanges as their redacted fields)."""
+        return {
+            "subscription": self.subscription, "index": self.index, "action": self.action,
+            "status": self.status.value, "reason": self.reason, "http_status": self.http_status,
+            "error_code": self.error_code,
+            "resolution": self.resolution.value if self.resolution else None,
+            "retry_after": self.retry_after, "attempts": self.attempts, "payload": self.payload,
+            "exchanges": [_exchange_dict(exchange) for exchange in self.exchanges],
+        }
+
+
+def _exchange_dict(exchange: Any) -> dict[str, Any]:
+    names = ("method", "url", "headers", "body", "status", "response_headers", "response_body")
+    return {name: getattr(exchange, name, None) for name in names}
+
+
+@dataclass(frozen=True)
+class SubscriptionExplanation:
+    """Why a subscription would or would not take an event, and where each mapped value comes from.
+
+    ``reason`` is None when the trigger matches, else the failing condition. ``fields`` are the mapping's
+    field traces (value and source), computed even when the trigger does not match, so a mapping
+    editor sees what would be sent. ``error`` names a problem evaluating the event (a malformed event).
+    """
+
+    subscription: str
+    action: str
+    index: int
+    enabled: bool
+    subscribe: str
+    matched: bool
+    reason: str | None
+    fields: tuple[FieldTrace, ...] = field(default_factory=tuple)
+    error: str | None = None
