@@ -1,0 +1,16 @@
+"""The subcommands of ``actions``, in the order ``actions --help`` lists them.
+
+Each is a module with ``register(subparsers)``, which adds its parser and sets ``run`` to a function
+taking the parsed arguments and returning the exit code. Modules import the heavier parts of the
+framework inside ``run``, so ``actions --help`` stays fast and works even when one part is broken.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from framework.cli import cmd_emulate, cmd_init, cmd_list, cmd_replay, cmd_validate
+
+__all__ = ["COMMANDS"]
+
+COMMANDS: tuple[ModuleType, ...] = (cmd_list, cmd_validate, cmd_init, cmd_replay, cmd_emulate)

@@ -1,0 +1,116 @@
+"""Finding destinations for the CLI: the registry, plus packages in directories given with ``--path``.
+
+The registry knows built-ins and installed plugins. A destination being written (say, just made by
+``actions init``) is neither until it is installed, so ``--path DIR`` imports the packages in ``DIR``
+(or ``DIR`` itself when it is a package) and looks for a ``definition`` (or ``destination``) in each,
+the same attribute names the registry uses.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from framework.cli.command_error import CommandError
+
+if TYPE_CHECKING:
+    from framework.definition import DestinationDefinition
+
+__all__ = ["add_path_option", "Found", "find_all", "find_destination", "slug_of"]
+
+_ATTRIBUTES = ("definition", "destination")
+
+
+@dataclass
+class Found:
+    """Every destination found, by slug, and the ones that failed to load (as readable lines)."""
+
+    by_slug: dict[str, DestinationDefinition] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+
+def add_path_option(parser: argparse.ArgumentParser) -> None:
+    """``--path DIR`` (repeatable): also look for destination packages in DIR."""
+    parser.add_argument(
+        "--path",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="also look for destination packages in DIR (a package, or a folder of packages); repeatable",
+    )
+
+
+def slug_of(definition: Any) -> str:
+    """The slug a destination is found by (its name when it has no slug)."""
+    return str(getattr(definition, "slug", None) or definition.name)
+
+
+def find_all(paths: list[str]) -> Found:
+    """Destinations under ``paths`` first (they shadow installed ones while you work), then the registry."""
+    found = Found()
+    for directory in paths:
+        _scan_directory(Path(directory), found)
+    _scan_registry(found)
+    return found
+
+
+def find_destination(slug: str, paths: list[str]) -> DestinationDefinition:
+    """The destination ``slug`` (or its folder name), or a CommandError listing the known slugs."""
+    found = find_all(paths)
+    for key, definition in found.by_slug.items():
+        if slug in (key, key.removeprefix("actions-")):
+            return definition
+    known = ", ".join(sorted(found.by_slug)) or "none"
+    hint = " Pass --path DIR for a destination that is not installed." if not paths else ""
+    broken = f" Failed to load: {'; '.join(found.errors)}." if found.errors else ""
+    raise CommandError(f'unknown destination "{slug}". Known: {known}.{hint}{broken}')
+
+
+def _scan_registry(found: Found) -> None:
+    from framework import registry
+
+    for definition in registry.list_destinations():
+        found.by_slug.setdefault(slug_of(definition), definition)
+        found.sources.setdefault(slug_of(definition), "installed")
+    found.errors.extend(str(error) for error in registry.load_errors())
+
+
+def _scan_directory(directory: Path, found: Found) -> None:
+    if not directory.is_dir():
+        raise CommandError(f"--path {directory}: no such directory (pass the folder holding your destination package)")
+    if (directory / "__init__.py").exists():
+        _import_package(directory.resolve().parent, directory.resolve().name, found)
+        return
+    for info in sorted(pkgutil.iter_modules([str(directory)]), key=lambda i: i.name):
+        if info.ispkg and not info.name.startswith(("_", ".")):
+            _import_package(directory.resolve(), info.name, found)
+
+
+def _import_package(parent: Path, name: str, found: Found) -> None:
+    if str(parent) not in sys.path:
+        sys.path.insert(0, str(parent))
+    try:
+        module = importlib.import_module(name)
+    except Exception as error:  # a broken package under --path is reported, the rest still load
+        found.errors.append(f"{parent / name}: cannot import: {type(error).__name__}: {error}")
+        return
+    definition = _definition_in(module)
+    if definition is not None:
+        found.by_slug[slug_of(definition)] = definition
+        found.sources[slug_of(definition)] = str(parent / name)
+
+
+def _definition_in(module: Any) -> Any:
+    from framework.definition import DestinationDefinition
+
+    for attribute in _ATTRIBUTES:
+        candidate = getattr(module, attribute, None)
+        if isinstance(candidate, DestinationDefinition):
+            return candidate
+    return None

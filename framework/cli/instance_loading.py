@@ -1,0 +1,54 @@
+"""Loading a destination instance for the CLI, turning config errors into located one-line messages.
+
+``framework.instance`` does the checking and says where each problem is (file, line, subscription,
+field); this module only decides how the command line shows it: one ``actions: error:`` line per
+problem, and an exit code of 2.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from framework.cli.command_error import CommandError
+
+__all__ = ["load_instance", "read_raw_config"]
+
+
+def load_instance(path: str, *, endpoint: str | None = None, session: requests.Session | None = None) -> Any:
+    """A ready ``DestinationInstance`` from a TOML or Segment JSON file, or a CommandError saying why not."""
+    from framework.instance import DestinationInstance, InstanceConfigError
+
+    _require_file(path)
+    try:
+        return DestinationInstance.from_file(path, endpoint=endpoint, session=session)
+    except InstanceConfigError as error:
+        raise CommandError(_config_errors_text(path, error.errors)) from None
+
+
+def read_raw_config(path: str) -> Any:
+    """The instance config as read (settings, auth, subscriptions), before compilation; for the emulator."""
+    from framework.instance import InstanceConfigError
+    from framework.instance.sources import read_config_file
+
+    _require_file(path)
+    try:
+        return read_config_file(path).config
+    except InstanceConfigError as error:
+        raise CommandError(_config_errors_text(path, error.errors)) from None
+
+
+def _require_file(path: str) -> None:
+    if not Path(path).is_file():
+        raise CommandError(f"{path}: no such instance config file (pass a .toml or Segment settings .json; "
+                           "see fixtures/instances/)")
+
+
+def _config_errors_text(path: str, errors: list[str]) -> str:
+    """All problems, one per line, each already located; the first line says how many."""
+    lines = [error if error.startswith(path) else f"{path}: {error}" for error in errors]
+    if len(lines) == 1:
+        return lines[0]
+    return f"{path}: {len(lines)} problems in the instance config:\n" + "\n".join(f"  {line}" for line in lines)

@@ -1,0 +1,59 @@
+"""The state file behind ``actions replay --resume``: messageIds already delivered, one per line.
+
+Re-running an interrupted replay must not send an event twice (Pardot's upsert is idempotent, but a
+future destination's create may not be). The file is append-only and flushed per event, so a crash
+loses at most the event in flight, and a human can read or edit it.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from framework.cli.command_error import CommandError
+
+__all__ = ["ResumeState"]
+
+
+class ResumeState:
+    """A set of delivered messageIds loaded from ``path`` and extended as events finish."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._done = self._load(path)
+        try:
+            self._file = path.open("a", encoding="utf-8")
+        except OSError as error:
+            raise CommandError(f"--resume {path}: cannot write the state file ({error.strerror})") from None
+
+    @staticmethod
+    def _load(path: Path) -> set[str]:
+        if not path.exists():
+            return set()
+        try:
+            return {line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
+        except (OSError, UnicodeDecodeError) as error:
+            raise CommandError(f"--resume {path}: cannot read the state file ({error})") from None
+
+    def __len__(self) -> int:
+        return len(self._done)
+
+    def already_delivered(self, message_id: str | None) -> bool:
+        """True when an earlier run delivered this messageId (events without one are never skipped)."""
+        return message_id is not None and message_id in self._done
+
+    def mark_delivered(self, message_id: str | None) -> None:
+        """Record a finished messageId durably (flushed before returning)."""
+        if message_id is None:
+            return
+        with self._lock:
+            if message_id not in self._done:
+                self._done.add(message_id)
+                self._file.write(message_id + "\n")
+                self._file.flush()
+
+    def close(self) -> None:
+        """Close the state file."""
+        with self._lock:
+            self._file.close()
