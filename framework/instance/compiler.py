@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from framework.errors import PayloadValidationError
 from framework.instance.config import MAX_SUBSCRIPTIONS, InstanceConfig, SubscriptionConfig
 from framework.instance.problems import Problems, subscription_label
 from framework.runtime.credentials import OAUTH_SCHEMES
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 __all__ = ["CompiledInstance", "compile_instance"]
 
 _RESERVED_MAPPING_PREFIX = "__segment_internal_"
+_TOKEN_KEYS = ("access_token", "refresh_token", "client_id", "client_secret", "refresh_token_url")
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,7 @@ def _check_settings(
                                  f'Add {key} under [settings] (TOML) or at the top level of the settings JSON.')
     try:
         return dict(definition.validate_settings(dict(settings)))
-    except ValueError as error:  # PayloadValidationError and pydantic errors are both ValueErrors
+    except (PayloadValidationError, ValueError) as error:
         for message in _messages(error):
             if not any(f"'{key}'" in message for key in missing):  # already said better above
                 problems.add("settings", f"settings: {message}")
@@ -114,22 +116,17 @@ def _check_auth(
                                  "tokens. Add [auth] with access_token, refresh_token, client_id and "
                                  'client_secret (TOML) or an "oauth" object (settings JSON).')
         return None
+    unknown = sorted(set(auth) - set(_TOKEN_KEYS))
+    wrong = sorted(key for key in _TOKEN_KEYS if key in auth and not isinstance(auth[key], str))
+    if unknown:
+        problems.add("auth", f"auth: unknown key(s) {', '.join(unknown)}; the keys are {', '.join(_TOKEN_KEYS)}.")
+    for key in wrong:  # name the key, never echo the value: it is a secret
+        problems.add("auth", f"auth.{key} should be a string.")
+    if unknown or wrong:
+        return None
     from framework.auth import OAuthTokens
 
-    try:
-        return OAuthTokens(**dict(auth))
-    except (TypeError, ValidationError) as error:
-        known = "access_token, refresh_token, client_id, client_secret, refresh_token_url"
-        problems.add("auth", f"auth: {_describe_auth_problem(error)}; the keys are {known}.")
-        return None
-
-
-def _describe_auth_problem(error: Exception) -> str:
-    """Name the offending keys without ever echoing a value (they are secrets)."""
-    if isinstance(error, ValidationError):
-        parts = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()]
-        return "; ".join(parts)
-    return str(error).split("(", 1)[-1].rstrip(")") if "(" in str(error) else str(error)
+    return OAuthTokens(**{key: auth[key] for key in _TOKEN_KEYS if key in auth})
 
 
 # -- subscriptions ------------------------------------------------------------------------------

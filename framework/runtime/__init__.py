@@ -6,7 +6,8 @@ way in. Nothing an event contains can crash it: malformed events, mappings that 
 errors all come back as results.
 """
 
-from framework.runtime.credentials import Credentials, credential_key, refresh_tokens
+from framework.runtime.client import build_request_client
+from framework.runtime.credentials import Credentials, credential_key
 from framework.runtime.event_shape import event_problem
 from framework.runtime.pipeline import Pipeline
 from framework.runtime.results import SubscriptionExplanation, SubscriptionResult, SubscriptionStatus
@@ -20,6 +21,6 @@ __all__ = [
     "CompiledSubscription",
     "Credentials",
     "credential_key",
-    "refresh_tokens",
+    "build_request_client",
     "event_problem",
 ]

@@ -2,34 +2,45 @@
 
 Segment builds a fresh client per execution from ``extendRequest(data)``; so does this, but every client
 shares the instance's ``requests.Session``, so connections are pooled across events. ``endpoint`` (an
-emulator's origin) becomes the client's ``origin_override``.
+emulator's origin) becomes the client's ``origin_override``, and the credential's secrets (tokens,
+password settings) are handed to the client so its recorded exchanges never show them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import requests
 
 if TYPE_CHECKING:
-    from framework.definition import DestinationDefinition
+    from framework.definition import DestinationDefinition, ExecuteInput
     from framework.http import RequestClient
 
-__all__ = ["build_request_client"]
+__all__ = ["build_request_client", "secrets_of"]
 
 
 def build_request_client(
     definition: DestinationDefinition,
     session: requests.Session,
-    data: Any,
+    data: ExecuteInput,
     endpoint: str | None = None,
 ) -> RequestClient:
-    """A RequestClient for one execution with ``data`` (an ExecuteInput or a RefreshInput-like bundle)."""
+    """A RequestClient for one execution: ``extend_request(data)`` options, origin override, redaction."""
     from framework.http import RequestClient
 
-    options: dict[str, Any] = {}
-    if definition.extend_request is not None:
-        options.update(definition.extend_request(data) or {})
+    options: dict[str, Any] = {"secrets": secrets_of(definition, data.settings, data.auth)}
     if endpoint:
         options["origin_override"] = endpoint
-    return RequestClient(session, options=options)
+    client = RequestClient(session, options=options)
+    if definition.extend_request is not None:
+        client = client.extend(definition.extend_request(data) or {})
+    return client
+
+
+def secrets_of(definition: DestinationDefinition, settings: Mapping[str, Any], auth: Any) -> list[str]:
+    """Values that must never be shown: the OAuth tokens and every ``password`` setting."""
+    fields = definition.authentication.fields if definition.authentication else {}
+    passwords: Iterable[Any] = (settings.get(key) for key, field in fields.items() if field.type == "password")
+    tokens = auth.secrets() if auth is not None else []
+    return [*tokens, *(str(value) for value in passwords if value)]

@@ -23,6 +23,7 @@ from framework.errors import PayloadValidationError, Resolution, resolution_for,
 from framework.runtime.client import build_request_client
 from framework.runtime.credentials import Credentials
 from framework.runtime.event_shape import event_problem
+from framework.runtime.payload import validated_payload
 from framework.runtime.results import SubscriptionExplanation, SubscriptionResult, SubscriptionStatus
 from framework.runtime.subscription import CompiledSubscription
 
@@ -147,7 +148,7 @@ def _payload(sub: CompiledSubscription, event: dict[str, Any]) -> tuple[Any, str
     except Exception as error:  # MappingResolutionError, or anything a malformed event provokes
         return None, f"the mapping could not be resolved on this event: {error}"
     try:
-        return sub.action.validate_payload(mapped), None
+        return validated_payload(sub.action, mapped), None
     except PayloadValidationError as error:
         return mapped, f"the payload is invalid for {sub.action.title!r}: {error.message}"
     except Exception as error:  # a validator bug must not crash the run either

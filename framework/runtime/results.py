@@ -65,13 +65,8 @@ class SubscriptionResult:
             "error_code": self.error_code,
             "resolution": self.resolution.value if self.resolution else None,
             "retry_after": self.retry_after, "attempts": self.attempts, "payload": self.payload,
-            "exchanges": [_exchange_dict(exchange) for exchange in self.exchanges],
+            "exchanges": [exchange.to_dict() for exchange in self.exchanges],
         }
-
-
-def _exchange_dict(exchange: Any) -> dict[str, Any]:
-    names = ("method", "url", "headers", "body", "status", "response_headers", "response_body")
-    return {name: getattr(exchange, name, None) for name in names}
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from framework.errors import IntegrationError
+from framework.errors import IntegrationError, InvalidAuthenticationError
 from framework.runtime.client import build_request_client
-from framework.runtime.credentials import OAUTH_SCHEMES, refresh_tokens
+from framework.runtime.credentials import OAUTH_SCHEMES
+from framework.runtime.payload import validated_payload
 from framework.testing.events import create_test_event
 from framework.testing.transport import MockRouter, MockTransport, RecordedRequest
 
@@ -28,9 +29,6 @@ if TYPE_CHECKING:
     from framework.definition import ActionDefinition, DestinationDefinition
 
 __all__ = ["TestDestination", "create_test_integration"]
-
-_SEGMENT_AUTH_KEYS = {"accessToken": "access_token", "refreshToken": "refresh_token", "clientId": "client_id",
-                      "clientSecret": "client_secret", "refreshTokenUrl": "refresh_token_url"}
 
 
 class TestDestination:
@@ -63,7 +61,7 @@ class TestDestination:
         definition_action = self._action(action)
         effective = _mapping_for(definition_action, mapping, use_default_mappings)
         test_event = create_test_event(dict(event or {}))
-        payload = _validated(definition_action, _transform(effective, test_event))
+        payload = validated_payload(definition_action, _transform(effective, test_event))
         self.last_payload = payload
         return self._perform(definition_action, payload, test_event, effective, settings, auth)
 
@@ -75,10 +73,15 @@ class TestDestination:
         if scheme not in OAUTH_SCHEMES:
             raise IntegrationError("refreshAccessToken is only valid with oauth2 authentication scheme",
                                    "NotImplemented", 501)
+        from framework.auth import refresh_function_for
+
         tokens = as_tokens(auth)
         if tokens is None:
             raise ValueError("test_refresh needs auth: the tokens to refresh (refresh_token, client_id, ...).")
-        return refresh_tokens(self.definition, dict(settings or {}), tokens, self.session)
+        answer = refresh_function_for(self.definition, dict(settings or {}), session=self.session)(tokens)
+        if not answer or not _access_token_of(answer):
+            raise InvalidAuthenticationError("Failed to refresh access token", "OAUTH_REFRESH_FAILED")
+        return tokens.refreshed(answer)
 
     refresh_access_token = test_refresh
 
@@ -122,7 +125,13 @@ def as_tokens(auth: Mapping[str, Any] | OAuthTokens | None) -> OAuthTokens | Non
 
     if auth is None or isinstance(auth, OAuthTokens):
         return auth
-    return OAuthTokens(**{_SEGMENT_AUTH_KEYS.get(key, key): value for key, value in auth.items()})
+    return OAuthTokens.from_segment(auth)
+
+
+def _access_token_of(answer: Any) -> Any:
+    if isinstance(answer, Mapping):
+        return answer.get("access_token") or answer.get("accessToken")
+    return getattr(answer, "access_token", None)
 
 
 def _mapping_for(
@@ -139,5 +148,3 @@ def _transform(mapping: dict[str, Any], event: dict[str, Any]) -> Any:
     return transform(mapping, event)
 
 
-def _validated(action: ActionDefinition, payload: Any) -> Any:
-    return action.validate_payload(payload)
