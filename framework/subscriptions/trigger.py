@@ -1,0 +1,63 @@
+"""A compiled trigger: parse once, then `matches(event)` is one call into a prepared predicate."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Callable
+
+from framework.subscriptions.explain import explain_mismatch
+from framework.subscriptions.parser import parse_fql
+from framework.subscriptions.predicate import compile_predicate
+from framework.subscriptions.render import render_fql
+
+__all__ = ["Trigger", "compile_trigger", "matches"]
+
+
+class Trigger:
+    """An FQL trigger ready to test events.
+
+    `matches` is the compiled predicate itself (an attribute, not a method), so a call costs no
+    more than the conditions it checks::
+
+        trigger = compile_trigger('type = "track" and properties.price > 5')
+        trigger.matches({"type": "track", "properties": {"price": 10}})   # True
+        trigger.explain({"type": "page"})   # 'type = "track" is false: type is "page"'
+    """
+
+    __slots__ = ("text", "ast", "matches")
+
+    text: str
+    ast: dict[str, Any]
+    matches: Callable[[Any], bool]
+
+    def __init__(self, ast: dict[str, Any], text: str | None = None) -> None:
+        self.ast = ast
+        self.text = text if text is not None else render_fql(ast)
+        self.matches = compile_predicate(ast)
+
+    def explain(self, event: Any) -> str | None:
+        """None when the event matches; otherwise which condition failed and the event's value."""
+        return explain_mismatch(self.ast, event)
+
+    def __repr__(self) -> str:
+        return f"Trigger({self.text!r})"
+
+
+def compile_trigger(fql_or_ast: str | dict[str, Any]) -> Trigger:
+    """A Trigger from FQL text (raises FQLSyntaxError) or from an AST in Segment's shape."""
+    if isinstance(fql_or_ast, str):
+        return _compile_text(fql_or_ast)
+    if isinstance(fql_or_ast, dict):
+        return Trigger(fql_or_ast)
+    raise TypeError(f"a trigger is FQL text or an AST dict, got {type(fql_or_ast).__name__}")
+
+
+@lru_cache(maxsize=1024)
+def _compile_text(text: str) -> Trigger:
+    """Triggers are immutable once compiled, so the same text shares one Trigger."""
+    return Trigger(parse_fql(text), text)
+
+
+def matches(fql_or_ast: str | dict[str, Any], event: Any) -> bool:
+    """Whether the event matches the trigger (FQL text is compiled once and cached)."""
+    return compile_trigger(fql_or_ast).matches(event)

@@ -1,0 +1,89 @@
+"""Replays Segment's recorded answers (cases.jsonl, written by record.py) against our implementation.
+
+Two checks per recorded trigger: our parser gives Segment's AST (or fails where Segment fails), and
+our evaluator, given Segment's own AST, matches exactly the events Segment matched. A case where we
+differ on purpose carries the key of a documented divergence and is skipped with its reason.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from framework.subscriptions import FQLSyntaxError, compile_trigger, parse_fql
+
+HERE = Path(__file__).resolve().parent
+DOCS = HERE.parents[2] / "docs" / "triggers.md"
+CASES: list[dict[str, Any]] = [json.loads(line) for line in (HERE / "cases.jsonl").read_text(encoding="utf-8").splitlines()]
+EVENTS: dict[str, Any] = json.loads((HERE / "events.json").read_text(encoding="utf-8"))
+
+DIVERGENCES: dict[str, str] = {
+    "precedence": "Segment has no precedence (the last and/or of a level joins it all); ours: and binds tighter than or",
+    "nested-parens": "Segment cannot parse nested parentheses; ours can",
+    "function-in-parens": "Segment ends a parenthesised group at the ')' of contains()/match(); ours parses the group",
+    "null-type-event": "Segment compares type/event with the string \"null\"; ours means missing / present",
+    "unsupported-field": "Segment silently drops conditions on other fields; ours is an error naming the column",
+    "single-quotes": "Segment keeps the quotes of 'x' so it never matches; ours is an error",
+    "negation": "Segment drops a ! before ( or a field; ours is an error",
+    "match-pattern": "Segment drops the first character of a pattern without a leading or trailing *; ours is an error or contains",
+    "operator-spacing": "Segment needs spaces around < > != (its lexer fails or misreads <=5); ours does not",
+    "carriage-return": "Segment's lexer rejects \\r; ours treats it as whitespace",
+    "uppercase-conditional": "Segment reads AND/OR as stray words (joined by the level's and/or); ours is an error",
+    "field-shape": "Segment reads type.x as type and bare properties as properties.properties; ours is an error",
+    "contains-type": "Segment drops contains(type, ...) when combined; ours is an error",
+    "lexer-quirk": "Segment's lexer splits or truncates malformed tokens and continues; ours is an error",
+    "array-index": "Segment misparses properties.items.0 and cannot do brackets; ours reads items.0",
+    "js-prototype": "Segment sees JavaScript prototype members (constructor, concat) as fields; ours does not",
+    "incomplete": "Segment accepts a dangling and/or or a missing value; ours is an error",
+}
+
+
+def _case_id(case: dict[str, Any]) -> str:
+    return case["id"]
+
+
+def _skip_if_divergent(case: dict[str, Any], stage: str) -> None:
+    keys = case.get("divergence", [])
+    if keys:
+        pytest.skip(f"documented divergence ({stage}): " + " / ".join(f"{key}: {DIVERGENCES[key]}" for key in keys))
+
+
+@pytest.mark.parametrize("case", CASES, ids=_case_id)
+def test_parse_agrees_with_segment(case: dict[str, Any]) -> None:
+    _skip_if_divergent(case, "parse")
+    if "segment_error" in case:
+        with pytest.raises(FQLSyntaxError):
+            parse_fql(case["fql"])
+        return
+    assert parse_fql(case["fql"]) == case["segment_ast"]
+    trigger = compile_trigger(case["fql"])
+    assert [name for name, event in EVENTS.items() if trigger.matches(event)] == case["segment_matched"]
+
+
+EVALUATED = [case for case in CASES if "segment_ast" in case]
+
+
+@pytest.mark.parametrize("case", EVALUATED, ids=_case_id)
+def test_evaluation_of_segment_ast_agrees_with_segment(case: dict[str, Any]) -> None:
+    if "js-prototype" in case.get("divergence", []):
+        _skip_if_divergent(case, "evaluation")
+    trigger = compile_trigger(case["segment_ast"])
+    matched = [name for name, event in EVENTS.items() if name not in case["segment_threw"] and trigger.matches(event)]
+    assert matched == case["segment_matched"]
+
+
+def test_recorded_file_is_large_and_mostly_comparable() -> None:
+    compared = [case for case in CASES if not case.get("divergence")]
+    assert len(CASES) >= 1000 and len(compared) >= 1000
+    assert sum(1 for case in compared if "segment_ast" in case) >= 800
+
+
+def test_every_divergence_key_is_known_and_documented() -> None:
+    used = {key for case in CASES for key in case.get("divergence", [])}
+    assert used <= DIVERGENCES.keys()
+    documented = set(re.findall(r"<a id=\"divergence-([a-z-]+)\"></a>", DOCS.read_text(encoding="utf-8")))
+    assert DIVERGENCES.keys() <= documented
