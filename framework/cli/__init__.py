@@ -47,7 +47,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except CommandError as error:
-        print(f"actions: error: {error.message}", file=sys.stderr)
+        for line in error.message.splitlines() or [""]:
+            print(f"actions: error: {line}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         print("actions: interrupted", file=sys.stderr)

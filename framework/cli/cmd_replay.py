@@ -35,6 +35,8 @@ from framework.events import BadLine, EventRecord, read_events
 __all__ = ["register", "run"]
 
 _DEFAULT_CONCURRENCY = 4
+# Added by the HTTP library to every request; they say nothing about the destination.
+_TRANSPORT_HEADERS = {"accept", "accept-encoding", "connection", "content-length", "user-agent"}
 
 
 def register(subparsers: Any) -> None:
@@ -89,7 +91,10 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if emulator is not None and not args.show_prospects:
             emulator.stop()
-    print(state.tally.render(), file=sys.stderr if _report_on_stdout(args) else sys.stdout)
+    out = sys.stderr if _report_on_stdout(args) else sys.stdout
+    if args.dry_run:
+        print("Dry run: nothing was sent; 'delivered' counts requests that were built.", file=out)
+    print(state.tally.render(), file=out)
     if emulator is not None and args.show_prospects:
         _print_prospects(emulator, state)
         emulator.stop()
@@ -174,6 +179,8 @@ def _replay(args: argparse.Namespace, state: _Run) -> None:
 
 
 def _concurrency(args: argparse.Namespace, instance: Any) -> int:
+    if args.dry_run:
+        return 1  # requests are printed: keep them in file order
     limit = getattr(getattr(instance, "definition", None), "concurrency_limit", None)
     if args.concurrency is None:
         return limit or _DEFAULT_CONCURRENCY
@@ -216,9 +223,18 @@ def _count_writes(state: _Run, results: list[Any]) -> None:
         if status_text(result) != "delivered":
             continue
         for exchange in getattr(result, "exchanges", ()) or ():
-            body = getattr(exchange, "response_body", None)
+            body = _json_or_none(getattr(exchange, "response_body", None))
             if isinstance(body, dict) and "id" in body:
                 state.writes[body["id"]] += 1
+
+
+def _json_or_none(text: Any) -> Any:
+    if not isinstance(text, str):
+        return text
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
 
 
 def _print_requests(record: EventRecord, results: list[Any]) -> None:
@@ -227,7 +243,8 @@ def _print_requests(record: EventRecord, results: list[Any]) -> None:
         for exchange in getattr(result, "exchanges", ()) or ():
             lines.append(f"{record.location}  [{result.subscription}]")
             lines.append(f"  {exchange.method} {exchange.url}")
-            lines.extend(f"  {name}: {value}" for name, value in (exchange.headers or {}).items())
+            lines.extend(f"  {name}: {value}" for name, value in (exchange.headers or {}).items()
+                         if name.lower() not in _TRANSPORT_HEADERS)
             lines.append("  " + _body_text(exchange.body))
     if lines:
         print("\n".join(lines), flush=True)

@@ -9,8 +9,28 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from framework.cli import cmd_emulate, cmd_init, cmd_list, cmd_replay, cmd_validate
+from framework.cli import (
+    cmd_describe,
+    cmd_emulate,
+    cmd_explain,
+    cmd_init,
+    cmd_list,
+    cmd_map,
+    cmd_replay,
+    cmd_test,
+    cmd_validate,
+)
 
 __all__ = ["COMMANDS"]
 
-COMMANDS: tuple[ModuleType, ...] = (cmd_list, cmd_validate, cmd_init, cmd_replay, cmd_emulate)
+COMMANDS: tuple[ModuleType, ...] = (
+    cmd_list,
+    cmd_describe,
+    cmd_validate,
+    cmd_init,
+    cmd_map,
+    cmd_explain,
+    cmd_test,
+    cmd_replay,
+    cmd_emulate,
+)

@@ -47,8 +47,5 @@ def _require_file(path: str) -> None:
 
 
 def _config_errors_text(path: str, errors: list[str]) -> str:
-    """All problems, one per line, each already located; the first line says how many."""
-    lines = [error if error.startswith(path) else f"{path}: {error}" for error in errors]
-    if len(lines) == 1:
-        return lines[0]
-    return f"{path}: {len(lines)} problems in the instance config:\n" + "\n".join(f"  {line}" for line in lines)
+    """All problems, one per line, each already located (file and line, subscription and field)."""
+    return "\n".join(error if error.startswith(path) else f"{path}: {error}" for error in errors)
