@@ -41,6 +41,8 @@ __all__ = [
     "RequestTimeoutError",
     "resolution_for",
     "status_of",
+    "error_code_for_status",
+    "HTTP_STATUS_CODES",
 ]
 
 
@@ -110,10 +112,15 @@ class InvalidAuthenticationError(ActionsError):
 
 
 class PayloadValidationError(IntegrationError):
-    """The payload is wrong for the destination; retrying the same payload cannot help."""
+    """The payload is wrong for the destination; retrying the same payload cannot help.
 
-    def __init__(self, message: str, **kwargs: Any) -> None:
+    ``errors`` lists one human message per problem (the schema validator fills it); ``message`` is
+    those messages joined with single spaces, as Segment's ``AggregateAjvError`` does.
+    """
+
+    def __init__(self, message: str, *, errors: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(message, "PAYLOAD_VALIDATION_FAILED", 400, **kwargs)
+        self.errors: list[str] = list(errors) if errors is not None else [message]
 
 
 class APIError(IntegrationError):
@@ -194,3 +201,41 @@ def _resolution_for_status(status: int | None, code: str) -> Resolution:
     if 200 <= status < 300:
         return Resolution.SUCCESS
     return Resolution.TERMINAL
+
+
+# Segment's HttpErrorCodes: the status → code-name table (names verbatim, including its misspelt
+# MOVED_PERMENANTLY), so a report shows the same code a Segment user would see.
+HTTP_STATUS_CODES: dict[int, str] = {
+    100: "CONTINUE", 101: "SWITCHING_PROTOCOLS", 102: "PROCESSING", 103: "EARLY_HINTS",
+    200: "OK", 201: "CREATED", 202: "ACCEPTED", 203: "NON_AUTHORITATIVE_INFORMATION",
+    204: "NO_CONTENT", 205: "RESET_CONTENT", 206: "PARTIAL_CONTENT", 207: "MULTI_STATUS",
+    208: "ALREADY_REPORTED", 226: "IM_USED",
+    300: "MULTIPLE_CHOICES", 301: "MOVED_PERMENANTLY", 302: "FOUND", 303: "SEE_OTHER",
+    304: "NOT_MODIFIED", 305: "USE_PROXY", 306: "SWITCH_PROXY", 307: "TEMPORARY_REDIRECT",
+    308: "PERMANENT_REDIRECT",
+    400: "BAD_REQUEST", 401: "UNAUTHORIZED", 402: "PAYMENT_REQUIRED", 403: "FORBIDDEN",
+    404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 406: "NOT_ACCEPTABLE",
+    407: "PROXY_AUTHENTICATION_REQUIRED", 408: "REQUEST_TIMEOUT", 409: "CONFLICT", 410: "GONE",
+    411: "LENGTH_REQUIRED", 412: "PRECONDITION_FAILED", 413: "PAYLOAD_TOO_LARGE",
+    414: "URI_TOO_LONG", 415: "UNSUPPORTED_MEDIA_TYPE", 416: "RANGE_NOT_SATISFIABLE",
+    417: "EXPECTATION_FAILED", 418: "IM_A_TEAPOT", 421: "MISDIRECTED_REQUEST",
+    422: "UNPROCESSABLE_ENTITY", 423: "LOCKED", 424: "FAILED_DEPENDENCY", 425: "TOO_EARLY",
+    426: "UPGRADE_REQUIRED", 428: "PRECONDITION_REQUIRED", 429: "TOO_MANY_REQUESTS",
+    431: "REQUEST_HEADER_FIELDS_TOO_LARGE", 451: "UNAVAILABLE_FOR_LEGAL_REASONS", 499: "CANCELLED",
+    500: "INTERNAL_SERVER_ERROR", 501: "NOT_IMPLEMENTED", 502: "BAD_GATEWAY",
+    503: "SERVICE_UNAVAILABLE", 504: "GATEWAY_TIMEOUT", 505: "HTTP_VERSION_NOT_SUPPORTED",
+    506: "VARIANT_ALSO_NEGOTIATES", 507: "INSUFFICIENT_STORAGE", 508: "LOOP_DETECTED",
+    509: "BANDWIDTH_LIMIT_EXCEEDED", 510: "NOT_EXTENDED", 511: "NETWORK_AUTHENTICATION_REQUIRED",
+    529: "SITE_IS_OVERLOADED",
+}
+
+
+def error_code_for_status(status: int | None) -> str:
+    """Segment's ``getErrorCodeFromHttpStatus``: the code name for a status, else ``UNKNOWN_ERROR``.
+
+    >>> error_code_for_status(429)
+    'TOO_MANY_REQUESTS'
+    """
+    if status is None:
+        return "UNKNOWN_ERROR"
+    return HTTP_STATUS_CODES.get(status, "UNKNOWN_ERROR")

@@ -1,0 +1,40 @@
+"""Destinations as data: definitions, fields, auth schemes, presets, JSON Schema and payload validation.
+
+Public surface (see docs/architecture.md)::
+
+    DestinationDefinition, ActionDefinition, InputField, Authentication, Preset
+    ExecuteInput, RefreshInput
+    fields_to_json_schema(fields), compile_payload_validator(fields, label) -> PayloadValidator
+"""
+
+from framework.definition.actions import ActionDefinition
+from framework.definition.auth_schemes import Authentication
+from framework.definition.conditions import ConditionalRequired, DependsOn, FieldCondition
+from framework.definition.destination import DestinationDefinition
+from framework.definition.fields import Choice, InputField
+from framework.definition.inputs import ExecuteInput, RefreshInput
+from framework.definition.json_schema import fields_to_json_schema
+from framework.definition.presets import Preset
+from framework.definition.validator import (
+    PayloadValidator,
+    compile_payload_validator,
+    compile_settings_validator,
+)
+
+__all__ = [
+    "ActionDefinition",
+    "Authentication",
+    "Choice",
+    "ConditionalRequired",
+    "DependsOn",
+    "DestinationDefinition",
+    "ExecuteInput",
+    "FieldCondition",
+    "InputField",
+    "PayloadValidator",
+    "Preset",
+    "RefreshInput",
+    "compile_payload_validator",
+    "compile_settings_validator",
+    "fields_to_json_schema",
+]

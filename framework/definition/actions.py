@@ -1,0 +1,80 @@
+"""``ActionDefinition``: one thing a destination can do, as fields (with default mappings) and perform.
+
+::
+
+    ActionDefinition(
+        title="Upsert Prospect",
+        description="Create or update a prospect by email.",
+        default_subscription='type = "identify"',
+        fields={"email": InputField(label="Email", type="string", format="email", required=True,
+                                    default={"@path": "$.traits.email"})},
+        perform=lambda request, data: request.post(URL, json=data.payload),
+    )
+
+The payload validator is compiled when the action is built, so a broken field fails at load time and
+``validate_payload`` does no schema work per event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+
+from framework.definition.checks import fields_problems
+from framework.definition.fields import InputField
+from framework.definition.json_schema import fields_to_json_schema
+from framework.definition.validator import PayloadValidator, compile_payload_validator
+
+__all__ = ["ActionDefinition", "Perform"]
+
+Perform = Callable[..., Any]
+
+
+class ActionDefinition(BaseModel):
+    """An action: title, description, fields, the default trigger and the function that performs it."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    title: str = Field(min_length=1)
+    description: str = ""
+    fields: dict[str, InputField] = Field(default_factory=dict)
+    perform: Perform
+    perform_batch: Perform | None = Field(default=None, alias="performBatch")
+    default_subscription: str | None = Field(default=None, alias="defaultSubscription")
+    hidden: bool = False
+    platform: str = "cloud"
+
+    _validator: PayloadValidator = PrivateAttr()
+
+    @model_validator(mode="after")
+    def _check_fields(self) -> ActionDefinition:
+        problems = fields_problems(self.fields, f"action {self.title!r}")
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+    def model_post_init(self, context: Any, /) -> None:
+        self._validator = compile_payload_validator(self.fields, self.title)
+
+    @property
+    def payload_validator(self) -> PayloadValidator:
+        """The compiled validator for this action's payloads."""
+        return self._validator
+
+    def validate_payload(self, payload: Any, *, batch: bool = False) -> dict[str, Any]:
+        """The cleaned, coerced payload, or ``PayloadValidationError`` with Segment's message."""
+        return self._validator(payload, batch=batch)
+
+    def default_mapping(self) -> dict[str, Any]:
+        """Every field's default mapping (what a new subscription starts with)."""
+        return {key: field.default for key, field in self.fields.items() if field.default is not None}
+
+    def json_schema(self) -> dict[str, Any]:
+        """The fields as Segment's JSON Schema (for ``actions describe --json``)."""
+        return fields_to_json_schema(self.fields)
+
+    @property
+    def supports_batch(self) -> bool:
+        return self.perform_batch is not None

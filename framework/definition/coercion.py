@@ -1,0 +1,183 @@
+"""ajv's type coercion (``coerceTypes: "array"``): how a mapped value becomes the declared type.
+
+Segment validates payloads with ajv set to coerce, so ``"5"`` becomes ``5`` for a number field,
+``"true"`` becomes ``True`` for a boolean, numbers and booleans become strings for string fields, a
+scalar becomes a one-item list for a ``multiple`` field and a one-item list becomes its item for a
+scalar field. The rules below are ajv's, with JavaScript's number parsing (``" 5 "`` and ``"0x10"``
+are numbers in JavaScript, so they are here).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from typing import Any, Final
+
+__all__ = ["NOT_COERCIBLE", "COERCIBLE_TYPES", "matches_type", "matches_any", "coerce", "js_string", "js_number",
+           "js_equal", "unwrapped"]
+
+
+class _NotCoercible:
+    """Marker: no coercion applies (distinct from every JSON value, ``None`` included)."""
+
+    def __repr__(self) -> str:
+        return "NOT_COERCIBLE"
+
+
+NOT_COERCIBLE: Final = _NotCoercible()
+COERCIBLE_TYPES = ("string", "number", "integer", "boolean", "null", "array")
+
+_JS_WHITESPACE = " \t\n\v\f\r\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009" \
+                 "\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+_DECIMAL = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
+_RADIX = re.compile(r"^0([xob])([0-9a-f]+)$", re.IGNORECASE)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def matches_type(value: Any, json_type: str) -> bool:
+    """Whether ``value`` already is of a JSON Schema type (ajv's ``strictNumbers``: no NaN/inf)."""
+    if json_type == "string":
+        return isinstance(value, str)
+    if json_type == "number":
+        return _is_number(value)
+    if json_type == "integer":
+        return _is_number(value) and float(value).is_integer()
+    if json_type == "boolean":
+        return isinstance(value, bool)
+    if json_type == "object":
+        return isinstance(value, dict)
+    if json_type == "array":
+        return isinstance(value, list)
+    return value is None
+
+
+def matches_any(value: Any, types: Sequence[str]) -> bool:
+    return any(matches_type(value, t) for t in types)
+
+
+def js_number(text: str) -> float | int | None:
+    """JavaScript's ``+text`` for a string, or None when that is NaN or infinite."""
+    stripped = text.strip(_JS_WHITESPACE)
+    if stripped == "":
+        return 0
+    radix = _RADIX.match(stripped)
+    if radix:
+        base = {"x": 16, "o": 8, "b": 2}[radix[1].lower()]
+        try:
+            return int(radix[2], base)
+        except ValueError:
+            return None
+    if not _DECIMAL.match(stripped):
+        return None
+    number = float(stripped)
+    return _tidy_number(number) if math.isfinite(number) else None
+
+
+def _tidy_number(number: float) -> float | int:
+    """An integral float as an int (JavaScript has one number type; ``5`` should not print ``5.0``)."""
+    if number.is_integer() and abs(number) < 2**53:
+        return int(number)
+    return number
+
+
+def js_string(value: Any) -> str:
+    """JavaScript's ``"" + value`` for numbers and booleans."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e21:
+            return str(int(value))
+        return repr(value).replace("e-0", "e-")
+    return str(value)
+
+
+def coerce(value: Any, types: Sequence[str], coerce_to: Sequence[str]) -> Any:
+    """ajv's coercion of ``value`` to the first of ``coerce_to`` that applies, or NOT_COERCIBLE.
+
+    A one-item list is first unwrapped (and kept as is if its item already has a wanted type).
+    """
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]
+        if matches_any(value, types):
+            return value
+    for json_type in coerce_to:
+        result = _COERCERS[json_type](value)
+        if result is not NOT_COERCIBLE:
+            return result
+    return NOT_COERCIBLE
+
+
+def unwrapped(value: Any) -> Any:
+    """The value ajv reports in a type error: a one-item list is reported as its item."""
+    if isinstance(value, list) and len(value) == 1:
+        return value[0]
+    return value
+
+
+def _to_string(value: Any) -> Any:
+    if _is_number(value) or isinstance(value, bool):
+        return js_string(value)
+    return "" if value is None else NOT_COERCIBLE
+
+
+def _to_number(value: Any) -> Any:
+    if isinstance(value, bool) or value is None:
+        return int(bool(value))
+    if isinstance(value, str) and value:
+        number = js_number(value)
+        return NOT_COERCIBLE if number is None else number
+    return NOT_COERCIBLE
+
+
+def _to_integer(value: Any) -> Any:
+    number = _to_number(value)
+    if number is NOT_COERCIBLE or not float(number).is_integer():
+        return NOT_COERCIBLE
+    return number
+
+
+def _to_boolean(value: Any) -> Any:
+    if value == "false" or value is None or (_is_number(value) and value == 0):
+        return False
+    if value == "true" or (_is_number(value) and value == 1):
+        return True
+    return NOT_COERCIBLE
+
+
+def _to_null(value: Any) -> Any:
+    if value == "" or value is False or (_is_number(value) and value == 0):
+        return None
+    return NOT_COERCIBLE
+
+
+def _to_array(value: Any) -> Any:
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return [value]
+    return NOT_COERCIBLE
+
+
+_COERCERS = {
+    "string": _to_string,
+    "number": _to_number,
+    "integer": _to_integer,
+    "boolean": _to_boolean,
+    "null": _to_null,
+    "array": _to_array,
+}
+
+
+def js_equal(left: Any, right: Any) -> bool:
+    """Deep equality as JavaScript's fast-deep-equal sees it: ``1 == 1.0`` but ``True != 1``."""
+    if isinstance(left, bool) or isinstance(right, bool):
+        return isinstance(left, bool) and isinstance(right, bool) and left == right
+    if _is_number(left) or _is_number(right):
+        return _is_number(left) and _is_number(right) and left == right
+    if isinstance(left, dict) and isinstance(right, dict):
+        return left.keys() == right.keys() and all(js_equal(left[k], right[k]) for k in left)
+    if isinstance(left, list) and isinstance(right, list):
+        return len(left) == len(right) and all(js_equal(a, b) for a, b in zip(left, right))
+    return type(left) is type(right) and left == right

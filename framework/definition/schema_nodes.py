@@ -1,0 +1,145 @@
+"""Fields compiled once into a tree of plain nodes the validator walks without further decisions.
+
+Each node carries exactly what Segment's generated JSON Schema would say about one value (its JSON
+types, the types ajv may coerce to, enum, bounds, format, items, properties), so validating a payload
+is a walk over this tree with no per-payload lookups in the field definitions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from framework.definition.coercion import COERCIBLE_TYPES
+from framework.definition.conditions import ConditionalRequired, FieldCondition
+from framework.definition.fields import InputField
+from framework.definition.formats import format_check
+from framework.definition.json_schema import field_json_type
+
+__all__ = ["Node", "ObjectNode", "RequiredWhen", "compile_fields"]
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectNode:
+    """An object with declared properties: what is required, what is kept, conditions (root only)."""
+
+    properties: Mapping[str, Node]
+    required: tuple[str, ...]
+    keep_unknown: bool
+    conditions: tuple[RequiredWhen, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """One value's schema. ``title`` is the field label (None for list items and sub-schemas)."""
+
+    title: str | None
+    types: tuple[str, ...]
+    coerce_to: tuple[str, ...]
+    enum: tuple[Any, ...] | None = None
+    format_name: str | None = None
+    format_ok: Callable[[str], bool] | None = None
+    min_length: int | float | None = None
+    max_length: int | float | None = None
+    minimum: int | float | None = None
+    maximum: int | float | None = None
+    items: Node | None = None
+    obj: ObjectNode | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RequiredWhen:
+    """A conditionally required key (``key`` or ``parent.child``) and when it is required."""
+
+    key: str
+    match_any: bool
+    conditions: tuple[FieldCondition, ...] = field(default_factory=tuple)
+
+
+def compile_fields(
+    fields: Mapping[str, InputField], *, keep_unknown: bool = False, nested: bool = False
+) -> ObjectNode:
+    """Compile a set of fields (an action's, or a destination's settings) into an ObjectNode.
+
+    Conditions of nested properties are hoisted to the top level (as ``parent.child``), as Segment
+    does, so a nested ObjectNode has none.
+    """
+    return ObjectNode(
+        properties={key: _compile_field(f) for key, f in fields.items()},
+        required=tuple(key for key, f in fields.items() if f.required is True),
+        keep_unknown=keep_unknown,
+        conditions=() if nested else tuple(_conditions(fields)),
+    )
+
+
+def _coercible(types: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(t for t in types if t in COERCIBLE_TYPES)
+
+
+def _compile_field(f: InputField) -> Node:
+    base = field_json_type(f)
+    value_types = tuple(base) if isinstance(base, list) else (base,)
+    enum = f.choice_values
+    if f.multiple:
+        return _compile_multiple(f, value_types, enum)
+    types = (*value_types, "null") if f.allow_null else value_types
+    if enum is not None and f.allow_null:
+        enum = [*enum, None]
+    return Node(
+        title=f.label,
+        types=types,
+        coerce_to=_coercible(types),
+        enum=tuple(enum) if enum is not None else None,
+        **_format_and_bounds(f),
+        obj=_object_of(f),
+    )
+
+
+def _compile_multiple(f: InputField, value_types: tuple[str, ...], enum: list[Any] | None) -> Node:
+    """Segment puts the type and enum on the items; label, format and bounds stay on the array."""
+    if enum is not None and f.allow_null:
+        enum = [*enum, None]
+    obj = _object_of(f)
+    items = Node(title=None, types=value_types, coerce_to=_coercible(value_types),
+                 enum=tuple(enum) if enum is not None else None, obj=obj)
+    return Node(title=f.label, types=("array",), coerce_to=("array",), items=items,
+                **_format_and_bounds(f))
+
+
+def _format_and_bounds(f: InputField) -> dict[str, Any]:
+    spec: dict[str, Any] = {}
+    fmt = "date-like" if f.type == "datetime" else f.format
+    if f.type in ("password", "text"):
+        fmt = None  # always valid
+    if fmt is not None and fmt not in ("password", "text"):
+        spec["format_name"] = fmt
+        spec["format_ok"] = format_check(fmt)
+    if f.type == "string":
+        spec["min_length"] = f.minimum or None
+        spec["max_length"] = f.maximum or None
+    elif f.type == "number":
+        spec["minimum"] = f.minimum or None
+        spec["maximum"] = f.maximum or None
+    return spec
+
+
+def _object_of(f: InputField) -> ObjectNode | None:
+    if f.type != "object" or f.properties is None:
+        return None
+    return compile_fields(f.properties, keep_unknown=f.additional_properties, nested=True)
+
+
+def _conditions(fields: Mapping[str, InputField]) -> list[RequiredWhen]:
+    found = []
+    for key, f in fields.items():
+        if isinstance(f.required, ConditionalRequired):
+            found.append(_required_when(key, f.required))
+        for prop_key, prop in (f.properties or {}).items():
+            if isinstance(prop.required, ConditionalRequired):
+                found.append(_required_when(f"{key}.{prop_key}", prop.required))
+    return found
+
+
+def _required_when(key: str, required: ConditionalRequired) -> RequiredWhen:
+    return RequiredWhen(key=key, match_any=required.match == "any", conditions=tuple(required.conditions))

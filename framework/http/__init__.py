@@ -1,0 +1,28 @@
+"""The one request client: options, hooks, timeouts, Retry-After, recorded and redacted exchanges.
+
+Public surface (see docs/architecture.md)::
+
+    RequestClient(session=None, *, options=None)  .request/.get/.post/.put/.patch/.delete/.extend/.exchanges
+    RecordedExchange, redact_headers, redact_body, redact_url, parse_retry_after
+"""
+
+from framework.http.client import USER_AGENT, RequestClient
+from framework.http.exchanges import RecordedExchange
+from framework.http.options import DEFAULT_TIMEOUT, merge_headers, merge_options
+from framework.http.redaction import REDACTED, redact_body, redact_headers, redact_text, redact_url
+from framework.http.retry_after import parse_retry_after
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "REDACTED",
+    "USER_AGENT",
+    "RecordedExchange",
+    "RequestClient",
+    "merge_headers",
+    "merge_options",
+    "parse_retry_after",
+    "redact_body",
+    "redact_headers",
+    "redact_text",
+    "redact_url",
+]

@@ -1,0 +1,188 @@
+"""``RequestClient``: the one HTTP client destinations use, on a pooled ``requests.Session``.
+
+A destination's ``perform(request, data)`` gets one of these with ``extend_request``'s options already
+merged in. It behaves like Segment's request client where it matters for identical requests: options
+merge (headers case-insensitively, ``None`` deletes), ``json=`` bodies are compact JSON with
+``application/json``, a ``data=`` dict is form-encoded, ``username``/``password`` become a Basic
+header, the default timeout is 10 s, non-2xx responses raise ``HTTPError`` (unless
+``throw_http_errors=False``), ``response.data`` holds the parsed JSON (else the text), and
+before-request/after-response hooks run in order. Every exchange is recorded, redacted.
+
+>>> client = RequestClient(options={"headers": {"X-Api-Key": "k"}})  # doctest: +SKIP
+>>> client.post("https://api.example.com/things", json={"a": 1}).data  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import base64
+import json as jsonlib
+from collections.abc import Callable, Mapping
+from typing import Any
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+import requests
+
+from framework import __version__
+from framework.errors import HTTPError, RequestTimeoutError
+from framework.http.exchanges import RecordedExchange, record_exchange
+from framework.http.options import DEFAULT_TIMEOUT, merge_headers, merge_options
+from framework.http.retry_after import parse_retry_after
+
+__all__ = ["RequestClient", "USER_AGENT", "BeforeRequest", "AfterResponse"]
+
+USER_AGENT = f"action-destinations/{__version__}"
+
+BeforeRequest = Callable[[dict[str, Any]], Mapping[str, Any] | None]
+AfterResponse = Callable[[requests.PreparedRequest, dict[str, Any], requests.Response], requests.Response | None]
+
+_DEFAULTS: dict[str, Any] = {
+    "headers": {"User-Agent": USER_AGENT},
+    "timeout": DEFAULT_TIMEOUT,
+    "throw_http_errors": True,
+}
+
+
+class RequestClient:
+    """Sends requests with layered options; ``extend`` derives a client on the same session."""
+
+    def __init__(
+        self,
+        session: requests.Session | None = None,
+        *,
+        options: Mapping[str, Any] | None = None,
+        _exchanges: list[RecordedExchange] | None = None,
+        _base: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.session = session if session is not None else requests.Session()
+        self.options: dict[str, Any] = merge_options(_base if _base is not None else _DEFAULTS, options)
+        self._exchanges: list[RecordedExchange] = _exchanges if _exchanges is not None else []
+
+    def __repr__(self) -> str:
+        return f"RequestClient(options={sorted(self.options)})"
+
+    @property
+    def exchanges(self) -> list[RecordedExchange]:
+        """Every exchange made through this client and the clients extended from it, redacted."""
+        return list(self._exchanges)
+
+    def extend(self, options: Mapping[str, Any] | None) -> RequestClient:
+        """A client on the same session with ``options`` merged over these (exchanges shared)."""
+        return RequestClient(self.session, options=options, _exchanges=self._exchanges, _base=self.options)
+
+    def get(self, url: str, **options: Any) -> requests.Response:
+        return self.request(url, "GET", **options)
+
+    def post(self, url: str, **options: Any) -> requests.Response:
+        return self.request(url, "POST", **options)
+
+    def put(self, url: str, **options: Any) -> requests.Response:
+        return self.request(url, "PUT", **options)
+
+    def patch(self, url: str, **options: Any) -> requests.Response:
+        return self.request(url, "PATCH", **options)
+
+    def delete(self, url: str, **options: Any) -> requests.Response:
+        return self.request(url, "DELETE", **options)
+
+    def request(self, url: str, method: str = "GET", **options: Any) -> requests.Response:
+        """Send one request; see the module docstring for the options and what happens."""
+        merged = merge_options(self.options, {"method": method, **options})
+        merged = _run_before_hooks(merged)
+        prepared = self.session.prepare_request(_build_request(url, merged))
+        response = self._send(prepared, merged)
+        for hook in merged.get("after_response", []):
+            response = hook(prepared, merged, response) or response
+        self._exchanges.append(record_exchange(prepared, response, _secrets(merged)))
+        if merged.get("throw_http_errors", True) is not False and not 200 <= response.status_code < 300:
+            retry_after = parse_retry_after(response.headers.get("Retry-After"))
+            raise HTTPError(response, prepared, retry_after=retry_after)
+        return response
+
+    def _send(self, prepared: requests.PreparedRequest, options: dict[str, Any]) -> requests.Response:
+        timeout = _timeout(options.get("timeout", DEFAULT_TIMEOUT))
+        try:
+            response = self.session.send(prepared, timeout=timeout, allow_redirects=True)
+        except requests.Timeout as error:
+            message = f"Request timed out after {int((timeout or 0) * 1000)}ms"
+            self._exchanges.append(record_exchange(prepared, None, _secrets(options), message))
+            raise RequestTimeoutError(message) from error
+        except requests.RequestException as error:
+            self._exchanges.append(record_exchange(prepared, None, _secrets(options), str(error)))
+            raise
+        _attach_data(response)
+        return response
+
+
+def _timeout(value: Any) -> float | None:
+    """``None`` or ``False`` means no timeout (Segment: ``timeout: false``)."""
+    if value is None or value is False:
+        return None
+    return float(value)
+
+
+def _run_before_hooks(options: dict[str, Any]) -> dict[str, Any]:
+    for hook in options.get("before_request", []):
+        changes = hook(options)
+        if changes:
+            options = merge_options(options, {k: v for k, v in changes.items()
+                                              if k not in ("before_request", "after_response")})
+    return options
+
+
+def _secrets(options: Mapping[str, Any]) -> list[str]:
+    listed = [str(s) for s in options.get("secrets", []) if s]
+    password = options.get("password")
+    return [*listed, str(password)] if password else listed
+
+
+def _build_request(url: str, options: dict[str, Any]) -> requests.Request:
+    url = _apply_origin(url, options.get("origin_override"))
+    headers = merge_headers(options.get("headers"), _basic_auth(options))
+    body: Any = None
+    if "json" in options:
+        body = jsonlib.dumps(options["json"], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        headers = merge_headers(headers, {"Content-Type": "application/json"})
+    elif options.get("data") is not None:
+        body, content_type = _form_body(options["data"])
+        if content_type and not any(k.lower() == "content-type" for k in headers):
+            headers = merge_headers(headers, {"Content-Type": content_type})
+    return requests.Request(method=str(options.get("method", "GET")).upper(), url=url, headers=headers,
+                            data=body, params=options.get("params"))
+
+
+def _basic_auth(options: Mapping[str, Any]) -> dict[str, str]:
+    username, password = options.get("username"), options.get("password")
+    if username is None and password is None:
+        return {}
+    token = base64.b64encode(f"{username or ''}:{password or ''}".encode()).decode("ascii")
+    return {"Authorization": f"Basic {token}"}
+
+
+def _form_body(data: Any) -> tuple[Any, str | None]:
+    if isinstance(data, (Mapping, list, tuple)):
+        pairs = data.items() if isinstance(data, Mapping) else data
+        return urlencode([(k, v) for k, v in pairs if v is not None]), "application/x-www-form-urlencoded"
+    return data, None
+
+
+def _apply_origin(url: str, origin: str | None) -> str:
+    """Send to ``origin`` (scheme and host) instead of the URL's own, keeping path and query."""
+    if not origin:
+        return url
+    target, original = urlsplit(origin), urlsplit(url)
+    base_path = target.path.rstrip("/")
+    return urlunsplit((target.scheme, target.netloc, base_path + original.path, original.query, ""))
+
+
+def _attach_data(response: requests.Response) -> None:
+    """``response.data``: parsed JSON when the content type says JSON, else the text."""
+    content_type = response.headers.get("Content-Type", "").lower()
+    data: Any
+    if "json" in content_type:
+        try:
+            data = jsonlib.loads(response.content) if response.content else None
+        except ValueError:
+            data = None
+    else:
+        data = response.text
+    response.data = data  # type: ignore[attr-defined]

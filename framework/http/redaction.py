@@ -1,0 +1,124 @@
+"""Redaction of secrets wherever a request or response is shown, recorded or logged.
+
+Headers: ``Authorization`` (the scheme word is kept: ``Bearer [REDACTED]``), cookies, and any header
+whose name says token, secret, password, API key or session. Bodies (JSON or form): values under
+keys such as ``client_secret``, ``refresh_token``, ``access_token``, ``password`` (any key ending in
+``token`` or containing ``secret``/``password``). URLs: such keys in the query string. Any value the
+caller lists as secret is replaced wherever it appears (raw, URL-encoded or JSON-escaped).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+from urllib.parse import parse_qsl, quote_plus, urlsplit, urlunsplit
+
+__all__ = ["REDACTED", "redact_headers", "redact_body", "redact_url", "redact_text", "is_secret_key",
+           "is_secret_header"]
+
+REDACTED = "[REDACTED]"
+MIN_SECRET_LENGTH = 4  # shorter "secrets" would blank out ordinary text
+
+_SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
+_SECRET_HEADER_WORDS = ("token", "secret", "password", "api-key", "apikey", "api_key", "session")
+_SECRET_KEYS = frozenset({"password", "passwd", "secret", "apikey", "api_key", "api-key",
+                          "authorization", "client_assertion", "code_verifier"})
+
+
+def is_secret_header(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in _SECRET_HEADERS or any(word in lowered for word in _SECRET_HEADER_WORDS)
+
+
+def is_secret_key(key: str) -> bool:
+    """Whether a body or query key holds a credential (``client_secret``, ``refresh_token``, ...)."""
+    lowered = key.lower()
+    return (lowered in _SECRET_KEYS or lowered.endswith("token") or "secret" in lowered
+            or "password" in lowered)
+
+
+def redact_text(text: str, secrets: Iterable[str] = ()) -> str:
+    """``text`` with every listed secret replaced (also in URL-encoded and JSON-escaped form)."""
+    for secret in secrets:
+        if not secret or len(secret) < MIN_SECRET_LENGTH:
+            continue
+        for form in {secret, quote_plus(secret), json.dumps(secret)[1:-1]}:
+            text = text.replace(form, REDACTED)
+    return text
+
+
+def redact_headers(headers: Mapping[str, Any] | None, secrets: Iterable[str] = ()) -> dict[str, str]:
+    """A copy of ``headers`` safe to show."""
+    secrets = list(secrets)
+    shown: dict[str, str] = {}
+    for name, value in (headers or {}).items():
+        text = str(value)
+        if is_secret_header(name):
+            scheme = text.split(" ", 1)[0] if name.lower() == "authorization" and " " in text else ""
+            shown[name] = f"{scheme} {REDACTED}" if scheme else REDACTED
+        else:
+            shown[name] = redact_text(text, secrets)
+    return shown
+
+
+def redact_url(url: str, secrets: Iterable[str] = ()) -> str:
+    """``url`` with secret query parameters and listed secrets replaced."""
+    parts = urlsplit(url)
+    if parts.query:
+        query = _redact_form(parts.query)
+        url = urlunsplit(parts._replace(query=query))
+    return redact_text(url, secrets)
+
+
+def redact_body(body: Any, content_type: str | None = None, secrets: Iterable[str] = ()) -> Any:
+    """A body safe to show: a dict/list is returned redacted as such, text or bytes as text."""
+    secrets = list(secrets)
+    if body is None:
+        return None
+    if isinstance(body, (dict, list)):
+        return _redact_structure(body, secrets)
+    text = _as_text(body)
+    if text is None:
+        return f"<{len(body)} bytes>"
+    kind = (content_type or "").lower()
+    if "json" in kind or (not kind and text.lstrip()[:1] in ("{", "[")):
+        return redact_text(_redact_json_text(text, secrets), secrets)
+    if "x-www-form-urlencoded" in kind:
+        return redact_text(_redact_form(text), secrets)
+    return redact_text(text, secrets)
+
+
+def _as_text(body: Any) -> str | None:
+    if isinstance(body, str):
+        return body
+    if isinstance(body, (bytes, bytearray)):
+        try:
+            return bytes(body).decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    return str(body)
+
+
+def _redact_json_text(text: str, secrets: list[str]) -> str:
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        return text
+    return json.dumps(_redact_structure(parsed, secrets), ensure_ascii=False, separators=(",", ":"))
+
+
+def _redact_structure(value: Any, secrets: list[str]) -> Any:
+    if isinstance(value, dict):
+        return {k: REDACTED if isinstance(k, str) and is_secret_key(k) and v is not None
+                else _redact_structure(v, secrets) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redact_structure(item, secrets) for item in value]
+    if isinstance(value, str):
+        return redact_text(value, secrets)
+    return value
+
+
+def _redact_form(text: str) -> str:
+    pairs = parse_qsl(text, keep_blank_values=True)
+    return "&".join(f"{quote_plus(k)}={REDACTED if is_secret_key(k) else quote_plus(v)}" for k, v in pairs)
