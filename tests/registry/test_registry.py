@@ -1,0 +1,114 @@
+"""The registry finds built-in destinations and entry-point plugins, and names the broken ones."""
+
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import destinations
+from framework import registry
+from framework.registry import UnknownDestinationError, get_destination, list_destinations, load_errors
+
+DEFINITION = '''
+from framework.definition import ActionDefinition, DestinationDefinition
+
+definition = DestinationDefinition(
+    name="{name}", slug="{slug}",
+    actions={{"ping": ActionDefinition(title="Ping", description="Ping.", perform=lambda request, data: None)}},
+)
+'''
+
+
+@pytest.fixture(autouse=True)
+def fresh_registry() -> Iterator[None]:
+    registry.clear_cache()
+    yield
+    registry.clear_cache()
+
+
+def write_package(root: Path, name: str, source: str) -> None:
+    (root / name).mkdir()
+    (root / name / "__init__.py").write_text(textwrap.dedent(source))
+
+
+def install_plugin(root: Path, dist: str, entry_points: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A distribution on sys.path as pip would leave it: a dist-info with METADATA and entry points."""
+    info = root / f"{dist}-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text(textwrap.dedent(entry_points))
+    monkeypatch.syspath_prepend(str(root))
+
+
+@pytest.fixture
+def forget_modules(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    names: list[str] = []
+    yield names
+    for name in names:
+        sys.modules.pop(name, None)
+
+
+def test_pardot_is_built_in_and_found_by_slug_or_folder_name() -> None:
+    assert "actions-pardot" in [d.slug for d in list_destinations()]
+    assert get_destination("pardot") is get_destination("actions-pardot")
+
+
+def test_an_unknown_slug_lists_the_known_ones() -> None:
+    with pytest.raises(UnknownDestinationError) as caught:
+        get_destination("actions-nope")
+    assert str(caught.value).startswith('Unknown destination "actions-nope". Known destinations: ')
+    assert "actions-pardot" in str(caught.value) and caught.value.known == sorted(caught.value.known)
+
+
+def test_a_plugin_registers_through_the_entry_point_group_and_a_broken_one_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forget_modules: list[str]
+) -> None:
+    write_package(tmp_path, "acme_destination", DEFINITION.format(name="Acme", slug="actions-acme"))
+    write_package(tmp_path, "broken_destination", "raise RuntimeError('missing API key table')\n")
+    forget_modules += ["acme_destination", "broken_destination"]
+    install_plugin(tmp_path, "acme_destination", """
+        [action_destinations]
+        acme = acme_destination:definition
+        broken = broken_destination:definition
+        module = acme_destination
+        wrong = acme_destination:DestinationDefinition
+    """, monkeypatch)
+    acme = get_destination("actions-acme")
+    assert acme.name == "Acme" and get_destination("acme") is acme
+    assert "actions-pardot" in [d.slug for d in list_destinations()]
+    errors = {error.name: error for error in load_errors()}
+    assert sorted(errors) == ["broken", "module", "wrong"]
+    assert errors["broken"].source == "entry point broken = broken_destination:definition"
+    assert errors["broken"].message.startswith("RuntimeError: missing API key table (at ")
+    assert "already taken" in errors["module"].message
+    assert "neither a DestinationDefinition" in errors["wrong"].message
+    assert str(errors["broken"]).startswith("broken (entry point broken = broken_destination:definition): ")
+
+
+def test_built_ins_are_every_subpackage_exposing_a_definition(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forget_modules: list[str]
+) -> None:
+    write_package(tmp_path, "zz_example", DEFINITION.format(name="Example", slug="actions-example"))
+    write_package(tmp_path, "zz_broken", "import not_a_module_anywhere\n")
+    write_package(tmp_path, "zz_helpers", "VALUE = 1\n")
+    forget_modules += ["destinations.zz_example", "destinations.zz_broken", "destinations.zz_helpers"]
+    monkeypatch.setattr(destinations, "__path__", [*destinations.__path__, str(tmp_path)])
+    assert get_destination("zz_example").slug == "actions-example"
+    [error] = load_errors()
+    assert (error.name, error.source) == ("zz_broken", "built-in destinations.zz_broken")
+    assert "ModuleNotFoundError" in error.message
+    assert "zz_helpers" not in [d.slug for d in list_destinations()]
+
+
+def test_the_scan_is_cached_until_cleared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                          forget_modules: list[str]) -> None:
+    list_destinations()
+    write_package(tmp_path, "zz_late", DEFINITION.format(name="Late", slug="actions-late"))
+    forget_modules.append("destinations.zz_late")
+    monkeypatch.setattr(destinations, "__path__", [*destinations.__path__, str(tmp_path)])
+    with pytest.raises(UnknownDestinationError):
+        get_destination("actions-late")
+    registry.clear_cache()
+    assert get_destination("actions-late").name == "Late"

@@ -1,0 +1,109 @@
+"""create_test_integration(...).test_action: Segment's testAction semantics, HTTP answered in-process."""
+
+from typing import Any
+
+import pytest
+
+from framework.auth import OAuthTokens
+from framework.errors import HTTPError, IntegrationError, InvalidAuthenticationError, PayloadValidationError
+from framework.testing import MockRouter, create_test_integration
+from framework.testing.sample import SAMPLE_API, SAMPLE_TOKEN_URL, build_sample_destination
+
+CONTACTS = f"{SAMPLE_API}/contacts"
+AUTH = {"accessToken": "AT-1", "refreshToken": "RT-1", "clientId": "CID", "clientSecret": "CS"}
+
+
+def integration() -> Any:
+    tester = create_test_integration(build_sample_destination())
+    tester.transport.add("POST", f"{SAMPLE_API}/*", json={"ok": True})
+    return tester
+
+
+def test_returns_the_requests_with_body_headers_and_url() -> None:
+    tester = integration()
+    [request] = tester.test_action("upsert_contact", event={"traits": {"email": "ada@example.com"}},
+                                   mapping={"email": {"@path": "$.traits.email"}},
+                                   settings={"accountId": "acc-9"}, auth=AUTH)
+    assert (request.method, request.url) == ("POST", CONTACTS)
+    assert request.json() == {"email": "ada@example.com"}
+    assert request.headers["Authorization"] == "Bearer AT-1"
+    assert request.headers["X-Account"] == "acc-9"
+    assert request.status == 200 and tester.last_payload == {"email": "ada@example.com"}
+
+
+def test_use_default_mappings_fills_omitted_fields_and_the_event_is_segments_test_event() -> None:
+    tester = integration()
+    [request] = tester.test_action("track_event", mapping={"properties": {"plan": "pro"}}, use_default_mappings=True)
+    assert request.json() == {"name": "Test Event", "user_id": "user1234", "properties": {"plan": "pro"}}
+
+
+def test_without_default_mappings_only_the_given_mapping_is_used() -> None:
+    tester = integration()
+    with pytest.raises(PayloadValidationError, match="missing the required field 'name'"):
+        tester.test_action("track_event", mapping={"user_id": {"@path": "$.userId"}})
+    assert tester.requests == []
+
+
+def test_no_trigger_matching_and_no_settings_validation() -> None:
+    tester = integration()
+    requests = tester.test_action("upsert_contact", event={"type": "page", "traits": {"email": "a@b.co"}},
+                                  use_default_mappings=True, settings={"unknown": 1})
+    assert len(requests) == 1 and requests[0].headers["X-Account"] == ""
+
+
+def test_errors_from_perform_propagate() -> None:
+    tester = create_test_integration(build_sample_destination())
+    tester.transport.add("POST", CONTACTS, status=400, json={"code": "BAD", "message": "nope"})
+    with pytest.raises(IntegrationError, match="nope") as caught:
+        tester.test_action("upsert_contact", event={"traits": {"email": "a@b.co"}}, use_default_mappings=True)
+    assert caught.value.code == "BAD" and caught.value.status == 400
+    assert tester.requests[0].status == 400
+
+
+def test_each_call_returns_only_its_own_requests() -> None:
+    tester = integration()
+    event = {"traits": {"email": "a@b.co"}}
+    tester.test_action("upsert_contact", event=event, use_default_mappings=True)
+    second = tester.test_action("upsert_contact", event=event, use_default_mappings=True)
+    assert len(second) == 1 and len(tester.requests) == 2
+
+
+def test_an_unknown_action_is_an_error_listing_the_actions() -> None:
+    with pytest.raises(LookupError, match='Sample has no action "upsert"; the actions are: track_event, upsert_contact.'):
+        integration().test_action("upsert")
+
+
+def test_a_given_transport_is_used() -> None:
+    router = MockRouter().add("POST", CONTACTS, status=201, json={"id": 5})
+    tester = create_test_integration(build_sample_destination(), router)
+    tester.test_action("upsert_contact", event={"traits": {"email": "a@b.co"}}, use_default_mappings=True)
+    assert router.requests[0].status == 201 and tester.last_output.status_code == 201
+
+
+def test_refresh_returns_merged_tokens() -> None:
+    tester = create_test_integration(build_sample_destination())
+    tester.transport.add("POST", SAMPLE_TOKEN_URL, json={"access_token": "AT-2"})
+    tokens = tester.test_refresh(settings={"accountId": "a"}, auth=AUTH)
+    assert tokens == OAuthTokens(access_token="AT-2", refresh_token="RT-1", client_id="CID", client_secret="CS")
+    assert tester.requests[0].form() == {"grant_type": "refresh_token", "refresh_token": "RT-1",
+                                         "client_id": "CID", "client_secret": "CS"}
+    assert "Authorization" not in tester.requests[0].headers
+
+
+def test_refresh_errors_propagate_and_a_falsy_answer_is_segments_error() -> None:
+    tester = create_test_integration(build_sample_destination())
+    tester.transport.add("POST", SAMPLE_TOKEN_URL, status=400, json={"error": "invalid_grant"})
+    with pytest.raises(HTTPError):
+        tester.refresh_access_token(auth=AUTH)
+    definition = build_sample_destination()
+    definition.authentication.refresh_access_token = lambda request, data: None
+    with pytest.raises(InvalidAuthenticationError, match="Failed to refresh access token"):
+        create_test_integration(definition).test_refresh(auth=AUTH)
+
+
+def test_refresh_needs_an_oauth_scheme() -> None:
+    definition = build_sample_destination()
+    definition.authentication.refresh_access_token = None
+    definition.authentication.scheme = "custom"
+    with pytest.raises(IntegrationError, match="only valid with oauth2"):
+        create_test_integration(definition).test_refresh(auth=AUTH)
