@@ -9,6 +9,7 @@ payload validator (compiled by the definition on first use).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -79,8 +80,8 @@ def _check_settings(
     missing = [key for key, field in fields.items() if field.required is True and _absent(settings.get(key))]
     for key in missing:
         field = fields[key]
-        about = f" ({field.description.rstrip('.')})" if field.description else ""
-        problems.add("settings", f'settings.{key}: the required setting "{field.label}"{about} is missing. '
+        about = f" ({_first_sentence(field.description)})" if field.description else ""
+        problems.add("settings", f'settings.{key}: the required setting "{field.label}" is missing{about}. '
                                  f'Add {key} under [settings] (TOML) or at the top level of the settings JSON.')
     try:
         return dict(definition.validate_settings(dict(settings)))
@@ -89,6 +90,12 @@ def _check_settings(
             if not any(f"'{key}'" in message for key in missing):  # already said better above
                 problems.add("settings", f"settings: {message}")
         return {}
+
+
+def _first_sentence(markdown: str) -> str:
+    """A setting's description as one plain sentence: enough to find the value, short enough to read."""
+    plain = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", markdown).replace("**", "").replace("`", "")
+    return plain.split(". ")[0].strip().rstrip(".")
 
 
 def _absent(value: Any) -> bool:
