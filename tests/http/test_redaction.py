@@ -1,0 +1,67 @@
+"""Redaction tables: which headers, body keys, query parameters and listed values are hidden."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from framework.http import REDACTED, redact_body, redact_headers, redact_url
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "shown"),
+    [
+        ("Authorization", "Bearer abc.def", "Bearer [REDACTED]"),
+        ("authorization", "Basic dTpw", "Basic [REDACTED]"),
+        ("Authorization", "rawtoken", REDACTED),
+        ("Cookie", "sid=1", REDACTED),
+        ("Set-Cookie", "sid=1", REDACTED),
+        ("X-Api-Key", "k", REDACTED),
+        ("X-Auth-Token", "t", REDACTED),
+        ("X-Client-Secret", "s", REDACTED),
+        ("Pardot-Business-Unit-Id", "0Uv000", "0Uv000"),
+        ("Content-Type", "application/json", "application/json"),
+        ("X-Echo", "my-listed-secret", REDACTED),
+    ],
+)
+def test_headers(name: str, value: str, shown: str) -> None:
+    assert redact_headers({name: value}, secrets=["my-listed-secret"]) == {name: shown}
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "shown"),
+    [
+        ('{"access_token":"a","x":1}', "application/json", '{"access_token":"[REDACTED]","x":1}'),
+        ('{"nested":{"refresh_token":"r","password":"p"},"list":[{"client_secret":"c"}]}', "application/json",
+         '{"nested":{"refresh_token":"[REDACTED]","password":"[REDACTED]"},"list":[{"client_secret":"[REDACTED]"}]}'),
+        ('{"accessToken":"a","api_key":"k","user_password":"p"}', None,
+         '{"accessToken":"[REDACTED]","api_key":"[REDACTED]","user_password":"[REDACTED]"}'),
+        ("grant_type=refresh_token&refresh_token=r%2F1&client_id=id&client_secret=s",
+         "application/x-www-form-urlencoded",
+         "grant_type=refresh_token&refresh_token=[REDACTED]&client_id=id&client_secret=[REDACTED]"),
+        (b'{"token":"t"}', "application/json; charset=utf-8", '{"token":"[REDACTED]"}'),
+        ("plain text with the-listed-secret inside", "text/plain", "plain text with [REDACTED] inside"),
+        ('{"note":"the-listed-secret"}', "application/json", '{"note":"[REDACTED]"}'),
+        ("note=the-listed-secret", "application/x-www-form-urlencoded", "note=[REDACTED]"),
+        (b"\xff\xfe\x00", "application/octet-stream", "<3 bytes>"),
+        (None, None, None),
+    ],
+)
+def test_bodies(body: Any, content_type: str | None, shown: Any) -> None:
+    assert redact_body(body, content_type, secrets=["the-listed-secret"]) == shown
+
+
+def test_structures_stay_structures() -> None:
+    assert redact_body({"password": "p", "keep": ["the-listed-secret"]}, secrets=["the-listed-secret"]) == {
+        "password": REDACTED, "keep": [REDACTED]}
+
+
+def test_short_listed_values_are_not_treated_as_secrets() -> None:
+    assert redact_body("a b c", "text/plain", secrets=["a"]) == "a b c"
+
+
+def test_urls() -> None:
+    assert redact_url("https://h/p?access_token=t&x=1&client_secret=s") == (
+        "https://h/p?access_token=[REDACTED]&x=1&client_secret=[REDACTED]")
+    assert redact_url("https://h/p/listed-value-1", secrets=["listed-value-1"]) == "https://h/p/[REDACTED]"
