@@ -71,7 +71,7 @@ def _settings(definition: Any) -> str:
 def _describe_setting(field: Any) -> str:
     text = field.description or ""
     if getattr(field, "default", None) is not None:
-        text += f"<br><br>Default: `{field.default}`"
+        text += f"<br><br>Default: `{default_text(field.default)}`"
     return text
 
 
@@ -123,7 +123,18 @@ def _faq(definition: Any) -> str:
     faq = getattr(definition, "faq", None)
     if not faq:
         return ""
-    return "## FAQ\n\n" + faq.strip()
+    return "## FAQ\n\n" + _demoted(faq.strip())
+
+
+def _demoted(markdown: str) -> str:
+    """Headings one level down, so the FAQ's questions sit under this page's ``## FAQ``."""
+    lines = []
+    in_code = False
+    for line in markdown.splitlines():
+        if line.startswith("```"):
+            in_code = not in_code
+        lines.append("#" + line if line.startswith("#") and not in_code else line)
+    return "\n".join(lines)
 
 
 def _label(key: str, field: Any) -> str:

@@ -75,6 +75,7 @@ class _Run:
     tally: ReplayTally
     progress: ProgressBar
     dry_run: bool
+    report_on_stdout: bool = False
     report: JsonReport | None = None
     resume: ResumeState | None = None
     writes: Counter[Any] = field(default_factory=Counter)
@@ -87,7 +88,8 @@ def run(args: argparse.Namespace) -> int:
     emulator = _maybe_start_emulator(args)
     try:
         state = _prepare(args, emulator)
-        _replay(args, state)
+        with state.instance:
+            _replay(args, state)
     finally:
         if emulator is not None and not args.show_prospects:
             emulator.stop()
@@ -135,6 +137,7 @@ def _prepare(args: argparse.Namespace, emulator: RunningEmulator | None) -> _Run
         tally=ReplayTally(),
         progress=ProgressBar(label="events", enabled=args.progress),
         dry_run=args.dry_run,
+        report_on_stdout=_report_on_stdout(args),
         report=JsonReport(args.report_file) if args.report else None,
         resume=ResumeState(_path(args.resume)) if args.resume else None,
     )
@@ -164,7 +167,7 @@ def _replay(args: argparse.Namespace, state: _Run) -> None:
                         state.report.add_bad_line(item)
                     continue
                 state.tally.add_event()
-                if state.resume and state.resume.already_delivered(item.event.get("messageId")):
+                if state.resume is not None and state.resume.already_delivered(item.event.get("messageId")):
                     state.tally.add_skipped()
                     if state.report:
                         state.report.add_skipped(item)
@@ -174,7 +177,7 @@ def _replay(args: argparse.Namespace, state: _Run) -> None:
         state.progress.close()
         if state.report:
             state.report.finish(state.tally.summary())
-        if state.resume:
+        if state.resume is not None:
             state.resume.close()
 
 
@@ -210,11 +213,11 @@ def _send(state: _Run, record: EventRecord) -> None:
     state.tally.add_results(results)
     if state.report:
         state.report.add_event(record, results)
-    if state.resume and all(getattr(result, "ok", False) for result in results):
+    if state.resume is not None and all(getattr(result, "ok", False) for result in results):
         state.resume.mark_delivered(record.event.get("messageId"))
     _count_writes(state, results)
     if state.dry_run:
-        _print_requests(record, results)
+        _print_requests(record, results, sys.stderr if state.report_on_stdout else sys.stdout)
     state.progress.advance(note=f"{state.tally.total('failed')} failed" if state.tally.total("failed") else "")
 
 
@@ -237,7 +240,7 @@ def _json_or_none(text: Any) -> Any:
         return None
 
 
-def _print_requests(record: EventRecord, results: list[Any]) -> None:
+def _print_requests(record: EventRecord, results: list[Any], out: Any) -> None:
     lines: list[str] = []
     for result in results:
         for exchange in getattr(result, "exchanges", ()) or ():
@@ -247,7 +250,7 @@ def _print_requests(record: EventRecord, results: list[Any]) -> None:
                          if name.lower() not in _TRANSPORT_HEADERS)
             lines.append("  " + _body_text(exchange.body))
     if lines:
-        print("\n".join(lines), flush=True)
+        print("\n".join(lines), file=out, flush=True)
 
 
 def _body_text(body: Any) -> str:

@@ -124,6 +124,8 @@ def _event(case: MappingCase) -> dict[str, Any]:
     from framework.events import BadLine, read_events
 
     path = case.base / str(case.data["event_file"])
+    if not path.is_file():
+        raise CommandError(f"{case.source}: event_file {path} does not exist (paths are relative to the case file)")
     wanted = case.data.get("event_line")
     for item in read_events([path]):
         if wanted is None or item.line == wanted:

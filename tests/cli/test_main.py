@@ -1,0 +1,63 @@
+"""The command line as a whole: exit codes, help, and user errors as one located line, never a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from framework.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    for command in ["list", "describe", "validate", "init", "map", "explain", "test", "replay", "emulate"]:
+        assert f"    {command} " in out
+
+
+def test_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["frobnicate"]) == 2
+    assert "invalid choice: 'frobnicate'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["replay", "nope.ndjson", "--instance", "fixtures/instances/pardot.toml"],
+         "actions: error: nope.ndjson: no such event file or directory"),
+        (["replay", "fixtures/events", "--instance", "missing.toml"],
+         "actions: error: missing.toml: no such instance config file"),
+        (["describe", "no-such-destination"], 'actions: error: unknown destination "no-such-destination". Known: '),
+        (["map", "--mapping", "missing.json", "--event", "fixtures/events/identify.ndjson"],
+         "actions: error: missing.json: no such file (expected a mapping"),
+        (["replay", "fixtures/events", "--instance", "fixtures/instances/pardot.toml", "--show-prospects"],
+         "actions: error: --show-prospects needs --emulator"),
+        (["validate", "--path", "no/such/dir"], "actions: error: --path no/such/dir: no such directory"),
+    ],
+)
+def test_user_errors_are_one_clear_line(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(message)
+    assert "Traceback" not in err
+
+
+def test_python_dash_m_runs_the_same_command() -> None:
+    done = subprocess.run([sys.executable, "-m", "framework.cli", "list"], cwd=ROOT, capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "actions-pardot" in done.stdout
+
+
+def test_console_script_is_installed() -> None:
+    script = Path(sys.executable).with_name("actions")
+    if not script.exists():
+        pytest.skip("the console script is only there in an installed venv")
+    done = subprocess.run([str(script), "describe", "pardot"], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "prospects: Upsert Prospect" in done.stdout

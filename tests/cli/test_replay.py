@@ -1,0 +1,133 @@
+"""``actions replay`` end to end: the fixtures through the Pardot emulator over real HTTP on loopback."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from framework.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+TOML = "fixtures/instances/pardot.toml"
+
+
+def _row(out: str, subscription: str) -> list[int]:
+    line = next(line for line in out.splitlines() if line.startswith(subscription))
+    return [int(number) for number in line[len(subscription):].split()]
+
+
+def test_demo_replay_creates_and_updates_prospects(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["replay", "fixtures/events/", "--instance", TOML, "--emulator", "--show-prospects"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "Events read: 18   Bad lines: 4" in out
+    assert _row(out, "Upsert prospects on identify") == [9, 7, 2, 0]
+    assert _row(out, "Change a prospect's email") == [1, 17, 0, 0]
+    for number in (2, 3, 4, 5):
+        assert f"fixtures/events/broken.ndjson:{number}: " in out
+    assert "2  invalid  Upsert prospects on identify: " in out and "required field 'email'" in out
+    assert "Prospects in the emulator: 8 created, 2 of them updated afterwards" in out
+    prospects = out.split("Prospects in the emulator")[1]
+    assert re.search(r"jane\.doe@example\.com .*Chief Marketing Officer.* 2\n", prospects)
+    assert "Jane.Doe@Example.com" in prospects  # a different prospect: Pardot is case-sensitive
+    assert "raj@globex.example.com" in prospects and "raj.patel@example.org" not in prospects
+    assert "vegetarian" in prospects and "田中" in prospects
+    assert "\r" not in err  # stderr is not a terminal: no progress bar
+
+
+def test_segment_settings_json_replays_like_the_toml(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["replay", "fixtures/events/", "--instance", "fixtures/instances/pardot.json", "--emulator"]) == 0
+    out = capsys.readouterr().out
+    assert _row(out, "Upsert prospects on identify") == [9, 7, 2, 0]
+    assert _row(out, "Change a prospect's email") == [1, 17, 0, 0]
+
+
+def test_dry_run_shows_redacted_requests_and_sends_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["replay", "fixtures/events/identify.ndjson", "--instance", TOML, "--dry-run"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "Dry run: nothing was sent" in out
+    assert out.count("POST https://pi.pardot.com/api/v5/objects/prospects/do/upsertLatestByEmail") == 7
+    assert "Authorization: Bearer [REDACTED]" in out
+    assert "emulator-access-token" not in out
+    first = out.index("identify.ndjson:1 ")
+    assert first < out.index("identify.ndjson:2 ") < out.index("identify.ndjson:7 ")
+
+
+def test_live_mode_failures_are_counted_with_reasons_and_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Pointed at a port where nothing listens, every delivery fails with a network reason."""
+    config = tmp_path / "closed.toml"
+    config.write_text(Path(TOML).read_text(encoding="utf-8").replace(
+        'destination = "actions-pardot"', 'destination = "actions-pardot"\nendpoint = "http://127.0.0.1:9"'),
+        encoding="utf-8")
+    code = main(["replay", "fixtures/events/identify.ndjson", "--instance", str(config)])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert _row(out, "Upsert prospects on identify")[3] == 7
+    assert re.search(r"\d+  failed +Upsert prospects on identify: ", out)
+
+
+def test_json_report_has_every_event_and_the_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    report = tmp_path / "report.json"
+    code = main(["replay", "fixtures/events/", "--instance", TOML, "--emulator", "--report", "json",
+                 "--report-file", str(report)])
+    assert code == 0
+    document = json.loads(report.read_text(encoding="utf-8"))
+    events = [item for item in document["events"] if "results" in item]
+    bad = [item for item in document["events"] if "bad_line" in item]
+    assert len(events) == 18 and len(bad) == 4
+    assert {(item["path"], item["line"]) for item in bad} == {("fixtures/events/broken.ndjson", n) for n in (2, 3, 4, 5)}
+    change = next(item for item in events if item["messageId"] == "ajs-tr-0002")
+    assert [r["status"] for r in change["results"]] == ["filtered", "delivered"]
+    assert change["results"][1]["http_status"] == 200
+    summary = document["summary"]
+    assert summary["events_read"] == 18 and summary["bad_lines"] == 4
+    assert summary["subscriptions"]["Upsert prospects on identify"] == {"delivered": 9, "filtered": 7, "invalid": 2, "failed": 0}
+    assert "emulator-access-token" not in report.read_text(encoding="utf-8")
+
+
+def test_json_report_on_stdout_keeps_the_summary_on_stderr(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["replay", "fixtures/events/track.ndjson", "--instance", TOML, "--dry-run", "--report", "json"]) == 0
+    out, err = capsys.readouterr()
+    report = json.loads(out[out.index('{"events"'):])
+    assert len(report["events"]) == 3
+    assert "Events read: 3" in err
+
+
+def test_resume_skips_events_delivered_by_an_earlier_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    state = tmp_path / "state.txt"
+    argv = ["replay", "fixtures/events/identify.ndjson", "--instance", TOML, "--emulator", "--resume", str(state)]
+    assert main(argv) == 0
+    first = capsys.readouterr().out
+    assert _row(first, "Upsert prospects on identify") == [7, 0, 2, 0]
+    done = state.read_text().split()
+    assert len(done) == 7 and "ajs-id-0008" not in done  # the invalid ones are not marked delivered
+    assert main(argv) == 0
+    second = capsys.readouterr().out
+    assert "Skipped (already delivered): 7" in second
+    assert _row(second, "Upsert prospects on identify") == [0, 0, 2, 0]
+
+
+def test_concurrency_above_the_destination_limit_is_capped() -> None:
+    from argparse import Namespace
+
+    from framework.cli.cmd_replay import _concurrency
+    from framework.instance import DestinationInstance
+
+    instance = DestinationInstance.from_file(TOML)
+    assert _concurrency(Namespace(concurrency=50, dry_run=False), instance) == 5
+    assert _concurrency(Namespace(concurrency=2, dry_run=False), instance) == 2
+    assert _concurrency(Namespace(concurrency=None, dry_run=False), instance) == 5
+
+
+def test_stdin_replay_through_the_installed_entry_point() -> None:
+    events = (ROOT / "fixtures/events/identify.ndjson").read_bytes()
+    done = subprocess.run([sys.executable, "-m", "framework.cli", "replay", "-", "--instance", TOML, "--emulator"],
+                          cwd=ROOT, input=events, capture_output=True, check=False)
+    assert done.returncode == 0, done.stderr.decode()
+    assert "Events read: 9   Bad lines: 0" in done.stdout.decode()
