@@ -1,0 +1,121 @@
+"""The two HTTP calls of the destination: Pardot's prospect upsert and Salesforce's token refresh.
+
+Hosts follow the ``isSandbox`` setting, as in Segment's destination: production uses
+``https://pi.pardot.com`` and ``https://login.salesforce.com``; sandboxes use
+``https://pi.demo.pardot.com`` and ``https://test.salesforce.com``. Every API request carries
+``Authorization: Bearer <access token>`` and ``Pardot-Business-Unit-Id`` (added by the definition's
+``extend_request``). Failures are turned into framework errors by :mod:`.classifier`, nowhere else.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import requests
+
+from framework.errors import HTTPError
+
+from .classifier import error_for_http_error, refresh_error
+
+if TYPE_CHECKING:
+    from framework.auth import OAuthTokens
+    from framework.definition import ExecuteInput, RefreshInput
+    from framework.http import RequestClient
+
+__all__ = [
+    "PardotClient",
+    "api_origin",
+    "token_url",
+    "auth_headers",
+    "refresh_access_token",
+    "UPSERT_PATH",
+    "TOKEN_PATH",
+]
+
+UPSERT_PATH = "/api/v5/objects/prospects/do/upsertLatestByEmail"
+TOKEN_PATH = "/services/oauth2/token"
+
+
+def api_origin(settings: dict[str, Any]) -> str:
+    """Pardot's API host for these settings (the demo host serves sandboxes)."""
+    return "https://pi.demo.pardot.com" if settings.get("isSandbox") else "https://pi.pardot.com"
+
+
+def token_url(settings: dict[str, Any]) -> str:
+    """Salesforce's token endpoint for these settings."""
+    origin = "https://test.salesforce.com" if settings.get("isSandbox") else "https://login.salesforce.com"
+    return origin + TOKEN_PATH
+
+
+def auth_headers(data: ExecuteInput) -> dict[str, Any]:
+    """The request options every Pardot call of an execution gets: bearer token and business unit.
+
+    Without tokens the ``Authorization`` header is left out (Segment sends ``Bearer undefined``);
+    Pardot then answers 401 code 49.
+    """
+    token = data.auth.access_token if data.auth is not None else None
+    return {
+        "headers": {
+            "Authorization": f"Bearer {token}" if token else None,
+            "Pardot-Business-Unit-Id": data.settings.get("businessUnitID"),
+        }
+    }
+
+
+class PardotClient:
+    """Pardot v5 calls for one execution, on the request client the runtime built for it."""
+
+    def __init__(self, request: RequestClient, settings: dict[str, Any]) -> None:
+        self._request = request
+        self._origin = api_origin(settings)
+
+    def upsert_latest_by_email(self, body: dict[str, Any]) -> requests.Response:
+        """``POST …/prospects/do/upsertLatestByEmail``; raises the classified error on failure."""
+        try:
+            return self._request.post(self._origin + UPSERT_PATH, json=body,
+                                      headers={"Content-Type": "application/json"})
+        except HTTPError as error:
+            classified = error_for_http_error(error)
+            if classified is error:
+                raise
+            raise classified from error
+
+
+def refresh_access_token(request: RequestClient, data: RefreshInput) -> OAuthTokens:
+    """Trade the refresh token for a new access token at Salesforce (form-encoded refresh grant).
+
+    The Pardot headers the execution's ``extend_request`` adds are removed: Salesforce needs neither
+    the stale access token nor the business unit. A rotated refresh token, when Salesforce sends one,
+    replaces the old one (which Salesforce has just invalidated).
+    """
+    from framework.auth import OAuthTokens
+
+    form = {
+        "refresh_token": data.auth.refresh_token,
+        "client_id": data.auth.client_id,
+        "client_secret": data.auth.client_secret,
+        "grant_type": "refresh_token",
+    }
+    response = request.post(token_url(data.settings), data=form, throw_http_errors=False,
+                            headers={"Authorization": None, "Pardot-Business-Unit-Id": None})
+    body = _json_or_none(response)
+    if not response.ok:
+        raise refresh_error(response.status_code, body)
+    grant = body if isinstance(body, dict) else {}
+    return OAuthTokens(
+        access_token=grant.get("access_token"),
+        refresh_token=grant.get("refresh_token") or data.auth.refresh_token,
+        client_id=data.auth.client_id,
+        client_secret=data.auth.client_secret,
+        refresh_token_url=data.auth.refresh_token_url,
+    )
+
+
+def _json_or_none(response: requests.Response) -> Any:
+    data = getattr(response, "data", None)
+    if isinstance(data, (dict, list)):
+        return data
+    try:
+        return response.json()
+    except ValueError:
+        return None
