@@ -1,0 +1,108 @@
+"""Every recorded case gives Segment's answer: the same payload, or an error where Segment errors.
+
+``conformance/cases.jsonl`` is written by ``conformance/record.py`` from Segment's own engine
+(actions-core 3.170.0). Validation errors must carry Segment's exact messages; run-time errors must
+carry Segment's message when it is a mapping-kit message (Liquid's engine messages are liquidjs's and
+only the fact of failing is compared). Deliberate divergences are listed in docs/mapping.md and in
+:data:`DIVERGENCES` with the reason, and skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from framework.mapping import ABSENT, MappingError, MappingValidationError, compile_mapping
+
+CASES_FILE = Path(__file__).parent / "conformance" / "cases.jsonl"
+
+#: case id → why we differ on purpose (each also in docs/mapping.md, "Divergences").
+DIVERGENCES: dict[str, str] = {
+    "path-54": "`$..b` is jsonpath recursive descent here (extension); Segment reads it as `a.b`",
+    "path-root-54": "`$..b` is jsonpath recursive descent here (extension); Segment reads it as `a.b`",
+    "arraypath-54": "`$..b` is jsonpath recursive descent here (extension); Segment reads it as `a.b`",
+    "validation-50": "`@first` is this project's extension directive; Segment rejects it",
+    "liquid-112": "Liquid number literals in exponent notation (`1e21`) are a syntax error here; liquidjs misreads them",
+}
+
+_LIQUID_ERRORS = {"ParseError", "RenderError", "TokenizationError", "UndefinedVariableError", "LiquidError"}
+
+
+def _load() -> list[dict[str, Any]]:
+    with CASES_FILE.open(encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines if line.strip()]
+
+
+CASES = _load()
+
+
+def same(ours: Any, theirs: Any) -> bool:
+    """JSON equality that, unlike ``==``, tells ``True`` from ``1`` and compares numbers by value."""
+    if isinstance(ours, bool) or isinstance(theirs, bool):
+        return type(ours) is type(theirs) and ours == theirs
+    if isinstance(ours, (int, float)) and isinstance(theirs, (int, float)):
+        return ours == theirs or (isinstance(ours, float) and math.isnan(ours) and theirs is None)
+    if isinstance(ours, dict) and isinstance(theirs, dict):
+        return ours.keys() == theirs.keys() and all(same(ours[key], theirs[key]) for key in ours)
+    if isinstance(ours, list) and isinstance(theirs, list):
+        return len(ours) == len(theirs) and all(same(a, b) for a, b in zip(ours, theirs))
+    return type(ours) is type(theirs) and ours == theirs
+
+
+def _outcome(case: dict[str, Any]) -> tuple[str, Any]:
+    """Our answer as ("ok", value) / ("absent", None) / ("error", exception)."""
+    try:
+        value = compile_mapping(case["mapping"]).resolve(case["event"])
+    except MappingError as error:
+        return "error", error
+    return ("absent", None) if value is ABSENT else ("ok", json.loads(json.dumps(_jsonable(value))))
+
+
+def _jsonable(value: Any) -> Any:
+    """What JSON.stringify would send: NaN/Infinity become null (as in the recorded answers)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _jsonable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(item) for item in value]
+    return value
+
+
+def _check_error(case: dict[str, Any], kind: str, ours: Any) -> None:
+    expected = case["error"]
+    assert kind == "error", f"Segment raised {expected}, we returned {ours!r}"
+    name = expected.get("name")
+    if name in ("AggregateError", "ValidationError"):
+        assert isinstance(ours, MappingValidationError), f"expected a validation error, got {ours!r}"
+        assert ours.errors == expected["messages"]
+    elif name == "Error" and not isinstance(ours, MappingValidationError):
+        assert str(ours) == expected["message"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
+def test_matches_segment(case: dict[str, Any]) -> None:
+    if case["id"] in DIVERGENCES:
+        pytest.skip(DIVERGENCES[case["id"]])
+    kind, ours = _outcome(case)
+    if "error" in case:
+        _check_error(case, kind, ours)
+    elif "ok" in case:
+        assert kind == "ok", f"Segment returned {case['ok']!r}, we gave {kind}: {ours!r}"
+        assert same(ours, case["ok"]), f"ours {ours!r} != Segment's {case['ok']!r}"
+    else:
+        assert kind == "absent", f"Segment's result is absent, ours is {kind}: {ours!r}"
+
+
+def test_enough_cases_were_recorded() -> None:
+    assert len(CASES) >= 2000
+    assert len({case["id"] for case in CASES}) == len(CASES)
+
+
+def test_divergences_name_recorded_cases() -> None:
+    ids = {case["id"] for case in CASES}
+    assert set(DIVERGENCES) <= ids
