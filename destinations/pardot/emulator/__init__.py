@@ -247,8 +247,8 @@ class PardotEmulator:
         return self.app.stores[unit]
 
 
-def serve(host: str = "127.0.0.1", port: int = 8080, **options: Any) -> None:
-    """Run an emulator in the foreground until interrupted, printing where and with what to connect."""
+def serve(host: str = "127.0.0.1", port: int = 8080, *, stop: threading.Event | None = None, **options: Any) -> None:
+    """Run an emulator in the foreground until interrupted (or ``stop`` is set), printing how to connect."""
     emulator = PardotEmulator(**options)
     base_url = emulator.start(host, port)
     units = ", ".join(emulator.app.stores)
@@ -262,7 +262,7 @@ def serve(host: str = "127.0.0.1", port: int = 8080, **options: Any) -> None:
         flush=True,
     )
     try:
-        threading.Event().wait()
+        (stop or threading.Event()).wait()
     except KeyboardInterrupt:
         pass
     finally:

@@ -19,6 +19,8 @@ from destinations.pardot.emulator import (
     TOKEN_PATH,
     UPSERT_PATH,
     PardotEmulator,
+    main,
+    serve,
 )
 
 HEADERS = {"Authorization": f"Bearer {DEFAULT_ACCESS_TOKEN}", "Pardot-Business-Unit-Id": DEFAULT_BUSINESS_UNIT}
@@ -384,3 +386,23 @@ def test_threads_share_one_store(emulator: PardotEmulator) -> None:
         statuses = list(pool.map(send, range(4)))
     assert statuses == [200] * 4
     assert len(emulator.prospects()) == 1
+
+
+# -- the command-line entry (``actions emulate pardot``) ------------------------------------------------------
+
+
+def test_serve_prints_where_to_connect_and_stops(capsys: pytest.CaptureFixture[str]) -> None:
+    stop = threading.Event()
+    stop.set()  # returns as soon as it has started and printed
+    serve("127.0.0.1", 0, stop=stop, custom_fields=["Tier__c"])
+    printed = capsys.readouterr().out
+    assert "emulator at http://127.0.0.1:" in printed and DEFAULT_BUSINESS_UNIT in printed
+
+
+def test_main_parses_its_options() -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--help"])
+    assert exited.value.code == 0
+    with pytest.raises(SystemExit) as refused:
+        main(["--port", "not-a-number"])
+    assert refused.value.code == 2
