@@ -1,0 +1,66 @@
+"""``actions init``: a generated destination validates, passes its own tests, and is found by ``list``."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from framework.cli import main
+from framework.cli.scaffold import AUTH_SCHEMES
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("auth", AUTH_SCHEMES)
+def test_generated_destination_validates_and_passes_its_tests(auth: str, tmp_path: Path) -> None:
+    package = f"acme_{auth}"
+    created = _actions("init", f"Acme {auth}", "--auth", auth, "--dir", str(tmp_path), cwd=tmp_path)
+    assert created.returncode == 0, created.stderr
+    assert (tmp_path / package / "tests" / "test_send_event.py").is_file()
+    assert (tmp_path / package / "fixtures" / "events.ndjson").is_file()
+
+    validated = _actions("validate", f"actions-acme-{auth}", "--path", str(tmp_path), cwd=tmp_path)
+    assert validated.returncode == 0, validated.stdout + validated.stderr
+    assert f"actions-acme-{auth} (Acme {auth.capitalize() if auth != 'oauth2' else 'Oauth2'}): ok" in validated.stdout
+
+    tested = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "error", f"{package}/tests"],
+        cwd=tmp_path, capture_output=True, text=True, check=False,
+    )
+    assert tested.returncode == 0, tested.stdout + tested.stderr
+    assert "4 passed" in tested.stdout
+
+    listed = _actions("list", "--path", str(tmp_path), cwd=tmp_path)
+    assert listed.returncode == 0
+    assert f"actions-acme-{auth}" in listed.stdout and "actions-pardot" in listed.stdout
+
+
+def test_init_refuses_to_overwrite(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["init", "Acme", "--dir", str(tmp_path)]) == 0
+    marker = tmp_path / "acme" / "__init__.py"
+    before = marker.read_text()
+    assert main(["init", "Acme", "--dir", str(tmp_path)]) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert marker.read_text() == before
+
+
+def test_init_rejects_a_name_python_cannot_import(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["init", "42 things", "--dir", str(tmp_path)]) == 2
+    assert "start the name with a letter" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_describe_finds_a_destination_on_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["init", "Widget Co", "--dir", str(tmp_path), "--auth", "basic"]) == 0
+    capsys.readouterr()
+    assert main(["describe", "widget-co", "--path", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "Authentication: basic" in out and "password: password, required" in out
+
+
+def _actions(*argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "framework.cli", *argv], cwd=cwd, capture_output=True,
+                          text=True, check=False)

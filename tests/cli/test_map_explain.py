@@ -1,0 +1,88 @@
+"""``actions map`` and ``actions explain``: each field's value and source, each trigger's verdict."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from framework.cli import main
+
+MAPPING = {
+    "email": {"@if": {"exists": {"@path": "$.traits.email"}, "then": {"@path": "$.traits.email"},
+                      "else": {"@path": "$.context.traits.email"}}},
+    "city": {"@path": "$.traits.address.city"},
+}
+
+
+def _mapping_file(tmp_path: Path, mapping: object) -> str:
+    path = tmp_path / "mapping.json"
+    path.write_text(json.dumps(mapping), encoding="utf-8")
+    return str(path)
+
+
+def test_map_shows_value_and_source_per_field(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["map", "--mapping", _mapping_file(tmp_path, MAPPING), "--event", "fixtures/events/identify.ndjson",
+                 "--line", "9"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert out.startswith("fixtures/events/identify.ndjson:9  identify ajs-id-0009")
+    email = next(line for line in out.splitlines() if line.strip().startswith("email"))
+    assert '"ctx.only@example.com"' in email and "else: @path $.context.traits.email" in email
+    city = next(line for line in out.splitlines() if line.strip().startswith("city"))
+    assert "(absent)" in city
+    assert 'payload: {"email": "ctx.only@example.com"}' in out
+
+
+def test_map_validates_against_an_action(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["map", "--mapping", _mapping_file(tmp_path, {}), "--event", "fixtures/events/identify.ndjson",
+                 "--line", "8", "--action", "actions-pardot:prospects"])
+    assert code == 1
+    assert "invalid for Upsert Prospect: " in capsys.readouterr().out
+
+
+def test_map_reports_an_invalid_mapping_by_json_pointer(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _mapping_file(tmp_path, {"a": {"@path": 3}, "b": {"@template": {}}})
+    assert main(["map", "--mapping", path, "--event", "fixtures/events/identify.ndjson"]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert lines == [
+        f"actions: error: {path}: /a/@path should be a string or a mapping directive but it is a number.",
+        f"actions: error: {path}: /b/@template should be a string or a mapping directive but it is an object.",
+    ]
+
+
+def test_map_reports_a_mapping_that_is_not_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "mapping.json"
+    path.write_text('{"email": {"@path": "$.traits.email"},\n  oops}', encoding="utf-8")
+    assert main(["map", "--mapping", str(path), "--event", "fixtures/events/identify.ndjson"]) == 2
+    assert capsys.readouterr().err.startswith(f"actions: error: {path}:2:3: not valid JSON: ")
+
+
+def test_map_warns_about_each_broken_line_and_maps_the_rest(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["map", "--mapping", _mapping_file(tmp_path, MAPPING), "--event", "fixtures/events/broken.ndjson"])
+    out, err = capsys.readouterr()
+    assert code == 0
+    warnings = err.splitlines()
+    assert [line.split(": ")[2] for line in warnings] == [f"fixtures/events/broken.ndjson:{n}" for n in (2, 3, 4, 5)]
+    assert "broken.ndjson:1  identify brk-0001" in out and "broken.ndjson:6  identify brk-0006" in out
+
+
+def test_explain_gives_each_trigger_verdict_with_the_failing_condition(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["explain", "--instance", "fixtures/instances/pardot.toml", "--event", "fixtures/events/track.ndjson",
+                 "--line", "2"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert '[0] Upsert prospects on identify → prospects: filtered: type = "identify" is false: type is "track"' in out
+    assert "[1] Change a prospect's email → prospects: matches" in out
+    custom = next(line for line in out.splitlines() if line.strip().startswith("customFields"))
+    assert '{"email": "raj@globex.example.com"}' in custom
+
+
+def test_explain_shows_fields_of_filtered_subscriptions_on_request(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["explain", "--instance", "fixtures/instances/pardot.json", "--event", "fixtures/events/page-screen-group-alias.ndjson",
+            "--line", "1"]
+    assert main(argv) == 0
+    assert "secondaryDeletedSearch" not in capsys.readouterr().out
+    assert main([*argv, "--all-fields"]) == 0
+    assert "secondaryDeletedSearch" in capsys.readouterr().out
