@@ -249,6 +249,19 @@ def _special_cases(maker: CaseMaker, start: int) -> list[dict[str, Any]]:
         ("customFields not an object", lambda c: c["subscriptions"][0]["mapping"].update(customFields={"@path": "$.traits.email"})),
         ("email object", lambda c: c["event"]["traits"].update(email={"nested": "a@b.com"})),
         ("unknown action", lambda c: c["subscriptions"][0].update(partnerAction="nothing")),
+        ("custom fields from an event object", lambda c: (
+            c["event"]["traits"].update(extras={"Zeta__c": "z", "10": "ten", "Alpha__c": {"b": 1, "2": 2}, "email": "swap@example.com"}),
+            c["subscriptions"][0]["mapping"].update(customFields={"@path": "$.traits.extras"}))),
+        ("context traits only", lambda c: (
+            c["event"].update(traits={}, properties={}, context={"traits": {"email": "ctx@example.com", "first_name": "Ctx"}}),
+            c["subscriptions"][0]["mapping"].update(email={"@path": "$.context.traits.email"},
+                                                    firstName={"@path": "$.context.traits.first_name"}))),
+        ("sandbox refresh", lambda c: (c["settings"].update(isSandbox=True),
+                                       c.update(replies=[JSON_401, TOKEN_OK, API_OK]))),
+        ("templated email", lambda c: (c["event"]["traits"].update(handle="tmpl"),
+                                       c["subscriptions"][0]["mapping"].update(email={"@template": "{{traits.handle}}@example.com"}))),
+        ("empty strings and nulls", lambda c: c["event"].update(
+            traits={"email": "e@example.com", "first_name": "", "last_name": None, "phone": 0, "company": False})),
         ("extra settings", lambda c: c["settings"].update(unexpected="kept?", accountID=12345)),
     ]
     for offset, (name, shape) in enumerate(shapes):
@@ -261,7 +274,7 @@ def _special_cases(maker: CaseMaker, start: int) -> list[dict[str, Any]]:
     return cases
 
 
-def generate_cases(count: int = 400, seed: int = SEED) -> list[dict[str, Any]]:
+def generate_cases(count: int = 600, seed: int = SEED) -> list[dict[str, Any]]:
     """``count`` random cases plus the hand-shaped ones, reproducible from ``seed``."""
     maker = CaseMaker(seed)
     styles = ["defaults", "defaults+custom", "explicit", "explicit+custom", "no secondaryDeletedSearch"]
@@ -283,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
     """Generate, record and write ``cases.jsonl``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--peer", type=Path, default=Path("/tmp/segment-peer"))
-    parser.add_argument("--count", type=int, default=400)
+    parser.add_argument("--count", type=int, default=600)
     args = parser.parse_args(argv)
     lines = record(generate_cases(args.count), args.peer)
     CASES_FILE.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")

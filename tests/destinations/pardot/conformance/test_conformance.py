@@ -122,10 +122,11 @@ def test_same_requests_as_segment(line: dict[str, Any]) -> None:
 
 def test_the_recording_covers_what_parity_must_cover() -> None:
     ids = " ".join(line["case"]["id"] for line in CASES)
-    assert len(CASES) >= 400
+    assert len(CASES) >= 600
     for scenario in ("defaults+custom", "explicit", "no secondaryDeletedSearch", "401_then_refresh",
                      "concurrent_refresh_(252)", "concurrent_refresh_(250)", "refresh_revoked", "xml_403",
-                     "segment_missing_email", "two_subscriptions", "track_not_subscribed"):  # fmt: skip
+                     "segment_missing_email", "two_subscriptions", "track_not_subscribed", "sandbox_refresh",
+                     "custom_fields_from_an_event_object", "segment_duplicate_field"):  # fmt: skip
         assert scenario in ids, scenario
     sandbox = [line for line in CASES if line["case"]["settings"].get("isSandbox") is True]
     assert sandbox and all("demo" in r["url"] or "test.salesforce" in r["url"]
