@@ -66,6 +66,11 @@ class Credentials:
             return None
         return self._refresher.current(self.key, self._configured)
 
+    def secrets(self) -> list[str]:
+        """Every token value this credential has had here (configured and current), for redaction."""
+        known = [tokens for tokens in (self._configured, self.current()) if tokens is not None]
+        return sorted({secret for tokens in known for secret in tokens.secrets()})
+
     @property
     def can_refresh(self) -> bool:
         """True when a refused token can be refreshed: an OAuth scheme, a refresh function, tokens."""

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import requests
 
 from framework.errors import PayloadValidationError, Resolution, resolution_for, status_of
-from framework.runtime.client import build_request_client
+from framework.runtime.client import build_request_client, secrets_of
 from framework.runtime.credentials import Credentials
 from framework.runtime.event_shape import event_problem
 from framework.runtime.payload import validated_payload
@@ -83,11 +83,20 @@ class Pipeline:
         payload, reason = _payload(sub, event)
         if reason is not None:
             return replace(base, reason=reason, payload=payload)
-        return self._deliver(sub, event, payload, base)
+        return self._without_secrets(self._deliver(sub, event, payload, base))
 
     def explain(self, event: Any) -> list[SubscriptionExplanation]:
         """For every subscription (enabled or not): the trigger's verdict and each field's resolution."""
         return [_explain(sub, event) for sub in self.subscriptions]
+
+    def _without_secrets(self, result: SubscriptionResult) -> SubscriptionResult:
+        """A destination's error text may quote a token or a password setting: never pass it on."""
+        if not result.reason:
+            return result
+        from framework.http import redact_text
+
+        secrets = [*self.credentials.secrets(), *secrets_of(self.definition, self.settings, None)]
+        return replace(result, reason=redact_text(result.reason, secrets))
 
     # -- perform, with one retry after a token refresh --------------------------------------------
 

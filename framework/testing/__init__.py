@@ -9,7 +9,7 @@ monkeypatching, no network), and returns the :class:`RecordedRequest` list. The 
 """
 
 from framework.testing.events import create_test_event
-from framework.testing.integration import TestDestination, create_test_integration
+from framework.testing.integration import CredentialsInvalidError, TestDestination, create_test_integration
 from framework.testing.transport import (
     MockRouter,
     MockTransport,
@@ -22,6 +22,7 @@ __all__ = [
     "create_test_event",
     "create_test_integration",
     "TestDestination",
+    "CredentialsInvalidError",
     "MockTransport",
     "MockRouter",
     "Reply",

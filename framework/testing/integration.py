@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from framework.errors import IntegrationError, InvalidAuthenticationError
+from framework.errors import IntegrationError, InvalidAuthenticationError, status_of
 from framework.runtime.client import build_request_client
 from framework.runtime.credentials import OAUTH_SCHEMES
 from framework.runtime.payload import validated_payload
@@ -28,7 +28,11 @@ if TYPE_CHECKING:
     from framework.auth import OAuthTokens
     from framework.definition import ActionDefinition, DestinationDefinition
 
-__all__ = ["TestDestination", "create_test_integration"]
+__all__ = ["TestDestination", "CredentialsInvalidError", "create_test_integration"]
+
+
+class CredentialsInvalidError(Exception):
+    """``test_authentication`` failed: Segment's plain ``Error("Credentials are invalid: …")``."""
 
 
 class TestDestination:
@@ -84,6 +88,28 @@ class TestDestination:
         return tokens.refreshed(answer)
 
     refresh_access_token = test_refresh
+
+    def test_authentication(
+        self, settings: Mapping[str, Any], auth: Mapping[str, Any] | OAuthTokens | None = None
+    ) -> None:
+        """Segment's ``testAuthentication``: settings checked, then the destination's check, if any.
+
+        Invalid settings raise ``PayloadValidationError``; a failing check raises
+        :class:`CredentialsInvalidError` with Segment's text (``Credentials are invalid: 403 Forbidden``).
+        The destination's ``test_authentication(request, data)`` gets an ``ExecuteInput`` without payload.
+        """
+        from framework.definition import ExecuteInput
+
+        checked = self.definition.validate_settings(dict(settings))
+        check = self.definition.authentication.test_authentication if self.definition.authentication else None
+        if check is None:
+            return
+        data = ExecuteInput(payload=None, settings=checked, auth=as_tokens(auth))
+        try:
+            check(build_request_client(self.definition, self.session, data), data)
+        except Exception as error:
+            status = status_of(error)
+            raise CredentialsInvalidError(f"Credentials are invalid: {status or ''} {error}") from error
 
     @property
     def requests(self) -> list[RecordedRequest]:

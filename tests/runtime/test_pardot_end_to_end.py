@@ -15,7 +15,7 @@ from destinations.pardot.emulator import (
     PardotEmulator,
 )
 from framework.errors import Resolution
-from framework.instance import DestinationInstance, SubscriptionStatus
+from framework.instance import DestinationInstance, InstanceConfigError, SubscriptionStatus
 from framework.testing import create_test_event
 
 INSTANCE = f'''
@@ -91,7 +91,7 @@ def test_a_pardot_instance_without_business_unit_says_which_setting_and_what_to_
     path = tmp_path / "pardot.toml"
     path.write_text(INSTANCE.replace(f'businessUnitID = "{DEFAULT_BUSINESS_UNIT}"\n', "")
                     .replace("${TEST_PARDOT_CLIENT_SECRET}", "secret"))
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(InstanceConfigError) as caught:
         DestinationInstance.from_file(path)
     [error] = caught.value.errors
     assert error.startswith(f"{path}:4: settings.businessUnitID: the required setting ")

@@ -207,3 +207,9 @@ def test_a_401_without_oauth_is_terminal() -> None:
     [upsert] = DestinationInstance.from_settings(settings, definition, session=router.session()).send(identify())
     assert upsert.resolution is Resolution.TERMINAL and "cannot refresh" in upsert.reason
     assert len(router.requests) == 1
+
+
+def test_a_secret_quoted_in_an_error_message_is_redacted_from_the_reason() -> None:
+    router = MockRouter().add("POST", CONTACTS, status=400, json={"message": "token AT-old-secret is not for acc-1"})
+    [upsert] = make_instance(router, UPSERT).send(identify())
+    assert upsert.reason == "token [REDACTED] is not for acc-1"

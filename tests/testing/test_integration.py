@@ -6,7 +6,7 @@ import pytest
 
 from framework.auth import OAuthTokens
 from framework.errors import HTTPError, IntegrationError, InvalidAuthenticationError, PayloadValidationError
-from framework.testing import MockRouter, create_test_integration
+from framework.testing import CredentialsInvalidError, MockRouter, create_test_integration
 from framework.testing.sample import SAMPLE_API, SAMPLE_TOKEN_URL, build_sample_destination
 
 CONTACTS = f"{SAMPLE_API}/contacts"
@@ -107,3 +107,23 @@ def test_refresh_needs_an_oauth_scheme() -> None:
     definition.authentication.scheme = "custom"
     with pytest.raises(IntegrationError, match="only valid with oauth2"):
         create_test_integration(definition).test_refresh(auth=AUTH)
+
+
+def test_authentication_checks_settings_then_runs_the_destinations_check() -> None:
+    definition = build_sample_destination()
+    seen = []
+
+    def check(request: Any, data: Any) -> None:
+        seen.append(data.settings)
+        request.get(f"{SAMPLE_API}/me")
+
+    definition.authentication.test_authentication = check
+    tester = create_test_integration(definition)
+    tester.transport.add("GET", f"{SAMPLE_API}/me", status=403, times=1).add("GET", f"{SAMPLE_API}/me", json={})
+    with pytest.raises(PayloadValidationError, match="accountId"):
+        tester.test_authentication({})
+    with pytest.raises(CredentialsInvalidError) as caught:
+        tester.test_authentication({"accountId": 7, "extra": 1}, auth=AUTH)
+    assert str(caught.value) == "Credentials are invalid: 403 Forbidden"
+    assert seen == [{"accountId": "7"}]
+    assert tester.test_authentication({"accountId": "a"}) is None
