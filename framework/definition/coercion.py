@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Final
 
 __all__ = ["NOT_COERCIBLE", "COERCIBLE_TYPES", "matches_type", "matches_any", "coerce", "js_string", "js_number",
-           "js_equal", "unwrapped"]
+           "js_equal", "unwrapped",
+           "type_predicate"]
 
 
 class _NotCoercible:
@@ -57,6 +58,35 @@ def matches_type(value: Any, json_type: str) -> bool:
 
 def matches_any(value: Any, types: Sequence[str]) -> bool:
     return any(matches_type(value, t) for t in types)
+
+
+def _is_str(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def _is_bool(value: Any) -> bool:
+    return isinstance(value, bool)
+
+
+def _is_dict(value: Any) -> bool:
+    return isinstance(value, dict)
+
+
+def _is_list(value: Any) -> bool:
+    return isinstance(value, list)
+
+
+_SINGLE_TYPE_CHECKS: dict[str, Callable[[Any], bool]] = {
+    "string": _is_str, "boolean": _is_bool, "object": _is_dict, "array": _is_list, "number": _is_number,
+}
+
+
+def type_predicate(types: Sequence[str]) -> Callable[[Any], bool]:
+    """A compiled ``matches_any(value, types)`` (the common single types get a direct check)."""
+    if len(types) == 1 and types[0] in _SINGLE_TYPE_CHECKS:
+        return _SINGLE_TYPE_CHECKS[types[0]]
+    frozen = tuple(types)
+    return lambda value: matches_any(value, frozen)
 
 
 def js_number(text: str) -> float | int | None:

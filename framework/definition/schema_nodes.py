@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from framework.definition.coercion import COERCIBLE_TYPES
+from framework.definition.coercion import COERCIBLE_TYPES, type_predicate
 from framework.definition.conditions import ConditionalRequired, FieldCondition
 from framework.definition.fields import InputField
 from framework.definition.formats import format_check
@@ -28,6 +28,7 @@ class ObjectNode:
     required: tuple[str, ...]
     keep_unknown: bool
     conditions: tuple[RequiredWhen, ...] = ()
+    pointer_segments: Mapping[str, str] = field(default_factory=dict)  # key → escaped JSON pointer part
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,15 @@ class Node:
     maximum: int | float | None = None
     items: Node | None = None
     obj: ObjectNode | None = None
+    accepts: Callable[[Any], bool] = field(init=False)
+    checks_strings: bool = field(init=False)
+    checks_numbers: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        # Decided once here so the per-value walk only tests what this node can actually reject.
+        object.__setattr__(self, "accepts", type_predicate(self.types))
+        object.__setattr__(self, "checks_strings", bool(self.format_ok or self.min_length or self.max_length))
+        object.__setattr__(self, "checks_numbers", self.minimum is not None or self.maximum is not None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +76,7 @@ def compile_fields(
     does, so a nested ObjectNode has none.
     """
     return ObjectNode(
+        pointer_segments={key: key.replace("~", "~0").replace("/", "~1") for key in fields},
         properties={key: _compile_field(f) for key, f in fields.items()},
         required=tuple(key for key, f in fields.items() if f.required is True),
         keep_unknown=keep_unknown,

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from framework.definition import messages
-from framework.definition.coercion import NOT_COERCIBLE, coerce, js_equal, matches_any, unwrapped
+from framework.definition.coercion import NOT_COERCIBLE, coerce, js_equal, unwrapped
 from framework.definition.conditions import FieldCondition
 from framework.definition.empty_values import strip_empty_object
 from framework.definition.fields import InputField
@@ -95,14 +95,15 @@ def _check_object(obj: ObjectNode, value: dict[str, Any], title: str | None, poi
     for key in obj.required:
         if key not in value:
             errors.append(messages.compose(title, pointer, messages.required_text(key)))
-    checked = {key: _check(node, value[key], f"{pointer}/{_escape(key)}", errors)
+    segments = obj.pointer_segments
+    checked = {key: _check(node, value[key], f"{pointer}/{segments[key]}", errors)
                for key, node in obj.properties.items() if key in value}  # messages in definition order
     return {key: checked[key] if key in checked else item  # payload order kept
             for key, item in value.items() if key in checked or obj.keep_unknown}
 
 
 def _check(node: Node, value: Any, pointer: str, errors: _Errors) -> Any:
-    if not matches_any(value, node.types):
+    if not node.accepts(value):
         coerced = coerce(value, node.types, node.coerce_to) if node.coerce_to else NOT_COERCIBLE
         if coerced is NOT_COERCIBLE:
             shown = unwrapped(value) if node.coerce_to else value  # ajv unwraps only when coercing
@@ -111,9 +112,9 @@ def _check(node: Node, value: Any, pointer: str, errors: _Errors) -> Any:
             value = coerced
     if node.enum is not None and not any(js_equal(value, allowed) for allowed in node.enum):
         errors.append(messages.compose(node.title, pointer, messages.enum_text(node.enum)))
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if node.checks_numbers and isinstance(value, (int, float)) and not isinstance(value, bool):
         _check_number(node, value, pointer, errors)
-    elif isinstance(value, str):
+    elif node.checks_strings and isinstance(value, str):
         _check_string(node, value, pointer, errors)
     elif isinstance(value, list) and node.items is not None:
         value = [_check(node.items, item, f"{pointer}/{index}", errors) for index, item in enumerate(value)]
