@@ -3,8 +3,8 @@
 Everything that can be wrong with a config is found here, before the first event: the 50-mapping
 limit, triggers that do not parse, mappings that do not validate, unknown actions, settings the
 destination refuses, missing OAuth tokens. Problems are collected (see ``problems``), so the user
-fixes them all in one pass. What survives is compiled once: triggers, mappings, and the action's
-payload validator (compiled by the definition on first use).
+fixes them all in one pass. What survives is compiled once: triggers and mappings here, payload
+validators when the destination's actions were defined.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def _find_destination(slug: str, problems: Problems) -> DestinationDefinition | 
     try:
         return get_destination(slug)
     except UnknownDestinationError as error:
-        problems.add("file", f"destination: {error}")
+        problems.add("destination", f"destination: {error}")
         return None
 
 

@@ -114,7 +114,7 @@ def config_from_toml(
             problems.add("file", f'unknown key "{key}"; the TOML form has {", ".join(_TOML_TOP_KEYS)}.')
     destination = data.get("destination")
     if not isinstance(destination, str) or not destination:
-        problems.add("file", 'destination is missing; add destination = "actions-pardot" (or another '
+        problems.add("destination", 'destination is missing; add destination = "actions-pardot" (or another '
                              "slug from `actions list`) at the top of the file.")
         destination = DEFAULT_DESTINATION
     return InstanceConfig(
@@ -221,6 +221,8 @@ def _toml_line_finder(text: str) -> LineFinder:
             subscriptions.append(number)
         elif found := re.match(r"\[\s*(settings|auth)\s*\]", stripped):
             tables.setdefault(found.group(1), number)
+        elif re.match(r"destination\s*=", stripped):
+            tables.setdefault("destination", number)
 
     def line_for(section: str, index: int | None) -> int | None:
         if section == "subscriptions" and index is not None and index < len(subscriptions):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import requests
@@ -33,14 +33,6 @@ if TYPE_CHECKING:
 __all__ = ["Pipeline"]
 
 log = logging.getLogger("framework.runtime")
-
-
-@dataclass(frozen=True)
-class _Attempt:
-    """The result of one perform, and the error it raised (None on success)."""
-
-    result: SubscriptionResult
-    error: BaseException | None
 
 
 class Pipeline:
@@ -106,37 +98,36 @@ class Pipeline:
         base = replace(base, payload=payload)
         tokens = self.credentials.current()
         first = self._perform(sub, event, payload, tokens, base)
-        if first.result.resolution is not Resolution.REFRESH_THEN_RETRY:
-            return first.result
+        if first.resolution is not Resolution.REFRESH_THEN_RETRY:
+            return first
         if not self.credentials.can_refresh or tokens is None:
-            return _cannot_refresh(first.result, self.definition)
+            return _cannot_refresh(first, self.definition)
         try:
             fresh = self.credentials.refresh(tokens)
         except Exception as error:  # the refresh's own failure is the subscription's result
-            return _refresh_failed(first.result, error)
+            return _refresh_failed(first, error)
         second = self._perform(sub, event, payload, fresh, replace(base, attempts=2))
-        exchanges = first.result.exchanges + second.result.exchanges
-        return _refused_again(second, exchanges)
+        return _refused_again(replace(second, exchanges=first.exchanges + second.exchanges))
 
     def _perform(
         self, sub: CompiledSubscription, event: dict[str, Any], payload: Any, tokens: Any,
         base: SubscriptionResult,
-    ) -> _Attempt:
+    ) -> SubscriptionResult:
         from framework.definition import ExecuteInput
 
-        data = ExecuteInput(payload=payload, settings=self.settings, auth=tokens, raw_data=event,
-                            raw_mapping=sub.mapping)
+        # Copies: a perform that edits its settings or mapping must not change the next event's.
+        data = ExecuteInput(payload=payload, settings=dict(self.settings), auth=tokens, raw_data=event,
+                            raw_mapping=dict(sub.mapping))
         client = None
         try:
             client = build_request_client(self.definition, self.session, data, self.endpoint)
             output = sub.action.perform(client, data)
         except Exception as error:  # every perform failure becomes a result with its Resolution
-            return _Attempt(_failed(base, error, _exchanges(client)), error)
+            return _failed(base, error, _exchanges(client))
         exchanges = _exchanges(client)
         http_status = exchanges[-1].status if exchanges else None
-        delivered = replace(base, status=SubscriptionStatus.DELIVERED, resolution=Resolution.SUCCESS,
-                            http_status=http_status, exchanges=exchanges, output=_output(output))
-        return _Attempt(delivered, None)
+        return replace(base, status=SubscriptionStatus.DELIVERED, resolution=Resolution.SUCCESS,
+                       http_status=http_status, exchanges=exchanges, output=_output(output))
 
 
 def _trigger_verdict(sub: CompiledSubscription, event: dict[str, Any]) -> tuple[SubscriptionStatus, str] | None:
@@ -190,9 +181,8 @@ def _refresh_failed(result: SubscriptionResult, error: BaseException) -> Subscri
     )
 
 
-def _refused_again(second: _Attempt, exchanges: tuple[Any, ...]) -> SubscriptionResult:
+def _refused_again(result: SubscriptionResult) -> SubscriptionResult:
     """After a fresh token, a second refusal means the credential itself is bad: terminal."""
-    result = replace(second.result, exchanges=exchanges)
     if result.resolution is Resolution.REFRESH_THEN_RETRY:
         reason = f"{result.reason} (refused again with a freshly refreshed token)"
         return replace(result, resolution=Resolution.TERMINAL, reason=reason)

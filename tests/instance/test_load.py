@@ -118,8 +118,8 @@ def test_a_missing_setting_says_which_and_what_to_do() -> None:
     settings = segment_settings([sub()])
     del settings["accountId"]
     [error] = errors_of(settings)
-    assert error == ('settings.accountId: the required setting "Account ID" (Your Sample account, shown under '
-                     'Settings → Account) is missing. Add accountId under [settings] (TOML) or at the top '
+    assert error == ('settings.accountId: the required setting "Account ID" is missing (Your Sample account, '
+                     'shown under Settings → Account). Add accountId under [settings] (TOML) or at the top '
                      'level of the settings JSON.')
 
 
@@ -203,3 +203,10 @@ def test_the_constructor_takes_our_subscription_shape() -> None:
     assert only.enabled is False and only.label == "subscriptions[0]" and "email" in only.mapping
     assert repr(instance) == ("<DestinationInstance actions-sample: 1 subscriptions (0 enabled), "
                               "endpoint='http://127.0.0.1:9'>")
+
+
+def test_an_unknown_destination_in_toml_points_at_its_line(tmp_path: Path) -> None:
+    path = write(tmp_path, '# an instance\ndestination = "actions-nowhere"\n')
+    with pytest.raises(InstanceConfigError) as caught:
+        DestinationInstance.from_file(path)
+    assert caught.value.errors[0].startswith(f'{path}:2: destination: Unknown destination "actions-nowhere".')
