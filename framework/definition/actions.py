@@ -35,7 +35,7 @@ Perform = Callable[..., Any]
 class ActionDefinition(BaseModel):
     """An action: title, description, fields, the default trigger and the function that performs it."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, hide_input_in_errors=True)
 
     title: str = Field(min_length=1)
     description: str = ""

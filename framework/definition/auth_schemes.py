@@ -33,7 +33,7 @@ RESERVED_OAUTH_SETTING_NAMES = frozenset({
 class Authentication(BaseModel):
     """The authentication scheme, its settings fields and its optional hooks."""
 
-    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True, hide_input_in_errors=True)
 
     scheme: AuthScheme
     fields: dict[str, InputField] = Field(default_factory=dict)

@@ -17,7 +17,7 @@ __all__ = ["FieldCondition", "SyncModeCondition", "ConditionalRequired", "Depend
 class FieldCondition(BaseModel):
     """One condition on another field's value (``field_key`` may be ``parent.child``)."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True, hide_input_in_errors=True)
 
     field_key: str = Field(alias="fieldKey", min_length=1)
     operator: Literal["is", "is_not"]
@@ -32,7 +32,7 @@ class FieldCondition(BaseModel):
 class SyncModeCondition(BaseModel):
     """A ``depends_on`` condition on the action's sync mode (UI only)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
 
     type: Literal["syncMode"]
     operator: Literal["is", "is_not"]
@@ -42,7 +42,7 @@ class SyncModeCondition(BaseModel):
 class ConditionalRequired(BaseModel):
     """Segment's conditional ``required``: the field is required when the conditions hold."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
 
     match: Literal["any", "all"] = "all"
     conditions: list[FieldCondition] = Field(min_length=1)
@@ -51,7 +51,7 @@ class ConditionalRequired(BaseModel):
 class DependsOn(BaseModel):
     """When the UI shows a field; it has no effect on payload validation (as in Segment)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
 
     match: Literal["any", "all"] = "all"
     conditions: list[FieldCondition | SyncModeCondition] = Field(min_length=1)

@@ -31,7 +31,7 @@ _EXEMPT_SETTING_KEYS = ("dynamicAuthSettings",)
 class DestinationDefinition(BaseModel):
     """A whole destination; ``actions`` maps action keys (identifiers) to their definitions."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, hide_input_in_errors=True)
 
     name: str = Field(min_length=1)
     slug: str = Field(min_length=1)

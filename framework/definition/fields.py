@@ -45,7 +45,7 @@ _SEGMENT_ALIASES = {
 class Choice(BaseModel):
     """One allowed value with the label the UI shows for it."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
 
     label: str
     value: str | int | float | bool
@@ -54,7 +54,7 @@ class Choice(BaseModel):
 class InputField(BaseModel):
     """A field of an action (or a setting): its type, constraints, default mapping and UI hints."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, hide_input_in_errors=True)
 
     label: str = Field(min_length=1)
     description: str = ""

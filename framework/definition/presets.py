@@ -22,7 +22,7 @@ EVENT_SLUGS = (
 class Preset(BaseModel):
     """A default subscription (Segment's ``partnerAction``/``eventSlug`` spellings are accepted)."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, hide_input_in_errors=True)
 
     name: str
     partner_action: str = Field(alias="partnerAction")

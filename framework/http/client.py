@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import json as jsonlib
+import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -31,6 +32,7 @@ from framework.http.retry_after import parse_retry_after
 __all__ = ["RequestClient", "USER_AGENT", "BeforeRequest", "AfterResponse"]
 
 USER_AGENT = f"action-destinations/{__version__}"
+_log = logging.getLogger("framework.http")
 
 BeforeRequest = Callable[[dict[str, Any]], Mapping[str, Any] | None]
 AfterResponse = Callable[[requests.PreparedRequest, dict[str, Any], requests.Response], requests.Response | None]
@@ -92,11 +94,16 @@ class RequestClient:
         response = self._send(prepared, merged)
         for hook in merged.get("after_response", []):
             response = hook(prepared, merged, response) or response
-        self._exchanges.append(record_exchange(prepared, response, _secrets(merged)))
+        self._record(record_exchange(prepared, response, _secrets(merged)))
         if merged.get("throw_http_errors", True) is not False and not 200 <= response.status_code < 300:
             retry_after = parse_retry_after(response.headers.get("Retry-After"))
             raise HTTPError(response, prepared, retry_after=retry_after)
         return response
+
+    def _record(self, exchange: RecordedExchange) -> None:
+        """Keep the redacted exchange and log it (the log only ever sees the redacted form)."""
+        self._exchanges.append(exchange)
+        _log.debug("%s %s -> %s", exchange.method, exchange.url, exchange.status or exchange.error)
 
     def _send(self, prepared: requests.PreparedRequest, options: dict[str, Any]) -> requests.Response:
         timeout = _timeout(options.get("timeout", DEFAULT_TIMEOUT))
@@ -104,10 +111,10 @@ class RequestClient:
             response = self.session.send(prepared, timeout=timeout, allow_redirects=True)
         except requests.Timeout as error:
             message = f"Request timed out after {int((timeout or 0) * 1000)}ms"
-            self._exchanges.append(record_exchange(prepared, None, _secrets(options), message))
+            self._record(record_exchange(prepared, None, _secrets(options), message))
             raise RequestTimeoutError(message) from error
         except requests.RequestException as error:
-            self._exchanges.append(record_exchange(prepared, None, _secrets(options), str(error)))
+            self._record(record_exchange(prepared, None, _secrets(options), str(error)))
             raise
         _attach_data(response)
         return response

@@ -154,3 +154,12 @@ def test_every_exchange_is_recorded_redacted(origin: str) -> None:
     assert "sup3r-secret-value" not in json.dumps(first.to_dict())
     assert second.status == 400
     assert json.loads(second.response_body or "{}")["access_token"] == "[REDACTED]"
+
+
+def test_logged_lines_are_redacted(origin: str, caplog: pytest.LogCaptureFixture) -> None:
+    client = RequestClient(requests.Session(), options={"secrets": ["path-secret-value"]})
+    with caplog.at_level("DEBUG", logger="framework.http"):
+        client.get(f"{origin}/echo/path-secret-value?refresh_token=abc")
+    assert caplog.records, "the exchange is logged"
+    text = caplog.text
+    assert "path-secret-value" not in text and "abc" not in text and "[REDACTED]" in text
