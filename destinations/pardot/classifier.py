@@ -53,7 +53,9 @@ __all__ = [
     "seconds_until_quota_reset",
 ]
 
-ERROR_CODES_URL = "https://developer.salesforce.com/docs/marketing/pardot/guide/error-codes.html#numerical-list-of-error-codes"
+ERROR_CODES_URL = (
+    "https://developer.salesforce.com/docs/marketing/pardot/guide/error-codes.html#numerical-list-of-error-codes"
+)
 # Pardot resets the daily counter at midnight in the account's time zone, which the API does not
 # reveal; UTC is the assumption (see the destination's FAQ).
 QUOTA_TIMEZONE: tzinfo = timezone.utc
@@ -103,7 +105,9 @@ def error_for_http_error(
 def refresh_error(status: int, body: Any) -> ActionsError:
     """The error for a failed Salesforce refresh-token grant (``status`` ≥ 400, parsed ``body``)."""
     data = body if isinstance(body, dict) else {}
-    if status == 400 and data.get("error") == "invalid_grant" and data.get("error_description") in CONCURRENT_REFRESH_DESCRIPTIONS:
+    described = data.get("error_description") in CONCURRENT_REFRESH_DESCRIPTIONS
+    concurrent = data.get("error") == "invalid_grant" and described
+    if status == 400 and concurrent:
         # Salesforce refuses a second refresh of the same token while one is in flight: try again.
         return RetryableError("Concurrent token refresh error. This request will be retried")
     description = data.get("error_description") or "Failed to refresh access token"

@@ -88,6 +88,9 @@ def json_reply(status: int, body: Any, *extra_headers: tuple[str, str]) -> Reply
 def xml_error_reply(status: int, code: int, message: str | None = None) -> Reply:
     """A legacy v3-style XML failure, as some auth errors were once answered on v5 URLs."""
     text = escape(message or MESSAGES.get(code, "Error"))
-    body = f'<?xml version="1.0" encoding="UTF-8"?>\n<rsp stat="fail" version="1.0">\n   <err code="{code}">{text}</err>\n</rsp>\n'
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<rsp stat="fail" version="1.0">\n   <err code="{code}">{text}</err>\n</rsp>\n'
+    )
     headers = [("Content-Type", "text/xml; charset=utf-8"), *PARDOT_HEADERS]
     return Reply(status, body.encode("utf-8"), headers)

@@ -24,7 +24,7 @@ UPSERT = "https://pi.pardot.com/api/v5/objects/prospects/do/upsertLatestByEmail"
 SANDBOX_UPSERT = "https://pi.demo.pardot.com/api/v5/objects/prospects/do/upsertLatestByEmail"
 SETTINGS = {"businessUnitID": "xyz321", "accountID": "abc123", "isSandbox": False}
 AUTH = {"refreshToken": "xyz321", "accessToken": "abc123"}
-REFRESH_AUTH = {"refreshToken": "xyz321", "accessToken": "abc123", "clientId": "clientId", "clientSecret": "clientSecret"}
+REFRESH_AUTH = {**AUTH, "clientId": "clientId", "clientSecret": "clientSecret"}
 EXPECTED_REFRESH_FORM = {"refresh_token": "xyz321", "client_id": "clientId", "client_secret": "clientSecret",
                          "grant_type": "refresh_token"}  # fmt: skip
 SPONGEBOB = {
@@ -216,7 +216,8 @@ def test_body_key_order_is_javascripts(payload: dict[str, Any], prospect: list[A
 
 def test_definition_reads_like_segments() -> None:
     action = definition.actions["prospects"]
-    assert (definition.slug, definition.authentication.scheme, definition.concurrency_limit) == ("actions-pardot", "oauth2", 5)
+    assert definition.slug == "actions-pardot" and definition.concurrency_limit == 5
+    assert definition.authentication is not None and definition.authentication.scheme == "oauth2"
     assert (action.title, action.default_subscription) == ("Upsert Prospect", 'type = "identify"')
     assert list(action.fields) == ["email", "firstName", "lastName", "salutation", "phone", "company", "jobTitle",
                                    "industry", "city", "state", "zip", "country", "website",

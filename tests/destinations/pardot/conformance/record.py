@@ -23,7 +23,7 @@ import random
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 __all__ = ["generate_cases", "record", "main"]
 
@@ -178,7 +178,8 @@ REPLY_SCENARIOS: list[tuple[float, str, list[Reply]]] = [
         "error": "invalid_grant", "error_description": "expired access/refresh token"}}]),
     (2, "401 then refresh 401", [JSON_401, {"status": 401, "body": {
         "error": "invalid_grant", "error_description": "Failed to refresh access token"}}]),
-    (2, "401 then refresh 500 text", [JSON_401, {"status": 500, "body": "oops", "headers": {"content-type": "text/plain"}}]),
+    (2, "401 then refresh 500 text", [JSON_401, {"status": 500, "body": "oops",
+                                                  "headers": {"content-type": "text/plain"}}]),
     (2, "401 twice", [JSON_401, TOKEN_OK, JSON_401, TOKEN_OK]),
     (2, "401 xml then refresh", [{**_xml(401)}, TOKEN_OK, API_OK]),
     (3, "code 4", [_json_error(400, 4, "Invalid prospect email address")]),
@@ -190,7 +191,8 @@ REPLY_SCENARIOS: list[tuple[float, str, list[Reply]]] = [
     (2, "json 500", [_json_error(500, 183, "Internal error")]),
     (2, "text 503", [{"status": 503, "body": "unavailable", "headers": {"content-type": "text/plain"}}]),
     (2, "html 404", [{"status": 404, "body": "<html>nope</html>", "headers": {"content-type": "text/html"}}]),
-    (1, "429 text", [{"status": 429, "body": "slow down", "headers": {"content-type": "text/plain", "retry-after": "3"}}]),
+    (1, "429 text", [{"status": 429, "body": "slow down",
+                      "headers": {"content-type": "text/plain", "retry-after": "3"}}]),
 ]
 
 
@@ -225,51 +227,69 @@ def _with_replies(maker: CaseMaker, case: dict[str, Any]) -> dict[str, Any]:
     return case
 
 
+SPONGEBOB = {
+    "email": "sponge@seamail.com", "company": "Krusty Krab", "phone": "8888888888", "title": "Dream Builder",
+    "website": "test.segment.com", "last_name": "Bob", "first_name": "Sponge",
+    "address": {"city": "Bikini Bottom", "postal_code": "12345", "country": "The Ocean", "street": "Pineapple Ln",
+                "state": "Water"},
+}  # fmt: skip
+SEGMENT_EVENT = {"traits": {}, "properties": SPONGEBOB}
+
+# Hand-shaped cases, each a patch over a default-mapping case: ``event`` and ``traits`` update the event,
+# ``mapping`` and ``subscription`` the first subscription, ``also`` adds a subscription, ``settings``
+# and ``replies`` replace theirs.
+SPECIAL_CASES: list[tuple[str, dict[str, Any]]] = [
+    ("segment default mappings", {"event": SEGMENT_EVENT}),
+    ("segment custom fields", {"event": SEGMENT_EVENT, "mapping": {"customFields": {"A": "1", "B": "2", "C": "3"}}}),
+    ("segment duplicate field", {"event": SEGMENT_EVENT, "mapping": {"customFields": {"email": "kevin@segment.com"}}}),
+    ("segment missing email", {"event": {"traits": {}, "properties": {"first_name": "Kevin"}}}),
+    ("track not subscribed", {"event": {"type": "track", "event": "Signed Up"}}),
+    ("track subscribed", {"event": {"type": "track", "event": "Signed Up", "properties": SPONGEBOB},
+                          "subscription": {"subscribe": 'type = "track" and event = "Signed Up"'}}),
+    ("two subscriptions", {"also": {"subscribe": 'type = "identify" or type = "track"', "partnerAction": "prospects",
+                                    "mapping": {"email": {"@path": "$.traits.email"}, "lastName": "Second",
+                                                "secondaryDeletedSearch": False}}}),
+    ("sandbox as string", {"settings": {"isSandbox": "true"}}),
+    ("customFields not an object", {"mapping": {"customFields": {"@path": "$.traits.email"}}}),
+    ("email object", {"traits": {"email": {"nested": "a@b.com"}}}),
+    ("unknown action", {"subscription": {"partnerAction": "nothing"}}),
+    ("custom fields from an event object", {
+        "traits": {"extras": {"Zeta__c": "z", "10": "ten", "Alpha__c": {"b": 1, "2": 2}, "email": "swap@example.com"}},
+        "mapping": {"customFields": {"@path": "$.traits.extras"}}}),
+    ("context traits only", {
+        "event": {"traits": {}, "properties": {},
+                  "context": {"traits": {"email": "ctx@example.com", "first_name": "C"}}},
+        "mapping": {"email": {"@path": "$.context.traits.email"},
+                    "firstName": {"@path": "$.context.traits.first_name"}}}),
+    ("sandbox refresh", {"settings": {"isSandbox": True}, "replies": [JSON_401, TOKEN_OK, API_OK]}),
+    ("templated email", {"traits": {"handle": "tmpl"},
+                         "mapping": {"email": {"@template": "{{traits.handle}}@example.com"}}}),
+    ("empty strings and nulls", {"event": {"traits": {"email": "e@example.com", "first_name": "", "last_name": None,
+                                                      "phone": 0, "company": False}}}),
+    ("extra settings", {"settings": {"unexpected": "kept?", "accountID": 12345}}),
+]  # fmt: skip
+
+
+def _apply(case: dict[str, Any], patch: dict[str, Any]) -> None:
+    patch = json.loads(json.dumps(patch))  # never share nested objects between cases
+    case["event"].update(patch.get("event", {}))
+    case["event"]["traits"].update(patch.get("traits", {}))
+    case["subscriptions"][0]["mapping"].update(patch.get("mapping", {}))
+    case["subscriptions"][0].update(patch.get("subscription", {}))
+    case["subscriptions"].extend([patch["also"]] if "also" in patch else [])
+    case["settings"].update(patch.get("settings", {}))
+    case["replies"] = patch.get("replies", case["replies"])
+
+
 def _special_cases(maker: CaseMaker, start: int) -> list[dict[str, Any]]:
-    """Hand-shaped cases: Segment's own test events, triggers, two subscriptions, coerced settings."""
+    """Three variants (random settings, tokens and addresses) of every hand-shaped case."""
     cases: list[dict[str, Any]] = []
-    spongebob = {"email": "sponge@seamail.com", "company": "Krusty Krab", "phone": "8888888888",
-                 "title": "Dream Builder", "website": "test.segment.com", "last_name": "Bob", "first_name": "Sponge",
-                 "address": {"city": "Bikini Bottom", "postal_code": "12345", "country": "The Ocean",
-                             "street": "Pineapple Ln", "state": "Water"}}  # fmt: skip
-    shapes: list[tuple[str, Callable[[dict[str, Any]], None]]] = [
-        ("segment default mappings", lambda c: c["event"].update(traits={}, properties=spongebob)),
-        ("segment custom fields", lambda c: (c["event"].update(traits={}, properties=spongebob),
-                                             c["subscriptions"][0]["mapping"].update(customFields={"A": "1", "B": "2", "C": "3"}))),
-        ("segment duplicate field", lambda c: (c["event"].update(traits={}, properties=spongebob),
-                                               c["subscriptions"][0]["mapping"].update(customFields={"email": "kevin@segment.com"}))),
-        ("segment missing email", lambda c: c["event"].update(traits={}, properties={"first_name": "Kevin"})),
-        ("track not subscribed", lambda c: c["event"].update(type="track", event="Signed Up")),
-        ("track subscribed", lambda c: (c["event"].update(type="track", event="Signed Up", properties=spongebob),
-                                        c["subscriptions"][0].update(subscribe='type = "track" and event = "Signed Up"'))),
-        ("two subscriptions", lambda c: c["subscriptions"].append(
-            {"subscribe": 'type = "identify" or type = "track"', "partnerAction": "prospects",
-             "mapping": {"email": {"@path": "$.traits.email"}, "lastName": "Second", "secondaryDeletedSearch": False}})),
-        ("sandbox as string", lambda c: c["settings"].update(isSandbox="true")),
-        ("customFields not an object", lambda c: c["subscriptions"][0]["mapping"].update(customFields={"@path": "$.traits.email"})),
-        ("email object", lambda c: c["event"]["traits"].update(email={"nested": "a@b.com"})),
-        ("unknown action", lambda c: c["subscriptions"][0].update(partnerAction="nothing")),
-        ("custom fields from an event object", lambda c: (
-            c["event"]["traits"].update(extras={"Zeta__c": "z", "10": "ten", "Alpha__c": {"b": 1, "2": 2}, "email": "swap@example.com"}),
-            c["subscriptions"][0]["mapping"].update(customFields={"@path": "$.traits.extras"}))),
-        ("context traits only", lambda c: (
-            c["event"].update(traits={}, properties={}, context={"traits": {"email": "ctx@example.com", "first_name": "Ctx"}}),
-            c["subscriptions"][0]["mapping"].update(email={"@path": "$.context.traits.email"},
-                                                    firstName={"@path": "$.context.traits.first_name"}))),
-        ("sandbox refresh", lambda c: (c["settings"].update(isSandbox=True),
-                                       c.update(replies=[JSON_401, TOKEN_OK, API_OK]))),
-        ("templated email", lambda c: (c["event"]["traits"].update(handle="tmpl"),
-                                       c["subscriptions"][0]["mapping"].update(email={"@template": "{{traits.handle}}@example.com"}))),
-        ("empty strings and nulls", lambda c: c["event"].update(
-            traits={"email": "e@example.com", "first_name": "", "last_name": None, "phone": 0, "company": False})),
-        ("extra settings", lambda c: c["settings"].update(unexpected="kept?", accountID=12345)),
-    ]
-    for offset, (name, shape) in enumerate(shapes):
+    for offset, (name, patch) in enumerate(SPECIAL_CASES):
         for variant in range(3):
             case = _base_case(maker, start + offset * 3 + variant, "defaults")
             case["id"] += f"-{name.replace(' ', '_')}"
             case["event"]["traits"].setdefault("email", maker.email())
-            shape(case)
+            _apply(case, patch)
             cases.append(case)
     return cases
 
