@@ -21,6 +21,7 @@ from typing import Any
 
 from framework.mapping.errors import MappingResolutionError
 from framework.mapping.jsvalues import UNDEFINED, remove_undefined
+from framework.mapping.paths import step
 
 __all__ = [
     "Node",
@@ -116,24 +117,28 @@ class Constant(Node):
 
 
 class ObjectNode(Node):
-    """A plain object: each member resolved; absent members dropped when cleaned."""
+    """A plain object: each member resolved; absent members dropped when cleaned.
 
-    __slots__ = ("members", "_raw", "_clean")
+    The clean resolution follows a *plan* of runs, built once: consecutive members of the shape
+    "value at ``first.rest`` if present, else fallback" that share ``first`` (the ``@if exists``
+    defaults reading ``$.traits.*``) are resolved in one loop that reads ``first`` once and makes
+    no call per member unless a value is missing; other members are called one by one.
+    """
+
+    __slots__ = ("members", "_raw", "_plan")
 
     def __init__(self, members: dict[str, Node]) -> None:
         self.members = members
         self._raw = tuple((key, node.resolve) for key, node in members.items())
-        self._clean = tuple((key, node.resolve_clean) for key, node in members.items())
+        self._plan = tuple(_plan_runs(members))
 
     def resolve(self, payload: Any) -> Any:
         return {key: resolve(payload) for key, resolve in self._raw}
 
     def resolve_clean(self, payload: Any) -> Any:
-        result = {}
-        for key, resolve in self._clean:
-            value = resolve(payload)
-            if value is not UNDEFINED:
-                result[key] = value
+        result: dict[str, Any] = {}
+        for run in self._plan:
+            run(payload, result)
         return result
 
     def describe(self) -> str:
@@ -142,6 +147,80 @@ class ObjectNode(Node):
     def explain(self, payload: Any, trace: Trace) -> Any:
         trace.steps.append(self.describe())
         return {key: node.explain(payload, trace) for key, node in self.members.items()}
+
+
+Run = Callable[[Any, dict[str, Any]], None]
+
+
+def _shortcut(node: Node) -> tuple[tuple[str, ...], Callable[[Any], Any]] | None:
+    """``(segments, clean fallback)`` of a member resolvable inline (2 or 3 plain segments)."""
+    shortcut = getattr(node, "shortcut", None)
+    if shortcut is None or not 2 <= len(shortcut[0]) <= 3:
+        return None
+    return shortcut  # type: ignore[no-any-return]
+
+
+def _plan_runs(members: dict[str, Node]) -> list[Run]:
+    """Group consecutive members into runs (see :class:`ObjectNode`), keeping the mapping's order."""
+    runs: list[Run] = []
+    pending: list[tuple[str, Node]] = []
+    group_first: str | None = None
+    for key, node in members.items():
+        shortcut = _shortcut(node)
+        first = shortcut[0][0] if shortcut else None
+        if pending and (first is None or first != group_first):
+            runs.append(_run_for(pending, group_first))
+            pending = []
+        pending.append((key, node))
+        group_first = first
+    if pending:
+        runs.append(_run_for(pending, group_first))
+    return runs
+
+
+def _run_for(members: list[tuple[str, Node]], first: str | None) -> Run:
+    if first is None:
+        return _generic_run(tuple((key, node.resolve_clean) for key, node in members))
+    return _grouped_run(first, members)
+
+
+def _generic_run(pairs: tuple[tuple[str, Callable[[Any], Any]], ...]) -> Run:
+    """Members resolved one call each; absent ones left out."""
+
+    def run(payload: Any, result: dict[str, Any]) -> None:
+        for key, resolve in pairs:
+            value = resolve(payload)
+            if value is not UNDEFINED:
+                result[key] = value
+
+    return run
+
+
+def _grouped_run(first: str, members: list[tuple[str, Node]]) -> Run:
+    """Members reading ``first.b`` or ``first.b.c`` with a fallback: ``first`` read once, no calls."""
+    entries = []
+    for key, node in members:
+        segments, fallback = node.shortcut  # type: ignore[attr-defined]
+        entries.append((key, segments[1], segments[2] if len(segments) == 3 else None, fallback))
+    table = tuple(entries)
+    slow = _generic_run(tuple((key, node.resolve_clean) for key, node in members))
+
+    def run(payload: Any, result: dict[str, Any]) -> None:
+        base = payload.get(first, UNDEFINED) if type(payload) is dict else UNDEFINED
+        if type(base) is not dict:
+            slow(payload, result)
+            return
+        for key, second, third, fallback in table:
+            value = base.get(second, UNDEFINED)
+            if third is not None:
+                value = value.get(third, UNDEFINED) if type(value) is dict else step(value, third)
+            if value is None or value is UNDEFINED:
+                value = fallback(payload)
+                if value is UNDEFINED:
+                    continue
+            result[key] = value
+
+    return run
 
 
 class ArrayNode(Node):

@@ -28,6 +28,7 @@ __all__ = [
     "strip_dollar",
     "compile_path",
     "compile_segments",
+    "segments_of",
     "get",
     "step",
     "is_jsonpath",
@@ -90,6 +91,11 @@ def _string_index(text: str, key: str) -> Any:
         offset = int(key) * 2
         return units[offset : offset + 2].decode("utf-16-le", "surrogatepass")
     return _MISSING
+
+
+def segments_of(path: str) -> tuple[str, ...] | None:
+    """The segments a plain ``@path`` string reads (``None`` for ``$.``, the whole payload)."""
+    return split_path(strip_dollar(path))
 
 
 def compile_segments(segments: tuple[str, ...] | None) -> Getter:

@@ -15,7 +15,7 @@ from typing import Any
 
 from framework.mapping.jsvalues import UNDEFINED, is_truthy, js_string
 from framework.mapping.nodes import CompileContext, Failing, Node, Trace
-from framework.mapping.paths import Getter
+from framework.mapping.paths import Getter, step
 
 __all__ = ["compile_if", "IfNode", "IfExistsPathNode", "is_blank"]
 
@@ -85,31 +85,74 @@ class IfNode(Node):
 
 
 class IfExistsPathNode(IfNode):
-    """``@if exists P then P else Y`` with a static path P: read P once, fall back to Y."""
+    """``@if exists P then P else Y`` with a static path P: read P once, fall back to Y.
 
-    __slots__ = ("_get", "_else_raw", "_else_clean")
+    ``resolve``/``resolve_clean`` are replaced per instance by one closure with P's dict lookups
+    written out (see :func:`_fused`), so a field of a default mapping costs one Python call.
+    """
 
-    def __init__(self, condition: Node, get: Getter, otherwise: Node | None) -> None:
+    def __init__(self, condition: Node, get: Getter, segments: tuple[str, ...] | None, otherwise: Node | None) -> None:
         super().__init__("exists", condition, condition, otherwise)
-        self._get = get
-        self._else_raw = otherwise.resolve if otherwise is not None else _undefined
-        self._else_clean = otherwise.resolve_clean if otherwise is not None else _undefined
-
-    def resolve(self, payload: Any) -> Any:
-        value = self._get(payload)
-        if value is None or value is UNDEFINED:
-            return self._else_raw(payload)
-        return value
-
-    def resolve_clean(self, payload: Any) -> Any:
-        value = self._get(payload)
-        if value is None or value is UNDEFINED:
-            return self._else_clean(payload)
-        return value
+        else_raw = otherwise.resolve if otherwise is not None else _undefined
+        else_clean = otherwise.resolve_clean if otherwise is not None else _undefined
+        self.resolve = _fused(get, segments, else_raw)  # type: ignore[method-assign]
+        self.resolve_clean = _fused(get, segments, else_clean)  # type: ignore[method-assign]
+        #: For :class:`~framework.mapping.nodes.ObjectNode`'s grouped runs: what to read, what else.
+        self.shortcut = (segments, else_clean) if segments else None
 
 
 def _undefined(payload: Any) -> Any:
     return UNDEFINED
+
+
+def _fused(get: Getter, segments: tuple[str, ...] | None, fallback: Getter) -> Getter:
+    """One closure for "value at P if present, else fallback", P's lookups inlined for 1-3 segments."""
+    if segments is not None and 1 <= len(segments) <= 3:
+        return _FUSED_BUILDERS[len(segments)](*segments, fallback=fallback)
+
+    def first_present(payload: Any) -> Any:
+        value = get(payload)
+        if value is None or value is UNDEFINED:
+            return fallback(payload)
+        return value
+
+    return first_present
+
+
+def _fused1(a: str, *, fallback: Getter) -> Getter:
+    def if_exists_1(payload: Any) -> Any:
+        value = payload.get(a, UNDEFINED) if type(payload) is dict else step(payload, a)
+        if value is None or value is UNDEFINED:
+            return fallback(payload)
+        return value
+
+    return if_exists_1
+
+
+def _fused2(a: str, b: str, *, fallback: Getter) -> Getter:
+    def if_exists_2(payload: Any) -> Any:
+        value = payload.get(a, UNDEFINED) if type(payload) is dict else step(payload, a)
+        value = value.get(b, UNDEFINED) if type(value) is dict else step(value, b)
+        if value is None or value is UNDEFINED:
+            return fallback(payload)
+        return value
+
+    return if_exists_2
+
+
+def _fused3(a: str, b: str, c: str, *, fallback: Getter) -> Getter:
+    def if_exists_3(payload: Any) -> Any:
+        value = payload.get(a, UNDEFINED) if type(payload) is dict else step(payload, a)
+        value = value.get(b, UNDEFINED) if type(value) is dict else step(value, b)
+        value = value.get(c, UNDEFINED) if type(value) is dict else step(value, c)
+        if value is None or value is UNDEFINED:
+            return fallback(payload)
+        return value
+
+    return if_exists_3
+
+
+_FUSED_BUILDERS: dict[int, Callable[..., Getter]] = {1: _fused1, 2: _fused2, 3: _fused3}
 
 
 def compile_if(option: Any, ctx: CompileContext) -> Node:
@@ -123,7 +166,7 @@ def compile_if(option: Any, ctx: CompileContext) -> Node:
     then = ctx.sub(option["then"]) if "then" in option else None
     otherwise = ctx.sub(option["else"]) if is_truthy(option.get("else", UNDEFINED)) else None
     if mode == "exists" and option.get("then") == option[mode] and _is_clean_static_path(condition, ctx):
-        return IfExistsPathNode(condition, condition.get, otherwise)  # type: ignore[attr-defined]
+        return IfExistsPathNode(condition, condition.get, condition.segments, otherwise)  # type: ignore[attr-defined]
     return IfNode(mode, condition, then, otherwise)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from framework.mapping.errors import MappingResolutionError
 from framework.mapping.jsvalues import real_type_of, remove_undefined
 from framework.mapping.nodes import CompileContext, Node, Trace
-from framework.mapping.paths import Getter, compile_jsonpath, compile_path, is_jsonpath
+from framework.mapping.paths import Getter, compile_jsonpath, compile_path, is_jsonpath, segments_of
 
 __all__ = ["compile_path_directive", "PathNode", "DynamicPathNode", "getter_for"]
 
@@ -37,6 +37,8 @@ class PathNode(Node):
     def __init__(self, path: str, get: Getter, clean_payload: bool) -> None:
         self.path = path
         self.get = get
+        #: The plain segments read, or None for jsonpath and whole-payload paths (no fusing then).
+        self.segments = None if is_jsonpath(path) else segments_of(path)
         self._clean_payload = clean_payload
         if clean_payload:
             self.resolve_clean = get  # type: ignore[method-assign]  # values read from a clean payload are clean
