@@ -9,19 +9,12 @@ from __future__ import annotations
 
 import threading
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import datetime, timezone, tzinfo
 from typing import Callable, Iterator
 
 from .responses import PardotApiError
 
-__all__ = ["ConcurrencyGate", "DailyQuota", "next_daily_reset"]
-
-
-def next_daily_reset(now: datetime, tz: tzinfo) -> datetime:
-    """The next midnight in ``tz`` after ``now`` (when Pardot's daily counter starts again)."""
-    local = now.astimezone(tz)
-    tomorrow = (local + timedelta(days=1)).date()
-    return datetime(tomorrow.year, tomorrow.month, tomorrow.day, tzinfo=tz)
+__all__ = ["ConcurrencyGate", "DailyQuota"]
 
 
 class ConcurrencyGate:

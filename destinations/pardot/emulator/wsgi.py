@@ -32,7 +32,7 @@ from .oauth import CONCURRENT_REFRESH, TokenAuthority, TokenError
 from .responses import PardotApiError, Reply, json_reply, xml_error_reply
 from .store import ProspectStore, is_valid_email
 
-__all__ = ["EmulatorApp", "UPSERT_PATH", "TOKEN_PATH", "environment_of_host"]
+__all__ = ["EmulatorApp", "ReceivedRequest", "UPSERT_PATH", "TOKEN_PATH", "environment_of_host"]
 
 UPSERT_PATH = "/api/v5/objects/prospects/do/upsertLatestByEmail"
 TOKEN_PATH = "/services/oauth2/token"
