@@ -37,6 +37,7 @@ __all__ = ["parse_fql"]
 
 _VALUE_KINDS: Final = frozenset({Kind.STRING, Kind.NUMBER, Kind.NULL, Kind.FIELD})
 _FUNCTIONS: Final = frozenset({"contains", "match"})
+_MAX_DEPTH: Final = 64
 _SUPPORTED: Final = "type, event, name, userId, properties.<path>, traits.<path> or context.<path>"
 
 
@@ -74,6 +75,7 @@ class _Parser:
         self.text = text
         self.tokens = tokenize(text)
         self.index = 0
+        self.depth = 0
 
     @property
     def current(self) -> Token:
@@ -128,7 +130,11 @@ class _Parser:
             raise self._fail(f"expected a condition after {self.tokens[self.index - 1].describe()}, got end of trigger")
         if token.kind is Kind.LPAREN:
             self._advance()
+            self.depth += 1
+            if self.depth > _MAX_DEPTH:
+                raise self._fail(f"parentheses are nested more than {_MAX_DEPTH} deep", token)
             node = self._or_expr()
+            self.depth -= 1
             if self.current.kind is not Kind.RPAREN:
                 raise self._fail(f"expected ')' to close the '(' at column {token.position + 1}, got {self.current.describe()}")
             self._advance()

@@ -1,115 +1,120 @@
-"""Compiles an AST into one Python predicate, so matching an event costs a few calls, not a walk.
+"""Compiles an AST into one generated Python function, so matching an event is a single call.
 
-Each condition becomes a closure over its precomputed expected value (evaluate.make_test) and a
-reader for its event value; the commonest shapes (`type = "identify"`, a one-key property) read
-the event with a single dict lookup. Groups become `all`/`any` over their children, with two-child
-groups inlined. Results always equal evaluate.evaluate on the same AST (a property test checks).
+`type = "identify"` becomes `event.get("type", U) == c0`; a whole trigger becomes one boolean
+expression over the event with no per-condition calls, which is what lets a trigger keep up with
+Segment's JIT-compiled `validate`. Only names of this module and numbered constants (`c0`, `c1`,
+…, bound in the function's namespace, never spliced into the source) appear in the generated
+code. The comparisons are those of evaluate.py, the reference walk; a property test checks that
+both agree on random ASTs and events, and an AST too deep to compile falls back to that walk.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Final
 
-from framework.subscriptions.evaluate import event_key, make_test
-from framework.subscriptions.jsvalues import UNDEFINED, get_path, js_string, split_path
+from framework.subscriptions.evaluate import evaluate, event_key
+from framework.subscriptions.jsvalues import UNDEFINED, get_path, is_js_number, js_number, js_string, split_path
 from framework.subscriptions.nodes import NESTED_FIELDS
 
 __all__ = ["Predicate", "compile_predicate"]
 
 Predicate = Callable[[Any], bool]
 
+_EMPTY_EVENT: Final[dict[str, Any]] = {}
+_STRING = "((a := {value}).__class__ is str or isinstance(a, str))"
+_NUMBER = "((a := {value}).__class__ is int or a.__class__ is float or is_number(a))"
+_AS_FLOAT = "(a if a.__class__ is float or -M <= a <= M else number(a))"  # exact below 2**53, like JS
+_TESTS: Final = {
+    "=": "{value} == {c}",
+    "!=": "{value} != {c}",
+    "number_equals": f"({_NUMBER} and {_AS_FLOAT} == {{c}})",
+    "number_not_equals": f"({_NUMBER} and {_AS_FLOAT} != {{c}})",
+    "<": f"({_NUMBER} and {_AS_FLOAT} < {{c}})",
+    "<=": f"({_NUMBER} and {_AS_FLOAT} <= {{c}})",
+    ">": f"({_NUMBER} and {_AS_FLOAT} > {{c}})",
+    ">=": f"({_NUMBER} and {_AS_FLOAT} >= {{c}})",
+    "contains": f"({_STRING} and {{c}} in a)",
+    "not_contains": f"({_STRING} and {{c}} not in a)",
+    "starts_with": f"({_STRING} and a.startswith({{c}}))",
+    "not_starts_with": f"({_STRING} and not a.startswith({{c}}))",
+    "ends_with": f"({_STRING} and a.endswith({{c}}))",
+    "not_ends_with": f"({_STRING} and not a.endswith({{c}}))",
+    "exists": "((a := {value}) is not None and a is not U)",
+    "not_exists": "((a := {value}) is None or a is U)",
+    "is_true": "({value} is True)",
+    "is_false": "({value} is False)",
+}
+_NUMERIC: Final = frozenset({"number_equals", "number_not_equals", "<", "<=", ">", ">="})
+
 
 def compile_predicate(node: Any) -> Predicate:
-    """The predicate for any AST node Segment's `validate` accepts; malformed nodes never match."""
+    """One function `predicate(event) -> bool` equivalent to `evaluate(node, event)`."""
+    constants: list[Any] = []
+    expression = _expression(node, constants)
+    source = (
+        "def predicate(event):\n"
+        "    try:\n"
+        f"        return {expression}\n"
+        "    except AttributeError:\n"
+        "        if isinstance(event, dict):\n"
+        "            raise\n"
+        "        return predicate(EMPTY)\n"
+    )
+    namespace: dict[str, Any] = {f"c{index}": value for index, value in enumerate(constants)}
+    namespace.update(U=UNDEFINED, EMPTY=_EMPTY_EVENT, M=2**53, step=_step, number=js_number, is_number=is_js_number)
+    try:
+        exec(compile(source, "<trigger>", "exec"), namespace)  # noqa: S102 - our own source, constants by name
+    except (SyntaxError, RecursionError, MemoryError):
+        return lambda event: evaluate(node, event)
+    predicate: Predicate = namespace["predicate"]
+    return predicate
+
+
+def _expression(node: Any, constants: list[Any]) -> str:
+    """The Python expression for one node; unknown shapes are `False`, as in Segment."""
     if not isinstance(node, dict) or "error" in node:
-        return _never
+        return "False"
     if node.get("type") == "group":
-        return _compile_group(node.get("operator"), [compile_predicate(child) for child in node.get("children") or []])
+        return _group(node.get("operator"), [_expression(child, constants) for child in node.get("children") or []])
     key = event_key(node.get("type"))
-    if key is None:
-        return _never
-    if key in NESTED_FIELDS:
-        return _compile_nested(key, node)
-    return _compile_top_level(key, node.get("operator"), node.get("value", UNDEFINED))
+    template = _TESTS.get(node.get("operator")) if isinstance(node.get("operator"), str) else None
+    if key is None or template is None:
+        return "False"
+    value = _value_expression(key, node, constants)
+    return template.format(value=value, c=_constant(node["operator"], node.get("value", UNDEFINED), constants))
 
 
-def _never(event: Any) -> bool:
-    return False
-
-
-def _always(event: Any) -> bool:
-    return True
-
-
-def _compile_group(operator: Any, children: list[Predicate]) -> Predicate:
-    """`and` is every child (true when empty), `or` is some child; any other operator is false."""
-    if operator not in ("and", "or"):
-        return _never
-    if not children:
-        return _always if operator == "and" else _never
-    if len(children) == 1:
-        return children[0]
-    if len(children) == 2:
-        first, second = children
-        if operator == "and":
-            return lambda event: first(event) and second(event)
-        return lambda event: first(event) or second(event)
+def _group(operator: Any, children: list[str]) -> str:
     if operator == "and":
-        return lambda event: all(child(event) for child in children)
-    return lambda event: any(child(event) for child in children)
+        return "(" + " and ".join(children) + ")" if children else "True"
+    if operator == "or":
+        return "(" + " or ".join(children) + ")" if children else "False"
+    return "False"
 
 
-def _compile_top_level(key: str, operator: Any, expected: Any) -> Predicate:
-    """`type`, `event`, `name`, `userId`: one dict lookup; `=`/`!=` compare strings directly."""
-    if operator == "=":
-        return _top_level_equals(key, js_string(expected))
-    test = make_test(operator, expected)
-
-    def predicate(event: Any) -> bool:
-        try:
-            return test(event.get(key, UNDEFINED))
-        except AttributeError:
-            return test(UNDEFINED)
-
-    return predicate
+def _constant(operator: str, expected: Any, constants: list[Any]) -> str:
+    """Registers the expected value, already converted the way the operator reads it."""
+    constants.append(js_number(expected) if operator in _NUMERIC else js_string(expected))
+    return f"c{len(constants) - 1}"
 
 
-def _top_level_equals(key: str, text: str) -> Predicate:
-    """The hot path of most triggers (`type = "identify"`): a string is only equal to a string."""
-
-    def predicate(event: Any) -> bool:
-        # Among JSON values only a str can equal a str, so no type check is needed.
-        try:
-            return event.get(key) == text
-        except AttributeError:  # not an object: every field is missing
-            return False
-
-    return predicate
-
-
-def _compile_nested(key: str, node: dict[str, Any]) -> Predicate:
-    """`properties.x`, `traits.a.b`, `context.*`: Segment's get(), with a fast path for one key."""
-    test = make_test(node.get("operator"), node.get("value", UNDEFINED))
+def _value_expression(key: str, node: dict[str, Any], constants: list[Any]) -> str:
+    """Reads the event value: a top-level key, or Segment's get() one key at a time below it."""
+    constants.append(key)
+    expression = f"event.get(c{len(constants) - 1}, U)"
+    if key not in NESTED_FIELDS:
+        return expression
     name = node.get("name")
     keys = split_path(name) if isinstance(name, str) else ()
-    if len(keys) == 1:
-        return _one_key_reader(key, keys[0], test)
+    if not keys:
+        return "U"
+    for member in keys:
+        constants.append(member)
+        c = f"c{len(constants) - 1}"
+        expression = f"(t.get({c}, U) if (t := {expression}).__class__ is dict else step(t, {c}))"
+    return expression
 
-    def predicate(event: Any) -> bool:
-        root = event.get(key, UNDEFINED) if isinstance(event, dict) else UNDEFINED
-        return test(get_path(root, keys))
 
-    return predicate
-
-
-def _one_key_reader(key: str, member: str, test: Callable[[Any], bool]) -> Predicate:
-    """`properties.price > 5`: two dict lookups when both levels are objects."""
-    keys = (member,)
-
-    def predicate(event: Any) -> bool:
-        root = event.get(key, UNDEFINED) if isinstance(event, dict) else UNDEFINED
-        if root.__class__ is dict:
-            return test(root.get(member, UNDEFINED))
-        return test(get_path(root, keys))
-
-    return predicate
+def _step(value: Any, key: str) -> Any:
+    """One step of get() off the fast path: falsy values stop the walk, strings and arrays index."""
+    return get_path(value, (key,))

@@ -143,3 +143,15 @@ def test_callers_get_their_own_copy_of_a_cached_ast() -> None:
 def test_non_string_trigger_is_a_type_error() -> None:
     with pytest.raises(TypeError):
         parse_fql(None)  # type: ignore[arg-type]
+
+
+def test_deep_nesting_is_an_error_not_a_crash() -> None:
+    assert parse_fql("(" * 64 + 'type = "track"' + ")" * 64) == root(TYPE_TRACK)
+    with pytest.raises(FQLSyntaxError, match="nested more than 64 deep") as caught:
+        parse_fql("(" * 65 + 'type = "track"' + ")" * 65)
+    assert caught.value.column == 65
+
+
+def test_long_flat_triggers_compile() -> None:
+    text = " or ".join(f"properties.n{index} = {index}" for index in range(2000))
+    assert len(parse_fql(text)["children"]) == 2000

@@ -1,0 +1,27 @@
+"""What a benchmark is: a name, a preparation that compiles, and a pass over the events to time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+__all__ = ["Benchmark", "Pass"]
+
+Pass = Callable[[], int]
+"""One pass over the prepared events; returns how many events matched or were produced (a sanity count)."""
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """One measurement.
+
+    `prepare(events)` does the once-per-configuration work (parse, compile) and returns the pass
+    to time; it is outside the timed region. `segment` names the matching measurement of Segment's
+    engine (see segment.py) and `target` the ratio ours/Segment's the project aims for.
+    """
+
+    name: str
+    description: str
+    prepare: Callable[[list[dict[str, Any]]], Pass]
+    segment: str | None = None
+    target: float | None = None

@@ -1,0 +1,81 @@
+"""Measures Segment's own engine in the same run, when node and the peer (Segment's packages) exist.
+
+bench_segment.js (from the peer folder, /work/shared/peer) gives `segment.fql` (validate of
+`type = "identify"`), `segment.transform` (the Pardot default mapping) and
+`segment.pipeline_no_network`; segment_fql.js here adds `segment.fql_complex` and a steady-state
+`segment.fql_steady` of the simple trigger. Without node or the peer, `measure_segment` returns
+no numbers and a reason, and the runner prints ours alone.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from benchmarks.bench_fql import COMPLEX_TRIGGER, SIMPLE_TRIGGER
+
+__all__ = ["SegmentNumbers", "find_peer", "measure_segment"]
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_PEER = Path("/tmp/segment-peer")
+SETUP = Path(os.environ.get("PEER_SETUP", "/work/shared/peer/setup.sh"))
+
+
+@dataclass
+class SegmentNumbers:
+    """Segment's events/s by measurement name, or why there are none."""
+
+    events_per_s: dict[str, float] = field(default_factory=dict)
+    matched: dict[str, float] = field(default_factory=dict)
+    skipped: str | None = None
+
+
+def find_peer() -> Path | None:
+    """$PEER_DIR, /tmp/segment-peer, or the folder setup.sh installs (it prints it); None if absent."""
+    for candidate in (os.environ.get("PEER_DIR"), DEFAULT_PEER):
+        if candidate and (Path(candidate) / "bench_segment.js").exists():
+            return Path(candidate)
+    if not SETUP.exists():
+        return None
+    try:
+        done = subprocess.run(["bash", str(SETUP)], capture_output=True, text=True, timeout=600, check=True)
+    except (subprocess.SubprocessError, OSError):
+        return None
+    peer = Path(done.stdout.strip().splitlines()[-1]) if done.stdout.strip() else None
+    return peer if peer and (peer / "bench_segment.js").exists() else None
+
+
+def measure_segment(n: int) -> SegmentNumbers:
+    """Runs both node scripts; a failure becomes `skipped` with the reason, never an exception."""
+    if shutil.which("node") is None:
+        return SegmentNumbers(skipped="node is not installed: Segment's engine was not measured (no ratios)")
+    peer = find_peer()
+    if peer is None:
+        return SegmentNumbers(skipped="Segment's engine (the peer, /work/shared/peer/setup.sh) is not installed: no ratios")
+    numbers = SegmentNumbers()
+    try:
+        _collect(numbers, _node(peer, [str(peer / "bench_segment.js"), "--n", str(n)]))
+        triggers = ["segment.fql_steady", SIMPLE_TRIGGER, "segment.fql_complex", COMPLEX_TRIGGER]
+        _collect(numbers, _node(peer, [str(HERE / "segment_fql.js"), "--n", str(n * 50), *triggers]))
+    except (subprocess.SubprocessError, OSError, ValueError) as error:
+        numbers.skipped = f"running Segment's engine failed ({error}): no ratios"
+    return numbers
+
+
+def _node(peer: Path, argv: list[str]) -> str:
+    env = {**os.environ, "NODE_PATH": str(peer / "node_modules")}
+    return subprocess.run(["node", *argv], cwd=peer, env=env, capture_output=True, text=True, timeout=900, check=True).stdout
+
+
+def _collect(numbers: SegmentNumbers, output: str) -> None:
+    for line in output.splitlines():
+        if line.strip().startswith("{"):
+            row = json.loads(line)
+            if "events_per_s" in row:
+                numbers.events_per_s[row["bench"]] = float(row["events_per_s"])
+            if "matched" in row:
+                numbers.matched[row["bench"]] = float(row["matched"])
