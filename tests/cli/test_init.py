@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -64,3 +65,20 @@ def test_describe_finds_a_destination_on_path(tmp_path: Path, capsys: pytest.Cap
 def _actions(*argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "framework.cli", *argv], cwd=cwd, capture_output=True,
                           text=True, check=False)
+
+
+def test_an_installed_package_is_found_through_the_entry_point(tmp_path: Path) -> None:
+    """What `pip install` of a package declaring the entry point leaves behind: a dist-info on sys.path."""
+    assert _actions("init", "Acme CRM", "--dir", str(tmp_path), cwd=tmp_path).returncode == 0
+    dist_info = tmp_path / "acme_crm-0.1.0.dist-info"
+    dist_info.mkdir()
+    (dist_info / "METADATA").write_text("Metadata-Version: 2.1\nName: acme-crm\nVersion: 0.1.0\n")
+    (dist_info / "entry_points.txt").write_text("[action_destinations]\nacme_crm = acme_crm:definition\n")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    listed = subprocess.run([sys.executable, "-m", "framework.cli", "list"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, check=False)
+    assert listed.returncode == 0, listed.stderr
+    assert "actions-acme-crm" in listed.stdout and "installed" in listed.stdout
+    described = subprocess.run([sys.executable, "-m", "framework.cli", "validate", "actions-acme-crm"], cwd=ROOT,
+                               env=env, capture_output=True, text=True, check=False)
+    assert described.returncode == 0, described.stdout + described.stderr
