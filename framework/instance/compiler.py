@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
@@ -37,8 +37,8 @@ class CompiledInstance:
     """What a DestinationInstance runs on: checked settings, tokens and compiled subscriptions."""
 
     definition: DestinationDefinition
-    settings: dict[str, Any]
-    auth: OAuthTokens | None
+    settings: dict[str, Any] = field(repr=False)  # may hold password settings
+    auth: OAuthTokens | None = field(repr=False)
     subscriptions: tuple[CompiledSubscription, ...]
     warnings: tuple[str, ...]
 

@@ -11,6 +11,7 @@ tokens are never shown: not in ``repr``, not in errors, not in logs.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
 
 __all__ = ["DestinationInstance"]
 
+log = logging.getLogger("framework.instance")
 TokenCallback = Callable[["OAuthTokens"], None]
 _POOL_SIZE = 16  # connections kept per host: above any destination's concurrency limit
 
@@ -142,6 +144,8 @@ class DestinationInstance:
             compiled.definition, compiled.settings, compiled.auth, session=self.session,
             endpoint=self.endpoint, token_store=token_store, on_token_refresh=on_token_refresh,
         )
+        for warning in compiled.warnings:
+            log.warning("%s%s", f"{source}: " if source else "", warning)
         self._pipeline = Pipeline(compiled.definition, compiled.settings, compiled.subscriptions,
                                   self.credentials, session=self.session, endpoint=self.endpoint)
 

@@ -33,8 +33,10 @@ def mock_transport() -> MockRouter:
 
 
 @pytest.fixture
-def action_destinations() -> SimpleNamespace:
-    """The harness in one object: ``create_test_integration``, ``create_test_event``, ``MockRouter``…"""
+def action_destinations(mock_transport: MockRouter) -> SimpleNamespace:
+    """The harness in one object: ``create_test_integration``, ``create_test_event``, the harness classes,
+    and ``mock_transport`` (the same router as the ``mock_transport`` fixture)."""
     import framework.testing as harness
 
-    return SimpleNamespace(**{name: getattr(harness, name) for name in harness.__all__})
+    names = {name: getattr(harness, name) for name in harness.__all__}
+    return SimpleNamespace(**names, mock_transport=mock_transport)

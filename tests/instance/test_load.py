@@ -210,3 +210,10 @@ def test_an_unknown_destination_in_toml_points_at_its_line(tmp_path: Path) -> No
     with pytest.raises(InstanceConfigError) as caught:
         DestinationInstance.from_file(path)
     assert caught.value.errors[0].startswith(f'{path}:2: destination: Unknown destination "actions-nowhere".')
+
+
+def test_warnings_are_logged_at_load_without_secrets(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level("DEBUG"):
+        instance = load(segment_settings([sub(mapping={"email": {"@path": "$.traits.email"}, "emial": "x"})]))
+    assert [r.getMessage() for r in caplog.records if r.name == "framework.instance"] == list(instance.warnings)
+    assert all(secret not in caplog.text + repr(instance._compiled) for secret in TOKENS.values())

@@ -14,6 +14,7 @@ def test_fixtures_give_the_harness_and_a_fresh_router(action_destinations: Any, 
     [request] = tester.test_action("track_event", event=event, use_default_mappings=True)
     assert request.json()["name"] == "Signed Up"
     assert mock_transport.requests == [request]
+    assert action_destinations.mock_transport is mock_transport
 
 
 def test_mock_transport_is_new_for_each_test(mock_transport: MockRouter) -> None:
