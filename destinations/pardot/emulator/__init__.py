@@ -61,7 +61,8 @@ class PardotEmulator:
 
     Business units map to the environment whose hosts may use them (``"production"``,
     ``"sandbox"``, or None for either); the environment is only checked when a request names a real
-    Pardot/Salesforce host in ``Host``.
+    Pardot/Salesforce host in ``Host``. ``xml_auth_errors`` answers authentication failures (codes
+    49, 181, 184, 201) as legacy XML with 400/403, the way older Pardot deployments did.
     """
 
     def __init__(
@@ -81,6 +82,7 @@ class PardotEmulator:
         rotate_refresh_tokens: bool = False,
         ampsea: bool = True,
         latency: float = 0.0,
+        xml_auth_errors: bool = False,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
         units = dict(business_units) if isinstance(business_units, Mapping) else dict.fromkeys(business_units)
@@ -93,6 +95,7 @@ class PardotEmulator:
             gate=ConcurrencyGate(concurrency_limit, status=concurrency_status),
             quota=DailyQuota(daily_limit, status=daily_limit_status, tz=quota_timezone, clock=clock),
             latency=latency,
+            xml_auth_errors=xml_auth_errors,
         )
         self._server: Any = None
         self._thread: threading.Thread | None = None

@@ -36,6 +36,7 @@ __all__ = ["EmulatorApp", "ReceivedRequest", "UPSERT_PATH", "TOKEN_PATH", "envir
 
 UPSERT_PATH = "/api/v5/objects/prospects/do/upsertLatestByEmail"
 TOKEN_PATH = "/services/oauth2/token"
+_AUTH_CODES = frozenset({49, 181, 184, 201})
 _ACTION_ARGUMENTS = frozenset({"matchEmail", "prospect", "secondaryDeletedSearch", "fields"})
 _HOST_ENVIRONMENTS = {
     "pi.pardot.com": "production",
@@ -46,6 +47,16 @@ _HOST_ENVIRONMENTS = {
 _REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
             405: "Method Not Allowed", 429: "Too Many Requests", 500: "Internal Server Error",
             502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}  # fmt: skip
+_INDEX = {
+    "emulator": "Pardot v5 + Salesforce token endpoint (action-destinations)",
+    "routes": {
+        "POST " + "/services/oauth2/token": "refresh-token grant (form-encoded)",
+        "POST " + "/api/v5/objects/prospects/do/upsertLatestByEmail": "upsert a prospect (JSON)",
+        "GET /_emulator/prospects": "every prospect (?businessUnitId=)",
+        "GET /_emulator/requests": "requests received so far",
+        "POST /_emulator/faults": 'inject a fault, e.g. {"kind": "status", "status": 503, "count": 2}',
+    },
+}
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
 
@@ -78,6 +89,7 @@ class EmulatorApp:
     faults: FaultQueue = field(default_factory=FaultQueue)
     latency: float = 0.0
     hold_limit: float = 30.0
+    xml_auth_errors: bool = False  # answer auth failures as legacy XML 400/403, as older deployments did
     received: list[ReceivedRequest] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -120,6 +132,8 @@ class EmulatorApp:
         return request
 
     def _dispatch(self, environ: dict[str, Any], request: ReceivedRequest) -> Reply | None:
+        if request.path == "/" and request.method == "GET":
+            return json_reply(200, _INDEX)
         if request.path.startswith("/_emulator/"):
             return self._inspect(request)
         target = "token" if request.path == TOKEN_PATH else "api"
@@ -131,6 +145,8 @@ class EmulatorApp:
         try:
             return self._api(request)
         except PardotApiError as error:
+            if self.xml_auth_errors and error.code in _AUTH_CODES:
+                return xml_error_reply(403 if error.status == 403 else 400, error.code, error.message)
             return error.reply()
 
     # -- faults ------------------------------------------------------------------------------------

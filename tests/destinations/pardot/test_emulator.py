@@ -406,3 +406,22 @@ def test_main_parses_its_options() -> None:
     with pytest.raises(SystemExit) as refused:
         main(["--port", "not-a-number"])
     assert refused.value.code == 2
+
+
+def test_xml_auth_errors_switch_answers_every_auth_failure_in_xml() -> None:
+    with PardotEmulator(xml_auth_errors=True) as emulator:
+        emulator.expire_tokens()
+        expired = upsert(emulator, "a@example.com")
+        emulator.add_access_token("fresh")
+        fresh = {**HEADERS, "Authorization": "Bearer fresh"}
+        wrong_unit = upsert(emulator, "a@example.com", headers={**fresh, "Pardot-Business-Unit-Id": "0Uv999"})
+        bad_email = upsert(emulator, "not-an-email", headers=fresh)
+    assert (expired.status_code, wrong_unit.status_code) == (400, 403)
+    assert all(r.headers["Content-Type"].startswith("text/xml") for r in (expired, wrong_unit))
+    assert 'err code="184"' in expired.text and 'err code="201"' in wrong_unit.text
+    assert error_code(bad_email) == 4  # only authentication failures change dialect
+
+
+def test_root_lists_the_routes(emulator: PardotEmulator) -> None:
+    index = requests.get(emulator.base_url + "/", timeout=10).json()
+    assert "POST /api/v5/objects/prospects/do/upsertLatestByEmail" in index["routes"]
