@@ -23,6 +23,7 @@ from typing import Any
 
 from framework.instance.config import InstanceConfig
 from framework.instance.problems import InstanceConfigError, LineFinder, Problems
+from framework.runtime.event_shape import json_kind
 
 __all__ = ["LoadedConfig", "config_from_segment_settings", "config_from_toml", "read_config_file"]
 
@@ -53,7 +54,7 @@ def config_from_segment_settings(
 ) -> InstanceConfig:
     """Segment's settings JSON as an InstanceConfig: subscriptions and ``oauth`` split off, rest settings."""
     if not isinstance(settings, Mapping):
-        problems.add("settings", f"settings should be a JSON object but it is {_kind(settings)}.")
+        problems.add("settings", f"settings should be a JSON object but it is {json_kind(settings)}.")
         return InstanceConfig(destination=destination)
     rest = {k: v for k, v in settings.items() if k not in ("subscriptions", "subscription", "oauth")}
     return InstanceConfig(
@@ -78,7 +79,7 @@ def _segment_subscriptions(settings: Mapping[str, Any], problems: Problems) -> l
             problems.add("subscriptions", f"subscriptions is a string that is not valid JSON: {error}.")
             return []
     if not isinstance(raw, list):
-        problems.add("subscriptions", f"subscriptions should be a list but it is {_kind(raw)}.")
+        problems.add("subscriptions", f"subscriptions should be a list but it is {json_kind(raw)}.")
         return []
     return raw
 
@@ -99,7 +100,7 @@ def _segment_oauth(raw: Any, problems: Problems) -> dict[str, Any] | None:
     if raw is None:
         return None
     if not isinstance(raw, Mapping):
-        problems.add("auth", f"oauth should be an object but it is {_kind(raw)}.")
+        problems.add("auth", f"oauth should be an object but it is {json_kind(raw)}.")
         return None
     return {ours: raw[theirs] for theirs, ours in _SEGMENT_OAUTH_KEYS.items() if raw.get(theirs) is not None}
 
@@ -129,7 +130,7 @@ def config_from_toml(
 def _table(data: Mapping[str, Any], key: str, problems: Problems, env: Mapping[str, str]) -> dict[str, Any]:
     table = data.get(key, {})
     if not isinstance(table, Mapping):
-        problems.add(key, f"{key} should be a table ([{key}]) but it is {_kind(table)}.")
+        problems.add(key, f"{key} should be a table ([{key}]) but it is {json_kind(table)}.")
         return {}
     return {name: _expand(value, f"{key}.{name}", key, problems, env) for name, value in table.items()}
 
@@ -230,10 +231,3 @@ def _toml_line_finder(text: str) -> LineFinder:
         return tables.get(section)
 
     return line_for
-
-
-def _kind(value: Any) -> str:
-    """JSON's name for the type of ``value``, as users see it in their file."""
-    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean",
-             int: "a number", float: "a number", type(None): "null"}
-    return names.get(type(value), f"a {type(value).__name__}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["event_problem"]
+__all__ = ["event_problem", "json_kind"]
 
 _TEXT = (str,)
 _ID = (str, int, float)
@@ -33,15 +33,16 @@ def event_problem(event: Any) -> str | None:
     ``None`` values are allowed everywhere (Segment sends ``"userId": null`` for anonymous users).
     """
     if not isinstance(event, dict):
-        return f"the event should be a JSON object but it is {_kind(event)}."
+        return f"the event should be a JSON object but it is {json_kind(event)}."
     for key, (types, expected) in _SPEC_TYPES.items():
         value = event.get(key)
         if value is not None and (isinstance(value, bool) or not isinstance(value, types)):
-            return f"the event's {key} should be {expected} but it is {_kind(value)}."
+            return f"the event's {key} should be {expected} but it is {json_kind(value)}."
     return None
 
 
-def _kind(value: Any) -> str:
+def json_kind(value: Any) -> str:
+    """JSON's name for the type of ``value`` (``"an object"``, ``"a number"``…), as users see it in files."""
     names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean", int: "a number",
              float: "a number", type(None): "null"}
     return names.get(type(value), f"a {type(value).__name__}")
