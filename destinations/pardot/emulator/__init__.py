@@ -283,6 +283,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="custom prospect field to define (repeatable)")
     parser.add_argument("--daily-limit", type=int, default=100_000, help="API calls per day (code 122 after)")
     parser.add_argument("--latency", type=float, default=0.0, help="seconds each call spends in the server")
+    parser.add_argument("--token-ttl", type=float, default=7200.0, help="seconds an access token stays valid")
+    parser.add_argument("--rotate-refresh-tokens", action="store_true", help="issue a new refresh token per refresh")
+    parser.add_argument("--xml-auth-errors", action="store_true", help="answer auth failures as legacy XML")
     return parser
 
 
@@ -292,7 +295,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("waitress").setLevel(logging.ERROR)
     try:
         serve(args.host, args.port, business_units=args.business_units or (DEFAULT_BUSINESS_UNIT,),
-              custom_fields=args.custom_fields, daily_limit=args.daily_limit, latency=args.latency)
+              custom_fields=args.custom_fields, daily_limit=args.daily_limit, latency=args.latency,
+              token_ttl=args.token_ttl, rotate_refresh_tokens=args.rotate_refresh_tokens,
+              xml_auth_errors=args.xml_auth_errors)
     except (OSError, ValueError) as error:
         print(f"actions emulate pardot: {error}", file=sys.stderr)
         return 1
