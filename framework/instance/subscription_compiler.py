@@ -1,0 +1,158 @@
+"""Load-time checks and compilation of an instance's subscriptions: limit, trigger, action, mapping.
+
+Each subscription is checked on its own, so one bad subscription gives located messages
+(``subscriptions[3] ("name").subscribe: …``) without hiding problems in the others. The TOML form's
+mappings take the action's default mappings for the fields they omit; Segment's settings JSON is used
+as given. Triggers and mappings are compiled here, once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from framework.instance.config import MAX_SUBSCRIPTIONS, SubscriptionConfig
+from framework.instance.problems import Problems, subscription_label
+from framework.runtime.subscription import CompiledSubscription
+
+if TYPE_CHECKING:
+    from framework.definition import ActionDefinition, DestinationDefinition
+
+__all__ = ["compile_subscriptions"]
+
+_RESERVED_MAPPING_PREFIX = "__segment_internal_"
+
+
+def compile_subscriptions(
+    definition: DestinationDefinition | None,
+    raws: list[Any],
+    problems: Problems,
+    warnings: list[str],
+) -> list[CompiledSubscription]:
+    compiled = []
+    for index, raw in enumerate(raws):
+        if index == MAX_SUBSCRIPTIONS:
+            _refuse_over_limit(raws, problems)
+        subscription = _compile_one(definition, index, raw, problems, warnings)
+        if subscription is not None:
+            compiled.append(subscription)
+    return compiled
+
+
+def _refuse_over_limit(raws: list[Any], problems: Problems) -> None:
+    raw = raws[MAX_SUBSCRIPTIONS]
+    name = raw.get("name") if isinstance(raw, Mapping) and isinstance(raw.get("name"), str) else None
+    label = subscription_label(MAX_SUBSCRIPTIONS, name)
+    extra = f" ({len(raws)} in all)" if len(raws) > MAX_SUBSCRIPTIONS + 1 else ""
+    problems.add("subscriptions", f"{label}: an instance holds at most {MAX_SUBSCRIPTIONS} mappings; this is "
+                                  f"the {MAX_SUBSCRIPTIONS + 1}st{extra}. Split the subscriptions across "
+                                  "two instances.", MAX_SUBSCRIPTIONS)
+
+
+def _compile_one(
+    definition: DestinationDefinition | None,
+    index: int,
+    raw: Any,
+    problems: Problems,
+    warnings: list[str],
+) -> CompiledSubscription | None:
+    config = _subscription_config(index, raw, problems)
+    if config is None:
+        return None
+    label = subscription_label(index, config.name)
+    before = len(problems.items)
+    trigger = _compile_trigger(label, index, config.subscribe, problems)
+    action = _find_action(definition, label, index, config.action, problems)
+    mapping = _effective_mapping(action, config)
+    compiled_mapping = _compile_mapping(label, index, mapping, problems)
+    if action is not None:
+        warnings.extend(_unknown_field_warnings(label, action, mapping))
+    if len(problems.items) > before or action is None:
+        return None
+    return CompiledSubscription(
+        index=index, name=config.name, action_slug=config.action, action=action,
+        subscribe=config.subscribe, trigger=trigger, mapping=mapping, compiled_mapping=compiled_mapping,
+        enabled=config.enabled, metadata=dict(config.metadata),
+    )
+
+
+def _subscription_config(index: int, raw: Any, problems: Problems) -> SubscriptionConfig | None:
+    name = raw.get("name") if isinstance(raw, Mapping) and isinstance(raw.get("name"), str) else None
+    label = subscription_label(index, name)
+    if not isinstance(raw, Mapping):
+        problems.add("subscriptions", f"{label}: a subscription should be an object (a table in TOML).", index)
+        return None
+    try:
+        return SubscriptionConfig.model_validate(dict(raw))
+    except ValidationError as error:
+        for detail in error.errors():
+            problems.add("subscriptions", f"{label}.{_pointer(detail['loc'])}: {_pydantic_message(detail)}", index)
+        return None
+
+
+def _pointer(loc: tuple[Any, ...]) -> str:
+    names = {"action": "action (partnerAction)"}
+    first = str(loc[0]) if loc else "?"
+    return ".".join([names.get(first, first), *(str(part) for part in loc[1:])])
+
+
+def _pydantic_message(detail: Mapping[str, Any]) -> str:
+    """Pydantic's message in the config's words, without the input value."""
+    kind = detail.get("type", "")
+    if kind == "missing":
+        return "is required but missing."
+    if kind == "extra_forbidden":
+        return "is not a subscription key (name, subscribe, action, mapping, enabled, use_default_mappings)."
+    return f"{detail.get('msg', 'is invalid')}."
+
+
+def _compile_trigger(label: str, index: int, subscribe: str, problems: Problems) -> Any:
+    from framework.subscriptions import FQLSyntaxError, compile_trigger
+
+    try:
+        return compile_trigger(subscribe)
+    except FQLSyntaxError as error:
+        problems.add("subscriptions", f"{label}.subscribe: the trigger {subscribe!r} does not parse: {error}", index)
+        return None
+
+
+def _find_action(
+    definition: DestinationDefinition | None, label: str, index: int, slug: str, problems: Problems
+) -> ActionDefinition | None:
+    if definition is None:
+        return None
+    action = definition.actions.get(slug)
+    if action is None:
+        valid = ", ".join(sorted(definition.actions)) or "none"
+        problems.add("subscriptions", f'{label}.action: {definition.name} has no action "{slug}"; '
+                                      f"the actions are: {valid}.", index)
+    return action
+
+
+def _effective_mapping(action: ActionDefinition | None, config: SubscriptionConfig) -> dict[str, Any]:
+    """The TOML form's omitted fields take the action's defaults; Segment's JSON is used as given."""
+    if action is None or not config.use_default_mappings:
+        return dict(config.mapping)
+    return {**action.default_mapping(), **config.mapping}
+
+
+def _compile_mapping(label: str, index: int, mapping: dict[str, Any], problems: Problems) -> Any:
+    from framework.mapping import MappingValidationError, compile_mapping
+
+    try:
+        return compile_mapping(mapping)
+    except MappingValidationError as error:
+        for message in error.errors or [str(error)]:
+            problems.add("subscriptions", f"{label}.mapping: {message}", index)
+        return None
+
+
+def _unknown_field_warnings(label: str, action: ActionDefinition, mapping: dict[str, Any]) -> list[str]:
+    """Keys the payload validator would silently drop: most likely a typo in a field name."""
+    if not action.fields:
+        return []  # an action without fields receives every mapped key, as in Segment
+    unknown = [key for key in mapping if key not in action.fields and not key.startswith(_RESERVED_MAPPING_PREFIX)]
+    return [f'{label}.mapping.{key}: "{action.title}" has no field "{key}"; Segment drops it from the payload. '
+            f"The fields are: {', '.join(action.fields)}." for key in unknown]
