@@ -216,7 +216,7 @@ class PardotEmulator:
         return self._store(business_unit).all()
 
     def requests(self) -> list[ReceivedRequest]:
-        """Every token and API request received so far, in arrival order."""
+        """Token and API requests received so far (the last 10,000), in arrival order."""
         with self.app._log_lock:
             return list(self.app.received)
 

@@ -22,6 +22,8 @@ import socket
 import struct
 import threading
 import time
+from collections import deque
+from http import HTTPStatus
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Iterable
 from urllib.parse import parse_qs
@@ -44,9 +46,7 @@ _HOST_ENVIRONMENTS = {
     "pi.demo.pardot.com": "sandbox",
     "test.salesforce.com": "sandbox",
 }
-_REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
-            405: "Method Not Allowed", 429: "Too Many Requests", 500: "Internal Server Error",
-            502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}  # fmt: skip
+_LOG_LIMIT = 10_000  # requests kept for inspection: long replays must not grow the emulator without bound
 _INDEX = {
     "emulator": "Pardot v5 + Salesforce token endpoint (action-destinations)",
     "routes": {
@@ -90,7 +90,7 @@ class EmulatorApp:
     latency: float = 0.0
     hold_limit: float = 30.0
     xml_auth_errors: bool = False  # answer auth failures as legacy XML 400/403, as older deployments did
-    received: list[ReceivedRequest] = field(default_factory=list)
+    received: deque[ReceivedRequest] = field(default_factory=lambda: deque(maxlen=_LOG_LIMIT))
 
     def __post_init__(self) -> None:
         self._log_lock = threading.Lock()
@@ -115,7 +115,7 @@ class EmulatorApp:
         if reply is None:  # the connection was dropped; nothing will reach the client
             start_response("500 Internal Server Error", [("Content-Length", "0")])
             return [b""]
-        start_response(f"{reply.status} {_REASONS.get(reply.status, 'Status')}", reply.headers)
+        start_response(f"{reply.status} {_reason(reply.status)}", reply.headers)
         return [reply.body]
 
     def _receive(self, environ: dict[str, Any]) -> ReceivedRequest:
@@ -255,6 +255,13 @@ class EmulatorApp:
                 return json_reply(400, {"error": str(error)})
             return json_reply(201, asdict(fault))
         return json_reply(404, {"error": f"no emulator route {request.method} {request.path}"})
+
+
+def _reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Status"
 
 
 def _action_arguments(request: ReceivedRequest) -> dict[str, Any]:
