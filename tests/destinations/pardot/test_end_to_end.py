@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Iterator
 
 import pytest
@@ -161,3 +162,16 @@ def test_concurrency_limit_answer_is_rate_limited(emulator: PardotEmulator) -> N
     with instance_for(emulator) as instance:
         [result] = instance.send(identify(email="ann@example.com"))
     assert result.resolution is Resolution.RATE_LIMITED
+
+
+def test_a_sixth_concurrent_event_is_rate_limited_by_pardot(emulator: PardotEmulator) -> None:
+    emulator.pause()
+    with instance_for(emulator) as instance, ThreadPoolExecutor(5) as pool:
+        held = [pool.submit(instance.send, identify(email=f"c{i}@example.com")) for i in range(5)]
+        assert emulator.wait_for_in_flight(5)
+        [sixth] = instance.send(identify(email="sixth@example.com"))
+        emulator.resume()
+        delivered = [future.result()[0].status.value for future in held]
+    assert delivered == ["delivered"] * 5
+    assert (sixth.status.value, sixth.resolution) == ("failed", Resolution.RATE_LIMITED)
+    assert "error code 66" in sixth.reason
