@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import requests
@@ -151,9 +151,13 @@ class DestinationInstance:
 
     # -- what users call ---------------------------------------------------------------------------
 
-    def send(self, event: Any) -> list[SubscriptionResult]:
-        """Run ``event`` through every enabled subscription: one result each, in config order."""
-        return self._pipeline.send(event)
+    def send(self, event: Any, *, only: Collection[int] | None = None) -> list[SubscriptionResult]:
+        """Run ``event`` through every enabled subscription: one result each, in config order.
+
+        ``only`` (subscription indexes, as in ``SubscriptionResult.index``) re-runs just those, so a
+        retry of the subscriptions that failed never sends the delivered ones again.
+        """
+        return self._pipeline.send(event, only=only)
 
     def explain(self, event: Any) -> list[SubscriptionExplanation]:
         """Each subscription's trigger verdict and each mapped field's value and source, sending nothing."""

@@ -13,7 +13,7 @@ subscription's requests never interleave with another's in the exchanges.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -55,9 +55,13 @@ class Pipeline:
         self.session = session
         self.endpoint = endpoint
 
-    def send(self, event: Any) -> list[SubscriptionResult]:
-        """One result per enabled subscription, in config order."""
-        results = [self.run(sub, event) for sub in self.subscriptions if sub.enabled]
+    def send(self, event: Any, *, only: Collection[int] | None = None) -> list[SubscriptionResult]:
+        """One result per enabled subscription, in config order; ``only`` limits it to those indexes.
+
+        ``only`` lets a retry re-run just the subscriptions that failed, never re-sending the others.
+        """
+        chosen = [sub for sub in self.subscriptions if sub.enabled and (only is None or sub.index in only)]
+        results = [self.run(sub, event) for sub in chosen]
         for result in results:
             log.debug("%s (%s): %s %s", result.subscription, result.action, result.status.value,
                       result.http_status or "")

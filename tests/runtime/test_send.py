@@ -213,3 +213,11 @@ def test_a_secret_quoted_in_an_error_message_is_redacted_from_the_reason() -> No
     router = MockRouter().add("POST", CONTACTS, status=400, json={"message": "token AT-old-secret is not for acc-1"})
     [upsert] = make_instance(router, UPSERT).send(identify())
     assert upsert.reason == "token [REDACTED] is not for acc-1"
+
+
+def test_only_reruns_the_chosen_subscriptions() -> None:
+    router = MockRouter().add("POST", CONTACTS, json={}).add("POST", EVENTS, json={})
+    instance = make_instance(router, UPSERT, {**TRACK, "subscribe": 'type = "identify"'})
+    [second] = instance.send(identify(), only={1})
+    assert (second.index, second.subscription) == (1, "Track events")
+    assert [r.url for r in router.requests] == [EVENTS]
