@@ -6,7 +6,7 @@ from functools import lru_cache
 from typing import Any
 
 from framework.mapping.errors import MappingResolutionError
-from framework.mapping.jsvalues import real_type_of, remove_undefined
+from framework.mapping.jsvalues import UNDEFINED, real_type_of, remove_undefined
 from framework.mapping.nodes import CompileContext, Node, Trace
 from framework.mapping.paths import Getter, compile_jsonpath, compile_path, is_jsonpath, segments_of
 
@@ -54,9 +54,11 @@ class PathNode(Node):
         return f"@path {self.path}"
 
     def explain(self, payload: Any, trace: Trace) -> Any:
-        trace.steps.append(self.describe())
+        value = self.get(payload)
+        note = " (absent)" if value is UNDEFINED else " (null)" if value is None else ""
+        trace.steps.append(self.describe() + note)
         trace.read(self.path)
-        return self.get(payload)
+        return value
 
 
 class DynamicPathNode(Node):
