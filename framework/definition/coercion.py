@@ -128,11 +128,13 @@ def js_string(value: Any) -> str:
 def coerce(value: Any, types: Sequence[str], coerce_to: Sequence[str]) -> Any:
     """ajv's coercion of ``value`` to the first of ``coerce_to`` that applies, or NOT_COERCIBLE.
 
-    A one-item list is first unwrapped (and kept as is if its item already has a wanted type).
+    A one-item list is first unwrapped. Its item is kept as is when it already has the one wanted
+    type; with several wanted types (``allow_null``, ``datetime``) ajv's generated code never keeps
+    it, so ``["a"]`` fails a nullable string field while ``[None]`` becomes ``""``. Ported as observed.
     """
     if isinstance(value, list) and len(value) == 1:
         value = value[0]
-        if matches_any(value, types):
+        if len(types) == 1 and matches_type(value, types[0]):
             return value
     for json_type in coerce_to:
         result = _COERCERS[json_type](value)

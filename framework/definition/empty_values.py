@@ -40,8 +40,8 @@ def strip_empty_object(obj: ObjectNode, value: dict[str, Any], *, root: bool) ->
 def strip_empty(node: Node, value: Any) -> Any:
     """``value`` without empty members, or REMOVED when ``value`` itself is empty for ``node``."""
     if isinstance(value, list) and node.items is not None:
-        kept = (strip_empty(node.items, item) for item in value)
-        return [item for item in kept if item is not REMOVED]
+        # Segment filters list items on their cleaned form but keeps the items themselves uncleaned.
+        return [item for item in value if strip_empty(node.items, item) is not REMOVED]
     if isinstance(value, dict) and node.obj is not None:
         return strip_empty_object(node.obj, value, root=False)
     if value is None and "null" not in node.types:

@@ -53,7 +53,9 @@ def fields_to_json_schema(
 
 def _field_schema(field: InputField) -> dict[str, Any]:
     json_type = field_json_type(field)
-    schema: dict[str, Any] = {"title": field.label, "description": field.description, "type": json_type}
+    schema: dict[str, Any] = {"title": field.label, "type": json_type}
+    if field.description:
+        schema["description"] = field.description
     fmt = _format_of(field)
     if fmt is not None:
         schema["format"] = fmt
@@ -129,11 +131,13 @@ def _conditional_required(fields: Mapping[str, InputField]) -> list[dict[str, An
 
 
 def _if_then(key: str, required: ConditionalRequired) -> dict[str, Any]:
-    bodies = [condition_schema(c) for c in required.conditions]
-    if len(bodies) == 1:
-        condition = bodies[0]
+    if len(required.conditions) == 1:
+        condition = condition_schema(required.conditions[0])
     else:
+        bodies = [condition_schema(c, in_list=True) for c in required.conditions]
         condition = {"anyOf" if required.match == "any" else "allOf": bodies}
+    # Segment writes {"required": ["parent.child"]} after a list of conditions, which can never be
+    # met; the form below is what a single condition gets, and what the validator enforces.
     return {"if": condition, "then": _then_schema(key)}
 
 
@@ -144,18 +148,27 @@ def _then_schema(key: str) -> dict[str, Any]:
     return {"required": [parent], "properties": {parent: {"required": [child]}}}
 
 
-def condition_schema(condition: FieldCondition) -> dict[str, Any]:
-    """The JSON Schema a single condition becomes (Segment's §3.7 forms)."""
+def condition_schema(condition: FieldCondition, *, in_list: bool = False) -> dict[str, Any]:
+    """The JSON Schema one condition becomes (Segment's §3.7 forms; ``in_list``: one of several)."""
     parent, _, child = condition.field_key.partition(".")
     if child:
         value_schema = _value_schema(condition) if condition.value_given else {}
         return {"properties": {parent: {"properties": {child: value_schema}, "required": [child]}},
                 "required": [parent]}
     if not condition.value_given:
-        if condition.operator == "is":
-            return {"anyOf": [{"not": {"required": [parent]}}, {"properties": {parent: {"type": "null"}}}]}
-        return {"allOf": [{"required": [parent]}, {"not": {"properties": {parent: {"type": "null"}}}}]}
+        return _presence_schema(parent, condition.operator == "is", in_list)
+    if in_list:
+        return {"properties": {parent: _value_schema(condition)}, "required": [parent]}
     return {"required": [parent], "properties": {parent: _value_schema(condition)}}
+
+
+def _presence_schema(key: str, missing: bool, in_list: bool) -> dict[str, Any]:
+    """"Is empty" alone means missing or null; in a list of conditions Segment only tests presence."""
+    if in_list:
+        return {"not": {"required": [key]}} if missing else {"required": [key]}
+    if missing:
+        return {"anyOf": [{"not": {"required": [key]}}, {"properties": {key: {"type": "null"}}}]}
+    return {"allOf": [{"required": [key]}, {"not": {"properties": {key: {"type": "null"}}}}]}
 
 
 def _value_schema(condition: FieldCondition) -> dict[str, Any]:

@@ -94,7 +94,9 @@ def _compile_field(f: InputField) -> Node:
     enum = f.choice_values
     if f.multiple:
         return _compile_multiple(f, value_types, enum)
-    types = (*value_types, "null") if f.allow_null else value_types
+    obj = _object_of(f)
+    # Segment merges an object's nested schema over the field's, so its "null" is lost there.
+    types = (*value_types, "null") if f.allow_null and obj is None else value_types
     if enum is not None and f.allow_null:
         enum = [*enum, None]
     return Node(
@@ -103,7 +105,7 @@ def _compile_field(f: InputField) -> Node:
         coerce_to=_coercible(types),
         enum=tuple(enum) if enum is not None else None,
         **_format_and_bounds(f),
-        obj=_object_of(f),
+        obj=obj,
     )
 
 

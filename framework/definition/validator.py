@@ -106,8 +106,9 @@ def _check(node: Node, value: Any, pointer: str, errors: _Errors) -> Any:
     if not node.accepts(value):
         coerced = coerce(value, node.types, node.coerce_to) if node.coerce_to else NOT_COERCIBLE
         if coerced is NOT_COERCIBLE:
-            shown = unwrapped(value) if node.coerce_to else value  # ajv unwraps only when coercing
-            errors.append(messages.compose(node.title, pointer, messages.type_text(node.types, shown)))
+            # ajv unwraps a one-item list only when it coerces, and goes on checking the item.
+            value = unwrapped(value) if node.coerce_to else value
+            errors.append(messages.compose(node.title, pointer, messages.type_text(node.types, value)))
         else:
             value = coerced
     if node.enum is not None and not any(js_equal(value, allowed) for allowed in node.enum):
@@ -131,15 +132,19 @@ def _check_number(node: Node, value: float, pointer: str, errors: _Errors) -> No
 
 
 def _check_string(node: Node, value: str, pointer: str, errors: _Errors) -> None:
-    length = len(value)
+    length = len(value)  # code points, as ajv counts; the message quotes JavaScript's UTF-16 length
     if node.max_length is not None and length > node.max_length:
-        text = messages.length_text(node.max_length, length, at_least=False)
+        text = messages.length_text(node.max_length, _utf16_length(value), at_least=False)
         errors.append(messages.compose(node.title, pointer, text))
     if node.min_length is not None and length < node.min_length:
-        text = messages.length_text(node.min_length, length, at_least=True)
+        text = messages.length_text(node.min_length, _utf16_length(value), at_least=True)
         errors.append(messages.compose(node.title, pointer, text))
     if node.format_ok is not None and node.format_name is not None and not node.format_ok(value):
         errors.append(messages.compose(node.title, pointer, messages.format_text(node.format_name)))
+
+
+def _utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
 
 
 def _escape(key: str) -> str:
@@ -150,7 +155,8 @@ def _escape(key: str) -> str:
 # ---- conditionally required fields -----------------------------------------------------------------
 
 def _check_condition(rule: RequiredWhen, payload: dict[str, Any], errors: _Errors) -> None:
-    verdicts = (_condition_holds(c, payload) for c in rule.conditions)
+    single = len(rule.conditions) == 1
+    verdicts = (_condition_holds(c, payload, single) for c in rule.conditions)
     applies = any(verdicts) if rule.match_any else all(verdicts)
     if not applies:
         return
@@ -160,11 +166,15 @@ def _check_condition(rule: RequiredWhen, payload: dict[str, Any], errors: _Error
         errors.append(messages.compose(None, "", 'must match "then" schema'))
 
 
-def _condition_holds(condition: FieldCondition, payload: dict[str, Any]) -> bool:
-    """Evaluate one condition as the JSON Schema Segment generates for it would (before coercion)."""
+def _condition_holds(condition: FieldCondition, payload: dict[str, Any], single: bool) -> bool:
+    """Evaluate one condition as the JSON Schema Segment generates for it would (before coercion).
+
+    Without a value, a lone condition means "missing or null"; inside a list of conditions Segment
+    only tests whether the key is there (a null counts as present).
+    """
     parent, _, child = condition.field_key.partition(".")
     if not condition.value_given:
-        present = payload.get(parent) is not None
+        present = payload.get(parent) is not None if single else parent in payload
         return not present if condition.operator == "is" else present
     if parent not in payload:
         return False
