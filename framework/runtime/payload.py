@@ -14,8 +14,11 @@ if TYPE_CHECKING:
 __all__ = ["validated_payload"]
 
 
-def validated_payload(action: ActionDefinition, mapped: Any) -> Any:
-    """The cleaned, coerced payload; raises ``PayloadValidationError`` with Segment's message."""
+def validated_payload(action: ActionDefinition, mapped: Any, *, batch: bool = False) -> Any:
+    """The cleaned, coerced payload; raises ``PayloadValidationError`` with Segment's message.
+
+    ``batch`` applies Segment's batch rule (top-level empty strings are kept).
+    """
     if not action.fields:
         return mapped
-    return action.validate_payload(mapped)
+    return action.validate_payload(mapped, batch=batch)

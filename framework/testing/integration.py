@@ -14,10 +14,10 @@ real request client on a session whose transport is a :class:`~framework.testing
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from framework.errors import IntegrationError, InvalidAuthenticationError, status_of
+from framework.errors import IntegrationError, InvalidAuthenticationError, PayloadValidationError, status_of
 from framework.runtime.client import build_request_client
 from framework.runtime.credentials import OAUTH_SCHEMES
 from framework.runtime.payload import validated_payload
@@ -46,6 +46,7 @@ class TestDestination:
         self.session = self.transport.session()
         self.last_payload: Any = None
         self.last_output: Any = None
+        self.batch_errors: dict[int, str] = {}
 
     def test_action(
         self,
@@ -68,6 +69,44 @@ class TestDestination:
         payload = validated_payload(definition_action, _transform(effective, test_event))
         self.last_payload = payload
         return self._perform(definition_action, payload, test_event, effective, settings, auth)
+
+    def test_batch_action(
+        self,
+        action: str,
+        *,
+        events: Sequence[Mapping[str, Any]] | None = None,
+        mapping: Mapping[str, Any] | None = None,
+        settings: Mapping[str, Any] | None = None,
+        auth: Mapping[str, Any] | OAuthTokens | None = None,
+        use_default_mappings: bool = False,
+    ) -> list[RecordedRequest]:
+        """Segment's ``testBatchAction``: map and validate each event, ``perform_batch`` the valid ones.
+
+        No ``events`` means one ``{"type": "track"}`` event. An invalid payload is left out (its message
+        is in ``batch_errors`` under the event's index); with none valid, nothing is performed.
+        """
+        definition_action = self._action(action)
+        if definition_action.perform_batch is None:
+            raise IntegrationError("This action does not support batched requests.", "NotImplemented", 501)
+        effective = _mapping_for(definition_action, mapping, use_default_mappings)
+        test_events = [create_test_event(dict(event)) for event in (events or [{"type": "track"}])]
+        payloads = self._batch_payloads(definition_action, effective, test_events)
+        self.last_payload = payloads
+        if not payloads:
+            return []
+        return self._perform(definition_action, payloads, test_events, effective, settings, auth, batch=True)
+
+    def _batch_payloads(
+        self, action: ActionDefinition, mapping: dict[str, Any], events: list[dict[str, Any]]
+    ) -> list[Any]:
+        self.batch_errors = {}
+        payloads = []
+        for index, event in enumerate(events):
+            try:
+                payloads.append(validated_payload(action, _transform(mapping, event), batch=True))
+            except PayloadValidationError as error:
+                self.batch_errors[index] = error.message
+        return payloads
 
     def test_refresh(
         self, settings: Mapping[str, Any] | None = None, auth: Mapping[str, Any] | OAuthTokens | None = None
@@ -125,8 +164,8 @@ class TestDestination:
             raise LookupError(f'{self.definition.name} has no action "{slug}"; the actions are: {known}.') from None
 
     def _perform(
-        self, action: ActionDefinition, payload: Any, event: dict[str, Any], mapping: dict[str, Any],
-        settings: Mapping[str, Any] | None, auth: Mapping[str, Any] | OAuthTokens | None,
+        self, action: ActionDefinition, payload: Any, event: Any, mapping: dict[str, Any],
+        settings: Mapping[str, Any] | None, auth: Mapping[str, Any] | OAuthTokens | None, *, batch: bool = False,
     ) -> list[RecordedRequest]:
         from framework.definition import ExecuteInput
 
@@ -134,7 +173,9 @@ class TestDestination:
                             raw_data=event, raw_mapping=mapping)
         start = len(self.transport.requests)
         client = build_request_client(self.definition, self.session, data)
-        self.last_output = action.perform(client, data)
+        perform = action.perform_batch if batch else action.perform
+        assert perform is not None  # test_batch_action checked perform_batch
+        self.last_output = perform(client, data)
         return self.transport.requests[start:]
 
 

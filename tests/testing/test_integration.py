@@ -127,3 +127,34 @@ def test_authentication_checks_settings_then_runs_the_destinations_check() -> No
     assert str(caught.value) == "Credentials are invalid: 403 Forbidden"
     assert seen == [{"accountId": "7"}]
     assert tester.test_authentication({"accountId": "a"}) is None
+
+
+def batch_destination() -> Any:
+    definition = build_sample_destination()
+    action = definition.actions["track_event"]
+    action.perform_batch = lambda request, data: request.post(f"{SAMPLE_API}/events/batch", json=data.payload)
+    return definition
+
+
+def test_batch_action_performs_the_valid_payloads_and_reports_the_invalid_ones() -> None:
+    tester = create_test_integration(batch_destination())
+    tester.transport.add("POST", f"{SAMPLE_API}/events/batch", json={})
+    [request] = tester.test_batch_action("track_event", events=[{"event": "A"}, {"event": None}, {"event": "B"}],
+                                         mapping={"name": {"@path": "$.event"}})
+    assert request.json() == [{"name": "A"}, {"name": "B"}]
+    assert list(tester.batch_errors) == [1] and "name" in tester.batch_errors[1]
+
+
+def test_batch_action_defaults_to_one_track_event_and_needs_perform_batch() -> None:
+    tester = create_test_integration(batch_destination())
+    tester.transport.add("POST", f"{SAMPLE_API}/events/batch", json={})
+    [request] = tester.test_batch_action("track_event", use_default_mappings=True)
+    assert request.json()[0]["name"] == "Test Event"
+    with pytest.raises(IntegrationError, match="This action does not support batched requests."):
+        create_test_integration(build_sample_destination()).test_batch_action("track_event")
+
+
+def test_batch_action_with_no_valid_payload_sends_nothing() -> None:
+    tester = create_test_integration(batch_destination())
+    assert tester.test_batch_action("track_event", events=[{"event": None}], mapping={"name": {"@path": "$.event"}}) == []
+    assert tester.requests == [] and 0 in tester.batch_errors
