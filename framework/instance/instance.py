@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import requests
@@ -21,7 +22,7 @@ from requests.adapters import HTTPAdapter
 
 from framework.instance.compiler import CompiledInstance, compile_instance
 from framework.instance.config import InstanceConfig
-from framework.instance.problems import LineFinder, Problems
+from framework.instance.problems import InstanceConfigError, LineFinder, Problems
 from framework.instance.sources import DEFAULT_DESTINATION, config_from_segment_settings, read_config_file
 from framework.runtime import (
     CompiledSubscription,
@@ -62,13 +63,12 @@ class DestinationInstance:
         token_store: TokenStore | None = None,
         on_token_refresh: TokenCallback | None = None,
     ) -> None:
-        slug = definition if isinstance(definition, str) else (definition.slug or definition.name)
+        slug, given = _split(definition)
         config = InstanceConfig(
-            destination=slug, settings=dict(settings or {}), auth=_auth_dict(auth),
+            destination=slug or DEFAULT_DESTINATION, settings=dict(settings or {}), auth=_auth_dict(auth),
             subscriptions=[dict(s) for s in subscriptions], endpoint=endpoint,
         )
-        self._load(config, Problems(), None if isinstance(definition, str) else definition,
-                   session=session, token_store=token_store, on_token_refresh=on_token_refresh)
+        self._load(_Loading(config, Problems(), given), _Wiring(session, token_store, on_token_refresh))
 
     @classmethod
     def from_settings(
@@ -82,14 +82,12 @@ class DestinationInstance:
         on_token_refresh: TokenCallback | None = None,
     ) -> DestinationInstance:
         """An instance from Segment's settings JSON as Segment stores it (mappings used as given)."""
-        slug = destination if isinstance(destination, str) else (destination.slug or destination.name)
+        slug, given = _split(destination)
         problems = Problems()
-        config = config_from_segment_settings(settings, slug, problems=problems)
-        if endpoint is not None:
-            config = config.model_copy(update={"endpoint": endpoint})
+        config = _with_endpoint(config_from_segment_settings(settings, slug or DEFAULT_DESTINATION,
+                                                             problems=problems), endpoint)
         self = cls.__new__(cls)
-        self._load(config, problems, None if isinstance(destination, str) else destination,
-                   session=session, token_store=token_store, on_token_refresh=on_token_refresh)
+        self._load(_Loading(config, problems, given), _Wiring(session, token_store, on_token_refresh))
         return self
 
     @classmethod
@@ -108,44 +106,31 @@ class DestinationInstance:
         ``destination`` names the destination of a JSON file (default ``actions-pardot``) or overrides
         a TOML file's; ``endpoint`` overrides the file's (to point it at an emulator).
         """
-        slug = destination if destination is None or isinstance(destination, str) else destination.slug
+        slug, given = _split(destination)
         loaded = read_config_file(path, slug)
-        config = loaded.config
-        if endpoint is not None:
-            config = config.model_copy(update={"endpoint": endpoint})
+        loading = _Loading(_with_endpoint(loaded.config, endpoint), loaded.problems, given, loaded.source,
+                           loaded.line_for)
         self = cls.__new__(cls)
-        self._load(config, loaded.problems,
-                   None if destination is None or isinstance(destination, str) else destination,
-                   source=loaded.source, line_for=loaded.line_for, session=session,
-                   token_store=token_store, on_token_refresh=on_token_refresh)
+        self._load(loading, _Wiring(session, token_store, on_token_refresh))
         return self
 
-    def _load(
-        self,
-        config: InstanceConfig,
-        problems: Problems,
-        definition: DestinationDefinition | None,
-        *,
-        source: str | None = None,
-        line_for: LineFinder | None = None,
-        session: requests.Session | None,
-        token_store: TokenStore | None,
-        on_token_refresh: TokenCallback | None,
-    ) -> None:
-        compiled = compile_instance(config, problems, definition)
-        problems.raise_if_any(source, line_for)
-        assert compiled is not None  # compile_instance returns None only with problems recorded
+    def _load(self, loading: _Loading, wiring: _Wiring) -> None:
+        """Check and compile (raising every problem at once), then wire the pipeline."""
+        compiled = compile_instance(loading.config, loading.problems, loading.definition)
+        loading.problems.raise_if_any(loading.source, loading.line_for)
+        if compiled is None:  # unreachable: no compiled instance means problems were raised above
+            raise InstanceConfigError(["the instance could not be compiled"], loading.source)
         self._compiled: CompiledInstance = compiled
-        self.source = source
-        self.endpoint = config.endpoint
-        self._owns_session = session is None
-        self.session = session if session is not None else _pooled_session()
+        self.source = loading.source
+        self.endpoint = loading.config.endpoint
+        self._owns_session = wiring.session is None
+        self.session = wiring.session if wiring.session is not None else _pooled_session()
         self.credentials = Credentials(
             compiled.definition, compiled.settings, compiled.auth, session=self.session,
-            endpoint=self.endpoint, token_store=token_store, on_token_refresh=on_token_refresh,
+            endpoint=self.endpoint, token_store=wiring.token_store, on_token_refresh=wiring.on_token_refresh,
         )
         for warning in compiled.warnings:
-            log.warning("%s%s", f"{source}: " if source else "", warning)
+            log.warning("%s%s", f"{self.source}: " if self.source else "", warning)
         self._pipeline = Pipeline(compiled.definition, compiled.settings, compiled.subscriptions,
                                   self.credentials, session=self.session, endpoint=self.endpoint)
 
@@ -209,6 +194,37 @@ class DestinationInstance:
         endpoint = f", endpoint={self.endpoint!r}" if self.endpoint else ""
         return (f"<DestinationInstance {self.destination}: {len(self.subscriptions)} subscriptions "
                 f"({enabled} enabled){endpoint}>")
+
+
+@dataclass(frozen=True)
+class _Loading:
+    """A config on its way in: what was read, problems so far, and where to point messages."""
+
+    config: InstanceConfig
+    problems: Problems
+    definition: DestinationDefinition | None = None
+    source: str | None = None
+    line_for: LineFinder | None = None
+
+
+@dataclass(frozen=True)
+class _Wiring:
+    """How an instance talks to the world: its session and where refreshed tokens go."""
+
+    session: requests.Session | None = None
+    token_store: TokenStore | None = None
+    on_token_refresh: TokenCallback | None = None
+
+
+def _split(destination: DestinationDefinition | str | None) -> tuple[str | None, DestinationDefinition | None]:
+    """A destination given by slug or as a definition: (slug, definition-if-given)."""
+    if destination is None or isinstance(destination, str):
+        return destination, None
+    return destination.slug, destination
+
+
+def _with_endpoint(config: InstanceConfig, endpoint: str | None) -> InstanceConfig:
+    return config if endpoint is None else config.model_copy(update={"endpoint": endpoint})
 
 
 def _auth_dict(auth: Mapping[str, Any] | OAuthTokens | None) -> dict[str, Any] | None:
