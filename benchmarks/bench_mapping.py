@@ -8,6 +8,11 @@ from typing import Any
 
 from benchmarks.benchmark import Benchmark, Pass
 
+try:
+    from framework.mapping import compile_mapping
+except ImportError:  # the mapping kit is another part; until it lands, this benchmark reports a skip
+    compile_mapping = None
+
 __all__ = ["BENCHMARKS", "PARDOT_DEFAULT_MAPPING"]
 
 # Copied as data from actions-pardot 3.497.0 (prospects/index.js field defaults), never imported at run time.
@@ -17,13 +22,13 @@ PARDOT_DEFAULT_MAPPING: dict[str, Any] = json.loads(
 
 
 def _compiled_mapping(events: list[dict[str, Any]]) -> Pass:
-    from framework.mapping import compile_mapping
-
+    if compile_mapping is None:
+        raise ImportError("framework.mapping.compile_mapping is not in the tree yet")
     mapping = compile_mapping(PARDOT_DEFAULT_MAPPING)
     return lambda: sum(map(len, map(mapping, events)))
 
 
 BENCHMARKS = [
     Benchmark("mapping.pardot_default", "compile_mapping(Pardot prospects defaults)(event)", _compiled_mapping,
-              segment="segment.transform", target=20.0),
+              segment=("segment.transform", "segment.transform_steady"), target=20.0),
 ]

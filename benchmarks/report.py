@@ -10,16 +10,17 @@ from typing import Any, TextIO
 from benchmarks.runner import Result
 from benchmarks.segment import SegmentNumbers
 
-__all__ = ["print_table", "as_json"]
+__all__ = ["print_table", "as_json", "ratios"]
 
 
-def _ratio(result: Result, segment: SegmentNumbers) -> float | None:
-    theirs = segment.events_per_s.get(result.segment or "")
-    return result.events_per_s / theirs if theirs and result.events_per_s else None
+def ratios(result: Result, segment: SegmentNumbers) -> dict[str, float]:
+    """Ours / Segment's for every Segment measurement this benchmark is compared with."""
+    found = {name: segment.events_per_s.get(name) for name in result.segment}
+    return {name: result.events_per_s / theirs for name, theirs in found.items() if theirs and result.events_per_s}
 
 
 def print_table(results: list[Result], segment: SegmentNumbers, out: TextIO) -> None:
-    """One line per benchmark, then notes (skips, sanity counts that differ from Segment's)."""
+    """One line per benchmark (headline ratio), then further ratios, skips and sanity warnings."""
     out.write(f"Python {platform.python_version()} on {platform.machine()}; events: bench_segment.js's synthetic identify events\n\n")
     header = f"{'benchmark':<24}{'ours ev/s':>14}{'Segment ev/s':>15}{'ratio':>9}{'target':>9}  {'peak memory (10k events)':<26}"
     out.write(header + "\n" + "-" * len(header) + "\n")
@@ -27,22 +28,26 @@ def print_table(results: list[Result], segment: SegmentNumbers, out: TextIO) -> 
         out.write(_line(result, segment) + "\n")
     out.write("\n")
     for result in results:
+        for name, ratio in list(ratios(result, segment).items())[1:]:
+            out.write(f"{result.name} vs {name} ({segment.events_per_s[name]:,.0f} ev/s): {ratio:.2f}×\n")
+    for result in results:
         if result.skipped:
             out.write(f"{result.name}: {result.skipped}\n")
     if segment.skipped:
         out.write(f"Segment: {segment.skipped}\n")
     else:
-        raw = ", ".join(f"{name} {speed:,.0f}/s" for name, speed in sorted(segment.events_per_s.items()))
-        out.write(f"Segment's engine, this run: {raw}\n")
+        raw = ", ".join(f"{name} {speed:,.0f}" for name, speed in sorted(segment.events_per_s.items()))
+        out.write(f"Segment's engine, this run (ev/s): {raw}\n")
     _write_sanity(results, segment, out)
 
 
 def _line(result: Result, segment: SegmentNumbers) -> str:
     if result.skipped:
         return f"{result.name:<24}{'skipped':>14}"
-    theirs = segment.events_per_s.get(result.segment or "")
-    ratio = _ratio(result, segment)
-    verdict = "" if ratio is None or result.target is None else ("  met" if ratio >= result.target else "  MISSED")
+    headline = result.segment[0] if result.segment else ""
+    theirs = segment.events_per_s.get(headline)
+    ratio = ratios(result, segment).get(headline)
+    verdict = "" if ratio is None or result.target is None else ("met" if ratio >= result.target else "MISSED")
     target = f"≥{result.target:g}×" if result.target else "-"
     peak = f"{result.peak_bytes / 1024:,.1f} KiB" if result.peak_bytes is not None else "-"
     return (f"{result.name:<24}{result.events_per_s or 0:>14,.0f}{(f'{theirs:,.0f}' if theirs else '-'):>15}"
@@ -52,12 +57,13 @@ def _line(result: Result, segment: SegmentNumbers) -> str:
 def _write_sanity(results: list[Result], segment: SegmentNumbers, out: TextIO) -> None:
     """Both engines must have done the same work: matched events per 1000 must agree."""
     for result in results:
-        theirs = segment.matched.get(result.segment or "")
-        if theirs is not None and result.sanity_count is not None and abs(theirs - result.sanity_count) > 1e-9:
-            out.write(f"WARNING {result.name}: ours matched {result.sanity_count:g} per 1000 events, Segment {theirs:g}\n")
+        for name in result.segment:
+            theirs = segment.matched.get(name)
+            if theirs is not None and result.sanity_count is not None and abs(theirs - result.sanity_count) > 1e-9:
+                out.write(f"WARNING {result.name}: ours matched {result.sanity_count:g} per 1000 events, {name} {theirs:g}\n")
 
 
 def as_json(results: list[Result], segment: SegmentNumbers) -> str:
     """Machine-readable results, one object per benchmark plus Segment's raw numbers."""
-    rows: list[dict[str, Any]] = [{**asdict(result), "ratio": _ratio(result, segment)} for result in results]
+    rows: list[dict[str, Any]] = [{**asdict(result), "ratios": ratios(result, segment)} for result in results]
     return json.dumps({"results": rows, "segment": asdict(segment)}, indent=2)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import subprocess
+import sys
 import time
-import tracemalloc
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Iterator
 
 import benchmarks
@@ -25,7 +27,7 @@ class Result:
     events_per_s: float | None = None
     sanity_count: float | None = None
     peak_bytes: int | None = None
-    segment: str | None = None
+    segment: tuple[str, ...] = ()
     target: float | None = None
     skipped: str | None = None
 
@@ -62,12 +64,8 @@ def _events_per_second(one_pass: Any, events_per_pass: int, seconds: float) -> f
             return passes * events_per_pass / elapsed
 
 
-def peak_memory(benchmark: Benchmark, count: int = 10_000) -> int:
-    """tracemalloc peak of compiling and running `count` events (the events themselves not counted)."""
-    events = synthetic_events(count)
-    tracemalloc.start()
-    try:
-        benchmark.prepare(events)()
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+def peak_memory(benchmark: Benchmark) -> int | None:
+    """The tracemalloc peak measured by benchmarks.memory in a fresh interpreter (no warm caches)."""
+    done = subprocess.run([sys.executable, "-m", "benchmarks.memory", benchmark.name], capture_output=True, text=True,
+                          cwd=Path(benchmarks.__file__).resolve().parent.parent, timeout=600)
+    return int(done.stdout.strip()) if done.returncode == 0 and done.stdout.strip().isdigit() else None

@@ -2,8 +2,9 @@
 
 bench_segment.js (from the peer folder, /work/shared/peer) gives `segment.fql` (validate of
 `type = "identify"`), `segment.transform` (the Pardot default mapping) and
-`segment.pipeline_no_network`; segment_fql.js here adds `segment.fql_complex` and a steady-state
-`segment.fql_steady` of the simple trigger. Without node or the peer, `measure_segment` returns
+`segment.pipeline_no_network`, each over a short run that includes the JIT's warm-up;
+segment_steady.js here adds steady-state figures (warmed up, best of 3 rounds):
+`segment.fql_steady`, `segment.fql_complex` and `segment.transform_steady`. Without node or the peer, `measure_segment` returns
 no numbers and a reason, and the runner prints ours alone.
 """
 
@@ -60,7 +61,8 @@ def measure_segment(n: int) -> SegmentNumbers:
     try:
         _collect(numbers, _node(peer, [str(peer / "bench_segment.js"), "--n", str(n)]))
         triggers = ["segment.fql_steady", SIMPLE_TRIGGER, "segment.fql_complex", COMPLEX_TRIGGER]
-        _collect(numbers, _node(peer, [str(HERE / "segment_fql.js"), "--n", str(n * 50), *triggers]))
+        mapping = str(HERE / "data" / "pardot_prospects_default_mapping.json")
+        _collect(numbers, _node(peer, [str(HERE / "segment_steady.js"), "--n", str(n * 50), "--mapping", mapping, *triggers]))
     except (subprocess.SubprocessError, OSError, ValueError) as error:
         numbers.skipped = f"running Segment's engine failed ({error}): no ratios"
     return numbers

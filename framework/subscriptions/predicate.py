@@ -1,6 +1,6 @@
 """Compiles an AST into one generated Python function, so matching an event is a single call.
 
-`type = "identify"` becomes `event.get("type", U) == c0`; a whole trigger becomes one boolean
+`type = "identify"` becomes `event["type"] == c1`; a whole trigger becomes one boolean
 expression over the event with no per-condition calls, which is what lets a trigger keep up with
 Segment's JIT-compiled `validate`. Only names of this module and numbered constants (`c0`, `c1`,
 …, bound in the function's namespace, never spliced into the source) appear in the generated
@@ -48,17 +48,24 @@ _NUMERIC: Final = frozenset({"number_equals", "number_not_equals", "<", "<=", ">
 
 
 def compile_predicate(node: Any) -> Predicate:
-    """One function `predicate(event) -> bool` equivalent to `evaluate(node, event)`."""
+    """One function `predicate(event) -> bool` equivalent to `evaluate(node, event)`.
+
+    Two variants are generated: `predicate` reads `event["type"]` by subscript (every Segment event
+    has a type, and a subscript is much cheaper than a `.get` call), and falls back to `safe`, which
+    only uses `.get` and treats a non-object event as an empty one, whenever that raises.
+    """
     constants: list[Any] = []
-    expression = _expression(node, constants)
+    fast, safe = _expression(node, constants, fast=True), _expression(node, constants, fast=False)
     source = (
         "def predicate(event):\n"
         "    try:\n"
-        f"        return {expression}\n"
-        "    except AttributeError:\n"
-        "        if isinstance(event, dict):\n"
-        "            raise\n"
-        "        return predicate(EMPTY)\n"
+        f"        return {fast}\n"
+        "    except (KeyError, TypeError, AttributeError):\n"
+        "        return safe(event)\n"
+        "def safe(event):\n"
+        "    if not isinstance(event, dict):\n"
+        "        event = EMPTY\n"
+        f"    return {safe}\n"
     )
     namespace: dict[str, Any] = {f"c{index}": value for index, value in enumerate(constants)}
     namespace.update(U=UNDEFINED, EMPTY=_EMPTY_EVENT, M=2**53, step=_step, number=js_number, is_number=is_js_number)
@@ -70,17 +77,18 @@ def compile_predicate(node: Any) -> Predicate:
     return predicate
 
 
-def _expression(node: Any, constants: list[Any]) -> str:
+def _expression(node: Any, constants: list[Any], fast: bool) -> str:
     """The Python expression for one node; unknown shapes are `False`, as in Segment."""
     if not isinstance(node, dict) or "error" in node:
         return "False"
     if node.get("type") == "group":
-        return _group(node.get("operator"), [_expression(child, constants) for child in node.get("children") or []])
+        children = [_expression(child, constants, fast) for child in node.get("children") or []]
+        return _group(node.get("operator"), children)
     key = event_key(node.get("type"))
     template = _TESTS.get(node.get("operator")) if isinstance(node.get("operator"), str) else None
     if key is None or template is None:
         return "False"
-    value = _value_expression(key, node, constants)
+    value = _value_expression(key, node, constants, fast)
     return template.format(value=value, c=_constant(node["operator"], node.get("value", UNDEFINED), constants))
 
 
@@ -98,10 +106,11 @@ def _constant(operator: str, expected: Any, constants: list[Any]) -> str:
     return f"c{len(constants) - 1}"
 
 
-def _value_expression(key: str, node: dict[str, Any], constants: list[Any]) -> str:
+def _value_expression(key: str, node: dict[str, Any], constants: list[Any], fast: bool) -> str:
     """Reads the event value: a top-level key, or Segment's get() one key at a time below it."""
     constants.append(key)
-    expression = f"event.get(c{len(constants) - 1}, U)"
+    c = f"c{len(constants) - 1}"
+    expression = f"event[{c}]" if fast and key == "type" else f"event.get({c}, U)"
     if key not in NESTED_FIELDS:
         return expression
     name = node.get("name")
