@@ -17,6 +17,7 @@ import json
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -108,16 +109,10 @@ def _check_arguments(args: argparse.Namespace) -> None:
         raise CommandError("--show-prospects needs --emulator (only the emulator's prospects can be listed)")
     if args.report_file and not args.report:
         raise CommandError("--report-file needs --report json")
-    missing = [name for name in args.files if name != "-" and not _exists(name)]
+    missing = [name for name in args.files if name != "-" and not Path(name).exists()]
     if missing:
         raise CommandError(f"{missing[0]}: no such event file or directory (pass NDJSON, JSON or .gz files, "
                            "a directory, or - for stdin)")
-
-
-def _exists(name: str) -> bool:
-    from pathlib import Path
-
-    return Path(name).exists()
 
 
 def _maybe_start_emulator(args: argparse.Namespace) -> RunningEmulator | None:
@@ -139,14 +134,8 @@ def _prepare(args: argparse.Namespace, emulator: RunningEmulator | None) -> _Run
         dry_run=args.dry_run,
         report_on_stdout=_report_on_stdout(args),
         report=JsonReport(args.report_file) if args.report else None,
-        resume=ResumeState(_path(args.resume)) if args.resume else None,
+        resume=ResumeState(Path(args.resume)) if args.resume else None,
     )
-
-
-def _path(text: str) -> Any:
-    from pathlib import Path
-
-    return Path(text)
 
 
 def _dry_run_session() -> requests.Session:

@@ -50,7 +50,8 @@ def test_reads_each_layout_plain_and_gzipped(tmp_path: Path, name: str, text: st
     assert _summary(list(read_events([path]))) == expected
 
 
-def test_broken_fixture_reports_every_bad_line_and_keeps_the_good_ones() -> None:
+def test_broken_fixture_reports_every_bad_line_and_keeps_the_good_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(FIXTURES.parents[1])  # paths are shown as given: relative to the repository root
     items = list(read_events(["fixtures/events/broken.ndjson"]))
     bad = [str(item) for item in items if isinstance(item, BadLine)]
     assert bad == [
