@@ -58,15 +58,16 @@ def _compile_one(
     problems: Problems,
     warnings: list[str],
 ) -> CompiledSubscription | None:
-    config = _subscription_config(index, raw, problems)
-    if config is None:
-        return None
-    label = subscription_label(index, config.name)
     before = len(problems.items)
-    trigger = _compile_trigger(label, index, config.subscribe, problems)
-    action = _find_action(definition, label, index, config.action, problems)
+    checked = _subscription_config(index, raw, problems)
+    if checked is None:
+        return None
+    config, broken = checked
+    label = subscription_label(index, config.name)
+    trigger = None if "subscribe" in broken else _compile_trigger(label, index, config.subscribe, problems)
+    action = None if "action" in broken else _find_action(definition, label, index, config.action, problems)
     mapping = _effective_mapping(action, config)
-    compiled_mapping = _compile_mapping(label, index, mapping, problems)
+    compiled_mapping = None if "mapping" in broken else _compile_mapping(label, index, mapping, problems)
     if action is not None:
         warnings.extend(_unknown_field_warnings(label, action, mapping))
     if len(problems.items) > before or action is None:
@@ -78,18 +79,23 @@ def _compile_one(
     )
 
 
-def _subscription_config(index: int, raw: Any, problems: Problems) -> SubscriptionConfig | None:
+def _subscription_config(index: int, raw: Any, problems: Problems) -> tuple[SubscriptionConfig, set[str]] | None:
+    """The subscription's config and the keys that were wrong (reported), so the rest is still checked."""
     name = raw.get("name") if isinstance(raw, Mapping) and isinstance(raw.get("name"), str) else None
     label = subscription_label(index, name)
     if not isinstance(raw, Mapping):
         problems.add("subscriptions", f"{label}: a subscription should be an object (a table in TOML).", index)
         return None
     try:
-        return SubscriptionConfig.model_validate(dict(raw))
+        return SubscriptionConfig.model_validate(dict(raw)), set()
     except ValidationError as error:
-        for detail in error.errors():
-            problems.add("subscriptions", f"{label}.{_pointer(detail['loc'])}: {_pydantic_message(detail)}", index)
-        return None
+        details = error.errors()
+    for detail in details:
+        problems.add("subscriptions", f"{label}.{_pointer(detail['loc'])}: {_pydantic_message(detail)}", index)
+    broken = {str(detail["loc"][0]) for detail in details if detail["loc"]}
+    usable = {key: value for key, value in raw.items() if key not in broken}
+    placeholders = {"subscribe": "", "action": ""}  # stand-ins for a missing or wrong required key
+    return SubscriptionConfig.model_validate({**placeholders, **usable}), broken
 
 
 def _pointer(loc: tuple[Any, ...]) -> str:
@@ -100,12 +106,19 @@ def _pointer(loc: tuple[Any, ...]) -> str:
 
 def _pydantic_message(detail: Mapping[str, Any]) -> str:
     """Pydantic's message in the config's words, without the input value."""
-    kind = detail.get("type", "")
-    if kind == "missing":
-        return "is required but missing."
-    if kind == "extra_forbidden":
-        return "is not a subscription key (name, subscribe, action, mapping, enabled, use_default_mappings)."
+    kind = str(detail.get("type", ""))
+    if kind in _MESSAGES:
+        return _MESSAGES[kind]
     return f"{detail.get('msg', 'is invalid')}."
+
+
+_MESSAGES = {
+    "missing": "is required but missing.",
+    "extra_forbidden": "is not a subscription key (name, subscribe, action, mapping, enabled, use_default_mappings).",
+    "bool_type": "should be true or false.",
+    "string_type": "should be a string.",
+    "dict_type": "should be a table (an object in JSON).",
+}
 
 
 def _compile_trigger(label: str, index: int, subscribe: str, problems: Problems) -> Any:

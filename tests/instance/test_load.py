@@ -217,3 +217,13 @@ def test_warnings_are_logged_at_load_without_secrets(caplog: pytest.LogCaptureFi
         instance = load(segment_settings([sub(mapping={"email": {"@path": "$.traits.email"}, "emial": "x"})]))
     assert [r.getMessage() for r in caplog.records if r.name == "framework.instance"] == list(instance.warnings)
     assert all(secret not in caplog.text + repr(instance._compiled) for secret in TOKENS.values())
+
+
+def test_a_wrongly_typed_key_does_not_hide_the_subscriptions_other_problems() -> None:
+    bad = {**sub("Mixed", mapping={"email": {"@path": 5}}), "enabled": "yes", "extra": 1}
+    errors = errors_of(segment_settings([{k: v for k, v in bad.items() if k != "subscribe"}]))
+    assert errors == [
+        'subscriptions[0] ("Mixed").subscribe: is required but missing.',
+        'subscriptions[0] ("Mixed").enabled: should be true or false.',
+        'subscriptions[0] ("Mixed").mapping: /email/@path should be a string or a mapping directive but it is a number.',
+    ]
