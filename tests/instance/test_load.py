@@ -227,3 +227,14 @@ def test_a_wrongly_typed_key_does_not_hide_the_subscriptions_other_problems() ->
         'subscriptions[0] ("Mixed").enabled: should be true or false.',
         'subscriptions[0] ("Mixed").mapping: /email/@path should be a string or a mapping directive but it is a number.',
     ]
+
+
+def test_a_toml_endpoint_is_read_with_env_and_a_keyword_overrides_it(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SAMPLE_ACCESS_TOKEN", "x")
+    monkeypatch.setenv("EMULATOR_PORT", "8089")
+    path = write(tmp_path, 'endpoint = "http://127.0.0.1:${EMULATOR_PORT}"\n' + TOML)
+    definition = build_sample_destination()
+    assert DestinationInstance.from_file(path, destination=definition).endpoint == "http://127.0.0.1:8089"
+    overridden = DestinationInstance.from_file(path, destination=definition, endpoint="http://127.0.0.1:9")
+    assert overridden.endpoint == "http://127.0.0.1:9"
