@@ -29,7 +29,7 @@ _ISO_DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
 def _from_epoch(seconds: float) -> datetime | None:
     try:
         return _EPOCH + timedelta(seconds=seconds)
-    except OverflowError:
+    except (OverflowError, ValueError):  # out of range, or NaN: not a date
         return None
 
 
@@ -53,6 +53,8 @@ def parse_date(value: Any) -> datetime | None:
         return None
     if value in ("now", "today"):
         return _from_epoch(time.time())
+    if type(value) is bool:  # JS new Date(true) is 1 ms after the epoch
+        return _from_epoch(0.001 if value else 0.0)
     if type(value) in (int, float) and type(value) is not bool:
         return _from_epoch(value)
     if type(value) is str:

@@ -17,7 +17,7 @@ from framework.mapping.liquid.filters import DISABLED_FILTERS, FILTERS, LiquidFi
 from framework.mapping.liquid.lexer import LiquidSyntaxError
 from framework.mapping.liquid.runtime import CURRENT, HELPERS, RenderLimitError, RenderState, guarded_filter
 from framework.mapping.liquid.translator import translate
-from framework.mapping.liquid.values import BLANK, EMPTY
+from framework.mapping.liquid.values import BLANK, EMPTY, NIL
 
 __all__ = ["LiquidTemplate", "parse_liquid", "ENVIRONMENT"]
 
@@ -36,7 +36,7 @@ def _environment() -> SandboxedEnvironment:
     environment.filters = {name: guarded_filter(function) for name, function in FILTERS.items()}
     environment.filters.update({name: _disabled(name) for name in DISABLED_FILTERS})
     environment.tests = {}
-    environment.globals = {**HELPERS, "_EMPTY": EMPTY, "_BLANK": BLANK}
+    environment.globals = {**HELPERS, "_NIL": NIL, "_EMPTY": EMPTY, "_BLANK": BLANK}
     return environment
 
 

@@ -75,6 +75,8 @@ def _modulo(left: float, right: float) -> float:
 def _round(value: Any, digits: Any = 0, *_: Any) -> Any:
     """Half away from zero at ``digits`` decimals (JS Math.round on the shifted absolute value)."""
     number, places = to_number(value), int(to_number(digits))
+    if not math.isfinite(number):
+        return number
     scaled = float(f"{abs(number)!r}e{places}") if places else abs(number)
     if not scaled <= 2**53:
         return number

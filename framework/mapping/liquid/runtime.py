@@ -12,7 +12,7 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
 
-from framework.mapping.liquid.values import compare, is_truthy, liquid_range, lookup, stringify
+from framework.mapping.liquid.values import compare, is_truthy, liquid_range, lookup, plain, stringify
 
 __all__ = ["RenderState", "RenderLimitError", "RENDER_TIME_LIMIT", "SIZE_LIMIT", "HELPERS", "guarded_filter", "CURRENT"]
 
@@ -76,7 +76,9 @@ def guarded_filter(function: Callable[..., Any]) -> Callable[..., Any]:
     """Wrap a filter so its result counts against the current render's limits."""
 
     def run(value: Any, *arguments: Any, **keywords: Any) -> Any:
-        result = function(value, *arguments, **keywords)
+        arguments = tuple(plain(argument) for argument in arguments)
+        keywords = {name: plain(argument) for name, argument in keywords.items()}
+        result = function(plain(value), *arguments, **keywords)
         state = CURRENT.get()
         return state.charge(result) if state is not None else result
 

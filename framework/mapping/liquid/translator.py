@@ -22,7 +22,7 @@ __all__ = ["Translation", "translate", "DISABLED_TAGS"]
 #: Tags Segment's liquid engine disables.
 DISABLED_TAGS: tuple[str, ...] = ("case", "for", "include", "layout", "render", "tablerow")
 _COMPARISONS = ("==", "!=", "<>", "<", ">", "<=", ">=")
-_LITERALS = {"true": "true", "false": "false", "nil": "none", "null": "none", "empty": "_EMPTY", "blank": "_BLANK"}
+_LITERALS = {"true": "true", "false": "false", "nil": "_NIL", "null": "_NIL", "empty": "_EMPTY", "blank": "_BLANK"}
 
 
 @dataclass

@@ -14,8 +14,10 @@ from framework.mapping.jsvalues import UNDEFINED, is_nullish, js_string, utf16_l
 from framework.mapping.paths import step
 
 __all__ = [
+    "NIL",
     "EMPTY",
     "BLANK",
+    "plain",
     "stringify",
     "is_truthy",
     "to_number",
@@ -27,15 +29,24 @@ __all__ = [
 
 
 class _Special:
-    """The ``empty`` and ``blank`` literals: they compare equal to empty (or blank) values only."""
+    """The ``nil``, ``empty`` and ``blank`` literals (liquidjs "drops").
 
-    def __init__(self, name: str) -> None:
+    They equal only nil, empty or blank values respectively, are never greater or smaller than
+    anything, and stand for ``null``/``""`` when a filter receives them (their ``valueOf``).
+    """
+
+    def __init__(self, name: str, value: Any) -> None:
         self.name = name
+        self.value = value
 
     def __repr__(self) -> str:
         return self.name
 
     def matches(self, value: Any) -> bool:
+        if self.name == "nil":
+            return is_nullish(value) or value is self
+        if isinstance(value, _Special):
+            return False
         if self.name == "blank" and (value is False or is_nullish(value)):
             return True
         if self.name == "blank" and type(value) is str:
@@ -45,8 +56,14 @@ class _Special:
         return False
 
 
-EMPTY: Final = _Special("empty")
-BLANK: Final = _Special("blank")
+NIL: Final = _Special("nil", None)
+EMPTY: Final = _Special("empty", "")
+BLANK: Final = _Special("blank", "")
+
+
+def plain(value: Any) -> Any:
+    """liquidjs ``toValue``: a literal drop as the plain value it stands for."""
+    return value.value if isinstance(value, _Special) else value
 _CANONICAL_INDEX = re.compile(r"-?(0|[1-9][0-9]*)")
 
 
@@ -65,7 +82,7 @@ def stringify(value: Any) -> str:
 
 def is_truthy(value: Any) -> bool:
     """Liquid truthiness: everything except ``false`` and nil (``0`` and ``""`` are truthy)."""
-    return value is not False and not is_nullish(value)
+    return value is not False and not is_nullish(value) and value is not NIL
 
 
 def _string_to_number(text: str) -> float:
@@ -198,14 +215,22 @@ def _both_numbers(left: Any, right: Any) -> bool:
     return type(left) in (int, float) and type(right) in (int, float)
 
 
+def _primitive(value: Any) -> Any:
+    """JS ToPrimitive for comparisons: arrays become their ``String()``, objects ``[object Object]``."""
+    if type(value) in (list, dict):
+        return js_string(value)
+    return value
+
+
 def _relational(left: Any, right: Any) -> tuple[Any, Any] | None:
-    """JS relational comparison operands: strings compare as strings, otherwise as numbers (None: NaN)."""
+    """JS relational comparison operands: two strings compare as strings, else as numbers (None: NaN)."""
     if isinstance(left, _Special) or isinstance(right, _Special):
         return None
+    left, right = _primitive(left), _primitive(right)
     if type(left) is str and type(right) is str:
         return left.encode("utf-16-be", "surrogatepass"), right.encode("utf-16-be", "surrogatepass")
-    left_number = math.nan if left is UNDEFINED else js_number(left if type(left) is not dict else "x")
-    right_number = math.nan if right is UNDEFINED else js_number(right if type(right) is not dict else "x")
+    left_number = math.nan if left is UNDEFINED else js_number(left)
+    right_number = math.nan if right is UNDEFINED else js_number(right)
     if left_number != left_number or right_number != right_number:
         return None
     return left_number, right_number
@@ -216,7 +241,7 @@ def _contains(left: Any, right: Any) -> bool:
     if type(left) is list:
         return any(_equals(item, right) for item in left)
     if type(left) is str:
-        return js_string(right) in left if not isinstance(right, _Special) else False
+        return js_string(plain(right)) in left
     return False
 
 

@@ -406,6 +406,59 @@ def pardot_cases() -> Iterator[Case]:
 
 # --------------------------------------------------------------------------- random cases
 
+LIQUID_VALUES = [
+    "traits.first_name", "traits.age", "traits.score", "traits.tags", "traits.blank", "traits.spaces", "traits.zero",
+    "traits.no", "traits.nothing", "traits.missing", "traits.address.city", "traits.tags[1]", "traits.tags.size",
+    "traits.email", "traits.unicode", "traits.number_text", "properties.items", "'text'", "'A,b,C'", '"q"', "3",
+    "-2", "1.5", "0", "true", "false", "nil", "empty", "blank", "traits.tags.first", "traits.long_float",
+]  # fmt: skip
+LIQUID_FILTERS = [
+    "upcase", "downcase", "capitalize", "size", "first", "last", "strip", "lstrip", "rstrip", "escape",
+    "url_encode", "json", "abs", "ceil", "floor", "round", "compact", "strip_newlines", "strip_html",
+    "append: {v}", "prepend: {v}", "default: {v}", "plus: {v}", "minus: {v}", "times: {v}", "divided_by: {v}",
+    "modulo: {v}", "at_least: {v}", "at_most: {v}", "round: 1", "split: ','", "join: '-'", "replace: 'a', 'X'",
+    "replace_first: 'a', 'X'", "remove: 'a'", "truncate: 5", "truncatewords: 1", "slice: 1", "slice: -3, 2",
+    "date: '%Y-%m-%d %a %b %j'",
+]  # fmt: skip
+LIQUID_OPERATORS = ["==", "!=", ">", "<", ">=", "<=", "contains"]
+
+
+def random_liquid_output(rng: random.Random) -> str:
+    expression = rng.choice(LIQUID_VALUES)
+    for _ in range(rng.randint(0, 3)):
+        expression += " | " + rng.choice(LIQUID_FILTERS).replace("{v}", rng.choice(LIQUID_VALUES))
+    return "{{ " + expression + " }}"
+
+
+def random_liquid_condition(rng: random.Random) -> str:
+    parts = []
+    for _ in range(rng.randint(1, 3)):
+        left = rng.choice(LIQUID_VALUES)
+        parts.append(f"{left} {rng.choice(LIQUID_OPERATORS)} {rng.choice(LIQUID_VALUES)}" if rng.random() < 0.7 else left)
+    joined = parts[0]
+    for part in parts[1:]:
+        joined += f" {rng.choice(['and', 'or'])} {part}"
+    return joined
+
+
+def random_liquid(rng: random.Random) -> str:
+    pieces = []
+    for _ in range(rng.randint(1, 3)):
+        roll = rng.random()
+        if roll < 0.5:
+            pieces.append(random_liquid_output(rng))
+        elif roll < 0.8:
+            pieces.append(f"{{% if {random_liquid_condition(rng)} %}}T{{% else %}}F{{% endif %}}")
+        else:
+            pieces.append(f"{{% assign v = {random_liquid_output(rng)[3:-3]} %}}[{{{{ v }}}}]")
+    return "|".join(pieces)
+
+
+def random_liquid_cases(seed: int, count: int) -> Iterator[Case]:
+    rng = random.Random(seed + 1)
+    for i in range(count):
+        yield case(f"liquid-random-{i}", {"v": {"@liquid": random_liquid(rng)}})
+
 
 def random_value(rng: random.Random, depth: int) -> Any:
     roll = rng.random()
@@ -495,6 +548,7 @@ def all_cases(seed: int, random_count: int) -> list[Case]:
     ]  # fmt: skip
     cases = [c for generate in generators for c in generate()]
     cases.extend(random_cases(seed, random_count))
+    cases.extend(random_liquid_cases(seed, 600))
     ids = [c["id"] for c in cases]
     assert len(ids) == len(set(ids)), "duplicate case ids"
     return cases
