@@ -36,8 +36,19 @@ _LIQUID_ERRORS = {"ParseError", "RenderError", "TokenizationError", "UndefinedVa
 
 
 def _load() -> list[dict[str, Any]]:
+    """The recorded cases, with shared events (``event_ref``) read from their files."""
+    shared: dict[str, Any] = {}
+    cases = []
     with CASES_FILE.open(encoding="utf-8") as lines:
-        return [json.loads(line) for line in lines if line.strip()]
+        for line in filter(str.strip, lines):
+            case = json.loads(line)
+            reference = case.pop("event_ref", None)
+            if reference is not None:
+                if reference not in shared:
+                    shared[reference] = json.loads((CASES_FILE.parent / reference).read_text(encoding="utf-8"))
+                case["event"] = json.loads(json.dumps(shared[reference]))  # a fresh copy per case
+            cases.append(case)
+    return cases
 
 
 CASES = _load()

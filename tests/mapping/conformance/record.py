@@ -8,7 +8,8 @@ Run by hand, where Segment's engine is installed (``/work/shared/peer/setup.sh``
 It generates cases (every directive with hand-picked options, the path probe table, JS-isms,
 validation errors, Liquid templates, and seeded random mappings over random events), runs them through
 ``segment_peer.js`` and writes ``cases.jsonl`` next to this file: one line per case with the mapping,
-the event and Segment's answer (``ok`` value, nothing for an absent result, or ``error``).
+the event (or ``event_ref``, naming a shared event file here) and Segment's answer (``ok`` value,
+nothing for an absent result, or ``error``).
 """
 
 from __future__ import annotations
@@ -585,9 +586,12 @@ def main() -> None:
     args = parser.parse_args()
     cases = all_cases(args.seed, args.random)
     answers = run_peer(args.peer, cases)
+    (args.out.parent / "rich_event.json").write_text(json.dumps(RICH_EVENT, indent=2) + "\n", encoding="utf-8")
     with args.out.open("w", encoding="utf-8") as out:
         for c in cases:
-            record = {"id": c["id"], "mapping": c["mapping"], "event": c["event"], **tidy(answers[c["id"]])}
+            # The shared rich event is stored once (rich_event.json) and referenced, to keep the file small.
+            event = {"event_ref": "rich_event.json"} if c["event"] is RICH_EVENT else {"event": c["event"]}
+            record = {"id": c["id"], "mapping": c["mapping"], **event, **tidy(answers[c["id"]])}
             out.write(json.dumps(record) + "\n")
     print(f"recorded {len(cases)} cases to {args.out}")
 
