@@ -28,6 +28,7 @@ from urllib.parse import parse_qsl
 import requests
 import urllib3
 from requests.adapters import BaseAdapter, HTTPAdapter
+from requests.structures import CaseInsensitiveDict
 
 __all__ = [
     "Reply",
@@ -75,7 +76,7 @@ class RecordedRequest:
 
     method: str
     url: str
-    headers: dict[str, str]
+    headers: CaseInsensitiveDict[str]  # headers["authorization"] finds "Authorization"
     body: bytes | str | None
     response: requests.Response
 
@@ -173,7 +174,7 @@ def _record(request: requests.PreparedRequest, response: requests.Response) -> R
     return RecordedRequest(
         method=request.method or "GET",
         url=request.url or "",
-        headers=dict(request.headers),
+        headers=CaseInsensitiveDict(request.headers),
         body=request.body if isinstance(request.body, (bytes, str)) else None,
         response=response,
     )

@@ -77,3 +77,10 @@ def test_redirects_are_followed_through_the_transport() -> None:
     router.add("GET", "https://api.test/new", json={"moved": True})
     response = router.session().get("https://api.test/old")
     assert response.json() == {"moved": True} and len(router.requests) == 2
+
+
+def test_recorded_headers_are_case_insensitive() -> None:
+    router = MockRouter().add("GET", "https://api.test/")
+    router.session().get("https://api.test/", headers={"authorization": "Bearer x"})
+    headers = router.requests[0].headers
+    assert headers["Authorization"] == headers["AUTHORIZATION"] == "Bearer x"
