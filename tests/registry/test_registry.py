@@ -93,9 +93,13 @@ def test_built_ins_are_every_subpackage_exposing_a_definition(
     write_package(tmp_path, "zz_example", DEFINITION.format(name="Example", slug="actions-example"))
     write_package(tmp_path, "zz_broken", "import not_a_module_anywhere\n")
     write_package(tmp_path, "zz_helpers", "VALUE = 1\n")
-    forget_modules += ["destinations.zz_example", "destinations.zz_broken", "destinations.zz_helpers"]
+    write_package(tmp_path, "zz_named", DEFINITION.format(name="Named", slug="actions-named").replace(
+        "definition = ", "destination = "))
+    forget_modules += ["destinations.zz_example", "destinations.zz_broken", "destinations.zz_helpers",
+                       "destinations.zz_named"]
     monkeypatch.setattr(destinations, "__path__", [*destinations.__path__, str(tmp_path)])
     assert get_destination("zz_example").slug == "actions-example"
+    assert get_destination("actions-named").name == "Named"
     [error] = load_errors()
     assert (error.name, error.source) == ("zz_broken", "built-in destinations.zz_broken")
     assert "ModuleNotFoundError" in error.message
