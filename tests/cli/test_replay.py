@@ -25,26 +25,27 @@ def test_demo_replay_creates_and_updates_prospects(capsys: pytest.CaptureFixture
     code = main(["replay", "fixtures/events/", "--instance", TOML, "--emulator", "--show-prospects"])
     out, err = capsys.readouterr()
     assert code == 0, err
-    assert "Events read: 18   Bad lines: 4" in out
-    assert _row(out, "Upsert prospects on identify") == [9, 7, 2, 0]
-    assert _row(out, "Change a prospect's email") == [1, 17, 0, 0]
+    assert "Events read: 21   Bad lines: 4" in out
+    assert _row(out, "Upsert prospects on identify") == [11, 8, 2, 0]
+    assert _row(out, "Change a prospect's email") == [1, 20, 0, 0]
     for number in (2, 3, 4, 5):
         assert f"fixtures/events/broken.ndjson:{number}: " in out
     assert "2  invalid  Upsert prospects on identify: " in out and "required field 'email'" in out
-    assert "Prospects in the emulator: 8 created, 2 of them updated afterwards" in out
+    assert "Prospects in the emulator: 9 created, 3 of them updated afterwards" in out
     prospects = out.split("Prospects in the emulator")[1]
     assert re.search(r"jane\.doe@example\.com .*Chief Marketing Officer.* 2\n", prospects)
     assert "Jane.Doe@Example.com" in prospects  # a different prospect: Pardot is case-sensitive
     assert "raj@globex.example.com" in prospects and "raj.patel@example.org" not in prospects
-    assert "vegetarian" in prospects and "田中" in prospects
+    assert re.search(r"sam\.lee@example\.com .*Product Manager.* vegan .* 2\n", prospects)  # from the .gz archive
+    assert "li.wei@example.cn" in prospects and "田中" in prospects
     assert "\r" not in err  # stderr is not a terminal: no progress bar
 
 
 def test_segment_settings_json_replays_like_the_toml(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["replay", "fixtures/events/", "--instance", "fixtures/instances/pardot.json", "--emulator"]) == 0
     out = capsys.readouterr().out
-    assert _row(out, "Upsert prospects on identify") == [9, 7, 2, 0]
-    assert _row(out, "Change a prospect's email") == [1, 17, 0, 0]
+    assert _row(out, "Upsert prospects on identify") == [11, 8, 2, 0]
+    assert _row(out, "Change a prospect's email") == [1, 20, 0, 0]
 
 
 def test_dry_run_shows_redacted_requests_and_sends_nothing(capsys: pytest.CaptureFixture[str]) -> None:
@@ -80,14 +81,14 @@ def test_json_report_has_every_event_and_the_summary(tmp_path: Path, capsys: pyt
     document = json.loads(report.read_text(encoding="utf-8"))
     events = [item for item in document["events"] if "results" in item]
     bad = [item for item in document["events"] if "bad_line" in item]
-    assert len(events) == 18 and len(bad) == 4
+    assert len(events) == 21 and len(bad) == 4
     assert {(item["path"], item["line"]) for item in bad} == {("fixtures/events/broken.ndjson", n) for n in (2, 3, 4, 5)}
     change = next(item for item in events if item["messageId"] == "ajs-tr-0002")
     assert [r["status"] for r in change["results"]] == ["filtered", "delivered"]
     assert change["results"][1]["http_status"] == 200
     summary = document["summary"]
-    assert summary["events_read"] == 18 and summary["bad_lines"] == 4
-    assert summary["subscriptions"]["Upsert prospects on identify"] == {"delivered": 9, "filtered": 7, "invalid": 2, "failed": 0}
+    assert summary["events_read"] == 21 and summary["bad_lines"] == 4
+    assert summary["subscriptions"]["Upsert prospects on identify"] == {"delivered": 11, "filtered": 8, "invalid": 2, "failed": 0}
     assert "emulator-access-token" not in report.read_text(encoding="utf-8")
 
 
