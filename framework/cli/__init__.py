@@ -47,14 +47,40 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except CommandError as error:
-        for line in error.message.splitlines() or [""]:
-            print(f"actions: error: {line}", file=sys.stderr)
+        _print_error(error.message)
         return error.exit_code
+    except (ValueError, LookupError) as error:
+        # A framework error about the user's input that a command did not translate: still one line.
+        lines = _user_error_lines(error)
+        if lines is None:
+            raise
+        _print_error("\n".join(lines))
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print("actions: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:  # `actions describe x | head`: the reader left, which is fine
         return EXIT_OK
+
+
+def _print_error(message: str) -> None:
+    for line in message.splitlines() or [""]:
+        print(f"actions: error: {line}", file=sys.stderr)
+
+
+def _user_error_lines(error: BaseException) -> list[str] | None:
+    """The lines to show for the framework's own user-input errors; None for anything else (a bug)."""
+    from framework.instance import InstanceConfigError
+    from framework.mapping import MappingError
+    from framework.registry import UnknownDestinationError
+    from framework.subscriptions import FQLSyntaxError
+
+    if isinstance(error, InstanceConfigError):
+        return list(error.errors)
+    if isinstance(error, (MappingError, FQLSyntaxError, UnknownDestinationError)):
+        errors = getattr(error, "errors", None)
+        return [str(item) for item in errors] if errors else [str(error)]
+    return None
 
 
 def _exit_code(code: object) -> int:

@@ -61,3 +61,30 @@ def test_console_script_is_installed() -> None:
     done = subprocess.run([str(script), "describe", "pardot"], cwd=ROOT, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert "prospects: Upsert Prospect" in done.stdout
+
+
+def test_framework_input_errors_escaping_a_command_are_still_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from framework.cli import cmd_list
+    from framework.subscriptions import parse_fql
+
+    def run(args: object) -> int:
+        parse_fql('type = = "x"')
+        return 0
+
+    monkeypatch.setattr(cmd_list, "run", run)
+    assert main(["list"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("actions: error: FQL syntax error at column") and err.count("\n") == 1
+
+
+def test_a_bug_is_not_disguised_as_a_user_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from framework.cli import cmd_list
+
+    def run(args: object) -> int:
+        raise KeyError("internal")
+
+    monkeypatch.setattr(cmd_list, "run", run)
+    with pytest.raises(KeyError):
+        main(["list"])
