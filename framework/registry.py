@@ -169,7 +169,7 @@ def _definition_in(module: ModuleType) -> DestinationDefinition | None:
     for attribute in _ATTRIBUTES:
         candidate = getattr(module, attribute, None)
         if _is_definition(candidate):
-            return candidate  # type: ignore[no-any-return]
+            return candidate
     return None
 
 

@@ -11,10 +11,10 @@ tokens are never shown: not in ``repr``, not in errors, not in logs.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import requests
@@ -196,7 +196,7 @@ class DestinationInstance:
                 f"({enabled} enabled){endpoint}>")
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class _Loading:
     """A config on its way in: what was read, problems so far, and where to point messages."""
 
@@ -207,7 +207,7 @@ class _Loading:
     line_for: LineFinder | None = None
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class _Wiring:
     """How an instance talks to the world: its session and where refreshed tokens go."""
 
@@ -228,9 +228,11 @@ def _with_endpoint(config: InstanceConfig, endpoint: str | None) -> InstanceConf
 
 
 def _auth_dict(auth: Mapping[str, Any] | OAuthTokens | None) -> dict[str, Any] | None:
-    if auth is None or isinstance(auth, Mapping):
-        return dict(auth) if auth is not None else None
-    return {k: v for k, v in auth.model_dump().items() if v is not None}
+    """Tokens given to the constructor, as the config's ``auth`` table (keys with values only)."""
+    if auth is None:
+        return None
+    items = auth.items() if isinstance(auth, Mapping) else dataclasses.asdict(auth).items()
+    return {key: value for key, value in items if value is not None}
 
 
 def _pooled_session() -> requests.Session:

@@ -19,6 +19,8 @@ from framework.runtime.subscription import CompiledSubscription
 
 if TYPE_CHECKING:
     from framework.definition import ActionDefinition, DestinationDefinition
+    from framework.mapping import CompiledMapping
+    from framework.subscriptions import Trigger
 
 __all__ = ["compile_subscriptions"]
 
@@ -70,7 +72,7 @@ def _compile_one(
     compiled_mapping = None if "mapping" in broken else _compile_mapping(label, index, mapping, problems)
     if action is not None:
         warnings.extend(_unknown_field_warnings(label, action, mapping))
-    if len(problems.items) > before or action is None:
+    if len(problems.items) > before or action is None or trigger is None or compiled_mapping is None:
         return None
     return CompiledSubscription(
         index=index, name=config.name, action_slug=config.action, action=action,
@@ -121,7 +123,7 @@ _MESSAGES = {
 }
 
 
-def _compile_trigger(label: str, index: int, subscribe: str, problems: Problems) -> Any:
+def _compile_trigger(label: str, index: int, subscribe: str, problems: Problems) -> Trigger | None:
     from framework.subscriptions import FQLSyntaxError, compile_trigger
 
     try:
@@ -151,7 +153,7 @@ def _effective_mapping(action: ActionDefinition | None, config: SubscriptionConf
     return {**action.default_mapping(), **config.mapping}
 
 
-def _compile_mapping(label: str, index: int, mapping: dict[str, Any], problems: Problems) -> Any:
+def _compile_mapping(label: str, index: int, mapping: dict[str, Any], problems: Problems) -> CompiledMapping | None:
     from framework.mapping import MappingValidationError, compile_mapping
 
     try:

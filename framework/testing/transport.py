@@ -170,11 +170,15 @@ def _reason(status: int) -> str:
         return ""
 
 
+def _text(value: str | bytes) -> str:
+    return value.decode("latin-1") if isinstance(value, bytes) else value
+
+
 def _record(request: requests.PreparedRequest, response: requests.Response) -> RecordedRequest:
     return RecordedRequest(
         method=request.method or "GET",
         url=request.url or "",
-        headers=CaseInsensitiveDict(request.headers),
+        headers=CaseInsensitiveDict({name: _text(value) for name, value in request.headers.items()}),
         body=request.body if isinstance(request.body, (bytes, str)) else None,
         response=response,
     )

@@ -238,3 +238,11 @@ def test_a_toml_endpoint_is_read_with_env_and_a_keyword_overrides_it(tmp_path: P
     assert DestinationInstance.from_file(path, destination=definition).endpoint == "http://127.0.0.1:8089"
     overridden = DestinationInstance.from_file(path, destination=definition, endpoint="http://127.0.0.1:9")
     assert overridden.endpoint == "http://127.0.0.1:9"
+
+
+def test_the_constructor_takes_oauth_tokens_as_an_object() -> None:
+    from framework.auth import OAuthTokens
+
+    tokens = OAuthTokens(access_token="AT-secret-123", refresh_token="RT-secret-456")
+    instance = DestinationInstance(build_sample_destination(), {"accountId": "a"}, [], auth=tokens)
+    assert instance.credentials.current() == tokens
