@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 from dataclasses import dataclass, field
@@ -21,7 +22,10 @@ from framework.cli.command_error import CommandError
 if TYPE_CHECKING:
     from framework.definition import DestinationDefinition
 
-__all__ = ["add_path_option", "Found", "find_all", "find_destination", "slug_of"]
+__all__ = ["add_path_option", "Found", "find_all", "find_destination", "slug_of", "PATH_VARIABLE"]
+
+PATH_VARIABLE = "ACTIONS_PATH"
+"""Folders searched as if given with ``--path`` (``os.pathsep``-separated), for a shell session of work."""
 
 _ATTRIBUTES = ("definition", "destination")
 
@@ -36,13 +40,15 @@ class Found:
 
 
 def add_path_option(parser: argparse.ArgumentParser) -> None:
-    """``--path DIR`` (repeatable): also look for destination packages in DIR."""
+    """``--path DIR`` (repeatable): also look for destination packages in DIR (and in ``$ACTIONS_PATH``)."""
+    from_environment = [part for part in os.environ.get(PATH_VARIABLE, "").split(os.pathsep) if part]
     parser.add_argument(
         "--path",
         action="append",
-        default=[],
+        default=from_environment,
         metavar="DIR",
-        help="also look for destination packages in DIR (a package, or a folder of packages); repeatable",
+        help=f"also look for destination packages in DIR (a package, or a folder of packages); repeatable; "
+        f"${PATH_VARIABLE} adds folders too",
     )
 
 

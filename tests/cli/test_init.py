@@ -82,3 +82,12 @@ def test_an_installed_package_is_found_through_the_entry_point(tmp_path: Path) -
     described = subprocess.run([sys.executable, "-m", "framework.cli", "validate", "actions-acme-crm"], cwd=ROOT,
                                env=env, capture_output=True, text=True, check=False)
     assert described.returncode == 0, described.stdout + described.stderr
+
+
+def test_actions_path_environment_variable_works_like_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["init", "Env Found", "--dir", str(tmp_path)]) == 0
+    capsys.readouterr()
+    monkeypatch.setenv("ACTIONS_PATH", str(tmp_path))
+    assert main(["list"]) == 0
+    assert "actions-env-found" in capsys.readouterr().out
