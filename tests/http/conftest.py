@@ -64,12 +64,22 @@ def loopback() -> Iterator[tuple[str, LoopbackApp]]:
     """(origin, app) of a server on 127.0.0.1 with an ephemeral port."""
     app = LoopbackApp()
     server = create_server(app, host="127.0.0.1", port=0, threads=8)
-    thread = threading.Thread(target=server.run, daemon=True)
+    stopping = threading.Event()
+
+    def serve() -> None:
+        try:
+            server.run()
+        except (OSError, ValueError):
+            if not stopping.is_set():  # closing the sockets under the loop may wake it with an error
+                raise
+
+    thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.effective_port}", app
     finally:
         app.release.set()
+        stopping.set()
         server.close()
         thread.join(timeout=5)
 
