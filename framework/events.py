@@ -50,6 +50,7 @@ EVENT_FILE_SUFFIXES = (".json", ".ndjson", ".jsonl", ".json.gz", ".ndjson.gz", "
 _LINE_SUFFIXES = (".ndjson", ".jsonl", ".ndjson.gz", ".jsonl.gz")
 _CHUNK = 1 << 16
 _GZIP_MAGIC = b"\x1f\x8b"
+_UTF8_BOM = b"\xef\xbb\xbf"  # Windows tools write it; it is not part of the JSON
 
 
 @dataclass(frozen=True)
@@ -191,7 +192,7 @@ def _read_sniffed(source: io.BufferedReader, shown: str, *, line_hint: bool) -> 
     first_line_no, first_line = _first_content_line(source)
     if first_line is None:
         return
-    stripped = first_line.lstrip()
+    stripped = first_line.removeprefix(_UTF8_BOM).lstrip()
     if stripped.startswith(b"[") and not line_hint:
         yield from _read_array(_prepend(first_line, source), shown, first_line_no)
     elif line_hint or _is_complete_json(first_line):

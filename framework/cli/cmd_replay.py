@@ -22,7 +22,7 @@ from typing import Any
 
 import requests
 
-from framework.cli.command_error import EXIT_FAILED, EXIT_OK, CommandError
+from framework.cli.command_error import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, CommandError
 from framework.cli.emulators import RunningEmulator, start_emulator
 from framework.cli.instance_loading import load_instance, read_raw_config
 from framework.cli.keyed_pool import KeyedWorkerPool
@@ -87,21 +87,28 @@ def run(args: argparse.Namespace) -> int:
     """Replay, print the summary (and prospects), return 1 when any event failed."""
     _check_arguments(args)
     emulator = _maybe_start_emulator(args)
+    interrupted = False
     try:
         state = _prepare(args, emulator)
         with state.instance:
-            _replay(args, state)
+            try:
+                _replay(args, state)
+            except KeyboardInterrupt:
+                interrupted = True
     finally:
         if emulator is not None and not args.show_prospects:
             emulator.stop()
     out = sys.stderr if _report_on_stdout(args) else sys.stdout
+    if interrupted:
+        print("Interrupted: the summary covers the events finished so far. Run again with --resume "
+              "STATEFILE to skip what was delivered.", file=out)
     if args.dry_run:
         print("Dry run: nothing was sent; 'delivered' counts requests that were built.", file=out)
     print(state.tally.render(), file=out)
     if emulator is not None and args.show_prospects:
         _print_prospects(emulator, state)
         emulator.stop()
-    return _exit_code(args, state.tally)
+    return EXIT_INTERRUPTED if interrupted else _exit_code(args, state.tally)
 
 
 def _check_arguments(args: argparse.Namespace) -> None:

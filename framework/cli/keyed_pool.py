@@ -35,6 +35,7 @@ class KeyedWorkerPool(Generic[T]):
             for i, q in enumerate(self._queues)
         ]
         self._errors: list[BaseException] = []
+        self._cancelled = threading.Event()
         for thread in self._threads:
             thread.start()
 
@@ -42,6 +43,15 @@ class KeyedWorkerPool(Generic[T]):
         """Queue ``item`` on the lane for ``key`` (blocks while that lane's backlog is full)."""
         lane = zlib.crc32(key.encode("utf-8")) % len(self._queues)
         self._queues[lane].put(item)
+
+    def cancel(self) -> None:
+        """Drop queued items that have not started (on Ctrl+C); items already running finish."""
+        self._cancelled.set()
+
+    @property
+    def cancelled(self) -> bool:
+        """Whether :meth:`cancel` was called."""
+        return self._cancelled.is_set()
 
     def close(self) -> None:
         """Wait for every queued item, stop the threads, and re-raise the first handler error."""
@@ -55,7 +65,9 @@ class KeyedWorkerPool(Generic[T]):
     def __enter__(self) -> KeyedWorkerPool[T]:
         return self
 
-    def __exit__(self, *exc_info: object) -> None:
+    def __exit__(self, exc_type: object, *exc_info: object) -> None:
+        if exc_type is KeyboardInterrupt:
+            self.cancel()
         self.close()
 
     def _drain(self, lane: queue.Queue[object]) -> None:
@@ -63,6 +75,8 @@ class KeyedWorkerPool(Generic[T]):
             item = lane.get()
             if item is _STOP:
                 return
+            if self._cancelled.is_set():
+                continue
             try:
                 self._handle(item)  # type: ignore[arg-type]
             except BaseException as error:  # kept for close(); the lane keeps draining so close() returns

@@ -128,3 +128,24 @@ def test_scaffold_names(typed: str, title: str, package: str, slug: str) -> None
 def test_scaffold_refuses_names_python_cannot_import(typed: str) -> None:
     with pytest.raises(ValueError, match="name"):
         names_for(typed)
+
+
+def test_keyed_pool_cancel_drops_queued_items() -> None:
+    started = threading.Event()
+    release = threading.Event()
+    done: list[int] = []
+
+    def handle(item: int) -> None:
+        if item == 0:
+            started.set()
+            release.wait()
+        done.append(item)
+
+    pool = KeyedWorkerPool(handle, workers=1, backlog=10)
+    for item in range(5):
+        pool.submit("k", item)
+    started.wait()
+    pool.cancel()
+    release.set()
+    pool.close()
+    assert done == [0] and pool.cancelled

@@ -180,3 +180,11 @@ def test_segment_event_model_keeps_unknown_keys() -> None:
     model = SegmentEvent.model_validate({"type": "track", "event": "Signed Up", "custom": {"a": 1}})
     assert model.type == "track" and model.event == "Signed Up"
     assert model.model_dump(exclude_none=True)["custom"] == {"a": 1}
+
+
+@pytest.mark.parametrize("text", [ARRAY, NDJSON, PRETTY])
+def test_a_utf8_byte_order_mark_is_ignored(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "bom.json"
+    path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
+    items = list(read_events([path]))
+    assert items and all(isinstance(item, EventRecord) for item in items)
