@@ -322,16 +322,18 @@ _DECODER = json.JSONDecoder()
 
 
 def _decode_value(window: _TextWindow, offset: int) -> tuple[Any, int]:
-    """raw_decode at ``offset``, reading more text until the value is complete or clearly broken."""
-    last: tuple[str, int] | None = None
+    """raw_decode at ``offset``, reading more text until the value is complete or clearly broken.
+
+    The window only ever holds whole lines, and no JSON token spans a line break, so an error with
+    nothing but whitespace after it means "the value goes on in the next lines"; an error at a real
+    character is a broken value, however much more is read.
+    """
     while True:
         try:
             return _DECODER.raw_decode(window.text, offset)
         except json.JSONDecodeError as error:
-            # Same error twice with more text in between means the value itself is broken.
-            if window.exhausted or (error.msg, error.pos) == last:
+            if window.exhausted or window.text[error.pos :].strip():
                 raise
-            last = (error.msg, error.pos)
             window.fill(max(_CHUNK, len(window.text)))
 
 

@@ -188,3 +188,11 @@ def test_a_utf8_byte_order_mark_is_ignored(tmp_path: Path, text: str) -> None:
     path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
     items = list(read_events([path]))
     assert items and all(isinstance(item, EventRecord) for item in items)
+
+
+def test_array_elements_larger_than_a_read_chunk_are_read_whole(tmp_path: Path) -> None:
+    big = {"type": "track", "properties": {"blob": "x" * 300_000, "list": list(range(20_000))}}
+    text = "[\n" + json.dumps(big, indent=1) + ",\n" + json.dumps({"type": "page"}) + "\n]\n"
+    items = list(read_events([_write(tmp_path / "big.json", text)]))
+    assert [item.event["type"] for item in items if isinstance(item, EventRecord)] == ["track", "page"]
+    assert items[0].event["properties"]["blob"] == "x" * 300_000  # type: ignore[union-attr]
