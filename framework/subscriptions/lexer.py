@@ -87,8 +87,8 @@ class _Lexer:
         self.tokens.append(Token(Kind.END, "", len(self.text)))
         return self.tokens
 
-    def _peek(self, offset: int = 1) -> str:
-        """The character `offset` places ahead, or "" past the end."""
+    def _char(self, offset: int = 0) -> str:
+        """The character `offset` places after the cursor, or "" past the end."""
         index = self.pos + offset
         return self.text[index] if index < len(self.text) else ""
 
@@ -116,7 +116,7 @@ class _Lexer:
 
     def _lex_operator(self, char: str) -> None:
         """`=`, `!=`, `<`, `<=`, `>`, `>=`, and `!` directly before `contains(`/`match(`/`(`."""
-        start, following = self.pos, self._peek()
+        start, following = self.pos, self._char(1)
         if char == "=" and following == "=":
             raise self._fail("FQL compares with a single '=', not '=='")
         if char == "!" and following != "=":
@@ -150,28 +150,30 @@ class _Lexer:
         """An optionally signed decimal number: `5`, `-3`, `+1.5`; no exponents, no trailing `.`."""
         start = self.pos
         self.pos += 1
-        while self._peek(0) in _DIGITS and self._peek(0):
+        self._skip_digits()
+        if self._char() == "." and self._char(1) in _DIGITS:
             self.pos += 1
-        if self._peek(0) == "." and self._peek(1) in _DIGITS and self._peek(1):
-            self.pos += 1
-            while self._peek(0) in _DIGITS and self._peek(0):
-                self.pos += 1
+            self._skip_digits()
         text = self.text[start : self.pos]
         if text in ("+", "-"):
             raise self._fail(f"expected digits after {text!r}", start)
-        following = self._peek(0)
+        following = self._char()
         if following and following not in _TERMINATORS and following not in "=!<>":
             raise self._fail(f"unexpected {following!r} after the number {text}: a number ends at a space, ')' or ','")
         self._emit(Kind.NUMBER, text, start)
+
+    def _skip_digits(self) -> None:
+        while self._char() in _DIGITS:
+            self.pos += 1
 
     def _lex_word(self) -> None:
         """A keyword or a dotted field path; a backslash takes the next character literally."""
         start = self.pos
         segments = [self._lex_segment(first=True)]
-        while self._peek(0) == ".":
+        while self._char() == ".":
             self.pos += 1
-            if not self._peek(0) or not (self._peek(0) in _WORD_PART):
-                got = repr(self._peek(0)) if self._peek(0) else "end of trigger"
+            if self._char() not in _WORD_PART:
+                got = repr(self._char()) if self._char() else "end of trigger"
                 raise self._fail(f"expected a name after '.', got {got}")
             segments.append(self._lex_segment(first=False))
         raw = self.text[start : self.pos]
@@ -179,18 +181,18 @@ class _Lexer:
             self._emit(_KEYWORDS[raw], raw, start)
         else:
             self._emit(Kind.FIELD, ".".join(segments), start)
-        if self._peek(0) == "[":
+        if self._char() == "[":
             raise self._fail("brackets are not supported in triggers: write properties.items.0 instead")
 
     def _lex_segment(self, first: bool) -> str:
         """One dot-separated name; after a dot it may start with a digit (an array index)."""
         chars: list[str] = []
-        while self.pos < len(self.text) and self.text[self.pos] in (_WORD_START if first and not chars else _WORD_PART):
-            if self.text[self.pos] == "\\":
-                if self.pos + 1 >= len(self.text):
+        while self._char() in (_WORD_START if first and not chars else _WORD_PART):
+            if self._char() == "\\":
+                if not self._char(1):
                     raise self._fail("expected a character after the escape '\\', got end of trigger")
                 self.pos += 1
-            chars.append(self.text[self.pos])
+            chars.append(self._char())
             self.pos += 1
         return "".join(chars)
 

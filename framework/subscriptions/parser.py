@@ -202,9 +202,9 @@ class _Parser:
         pattern = token.value
         if pattern == "*":
             return "starts_with", ""
-        inner = pattern.strip("*") if len(pattern) >= 2 else pattern
         leading, trailing = pattern.startswith("*"), pattern.endswith("*")
-        if "*" in inner or not (leading or trailing) or pattern.startswith("**") or (pattern.endswith("**") and len(pattern) > 2):
+        inner = pattern[1 if leading else 0 : -1 if trailing else None]
+        if not (leading or trailing) or "*" in inner or not inner:
             raise self._fail(
                 f'match() patterns have one * at the start and/or the end ("Order*", "*Added", "*der*"), got "{pattern}"',
                 token,

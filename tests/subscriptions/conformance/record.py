@@ -199,6 +199,24 @@ def _grouped(rng: random.Random) -> tuple[str, set[str]]:
     return f" {outer} ".join(pieces), tags
 
 
+def operator_table() -> list[tuple[str, set[str]]]:
+    """Every field kind x every operator x every value kind, and every function on every field kind."""
+    fields = ["type", "event", "name", "userId", "properties.price", "traits.email", "context.library.name"]
+    values = ['"track"', '"10"', "10", "1.5", "-3", "true", "false", "null", "track", '""']
+    rows = []
+    for field in fields:
+        for operator in OPERATORS:
+            for value in values:
+                tags = {"null-type-event"} if field in ("type", "event") and value == "null" and operator in ("=", "!=") else set()
+                rows.append((f"{field} {operator} {value}", tags))
+        if field != "type":
+            for value in ['"Order"', '"10"', "10", "true", "null"]:
+                rows += [(f"contains({field}, {value})", set()), (f"!contains({field}, {value})", set())]
+            for pattern in ["Order*", "*Completed", "*", "*.js", "A*"]:
+                rows += [(f'match({field}, "{pattern}")', set()), (f'!match({field}, "{pattern}")', set())]
+    return rows
+
+
 def probe_triggers() -> list[tuple[str, set[str]]]:
     """The representative strings of segment-core.md section 2.9, one per row."""
     rows = [
@@ -347,6 +365,7 @@ def all_triggers(rng: random.Random, count: int) -> Iterator[tuple[str, str, set
     """(id, fql, possible divergences) for probes, hand-written and random triggers, deduplicated."""
     seen: set[str] = set()
     sources = [("probe", probe_triggers()), ("divergence", divergence_examples()), ("rule", agreeing_examples()),
+               ("table", operator_table()),
                ("random", [random_trigger(rng) for _ in range(count)])]
     for prefix, rows in sources:
         for fql, tags in rows:
