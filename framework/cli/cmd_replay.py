@@ -79,25 +79,36 @@ class _Run:
     report_on_stdout: bool = False
     report: JsonReport | None = None
     resume: ResumeState | None = None
-    writes: Counter[Any] = field(default_factory=Counter)
-    printed: list[str] = field(default_factory=list)
+    writes: Counter[Any] = field(default_factory=Counter)  # successful writes per prospect id (emulator)
 
 
 def run(args: argparse.Namespace) -> int:
     """Replay, print the summary (and prospects), return 1 when any event failed."""
     _check_arguments(args)
     emulator = _maybe_start_emulator(args)
-    interrupted = False
     try:
         state = _prepare(args, emulator)
         with state.instance:
-            try:
-                _replay(args, state)
-            except KeyboardInterrupt:
-                interrupted = True
+            interrupted = _replay_until_done_or_interrupted(args, state)
+        _print_summary(args, state, interrupted)
+        if emulator is not None and args.show_prospects:
+            _print_prospects(emulator, state)
     finally:
-        if emulator is not None and not args.show_prospects:
+        if emulator is not None:
             emulator.stop()
+    return EXIT_INTERRUPTED if interrupted else _exit_code(args, state.tally)
+
+
+def _replay_until_done_or_interrupted(args: argparse.Namespace, state: _Run) -> bool:
+    """True when Ctrl+C stopped the replay: the summary is then partial, and says so."""
+    try:
+        _replay(args, state)
+    except KeyboardInterrupt:
+        return True
+    return False
+
+
+def _print_summary(args: argparse.Namespace, state: _Run, interrupted: bool) -> None:
     out = sys.stderr if _report_on_stdout(args) else sys.stdout
     if interrupted:
         print("Interrupted: the summary covers the events finished so far. Run again with --resume "
@@ -105,10 +116,6 @@ def run(args: argparse.Namespace) -> int:
     if args.dry_run:
         print("Dry run: nothing was sent; 'delivered' counts requests that were built.", file=out)
     print(state.tally.render(), file=out)
-    if emulator is not None and args.show_prospects:
-        _print_prospects(emulator, state)
-        emulator.stop()
-    return EXIT_INTERRUPTED if interrupted else _exit_code(args, state.tally)
 
 
 def _check_arguments(args: argparse.Namespace) -> None:
