@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any, Callable, Final
 
 from framework.subscriptions.explain import explain_mismatch
 from framework.subscriptions.parser import parse_fql
@@ -58,6 +59,26 @@ def _compile_text(text: str) -> Trigger:
     return Trigger(parse_fql(text), text)
 
 
+_AST_CACHE: Final[dict[str, Trigger]] = {}
+_AST_CACHE_SIZE: Final = 256
+
+
 def matches(fql_or_ast: str | dict[str, Any], event: Any) -> bool:
-    """Whether the event matches the trigger (FQL text is compiled once and cached)."""
+    """Whether the event matches the trigger; text and JSON ASTs are compiled once and cached."""
+    if isinstance(fql_or_ast, dict):
+        return _cached_ast_trigger(fql_or_ast).matches(event)
     return compile_trigger(fql_or_ast).matches(event)
+
+
+def _cached_ast_trigger(ast: dict[str, Any]) -> Trigger:
+    """An AST is keyed by its canonical JSON; one that is not plain JSON is compiled every time."""
+    try:
+        key = json.dumps(ast, sort_keys=True, allow_nan=False)
+    except (TypeError, ValueError, RecursionError):
+        return Trigger(ast)
+    trigger = _AST_CACHE.get(key)
+    if trigger is None:
+        if len(_AST_CACHE) >= _AST_CACHE_SIZE:
+            _AST_CACHE.clear()
+        trigger = _AST_CACHE[key] = Trigger(json.loads(key))
+    return trigger

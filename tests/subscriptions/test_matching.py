@@ -108,3 +108,10 @@ def test_matches_is_a_plain_callable_for_filtering_batches() -> None:
 def test_compile_rejects_other_types() -> None:
     with pytest.raises(TypeError):
         compile_trigger(5)  # type: ignore[arg-type]
+
+
+def test_matches_with_an_ast_sees_the_ast_as_it_is_now() -> None:
+    ast = {"type": "group", "operator": "and", "children": [{"type": "event-type", "operator": "=", "value": "track"}]}
+    assert matches(ast, TRACK) is True and matches(dict(ast), TRACK) is True
+    ast["children"][0]["value"] = "page"
+    assert matches(ast, TRACK) is False and matches(ast, PAGE) is True
