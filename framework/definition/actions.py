@@ -63,8 +63,13 @@ class ActionDefinition(BaseModel):
         """The compiled validator for this action's payloads."""
         return self._validator
 
-    def validate_payload(self, payload: Any, *, batch: bool = False) -> dict[str, Any]:
-        """The cleaned, coerced payload, or ``PayloadValidationError`` with Segment's message."""
+    def validate_payload(self, payload: Any, *, batch: bool = False) -> Any:
+        """The cleaned, coerced payload, or ``PayloadValidationError`` with Segment's message.
+
+        An action without fields gets its payload as is (Segment builds no schema for it).
+        """
+        if not self.fields:
+            return payload
         return self._validator(payload, batch=batch)
 
     def default_mapping(self) -> dict[str, Any]:

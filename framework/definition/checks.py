@@ -63,6 +63,22 @@ def _field_problems(key: str, field: InputField, siblings: Mapping[str, InputFie
             problems.extend(f"property {prop_key!r}: {p}" for p in _condition_problems(prop.required, siblings))
     if key == "enable_batching" and (field.type != "boolean" or field.multiple):
         problems.append("'enable_batching' must be a single boolean field.")
+    if key == "batch_keys":
+        problems.extend(_batch_keys_problems(field, siblings))
+    return problems
+
+
+def _batch_keys_problems(field: InputField, siblings: Mapping[str, InputField]) -> list[str]:
+    """Segment's CLI rules: a multiple string field listing at most 3 other existing field keys."""
+    if field.type != "string" or not field.multiple:
+        return ["'batch_keys' must be a multiple string field."]
+    keys = field.default if isinstance(field.default, list) else []
+    problems = []
+    if len(keys) > 3:
+        problems.append(f"'batch_keys' lists {len(keys)} keys; at most 3 are allowed.")
+    unknown = [k for k in keys if k not in siblings or k == "batch_keys"]
+    if unknown:
+        problems.append(f"'batch_keys' lists {unknown!r}, which are not other fields of this action.")
     return problems
 
 
