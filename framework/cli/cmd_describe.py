@@ -73,6 +73,7 @@ def describe_json(definition: Any) -> dict[str, Any]:
              "mapping": p.mapping}
             for p in definition.presets
         ],
+        "faq": definition.faq,
     }
 
 

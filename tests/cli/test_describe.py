@@ -35,6 +35,7 @@ def test_json_emits_json_schemas(capsys: pytest.CaptureFixture[str]) -> None:
     assert prospects["schema"]["properties"]["customFields"]["type"] == "object"
     assert prospects["default_mapping"]["secondaryDeletedSearch"] is True
     assert document["presets"][0]["partner_action"] == "prospects"
+    assert "__c" in document["faq"]
 
 
 def test_markdown_page_in_docs_is_in_sync_with_the_definition(capsys: pytest.CaptureFixture[str]) -> None:

@@ -132,3 +132,9 @@ def test_stdin_replay_through_the_installed_entry_point() -> None:
                           cwd=ROOT, input=events, capture_output=True, check=False)
     assert done.returncode == 0, done.stderr.decode()
     assert "Events read: 9   Bad lines: 0" in done.stdout.decode()
+
+
+def test_forced_progress_bar_draws_on_stderr(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["replay", "fixtures/events/track.ndjson", "--instance", TOML, "--dry-run", "--progress"]) == 0
+    err = capsys.readouterr().err
+    assert "\r\x1b[2K" in err and err.rstrip().endswith("3 events")
