@@ -71,7 +71,7 @@ class CompiledMapping:
     def __init__(self, mapping: Any, root: Node) -> None:
         self.mapping = mapping
         self.root = root
-        self._resolve_clean = root.resolve_clean
+        self._resolve_clean = root.clean_resolver if isinstance(root, ObjectNode) else root.resolve_clean
 
     def __call__(self, event: Any) -> Any:
         if type(event) is not dict:

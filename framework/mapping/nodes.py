@@ -125,12 +125,18 @@ class ObjectNode(Node):
     no call per member unless a value is missing; other members are called one by one.
     """
 
-    __slots__ = ("members", "_raw", "_plan")
+    __slots__ = ("members", "_raw", "_plan", "_only")
 
     def __init__(self, members: dict[str, Node]) -> None:
         self.members = members
         self._raw = tuple((key, node.resolve) for key, node in members.items())
         self._plan = tuple(_plan_runs(members))
+        self._only = self._plan[0] if len(self._plan) == 1 else None
+
+    @property
+    def clean_resolver(self) -> Callable[[Any], Any]:
+        """The fastest callable equivalent to ``resolve_clean`` for this object."""
+        return self._single_run if self._only is not None else self.resolve_clean
 
     def resolve(self, payload: Any) -> Any:
         return {key: resolve(payload) for key, resolve in self._raw}
@@ -139,6 +145,12 @@ class ObjectNode(Node):
         result: dict[str, Any] = {}
         for run in self._plan:
             run(payload, result)
+        return result
+
+    def _single_run(self, payload: Any) -> Any:
+        """``resolve_clean`` when the plan is one run (the usual default mapping): no loop."""
+        result: dict[str, Any] = {}
+        self._only(payload, result)
         return result
 
     def describe(self) -> str:
@@ -161,27 +173,35 @@ def _shortcut(node: Node) -> tuple[tuple[str, ...], Callable[[Any], Any]] | None
 
 
 def _plan_runs(members: dict[str, Node]) -> list[Run]:
-    """Group consecutive members into runs (see :class:`ObjectNode`), keeping the mapping's order."""
+    """Group consecutive members into runs (see :class:`ObjectNode`), keeping the mapping's order.
+
+    Constants right after a group are set by that group's run (``secondaryDeletedSearch: true``
+    after Pardot's defaults costs no call).
+    """
     runs: list[Run] = []
     pending: list[tuple[str, Node]] = []
+    tail: dict[str, Any] = {}
     group_first: str | None = None
     for key, node in members.items():
         shortcut = _shortcut(node)
         first = shortcut[0][0] if shortcut else None
-        if pending and (first is None or first != group_first):
-            runs.append(_run_for(pending, group_first))
-            pending = []
+        if group_first is not None and first is None and isinstance(node, Constant) and node.value is not UNDEFINED:
+            tail[key] = node.value
+            continue
+        if pending and (first is None or first != group_first or tail):
+            runs.append(_run_for(pending, group_first, tail))
+            pending, tail = [], {}
         pending.append((key, node))
         group_first = first
     if pending:
-        runs.append(_run_for(pending, group_first))
+        runs.append(_run_for(pending, group_first, tail))
     return runs
 
 
-def _run_for(members: list[tuple[str, Node]], first: str | None) -> Run:
+def _run_for(members: list[tuple[str, Node]], first: str | None, tail: dict[str, Any]) -> Run:
     if first is None:
         return _generic_run(tuple((key, node.resolve_clean) for key, node in members))
-    return _grouped_run(first, members)
+    return _grouped_run(first, members, tail)
 
 
 def _generic_run(pairs: tuple[tuple[str, Callable[[Any], Any]], ...]) -> Run:
@@ -196,7 +216,7 @@ def _generic_run(pairs: tuple[tuple[str, Callable[[Any], Any]], ...]) -> Run:
     return run
 
 
-def _grouped_run(first: str, members: list[tuple[str, Node]]) -> Run:
+def _grouped_run(first: str, members: list[tuple[str, Node]], tail: dict[str, Any]) -> Run:
     """Members reading ``first.b`` or ``first.b.c`` with a fallback: ``first`` read once, no calls."""
     entries = []
     for key, node in members:
@@ -206,19 +226,25 @@ def _grouped_run(first: str, members: list[tuple[str, Node]]) -> Run:
     slow = _generic_run(tuple((key, node.resolve_clean) for key, node in members))
 
     def run(payload: Any, result: dict[str, Any]) -> None:
-        base = payload.get(first, UNDEFINED) if type(payload) is dict else UNDEFINED
+        base = payload.get(first) if type(payload) is dict else None
         if type(base) is not dict:
             slow(payload, result)
+            result.update(tail)
             return
+        get = base.get  # absent and null both mean "use the fallback", so None stands for both
         for key, second, third, fallback in table:
-            value = base.get(second, UNDEFINED)
+            value = get(second)
             if third is not None:
-                value = value.get(third, UNDEFINED) if type(value) is dict else step(value, third)
-            if value is None or value is UNDEFINED:
+                value = value.get(third) if type(value) is dict else step(value, third)
+                if value is UNDEFINED:
+                    value = None
+            if value is None:
                 value = fallback(payload)
                 if value is UNDEFINED:
                     continue
             result[key] = value
+        if tail:
+            result.update(tail)
 
     return run
 

@@ -167,9 +167,11 @@ def test_resolver_does_not_mutate_the_mapping() -> None:
 
 def test_pardot_default_shape_uses_the_fast_path_and_the_general_rules() -> None:
     fields = {"email": "email", "city": "address.city"}
-    mapping = {k: {"@if": {"exists": p(f"$.traits.{v}"), "then": p(f"$.traits.{v}"), "else": p(f"$.properties.{v}")}} for k, v in fields.items()}
+    mapping: dict[str, Any] = {k: {"@if": {"exists": p(f"$.traits.{v}"), "then": p(f"$.traits.{v}"), "else": p(f"$.properties.{v}")}} for k, v in fields.items()}
+    mapping["flag"] = True
     resolver = compile_mapping(mapping)
-    assert resolver({"traits": {"email": "t@x", "address": {"city": "Paris"}}}) == {"email": "t@x", "city": "Paris"}
-    assert resolver({"traits": {"email": None, "address": "flat"}, "properties": {"email": "p@x"}}) == {"email": "p@x"}
-    assert resolver({"traits": "not an object", "properties": {"address": {"city": "Rome"}}}) == {"city": "Rome"}
-    assert resolver({"traits": {"address": {"city": 0}}}) == {"city": 0}
+    assert resolver({"traits": {"email": "t@x", "address": {"city": "Paris"}}}) == {"email": "t@x", "city": "Paris", "flag": True}
+    assert resolver({"traits": {"email": None, "address": "flat"}, "properties": {"email": "p@x"}}) == {"email": "p@x", "flag": True}
+    assert resolver({"traits": "not an object", "properties": {"address": {"city": "Rome"}}}) == {"city": "Rome", "flag": True}
+    assert resolver({"traits": {"address": {"city": 0}}}) == {"city": 0, "flag": True}
+    assert list(resolver({"traits": {"email": "e", "address": {"city": "c"}}})) == ["email", "city", "flag"]
