@@ -8,16 +8,19 @@ Public surface (see docs/architecture.md)::
 
 from framework.http.client import USER_AGENT, RequestClient
 from framework.http.exchanges import RecordedExchange
+from framework.http.forms import FORM_CONTENT_TYPE, encode_form
 from framework.http.options import DEFAULT_TIMEOUT, merge_headers, merge_options
 from framework.http.redaction import REDACTED, redact_body, redact_headers, redact_text, redact_url
 from framework.http.retry_after import parse_retry_after
 
 __all__ = [
     "DEFAULT_TIMEOUT",
+    "FORM_CONTENT_TYPE",
     "REDACTED",
     "USER_AGENT",
     "RecordedExchange",
     "RequestClient",
+    "encode_form",
     "merge_headers",
     "merge_options",
     "parse_retry_after",

@@ -3,7 +3,7 @@
 A destination's ``perform(request, data)`` gets one of these with ``extend_request``'s options already
 merged in. It behaves like Segment's request client where it matters for identical requests: options
 merge (headers case-insensitively, ``None`` deletes), ``json=`` bodies are compact JSON with
-``application/json``, a ``data=`` dict is form-encoded, ``username``/``password`` become a Basic
+``application/json``, a ``data=`` dict is form-encoded as ``URLSearchParams`` would, ``username``/``password`` become a Basic
 header, the default timeout is 10 s, non-2xx responses raise ``HTTPError`` (unless
 ``throw_http_errors=False``), ``response.data`` holds the parsed JSON (else the text), and
 before-request/after-response hooks run in order. Every exchange is recorded, redacted.
@@ -19,13 +19,14 @@ import json as jsonlib
 import logging
 from collections.abc import Callable, Mapping
 from typing import Any
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
 from framework import __version__
 from framework.errors import HTTPError, RequestTimeoutError
 from framework.http.exchanges import RecordedExchange, record_exchange
+from framework.http.forms import FORM_CONTENT_TYPE, encode_form
 from framework.http.options import DEFAULT_TIMEOUT, merge_headers, merge_options
 from framework.http.retry_after import parse_retry_after
 
@@ -167,8 +168,7 @@ def _basic_auth(options: Mapping[str, Any]) -> dict[str, str]:
 
 def _form_body(data: Any) -> tuple[Any, str | None]:
     if isinstance(data, (Mapping, list, tuple)):
-        pairs = data.items() if isinstance(data, Mapping) else data
-        return urlencode([(k, v) for k, v in pairs if v is not None]), "application/x-www-form-urlencoded"
+        return encode_form(data), FORM_CONTENT_TYPE
     return data, None
 
 

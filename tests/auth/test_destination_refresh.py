@@ -84,7 +84,7 @@ def test_refresh_request_is_form_encoded_without_api_headers() -> None:
     assert fresh.access_token == "fresh-token" and fresh.refresh_token == "refresh-token-value"
     (sent,) = endpoint.requests
     assert "Authorization" not in sent.headers
-    assert sent.headers["Content-Type"] == "application/x-www-form-urlencoded"
+    assert sent.headers["Content-Type"] == "application/x-www-form-urlencoded;charset=UTF-8"
     assert parse_qs(str(sent.body)) == {"refresh_token": ["refresh-token-value"], "client_id": ["cid"],
                                        "client_secret": ["client-secret-value"], "grant_type": ["refresh_token"]}
 

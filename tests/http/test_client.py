@@ -35,9 +35,20 @@ def test_json_null_body_is_sent(client: RequestClient, origin: str) -> None:
 
 
 def test_form_body_from_dict(client: RequestClient, origin: str) -> None:
-    echoed = _echo(client.post(f"{origin}/echo", data={"grant_type": "refresh_token", "x": "a b&c"}))
+    echoed = _echo(client.post(f"{origin}/echo", data={"grant_type": "refresh_token", "x": "a b&c", "gone": None}))
     assert echoed["body"] == "grant_type=refresh_token&x=a+b%26c"
+    assert echoed["headers"]["Content-Type"] == "application/x-www-form-urlencoded;charset=UTF-8"
+
+
+def test_form_content_type_given_by_the_caller_is_kept(client: RequestClient, origin: str) -> None:
+    echoed = _echo(client.post(f"{origin}/echo", data={"a": "1"},
+                               headers={"content-type": "application/x-www-form-urlencoded"}))
     assert echoed["headers"]["Content-Type"] == "application/x-www-form-urlencoded"
+
+
+def test_raw_string_body_is_sent_as_is(client: RequestClient, origin: str) -> None:
+    echoed = _echo(client.post(f"{origin}/echo", data="<xml/>", headers={"Content-Type": "text/xml"}))
+    assert (echoed["body"], echoed["headers"]["Content-Type"]) == ("<xml/>", "text/xml")
 
 
 def test_params_and_method(client: RequestClient, origin: str) -> None:
