@@ -27,6 +27,7 @@ from framework import __version__
 from framework.errors import HTTPError, RequestTimeoutError
 from framework.http.exchanges import RecordedExchange, record_exchange
 from framework.http.forms import FORM_CONTENT_TYPE, encode_form
+from framework.http.json_body import dumps_json
 from framework.http.options import DEFAULT_TIMEOUT, merge_headers, merge_options
 from framework.http.retry_after import parse_retry_after
 
@@ -148,7 +149,7 @@ def _build_request(url: str, options: dict[str, Any]) -> requests.Request:
     headers = merge_headers(options.get("headers"), _basic_auth(options))
     body: Any = None
     if "json" in options:
-        body = jsonlib.dumps(options["json"], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        body = dumps_json(options["json"]).encode("utf-8")
         headers = merge_headers(headers, {"Content-Type": "application/json"})
     elif options.get("data") is not None:
         body, content_type = _form_body(options["data"])

@@ -15,7 +15,7 @@ MODULES = [
     "framework.definition.coercion", "framework.definition.empty_values", "framework.definition.schema_nodes",
     "framework.definition.checks", "framework.errors",
     "framework.http", "framework.http.client", "framework.http.options", "framework.http.redaction",
-    "framework.http.exchanges", "framework.http.retry_after", "framework.http.forms",
+    "framework.http.exchanges", "framework.http.retry_after", "framework.http.forms", "framework.http.json_body",
     "framework.auth", "framework.auth.tokens", "framework.auth.store", "framework.auth.refresher",
     "framework.auth.destination_refresh",
 ]

@@ -174,3 +174,8 @@ def test_logged_lines_are_redacted(origin: str, caplog: pytest.LogCaptureFixture
     assert caplog.records, "the exchange is logged"
     text = caplog.text
     assert "path-secret-value" not in text and "abc" not in text and "[REDACTED]" in text
+
+
+def test_json_numbers_are_written_as_javascript_does(client: RequestClient, origin: str) -> None:
+    echoed = _echo(client.post(f"{origin}/echo", json={"score": 5.0, "ratio": 0.5, "list": [1.0, True, None]}))
+    assert echoed["body"] == '{"score":5,"ratio":0.5,"list":[1,true,null]}'

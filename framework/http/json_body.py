@@ -1,0 +1,30 @@
+"""JSON request bodies as JavaScript's ``JSON.stringify`` writes them.
+
+Compact separators, non-ASCII kept as is, and integral floats written without ``.0`` (JavaScript has
+one number type: a mapped ``5.0`` is sent as ``5``). Very small or large non-integral floats keep
+Python's exponent spelling (``1e-07`` where JavaScript writes ``1e-7``).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+__all__ = ["dumps_json"]
+
+_MAX_EXACT = 2**53
+
+
+def dumps_json(value: Any) -> str:
+    """``JSON.stringify(value)`` for JSON-compatible Python data."""
+    return json.dumps(_js_numbers(value), ensure_ascii=False, separators=(",", ":"))
+
+
+def _js_numbers(value: Any) -> Any:
+    if isinstance(value, float):
+        return int(value) if value.is_integer() and abs(value) < _MAX_EXACT else value
+    if isinstance(value, dict):
+        return {key: _js_numbers(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_js_numbers(item) for item in value]
+    return value
