@@ -217,6 +217,16 @@ def operator_table() -> list[tuple[str, set[str]]]:
     return rows
 
 
+SOUP = ["type", "event", "name", "userId", "properties.price", "traits.email", "context.a.b", "=", "!=", "<", "<=", ">",
+        ">=", "and", "or", "null", "true", "false", "(", ")", ",", '"track"', '"a b"', "5", "-3", "1.5", "contains",
+        "match", '"Order*"', '"*x"', "x"]
+
+
+def token_soup(rng: random.Random, count: int) -> list[tuple[str, set[str]]]:
+    """Random token sequences: Segment's parser skips what it does not expect, ours rejects it."""
+    return [(" ".join(rng.choice(SOUP) for _ in range(rng.randint(1, 9))), {"stray-tokens"}) for _ in range(count)]
+
+
 def probe_triggers() -> list[tuple[str, set[str]]]:
     """The representative strings of segment-core.md section 2.9, one per row."""
     rows = [
@@ -366,7 +376,7 @@ def all_triggers(rng: random.Random, count: int) -> Iterator[tuple[str, str, set
     seen: set[str] = set()
     sources = [("probe", probe_triggers()), ("divergence", divergence_examples()), ("rule", agreeing_examples()),
                ("table", operator_table()),
-               ("random", [random_trigger(rng) for _ in range(count)])]
+               ("random", [random_trigger(rng) for _ in range(count)]), ("soup", token_soup(rng, count // 4))]
     for prefix, rows in sources:
         for fql, tags in rows:
             if fql not in seen:

@@ -39,6 +39,7 @@ DIVERGENCES: dict[str, str] = {
     "array-index": "Segment misparses properties.items.0 and cannot do brackets; ours reads items.0",
     "js-prototype": "Segment sees JavaScript prototype members (constructor, concat) as fields; ours does not",
     "incomplete": "Segment accepts a dangling and/or or a missing value; ours is an error",
+    "stray-tokens": "Segment skips tokens it does not expect and takes any token as operator or value; ours is an error",
 }
 
 
