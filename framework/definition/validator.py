@@ -15,7 +15,7 @@ bounds, format).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NoReturn
 
 from framework.definition import messages
 from framework.definition.coercion import NOT_COERCIBLE, coerce, js_equal, unwrapped
@@ -84,7 +84,7 @@ def compile_settings_validator(fields: Mapping[str, InputField], label: str) -> 
     return PayloadValidator(compile_fields(fields), label, strip_empty_values=False)
 
 
-def _raise(errors: _Errors) -> None:
+def _raise(errors: _Errors) -> NoReturn:
     raise PayloadValidationError(" ".join(errors), errors=errors)
 
 
