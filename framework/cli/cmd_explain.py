@@ -8,17 +8,15 @@ source. Nothing is sent.
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
 from framework.cli.command_error import EXIT_OK
 from framework.cli.event_input import read_event_records
 from framework.cli.instance_loading import load_instance
+from framework.cli.field_text import trace_value_text
 from framework.cli.table import render_table
 
 __all__ = ["register", "run"]
-
-_VALUE_WIDTH = 48
 
 
 def register(subparsers: Any) -> None:
@@ -56,12 +54,6 @@ def _show(explanation: Any, all_fields: bool) -> None:
     else:
         print(head + f"filtered: {explanation.reason}")
     if explanation.fields and (explanation.matched or all_fields):
-        rows = [[trace.field, _value_text(trace), trace.source] for trace in explanation.fields]
+        rows = [[trace.field, trace_value_text(trace), trace.source] for trace in explanation.fields]
         print(render_table(["field", "value", "source"], rows, indent="      "))
 
-
-def _value_text(trace: Any) -> str:
-    if not trace.present:
-        return "(absent)"
-    text = json.dumps(trace.value, ensure_ascii=False, default=str)
-    return text if len(text) <= _VALUE_WIDTH else text[: _VALUE_WIDTH - 1] + "…"

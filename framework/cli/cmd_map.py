@@ -14,11 +14,10 @@ from typing import Any
 from framework.cli.command_error import EXIT_FAILED, EXIT_OK, CommandError
 from framework.cli.event_input import read_event_records
 from framework.cli.json_files import read_json_file
+from framework.cli.field_text import trace_value_text
 from framework.cli.table import render_table
 
 __all__ = ["register", "run"]
-
-_VALUE_WIDTH = 48
 
 
 def register(subparsers: Any) -> None:
@@ -71,7 +70,7 @@ def _show(record: Any, compiled: Any, action: Any) -> int:
     except MappingError as error:
         print(f"  cannot map this event: {error}")
         return 1
-    rows = [[trace.field, _value_text(trace), trace.source] for trace in traces]
+    rows = [[trace.field, trace_value_text(trace), trace.source] for trace in traces]
     print(render_table(["field", "value", "source"], rows, indent="  "))
     print("  payload: " + json.dumps(payload, ensure_ascii=False, default=str))
     if action is not None:
@@ -84,9 +83,3 @@ def _show(record: Any, compiled: Any, action: Any) -> int:
     print()
     return 0
 
-
-def _value_text(trace: Any) -> str:
-    if not trace.present:
-        return "(absent)"
-    text = json.dumps(trace.value, ensure_ascii=False, default=str)
-    return text if len(text) <= _VALUE_WIDTH else text[: _VALUE_WIDTH - 1] + "…"

@@ -1,4 +1,4 @@
-"""How a field's type, default and flags read to a person, shared by ``describe`` text and markdown.
+"""How fields read to a person: types, defaults and resolved values, for ``describe``, ``map``, ``explain``.
 
 One place, so the terminal and the catalog page never disagree about what a field is.
 """
@@ -8,7 +8,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-__all__ = ["type_text", "default_text", "is_required"]
+__all__ = ["type_text", "default_text", "is_required", "trace_value_text"]
+
+_VALUE_WIDTH = 48
 
 
 def type_text(field: Any) -> str:
@@ -37,3 +39,11 @@ def default_text(default: Any) -> str:
     if isinstance(default, dict) and set(default) == {"@template"}:
         return f"@template {default['@template']}"
     return json.dumps(default, ensure_ascii=False, separators=(", ", ": "))
+
+
+def trace_value_text(trace: Any) -> str:
+    """A resolved field value for a table cell: compact JSON cut to fit, or ``(absent)``."""
+    if not trace.present:
+        return "(absent)"
+    text = json.dumps(trace.value, ensure_ascii=False, default=str)
+    return text if len(text) <= _VALUE_WIDTH else text[: _VALUE_WIDTH - 1] + "…"
