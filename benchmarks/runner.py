@@ -7,7 +7,7 @@ import pkgutil
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -42,15 +42,15 @@ def discover() -> Iterator[Benchmark]:
 
 def run_benchmark(benchmark: Benchmark, seconds: float, rounds: int) -> Result:
     """Best of `rounds` rounds of about `seconds` each; a part not yet in the tree is reported as skipped."""
-    base = {"name": benchmark.name, "description": benchmark.description, "segment": benchmark.segment, "target": benchmark.target}
+    base = Result(benchmark.name, benchmark.description, segment=benchmark.segment, target=benchmark.target)
     events = synthetic_events(1000)
     try:
         one_pass = benchmark.prepare(events)
     except ImportError as error:
-        return Result(**base, skipped=f"not measured: {error}")
+        return replace(base, skipped=f"not measured: {error}")
     count = one_pass() * 1000 / len(events)
     speed = max(_events_per_second(one_pass, len(events), seconds) for _ in range(rounds))
-    return Result(**base, events_per_s=speed, sanity_count=count, peak_bytes=peak_memory(benchmark))
+    return replace(base, events_per_s=speed, sanity_count=count, peak_bytes=peak_memory(benchmark))
 
 
 def _events_per_second(one_pass: Any, events_per_pass: int, seconds: float) -> float:

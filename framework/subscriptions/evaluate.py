@@ -24,7 +24,7 @@ OPERATORS: Final = frozenset({
 })
 
 
-def event_key(node_type: str) -> str | None:
+def event_key(node_type: Any) -> str | None:
     """The event's top-level key a node reads (`event-property` → `properties`), None if unknown."""
     return _EVENT_KEYS.get(node_type) if isinstance(node_type, str) else None
 
@@ -41,7 +41,7 @@ def actual_value(node: dict[str, Any], event: Any) -> Any:
     return root
 
 
-def make_test(operator: str, expected: Any) -> Test:
+def make_test(operator: Any, expected: Any) -> Test:
     """A one-argument test of the actual value; unknown operators never match (as in Segment)."""
     factory = _TEST_FACTORIES.get(operator) if isinstance(operator, str) else None
     return factory(expected) if factory else _never

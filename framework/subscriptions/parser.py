@@ -98,7 +98,8 @@ class _Parser:
         if self.current.kind is Kind.END:
             raise self._fail("the trigger is empty: expected a condition such as type = \"track\"")
         node = self._or_expr()
-        if self.current.kind is not Kind.END:
+        following = self.tokens[self.index]
+        if following.kind is not Kind.END:
             raise self._fail(self._unexpected_reason())
         return node
 

@@ -84,8 +84,8 @@ def _expression(node: Any, constants: list[Any], fast: bool) -> str:
     if node.get("type") == "group":
         children = [_expression(child, constants, fast) for child in node.get("children") or []]
         return _group(node.get("operator"), children)
-    key = event_key(node.get("type"))
-    template = _TESTS.get(node.get("operator")) if isinstance(node.get("operator"), str) else None
+    key, operator = event_key(node.get("type")), node.get("operator")
+    template = _TESTS.get(operator) if isinstance(operator, str) else None
     if key is None or template is None:
         return "False"
     value = _value_expression(key, node, constants, fast)

@@ -111,7 +111,8 @@ def test_compile_rejects_other_types() -> None:
 
 
 def test_matches_with_an_ast_sees_the_ast_as_it_is_now() -> None:
-    ast = {"type": "group", "operator": "and", "children": [{"type": "event-type", "operator": "=", "value": "track"}]}
+    condition = {"type": "event-type", "operator": "=", "value": "track"}
+    ast: dict[str, Any] = {"type": "group", "operator": "and", "children": [condition]}
     assert matches(ast, TRACK) is True and matches(dict(ast), TRACK) is True
-    ast["children"][0]["value"] = "page"
+    condition["value"] = "page"
     assert matches(ast, TRACK) is False and matches(ast, PAGE) is True

@@ -364,7 +364,7 @@ def evaluation_differs(segment: dict[str, Any], events: dict[str, Any]) -> bool:
         return False
     trigger = compile_trigger(segment["segment_ast"])
     matched = [name for name, event in events.items() if name not in segment["segment_threw"] and trigger.matches(event)]
-    return matched != segment["segment_matched"]
+    return bool(matched != segment["segment_matched"])
 
 
 def case_id(prefix: str, fql: str) -> str:

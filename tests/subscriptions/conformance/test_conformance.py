@@ -44,7 +44,7 @@ DIVERGENCES: dict[str, str] = {
 
 
 def _case_id(case: dict[str, Any]) -> str:
-    return case["id"]
+    return str(case["id"])
 
 
 def _skip_if_divergent(case: dict[str, Any], stage: str) -> None:
