@@ -116,3 +116,11 @@ def test_matches_with_an_ast_sees_the_ast_as_it_is_now() -> None:
     assert matches(ast, TRACK) is True and matches(dict(ast), TRACK) is True
     condition["value"] = "page"
     assert matches(ast, TRACK) is False and matches(ast, PAGE) is True
+
+
+def test_values_and_names_never_reach_generated_source() -> None:
+    hostile = "') or __import__('os').system('exit 1') or ('{value}{c}"
+    trigger = compile_trigger(f'event = "{hostile}" or properties.\\{{c\\}}\\(\\) = "x"')
+    assert trigger.matches({"event": hostile}) is True
+    assert trigger.matches({"properties": {"{c}()": "x"}}) is True
+    assert trigger.matches({"event": "other"}) is False
