@@ -11,6 +11,7 @@ for common shapes. What is left per event is a walk over small objects that only
 
 from __future__ import annotations
 
+import json
 from typing import Any, Final
 
 from framework.mapping.directives import DIRECTIVE_COMPILERS
@@ -31,6 +32,8 @@ def _directive_name(mapping: dict[str, Any]) -> str | None:
     """Segment's ``isDirective``: an ``@`` key and no other key than ``_metadata``; its first ``@`` key."""
     name = None
     for key in mapping:
+        if type(key) is not str:  # not JSON; Segment's keys are always strings
+            return None
         if key.startswith("@"):
             if name is None:
                 name = key
@@ -114,6 +117,34 @@ def compile_mapping(mapping: Any) -> CompiledMapping:
     return CompiledMapping(mapping, root)
 
 
+_RECENT: dict[str, CompiledMapping] = {}
+_RECENT_LIMIT: Final = 256
+
+
+def _compiled_for(mapping: Any) -> CompiledMapping:
+    """The compiled form of a mapping, reused across calls with the same mapping text.
+
+    Callers of :func:`transform` often pass the same mapping event after event; keying on its JSON
+    text (which keeps key order and tells ``1`` from ``1.0`` and ``true``) makes the repeat calls cost a
+    ``json.dumps`` instead of a compile. Mappings that are not JSON are compiled every time.
+    """
+    try:
+        key = json.dumps(mapping, separators=(",", ":"))
+    except (TypeError, ValueError, RecursionError):
+        return compile_mapping(mapping)
+    compiled = _RECENT.get(key)
+    if compiled is None:
+        compiled = compile_mapping(mapping)
+        if len(_RECENT) >= _RECENT_LIMIT:
+            _RECENT.pop(next(iter(_RECENT)), None)
+        _RECENT[key] = compiled
+    return compiled
+
+
 def transform(mapping: Any, event: Any) -> Any:
-    """Compile ``mapping`` and resolve it against one ``event`` (use :func:`compile_mapping` for many)."""
-    return compile_mapping(mapping)(event)
+    """Compile ``mapping`` and resolve it against one ``event`` (use :func:`compile_mapping` for many).
+
+    Invalid mappings raise :class:`MappingValidationError` on every call; valid ones are compiled once
+    per distinct mapping text and reused.
+    """
+    return _compiled_for(mapping)(event)

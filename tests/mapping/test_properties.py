@@ -77,3 +77,19 @@ def test_validation_reports_errors_as_located_messages(mapping: Any) -> None:
 def test_compiled_and_one_shot_agree(event: Any) -> None:
     mapping = {"a": {"@if": {"exists": {"@path": "$.a"}, "then": {"@path": "$.a"}, "else": {"@path": "$.b"}}}, "t": {"@template": "{{x}}"}}
     assert compile_mapping(mapping)(event) == transform(mapping, event)
+
+
+LIQUID_PIECES = st.sampled_from([
+    "{{", "}}", "{%", "%}", "{{-", "-}}", " ", "a", "traits.name", "|", ":", ",", "'x'", '"y"', "1", "-2.5", "(", ")",
+    "..", "[", "]", "0", "if", "elsif", "else", "endif", "unless", "endunless", "assign", "=", "capture", "endcapture",
+    "comment", "endcomment", "raw", "endraw", "upcase", "plus", "date", "default", "and", "or", "not", "contains",
+    "==", "<", ">=", "nil", "empty", "blank", "true", "for", "case", "liquid", "echo", "\n", "{#", "#}", "}}}",
+])  # fmt: skip
+
+
+@settings(max_examples=400)
+@given(pieces=st.lists(LIQUID_PIECES, max_size=25), event=EVENTS)
+def test_any_liquid_text_raises_only_mapping_errors(pieces: list[str], event: Any) -> None:
+    template = "".join(pieces)
+    result = _resolve_quietly({"v": {"@liquid": template}}, {**event, "traits": {"name": "Ada", "n": 3}})
+    assert result is None or isinstance(result.get("v"), str)
