@@ -130,24 +130,27 @@ class _Parser:
         if token.kind is Kind.END and self.index > 0:
             raise self._fail(f"expected a condition after {self.tokens[self.index - 1].describe()}, got end of trigger")
         if token.kind is Kind.LPAREN:
-            self._advance()
-            self.depth += 1
-            if self.depth > _MAX_DEPTH:
-                raise self._fail(f"parentheses are nested more than {_MAX_DEPTH} deep", token)
-            node = self._or_expr()
-            self.depth -= 1
-            if self.current.kind is not Kind.RPAREN:
-                raise self._fail(f"expected ')' to close the '(' at column {token.position + 1}, got {self.current.describe()}")
-            self._advance()
-            return node
+            return self._parenthesised()
         if token.kind is Kind.NOT:
             self._advance()
             if not self._at_function():
-                raise self._fail("'!' negates only contains(...) or match(...): write the opposite condition (for example != instead of =)", token)
+                raise self._fail("'!' negates only contains(...) or match(...): write the opposite condition "
+                                 "(for example != instead of =)", token)
             return self._function(negate=True)
         if self._at_function():
             return self._function(negate=False)
         return self._condition()
+
+    def _parenthesised(self) -> dict[str, Any]:
+        """`( or_expr )`, nested at most _MAX_DEPTH deep so no input can exhaust the stack."""
+        opening = self._advance()
+        self.depth += 1
+        if self.depth > _MAX_DEPTH:
+            raise self._fail(f"parentheses are nested more than {_MAX_DEPTH} deep", opening)
+        node = self._or_expr()
+        self.depth -= 1
+        self._expect(Kind.RPAREN, f"')' to close the '(' at column {opening.position + 1}")
+        return node
 
     def _at_function(self) -> bool:
         if self.current.kind is not Kind.FIELD or self.current.value not in _FUNCTIONS:
