@@ -11,8 +11,10 @@ from benchmarks.segment import SegmentNumbers, measure_segment
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks", description="Throughput and memory, ours vs Segment's engine.")
-    parser.add_argument("--only", action="append", default=[], help="run benchmarks whose name starts with this (repeatable)")
+    parser = argparse.ArgumentParser(prog="python -m benchmarks",
+                                     description="Throughput and memory, ours vs Segment's engine.")
+    parser.add_argument("--only", action="append", default=[],
+                        help="run benchmarks whose name starts with this (repeatable)")
     parser.add_argument("--seconds", type=float, default=1.0, help="length of one timing round (default 1.0)")
     parser.add_argument("--rounds", type=int, default=3, help="rounds per benchmark; the best counts (default 3)")
     parser.add_argument("--n", type=int, default=20000, help="bench_segment.js --n (Segment's iterations)")

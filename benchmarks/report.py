@@ -21,8 +21,10 @@ def ratios(result: Result, segment: SegmentNumbers) -> dict[str, float]:
 
 def print_table(results: list[Result], segment: SegmentNumbers, out: TextIO) -> None:
     """One line per benchmark (headline ratio), then further ratios, skips and sanity warnings."""
-    out.write(f"Python {platform.python_version()} on {platform.machine()}; events: bench_segment.js's synthetic identify events\n\n")
-    header = f"{'benchmark':<24}{'ours ev/s':>14}{'Segment ev/s':>15}{'ratio':>9}{'target':>9}  {'peak memory (10k events)':<26}"
+    out.write(f"Python {platform.python_version()} on {platform.machine()}; "
+              "events: bench_segment.js's synthetic identify events\n\n")
+    header = (f"{'benchmark':<24}{'ours ev/s':>14}{'Segment ev/s':>15}{'ratio':>9}{'target':>9}  "
+              f"{'peak memory (10k events)':<26}")
     out.write(header + "\n" + "-" * len(header) + "\n")
     for result in results:
         out.write(_line(result, segment) + "\n")

@@ -4,8 +4,8 @@ bench_segment.js (from the peer folder, /work/shared/peer) gives `segment.fql` (
 `type = "identify"`), `segment.transform` (the Pardot default mapping) and
 `segment.pipeline_no_network`, each over a short run that includes the JIT's warm-up;
 segment_steady.js here adds steady-state figures (warmed up, best of 3 rounds):
-`segment.fql_steady`, `segment.fql_complex` and `segment.transform_steady`. Without node or the peer, `measure_segment` returns
-no numbers and a reason, and the runner prints ours alone.
+`segment.fql_steady`, `segment.fql_complex` and `segment.transform_steady`. Without node or the
+peer, `measure_segment` returns no numbers and a reason, and the runner prints ours alone.
 """
 
 from __future__ import annotations
