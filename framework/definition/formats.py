@@ -4,8 +4,8 @@ Formats only constrain strings (a number given to a ``datetime`` field always pa
 ``password`` always pass. ``date-like`` (every ``datetime`` field) accepts what Segment's dayjs check
 accepts: numeric strings (unix time), dayjs's ``YYYY[-/]MM[-/]DD[ HH:mm:ss.SSS]`` shape (overflowing
 dates such as ``2024-13-45`` included), and what JavaScript's lenient ``Date`` parser reads (ISO 8601,
-``01/02/2024``, ``January 2, 2024``, RFC 2822, even ``hello 1``), reproduced by a scanner of V8's
-rules and checked against V8 in the tests.
+``01/02/2024``, ``January 2, 2024``, RFC 2822, even ``hello 1``): ``js_date`` follows V8's rules, and
+the tests check it against V8 on thousands of strings.
 """
 
 from __future__ import annotations
@@ -13,6 +13,9 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Callable
+
+from framework.definition.coercion import js_number, js_string
+from framework.definition.js_date import is_js_date
 
 __all__ = ["FORMAT_CHECKS", "is_date_like", "format_check", "is_date", "is_date_time", "is_ipv6",
            "is_regex", "is_time", "is_uri"]
@@ -125,115 +128,15 @@ def format_check(fmt: str) -> Callable[[str], bool]:
 
 # ---- date-like: what dayjs(...).isValid() accepts --------------------------------------------------
 
-_JS_NUMBER = re.compile(r"^-?(?:0|[1-9]\d*)(?:\.\d*[1-9])?$")
 _DAYJS = re.compile(r"^(\d{4})[-/]?(\d{1,2})?[-/]?(\d{0,2})[Tt\s]*(\d{1,2})?:?(\d{1,2})?:?(\d{1,2})?[.:]?(\d+)?$")
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
-_ZONES = {"t", "z", "ut", "utc", "gmt", "est", "edt", "cst", "cdt", "mst", "mdt", "pst", "pdt"}
-_TIME_TAIL = re.compile(r":\d+(?::\d+(?:[.,]\d+)?)?")
-_SEPARATORS = " \t\n\r,/.-:"
+_MAX_TIME_MS = 8.64e15  # the largest time value a JavaScript Date holds
 
 
 def is_date_like(text: str) -> bool:
-    """Whether Segment's ``date-like`` format accepts ``text``."""
-    if _JS_NUMBER.match(text):
-        return True  # read as unix time
-    if not text.upper().endswith("Z") and _DAYJS.match(text):
+    """Whether Segment's ``date-like`` format accepts ``text`` (dayjs, then JavaScript's Date)."""
+    number = js_number(text)
+    if number is not None and js_string(number) == text:
+        return abs(number) * 1000 <= _MAX_TIME_MS  # a canonical number string is unix seconds
+    if not text[-1:] in ("z", "Z") and _DAYJS.match(text):
         return True  # dayjs builds the date from parts; out-of-range parts roll over
-    return _LegacyDateScan(text).valid()
-
-
-class _LegacyDateScan:
-    """JavaScript's (V8's) lenient date parser, for the forms that decide validity.
-
-    Unknown words before the first number are ignored and after it make the date invalid;
-    parenthesised text is ignored; ``h:m[:s[.f]]`` is a time; a signed number after a time or zone
-    is an offset; the remaining numbers (at most three, with or without a month name) must form a
-    plausible day: ``m/d/y``, ``y/m/d`` when the first is over 31, or one number alone.
-    """
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.numbers: list[int] = []
-        self.month_named = False
-        self.after_time_or_zone = False
-
-    def valid(self) -> bool:
-        position = 0
-        while position < len(self.text):
-            step = self._step(position)
-            if step is None:
-                return False
-            position = step
-        return _plausible_date(self.numbers, self.month_named)
-
-    def _step(self, position: int) -> int | None:
-        char = self.text[position]
-        if char == "(":
-            close = self.text.find(")", position)
-            return len(self.text) if close < 0 else close + 1
-        if char.isascii() and char.isalpha():
-            return self._word(position)
-        if char.isdigit():
-            return self._number(position)
-        if char in "+-" and position + 1 < len(self.text) and self.text[position + 1].isdigit():
-            return self._signed(position)
-        return position + 1 if char in _SEPARATORS else None
-
-    def _word(self, position: int) -> int | None:
-        end = position
-        while end < len(self.text) and self.text[end].isascii() and self.text[end].isalpha():
-            end += 1
-        word = self.text[position:end].lower()
-        if len(word) >= 3 and word[:3] in _MONTHS:
-            if self.month_named:
-                return None
-            self.month_named = True
-        elif word in _ZONES:
-            self.after_time_or_zone = word != "t"
-        elif not (len(word) >= 3 and word[:3] in _WEEKDAYS) and word not in ("am", "pm"):
-            glued_to_number = end < len(self.text) and self.text[end].isdigit()
-            if self.numbers or self.after_time_or_zone or glued_to_number:
-                return None
-        return end
-
-    def _number(self, position: int) -> int:
-        end = position
-        while end < len(self.text) and self.text[end].isdigit():
-            end += 1
-        time_tail = _TIME_TAIL.match(self.text, end)
-        if time_tail:
-            self.after_time_or_zone = True
-            return time_tail.end()
-        self.numbers.append(int(self.text[position:end]))
-        return end
-
-    def _signed(self, position: int) -> int | None:
-        end = position + 1
-        while end < len(self.text) and self.text[end].isdigit():
-            end += 1
-        digits = self.text[position + 1:end]
-        if self.after_time_or_zone:
-            hours = int(digits[:2]) if len(digits) > 2 else int(digits)
-            if end < len(self.text) and self.text[end] == ":":
-                end += 1
-                while end < len(self.text) and self.text[end].isdigit():
-                    end += 1
-            return end if hours <= 23 else None
-        if self.text[position] == "-" and self.numbers:
-            return position + 1  # a date separator
-        self.numbers.append(int(digits))
-        return end
-
-
-def _plausible_date(numbers: list[int], month_named: bool) -> bool:
-    if month_named:
-        return len(numbers) == 1 or (len(numbers) == 2 and any(1 <= n <= 31 for n in numbers))
-    if len(numbers) == 1:
-        return True
-    if len(numbers) not in (2, 3):
-        return False
-    first, second = numbers[0], numbers[1]
-    if first > 31:  # y/m[/d]
-        return 1 <= second <= 12 and (len(numbers) == 2 or 1 <= numbers[2] <= 31)
-    return 1 <= first <= 12 and 1 <= second <= 31
+    return is_js_date(text)

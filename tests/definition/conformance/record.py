@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import random
 import json
 import subprocess
 from pathlib import Path
@@ -157,16 +158,42 @@ def schema_cases(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
             for key, fields in distinct.items()]
 
 
+DATE_PARTS = [
+    "2024", "1", "12", "31", "32", "0", "05", "-", "/", ".", ",", " ", "T", "Z", "Jan", "January", "Sept",
+    "Monday", "Tue", "PM", "am", "GMT", "UTC", "+0200", "-05:00", "+5", "10:00", "10:00:00",
+    "23:59:59.9999", "24:00", "(x (y))", ")", "abc", "é", "\u00a0", "1e3", "+", "13", "99", "1999-12-31",
+    "T10:00Z", "+002024", "-000000", "2024-02-30", "est", "::", "1.", "Sat, 01 Jan 2000",
+]
+
+
+def date_like_cases() -> list[dict[str, Any]]:
+    """Random strings built from date-ish parts: what Segment's date-like check says of each."""
+    rng = random.Random(11)
+    texts: set[str] = set()
+    while len(texts) < 1500:
+        texts.add("".join(rng.choice(DATE_PARTS) for _ in range(rng.randint(1, 5))))
+    return [{"id": f"date-{i}", "kind": "date_like", "text": t} for i, t in enumerate(sorted(texts))]
+
+
 def main() -> None:
     cases = single_field_cases() + multi_field_cases() + condition_cases() + length_cases() + settings_cases()
-    cases += schema_cases(cases)
+    cases += schema_cases(cases) + date_like_cases()
     peer = subprocess.run(["node", str(HERE / "record_segment.js")], input="\n".join(map(json.dumps, cases)),
                           capture_output=True, text=True, check=True)
     answers = {a["id"]: a for a in map(json.loads, peer.stdout.splitlines())}
+    fieldsets: dict[str, str] = {}  # each distinct set of fields is written once, cases name it
     with open(HERE / "segment_validation.jsonl", "w", encoding="utf-8") as out:
         for case in cases:
             answer = {k: v for k, v in answers[case["id"]].items() if k != "id"}
-            out.write(json.dumps({**case, "segment": answer}, ensure_ascii=False) + "\n")
+            line = {**case, "segment": answer}
+            if "fields" in line:
+                key = json.dumps(line.pop("fields"), ensure_ascii=False)  # field order matters
+                if key not in fieldsets:
+                    fieldsets[key] = f"fs{len(fieldsets)}"
+                    out.write(json.dumps({"fieldset": fieldsets[key], "fields": json.loads(key)},
+                                         ensure_ascii=False) + "\n")
+                line["fieldset"] = fieldsets[key]
+            out.write(json.dumps(line, ensure_ascii=False) + "\n")
     print(f"recorded {len(cases)} cases")
 
 
