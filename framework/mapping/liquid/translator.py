@@ -45,6 +45,7 @@ class _Writer:
         self.captures = 0
 
     def constant(self, value: Any) -> str:
+        """Store a value in the constants table; returns the Jinja expression that reads it."""
         self.constants.append(value)
         return f"_k[{len(self.constants) - 1}]"
 
@@ -59,10 +60,12 @@ class _Expression:
         self.writer = writer
 
     def peek(self, offset: int = 0) -> ExprToken | None:
+        """The token ``offset`` places ahead, or None past the end."""
         index = self.position + offset
         return self.tokens[index] if index < len(self.tokens) else None
 
     def take(self) -> ExprToken:
+        """Consume one token (a syntax error when there is none)."""
         token = self.peek()
         if token is None:
             raise self.error()
@@ -70,6 +73,7 @@ class _Expression:
         return token
 
     def accept(self, text: str) -> bool:
+        """Consume the next token if it is the punctuation, operator or word ``text``."""
         token = self.peek()
         if token is not None and token.text == text and token.kind in ("punct", "op", "range", "word"):
             self.position += 1
@@ -77,9 +81,11 @@ class _Expression:
         return False
 
     def error(self) -> LiquidSyntaxError:
+        """liquidjs's message for an expression it cannot read."""
         return LiquidSyntaxError(f'invalid value expression: "{self.text}", line:1, col:1')
 
     def done(self) -> bool:
+        """True when every token was consumed."""
         return self.position >= len(self.tokens)
 
     def value(self) -> str:
