@@ -127,14 +127,15 @@ def _json_body(response: requests.Response) -> Any:
 
 def _pardot_json_error(status: int, body: dict[str, Any], retry_after: float | None, now: datetime,
                        quota_timezone: tzinfo) -> ActionsError:
-    code, said = body.get("code"), body.get("message", "")
+    code, said = _as_code(body.get("code")), body.get("message", "")
     named = f"Pardot responded with error code {code}: {said}"
     if code == _DAILY_LIMIT:
         wait = retry_after if retry_after is not None else seconds_until_quota_reset(now, quota_timezone)
         message = f"{named}. The daily API quota is used up; it resets at midnight ({quota_timezone})."
         return RetryableError(message, 429, retry_after=wait, resolution=Resolution.RATE_LIMITED)
     if code == _CONCURRENT_LIMIT or status == 429:
-        message = f"{named}. Pardot allows 5 concurrent requests per business unit; slowing down and retrying."
+        why = "Pardot allows 5 concurrent requests per business unit" if code == _CONCURRENT_LIMIT else "Rate limited"
+        message = f"{named}. {why}; slowing down and retrying."
         return RetryableError(message, 429, retry_after=retry_after, resolution=Resolution.RATE_LIMITED)
     if code == _EXPIRED_TOKEN or status == 401:
         message = f"{named}. The access token is expired or invalid; refreshing it and retrying."
@@ -145,6 +146,13 @@ def _pardot_json_error(status: int, body: dict[str, Any], retry_after: float | N
     if code in _PAYLOAD_CODES:
         return PayloadValidationError(detail)
     return IntegrationError(detail, "PARDOT_ERROR", status)
+
+
+def _as_code(code: Any) -> Any:
+    """Pardot's numeric code as an int (bodies relayed by proxies sometimes carry it as a string)."""
+    if isinstance(code, str) and code.strip().isdigit():
+        return int(code)
+    return code
 
 
 def _error_by_status(error: HTTPError) -> ActionsError:

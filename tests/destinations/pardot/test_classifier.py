@@ -59,6 +59,8 @@ TABLE = [
                  RetryableError, 429, Resolution.RATE_LIMITED, 60.0, "122", id="daily quota with Retry-After"),
     pytest.param(429, {"code": 999, "message": "slow down"}, JSON, 7.0,
                  RetryableError, 429, Resolution.RATE_LIMITED, 7.0, "slow down", id="json 429"),
+    pytest.param(400, {"code": "66", "message": "concurrent request limit"}, JSON, None,
+                 RetryableError, 429, Resolution.RATE_LIMITED, None, "5 concurrent", id="code as a string"),
     pytest.param(429, "Too many", "text/plain", 9.0,
                  RetryableError, 429, Resolution.RATE_LIMITED, 9.0, "429", id="plain 429"),
     pytest.param(503, {"code": 183, "message": "Internal error"}, JSON, None,
