@@ -225,3 +225,11 @@ def test_definition_reads_like_segments() -> None:
     assert [name for name, f in action.fields.items() if f.required is True] == ["email", "secondaryDeletedSearch"]
     assert list(definition.authentication.fields) == ["businessUnitID", "accountID", "isSandbox"]
     assert "change a prospect's email" in (definition.faq or "")
+
+
+def test_a_grant_without_access_token_fails_the_refresh() -> None:
+    integration = create_test_integration(definition)
+    integration.transport.add("POST", "https://login.salesforce.com/services/oauth2/token", json={"token_type": "x"})
+    with pytest.raises(Exception, match="Failed to refresh access token") as raised:
+        integration.test_refresh(SETTINGS, REFRESH_AUTH)
+    assert resolution_for(raised.value) is Resolution.TERMINAL
