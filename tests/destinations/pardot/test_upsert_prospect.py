@@ -13,6 +13,7 @@ from destinations.pardot.upsert_prospect import upsert_body
 from framework.errors import (
     APIError,
     IntegrationError,
+    InvalidAuthenticationError,
     PayloadValidationError,
     Resolution,
     RetryableError,
@@ -230,6 +231,6 @@ def test_definition_reads_like_segments() -> None:
 def test_a_grant_without_access_token_fails_the_refresh() -> None:
     integration = create_test_integration(definition)
     integration.transport.add("POST", "https://login.salesforce.com/services/oauth2/token", json={"token_type": "x"})
-    with pytest.raises(Exception, match="Failed to refresh access token") as raised:
+    with pytest.raises(InvalidAuthenticationError, match="Failed to refresh access token") as raised:
         integration.test_refresh(SETTINGS, REFRESH_AUTH)
     assert resolution_for(raised.value) is Resolution.TERMINAL
