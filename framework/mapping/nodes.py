@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from framework.mapping.errors import MappingResolutionError
+from framework.mapping.errors import MappingResolutionError, MappingValidationError
 from framework.mapping.jsvalues import UNDEFINED, remove_undefined
 from framework.mapping.paths import step
 
@@ -275,18 +275,28 @@ class ArrayNode(Node):
 
 
 class Failing(Node):
-    """A node Segment would reject when it is resolved (only where validation does not look)."""
+    """A node Segment would reject when it is resolved (only where validation does not look).
 
-    __slots__ = ("message",)
+    With ``errors``, the failure is a :class:`MappingValidationError` (a nested ``@transform``'s
+    ``apply`` that Segment validates when it runs); otherwise a :class:`MappingResolutionError`.
+    """
 
-    def __init__(self, message: str) -> None:
+    __slots__ = ("message", "errors")
+
+    def __init__(self, message: str, errors: list[str] | None = None) -> None:
         self.message = message
+        self.errors = errors
+
+    def _raise(self) -> Any:
+        if self.errors is not None:
+            raise MappingValidationError(self.errors)
+        raise MappingResolutionError(self.message)
 
     def resolve(self, payload: Any) -> Any:
-        raise MappingResolutionError(self.message)
+        return self._raise()
 
     def resolve_clean(self, payload: Any) -> Any:
-        raise MappingResolutionError(self.message)
+        return self._raise()
 
     def describe(self) -> str:
         return f"error: {self.message}"

@@ -51,10 +51,10 @@ def _compile_apply(apply: dict[str, Any], ctx: CompileContext) -> Node:
     try:
         rewritten = root_mapping(apply)
     except MappingValidationError as error:
-        return Failing("; ".join(error.errors))
+        return Failing("; ".join(error.errors), error.errors)
     errors = mapping_errors(rewritten)
     if errors:
-        return Failing("; ".join(errors))
+        return Failing("; ".join(errors), errors)
     return ctx.with_payload(clean=True).sub(rewritten)
 
 

@@ -341,6 +341,27 @@ def validation_cases() -> Iterator[Case]:
         yield case(f"validation-{i}", mapping)
 
 
+def runtime_cases() -> Iterator[Case]:
+    """Directives inside arrays are not validated: their option checks happen when resolved."""
+    options: list[Any] = [
+        {"@if": "x"}, {"@if": {"exists": 0, "blank": p("$.a")}}, {"@if": {"exists": None, "then": 1, "else": 2}},
+        {"@case": "x"}, {"@case": {"operator": 5, "value": "X"}}, {"@case": {"operator": "lower", "value": 5}},
+        {"@replace": "x"}, {"@replace": {"pattern": 5, "value": "a5"}}, {"@replace": {"pattern": "a", "value": "aa", "global": "no"}},
+        {"@replace": {"pattern": "a", "value": "aa", "pattern2": 5}}, {"@arrayPath": "x"}, {"@arrayPath": [5, {"x": 1}]},
+        {"@json": "x"}, {"@json": {"mode": "encode"}}, {"@json": {"mode": 5, "value": "x"}}, {"@flatten": "x"},
+        {"@flatten": {"separator": 5, "value": {"a": {"b": 1}}}}, {"@flatten": {"separator": p("$.a.s"), "value": {"a": {"b": 1}}}},
+        {"@merge": "x"}, {"@merge": {"direction": "left"}}, {"@merge": {"direction": "left", "objects": "x"}},
+        {"@merge": {"direction": "left", "objects": [1, True, "xy", None, {"k": 1}]}}, {"@merge": {"direction": p("$.a.s"), "objects": [{"a": 1}]}},
+        {"@transform": "x"}, {"@transform": {"apply": 5, "mapping": {}}}, {"@transform": {"mapping": {"a": 1}}},
+        {"@transform": {"apply": {"a": {"@oops": 1}}, "mapping": {"a": 1}}}, {"@liquid": 5}, {"@liquid": ""},
+        {"@path": 5}, {"@path": None}, {"@path": ["$.a"]}, {"@template": 5}, {"@template": {"@literal": 5}},
+        {"@literal": [1, {"@oops": 2}]}, {"@excludeWhenNull": {"@oops": 1}}, {"@path": "$.a", "_metadata": 1, "extra": 2},
+        {"@path": "$.a.b", "@template": "x"}, {"@Path": "$.a"},
+    ]  # fmt: skip
+    for i, option in enumerate(options):
+        yield case(f"runtime-{i}", {"r": [option]})
+
+
 LIQUID = [
     "{{ traits.first_name | upcase }}", "{{ traits.email | downcase }}", "{{ traits.first_name | append: '!' }}",
     "{{ traits.first_name | prepend: 'Dr. ' }}", "{{ traits.missing | default: 'none' }}", "{{ traits.blank | default: 'none' }}",
@@ -545,7 +566,7 @@ def all_cases(seed: int, random_count: int) -> list[Case]:
     generators = [
         path_cases, template_cases, literal_cases, if_cases, case_cases, replace_cases, array_path_cases,
         json_cases, flatten_cases, merge_cases, transform_cases, exclude_cases, top_level_cases,
-        validation_cases, liquid_cases, pardot_cases,
+        validation_cases, runtime_cases, liquid_cases, pardot_cases,
     ]  # fmt: skip
     cases = [c for generate in generators for c in generate()]
     cases.extend(random_cases(seed, random_count))
