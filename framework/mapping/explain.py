@@ -1,7 +1,7 @@
 """Field-by-field explanations of a compiled mapping on one event (for ``actions map``/``explain``).
 
 A :class:`FieldTrace` tells a mapping editor why a field has its value, or why it is absent:
-``email: absent — @if exists @path $.traits.email → else: @path $.properties.email``.
+``email: absent — @if exists $.traits.email → else: @path $.properties.email (absent)``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ __all__ = ["FieldTrace", "explain_fields"]
 class FieldTrace:
     """How one top-level output field was resolved.
 
-    ``source`` is a human sentence (``"@if exists @path $.traits.email → then: @path $.traits.email"``),
+    ``source`` is a human sentence (``"@if exists $.traits.email → then: @path $.traits.email"``),
     ``paths`` the event paths read while resolving it, ``present`` whether the field is in the payload.
     """
 

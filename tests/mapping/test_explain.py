@@ -29,14 +29,14 @@ def test_one_trace_per_top_level_field_in_order() -> None:
 def test_then_branch_is_named_with_its_path() -> None:
     trace = traces({"traits": {"email": "a@b"}})["email"]
     assert trace.present and trace.value == "a@b"
-    assert trace.source == "@if exists @path $.traits.email → then: @path $.traits.email"
+    assert trace.source == "@if exists $.traits.email → then: @path $.traits.email"
     assert trace.paths == ("$.traits.email",)
 
 
 def test_absent_field_says_which_branch_and_paths_were_tried() -> None:
     trace = traces({})["email"]
     assert not trace.present and trace.value is None
-    assert trace.source == "@if exists @path $.traits.email → else: @path $.properties.email (absent)"
+    assert trace.source == "@if exists $.traits.email → else: @path $.properties.email (absent)"
     assert trace.paths == ("$.traits.email", "$.properties.email")
     assert str(trace).startswith("email: absent — ")
 

@@ -68,7 +68,9 @@ class IfNode(Node):
         return UNDEFINED if branch is None else branch.resolve_clean(payload)
 
     def describe(self) -> str:
-        return f"@if {self.mode} {self.condition.describe()}"
+        path = getattr(self.condition, "path", None)
+        subject = path if isinstance(path, str) else self.condition.describe()
+        return f"@if {self.mode} {subject}"
 
     def explain(self, payload: Any, trace: Trace) -> Any:
         inner = Trace(paths=trace.paths)
