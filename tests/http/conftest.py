@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import pytest
+from waitress import wasyncore
 from waitress.server import create_server
 
 StartResponse = Callable[..., Any]
@@ -81,6 +82,7 @@ def loopback() -> Iterator[tuple[str, LoopbackApp]]:
         app.release.set()
         stopping.set()
         server.close()
+        wasyncore.close_all(server._map, ignore_all=True)  # kept-alive client connections end the loop too
         thread.join(timeout=5)
 
 
