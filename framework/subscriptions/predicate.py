@@ -10,7 +10,8 @@ both agree on random ASTs and events, and an AST too deep to compile falls back 
 
 from __future__ import annotations
 
-from typing import Any, Callable, Final
+from collections import Counter
+from typing import Any, Callable, Final, Iterator
 
 from framework.subscriptions.evaluate import evaluate, event_key
 from framework.subscriptions.jsvalues import UNDEFINED, get_path, is_js_number, js_number, js_string, split_path
@@ -47,25 +48,35 @@ _TESTS: Final = {
 _NUMERIC: Final = frozenset({"number_equals", "number_not_equals", "<", "<=", ">", ">="})
 
 
+Read = tuple[str, tuple[str, ...]]
+"""An event read: the top-level key and the path below it (`("traits", ("email",))`)."""
+
+
 def compile_predicate(node: Any) -> Predicate:
     """One function `predicate(event) -> bool` equivalent to `evaluate(node, event)`.
 
     Two variants are generated: `predicate` reads `event["type"]` by subscript (every Segment event
     has a type, and a subscript is much cheaper than a `.get` call), and falls back to `safe`, which
-    only uses `.get` and treats a non-object event as an empty one, whenever that raises.
+    only uses `.get` and treats a non-object event as an empty one, whenever that raises. A value
+    the trigger reads more than once (`traits` in `traits.a = 1 or traits.b = 2`) is read once, at
+    the top of the function.
     """
     constants: list[Any] = []
-    fast, safe = _expression(node, constants, fast=True), _expression(node, constants, fast=False)
+    shared = _shared_reads(node)
+    fast, safe = _Writer(constants, shared, fast=True), _Writer(constants, shared, fast=False)
+    fast_expression, safe_expression = fast.expression(node), safe.expression(node)
     source = (
         "def predicate(event):\n"
         "    try:\n"
-        f"        return {fast}\n"
+        + "".join(f"        {line}\n" for line in fast.prologue)
+        + f"        return {fast_expression}\n"
         "    except (KeyError, TypeError, AttributeError):\n"
         "        return safe(event)\n"
         "def safe(event):\n"
         "    if not isinstance(event, dict):\n"
         "        event = EMPTY\n"
-        f"    return {safe}\n"
+        + "".join(f"    {line}\n" for line in safe.prologue)
+        + f"    return {safe_expression}\n"
     )
     namespace: dict[str, Any] = {f"c{index}": value for index, value in enumerate(constants)}
     namespace.update(U=UNDEFINED, EMPTY=_EMPTY_EVENT, M=2**53, step=_step, number=js_number, is_number=is_js_number)
@@ -77,19 +88,91 @@ def compile_predicate(node: Any) -> Predicate:
     return predicate
 
 
-def _expression(node: Any, constants: list[Any], fast: bool) -> str:
-    """The Python expression for one node; unknown shapes are `False`, as in Segment."""
+def _leaves(node: Any) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every condition that compiles to a test, with the top-level key it reads."""
     if not isinstance(node, dict) or "error" in node:
-        return "False"
+        return
     if node.get("type") == "group":
-        children = [_expression(child, constants, fast) for child in node.get("children") or []]
-        return _group(node.get("operator"), children)
+        for child in node.get("children") or []:
+            yield from _leaves(child)
+        return
     key, operator = event_key(node.get("type")), node.get("operator")
-    template = _TESTS.get(operator) if isinstance(operator, str) else None
-    if key is None or template is None:
-        return "False"
-    value = _value_expression(key, node, constants, fast)
-    return template.format(value=value, c=_constant(node["operator"], node.get("value", UNDEFINED), constants))
+    if key is not None and isinstance(operator, str) and operator in _TESTS:
+        yield key, node
+
+
+def _read_of(key: str, node: dict[str, Any]) -> Read | None:
+    """What a condition reads; None when its path is empty (it reads nothing, as in Segment)."""
+    if key not in NESTED_FIELDS:
+        return key, ()
+    name = node.get("name")
+    keys = split_path(name) if isinstance(name, str) else ()
+    return (key, keys) if keys else None
+
+
+def _shared_reads(node: Any) -> frozenset[Read]:
+    """Reads (and roots of nested reads) that more than one condition needs."""
+    counts: Counter[Read] = Counter()
+    for key, leaf in _leaves(node):
+        read = _read_of(key, leaf)
+        if read is not None:
+            counts[read] += 1
+            if read[1]:
+                counts[(key, ())] += 1
+    return frozenset(read for read, count in counts.items() if count > 1)
+
+
+class _Writer:
+    """Writes one variant of the function: its prologue of shared reads and its boolean expression."""
+
+    def __init__(self, constants: list[Any], shared: frozenset[Read], fast: bool) -> None:
+        self.constants = constants
+        self.shared = shared
+        self.fast = fast
+        self.prologue: list[str] = []
+        self.names: dict[Read, str] = {}
+
+    def constant(self, value: Any) -> str:
+        self.constants.append(value)
+        return f"c{len(self.constants) - 1}"
+
+    def expression(self, node: Any) -> str:
+        """The Python expression for one node; unknown shapes are `False`, as in Segment."""
+        if not isinstance(node, dict) or "error" in node:
+            return "False"
+        if node.get("type") == "group":
+            return _group(node.get("operator"), [self.expression(child) for child in node.get("children") or []])
+        key, operator = event_key(node.get("type")), node.get("operator")
+        if key is None or not isinstance(operator, str) or operator not in _TESTS:
+            return "False"
+        read = _read_of(key, node)
+        value = self.read(read) if read is not None else "U"
+        expected = node.get("value", UNDEFINED)
+        return _TESTS[operator].format(value=value, c=self.constant(_expected(operator, expected)))
+
+    def read(self, read: Read) -> str:
+        """The expression for a read, or the local it was stored in when conditions share it."""
+        if read in self.names:
+            return self.names[read]
+        expression = self._read_expression(read)
+        if read not in self.shared:
+            return expression
+        name = self.names[read] = f"v{len(self.names)}"
+        self.prologue.append(f"{name} = {expression}")
+        return name
+
+    def _read_expression(self, read: Read) -> str:
+        """A top-level key, then Segment's get() one key at a time with a fast path for objects."""
+        key, keys = read
+        if keys:
+            expression = self.read((key, ()))
+        else:
+            c = self.constant(key)
+            expression = f"event[{c}]" if self.fast and key == "type" else f"event.get({c}, U)"
+        for member in keys:
+            c = self.constant(member)
+            expression = f"(t.get({c}, U) if (t := {expression}).__class__ is dict else step(t, {c}))"
+        return expression
 
 
 def _group(operator: Any, children: list[str]) -> str:
@@ -100,28 +183,9 @@ def _group(operator: Any, children: list[str]) -> str:
     return "False"
 
 
-def _constant(operator: str, expected: Any, constants: list[Any]) -> str:
-    """Registers the expected value, already converted the way the operator reads it."""
-    constants.append(js_number(expected) if operator in _NUMERIC else js_string(expected))
-    return f"c{len(constants) - 1}"
-
-
-def _value_expression(key: str, node: dict[str, Any], constants: list[Any], fast: bool) -> str:
-    """Reads the event value: a top-level key, or Segment's get() one key at a time below it."""
-    constants.append(key)
-    c = f"c{len(constants) - 1}"
-    expression = f"event[{c}]" if fast and key == "type" else f"event.get({c}, U)"
-    if key not in NESTED_FIELDS:
-        return expression
-    name = node.get("name")
-    keys = split_path(name) if isinstance(name, str) else ()
-    if not keys:
-        return "U"
-    for member in keys:
-        constants.append(member)
-        c = f"c{len(constants) - 1}"
-        expression = f"(t.get({c}, U) if (t := {expression}).__class__ is dict else step(t, {c}))"
-    return expression
+def _expected(operator: str, expected: Any) -> Any:
+    """The expected value converted once, the way the operator reads it."""
+    return js_number(expected) if operator in _NUMERIC else js_string(expected)
 
 
 def _step(value: Any, key: str) -> Any:
