@@ -109,8 +109,10 @@ class RequestClient:
 
     def _send(self, prepared: requests.PreparedRequest, options: dict[str, Any]) -> requests.Response:
         timeout = _timeout(options.get("timeout", DEFAULT_TIMEOUT))
+        # What session.request would add: proxies and CA bundle from the environment and the session.
+        environment = self.session.merge_environment_settings(prepared.url, {}, None, None, None)
         try:
-            response = self.session.send(prepared, timeout=timeout, allow_redirects=True)
+            response = self.session.send(prepared, timeout=timeout, allow_redirects=True, **environment)
         except requests.Timeout as error:
             message = f"Request timed out after {int((timeout or 0) * 1000)}ms"
             self._record(record_exchange(prepared, None, _secrets(options), message))
