@@ -6,8 +6,8 @@ import argparse
 import sys
 
 from benchmarks.report import as_json, print_table
-from benchmarks.runner import discover, run_benchmark
-from benchmarks.segment import SegmentNumbers, measure_segment
+from benchmarks.runner import discover, run_all
+from benchmarks.segment import measure_segment
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -16,14 +16,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", action="append", default=[],
                         help="run benchmarks whose name starts with this (repeatable)")
     parser.add_argument("--seconds", type=float, default=1.0, help="length of one timing round (default 1.0)")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds per benchmark; the best counts (default 3)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="alternating rounds of ours and Segment's; the best of each counts (default 3)")
     parser.add_argument("--n", type=int, default=20000, help="bench_segment.js --n (Segment's iterations)")
     parser.add_argument("--no-segment", action="store_true", help="do not run Segment's engine (no ratios)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of the table")
     args = parser.parse_args(argv)
     chosen = [b for b in discover() if not args.only or any(b.name.startswith(prefix) for prefix in args.only)]
-    results = [run_benchmark(benchmark, args.seconds, args.rounds) for benchmark in chosen]
-    segment = SegmentNumbers(skipped="--no-segment given: no ratios") if args.no_segment else measure_segment(args.n)
+    measure = None if args.no_segment else lambda: measure_segment(args.n)
+    results, segment = run_all(chosen, args.seconds, args.rounds, measure)
     if args.json:
         sys.stdout.write(as_json(results, segment) + "\n")
     else:

@@ -1,4 +1,8 @@
-"""Finds the benchmarks, times them, measures their memory, and compares them with Segment's figures."""
+"""Finds the benchmarks, times them, measures their memory, and alternates with Segment's engine.
+
+Ours and Segment's are measured in alternating rounds (ours, Segment's, ours, Segment's, …) and the
+best round of each counts, so a burst of load on a shared machine hits both sides alike.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +13,16 @@ import sys
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Callable, Iterator
 
 import benchmarks
-from benchmarks.benchmark import Benchmark
+from benchmarks.benchmark import Benchmark, Pass
 from benchmarks.events import synthetic_events
+from benchmarks.segment import SegmentNumbers, best_of
 
-__all__ = ["Result", "discover", "run_benchmark"]
+__all__ = ["Result", "discover", "run_all"]
+
+EVENTS_PER_PASS = 1000
 
 
 @dataclass(frozen=True)
@@ -40,20 +47,37 @@ def discover() -> Iterator[Benchmark]:
             yield from getattr(module, "BENCHMARKS", [])
 
 
-def run_benchmark(benchmark: Benchmark, seconds: float, rounds: int) -> Result:
-    """Best of `rounds` rounds of about `seconds` each; a part not yet in the tree is reported as skipped."""
+def run_all(chosen: list[Benchmark], seconds: float, rounds: int,
+            segment: Callable[[], SegmentNumbers] | None) -> tuple[list[Result], SegmentNumbers]:
+    """`rounds` alternating rounds of ours (about `seconds` per benchmark) and of Segment's engine."""
+    results = [_prepare(benchmark) for benchmark in chosen]
+    passes = {result.name: one_pass for result, one_pass in results if one_pass is not None}
+    speeds: dict[str, float] = {}
+    segment_rounds: list[SegmentNumbers] = []
+    for _ in range(rounds):
+        for name, one_pass in passes.items():
+            speeds[name] = max(speeds.get(name, 0.0), _events_per_second(one_pass, seconds))
+        if segment is not None:
+            segment_rounds.append(segment())
+    finished = [
+        result if one_pass is None else replace(result, events_per_s=speeds[result.name], peak_bytes=peak_memory(result.name))
+        for result, one_pass in results
+    ]
+    numbers = best_of(segment_rounds) if segment_rounds else SegmentNumbers(skipped="--no-segment given: no ratios")
+    return finished, numbers
+
+
+def _prepare(benchmark: Benchmark) -> tuple[Result, Pass | None]:
+    """Compiles a benchmark (untimed) and takes its sanity count; ImportError means a part not yet in the tree."""
     base = Result(benchmark.name, benchmark.description, segment=benchmark.segment, target=benchmark.target)
-    events = synthetic_events(1000)
     try:
-        one_pass = benchmark.prepare(events)
+        one_pass = benchmark.prepare(synthetic_events(EVENTS_PER_PASS))
     except ImportError as error:
-        return replace(base, skipped=f"not measured: {error}")
-    count = one_pass() * 1000 / len(events)
-    speed = max(_events_per_second(one_pass, len(events), seconds) for _ in range(rounds))
-    return replace(base, events_per_s=speed, sanity_count=count, peak_bytes=peak_memory(benchmark))
+        return replace(base, skipped=f"not measured: {error}"), None
+    return replace(base, sanity_count=float(one_pass())), one_pass
 
 
-def _events_per_second(one_pass: Any, events_per_pass: int, seconds: float) -> float:
+def _events_per_second(one_pass: Pass, seconds: float) -> float:
     """Repeats whole passes until `seconds` have gone by."""
     passes, start = 0, time.perf_counter()
     while True:
@@ -61,11 +85,11 @@ def _events_per_second(one_pass: Any, events_per_pass: int, seconds: float) -> f
         passes += 1
         elapsed = time.perf_counter() - start
         if elapsed >= seconds:
-            return passes * events_per_pass / elapsed
+            return passes * EVENTS_PER_PASS / elapsed
 
 
-def peak_memory(benchmark: Benchmark) -> int | None:
+def peak_memory(name: str) -> int | None:
     """The tracemalloc peak measured by benchmarks.memory in a fresh interpreter (no warm caches)."""
-    done = subprocess.run([sys.executable, "-m", "benchmarks.memory", benchmark.name], capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-m", "benchmarks.memory", name], capture_output=True, text=True,
                           cwd=Path(benchmarks.__file__).resolve().parent.parent, timeout=600)
     return int(done.stdout.strip()) if done.returncode == 0 and done.stdout.strip().isdigit() else None

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from benchmarks.bench_fql import COMPLEX_TRIGGER, SIMPLE_TRIGGER
 
-__all__ = ["SegmentNumbers", "find_peer", "measure_segment"]
+__all__ = ["SegmentNumbers", "best_of", "find_peer", "measure_segment"]
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_PEER = Path("/tmp/segment-peer")
@@ -81,3 +81,16 @@ def _collect(numbers: SegmentNumbers, output: str) -> None:
                 numbers.events_per_s[row["bench"]] = float(row["events_per_s"])
             if "matched" in row:
                 numbers.matched[row["bench"]] = float(row["matched"])
+
+
+def best_of(rounds: list[SegmentNumbers]) -> SegmentNumbers:
+    """The best figure of each measurement over several rounds; skipped if any round was."""
+    for numbers in rounds:
+        if numbers.skipped:
+            return numbers
+    best = SegmentNumbers()
+    for numbers in rounds:
+        for name, speed in numbers.events_per_s.items():
+            best.events_per_s[name] = max(best.events_per_s.get(name, 0.0), speed)
+        best.matched.update(numbers.matched)
+    return best
