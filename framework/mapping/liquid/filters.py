@@ -307,3 +307,13 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "raw": lambda value, *_: value,
 }
 
+
+def _with_more_filters() -> None:
+    """Merge the less common filters (imported here to keep the two tables in separate modules)."""
+    from framework.mapping.liquid.more_filters import MORE_FILTERS
+
+    FILTERS.update(MORE_FILTERS)
+
+
+_with_more_filters()
+

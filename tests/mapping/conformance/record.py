@@ -399,6 +399,16 @@ LIQUID = [
     "{{ 'x' | strip_html }}{{ '<b>y</b>' | strip_html }}", "{{ 'a\nb' | strip_newlines }}", "{{ 'Hello' | md5 }}", "{{ 'é' | url_decode }}",
     "{{ traits.first_name | default: 'x' | upcase }}", "{{traits.first_name}}{{traits.first_name}}", "plain text", "{{ 'a' }}{{ \"b\" }}",
     "{{ (1..3) }}", "{{ traits.score | times: 100 | round }}", "{{ 100 | divided_by: 3 | round: 2 }}", "{{ -0.0 }}", "{{ 5.0 }}",
+    "{{ traits.tags | sum }}", "{{ properties.products | sum: 'price' }}", "{{ traits.tags | push: 'z' | join: ',' }}",
+    "{{ traits.tags | unshift: 'z' | join: ',' }}", "{{ traits.tags | pop | join: ',' }}", "{{ traits.tags | shift | join: ',' }}",
+    "{{ traits.unicode | slugify }}", "{{ 'Héllo Wörld, ça va?' | slugify: 'latin' }}", "{{ 'A b_C' | slugify: 'ascii', true }}",
+    "{{ 'a  b\tc' | slugify: 'raw' }}", "{{ 'Héllo, ça va?' | cgi_escape }}", "{{ \"a b[1]?x=é&y='z'\" | uri_escape }}",
+    "{{ '  a \n b  ' | normalize_whitespace }}|", "{{ 'one two  three' | number_of_words }}", "{{ '日本語 text' | number_of_words: 'cjk' }}",
+    "{{ traits.unicode | base64_encode }}", "{{ 'SGVsbG8=' | base64_decode }}", "{{ 'Hello' | sha256 }}", "{{ 'Hello' | hmac_sha256: 'key' }}",
+    "{{ '2024-01-05T10:20:30Z' | date_to_xmlschema }}", "{{ '2024-01-05T10:20:30Z' | date_to_rfc822 }}",
+    "{{ '2024-01-05T10:20:30Z' | date_to_string }}", "{{ '2024-01-22T10:20:30Z' | date_to_string: 'ordinal', 'US' }}",
+    "{{ '2024-01-03T10:20:30Z' | date_to_long_string: 'ordinal' }}", "{{ traits.address | inspect }}", "{{ 'x' | base64_decode }}",
+    "{{ '2024-03-09T05:06:07.089Z' | date: '%a %A %b %B %C %d %e %H %I %j %k %l %L %m %M %p %P %q %s %S %u %U %w %W %y %Y %z %% %-d %_m %05Y %^a %#B %N' }}",
 ]  # fmt: skip
 
 
