@@ -27,6 +27,8 @@ DIVERGENCES: dict[str, str] = {
     "arraypath-54": "`$..b` is jsonpath recursive descent here (extension); Segment reads it as `a.b`",
     "validation-50": "`@first` is this project's extension directive; Segment rejects it",
     "liquid-112": "Liquid number literals in exponent notation (`1e21`) are a syntax error here; liquidjs misreads them",
+    "proto-if-exists": "JS prototype properties (`constructor`, string methods) are absent here; Segment's @if sees a function",
+    "big-integer": "integers beyond 2**53 in events are kept exact here; JSON.parse has already rounded them in Segment",
     "liquid-random-91": "Liquid `date` of text that is not ISO 8601: V8 guesses (\"1.5\" is 2001-01-05), we return the text",
     "liquid-random-301": "Liquid `date` of text that is not ISO 8601: V8 guesses (\"1,2\" is 2001-01-02), we return the value",
     "liquid-random-428": "Liquid `date` of text that is not ISO 8601: V8 guesses (\"41.5\" is 2041-05-01), we return the text",
