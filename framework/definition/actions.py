@@ -18,7 +18,7 @@ The payload validator is compiled when the action is built, so a broken field fa
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
@@ -44,7 +44,7 @@ class ActionDefinition(BaseModel):
     perform_batch: Perform | None = Field(default=None, alias="performBatch")
     default_subscription: str | None = Field(default=None, alias="defaultSubscription")
     hidden: bool = False
-    platform: str = "cloud"
+    platform: Literal["cloud", "web"] = "cloud"
 
     _validator: PayloadValidator = PrivateAttr()
 
