@@ -14,7 +14,10 @@ from typing import Any, Final
 from framework.subscriptions.jsvalues import js_string
 from framework.subscriptions.lexer import Kind, Token
 
-__all__ = ["FIELD_KINDS", "TOP_LEVEL_FIELDS", "NESTED_FIELDS", "field_node", "condition_node", "group_node", "token_value"]
+__all__ = ["MAX_DEPTH", "ast_depth_exceeds", "FIELD_KINDS", "TOP_LEVEL_FIELDS", "NESTED_FIELDS", "field_node", "condition_node", "group_node", "token_value"]
+
+MAX_DEPTH: Final = 64
+"""Groups nest at most this deep, in text and in ASTs, so no trigger can exhaust the stack."""
 
 TOP_LEVEL_FIELDS: Final = {"type": "event-type", "event": "event", "name": "name", "userId": "userId"}
 NESTED_FIELDS: Final = {"properties": "event-property", "traits": "event-trait", "context": "event-context"}
@@ -70,3 +73,17 @@ def group_node(operator: str, children: list[dict[str, Any]]) -> dict[str, Any]:
     if len(children) == 1:
         return children[0]
     return {"type": "group", "operator": operator, "children": children}
+
+
+def ast_depth_exceeds(ast: Any, limit: int = MAX_DEPTH) -> bool:
+    """Whether groups nest deeper than `limit` (checked without recursion, so any input is safe)."""
+    pending = [(ast, 0)]
+    while pending:
+        node, depth = pending.pop()
+        if isinstance(node, dict) and node.get("type") == "group":
+            if depth > limit:
+                return True
+            children = node.get("children")
+            if isinstance(children, list):
+                pending.extend((child, depth + 1) for child in children)
+    return False

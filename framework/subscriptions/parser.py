@@ -25,6 +25,7 @@ from framework.subscriptions.jsvalues import js_string
 from framework.subscriptions.lexer import Kind, Token, tokenize
 from framework.subscriptions.nodes import (
     FIELD_KINDS,
+    MAX_DEPTH,
     NESTED_FIELDS,
     TOP_LEVEL_FIELDS,
     condition_node,
@@ -37,7 +38,6 @@ __all__ = ["parse_fql"]
 
 _VALUE_KINDS: Final = frozenset({Kind.STRING, Kind.NUMBER, Kind.NULL, Kind.FIELD})
 _FUNCTIONS: Final = frozenset({"contains", "match"})
-_MAX_DEPTH: Final = 64
 _SUPPORTED: Final = "type, event, name, userId, properties.<path>, traits.<path> or context.<path>"
 
 
@@ -142,11 +142,11 @@ class _Parser:
         return self._condition()
 
     def _parenthesised(self) -> dict[str, Any]:
-        """`( or_expr )`, nested at most _MAX_DEPTH deep so no input can exhaust the stack."""
+        """`( or_expr )`, nested at most MAX_DEPTH deep so no input can exhaust the stack."""
         opening = self._advance()
         self.depth += 1
-        if self.depth > _MAX_DEPTH:
-            raise self._fail(f"parentheses are nested more than {_MAX_DEPTH} deep", opening)
+        if self.depth > MAX_DEPTH:
+            raise self._fail(f"parentheses are nested more than {MAX_DEPTH} deep", opening)
         node = self._or_expr()
         self.depth -= 1
         self._expect(Kind.RPAREN, f"')' to close the '(' at column {opening.position + 1}")

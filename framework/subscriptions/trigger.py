@@ -7,6 +7,7 @@ from functools import lru_cache
 from typing import Any, Callable, Final
 
 from framework.subscriptions.explain import explain_mismatch
+from framework.subscriptions.nodes import MAX_DEPTH, ast_depth_exceeds
 from framework.subscriptions.parser import parse_fql
 from framework.subscriptions.predicate import compile_predicate
 from framework.subscriptions.render import render_fql
@@ -45,12 +46,21 @@ class Trigger:
 
 
 def compile_trigger(fql_or_ast: str | dict[str, Any]) -> Trigger:
-    """A Trigger from FQL text (raises FQLSyntaxError) or from an AST in Segment's shape."""
+    """A Trigger from FQL text (raises FQLSyntaxError) or from an AST in Segment's shape.
+
+    An AST whose groups nest more than 64 deep raises ValueError (text has the same limit).
+    """
     if isinstance(fql_or_ast, str):
         return _compile_text(fql_or_ast)
     if isinstance(fql_or_ast, dict):
+        _check_depth(fql_or_ast)
         return Trigger(fql_or_ast)
     raise TypeError(f"a trigger is FQL text or an AST dict, got {type(fql_or_ast).__name__}")
+
+
+def _check_depth(ast: dict[str, Any]) -> None:
+    if ast_depth_exceeds(ast):
+        raise ValueError(f"the trigger's groups nest more than {MAX_DEPTH} deep; flatten it")
 
 
 @lru_cache(maxsize=1024)
@@ -75,9 +85,10 @@ def _cached_ast_trigger(ast: dict[str, Any]) -> Trigger:
     try:
         key = json.dumps(ast, sort_keys=True, allow_nan=False)
     except (TypeError, ValueError, RecursionError):
-        return Trigger(ast)
+        return compile_trigger(ast)
     trigger = _AST_CACHE.get(key)
     if trigger is None:
+        _check_depth(ast)
         if len(_AST_CACHE) >= _AST_CACHE_SIZE:
             _AST_CACHE.clear()
         trigger = _AST_CACHE[key] = Trigger(json.loads(key))

@@ -45,7 +45,7 @@ def test_js_truthy(value: Any, truthy: bool) -> None:
     ("root", "path", "value"),
     [({"a": {"b": 1}}, "a.b", 1), ({"a": 0}, "a.b.c", 0), ({"a": ""}, "a.b", ""), ({"a": None}, "a.b", None),
      ({"a": [5, 6]}, "a[1]", 6), ({"a": [5, 6]}, "a.length", 2), ({"a": "héllo😀"}, "a.length", 7),
-     ({"a": [5]}, "a.01", UNDEFINED), ({"a": {}}, "a.constructor", UNDEFINED), (UNDEFINED, "a", UNDEFINED),
+     ({"a": [5]}, "a.01", UNDEFINED), ({"a": "é😀"}, "a.1", "\ud83d"), ({"a": "é😀"}, "a.3", UNDEFINED), ({"a": {}}, "a.constructor", UNDEFINED), (UNDEFINED, "a", UNDEFINED),
      ({"a": 1}, "", UNDEFINED), ({"a": True}, "a.b", UNDEFINED)],
 )
 def test_get_path(root: Any, path: str, value: Any) -> None:

@@ -124,3 +124,30 @@ def test_values_and_names_never_reach_generated_source() -> None:
     assert trigger.matches({"event": hostile}) is True
     assert trigger.matches({"properties": {"{c}()": "x"}}) is True
     assert trigger.matches({"event": "other"}) is False
+
+
+def _nested(depth: int) -> dict[str, Any]:
+    ast: dict[str, Any] = {"type": "event-type", "operator": "=", "value": "track"}
+    for _ in range(depth):
+        ast = {"type": "group", "operator": "and", "children": [ast, {"type": "userId", "operator": "exists"}]}
+    return ast
+
+
+def test_asts_nest_up_to_the_limit_and_no_deeper() -> None:
+    trigger = compile_trigger(_nested(64))
+    assert trigger.matches(TRACK) is True and trigger.matches(IDENTIFY) is False
+    for deep in (_nested(66), _nested(100_000)):
+        with pytest.raises(ValueError, match="nest more than 64 deep"):
+            compile_trigger(deep)
+        with pytest.raises(ValueError, match="nest more than 64 deep"):
+            matches(deep, TRACK)
+
+
+def test_matches_accepts_many_and_non_json_asts() -> None:
+    for index in range(300):
+        ast = {"type": "group", "operator": "or", "children": [{"type": "event-property", "name": "price",
+                                                                  "operator": "number_equals", "value": index}]}
+        assert matches(ast, TRACK) is (index == 10)
+    nan_ast = {"type": "group", "operator": "and", "children": [{"type": "event-property", "name": "price",
+                                                                   "operator": "number_not_equals", "value": float("nan")}]}
+    assert matches(nan_ast, TRACK) is True
