@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from framework.definition.conditions import ConditionalRequired
+from framework.definition.conditions import ConditionalRequired, DependsOn, FieldCondition
 from framework.definition.fields import InputField
 
 __all__ = ["IDENTIFIER", "is_identifier", "fields_problems", "default_mapping_problem", "DIRECTIVES"]
@@ -56,6 +56,8 @@ def _field_problems(key: str, field: InputField, siblings: Mapping[str, InputFie
             problems.append(problem)
     if isinstance(field.required, ConditionalRequired):
         problems.extend(_condition_problems(field.required, siblings))
+    if field.depends_on is not None:
+        problems.extend(_depends_on_problems(field.depends_on, siblings))
     for prop_key, prop in (field.properties or {}).items():
         if not prop_key or "." in prop_key:
             problems.append(f"property {prop_key!r}: a property key must be non-empty and contain no '.'.")
@@ -97,6 +99,13 @@ def _condition_problems(required: ConditionalRequired, siblings: Mapping[str, In
             problems.append(f"required depends on {condition.field_key!r} without a value; Segment "
                             "never evaluates such a condition, so give the value to compare with.")
     return problems
+
+
+def _depends_on_problems(depends_on: DependsOn, siblings: Mapping[str, InputField]) -> list[str]:
+    """A UI condition on a field that does not exist would silently never show the field."""
+    return [f"depends_on names field {c.field_key!r}, which the action does not declare."
+            for c in depends_on.conditions
+            if isinstance(c, FieldCondition) and c.field_key.partition(".")[0] not in siblings]
 
 
 def default_mapping_problem(default: Any, field: InputField) -> str | None:

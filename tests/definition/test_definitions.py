@@ -45,6 +45,8 @@ BAD_FIELDS = [
       "e": InputField(label="X", type="string", required={"conditions": [{"fieldKey": "o.p", "operator": "is"}]})},
      "without a value"),
     ({"enable_batching": InputField(label="B", type="string")}, "'enable_batching' must be a single boolean"),
+    ({"e": InputField(label="E", type="string", depends_on={"conditions": [
+        {"fieldKey": "ghost", "operator": "is", "value": "x"}]})}, "depends_on names field 'ghost'"),
     ({"batch_keys": InputField(label="K", type="string")}, "'batch_keys' must be a multiple string field"),
     ({"a": InputField(label="A", type="string"),
       "batch_keys": InputField(label="K", type="string", multiple=True, default=["a", "ghost", "batch_keys"])},
