@@ -6,6 +6,16 @@
 
 See docs/mapping.md for every directive, the path syntax, the extensions and the divergences from
 Segment.
+
+Where things are:
+
+* :mod:`.compiler` — ``compile_mapping``, ``CompiledMapping``, ``transform``;
+* :mod:`.validation` — Segment's structural rules and messages; :mod:`.root` — the root directive;
+* :mod:`.nodes` — the compiled node types; :mod:`.directives` — one module per directive;
+* :mod:`.paths` — Segment's path syntax and the jsonpath extension;
+* :mod:`.jsvalues` — JavaScript's undefined, truthiness, ``String()`` and ``JSON.stringify``;
+* :mod:`.liquid` — Liquid templates on Jinja2's sandbox; :mod:`.explain` — field traces;
+* :mod:`.errors` — ``MappingError`` and its two subclasses.
 """
 
 from framework.mapping.compiler import ABSENT, CompiledMapping, compile_mapping, transform

@@ -162,6 +162,7 @@ class ObjectNode(Node):
 
 
 Run = Callable[[Any, dict[str, Any]], None]
+_CONTAINERS = (dict, list)
 
 
 def _shortcut(node: Node) -> tuple[tuple[str, ...], Callable[[Any], Any]] | None:
@@ -232,6 +233,7 @@ def _grouped_run(first: str, members: list[tuple[str, Node]], tail: dict[str, An
             result.update(tail)
             return
         get = base.get  # absent and null both mean "use the fallback", so None stands for both
+        kind, containers = type, _CONTAINERS  # locals: this loop is the hot path of default mappings
         for key, second, third, fallback in table:
             value = get(second)
             if third is not None:
@@ -242,6 +244,8 @@ def _grouped_run(first: str, members: list[tuple[str, Node]], tail: dict[str, An
                 value = fallback(payload)
                 if value is UNDEFINED:
                     continue
+            elif kind(value) in containers:  # never share an event's object or array with the payload
+                value = remove_undefined(value)
             result[key] = value
         if tail:
             result.update(tail)

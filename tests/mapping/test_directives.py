@@ -175,3 +175,21 @@ def test_pardot_default_shape_uses_the_fast_path_and_the_general_rules() -> None
     assert resolver({"traits": "not an object", "properties": {"address": {"city": "Rome"}}}) == {"city": "Rome", "flag": True}
     assert resolver({"traits": {"address": {"city": 0}}}) == {"city": 0, "flag": True}
     assert list(resolver({"traits": {"email": "e", "address": {"city": "c"}}})) == ["email", "city", "flag"]
+
+
+@pytest.mark.parametrize(
+    "mapping",
+    [
+        {"v": p("$.properties.product")},
+        {"v": {"@if": {"exists": p("$.properties.product"), "then": p("$.properties.product")}}},
+        {"v": {"@if": {"exists": p("$.properties.product"), "then": p("$.properties.product"), "else": p("$.x")}}, "w": p("$.properties.tags")},
+        {"v": {"@arrayPath": ["$.properties.products"]}},
+        {"v": {"@first": ["$.properties.product"]}},
+    ],
+)
+def test_payload_never_shares_objects_or_arrays_with_the_event(mapping: dict[str, Any]) -> None:
+    event = {"properties": {"product": {"id": "solo", "tags": [1]}, "products": [{"id": "p1"}], "tags": [1, 2]}}
+    payload = compile_mapping(mapping)(event)
+    payload["v"].clear() if isinstance(payload["v"], (dict, list)) else None
+    payload.get("w", []).clear()
+    assert event == {"properties": {"product": {"id": "solo", "tags": [1]}, "products": [{"id": "p1"}], "tags": [1, 2]}}

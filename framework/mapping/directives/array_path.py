@@ -46,7 +46,7 @@ class ArrayPathNode(Node):
         root = self.root.resolve(payload)
         items = self._items(root)
         if items is None:
-            return root if self.clean_root else remove_undefined(root)
+            return remove_undefined(root)  # also a copy: the payload must not share the event's arrays
         resolve = self.shape.resolve_clean  # type: ignore[union-attr]
         values = [resolve(item) for item in items]
         return [None if value is UNDEFINED else value for value in values]

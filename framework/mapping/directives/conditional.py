@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from framework.mapping.jsvalues import UNDEFINED, is_truthy, js_string
+from framework.mapping.jsvalues import UNDEFINED, is_truthy, js_string, remove_undefined
 from framework.mapping.nodes import CompileContext, Failing, Node, Trace
 from framework.mapping.paths import Getter, step
 
@@ -116,6 +116,8 @@ def _fused(get: Getter, segments: tuple[str, ...] | None, fallback: Getter) -> G
         value = get(payload)
         if value is None or value is UNDEFINED:
             return fallback(payload)
+        if type(value) in _CONTAINERS:
+            return remove_undefined(value)
         return value
 
     return first_present
@@ -126,6 +128,8 @@ def _fused1(a: str, *, fallback: Getter) -> Getter:
         value = payload.get(a, UNDEFINED) if type(payload) is dict else step(payload, a)
         if value is None or value is UNDEFINED:
             return fallback(payload)
+        if type(value) in _CONTAINERS:
+            return remove_undefined(value)
         return value
 
     return if_exists_1
@@ -137,6 +141,8 @@ def _fused2(a: str, b: str, *, fallback: Getter) -> Getter:
         value = value.get(b, UNDEFINED) if type(value) is dict else step(value, b)
         if value is None or value is UNDEFINED:
             return fallback(payload)
+        if type(value) in _CONTAINERS:
+            return remove_undefined(value)
         return value
 
     return if_exists_2
@@ -149,12 +155,16 @@ def _fused3(a: str, b: str, c: str, *, fallback: Getter) -> Getter:
         value = value.get(c, UNDEFINED) if type(value) is dict else step(value, c)
         if value is None or value is UNDEFINED:
             return fallback(payload)
+        if type(value) in _CONTAINERS:
+            return remove_undefined(value)
         return value
 
     return if_exists_3
 
 
 _FUSED_BUILDERS: dict[int, Callable[..., Getter]] = {1: _fused1, 2: _fused2, 3: _fused3}
+# Objects and arrays read from the event are copied, so a payload never shares them with its event.
+_CONTAINERS = (dict, list)
 
 
 def compile_if(option: Any, ctx: CompileContext) -> Node:

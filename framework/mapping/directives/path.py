@@ -41,7 +41,7 @@ class PathNode(Node):
         self.segments = None if is_jsonpath(path) else segments_of(path)
         self._clean_payload = clean_payload
         if clean_payload:
-            self.resolve_clean = get  # type: ignore[method-assign]  # values read from a clean payload are clean
+            self.resolve_clean = _owned(get)  # type: ignore[method-assign]
         self.resolve = get  # type: ignore[method-assign]
 
     def resolve(self, payload: Any) -> Any:
@@ -88,6 +88,22 @@ class DynamicPathNode(Node):
         if type(path) is str:
             trace.read(path)
         return self.resolve(payload)
+
+
+def _owned(get: Getter) -> Getter:
+    """The getter, but objects and arrays are copied: a payload never shares containers with its event
+    (Segment's output is a fresh object too), so changing a payload cannot change the event."""
+
+    def read_owned(payload: Any) -> Any:
+        value = get(payload)
+        if type(value) in _CONTAINERS:
+            return remove_undefined(value)
+        return value
+
+    return read_owned
+
+
+_CONTAINERS = (dict, list)
 
 
 def compile_path_directive(option: Any, ctx: CompileContext) -> Node:
