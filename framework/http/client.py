@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import json as jsonlib
 import logging
+import weakref
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -35,6 +36,12 @@ __all__ = ["RequestClient", "USER_AGENT", "BeforeRequest", "AfterResponse"]
 
 USER_AGENT = f"action-destinations/{__version__}"
 _log = logging.getLogger("framework.http")
+
+# Proxy and CA-bundle settings read from the environment, per session and origin. requests reads the
+# environment on every call (about a third of a request's own time); it does not change while we run.
+_ENVIRONMENT_BY_SESSION: weakref.WeakKeyDictionary[requests.Session, dict[str, dict[str, Any]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 BeforeRequest = Callable[[dict[str, Any]], Mapping[str, Any] | None]
 AfterResponse = Callable[[requests.PreparedRequest, dict[str, Any], requests.Response], requests.Response | None]
@@ -109,8 +116,7 @@ class RequestClient:
 
     def _send(self, prepared: requests.PreparedRequest, options: dict[str, Any]) -> requests.Response:
         timeout = _timeout(options.get("timeout", DEFAULT_TIMEOUT))
-        # What session.request would add: proxies and CA bundle from the environment and the session.
-        environment = self.session.merge_environment_settings(prepared.url, {}, None, None, None)
+        environment = _environment_settings(self.session, prepared.url or "")
         try:
             response = self.session.send(prepared, timeout=timeout, allow_redirects=True, **environment)
         except requests.Timeout as error:
@@ -173,6 +179,18 @@ def _form_body(data: Any) -> tuple[Any, str | None]:
     if isinstance(data, (Mapping, list, tuple)):
         return encode_form(data), FORM_CONTENT_TYPE
     return data, None
+
+
+def _environment_settings(session: requests.Session, url: str) -> dict[str, Any]:
+    """What ``session.request`` would add (proxies, CA bundle), computed once per origin."""
+    parts = urlsplit(url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    by_origin = _ENVIRONMENT_BY_SESSION.setdefault(session, {})
+    settings = by_origin.get(origin)
+    if settings is None:
+        settings = session.merge_environment_settings(url, {}, None, None, None)
+        by_origin[origin] = settings
+    return settings
 
 
 def _apply_origin(url: str, origin: str | None) -> str:
