@@ -125,17 +125,20 @@ class ObjectNode(Node):
     no call per member unless a value is missing; other members are called one by one.
     """
 
-    __slots__ = ("members", "_raw", "_plan", "_only")
+    __slots__ = ("members", "_raw", "_plan", "_only", "_fast")
 
     def __init__(self, members: dict[str, Node]) -> None:
         self.members = members
         self._raw = tuple((key, node.resolve) for key, node in members.items())
         self._plan = tuple(_plan_runs(members))
         self._only = self._plan[0] if len(self._plan) == 1 else None
+        self._fast = _fast_object(members, self._single_run if self._only is not None else self.resolve_clean)
 
     @property
     def clean_resolver(self) -> Callable[[Any], Any]:
         """The fastest callable equivalent to ``resolve_clean`` for this object."""
+        if self._fast is not None:
+            return self._fast
         return self._single_run if self._only is not None else self.resolve_clean
 
     def resolve(self, payload: Any) -> Any:
@@ -162,6 +165,27 @@ class ObjectNode(Node):
 
 
 Run = Callable[[Any, dict[str, Any]], None]
+
+
+def _fast_object(members: dict[str, Node], slow: Callable[[Any], Any]) -> Callable[[Any], Any] | None:
+    """A generated resolver (:mod:`framework.mapping.fastpath`) when every member is a default-shape
+    field or a constant, the shape of destination defaults; None otherwise."""
+    from framework.mapping.fastpath import build_fast_object
+
+    entries: list[tuple[str, tuple[str, ...] | None]] = []
+    constants: dict[str, Any] = {}
+    for key, node in members.items():
+        shortcut = getattr(node, "shortcut", None)
+        if shortcut is not None and shortcut[0]:
+            entries.append((key, shortcut[0]))
+        elif isinstance(node, Constant) and node.value is not UNDEFINED:
+            entries.append((key, None))
+            constants[key] = node.value
+        else:
+            return None
+    if len(constants) == len(entries):
+        return None
+    return build_fast_object(entries, constants, slow)
 _CONTAINERS = (dict, list)
 
 

@@ -93,3 +93,29 @@ def test_any_liquid_text_raises_only_mapping_errors(pieces: list[str], event: An
     template = "".join(pieces)
     result = _resolve_quietly({"v": {"@liquid": template}}, {**event, "traits": {"name": "Ada", "n": 3}})
     assert result is None or isinstance(result.get("v"), str)
+
+
+DEFAULT_SHAPE_PATHS = st.lists(
+    st.lists(st.sampled_from(["traits", "properties", "address", "city", "email", "0", "length"]), min_size=1, max_size=3).map(".".join),
+    min_size=1,
+    max_size=6,
+)
+SHAPE_VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=2) | st.dictionaries(st.sampled_from(["traits", "address", "city", "email", "0"]), inner, max_size=3), max_leaves=12)
+
+
+@settings(max_examples=400)
+@given(paths=DEFAULT_SHAPE_PATHS, constant=SCALARS, event=st.dictionaries(st.sampled_from(["traits", "properties", "email"]), SHAPE_VALUES, max_size=3))
+def test_generated_default_shape_resolver_matches_the_general_one(paths: list[str], constant: Any, event: dict[str, Any]) -> None:
+    """The generated fast path (framework.mapping.fastpath) gives what the per-field resolvers give."""
+    mapping: dict[str, Any] = {
+        f"f{index}": {"@if": {"exists": {"@path": f"$.{path}"}, "then": {"@path": f"$.{path}"}, "else": {"@path": "$.properties.email"}}}
+        for index, path in enumerate(paths)
+    }
+    mapping["k"] = constant
+    compiled = compile_mapping(mapping)
+    planned = compiled.root.resolve_clean(event)  # type: ignore[attr-defined]  # the plan, not the generated code
+    # `_metadata` on `then` hides the shape from every shortcut: the plain @if resolver runs.
+    plain = {key: {"@if": {**value["@if"], "then": {**value["@if"]["then"], "_metadata": {}}}} if key != "k" else value for key, value in mapping.items()}
+    general = compile_mapping(plain)(event)
+    assert compiled(event) == planned == general
+    assert list(compiled(event)) == list(planned) == list(general)
