@@ -1,4 +1,4 @@
-"""``@liquid`` on Jinja2's sandbox: Liquid syntax, liquidjs's filters, Segment's deny-list and limits."""
+"""``@liquid`` end to end on Jinja2's sandbox: Liquid syntax, liquidjs's filters, Segment's deny-list and limits."""
 
 from __future__ import annotations
 
