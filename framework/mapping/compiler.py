@@ -19,6 +19,7 @@ from framework.mapping.errors import MappingResolutionError, MappingValidationEr
 from framework.mapping.explain import FieldTrace, explain_fields
 from framework.mapping.jsvalues import UNDEFINED, Undefined, real_type_of
 from framework.mapping.nodes import ArrayNode, CompileContext, Constant, Failing, Node, ObjectNode
+from framework.mapping.object_plan import plan_runs  # noqa: F401 - loaded with the kit, not at first compile
 from framework.mapping.root import root_mapping
 from framework.mapping.validation import mapping_errors
 
