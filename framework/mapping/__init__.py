@@ -14,7 +14,7 @@ Where things are:
 * :mod:`.nodes` — the compiled node types; :mod:`.directives` — one module per directive;
 * :mod:`.object_plan` and :mod:`.fastpath` — the fast paths for destinations' default mappings;
 * :mod:`.paths` — Segment's path syntax and the jsonpath extension;
-* :mod:`.jsvalues` — JavaScript's undefined, truthiness, ``String()`` and ``JSON.stringify``;
+* :mod:`framework.jsvalues` (shared with FQL) — JavaScript's undefined, truthiness, ``String()`` and ``JSON.stringify``;
 * :mod:`.liquid` — Liquid templates on Jinja2's sandbox; :mod:`.explain` — field traces;
 * :mod:`.errors` — ``MappingError`` and its two subclasses.
 """

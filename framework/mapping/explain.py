@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from framework.mapping.jsvalues import UNDEFINED, remove_undefined
+from framework.jsvalues import UNDEFINED, remove_undefined
 from framework.mapping.nodes import Node, ObjectNode, Trace
 
 __all__ = ["FieldTrace", "explain_fields"]

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from framework.mapping.errors import MappingResolutionError, MappingValidationError
-from framework.mapping.jsvalues import UNDEFINED, remove_undefined
+from framework.jsvalues import UNDEFINED, remove_undefined
 
 __all__ = [
     "Node",

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from framework.mapping.fastpath import build_fast_object
-from framework.mapping.jsvalues import UNDEFINED, remove_undefined
+from framework.jsvalues import UNDEFINED, remove_undefined
 from framework.mapping.nodes import Constant, Node
 from framework.mapping.paths import step
 

@@ -20,7 +20,7 @@ from typing import Any, Final
 from jsonpath_ng.exceptions import JsonPathLexerError, JsonPathParserError
 from jsonpath_ng.ext import parse as parse_jsonpath
 
-from framework.mapping.jsvalues import UNDEFINED, is_truthy, utf16_length
+from framework.jsvalues import UNDEFINED, is_truthy, utf16_length
 
 __all__ = [
     "Getter",

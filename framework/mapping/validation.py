@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from framework.mapping.errors import MappingValidationError
-from framework.mapping.jsvalues import real_type_of, utf16_length
+from framework.jsvalues import real_type_of, utf16_length
 
 __all__ = ["validate_mapping", "mapping_errors", "DIRECTIVE_NAMES", "EXTENSION_DIRECTIVE_NAMES"]
 

@@ -6,8 +6,9 @@
 
 Modules: `lexer` (text → tokens), `parser` (tokens → Segment's JSON AST), `nodes` (condition
 construction), `evaluate` (comparison rules), `predicate` (AST → compiled predicate), `explain`
-(why an event was filtered), `render` (AST → FQL text), `jsvalues` (the JavaScript semantics the
-rules depend on), `trigger` (the public Trigger). docs/triggers.md is the language reference and
+(why an event was filtered), `render` (AST → FQL text), `operands` (how a condition reads the event
+and `Number()`; the other JavaScript value rules are shared in `framework.jsvalues`), `trigger` (the
+public Trigger). docs/triggers.md is the language reference and
 lists every divergence from Segment.
 """
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any, Callable, Final
 
-from framework.subscriptions.jsvalues import UNDEFINED, get_path, is_js_number, js_number, js_string, split_path
+from framework.jsvalues import UNDEFINED, js_string
+from framework.subscriptions.operands import get_path, is_js_number, js_number, split_path
 from framework.subscriptions.nodes import NESTED_FIELDS, TOP_LEVEL_FIELDS
 
 __all__ = ["Test", "make_test", "actual_value", "evaluate", "event_key", "OPERATORS"]

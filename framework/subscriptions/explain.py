@@ -12,7 +12,8 @@ import math
 from typing import Any
 
 from framework.subscriptions.evaluate import actual_value, evaluate, event_key
-from framework.subscriptions.jsvalues import UNDEFINED, is_js_number
+from framework.jsvalues import UNDEFINED
+from framework.subscriptions.operands import is_js_number
 from framework.subscriptions.render import field_text, render_fql
 
 __all__ = ["explain_mismatch"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from framework.subscriptions.jsvalues import js_string
+from framework.jsvalues import js_string
 from framework.subscriptions.lexer import Kind, Token
 
 __all__ = ["MAX_DEPTH", "ast_depth_exceeds", "FIELD_KINDS", "TOP_LEVEL_FIELDS", "NESTED_FIELDS", "field_node", "condition_node", "group_node", "token_value"]

@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import Any, Final
 
 from framework.subscriptions.errors import FQLSyntaxError
-from framework.subscriptions.jsvalues import js_string
+from framework.jsvalues import js_string
 from framework.subscriptions.lexer import Kind, Token, tokenize
 from framework.subscriptions.nodes import (
     FIELD_KINDS,

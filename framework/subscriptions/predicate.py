@@ -14,7 +14,8 @@ from collections import Counter
 from typing import Any, Callable, Final, Iterator
 
 from framework.subscriptions.evaluate import evaluate, event_key
-from framework.subscriptions.jsvalues import UNDEFINED, get_path, is_js_number, js_number, js_string, split_path
+from framework.jsvalues import UNDEFINED, js_string
+from framework.subscriptions.operands import get_path, is_js_number, js_number, split_path
 from framework.subscriptions.nodes import NESTED_FIELDS
 
 __all__ = ["Predicate", "compile_predicate"]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any, Final
 
-from framework.subscriptions.jsvalues import UNDEFINED, is_js_number, js_number, js_string
+from framework.jsvalues import UNDEFINED, js_string
+from framework.subscriptions.operands import is_js_number, js_number
 from framework.subscriptions.nodes import NESTED_FIELDS
 
 __all__ = ["render_fql", "field_text"]

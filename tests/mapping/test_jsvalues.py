@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from framework.mapping.jsvalues import (
+from framework.jsvalues import (
     UNDEFINED,
     is_truthy,
     js_keys,

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from framework.mapping.jsvalues import UNDEFINED
+from framework.jsvalues import UNDEFINED
 from framework.mapping.paths import compile_jsonpath, get, is_jsonpath, split_path
 
 P: dict[str, Any] = {

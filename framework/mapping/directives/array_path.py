@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from framework.mapping.jsvalues import UNDEFINED, real_type_of, remove_undefined
+from framework.jsvalues import UNDEFINED, real_type_of, remove_undefined
 from framework.mapping.nodes import CompileContext, Failing, Node, Trace
 
 __all__ = ["compile_array_path", "ArrayPathNode"]

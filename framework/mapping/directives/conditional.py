@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from framework.mapping.jsvalues import UNDEFINED, is_truthy, js_string, remove_undefined
+from framework.jsvalues import UNDEFINED, is_truthy, js_string, remove_undefined
 from framework.mapping.nodes import CompileContext, Failing, Node, Trace
 from framework.mapping.paths import Getter, step
 

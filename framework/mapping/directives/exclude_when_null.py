@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from framework.mapping.jsvalues import UNDEFINED
+from framework.jsvalues import UNDEFINED
 from framework.mapping.nodes import CompileContext, Node, Trace
 
 __all__ = ["compile_exclude_when_null", "ExcludeWhenNullNode", "clean_nulls"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from framework.mapping.jsvalues import UNDEFINED, is_truthy, json_parse, json_stringify
+from framework.jsvalues import UNDEFINED, is_truthy, json_parse, json_stringify
 from framework.mapping.nodes import CompileContext, Failing, Node, Trace
 
 __all__ = ["compile_json", "JsonNode", "decode"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from framework.mapping.jsvalues import UNDEFINED, is_truthy, js_keys, real_type_of
+from framework.jsvalues import UNDEFINED, is_truthy, js_keys, real_type_of
 from framework.mapping.nodes import CompileContext, Failing, Node, Trace
 from framework.mapping.root import _spread
 

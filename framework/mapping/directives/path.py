@@ -6,7 +6,7 @@ from functools import lru_cache
 from typing import Any
 
 from framework.mapping.errors import MappingResolutionError
-from framework.mapping.jsvalues import UNDEFINED, real_type_of, remove_undefined
+from framework.jsvalues import UNDEFINED, real_type_of, remove_undefined
 from framework.mapping.nodes import CompileContext, Node, Trace
 from framework.mapping.paths import Getter, compile_jsonpath, compile_path, is_jsonpath, segments_of
 

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from framework.mapping.errors import MappingResolutionError
-from framework.mapping.jsvalues import UNDEFINED, is_truthy, js_string, utf16_length
+from framework.jsvalues import UNDEFINED, is_truthy, js_string, utf16_length
 from framework.mapping.nodes import CompileContext, Constant, Failing, Node, Trace
 
 __all__ = ["compile_replace", "ReplaceNode", "js_replace"]

@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from framework.mapping.errors import MappingResolutionError
-from framework.mapping.jsvalues import is_nullish, js_string, real_type_of
+from framework.jsvalues import is_nullish, js_string, real_type_of
 from framework.mapping.nodes import CompileContext, Node, Trace, preview
 from framework.mapping.paths import Getter, compile_path
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from framework.mapping.jsvalues import is_nullish
+from framework.jsvalues import is_nullish
 from framework.mapping.liquid.values import stringify
 
 __all__ = ["date_filter", "parse_date", "strftime"]

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, unquote
 
-from framework.mapping.jsvalues import UNDEFINED, is_nullish, json_stringify, utf16_length
+from framework.jsvalues import UNDEFINED, is_nullish, json_stringify, utf16_length
 from framework.mapping.liquid.dates import date_filter
 from framework.mapping.liquid.values import js_number, stringify, to_number
 
@@ -142,7 +142,7 @@ def _to_array(value: Any) -> list[Any]:
 
 def _join(value: Any, separator: Any = UNDEFINED, *_: Any) -> str:
     sep = " " if is_nullish(separator) else stringify(separator)
-    from framework.mapping.jsvalues import js_string
+    from framework.jsvalues import js_string
 
     return sep.join("" if is_nullish(item) else js_string(item) for item in _to_array(value))
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
-from framework.mapping.jsvalues import UNDEFINED, is_nullish, json_stringify
+from framework.jsvalues import UNDEFINED, is_nullish, json_stringify
 from framework.mapping.liquid.dates import date_filter, parse_date, strftime
 from framework.mapping.liquid.values import js_number, read_property, stringify
 

@@ -10,7 +10,7 @@ import math
 import re
 from typing import Any, Final
 
-from framework.mapping.jsvalues import UNDEFINED, is_nullish, js_string, utf16_length
+from framework.jsvalues import UNDEFINED, is_nullish, js_string, utf16_length
 from framework.mapping.paths import step
 
 __all__ = [

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from framework.mapping.jsvalues import UNDEFINED
+from framework.jsvalues import UNDEFINED
 from framework.mapping.liquid.values import BLANK, EMPTY, NIL, compare, is_truthy, read_property, stringify, to_number
 
 

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from framework.subscriptions.jsvalues import UNDEFINED, get_path, js_number, js_string, js_truthy, split_path
+from framework.jsvalues import UNDEFINED, is_truthy, js_string
+from framework.subscriptions.operands import get_path, js_number, split_path
 
 
 @pytest.mark.parametrize(
@@ -37,8 +38,8 @@ def test_js_number_nan(value: Any) -> None:
 
 @pytest.mark.parametrize(("value", "truthy"), [(0, False), ("", False), (math.nan, False), (None, False), (UNDEFINED, False),
                                                (False, False), ([], True), ({}, True), ("0", True), (-1, True)])
-def test_js_truthy(value: Any, truthy: bool) -> None:
-    assert js_truthy(value) is truthy
+def test_is_truthy(value: Any, truthy: bool) -> None:
+    assert is_truthy(value) is truthy
 
 
 @pytest.mark.parametrize(

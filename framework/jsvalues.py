@@ -1,10 +1,11 @@
-"""JavaScript value semantics the mapping kit depends on: undefined, truthiness, String(), JSON.
+"""JavaScript value semantics Segment's outputs depend on: undefined, truthiness, String(), JSON.
 
 Segment's engine is JavaScript, and several of its outputs are shaped by JS rules rather than by the
 mapping: ``String(1.0)`` is ``"1"``, ``[]`` is truthy, ``JSON.stringify`` puts integer-like keys first.
 Everything here models one such rule for JSON-shaped Python values (dict, list, str, int, float, bool,
 None) plus :data:`UNDEFINED`, the stand-in for JS ``undefined`` (a value that is absent, as opposed to
-``None``, which is JSON ``null``).
+``None``, which is JSON ``null``). The mapping kit and FQL triggers both use it, so a value prints and
+tests the same way in a template and in a trigger.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ __all__ = [
     "remove_undefined",
     "strip_undefined_members",
     "is_plain_object",
+    "to_js_float",
 ]
 
 _MAX_SAFE_INTEGER: Final = 2**53
@@ -118,7 +120,7 @@ def number_to_string(value: int | float) -> str:
     if type(value) is int:
         if -_MAX_SAFE_INTEGER < value < _MAX_SAFE_INTEGER:
             return str(value)
-        value = float(value)
+        value = to_js_float(value)
     if math.isnan(value):
         return "NaN"
     if math.isinf(value):
@@ -130,6 +132,17 @@ def number_to_string(value: int | float) -> str:
     digits = "".join(map(str, digit_tuple)).rstrip("0") or "0"
     point = int(exponent) + len("".join(map(str, digit_tuple)))
     return sign + _place_decimal_point(digits, point)
+
+
+def to_js_float(value: int) -> float:
+    """An integer as JavaScript holds it: the nearest double, or an infinity past the double range.
+
+    JSON.parse does this to big integers; Python keeps them exact, and ``float()`` raises past 1e308.
+    """
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
 
 
 def _place_decimal_point(digits: str, point: int) -> str:

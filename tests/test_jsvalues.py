@@ -1,0 +1,39 @@
+"""JavaScript value rules shared by the mapping kit and FQL: numbers print and compare as in Segment."""
+
+import math
+
+import pytest
+
+from framework.jsvalues import js_string, number_to_string, to_js_float
+from framework.mapping import transform
+from framework.subscriptions import matches
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (5, "5"),
+        (5.0, "5"),
+        (0.1, "0.1"),
+        (1e21, "1e+21"),
+        (1e-7, "1e-7"),
+        (2**53, "9007199254740992"),
+        (10**400, "Infinity"),
+        (-(10**400), "-Infinity"),
+    ],
+)
+def test_numbers_print_as_javascript_prints_them(value: int | float, text: str) -> None:
+    assert number_to_string(value) == text
+    assert js_string(value) == text
+
+
+def test_an_integer_past_the_double_range_becomes_an_infinity_like_json_parse() -> None:
+    assert to_js_float(10**400) == math.inf
+    assert to_js_float(-(10**400)) == -math.inf
+    assert to_js_float(7) == 7.0
+
+
+def test_a_huge_integer_in_an_event_neither_crashes_a_template_nor_a_trigger() -> None:
+    event = {"properties": {"n": 10**400}}
+    assert transform({"a": {"@template": "{{properties.n}}"}}, event) == {"a": "Infinity"}
+    assert matches("properties.n > 5", event) is True
