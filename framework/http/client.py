@@ -15,6 +15,7 @@ before-request/after-response hooks run in order. Every exchange is recorded, re
 from __future__ import annotations
 
 import base64
+import functools
 import json as jsonlib
 import logging
 import weakref
@@ -23,6 +24,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
+from requests.structures import CaseInsensitiveDict
 
 from framework import __version__
 from framework.errors import HTTPError, RequestTimeoutError
@@ -99,7 +101,7 @@ class RequestClient:
         """Send one request; see the module docstring for the options and what happens."""
         merged = merge_options(self.options, {"method": method, **options})
         merged = _run_before_hooks(merged)
-        prepared = self.session.prepare_request(_build_request(url, merged))
+        prepared = _prepare(self.session, _build_request(url, merged))
         response = self._send(prepared, merged)
         for hook in merged.get("after_response", []):
             response = hook(prepared, merged, response) or response
@@ -112,7 +114,8 @@ class RequestClient:
     def _record(self, exchange: RecordedExchange) -> None:
         """Keep the redacted exchange and log it (the log only ever sees the redacted form)."""
         self._exchanges.append(exchange)
-        _log.debug("%s %s -> %s", exchange.method, exchange.url, exchange.status or exchange.error)
+        if _log.isEnabledFor(logging.DEBUG):  # reading the exchange redacts it: only when logged
+            _log.debug("%s %s -> %s", exchange.method, exchange.url, exchange.status or exchange.error)
 
     def _send(self, prepared: requests.PreparedRequest, options: dict[str, Any]) -> requests.Response:
         timeout = _timeout(options.get("timeout", DEFAULT_TIMEOUT))
@@ -179,6 +182,41 @@ def _form_body(data: Any) -> tuple[Any, str | None]:
     if isinstance(data, (Mapping, list, tuple)):
         return encode_form(data), FORM_CONTENT_TYPE
     return data, None
+
+
+def _prepare(session: requests.Session, request: requests.Request) -> requests.PreparedRequest:
+    """``session.prepare_request`` without what we never use, at about half its cost.
+
+    Kept from the session: its default headers (under ours) and its cookie jar. Left out: session-level
+    ``auth``, ``params`` and hooks (the client layers its own options) and ``~/.netrc`` credentials,
+    which requests would otherwise look up on every request: credentials come from the destination.
+    The steps are ``PreparedRequest.prepare``'s, in its order, with the URL prepared once per URL.
+    """
+    headers = CaseInsensitiveDict(session.headers)
+    headers.update(request.headers)
+    prepared = requests.PreparedRequest()
+    prepared.prepare_method(request.method)
+    params = request.params
+    prepared.url = _prepare_url(request.url, params) if params else _prepared_url(request.url)
+    prepared.prepare_headers(headers)
+    prepared.prepare_cookies(session.cookies)
+    prepared.prepare_body(request.data, None, None)
+    prepared.prepare_auth(None, prepared.url)
+    prepared.prepare_hooks(request.hooks)
+    return prepared
+
+
+def _prepare_url(url: str, params: Any) -> str:
+    """The URL as requests sends it: IDNA host, percent-encoding, ``params`` added to the query."""
+    prepared = requests.PreparedRequest()
+    prepared.prepare_url(url, params)
+    return prepared.url or url
+
+
+@functools.lru_cache(maxsize=1024)
+def _prepared_url(url: str) -> str:
+    """``_prepare_url`` without parameters, remembered: a destination calls the same few URLs."""
+    return _prepare_url(url, None)
 
 
 def _environment_settings(session: requests.Session, url: str) -> dict[str, Any]:

@@ -7,7 +7,6 @@ test can show it, without ever exposing a credential.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 import requests
@@ -19,26 +18,74 @@ __all__ = ["RecordedExchange", "record_exchange", "MAX_RECORDED_BODY"]
 MAX_RECORDED_BODY = 64 * 1024  # characters kept of a recorded response body
 
 
-@dataclass(frozen=True)
-class RecordedExchange:
-    """A redacted request/response pair (``body`` and ``response_body`` as text, or None)."""
+_FIELDS = ("method", "url", "headers", "body", "status", "response_headers", "response_body", "error")
 
-    method: str
-    url: str
-    headers: dict[str, str]
-    body: str | None
-    status: int | None
-    response_headers: dict[str, str] = field(default_factory=dict)
-    response_body: str | None = None
-    error: str | None = None
+
+class RecordedExchange:
+    """A redacted request/response pair (``body`` and ``response_body`` as text, or None).
+
+    Redacting means re-reading headers and bodies, which costs as much as building the request; most
+    exchanges are never looked at (a delivered event in a replay), so ``record_exchange`` keeps the raw
+    parts and the redacted fields are computed on first read. The raw parts are never exposed: every
+    public field, ``repr`` and ``to_dict`` see only the redacted values.
+    """
+
+    __slots__ = ("_raw", "_redacted")
+
+    def __init__(
+        self,
+        method: str,
+        url: str,
+        headers: dict[str, str],
+        body: str | None,
+        status: int | None,
+        response_headers: dict[str, str] | None = None,
+        response_body: str | None = None,
+        error: str | None = None,
+    ) -> None:
+        self._raw: tuple[Any, ...] | None = None
+        self._redacted: dict[str, Any] | None = {
+            "method": method, "url": url, "headers": headers, "body": body, "status": status,
+            "response_headers": response_headers or {}, "response_body": response_body, "error": error,
+        }
+
+    @classmethod
+    def _deferred(cls, *raw: Any) -> RecordedExchange:
+        exchange = cls.__new__(cls)
+        exchange._raw, exchange._redacted = raw, None
+        return exchange
+
+    def _fields(self) -> dict[str, Any]:
+        redacted = self._redacted
+        if redacted is None:
+            raw = self._raw
+            if raw is None:  # another thread redacted it between the two reads (it sets _redacted first)
+                return self._redacted  # type: ignore[return-value]
+            redacted = self._redacted = _redact(*raw)
+            self._raw = None  # drop the raw parts, secrets included, once the redacted copy exists
+        return redacted
+
+    method = property(lambda self: self._fields()["method"], doc="HTTP method")
+    url = property(lambda self: self._fields()["url"], doc="URL, secret query parameters redacted")
+    headers = property(lambda self: self._fields()["headers"], doc="request headers, redacted")
+    body = property(lambda self: self._fields()["body"], doc="request body as text, redacted")
+    status = property(lambda self: self._fields()["status"], doc="response status, None on failure")
+    response_headers = property(lambda self: self._fields()["response_headers"], doc="response headers")
+    response_body = property(lambda self: self._fields()["response_body"], doc="response body, redacted")
+    error = property(lambda self: self._fields()["error"], doc="why no response arrived, or None")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for reports and JSON output."""
-        return {
-            "method": self.method, "url": self.url, "headers": self.headers, "body": self.body,
-            "status": self.status, "response_headers": self.response_headers,
-            "response_body": self.response_body, "error": self.error,
-        }
+        return dict(self._fields())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RecordedExchange) and self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable-looking value object, like the dataclass was
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={self._fields()[name]!r}" for name in _FIELDS)
+        return f"RecordedExchange({shown})"
 
 
 def record_exchange(
@@ -47,18 +94,24 @@ def record_exchange(
     secrets: list[str],
     error: str | None = None,
 ) -> RecordedExchange:
-    """Build the redacted record of one exchange."""
+    """The record of one exchange; redacted when first read."""
+    return RecordedExchange._deferred(request, response, secrets, error)
+
+
+def _redact(
+    request: requests.PreparedRequest, response: requests.Response | None, secrets: list[str], error: str | None
+) -> dict[str, Any]:
     request_type = request.headers.get("Content-Type")
-    return RecordedExchange(
-        method=request.method or "GET",
-        url=redact_url(request.url or "", secrets),
-        headers=redact_headers(request.headers, secrets),
-        body=redact_body(request.body, request_type, secrets),
-        status=response.status_code if response is not None else None,
-        response_headers=redact_headers(response.headers, secrets) if response is not None else {},
-        response_body=_response_text(response, secrets),
-        error=error,
-    )
+    return {
+        "method": request.method or "GET",
+        "url": redact_url(request.url or "", secrets),
+        "headers": redact_headers(request.headers, secrets),
+        "body": redact_body(request.body, request_type, secrets),
+        "status": response.status_code if response is not None else None,
+        "response_headers": redact_headers(response.headers, secrets) if response is not None else {},
+        "response_body": _response_text(response, secrets),
+        "error": error,
+    }
 
 
 def _response_text(response: requests.Response | None, secrets: list[str]) -> str | None:

@@ -1,0 +1,28 @@
+"""Recorded exchanges are redacted when first read, and never show the raw request."""
+
+import requests
+
+from framework.http.exchanges import record_exchange
+
+
+def _exchange() -> object:
+    request = requests.Request(
+        "POST",
+        "https://api.example.com/token?client_secret=s3cret",
+        headers={"Authorization": "Bearer t0ken", "Content-Type": "application/json"},
+        data=b'{"password": "hunter2", "email": "a@example.com"}',
+    ).prepare()
+    return record_exchange(request, None, ["t0ken"], error="connection refused")
+
+
+def test_every_view_of_a_recorded_exchange_is_redacted() -> None:
+    exchange = _exchange()
+    views = [repr(exchange), str(exchange.to_dict()), exchange.url, str(exchange.headers), str(exchange.body)]
+    for view in views:
+        assert "t0ken" not in view and "s3cret" not in view and "hunter2" not in view
+    assert "a@example.com" in str(exchange.body)
+    assert exchange.error == "connection refused" and exchange.status is None
+
+
+def test_two_records_of_the_same_exchange_are_equal() -> None:
+    assert _exchange() == _exchange()
