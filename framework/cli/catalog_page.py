@@ -64,15 +64,8 @@ def _settings(definition: Any) -> str:
         return "\n".join(lines)
     lines += ["| Setting | Type | Description |", "| --- | --- | --- |"]
     for key, field in fields.items():
-        lines.append(f"| {_label(key, field)} | {_cell(type_text(field))} | {_cell(_describe_setting(field))} |")
+        lines.append(f"| {_label(key, field)} | {_cell(type_text(field))} | {_cell(_describe_field(field))} |")
     return "\n".join(lines)
-
-
-def _describe_setting(field: Any) -> str:
-    text = field.description or ""
-    if getattr(field, "default", None) is not None:
-        text += f"<br><br>Default: `{default_text(field.default)}`"
-    return text
 
 
 def _presets(definition: Any) -> str:
@@ -113,6 +106,7 @@ def _action(key: str, action: Any) -> str:
 
 
 def _describe_field(field: Any) -> str:
+    """A setting's or field's description, with its default (a value or a mapping) after it."""
     text = field.description or ""
     if getattr(field, "default", None) is not None:
         text += f"<br><br>Default: `{_cell(default_text(field.default))}`"
