@@ -14,6 +14,7 @@ traceback.
 from __future__ import annotations
 
 import argparse
+import difflib
 import sys
 from collections.abc import Sequence
 
@@ -25,6 +26,11 @@ __all__ = ["main", "build_parser"]
 
 def build_parser() -> argparse.ArgumentParser:
     """The full parser: every module in ``COMMANDS`` adds its own subparser."""
+    return _build()[0]
+
+
+def _build() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    """The parser and each command's own parser, so a mistake is reported with that command's usage."""
     parser = argparse.ArgumentParser(
         prog="actions",
         description="Run, test and write Segment-style action destinations.",
@@ -34,14 +40,19 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for command in COMMANDS:
         command.register(subparsers)
-    return parser
+    return parser, dict(subparsers.choices)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse ``argv`` (default: ``sys.argv[1:]``), run the subcommand, return its exit code."""
-    parser = build_parser()
+    parser, commands = _build()
+    arguments = list(argv) if argv is not None else sys.argv[1:]
     try:
-        args = parser.parse_args(list(argv) if argv is not None else None)
+        _check_command_name(parser, commands, arguments)
+        args, extras = parser.parse_known_args(arguments)
+        extras = _take_trailing_files(args, commands[args.command], extras)
+        if extras:  # reported by the command's own parser: its usage, and the option a typo meant
+            commands[args.command].error(_unrecognized(extras, commands[args.command]))
     except SystemExit as exit_request:  # argparse exits on --help and on usage errors
         return _exit_code(exit_request.code)
     try:
@@ -61,6 +72,41 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except BrokenPipeError:  # `actions describe x | head`: the reader left, which is fine
         return EXIT_OK
+
+
+def _check_command_name(parser: argparse.ArgumentParser, commands: dict[str, argparse.ArgumentParser],
+                        arguments: list[str]) -> None:
+    """A mistyped command gets the one it most likely meant (``replya`` → ``replay``)."""
+    name = next((argument for argument in arguments if not argument.startswith("-")), None)
+    if name is None or name in commands:
+        return
+    guess = difflib.get_close_matches(name, list(commands), n=1)
+    if guess:
+        parser.error(f"argument COMMAND: invalid choice: {name!r} (did you mean {guess[0]!r}? "
+                     f"choose from {', '.join(commands)})")
+
+
+def _take_trailing_files(args: argparse.Namespace, command: argparse.ArgumentParser, extras: list[str]) -> list[str]:
+    """Files after the options (``replay a.ndjson --dry-run b.ndjson``) join the files before them.
+
+    argparse stops filling a ``FILE...`` positional at the first option; people do not expect that.
+    """
+    listing = next((action for action in command._actions
+                    if not action.option_strings and action.nargs in ("+", "*")), None)
+    if listing is None or not extras or any(extra.startswith("-") and extra != "-" for extra in extras):
+        return extras
+    before = getattr(args, listing.dest)
+    setattr(args, listing.dest, [*([] if before is listing.default else before), *extras])
+    return []
+
+
+def _unrecognized(extras: list[str], command: argparse.ArgumentParser) -> str:
+    """``unrecognized arguments: --dryrun (did you mean --dry-run?)``."""
+    options = [option for action in command._actions for option in action.option_strings]
+    guesses = [match for extra in extras if extra.startswith("-")
+               for match in difflib.get_close_matches(extra.split("=")[0], options, n=1)]
+    hint = f" (did you mean {' '.join(guesses)}?)" if guesses else ""
+    return f"unrecognized arguments: {' '.join(extras)}{hint}"
 
 
 def _print_error(message: str) -> None:

@@ -47,6 +47,32 @@ def test_user_errors_are_one_clear_line(argv: list[str], message: str, capsys: p
     assert "Traceback" not in err
 
 
+def test_a_mistyped_option_is_reported_by_its_command_with_the_likely_one(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["replay", "fixtures/events/identify.ndjson", "--instance", "fixtures/instances/pardot.toml", "--dryrun"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: actions replay ")
+    assert "actions replay: error: unrecognized arguments: --dryrun (did you mean --dry-run?)" in err
+
+
+def test_a_mistyped_command_gets_a_suggestion(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["replya", "x.ndjson"]) == 2
+    assert "invalid choice: 'replya' (did you mean 'replay'?" in capsys.readouterr().err
+
+
+def test_files_after_the_options_are_replayed_too(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["replay", "fixtures/events/identify.ndjson", "--instance", "fixtures/instances/pardot.toml",
+            "--dry-run", "fixtures/events/track.ndjson"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "fixtures/events/identify.ndjson:1" in out and "fixtures/events/track.ndjson:2" in out
+
+
+def test_case_files_after_an_option_replace_the_default_folder(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["test", "-q", "fixtures/mappings/pardot-prospects-defaults.json"]) == 0
+    assert capsys.readouterr().out.strip().endswith("2 passed, 0 failed, 2 cases")
+
+
 def test_python_dash_m_runs_the_same_command() -> None:
     done = subprocess.run([sys.executable, "-m", "framework.cli", "list"], cwd=ROOT, capture_output=True,
                           text=True, check=False)

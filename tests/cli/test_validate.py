@@ -90,5 +90,24 @@ def test_a_destination_that_fails_to_import_fails_validation(tmp_path: Path, cap
                                         "definition = DestinationDefinition(name='X', slug='x', actions={}, bogus=1)\n")
     assert main(["validate", "--path", str(tmp_path)]) == 1
     out = capsys.readouterr().out
-    assert f"error: cannot load destination: {broken}: cannot import: ValidationError" in out
+    assert f"error: cannot load destination: {broken}: cannot import: {broken / '__init__.py'}:2: ValidationError" in out
     assert "One or more validation errors were found (1)." in out
+
+
+def test_an_import_error_names_the_authors_file_and_line_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    package = tmp_path / "typo_dest"
+    package.mkdir()
+    (package / "__init__.py").write_text("from typo_dest.action import field\n")
+    (package / "action.py").write_text("from framework.definition import InputField\n\n"
+                                       "field = InputField(label='Tier', type='strin')\n")
+    assert main(["validate", "--path", str(tmp_path)]) == 1
+    line = next(line for line in capsys.readouterr().out.splitlines() if "cannot load" in line)
+    assert f"{package / 'action.py'}:3: ValidationError: InputField.type: Input should be 'string'" in line
+    assert "(got 'strin')" in line and "pydantic" not in line
+
+
+def test_a_mistyped_slug_gets_a_suggestion(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "actions-pardto"]) == 2
+    assert 'unknown destination "actions-pardto". Did you mean "actions-pardot"?' in capsys.readouterr().err
