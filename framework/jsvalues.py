@@ -179,7 +179,7 @@ def js_string(value: Any) -> str:
 
 def _is_array_index(key: str) -> bool:
     """True when ``key`` is a canonical array index, the keys JS orders first in every object."""
-    return _CANONICAL_INDEX.fullmatch(key) is not None and int(key) < _MAX_ARRAY_INDEX
+    return type(key) is str and _CANONICAL_INDEX.fullmatch(key) is not None and int(key) < _MAX_ARRAY_INDEX
 
 
 def js_keys(obj: dict[str, Any]) -> list[str]:

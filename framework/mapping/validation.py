@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from framework.mapping.errors import MappingValidationError
-from framework.jsvalues import real_type_of, utf16_length
+from framework.jsvalues import js_keys, real_type_of, utf16_length
 
 __all__ = ["validate_mapping", "mapping_errors", "DIRECTIVE_NAMES", "EXTENSION_DIRECTIVE_NAMES"]
 
@@ -107,7 +107,8 @@ def _validate_object(node: Any, stack: Stack) -> None:
     directive_key = next((key for key in node if str(key).startswith("@")), None)
     if directive_key is not None:
         raise _fail(f"shouldn't have directive (@-prefixed) keys but it has {json.dumps(directive_key)}", stack)
-    _collect([lambda key=key: _validate(node[key], (*stack, str(key))) for key in node])
+    # Segment walks ``Object.entries``: integer-like keys first, so its messages come in that order.
+    _collect([lambda key=key: _validate(node[key], (*stack, str(key))) for key in js_keys(node)])
 
 
 def _directive_or_raw(value: Any, stack: Stack) -> None:

@@ -27,6 +27,10 @@ class TransformNode(Node):
         self.mapping = mapping
 
     def _intermediate(self, payload: Any) -> Any:
+        if payload is UNDEFINED:
+            # Segment's ``transform(mapping, data = {})``: an absent payload (an @arrayPath slot
+            # that resolved to nothing) takes the default parameter, an empty object.
+            payload = {}
         if type(payload) is not dict:
             raise MappingResolutionError(f"data must be an object, got {real_type_of(payload)}")
         return strip_undefined_members(self.apply.resolve(payload))

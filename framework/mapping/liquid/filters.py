@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from framework.jsvalues import UNDEFINED, is_nullish, json_stringify, utf16_length
+from framework.jsvalues import is_truthy as js_is_truthy
 from framework.mapping.liquid.dates import date_filter
 from framework.mapping.liquid.values import js_number, stringify, to_number
 
@@ -163,11 +164,14 @@ def _last(value: Any, *_: Any) -> Any:
     return ""
 
 
-def _size(value: Any, *_: Any) -> int:
+def _size(value: Any, *_: Any) -> Any:
+    """liquidjs ``(v && v.length) || 0``: an object's own truthy ``length`` member is its size."""
     if type(value) is str:
         return utf16_length(value)
     if type(value) is list:
         return len(value)
+    if type(value) is dict and js_is_truthy(value.get("length")):
+        return value["length"]
     return 0
 
 
@@ -205,7 +209,13 @@ def _where(value: Any, prop: Any = UNDEFINED, expected: Any = UNDEFINED, *_: Any
 
 
 def _json(value: Any, *_: Any) -> Any:
-    return json_stringify(value)
+    """The ``nil``/``empty``/``blank`` literals are objects in liquidjs: ``JSON.stringify`` gives ``{}``."""
+    from framework.mapping.liquid.values import is_literal_drop
+
+    return "{}" if is_literal_drop(value) else json_stringify(value)
+
+
+_json.raw_value = True  # type: ignore[attr-defined]  # sees the literal drops (see guarded_filter)
 
 
 def _escape(text: str, *_: str) -> str:

@@ -119,15 +119,22 @@ class ExprToken:
     text: str
 
 
+#: liquidjs's word characters: ASCII letters, digits, ``_``, ``-``, ``?``, and every character from
+#: U+0080 up except its blanks (U+00A0, U+1680, U+180E, U+2000–U+200A, U+2028, U+2029, U+202F,
+#: U+205F, U+3000) and curly double quotes (U+201C, U+201D): ``{{ traits.prénom }}`` is a path.
+_WORD_CHAR = (
+    "[0-9A-Za-z_?\\-\u0080-\u009f\u00a1-\u167f\u1681-\u180d\u180f-\u1fff\u200b-\u201b"
+    "\u201e-\u2027\u202a-\u202e\u2030-\u205e\u2060-\u2fff\u3001-\U0010ffff]"
+)
 _EXPR = re.compile(
     r"""\s*(?:
         (?P<string>'[^']*'|"[^"]*")
-      | (?P<number>-?\d+\.\d+|-?\d+)(?!\w)
+      | (?P<number>(?>[+-]?[0-9]+(?:\.(?!\.)[0-9]*)?))(?!WORD|\.(?!\.))
       | (?P<range>\.\.)
       | (?P<op>==|!=|<>|<=|>=|<|>)
-      | (?P<word>[A-Za-z_][\w-]*\??)
+      | (?P<word>WORD+)
       | (?P<punct>[.\[\]|:,()=])
-    )""",
+    )""".replace("WORD", _WORD_CHAR),
     re.VERBOSE,
 )
 

@@ -73,12 +73,17 @@ def _counter(state: RenderState, name: str, step: int) -> str:
 
 
 def guarded_filter(function: Callable[..., Any]) -> Callable[..., Any]:
-    """Wrap a filter so its result counts against the current render's limits."""
+    """Wrap a filter so its result counts against the current render's limits.
+
+    The filtered value is passed as a plain value, except to filters marked ``raw_value`` (``json``),
+    which, as in liquidjs, see the ``nil``/``empty``/``blank`` literals as the objects they are.
+    """
+    raw = getattr(function, "raw_value", False)
 
     def run(value: Any, *arguments: Any, **keywords: Any) -> Any:
         arguments = tuple(plain(argument) for argument in arguments)
         keywords = {name: plain(argument) for name, argument in keywords.items()}
-        result = function(plain(value), *arguments, **keywords)
+        result = function(value if raw else plain(value), *arguments, **keywords)
         state = CURRENT.get()
         return state.charge(result) if state is not None else result
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from framework.jsvalues import UNDEFINED
 from framework.mapping.liquid.filters import DISABLED_FILTERS, FILTERS
 from framework.mapping.liquid.lexer import ExprToken, LiquidSyntaxError, Token, tokenize, tokenize_expression
 
@@ -97,8 +98,17 @@ class _Expression:
             return self._number(token)
         if token.kind == "punct" and token.text == "(":
             return self._range()
-        if token.kind == "word" and token.text in _LITERALS and not self._continues_path():
-            return _LITERALS[token.text]
+        if token.kind == "word" and token.text in _LITERALS:
+            if not self._continues_path():
+                return _LITERALS[token.text]
+            after = self.peek(1)
+            if self.peek().text == "." and (after is None or after.kind not in ("word", "number")):  # type: ignore[union-attr]
+                self.position += 1  # liquidjs: a dot with no name after it is dropped (``true.[0]`` is ``true``)
+                return _LITERALS[token.text]
+            if token.text in ("nil", "null", "true", "false"):
+                # liquidjs reads ``null.a`` as a property of the literal (nothing), not the event's ``null`` key.
+                self._path_from([], [])
+                return self.writer.constant(UNDEFINED)
         if token.kind == "word" or (token.kind == "punct" and token.text == "["):
             return self._path(token)
         raise self.error()
@@ -111,8 +121,8 @@ class _Expression:
             return self._path_from(keys, token.text.split("."))
         if following is not None and following.kind == "punct" and following.text == "[":
             self._path_from([], [])
-            return "none"
-        return token.text
+            return self.writer.constant(UNDEFINED)
+        return self.writer.constant(_js_number(token.text))
 
     def _continues_path(self) -> bool:
         following = self.peek()
@@ -141,27 +151,24 @@ class _Expression:
         """Read ``.name`` and ``[key]`` steps after the first key(s)."""
         while True:
             if self.accept("."):
-                name = self.take()
-                if name.kind not in ("word", "number"):
-                    raise self.error()
-                parts = [name.text] if name.kind == "word" else name.text.split(".")
+                name = self.peek()
+                if name is None or name.kind not in ("word", "number"):
+                    break  # liquidjs: a dot with no name after it ends the path (``a.[0]`` is ``a`` then ``[0]``)
+                self.position += 1
+                # After a dot every step is a name, as in liquidjs: ``a.1.5`` is ``a["1"]["5"]``,
+                # and ``a.-1`` is the key "-1" (not the last item of an array).
+                parts = [name.text] if name.kind == "word" else [part for part in name.text.split(".") if part]
                 for part in parts:
-                    keys.append(self.writer.constant(part if name.kind == "word" else self._index(part)))
+                    keys.append(self.writer.constant(part))
                     readable.append(part)
             elif self.accept("["):
                 keys.append(self._bracket(readable))
             else:
                 break
         if not keys:
-            return "none"
+            return self.writer.constant(UNDEFINED)
         self.writer.variables.append(".".join(readable))
         return f"_v(_s, {', '.join(keys)})"
-
-    def _index(self, text: str) -> int:
-        """``a.0``: a numeric property is an index (``a.1.5`` is not a path)."""
-        if not text.lstrip("-").isdigit():
-            raise self.error()
-        return int(text)
 
     def _bracket(self, readable: list[str]) -> str:
         """The key inside ``[...]`` (the opening bracket was consumed)."""
@@ -174,19 +181,59 @@ class _Expression:
         return key
 
     def filtered(self) -> str:
-        """``value | filter: arg, key: arg | …`` as nested Jinja filter applications."""
-        source = self.value()
-        self._skip_until(("|",))
-        while self.accept("|"):
+        """``value | filter: arg, key: arg | …`` as nested Jinja filter applications.
+
+        As in liquidjs, a ``,`` or ``)`` where the next ``|`` is expected ends the output: the rest
+        is ignored, filters included.
+        """
+        source = self._output_value()
+        while not self._ends_filters() and self.accept("|"):
             name = self.take()
             if name.kind != "word":
                 raise self.error()
             arguments = self._arguments()
             if name.text in FILTERS or name.text in DISABLED_FILTERS:
                 source = f"({source})|{name.text}({', '.join(arguments)})"
-        if not self.done():
+        if not self.done() and not self._ends_filters():
             raise self.error()
         return source
+
+    def _ends_filters(self) -> bool:
+        token = self.peek()
+        return token is not None and token.kind == "punct" and token.text in (",", ")")
+
+    def _output_value(self) -> str:
+        """The value of ``{{ … }}``; with an operator (``a == b``, ``a and b``) it is the condition's boolean."""
+        start = self.position
+        first = self.peek()
+        if first is not None and first.kind == "word" and first.text == "not":
+            return self._output_condition()
+        source = self.value()
+        while not self.done() and self.peek().text not in _OUTPUT_STOPS:  # type: ignore[union-attr]
+            token = self.peek()
+            if _is_operator(token):  # type: ignore[arg-type]
+                self.position = start
+                return self._output_condition()
+            self._stray_value()
+        return source
+
+    def _stray_value(self) -> None:
+        """Read and drop a value after the first: liquidjs ignores it (``{{ sp ace.x }}`` prints ``sp``)."""
+        token = self.peek()
+        if token is not None and token.kind == "punct" and token.text == ".":
+            self._path_from([], [])
+        elif token is not None and (token.kind in ("word", "string", "number") or token.text in "(["):
+            self.value()
+        else:
+            raise self.error()  # liquidjs: expected "|" before filter
+
+    def _output_condition(self) -> str:
+        left = self._comparison(_OUTPUT_STOPS)
+        token = self.peek()
+        if token is not None and token.kind == "word" and token.text in ("and", "or"):
+            self.position += 1
+            return f"({left} {token.text} {self._output_condition()})"
+        return left
 
     def _skip_until(self, stops: tuple[str, ...]) -> None:
         """liquidjs ignores stray words after a value (``{{ sp ace }}`` prints ``sp``): so do we."""
@@ -218,18 +265,31 @@ class _Expression:
             return f"({left} {token.text} {self.condition()})"
         raise self.error()
 
-    def _comparison(self) -> str:
+    def _comparison(self, stops: tuple[str, ...] = ()) -> str:
         if self.accept("not"):
-            return f"(not {self._comparison()})"
+            return f"(not {self._comparison(stops)})"
         left = self.value()
-        self._skip_until((*_COMPARISONS, "contains", "and", "or"))
+        self._skip_until((*_COMPARISONS, "contains", "and", "or", *stops))
         token = self.peek()
         if token is not None and (token.text in _COMPARISONS or (token.kind == "word" and token.text == "contains")):
             self.position += 1
             right = self.value()
-            self._skip_until(("and", "or"))
+            self._skip_until(("and", "or", *stops))
             return f"_c({self.writer.constant(token.text)}, {left}, {right})"
         return f"_t({left})"
+
+
+#: Where the value of an output ends: its filters, or (``,`` ``)``) the end of what liquidjs reads.
+_OUTPUT_STOPS = ("|", ",", ")")
+
+
+def _is_operator(token: ExprToken) -> bool:
+    return token.kind == "op" or (token.kind == "word" and token.text in ("contains", "and", "or"))
+
+
+def _js_number(text: str) -> int | float:
+    """liquidjs's ``Number(text)`` of a number literal: ``01`` is 1, ``+5`` is 5, ``1.`` is 1."""
+    return float(text) if "." in text else int(text)
 
 
 def _expression(text: str, writer: _Writer) -> str:

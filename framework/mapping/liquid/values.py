@@ -17,6 +17,7 @@ __all__ = [
     "NIL",
     "EMPTY",
     "BLANK",
+    "is_literal_drop",
     "plain",
     "stringify",
     "is_truthy",
@@ -59,6 +60,11 @@ class _Special:
 NIL: Final = _Special("nil", None)
 EMPTY: Final = _Special("empty", "")
 BLANK: Final = _Special("blank", "")
+
+
+def is_literal_drop(value: Any) -> bool:
+    """True for the ``nil``, ``empty`` and ``blank`` literals themselves (not the values they match)."""
+    return isinstance(value, _Special)
 
 
 def plain(value: Any) -> Any:

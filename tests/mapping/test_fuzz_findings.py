@@ -1,0 +1,30 @@
+"""Mapping-kit behaviours found by differential fuzzing against Segment's engine (see conformance ``fuzz-*``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from framework.mapping import MappingValidationError, compile_mapping
+
+
+def test_transform_of_an_absent_array_slot_starts_from_an_empty_object() -> None:
+    # Segment's transform(mapping, data = {}): an undefined payload takes the default parameter.
+    mapping = {"v": {"@arrayPath": [{"@excludeWhenNull": [{"@path": "$.nope"}]},
+                                    {"w": {"@transform": {"apply": {"t": 1}, "mapping": {"u": {"@path": "$."}}}}}]}}  # fmt: skip
+    assert compile_mapping(mapping)({}) == {"v": [{"w": {"u": {"t": 1}}}]}
+
+
+def test_transform_of_a_null_slot_still_fails() -> None:
+    mapping = {"v": {"@arrayPath": [{"@literal": [None]}, {"w": {"@transform": {"apply": {"t": 1}, "mapping": {"u": 1}}}}]}}
+    with pytest.raises(Exception, match="data must be an object, got null"):
+        compile_mapping(mapping)({})
+
+
+def test_validation_messages_come_in_javascript_key_order() -> None:
+    # Object.entries lists integer-like keys first, so Segment reports "/f/0" before "/f/a".
+    with pytest.raises(MappingValidationError) as caught:
+        compile_mapping({"f": {"a": {"@path": 1}, "0": {"@template": 2}}})
+    assert caught.value.errors == [
+        "/f/0/@template should be a string or a mapping directive but it is a number.",
+        "/f/a/@path should be a string or a mapping directive but it is a number.",
+    ]
