@@ -337,7 +337,16 @@ def _decode_value(window: _TextWindow, offset: int) -> tuple[Any, int]:
             window.fill(max(_CHUNK, len(window.text)))
 
 
-def _located_json_error(window: _TextWindow, shown: str, error: json.JSONDecodeError, what: str) -> BadLine:
+def _located_json_error(window: _TextWindow, shown: str, error: json.JSONDecodeError, what: str,
+                        start: int) -> BadLine:
+    """The error where it is; when the input simply ran out, where the unfinished event starts instead.
+
+    "Expecting value at line 2 column 1" of a one-line file points past its end; the line the event
+    starts on, and the word "truncated", tell the reader what happened.
+    """
+    if window.exhausted and not window.text[error.pos :].strip():
+        reason = "not valid JSON: the input ends before the event that starts here does (truncated?)"
+        return BadLine(shown, window.line_at(start), reason)
     line = window.line_at(error.pos)
     column = window.column_at(error.pos)
     return BadLine(shown, line, f"not valid JSON: {error.msg} at column {column}{what}")
@@ -356,7 +365,7 @@ def _read_array(lines: Iterator[bytes], shown: str, first_number: int) -> Iterat
             try:
                 value, end = _decode_value(window, offset)
             except json.JSONDecodeError as error:
-                yield _located_json_error(window, shown, error, "; the rest of this array was skipped")
+                yield _located_json_error(window, shown, error, "; the rest of this array was skipped", offset)
                 return
             yield _as_event(value, shown, window.line_at(offset))
             offset = window.skip_space(end)
@@ -390,7 +399,7 @@ def _read_documents(lines: Iterator[bytes], shown: str, first_number: int) -> It
             try:
                 value, end = _decode_value(window, offset)
             except json.JSONDecodeError as error:
-                yield _located_json_error(window, shown, error, "; the rest of this file was skipped")
+                yield _located_json_error(window, shown, error, "; the rest of this file was skipped", offset)
                 return
             yield _as_event(value, shown, window.line_at(offset))
             window.drop(end)

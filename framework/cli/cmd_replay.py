@@ -31,7 +31,7 @@ from framework.cli.replay_report import JsonReport
 from framework.cli.replay_tally import ReplayTally, status_text
 from framework.cli.resume_state import ResumeState
 from framework.cli.table import render_table
-from framework.events import BadLine, EventRecord, read_events
+from framework.events import BadLine, EventRecord, iter_event_files, read_events
 
 __all__ = ["register", "run"]
 
@@ -127,6 +127,10 @@ def _check_arguments(args: argparse.Namespace) -> None:
     if missing:
         raise CommandError(f"{missing[0]}: no such event file or directory (pass NDJSON, JSON or .gz files, "
                            "a directory, or - for stdin)")
+    for name in args.files:
+        if name != "-" and Path(name).is_dir() and next(iter_event_files([name]), None) is None:
+            print(f"actions: warning: {name}: no event files in this directory (read: *.json, *.ndjson, *.jsonl "
+                  "and their .gz; hidden files are skipped)", file=sys.stderr)
 
 
 def _maybe_start_emulator(args: argparse.Namespace) -> RunningEmulator | None:

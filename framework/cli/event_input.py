@@ -21,14 +21,30 @@ def read_event_records(path: str, line: int | None = None) -> list[EventRecord]:
     if path != "-" and not Path(path).exists():
         raise CommandError(f"{path}: no such event file (pass a JSON or NDJSON file of Segment events, or -)")
     records: list[EventRecord] = []
+    starts: list[int] = []
+    warned = False
     for item in read_events([path]):
         if isinstance(item, BadLine):
             if line is None or item.line == line:
                 print(f"actions: warning: {item}", file=sys.stderr)
+                warned = True
             continue
+        starts.append(item.line)
         if line is None or item.line == line:
             records.append(item)
     if not records:
-        where = f" at line {line}" if line is not None else ""
-        raise CommandError(f"{path}: no event{where} to use (see the warnings above for lines that are not events)")
+        raise CommandError(_no_event_message(path, line, starts, warned))
     return records
+
+
+def _no_event_message(path: str, line: int | None, starts: list[int], warned: bool) -> str:
+    """Why nothing can be shown, and what to pass instead: the lines where events do start."""
+    if line is None:
+        reason = "see the warnings above for lines that are not events" if warned else "the file holds no events"
+        return f"{path}: no event to use ({reason})"
+    if warned:
+        return f"{path}: line {line} is not an event (see the warning above)"
+    if not starts:
+        return f"{path}: no event at line {line}: the file holds no events"
+    shown = ", ".join(str(start) for start in starts[:10]) + (", ..." if len(starts) > 10 else "")
+    return f"{path}: no event starts at line {line}; pass --line with one of {shown}"

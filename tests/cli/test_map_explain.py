@@ -86,3 +86,17 @@ def test_explain_shows_fields_of_filtered_subscriptions_on_request(capsys: pytes
     assert "secondaryDeletedSearch" not in capsys.readouterr().out
     assert main([*argv, "--all-fields"]) == 0
     assert "secondaryDeletedSearch" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [(99, "fixtures/events/broken.ndjson: no event starts at line 99; pass --line with one of 1, 6"),
+     (3, "fixtures/events/broken.ndjson: line 3 is not an event (see the warning above)")],
+)
+def test_explain_line_without_an_event_says_which_lines_have_one(
+    line: int, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["explain", "--instance", "fixtures/instances/pardot.toml", "--event", "fixtures/events/broken.ndjson",
+            "--line", str(line)]
+    assert main(argv) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == f"actions: error: {message}"

@@ -138,3 +138,11 @@ def test_forced_progress_bar_draws_on_stderr(capsys: pytest.CaptureFixture[str])
     assert main(["replay", "fixtures/events/track.ndjson", "--instance", TOML, "--dry-run", "--progress"]) == 0
     err = capsys.readouterr().err
     assert "\r\x1b[2K" in err and err.rstrip().endswith("3 events")
+
+
+def test_a_directory_without_event_files_is_warned_about(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "notes.txt").write_text("not events")
+    assert main(["replay", str(tmp_path), "--instance", "fixtures/instances/pardot.toml", "--dry-run"]) == 0
+    captured = capsys.readouterr()
+    assert f"actions: warning: {tmp_path}: no event files in this directory" in captured.err
+    assert "Events read: 0" in captured.out

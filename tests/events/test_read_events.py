@@ -89,6 +89,19 @@ def test_broken_array_element_is_located_and_ends_that_file(tmp_path: Path) -> N
     assert len(items) == 2
 
 
+@pytest.mark.parametrize(
+    ("name", "text", "line"),
+    [("one.json", '{"type": "identify"\n', 1),
+     ("pretty.json", '{\n  "type": "identify"\n}\n{\n  "type": "track",\n  "event": "X"\n', 4),
+     ("a.json", '[{"type": "identify"},\n {"type": "track"', 2)],
+)
+def test_a_document_cut_short_is_called_truncated_at_the_line_it_starts(tmp_path: Path, name: str, text: str,
+                                                                        line: int) -> None:
+    bad = [item for item in read_events([_write(tmp_path / name, text)]) if isinstance(item, BadLine)]
+    assert [(item.line, item.reason) for item in bad] == [
+        (line, "not valid JSON: the input ends before the event that starts here does (truncated?)")]
+
+
 def test_array_missing_separator_is_reported(tmp_path: Path) -> None:
     path = _write(tmp_path / "a.json", '[{"type": "identify"} {"type": "track"}]')
     items = list(read_events([path]))
