@@ -93,15 +93,29 @@ def _checked_case(item: Any, source: str, base: Path) -> MappingCase:
         raise CommandError(f"{source}: a case must be a JSON object with name, event, mapping/instance and expect")
     unknown = sorted(set(item) - _CASE_KEYS)
     if unknown:
-        raise CommandError(f"{source}: unknown key(s) {', '.join(unknown)}; a case has {', '.join(sorted(_CASE_KEYS))}")
+        raise CommandError(f"{source}: unknown key(s) {_with_guesses(unknown, _CASE_KEYS)}; "
+                           f"a case has {', '.join(sorted(_CASE_KEYS))}")
     expect = item.get("expect")
-    if not isinstance(expect, dict) or not expect or set(expect) - _EXPECT_KEYS:
+    unknown = sorted(set(expect) - _EXPECT_KEYS) if isinstance(expect, dict) else []
+    if unknown:
+        raise CommandError(f"{source}: unknown key(s) in \"expect\": {_with_guesses(unknown, _EXPECT_KEYS)}; "
+                           f"expect has one or more of {', '.join(sorted(_EXPECT_KEYS))}")
+    if not isinstance(expect, dict) or not expect:
         raise CommandError(f"{source}: \"expect\" must be an object with one or more of {', '.join(sorted(_EXPECT_KEYS))}")
     if "event" not in item and "event_file" not in item:
         raise CommandError(f"{source}: the case needs an \"event\" (or \"event_file\" and \"event_line\")")
     if not any(key in item for key in ("mapping", "action", "instance")):
         raise CommandError(f"{source}: the case needs a \"mapping\", an \"action\" or an \"instance\" to run")
     return MappingCase(str(item.get("name") or source), source, base, item)
+
+
+def _with_guesses(unknown: list[str], known: set[str]) -> str:
+    """``paylaod (did you mean payload?)``: a typo in a key is the usual reason it is unknown."""
+    def shown(key: str) -> str:
+        guess = difflib.get_close_matches(key, sorted(known), n=1)
+        return f"{key!r} (did you mean {guess[0]!r}?)" if guess else repr(key)
+
+    return ", ".join(shown(key) for key in unknown)
 
 
 def run_case(case: MappingCase) -> CaseOutcome:
@@ -185,6 +199,10 @@ def _run_instance_case(case: MappingCase, event: dict[str, Any]) -> CaseOutcome:
     expect = case.data["expect"]
     if "statuses" in expect:
         actual = {result.subscription: result.status.value for result in results}
+        missing = [name for name in expect["statuses"] if name not in actual]
+        if missing:
+            return CaseOutcome(case, False, f"the instance has no subscription named {', '.join(map(repr, missing))}; "
+                               f"its subscriptions are {', '.join(map(repr, actual))}")
         outcome = _compare(case, "statuses", expect["statuses"], {k: actual.get(k) for k in expect["statuses"]})
         if not outcome.passed:
             outcome.message += "; reasons: " + "; ".join(f"{r.subscription}: {r.reason}" for r in results if r.reason)

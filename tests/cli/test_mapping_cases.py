@@ -10,6 +10,8 @@ import pytest
 from framework.cli import main
 from framework.cli.mapping_cases import MappingCase, load_cases, run_case
 
+ROOT_INSTANCE = Path(__file__).resolve().parents[2] / "fixtures" / "instances" / "pardot.toml"
+
 ROOT = Path(__file__).resolve().parents[2]
 CASES = load_cases([ROOT / "fixtures" / "mappings"])
 
@@ -46,7 +48,11 @@ def test_actions_test_runs_the_fixture_cases(capsys: pytest.CaptureFixture[str])
     ("content", "message"),
     [
         ('{"name": "x"', "cases.json:1:13: not valid JSON"),
-        ('{"name": "x", "event": {}, "mapping": {}, "expect": {"payload": {}}, "extra": 1}', "unknown key(s) extra"),
+        ('{"name": "x", "event": {}, "mapping": {}, "expect": {"payload": {}}, "extra": 1}', "unknown key(s) 'extra'"),
+        ('{"name": "x", "evnet": {}, "mapping": {}, "expect": {"payload": {}}}',
+         "unknown key(s) 'evnet' (did you mean 'event'?)"),
+        ('{"name": "x", "event": {}, "mapping": {}, "expect": {"paylaod": {}}}',
+         "unknown key(s) in \"expect\": 'paylaod' (did you mean 'payload'?)"),
         ('{"name": "x", "event": {}, "mapping": {}}', '"expect" must be an object'),
         ('{"name": "x", "mapping": {}, "expect": {"payload": {}}}', 'needs an "event"'),
     ],
@@ -57,3 +63,26 @@ def test_malformed_case_files_are_located(tmp_path: Path, content: str, message:
     assert main(["test", str(tmp_path / "cases.json")]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"actions: error: {tmp_path / 'cases.json'}") and message in err
+
+
+def test_a_status_for_a_subscription_the_instance_lacks_names_the_ones_it_has(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    case = {"name": "typo", "instance": str(ROOT_INSTANCE), "event": {"type": "identify", "traits": {"email": "a@b.co"}},
+            "expect": {"statuses": {"Upsert prospect": "delivered"}}}
+    (tmp_path / "case.json").write_text(json.dumps(case), encoding="utf-8")
+    assert main(["test", str(tmp_path / "case.json")]) == 1
+    out = capsys.readouterr().out
+    assert "the instance has no subscription named 'Upsert prospect'; its subscriptions are " \
+           "'Upsert prospects on identify', \"Change a prospect's email\"" in out
+    assert "0 passed, 1 failed, 1 case\n" in out
+
+
+def test_without_paths_outside_the_project_it_says_where_cases_are_looked_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["test"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("actions: error: fixtures/mappings: no such folder here;")
+    assert "run it from the project folder, or pass case files or folders" in err
