@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
+from benchmarks.bench_delivery import CONCURRENCY
 from benchmarks.report import as_json, print_table
 from benchmarks.runner import discover, run_all
 from benchmarks.segment import measure_segment
+from benchmarks.sink import running_sink_url, stop_shared_sink
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,8 +25,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print JSON instead of the table")
     args = parser.parse_args(argv)
     chosen = [b for b in discover() if not args.only or any(b.name.startswith(prefix) for prefix in args.only)]
-    measure = None if args.no_segment else lambda: measure_segment(args.n)
-    results, segment = run_all(chosen, args.seconds, args.rounds, measure)
+    # The delivery benchmark starts the loopback sink while it is prepared; Segment then uses it too.
+    measure = None if args.no_segment else lambda: measure_segment(args.n, sink=running_sink_url(),
+                                                                    concurrency=CONCURRENCY)
+    try:
+        results, segment = run_all(chosen, args.seconds, args.rounds, measure)
+    finally:
+        stop_shared_sink()
     if args.json:
         sys.stdout.write(as_json(results, segment) + "\n")
     else:

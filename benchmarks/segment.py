@@ -2,7 +2,8 @@
 
 bench_segment.js (from the peer folder, /work/shared/peer) gives `segment.fql` (validate of
 `type = "identify"`), `segment.transform` (the Pardot default mapping) and
-`segment.pipeline_no_network`, each over a short run that includes the JIT's warm-up;
+`segment.pipeline_no_network`, each over a short run that includes the JIT's warm-up (and, given
+a sink URL, `segment.delivered_c5`: delivery over real HTTP with 5 concurrent workers);
 segment_steady.js here adds steady-state figures (warmed up, best of 3 rounds):
 `segment.fql_steady`, `segment.fql_complex` and `segment.transform_steady`. Without node or the
 peer, `measure_segment` returns no numbers and a reason, and the runner prints ours alone.
@@ -50,8 +51,12 @@ def find_peer() -> Path | None:
     return peer if peer and (peer / "bench_segment.js").exists() else None
 
 
-def measure_segment(n: int) -> SegmentNumbers:
-    """Runs both node scripts; a failure becomes `skipped` with the reason, never an exception."""
+def measure_segment(n: int, sink: str | None = None, concurrency: int = 5) -> SegmentNumbers:
+    """Runs both node scripts; a failure becomes `skipped` with the reason, never an exception.
+
+    With `sink` (a loopback URL, the one our delivery benchmark uses), bench_segment.js also delivers
+    `n` events over real HTTP to it with `concurrency` workers: `segment.delivered_c<concurrency>`.
+    """
     if shutil.which("node") is None:
         return SegmentNumbers(skipped="node is not installed: Segment's engine was not measured (no ratios)")
     peer = find_peer()
@@ -59,7 +64,8 @@ def measure_segment(n: int) -> SegmentNumbers:
         return SegmentNumbers(skipped="Segment's engine (the peer, /work/shared/peer/setup.sh) is not installed: no ratios")
     numbers = SegmentNumbers()
     try:
-        _collect(numbers, _node(peer, [str(peer / "bench_segment.js"), "--n", str(n)]))
+        delivery = ["--sink", sink, "--concurrency", str(concurrency)] if sink else []
+        _collect(numbers, _node(peer, [str(peer / "bench_segment.js"), "--n", str(n), *delivery]))
         triggers = ["segment.fql_steady", SIMPLE_TRIGGER, "segment.fql_complex", COMPLEX_TRIGGER]
         mapping = str(HERE / "data" / "pardot_prospects_default_mapping.json")
         _collect(numbers, _node(peer, [str(HERE / "segment_steady.js"), "--n", str(n * 50), "--mapping", mapping, *triggers]))
