@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from framework.cli.command_error import EXIT_FAILED, EXIT_OK, CommandError
+from framework.cli.destination_lookup import add_path_option
 from framework.cli.event_input import read_event_records
 from framework.cli.json_files import read_json_file
 from framework.cli.field_text import trace_value_text
@@ -27,6 +28,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--event", required=True, metavar="FILE", help="event file (JSON, NDJSON, .gz, or -)")
     parser.add_argument("--line", type=int, metavar="N", help="only the event starting on line N")
     parser.add_argument("--action", metavar="SLUG:ACTION", help="validate the payload as this action would")
+    add_path_option(parser)
     parser.set_defaults(run=run)
 
 
@@ -37,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     mapping = read_json_file(args.mapping, "a mapping (a JSON object of output fields)")
     if not isinstance(mapping, dict):
         raise CommandError(f"{args.mapping}: a mapping must be a JSON object of output fields, not {type(mapping).__name__}")
-    action = _action(args.action) if args.action else None
+    action = _action(args.action, args.path) if args.action else None
     if action is not None:
         mapping = {**action.default_mapping(), **mapping}
     try:
@@ -48,11 +50,14 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_FAILED if failures else EXIT_OK
 
 
-def _action(reference: str) -> Any:
+def _action(reference: str, paths: list[str]) -> Any:
     from framework.cli.destination_lookup import find_destination
 
     slug, _, key = reference.partition(":")
-    definition = find_destination(slug, [])
+    definition = find_destination(slug, paths)
+    if not key:
+        raise CommandError(f"--action {reference}: name the action too, as SLUG:ACTION "
+                           f"(e.g. {slug}:{next(iter(definition.actions), 'ACTION')})")
     if key not in definition.actions:
         raise CommandError(f"--action {reference}: {slug} has no action {key!r} (actions: {', '.join(definition.actions)})")
     return definition.actions[key]
@@ -80,6 +85,10 @@ def _show(record: Any, compiled: Any, action: Any) -> int:
             print(f"  invalid for {action.title}: {error}")
             return 1
         print("  validated: " + json.dumps(cleaned, ensure_ascii=False, default=str))
+        dropped = [key for key in payload if key not in action.fields]
+        if dropped:
+            print(f"  not fields of {action.title}, so never sent: {', '.join(dropped)} "
+                  f"(its fields: {', '.join(action.fields)})")
     print()
     return 0
 

@@ -100,3 +100,22 @@ def test_explain_line_without_an_event_says_which_lines_have_one(
             "--line", str(line)]
     assert main(argv) == 2
     assert capsys.readouterr().err.splitlines()[-1] == f"actions: error: {message}"
+
+
+def test_map_names_mapped_keys_the_action_has_no_field_for(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    mapping = {"fullName": {"@template": "{{traits.first_name}} {{traits.last_name}}"}}
+    code = main(["map", "--mapping", _mapping_file(tmp_path, mapping), "--event", "fixtures/events/identify.ndjson",
+                 "--line", "2", "--action", "actions-pardot:prospects"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "  not fields of Upsert Prospect, so never sent: fullName (its fields: email, firstName," in out
+    assert '"fullName"' not in out.split("validated: ")[1].splitlines()[0]
+
+
+def test_map_action_without_the_action_name_says_how_to_write_it(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["map", "--mapping", _mapping_file(tmp_path, {}), "--event", "fixtures/events/identify.ndjson",
+                 "--action", "pardot"])
+    assert code == 2
+    assert capsys.readouterr().err == (
+        "actions: error: --action pardot: name the action too, as SLUG:ACTION (e.g. pardot:prospects)\n")
