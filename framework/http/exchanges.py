@@ -69,7 +69,19 @@ class RecordedExchange:
     url = property(lambda self: self._fields()["url"], doc="URL, secret query parameters redacted")
     headers = property(lambda self: self._fields()["headers"], doc="request headers, redacted")
     body = property(lambda self: self._fields()["body"], doc="request body as text, redacted")
-    status = property(lambda self: self._fields()["status"], doc="response status, None on failure")
+    @property
+    def status(self) -> int | None:
+        """Response status, None on failure.
+
+        A status is never secret, and the runtime reads it from every delivered exchange: it is
+        read from the raw response, so a delivery that nobody inspects is never redacted.
+        """
+        raw = self._raw
+        if raw is None:  # redacted already (or built redacted)
+            return self._fields()["status"]
+        response = raw[1]
+        return response.status_code if response is not None else None
+
     response_headers = property(lambda self: self._fields()["response_headers"], doc="response headers")
     response_body = property(lambda self: self._fields()["response_body"], doc="response body, redacted")
     error = property(lambda self: self._fields()["error"], doc="why no response arrived, or None")

@@ -26,3 +26,16 @@ def test_every_view_of_a_recorded_exchange_is_redacted() -> None:
 
 def test_two_records_of_the_same_exchange_are_equal() -> None:
     assert _exchange() == _exchange()
+
+
+def test_reading_the_status_does_not_redact_and_agrees_with_the_redacted_record() -> None:
+    request = requests.Request("POST", "https://api.example.com/x", headers={"Authorization": "Bearer t0ken"},
+                               data=b'{"a": 1}').prepare()
+    response = requests.Response()
+    response.status_code, response._content = 201, b'{"id": 1}'
+    response.headers["Content-Type"] = "application/json"
+    exchange = record_exchange(request, response, ["t0ken"])
+    assert exchange.status == 201
+    assert exchange._redacted is None  # the status alone costs no redaction
+    assert exchange.to_dict()["status"] == 201 and exchange.status == 201
+    assert "t0ken" not in str(exchange.headers)
