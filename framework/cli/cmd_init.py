@@ -49,8 +49,13 @@ def run(args: argparse.Namespace) -> int:
     print(
         "\nNext:\n"
         f"  actions validate {names.slug} --path {parent}\n"
-        f"  cd {parent} && python -m pytest {names.package}/tests\n"
+        f"  {_cd(parent)}python -m pytest {names.package}/tests\n"
         f"  actions list --path {parent}\n"
         "Register it for good with an entry point: see docs/writing-a-destination.md."
     )
     return EXIT_OK
+
+
+def _cd(parent: Path) -> str:
+    """``cd DIR && `` when the tests must run from elsewhere; nothing when DIR is where the user is."""
+    return "" if parent.resolve() == Path.cwd().resolve() else f"cd {parent} && "

@@ -91,3 +91,13 @@ def test_actions_path_environment_variable_works_like_path(tmp_path: Path, monke
     monkeypatch.setenv("ACTIONS_PATH", str(tmp_path))
     assert main(["list"]) == 0
     assert "actions-env-found" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("where", "test_line"), [(".", "  python -m pytest acme/tests"),
+                                                  ("sub", "  cd sub && python -m pytest acme/tests")])
+def test_next_steps_change_folder_only_when_needed(where: str, test_line: str, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["init", "Acme", "--dir", where]) == 0
+    assert test_line in capsys.readouterr().out.splitlines()
