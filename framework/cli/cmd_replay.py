@@ -80,6 +80,7 @@ class _Run:
     report: JsonReport | None = None
     resume: ResumeState | None = None
     writes: Counter[Any] = field(default_factory=Counter)  # successful writes per prospect id (emulator)
+    without_message_id: int = 0  # events --resume cannot record, so a later run sends them again
 
 
 def run(args: argparse.Namespace) -> int:
@@ -116,6 +117,20 @@ def _print_summary(args: argparse.Namespace, state: _Run, interrupted: bool) -> 
     if args.dry_run:
         print("Dry run: nothing was sent; 'delivered' counts requests that were built.", file=out)
     print(state.tally.render(), file=out)
+    _print_resume_notes(args, state, out)
+
+
+def _print_resume_notes(args: argparse.Namespace, state: _Run, out: Any) -> None:
+    """What --resume could not do: record a dry run, or events without a messageId."""
+    if state.resume is None:
+        return
+    if state.resume.read_only:
+        print(f"\n--resume {args.resume}: read, not written (a dry run delivers nothing to record).", file=out)
+    if state.without_message_id:
+        count = state.without_message_id
+        print(f"\n--resume {args.resume}: {count} event{'s have' if count != 1 else ' has'} no messageId, so "
+              f"{'they' if count != 1 else 'it'} cannot be recorded and a later run sends "
+              f"{'them' if count != 1 else 'it'} again.", file=out)
 
 
 def _check_arguments(args: argparse.Namespace) -> None:
@@ -152,7 +167,7 @@ def _prepare(args: argparse.Namespace, emulator: RunningEmulator | None) -> _Run
         dry_run=args.dry_run,
         report_on_stdout=_report_on_stdout(args),
         report=JsonReport(args.report_file) if args.report else None,
-        resume=ResumeState(Path(args.resume)) if args.resume else None,
+        resume=ResumeState(Path(args.resume), read_only=args.dry_run) if args.resume else None,
     )
 
 
@@ -174,6 +189,8 @@ def _replay(args: argparse.Namespace, state: _Run) -> None:
                         state.report.add_bad_line(item)
                     continue
                 state.tally.add_event()
+                if state.resume is not None and item.event.get("messageId") is None:
+                    state.without_message_id += 1
                 if state.resume is not None and state.resume.already_delivered(item.event.get("messageId")):
                     state.tally.add_skipped()
                     if state.report:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import TextIO
 
 from framework.cli.command_error import CommandError
 
@@ -18,10 +19,18 @@ __all__ = ["ResumeState"]
 class ResumeState:
     """A set of delivered messageIds loaded from ``path`` and extended as events finish."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+        """``read_only`` (a dry run): skip what is recorded, record nothing, since nothing is delivered.
+
+        Recording a dry run would make the real run that follows skip every event it previewed.
+        """
         self.path = path
+        self.read_only = read_only
         self._lock = threading.Lock()
         self._done = self._load(path)
+        self._file: TextIO | None = None
+        if read_only:
+            return
         try:
             self._file = path.open("a", encoding="utf-8")
         except OSError as error:
@@ -45,7 +54,7 @@ class ResumeState:
 
     def mark_delivered(self, message_id: str | None) -> None:
         """Record a finished messageId durably (flushed before returning)."""
-        if message_id is None:
+        if message_id is None or self._file is None:
             return
         with self._lock:
             if message_id not in self._done:
@@ -56,4 +65,5 @@ class ResumeState:
     def close(self) -> None:
         """Close the state file."""
         with self._lock:
-            self._file.close()
+            if self._file is not None:
+                self._file.close()

@@ -114,6 +114,29 @@ def test_resume_skips_events_delivered_by_an_earlier_run(tmp_path: Path, capsys:
     assert _row(second, "Upsert prospects on identify") == [0, 0, 2, 0]
 
 
+def test_a_dry_run_reads_the_resume_state_but_records_nothing(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    state = tmp_path / "state.txt"
+    state.write_text("ajs-id-0001\n")
+    argv = ["replay", "fixtures/events/identify.ndjson", "--instance", TOML, "--dry-run", "--resume", str(state)]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "Skipped (already delivered): 1" in out
+    assert f"--resume {state}: read, not written (a dry run delivers nothing to record)." in out
+    assert state.read_text() == "ajs-id-0001\n"  # a later real run still sends what was only previewed
+
+
+def test_resume_says_which_events_it_cannot_record(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    events = tmp_path / "e.ndjson"
+    events.write_text('{"type": "identify", "traits": {"email": "a@example.com"}}\n'
+                      '{"type": "identify", "messageId": "m-2", "traits": {"email": "b@example.com"}}\n')
+    state = tmp_path / "state.txt"
+    assert main(["replay", str(events), "--instance", TOML, "--emulator", "--resume", str(state)]) == 0
+    assert (f"--resume {state}: 1 event has no messageId, so it cannot be recorded and a later run sends it "
+            "again.") in capsys.readouterr().out
+    assert state.read_text() == "m-2\n"
+
+
 def test_concurrency_above_the_destination_limit_is_capped() -> None:
     from argparse import Namespace
 
