@@ -175,3 +175,22 @@ def test_a_sixth_concurrent_event_is_rate_limited_by_pardot(emulator: PardotEmul
     assert delivered == ["delivered"] * 5
     assert (sixth.status.value, sixth.resolution) == ("failed", Resolution.RATE_LIMITED)
     assert "error code 66" in sixth.reason
+
+
+def test_sandbox_given_as_the_text_false_refreshes_on_the_production_login_host() -> None:
+    # Segment refreshes on test.salesforce.com here (its refreshAccessToken reads the truthy text) while
+    # calling the production API; we use production for both (destinations/pardot/faq.md).
+    from framework.instance import DestinationInstance
+    from framework.testing import MockTransport, Reply
+
+    replies = [Reply(status=401, body='{"code": 184, "message": "access_token is invalid"}'),
+               Reply(status=200, body='{"access_token": "fresh"}'), Reply(status=201, body='{"id": 1}')]  # fmt: skip
+    transport = MockTransport(lambda request: replies.pop(0))
+    settings = {"businessUnitID": "0Uv000000000000AAA", "accountID": "1", "isSandbox": "false",
+                "oauth": {"access_token": "old", "refresh_token": "r", "clientId": "c", "clientSecret": "s"},
+                "subscriptions": [{"subscribe": 'type = "identify"', "partnerAction": "prospects",
+                                   "mapping": {"email": {"@path": "$.traits.email"}, "secondaryDeletedSearch": True}}]}  # fmt: skip
+    with DestinationInstance.from_settings(settings, session=transport.session()) as instance:
+        [result] = instance.send({"type": "identify", "traits": {"email": "ann@example.com"}})
+    assert result.status.value == "delivered"
+    assert [r.url.split("/")[2] for r in transport.requests] == ["pi.pardot.com", "login.salesforce.com", "pi.pardot.com"]

@@ -14,7 +14,10 @@ Where this project deliberately differs from Segment, the expectation is adjuste
 * after a second 401 with a freshly refreshed token the runtime stops (terminal) instead of refreshing
   once more before giving up, so Segment's last, useless token request is not expected;
 * a subscription naming an action the destination does not have is refused when the instance loads
-  (Segment silently does nothing with it).
+  (Segment silently does nothing with it);
+* ``isSandbox: "false"`` (text) is production for token refreshes too: Segment coerces it to ``false``
+  for API calls but refreshes on the sandbox login host, because its ``refreshAccessToken`` reads the
+  raw, truthy text (destinations/pardot/faq.md, "How do I send to a sandbox?").
 """
 
 from __future__ import annotations
@@ -75,12 +78,19 @@ def comparable(method: str, url: str, headers: dict[str, Any], body: str | None)
 
 def segment_expected(case: dict[str, Any], segment: dict[str, Any]) -> list[dict[str, Any]]:
     """Segment's requests, less the final refresh it makes after giving up (see the module docstring)."""
-    sent = [comparable(r["method"], r["url"], r["headers"], r["body"]) for r in segment["requests"]]
+    sandbox_text_false = case["settings"].get("isSandbox") == "false"
+    sent = [comparable(r["method"], _production_login(r["url"]) if sandbox_text_false else r["url"], r["headers"], r["body"])
+            for r in segment["requests"]]  # fmt: skip
     error = segment.get("error") or {}
     refreshes = sum(1 for r in sent if r["url"].startswith(TOKEN_HOSTS))
     if error.get("status") == 401 and refreshes == 2 and sent and sent[-1]["url"].startswith(TOKEN_HOSTS):
         sent.pop()
     return sent
+
+
+def _production_login(url: str) -> str:
+    """Where we refresh when Segment's refresh went to the sandbox host only because ``"false"`` is truthy."""
+    return url.replace("https://test.salesforce.com/", "https://login.salesforce.com/", 1)
 
 
 def segment_outcome(segment: dict[str, Any]) -> list[str]:
