@@ -12,6 +12,7 @@ from typing import Any
 
 from framework.cli.command_error import EXIT_OK
 from framework.cli.event_input import read_event_records
+from framework.cli.destination_lookup import add_path_option
 from framework.cli.instance_loading import load_instance
 from framework.cli.field_text import trace_value_text
 from framework.cli.table import render_table
@@ -28,12 +29,13 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--line", type=int, metavar="N", help="only the event starting on line N")
     parser.add_argument("--all-fields", action="store_true",
                         help="also show the fields of subscriptions whose trigger does not match")
+    add_path_option(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Explain every event against every subscription."""
-    instance = load_instance(args.instance)
+    instance = load_instance(args.instance, paths=args.path)
     for record in read_event_records(args.event, args.line):
         print(f"{record.location}  {record.event.get('type', '?')} {record.event.get('messageId', '')}".rstrip())
         for explanation in instance.explain(record.event):

@@ -24,6 +24,7 @@ import requests
 
 from framework.cli.command_error import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, CommandError
 from framework.cli.emulators import RunningEmulator, start_emulator
+from framework.cli.destination_lookup import add_path_option
 from framework.cli.instance_loading import load_instance, read_raw_config
 from framework.cli.keyed_pool import KeyedWorkerPool
 from framework.cli.progress import ProgressBar
@@ -58,6 +59,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                         help="force the progress bar on or off (default: on when stderr is a terminal)")
     parser.add_argument("--strict", action="store_true", help="exit 1 on bad lines and invalid events too, not only failures")
+    add_path_option(parser)
     parser.set_defaults(run=run)
 
 
@@ -159,7 +161,8 @@ def _maybe_start_emulator(args: argparse.Namespace) -> RunningEmulator | None:
 
 def _prepare(args: argparse.Namespace, emulator: RunningEmulator | None) -> _Run:
     session = _dry_run_session() if args.dry_run else None
-    instance = load_instance(args.instance, endpoint=emulator.base_url if emulator else None, session=session)
+    instance = load_instance(args.instance, endpoint=emulator.base_url if emulator else None, session=session,
+                             paths=args.path)
     return _Run(
         instance=instance,
         tally=ReplayTally(),

@@ -17,15 +17,34 @@ from framework.cli.command_error import CommandError
 __all__ = ["load_instance", "read_raw_config"]
 
 
-def load_instance(path: str, *, endpoint: str | None = None, session: requests.Session | None = None) -> Any:
-    """A ready ``DestinationInstance`` from a TOML or Segment JSON file, or a CommandError saying why not."""
+def load_instance(path: str, *, endpoint: str | None = None, session: requests.Session | None = None,
+                  paths: list[str] | None = None) -> Any:
+    """A ready ``DestinationInstance`` from a TOML or Segment JSON file, or a CommandError saying why not.
+
+    ``paths`` (``--path``) lets an instance name a destination that is being written and not installed.
+    """
     from framework.instance import DestinationInstance, InstanceConfigError
 
     _require_file(path)
+    destination = _destination_under(path, paths) if paths else None
     try:
-        return DestinationInstance.from_file(path, endpoint=endpoint, session=session)
+        return DestinationInstance.from_file(path, destination=destination, endpoint=endpoint, session=session)
     except InstanceConfigError as error:
         raise CommandError(_config_errors_text(path, error.errors)) from None
+
+
+def _destination_under(path: str, paths: list[str]) -> Any:
+    """The definition the config names, when a package under ``paths`` provides it (else the registry's)."""
+    from framework.cli.destination_lookup import find_all
+
+    slug = read_raw_config(path).destination
+    found = find_all(paths)
+    if found.sources.get(slug, "installed") != "installed":
+        return found.by_slug[slug]
+    if slug not in found.by_slug and found.errors:
+        raise CommandError(f'{path}: destination "{slug}" is not installed, and these failed to load under --path '
+                           f"(it may be one of them; fix it and run again): {'; '.join(found.errors)}")
+    return None
 
 
 def read_raw_config(path: str) -> Any:

@@ -169,3 +169,41 @@ def test_a_directory_without_event_files_is_warned_about(tmp_path: Path, capsys:
     captured = capsys.readouterr()
     assert f"actions: warning: {tmp_path}: no event files in this directory" in captured.err
     assert "Events read: 0" in captured.out
+
+
+def _instance_of_a_new_destination(tmp_path: Path, name: str) -> Path:
+    """A package from ``actions init`` and an instance of it; each test its own name, as imports are cached."""
+    assert main(["init", name, "--dir", str(tmp_path)]) == 0
+    config = tmp_path / "acme.toml"
+    slug = "actions-" + name.lower().replace(" ", "-")
+    config.write_text(f'destination = "{slug}"\n[settings]\napi_key = "k-123"\n'
+                      '[[subscriptions]]\nname = "Track"\nsubscribe = \'type = "track"\'\naction = "send_event"\n')
+    return config
+
+
+def test_replay_and_explain_find_a_destination_being_written_with_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = _instance_of_a_new_destination(tmp_path, "Acme Path CRM")
+    events = str(tmp_path / "acme_path_crm" / "fixtures" / "events.ndjson")
+    capsys.readouterr()
+    assert main(["replay", events, "--instance", str(config), "--dry-run", "--path", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "POST https://api.acme-path-crm.example.com/v1/events" in out and "k-123" not in out
+    assert main(["explain", "--instance", str(config), "--event", events, "--line", "1", "--path", str(tmp_path)]) == 0
+    assert "[0] Track → send_event: matches" in capsys.readouterr().out
+
+
+def test_an_instance_of_a_destination_that_failed_to_load_says_why(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = _instance_of_a_new_destination(tmp_path, "Acme Broken CRM")
+    with (tmp_path / "acme_broken_crm" / "send_event.py").open("a") as module:
+        module.write("import no_such_module_here\n")
+    capsys.readouterr()
+    events = str(tmp_path / "acme_broken_crm" / "fixtures" / "events.ndjson")
+    assert main(["replay", events, "--instance", str(config), "--dry-run", "--path", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f'actions: error: {config}: destination "actions-acme-broken-crm" is not installed, and these '
+                          "failed to load under --path")
+    assert "send_event.py:" in err and "No module named 'no_such_module_here'" in err
