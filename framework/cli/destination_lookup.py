@@ -43,15 +43,18 @@ class Found:
 
 def add_path_option(parser: argparse.ArgumentParser) -> None:
     """``--path DIR`` (repeatable): also look for destination packages in DIR (and in ``$ACTIONS_PATH``)."""
-    from_environment = [part for part in os.environ.get(PATH_VARIABLE, "").split(os.pathsep) if part]
     parser.add_argument(
         "--path",
         action="append",
-        default=from_environment,
+        default=_from_environment(),
         metavar="DIR",
         help=f"also look for destination packages in DIR (a package, or a folder of packages); repeatable; "
         f"${PATH_VARIABLE} adds folders too",
     )
+
+
+def _from_environment() -> list[str]:
+    return [part for part in os.environ.get(PATH_VARIABLE, "").split(os.pathsep) if part]
 
 
 def slug_of(definition: Any) -> str:
@@ -100,6 +103,9 @@ def _scan_registry(found: Found) -> None:
 
 def _scan_directory(directory: Path, found: Found) -> None:
     if not directory.is_dir():
+        if str(directory) in _from_environment():
+            raise CommandError(f"${PATH_VARIABLE} names {directory}, which is not a directory; fix it, or unset "
+                               f"{PATH_VARIABLE}")
         raise CommandError(f"--path {directory}: no such directory (pass the folder holding your destination package)")
     if (directory / "__init__.py").exists():
         _import_package(directory.resolve().parent, directory.resolve().name, found)

@@ -93,6 +93,16 @@ def test_actions_path_environment_variable_works_like_path(tmp_path: Path, monke
     assert "actions-env-found" in capsys.readouterr().out
 
 
+
+def test_an_actions_path_entry_that_is_not_a_directory_is_blamed_on_the_variable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ACTIONS_PATH", str(tmp_path / "gone"))
+    assert main(["list"]) == 2
+    assert capsys.readouterr().err == (f"actions: error: $ACTIONS_PATH names {tmp_path / 'gone'}, which is not a "
+                                       "directory; fix it, or unset ACTIONS_PATH\n")
+
+
 @pytest.mark.parametrize(("where", "test_line"), [(".", "  python -m pytest acme/tests"),
                                                   ("sub", "  cd sub && python -m pytest acme/tests")])
 def test_next_steps_change_folder_only_when_needed(where: str, test_line: str, tmp_path: Path,
