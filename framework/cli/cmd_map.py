@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from typing import Any
 
 from framework.cli.command_error import EXIT_FAILED, EXIT_OK, CommandError
@@ -46,8 +47,26 @@ def run(args: argparse.Namespace) -> int:
         compiled = compile_mapping(mapping)
     except MappingValidationError as error:
         raise CommandError("\n".join(f"{args.mapping}: {problem}" for problem in error.errors)) from None
+    for pointer, text in _literal_paths(mapping):
+        print(f"actions: warning: {args.mapping}: {pointer} is the literal text {json.dumps(text)}; to read it from "
+              f"the event, write {{\"@path\": {json.dumps(text)}}}", file=sys.stderr)
     failures = sum(_show(record, compiled, action) for record in read_event_records(args.event, args.line))
     return EXIT_FAILED if failures else EXIT_OK
+
+
+def _literal_paths(value: Any, pointer: str = "") -> list[tuple[str, str]]:
+    """Strings that look like event paths but are plain text: ``"$.traits.email"`` without ``@path``.
+
+    The mapping is valid and the field gets the text itself, a mistake nothing else would point out.
+    """
+    if isinstance(value, str):
+        return [(pointer, value)] if value.startswith("$.") else []
+    if isinstance(value, list):
+        return [found for index, item in enumerate(value) for found in _literal_paths(item, f"{pointer}/{index}")]
+    if not isinstance(value, dict):
+        return []
+    return [found for key, item in value.items() if not (key.startswith("@") and isinstance(item, str))
+            for found in _literal_paths(item, f"{pointer}/{key}")]
 
 
 def _action(reference: str, paths: list[str]) -> Any:

@@ -119,3 +119,15 @@ def test_map_action_without_the_action_name_says_how_to_write_it(tmp_path: Path,
     assert code == 2
     assert capsys.readouterr().err == (
         "actions: error: --action pardot: name the action too, as SLUG:ACTION (e.g. pardot:prospects)\n")
+
+
+def test_map_warns_about_an_event_path_written_as_plain_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    mapping = {"email": "$.traits.email", "name": {"@path": "$.traits.name"}}
+    code = main(["map", "--mapping", _mapping_file(tmp_path, mapping), "--event", "fixtures/events/identify.ndjson",
+                 "--line", "1"])
+    captured = capsys.readouterr()
+    assert code == 0
+    assert 'payload: {"email": "$.traits.email"' in captured.out  # valid, and the text is what is sent
+    assert captured.err.splitlines() == [
+        f'actions: warning: {tmp_path / "mapping.json"}: /email is the literal text "$.traits.email"; to read it from '
+        'the event, write {"@path": "$.traits.email"}']
