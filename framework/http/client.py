@@ -20,6 +20,7 @@ import json as jsonlib
 import logging
 import weakref
 from collections.abc import Callable, Mapping
+from http.cookiejar import CookieJar
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -187,10 +188,11 @@ def _form_body(data: Any) -> tuple[Any, str | None]:
 def _prepare(session: requests.Session, request: requests.Request) -> requests.PreparedRequest:
     """``session.prepare_request`` without what we never use, at about half its cost.
 
-    Kept from the session: its default headers (under ours) and its cookie jar. Left out: session-level
-    ``auth``, ``params`` and hooks (the client layers its own options) and ``~/.netrc`` credentials,
-    which requests would otherwise look up on every request: credentials come from the destination.
-    The steps are ``PreparedRequest.prepare``'s, in its order, with the URL prepared once per URL.
+    Kept from the session: its default headers (under ours) and its cookie jar (read only when it holds
+    a cookie). Left out: session-level ``auth``, ``params`` and hooks (the client layers its own
+    options) and ``~/.netrc`` credentials, which requests would otherwise look up on every request:
+    credentials come from the destination. The steps are ``PreparedRequest.prepare``'s, in its order,
+    with the URL prepared once per URL, and URL credentials looked for only in a URL with an ``@``.
     """
     headers = CaseInsensitiveDict(session.headers)
     headers.update(request.headers)
@@ -199,11 +201,20 @@ def _prepare(session: requests.Session, request: requests.Request) -> requests.P
     params = request.params
     prepared.url = _prepare_url(request.url, params) if params else _prepared_url(request.url)
     prepared.prepare_headers(headers)
-    prepared.prepare_cookies(session.cookies)
+    _prepare_cookies(prepared, session.cookies)
     prepared.prepare_body(request.data, None, None)
-    prepared.prepare_auth(None, prepared.url)
+    if "@" in (prepared.url or ""):  # user:password@host; without an "@" requests finds none
+        prepared.prepare_auth(None, prepared.url)
     prepared.prepare_hooks(request.hooks)
     return prepared
+
+
+def _prepare_cookies(prepared: requests.PreparedRequest, jar: Any) -> None:
+    """``prepare_cookies``, skipping the Cookie-header lookup when the session's jar is empty."""
+    if isinstance(jar, CookieJar) and not jar._cookies:  # type: ignore[attr-defined]  # read once, atomic
+        prepared._cookies = jar  # type: ignore[attr-defined]  # what prepare_cookies keeps, for redirects
+        return
+    prepared.prepare_cookies(jar)
 
 
 def _prepare_url(url: str, params: Any) -> str:

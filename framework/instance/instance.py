@@ -18,8 +18,8 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import requests
-from requests.adapters import HTTPAdapter
 
+from framework.http.adapter import PooledAdapter
 from framework.instance.compiler import CompiledInstance, compile_instance
 from framework.instance.config import InstanceConfig
 from framework.instance.problems import InstanceConfigError, LineFinder, Problems
@@ -40,7 +40,7 @@ __all__ = ["DestinationInstance"]
 
 log = logging.getLogger("framework.instance")
 TokenCallback = Callable[["OAuthTokens"], None]
-_POOL_SIZE = 16  # connections kept per host: above any destination's concurrency limit
+_POOL_SIZE = 16  # connections kept per host: at least the concurrency limit, else they are discarded
 
 
 class DestinationInstance:
@@ -124,7 +124,7 @@ class DestinationInstance:
         self.source = loading.source
         self.endpoint = loading.config.endpoint
         self._owns_session = wiring.session is None
-        self.session = wiring.session if wiring.session is not None else _pooled_session()
+        self.session = wiring.session if wiring.session is not None else _pooled_session(compiled.definition)
         self.credentials = Credentials(
             compiled.definition, compiled.settings, compiled.auth, session=self.session,
             endpoint=self.endpoint, token_store=wiring.token_store, on_token_refresh=wiring.on_token_refresh,
@@ -235,10 +235,15 @@ def _auth_dict(auth: Mapping[str, Any] | OAuthTokens | None) -> dict[str, Any] |
     return {key: value for key, value in items if value is not None}
 
 
-def _pooled_session() -> requests.Session:
-    """One session per instance, so every event reuses the same kept-alive connections."""
+def _pooled_session(definition: DestinationDefinition) -> requests.Session:
+    """One session per instance, so every event reuses the same kept-alive connections.
+
+    Each host keeps as many connections as the destination may have requests in flight (at least
+    `_POOL_SIZE`): a pool smaller than the concurrency discards a connection after each request.
+    """
     session = requests.Session()
-    adapter = HTTPAdapter(pool_connections=_POOL_SIZE, pool_maxsize=_POOL_SIZE)
+    size = max(_POOL_SIZE, definition.concurrency_limit or 0)
+    adapter = PooledAdapter(pool_connections=_POOL_SIZE, pool_maxsize=size)
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     return session
