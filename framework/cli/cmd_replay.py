@@ -32,7 +32,7 @@ from framework.cli.replay_report import JsonReport
 from framework.cli.replay_tally import ReplayTally, status_text
 from framework.cli.resume_state import ResumeState
 from framework.cli.table import render_table
-from framework.events import BadLine, EventRecord, iter_event_files, read_events
+from framework.events import EVENT_FILE_SUFFIXES, BadLine, EventRecord, iter_event_files, read_events
 
 __all__ = ["register", "run"]
 
@@ -144,10 +144,28 @@ def _check_arguments(args: argparse.Namespace) -> None:
     if missing:
         raise CommandError(f"{missing[0]}: no such event file or directory (pass NDJSON, JSON or .gz files, "
                            "a directory, or - for stdin)")
+    _check_outputs_are_not_inputs(args)
     for name in args.files:
         if name != "-" and Path(name).is_dir() and next(iter_event_files([name]), None) is None:
             print(f"actions: warning: {name}: no event files in this directory (read: *.json, *.ndjson, *.jsonl "
                   "and their .gz; hidden files are skipped)", file=sys.stderr)
+
+
+def _check_outputs_are_not_inputs(args: argparse.Namespace) -> None:
+    """The report and the state file are written before events are read: never over (or among) the events."""
+    for option, name in (("--report-file", args.report_file), ("--resume", args.resume)):
+        if not name or name == "-":
+            continue
+        target = Path(name).resolve()
+        for source in args.files:
+            given = Path(source).resolve() if source != "-" else None
+            if given == target:
+                raise CommandError(f"{option} {name} is also an event file to replay: writing it would destroy "
+                                   "the events before they are read; write it somewhere else")
+            if given is not None and given.is_dir() and target.is_relative_to(given) \
+                    and target.name.lower().endswith(EVENT_FILE_SUFFIXES):
+                raise CommandError(f"{option} {name} is inside the event directory {source}, so it would be read "
+                                   "back as events; write it somewhere else")
 
 
 def _maybe_start_emulator(args: argparse.Namespace) -> RunningEmulator | None:

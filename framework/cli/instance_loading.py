@@ -16,6 +16,8 @@ from framework.cli.command_error import CommandError
 
 __all__ = ["load_instance", "read_raw_config"]
 
+_EVENT_ONLY_SUFFIXES = (".ndjson", ".jsonl", ".gz")  # never an instance config, always events
+
 
 def load_instance(path: str, *, endpoint: str | None = None, session: requests.Session | None = None,
                   paths: list[str] | None = None) -> Any:
@@ -63,6 +65,9 @@ def _require_file(path: str) -> None:
     if not Path(path).is_file():
         raise CommandError(f"{path}: no such instance config file (pass a .toml or Segment settings .json; "
                            "see fixtures/instances/)")
+    if path.lower().endswith(_EVENT_ONLY_SUFFIXES):
+        raise CommandError(f"{path}: this looks like an event file; --instance takes an instance config (a .toml "
+                           "or Segment settings .json, see fixtures/instances/), and event files go after the command")
 
 
 def _config_errors_text(path: str, errors: list[str]) -> str:

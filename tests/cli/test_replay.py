@@ -207,3 +207,33 @@ def test_an_instance_of_a_destination_that_failed_to_load_says_why(
     assert err.startswith(f'actions: error: {config}: destination "actions-acme-broken-crm" is not installed, and these '
                           "failed to load under --path")
     assert "send_event.py:" in err and "No module named 'no_such_module_here'" in err
+
+
+@pytest.mark.parametrize(
+    ("option", "where", "message"),
+    [("--report-file", "events/a.ndjson", "is also an event file to replay: writing it would destroy the events"),
+     ("--report-file", "events/report.json", "is inside the event directory"),
+     ("--resume", "events/a.ndjson", "is also an event file to replay")],
+)
+def test_outputs_never_overwrite_or_join_the_events_being_replayed(
+    option: str, where: str, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    events = tmp_path / "events"
+    events.mkdir()
+    original = '{"type": "identify", "messageId": "m-1", "traits": {"email": "a@example.com"}}\n'
+    (events / "a.ndjson").write_text(original)
+    source = str(events / "a.ndjson") if where.endswith(".ndjson") else str(events)
+    extra = ["--report", "json"] if option == "--report-file" else []
+    argv = ["replay", source, "--instance", TOML, "--dry-run", *extra, option, str(tmp_path / where)]
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err
+    assert (events / "a.ndjson").read_text() == original
+    assert sorted(path.name for path in events.iterdir()) == ["a.ndjson"]
+
+
+def test_an_event_file_given_as_the_instance_is_named_as_such(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["replay", TOML, "--instance", "fixtures/events/identify.ndjson", "--dry-run"]
+    assert main(argv) == 2
+    assert capsys.readouterr().err == (
+        "actions: error: fixtures/events/identify.ndjson: this looks like an event file; --instance takes an instance "
+        "config (a .toml or Segment settings .json, see fixtures/instances/), and event files go after the command\n")
