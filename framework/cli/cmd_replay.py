@@ -114,12 +114,17 @@ def _replay_until_done_or_interrupted(args: argparse.Namespace, state: _Run) -> 
 def _print_summary(args: argparse.Namespace, state: _Run, interrupted: bool) -> None:
     out = sys.stderr if _report_on_stdout(args) else sys.stdout
     if interrupted:
-        print("Interrupted: the summary covers the events finished so far. Run again with --resume "
-              "STATEFILE to skip what was delivered.", file=out)
+        print(f"Interrupted: the summary covers the events finished so far. {_how_to_continue(args)}", file=out)
     if args.dry_run:
         print("Dry run: nothing was sent; 'delivered' counts requests that were built.", file=out)
     print(state.tally.render(), file=out)
     _print_resume_notes(args, state, out)
+
+
+def _how_to_continue(args: argparse.Namespace) -> str:
+    if args.resume and not args.dry_run:
+        return f"Run the same command again: --resume {args.resume} skips what was delivered."
+    return "Run again with --resume STATEFILE to skip what was delivered."
 
 
 def _print_resume_notes(args: argparse.Namespace, state: _Run, out: Any) -> None:

@@ -237,3 +237,22 @@ def test_an_event_file_given_as_the_instance_is_named_as_such(capsys: pytest.Cap
     assert capsys.readouterr().err == (
         "actions: error: fixtures/events/identify.ndjson: this looks like an event file; --instance takes an instance "
         "config (a .toml or Segment settings .json, see fixtures/instances/), and event files go after the command\n")
+
+
+@pytest.mark.parametrize(("resume", "advice"),
+                         [(True, "Run the same command again: --resume {state} skips what was delivered."),
+                          (False, "Run again with --resume STATEFILE to skip what was delivered.")])
+def test_an_interrupted_replay_says_how_to_continue(resume: bool, advice: str, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    from framework.cli import cmd_replay
+
+    def interrupted(args: object, state: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cmd_replay, "_replay", interrupted)
+    state = tmp_path / "state.txt"
+    argv = ["replay", "fixtures/events/identify.ndjson", "--instance", TOML, "--emulator"]
+    assert main(argv + (["--resume", str(state)] if resume else [])) == 130
+    assert ("Interrupted: the summary covers the events finished so far. " + advice.format(state=state)
+            in capsys.readouterr().out)
