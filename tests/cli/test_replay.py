@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -247,7 +248,9 @@ def test_an_interrupted_replay_says_how_to_continue(resume: bool, advice: str, t
                                                    capsys: pytest.CaptureFixture[str]) -> None:
     from framework.cli import cmd_replay
 
-    def interrupted(args: object, state: object) -> None:
+    def interrupted(args: object, state: Any) -> None:
+        if state.resume is not None:
+            state.resume.close()  # as the real loop does on its way out
         raise KeyboardInterrupt
 
     monkeypatch.setattr(cmd_replay, "_replay", interrupted)
