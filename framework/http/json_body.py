@@ -20,7 +20,12 @@ def dumps_json(value: Any) -> str:
     return json.dumps(_js_numbers(value), ensure_ascii=False, separators=(",", ":"))
 
 
+_AS_IS = frozenset({str, int, bool, type(None)})  # exact types: most of a body's leaves, returned at once
+
+
 def _js_numbers(value: Any) -> Any:
+    if type(value) in _AS_IS:
+        return value
     if isinstance(value, float):
         return int(value) if value.is_integer() and abs(value) < _MAX_EXACT else value
     if isinstance(value, dict):

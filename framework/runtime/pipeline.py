@@ -69,17 +69,16 @@ class Pipeline:
 
     def run(self, sub: CompiledSubscription, event: Any) -> SubscriptionResult:
         """One event through one subscription, whatever the event holds."""
-        base = SubscriptionResult(sub.label, sub.action_slug, SubscriptionStatus.INVALID, index=sub.index)
         problem = event_problem(event)
         if problem is not None:
-            return replace(base, reason=problem)
+            return _result(sub, reason=problem)
         verdict = _trigger_verdict(sub, event)
         if verdict is not None:
-            return replace(base, status=verdict[0], reason=verdict[1])
+            return _result(sub, status=verdict[0], reason=verdict[1])
         payload, reason = _payload(sub, event)
         if reason is not None:
-            return replace(base, reason=reason, payload=payload)
-        return self._without_secrets(self._deliver(sub, event, payload, base))
+            return _result(sub, reason=reason, payload=payload)
+        return self._without_secrets(self._deliver(sub, event, payload, _result(sub, payload=payload)))
 
     def explain(self, event: Any) -> list[SubscriptionExplanation]:
         """For every subscription (enabled or not): the trigger's verdict and each field's resolution."""
@@ -99,7 +98,6 @@ class Pipeline:
     def _deliver(
         self, sub: CompiledSubscription, event: dict[str, Any], payload: Any, base: SubscriptionResult
     ) -> SubscriptionResult:
-        base = replace(base, payload=payload)
         tokens = self.credentials.current()
         first = self._perform(sub, event, payload, tokens, base)
         if first.resolution is not Resolution.REFRESH_THEN_RETRY:
@@ -132,6 +130,12 @@ class Pipeline:
         http_status = exchanges[-1].status if exchanges else None
         return replace(base, status=SubscriptionStatus.DELIVERED, resolution=Resolution.SUCCESS,
                        http_status=http_status, exchanges=exchanges, output=_output(output))
+
+
+def _result(sub: CompiledSubscription, status: SubscriptionStatus = SubscriptionStatus.INVALID,
+            reason: str = "", payload: Any = None) -> SubscriptionResult:
+    """A subscription's result, built once: ``replace`` costs a few microseconds per event on the hot path."""
+    return SubscriptionResult(sub.label, sub.action_slug, status, reason=reason, payload=payload, index=sub.index)
 
 
 def _trigger_verdict(sub: CompiledSubscription, event: dict[str, Any]) -> tuple[SubscriptionStatus, str] | None:
