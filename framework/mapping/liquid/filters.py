@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, unquote
 
-from framework.jsvalues import UNDEFINED, is_nullish, json_stringify, utf16_length
+from framework.jsvalues import UNDEFINED, is_nullish, json_stringify, number_to_string, utf16_length
 from framework.jsvalues import is_truthy as js_is_truthy
 from framework.mapping.liquid.dates import date_filter
 from framework.mapping.liquid.values import js_number, stringify, to_number
@@ -65,23 +65,32 @@ def _divide(left: float, right: float) -> float:
     return _js_divide(left, right)
 
 
+def _js_remainder(left: float, right: float) -> float:
+    """JS ``left % right``: NaN for NaN operands, an infinite dividend or a zero divisor."""
+    if left != left or right != right or math.isinf(left) or right == 0:
+        return math.nan
+    return left if math.isinf(right) else math.fmod(left, right)
+
+
 def _modulo(left: float, right: float) -> float:
     """liquidjs: ``((v % arg) + arg) % arg`` with JS remainder semantics."""
-    if right == 0:
-        return math.nan
-    remainder = math.fmod(left, right)
-    return math.fmod(remainder + right, right)
+    return _js_remainder(_js_remainder(left, right) + right, right)
+
+
+def _shift_decimal(number: float | int, exponent: float | int) -> float | int:
+    """liquidjs ``shiftDecimal``: ``Number(mantissa + "e" + (power + exponent))`` on JS ``String(number)``."""
+    mantissa, _, power = number_to_string(number).partition("e")
+    return js_number(f"{mantissa}e{number_to_string(js_number(power or '0') + exponent)}")
 
 
 def _round(value: Any, digits: Any = 0, *_: Any) -> Any:
-    """Half away from zero at ``digits`` decimals (JS Math.round on the shifted absolute value)."""
-    number, places = to_number(value), int(to_number(digits))
-    if not math.isfinite(number):
+    """liquidjs ``round``: shift the decimal point in the text, ``Math.round``, shift back (half up on
+    the absolute value); a result that is not a safe integer after shifting returns the number as is."""
+    number, places = to_number(value), to_number(digits)
+    scaled = _shift_decimal(abs(number), places)
+    if not scaled <= 2**53 - 1:
         return number
-    scaled = float(f"{abs(number)!r}e{places}") if places else abs(number)
-    if not scaled <= 2**53:
-        return number
-    rounded = float(f"{math.floor(scaled + 0.5)}e{-places}") if places else math.floor(scaled + 0.5)
+    rounded = _shift_decimal(math.floor(scaled + 0.5), -places)
     return _number_result(-rounded if number < 0 else rounded)
 
 
@@ -112,17 +121,38 @@ def _capitalize(text: str, *_: str) -> str:
     return text[:1].upper() + text[1:].lower()
 
 
+def _loop_count(bound: float | int) -> int:
+    """How many times JS ``for (i = 0; i < bound; i++)`` runs: NaN and negatives none, 2.5 three."""
+    if not bound > 0:
+        return 0
+    return 2**62 if math.isinf(bound) else math.ceil(bound)
+
+
+def _js_integer(number: float | int) -> int:
+    """JS ``ToIntegerOrInfinity`` (as ``Array.prototype.slice`` applies it): NaN is 0, fractions truncated."""
+    if number != number:
+        return 0
+    if math.isinf(number):
+        return 2**62 if number > 0 else -(2**62)
+    return int(number)
+
+
 def _truncate(value: Any, length: Any = 50, ellipsis: Any = "...", *_: Any) -> Any:
-    text, suffix, limit = stringify(value), stringify(ellipsis), int(to_number(length))
-    if len(text) <= limit:
+    """liquidjs counts code points, with JS comparisons: a length that is not a number gives ``...``."""
+    text, suffix = stringify(value), stringify(ellipsis)
+    limit = 50 if length is UNDEFINED else js_number(length)
+    if len(text) <= limit or _loop_count(limit) >= len(text):
         return value
-    return text[: max(limit - len(suffix), 0)] + suffix
+    return text[: _loop_count(limit - len(suffix))] + suffix
 
 
 def _truncatewords(value: Any, words: Any = 15, ellipsis: Any = "...", *_: Any) -> str:
+    """liquidjs compares ``words`` as JS does: a count that is not a number keeps no word and no ``...``."""
     parts = re.split(r"\s+", stringify(value).lstrip())
-    count = max(int(to_number(words)), 1)
-    result = " ".join(parts[:count])
+    count = 15 if words is UNDEFINED else js_number(words)
+    if count <= 0:
+        count = 1
+    result = " ".join(parts[: max(_js_integer(count), 0)])
     return result + stringify(ellipsis) if len(parts) >= count else result
 
 
@@ -149,18 +179,20 @@ def _join(value: Any, separator: Any = UNDEFINED, *_: Any) -> str:
 
 
 def _first(value: Any, *_: Any) -> Any:
+    """liquidjs reads an item of arrays and of non-empty text; anything else (``""`` too) gives ``""``."""
     if type(value) is list:
         return value[0] if value else UNDEFINED
-    if type(value) is str:
-        return value[0] if value else UNDEFINED
+    if type(value) is str and value:
+        return value[0]
     return ""
 
 
 def _last(value: Any, *_: Any) -> Any:
+    """liquidjs reads an item of arrays and of non-empty text; anything else (``""`` too) gives ``""``."""
     if type(value) is list:
         return value[-1] if value else UNDEFINED
-    if type(value) is str:
-        return value[-1] if value else UNDEFINED
+    if type(value) is str and value:
+        return value[-1]
     return ""
 
 
@@ -176,15 +208,21 @@ def _size(value: Any, *_: Any) -> Any:
 
 
 def _slice(value: Any, begin: Any = 0, length: Any = 1, *_: Any) -> Any:
+    """liquidjs ``slice``: arrays by ``Array.prototype.slice``, text by code points, with JS arithmetic
+    (a ``begin`` that is not a number empties an array but starts text at 0)."""
     if is_nullish(value):
         return []
     items: Any = value if type(value) is list else stringify(value)
-    start, count = int(to_number(begin)), int(to_number(length))
+    start = js_number(begin)  # undefined is NaN, as in JS
+    count = 1 if length is UNDEFINED else js_number(length)
     if start < 0:
         start += len(items)
     if start < 0 or count < 0:
         return [] if type(items) is list else ""
-    return items[start : start + count]
+    if type(items) is list:
+        return items[_js_integer(start) : max(_js_integer(start + count), 0)]
+    first = min(_loop_count(start), len(items))
+    return items[first : first + _loop_count(count)]
 
 
 def _default(value: Any, fallback: Any = UNDEFINED, *_: Any, allow_false: Any = False) -> Any:
@@ -248,6 +286,11 @@ def _trim_chars(text: str, chars: str, *, left: bool, right: bool) -> str:
     return text.lstrip(_JS_WHITESPACE) if left and not right else text.rstrip(_JS_WHITESPACE) if right and not left else text.strip(_JS_WHITESPACE)
 
 
+def _replace(text: str, pattern: str = "", replacement: str = "", *_: str) -> str:
+    """JS ``text.split(pattern).join(replacement)``: an empty pattern puts the replacement between characters."""
+    return replacement.join(text) if pattern == "" else text.replace(pattern, replacement)
+
+
 def _replace_first(text: str, pattern: str = "", replacement: str = "", *_: str) -> str:
     return text.replace(pattern, replacement, 1)
 
@@ -291,7 +334,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "remove": _strings(lambda text, pattern="", *_: text.replace(pattern, "") if pattern else text),
     "remove_first": _strings(lambda text, pattern="", *_: text.replace(pattern, "", 1)),
     "remove_last": _strings(lambda text, pattern="", *_: _replace_last(text, pattern, "")),
-    "replace": _strings(lambda text, pattern="", replacement="", *_: text.replace(pattern, replacement) if pattern else text),
+    "replace": _strings(_replace),
     "replace_first": _strings(_replace_first),
     "replace_last": _strings(_replace_last),
     "truncate": _truncate,

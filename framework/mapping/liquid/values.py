@@ -243,7 +243,8 @@ def _relational(left: Any, right: Any) -> tuple[Any, Any] | None:
 
 
 def _contains(left: Any, right: Any) -> bool:
-    """``contains``: array membership, substring for strings, otherwise false."""
+    """``contains``: array membership, substring for strings, otherwise false (``empty`` is ``""``)."""
+    left = plain(left)
     if type(left) is list:
         return any(_equals(item, right) for item in left)
     if type(left) is str:

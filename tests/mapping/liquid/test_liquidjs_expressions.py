@@ -15,7 +15,8 @@ from framework.mapping import MappingError, compile_mapping
 EVENT: dict[str, Any] = {
     "é": 5, "null": {"a": 1}, "x": {"é": "E", "-1": "m", "l": [1, 2, 3]}, "1a": "one-a", "a?b": 3,
     "1": {"5": {"x": "15x"}}, "s": "abc", "sp": "S", "arr": [[1, 2]], "t": {"length": {"a": 1}},
-    "u": {"length": 0}, "v": {"length": "xy"}, "n": 5,
+    "u": {"length": 0}, "v": {"length": "xy"}, "n": 5, "w": "Hello World", "nums": [1, 2, 3, 4], "tiny": 1e-7,
+    "big": 1e21, "e": "",
 }  # fmt: skip
 
 
@@ -41,6 +42,26 @@ def render(template: str) -> Any:
     ],
 )
 def test_segment_prints(template: str, printed: str) -> None:
+    assert render(template) == printed
+
+
+@pytest.mark.parametrize(
+    ("template", "printed"),
+    [
+        # Filter arguments are compared and sliced as JavaScript does (a text that is not a number is NaN).
+        ("{{ w | truncatewords: 'x' }}|{{ w | truncatewords: missing }}|{{ w | truncatewords: 1.5 }}|{{ w | truncatewords: nil }}",
+         "|Hello World|Hello...|Hello..."),
+        ("{{ w | truncate: 'x' }}|{{ w | truncate: 5.5 }}|{{ '' | truncate: 'x' }}", "...|Hel...|"),
+        ("{{ nums | slice: 'y' | join: ',' }}|{{ w | slice: 'y' }}|{{ w | slice: 1.5, 2 }}|{{ nums | slice: 1.5, 2 | join: ',' }}"
+         "|{{ w | slice: 1, 2.2 }}|{{ nums | slice: missing, 2 | join: ',' }}|{{ w | slice: missing, 2 }}", "|H|ll|2,3|ell||He"),
+        ("{{ tiny | round: 1 }}|{{ big | round: 2.5 }}|{{ 1.005 | round: 2 }}|{{ 123.456 | round: 1.5 }}", "0|1e+21|1.01|123.456"),
+        ("{{ tiny | divided_by: nums | modulo: big }}|{{ -7 | modulo: 3 }}", "NaN|2"),
+        ("{{ 'ab' | replace: '', '-' }}", "a-b"),
+        ("{% if empty contains e %}T{% endif %}{% if 'undefined x' contains missing %}T{% endif %}", "TT"),
+        ("{{ empty | first | json }}{{ e | last | json }}{{ e | first | push: 'x' | json }}", '""""["","x"]'),
+    ],
+)
+def test_filters_follow_javascript_arithmetic(template: str, printed: str) -> None:
     assert render(template) == printed
 
 
