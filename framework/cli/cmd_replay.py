@@ -118,7 +118,15 @@ def _print_summary(args: argparse.Namespace, state: _Run, interrupted: bool) -> 
     if args.dry_run:
         print("Dry run: nothing was sent; 'delivered' counts requests that were built.", file=out)
     print(state.tally.render(), file=out)
+    _print_disabled(state, out)
     _print_resume_notes(args, state, out)
+
+
+def _print_disabled(state: _Run, out: Any) -> None:
+    """Disabled subscriptions never produce a result, so without this line they would just be missing."""
+    disabled = [subscription.name for subscription in state.instance.subscriptions if not subscription.enabled]
+    if disabled:
+        print(f"\nDisabled (enabled = false, not run): {', '.join(disabled)}", file=out)
 
 
 def _how_to_continue(args: argparse.Namespace) -> str:

@@ -259,3 +259,14 @@ def test_an_interrupted_replay_says_how_to_continue(resume: bool, advice: str, t
     assert main(argv + (["--resume", str(state)] if resume else [])) == 130
     assert ("Interrupted: the summary covers the events finished so far. " + advice.format(state=state)
             in capsys.readouterr().out)
+
+
+def test_a_disabled_subscription_is_named_rather_than_missing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    settings = json.loads(Path("fixtures/instances/pardot.json").read_text())
+    settings["subscriptions"][1]["enabled"] = False
+    config = tmp_path / "disabled.json"
+    config.write_text(json.dumps(settings))
+    assert main(["replay", "fixtures/events/track.ndjson", "--instance", str(config), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "Disabled (enabled = false, not run): Change a prospect's email" in out
+    assert _row(out, "Upsert prospects on identify") == [0, 3, 0, 0]
