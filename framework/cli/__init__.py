@@ -47,6 +47,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Parse ``argv`` (default: ``sys.argv[1:]``), run the subcommand, return its exit code."""
     parser, commands = _build()
     arguments = list(argv) if argv is not None else sys.argv[1:]
+    if not arguments:  # a bare `actions`: the list of commands says more than "COMMAND is required"
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
     try:
         _check_command_name(parser, commands, arguments)
         args, extras = parser.parse_known_args(arguments)
