@@ -194,7 +194,10 @@ def _run_instance_case(case: MappingCase, event: dict[str, Any]) -> CaseOutcome:
     from framework.testing.transport import MockTransport, Reply
 
     transport = MockTransport(lambda request: Reply(200, json={"id": 1}))
-    instance = load_instance(str(case.base / str(case.data["instance"])), session=transport.session())
+    config = case.base / str(case.data["instance"])
+    if not config.is_file():
+        raise CommandError(f"{case.source}: instance {config} does not exist (paths are relative to the case file)")
+    instance = load_instance(str(config), session=transport.session())
     results = instance.send(event)
     expect = case.data["expect"]
     if "statuses" in expect:

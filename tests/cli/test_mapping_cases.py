@@ -86,3 +86,12 @@ def test_without_paths_outside_the_project_it_says_where_cases_are_looked_for(
     err = capsys.readouterr().err
     assert err.startswith("actions: error: fixtures/mappings: no such folder here;")
     assert "run it from the project folder, or pass case files or folders" in err
+
+
+def test_a_missing_instance_is_located_relative_to_the_case_file(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    case = {"name": "x", "instance": "nope.toml", "event": {"type": "identify"}, "expect": {"statuses": {"a": "filtered"}}}
+    (tmp_path / "case.json").write_text(json.dumps(case), encoding="utf-8")
+    assert main(["test", str(tmp_path / "case.json")]) == 1
+    assert (f"{tmp_path / 'case.json'}: instance {tmp_path / 'nope.toml'} does not exist (paths are relative to the "
+            "case file)") in capsys.readouterr().out
