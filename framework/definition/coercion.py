@@ -36,7 +36,8 @@ _RADIX = re.compile(r"^0([xob])([0-9a-f]+)$", re.IGNORECASE)
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    # An int is always finite (and math.isfinite overflows on ints beyond a float's range).
+    return type(value) is int or (type(value) is float and math.isfinite(value))
 
 
 def matches_type(value: Any, json_type: str) -> bool:
@@ -46,7 +47,7 @@ def matches_type(value: Any, json_type: str) -> bool:
     if json_type == "number":
         return _is_number(value)
     if json_type == "integer":
-        return _is_number(value) and float(value).is_integer()
+        return type(value) is int or (_is_number(value) and value.is_integer())
     if json_type == "boolean":
         return isinstance(value, bool)
     if json_type == "object":

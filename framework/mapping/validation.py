@@ -51,7 +51,7 @@ def _article(type_name: str) -> str:
 def _type_or_directive(value: Any) -> str:
     """Real type, except an object with any ``@`` key counts as a directive."""
     kind = real_type_of(value)
-    if kind == "object" and any(str(key).startswith("@") for key in value):
+    if kind == "object" and type(value) is dict and any(str(key).startswith("@") for key in value):
         return "directive"
     return kind
 
@@ -104,6 +104,8 @@ def _validate_object(node: Any, stack: Stack) -> None:
     """A plain object: every key validated, all errors collected."""
     if _type_or_directive(node) != "object":
         raise _fail(f"should be an object but it is {_described(node)}", stack)
+    if type(node) is not dict:  # a Python object that JSON cannot hold (bytes, a set…): no keys to walk
+        raise _fail(f"should be a JSON value but it is a Python {type(node).__name__}", stack)
     directive_key = next((key for key in node if str(key).startswith("@")), None)
     if directive_key is not None:
         raise _fail(f"shouldn't have directive (@-prefixed) keys but it has {json.dumps(directive_key)}", stack)

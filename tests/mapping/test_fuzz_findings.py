@@ -28,3 +28,10 @@ def test_validation_messages_come_in_javascript_key_order() -> None:
         "/f/0/@template should be a string or a mapping directive but it is a number.",
         "/f/a/@path should be a string or a mapping directive but it is a number.",
     ]
+
+
+@pytest.mark.parametrize("value", [b"bytes", {1, 2}, {"@path": object()}, {"@arrayPath": [object()]}])
+def test_python_values_json_cannot_hold_are_validation_errors(value: object) -> None:
+    # These used to escape as TypeError/IndexError from the validator.
+    with pytest.raises(MappingValidationError):
+        compile_mapping({"x": value})

@@ -1,0 +1,24 @@
+"""Integers beyond a float's range are numbers to the validator, not an OverflowError (found by fuzzing)."""
+
+from __future__ import annotations
+
+import pytest
+
+from framework.definition import InputField, compile_payload_validator
+from framework.errors import PayloadValidationError
+
+FIELDS = {
+    "flag": InputField(label="Flag", type="boolean"),
+    "count": InputField(label="Count", type="integer"),
+    "amount": InputField(label="Amount", type="number"),
+}
+
+
+def test_a_huge_integer_is_a_number_and_an_integer() -> None:
+    huge = 10**400
+    assert compile_payload_validator(FIELDS, "t")({"count": huge, "amount": huge}) == {"count": huge, "amount": huge}
+
+
+def test_a_huge_integer_is_not_a_boolean() -> None:
+    with pytest.raises(PayloadValidationError):
+        compile_payload_validator(FIELDS, "t")({"flag": 10**400})
