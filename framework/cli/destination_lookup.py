@@ -39,6 +39,7 @@ class Found:
     by_slug: dict[str, DestinationDefinition] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    empty_paths: list[str] = field(default_factory=list)  # --path folders where no destination was found
 
 
 def add_path_option(parser: argparse.ArgumentParser) -> None:
@@ -66,7 +67,8 @@ def find_all(paths: list[str]) -> Found:
     """Destinations under ``paths`` first (they shadow installed ones while you work), then the registry."""
     found = Found()
     for directory in paths:
-        _scan_directory(Path(directory), found)
+        if not _scan_directory(Path(directory), found):
+            found.empty_paths.append(directory)
     _scan_registry(found)
     return found
 
@@ -81,6 +83,9 @@ def find_destination(slug: str, paths: list[str]) -> DestinationDefinition:
     guess = _closest(slug, list(found.by_slug))
     suggestion = f' Did you mean "{guess}"?' if guess else ""
     hint = " Pass --path DIR for a destination that is not installed." if not paths and not guess else ""
+    empty = "".join(f" Nothing under --path {path} exposes a `definition`: pass the folder that holds the "
+                    "package (the --dir of actions init), or the package folder itself." for path in found.empty_paths)
+    hint += empty
     broken = f" These failed to load (it may be one of them; fix it and run again): {'; '.join(found.errors)}." if found.errors else ""
     raise CommandError(f'unknown destination "{slug}".{suggestion} Known: {known}.{hint}{broken}')
 
@@ -101,32 +106,35 @@ def _scan_registry(found: Found) -> None:
     found.errors.extend(_one_line(str(error)) for error in registry.load_errors())
 
 
-def _scan_directory(directory: Path, found: Found) -> None:
+def _scan_directory(directory: Path, found: Found) -> bool:
+    """Import the package(s) in ``directory``; False when none of them is (or fails to be) a destination."""
     if not directory.is_dir():
         if str(directory) in _from_environment():
             raise CommandError(f"${PATH_VARIABLE} names {directory}, which is not a directory; fix it, or unset "
                                f"{PATH_VARIABLE}")
         raise CommandError(f"--path {directory}: no such directory (pass the folder holding your destination package)")
     if (directory / "__init__.py").exists():
-        _import_package(directory.resolve().parent, directory.resolve().name, found)
-        return
-    for info in sorted(pkgutil.iter_modules([str(directory)]), key=lambda i: i.name):
-        if info.ispkg and not info.name.startswith(("_", ".")):
-            _import_package(directory.resolve(), info.name, found)
+        return _import_package(directory.resolve().parent, directory.resolve().name, found)
+    packages = [info.name for info in sorted(pkgutil.iter_modules([str(directory)]), key=lambda i: i.name)
+                if info.ispkg and not info.name.startswith(("_", "."))]
+    return sum(_import_package(directory.resolve(), name, found) for name in packages) > 0
 
 
-def _import_package(parent: Path, name: str, found: Found) -> None:
+def _import_package(parent: Path, name: str, found: Found) -> bool:
+    """True when the package is a destination, or tried to be one and failed to import."""
     if str(parent) not in sys.path:
         sys.path.insert(0, str(parent))
     try:
         module = importlib.import_module(name)
     except Exception as error:  # a broken package under --path is reported, the rest still load
         found.errors.append(f"{parent / name}: cannot import: {describe_import_error(error, parent / name)}")
-        return
+        return True
     definition = _definition_in(module)
-    if definition is not None:
-        found.by_slug[slug_of(definition)] = definition
-        found.sources[slug_of(definition)] = str(parent / name)
+    if definition is None:
+        return False
+    found.by_slug[slug_of(definition)] = definition
+    found.sources[slug_of(definition)] = str(parent / name)
+    return True
 
 
 def describe_import_error(error: BaseException, package: Path) -> str:

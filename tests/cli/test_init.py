@@ -111,3 +111,16 @@ def test_next_steps_change_folder_only_when_needed(where: str, test_line: str, t
     monkeypatch.chdir(tmp_path)
     assert main(["init", "Acme", "--dir", where]) == 0
     assert test_line in capsys.readouterr().out.splitlines()
+
+
+def test_a_path_with_no_destination_under_it_says_which_folder_to_pass(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["init", "Deep Dest", "--dir", str(tmp_path / "work")]) == 0
+    capsys.readouterr()
+    assert main(["validate", "actions-deep-dest", "--path", str(tmp_path)]) == 2
+    assert (f"Nothing under --path {tmp_path} exposes a `definition`: pass the folder that holds the package"
+            in capsys.readouterr().err)
+    assert main(["list", "--path", str(tmp_path / "work"), "--path", str(tmp_path / "work")]) == 0
+    captured = capsys.readouterr()
+    assert "actions-deep-dest" in captured.out and "no package here" not in captured.err
