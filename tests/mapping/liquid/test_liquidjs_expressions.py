@@ -69,3 +69,11 @@ def test_filters_follow_javascript_arithmetic(template: str, printed: str) -> No
 def test_what_cannot_precede_a_filter_fails_as_in_segment(template: str) -> None:
     with pytest.raises(MappingError):
         render(template)
+
+
+def test_text_filters_keep_whole_characters() -> None:
+    # Documented divergence (docs/mapping.md, conformance case fuzz-liquid-surrogate): liquidjs cuts the
+    # emoji into lone UTF-16 surrogates, which no UTF-8 request body can carry.
+    rendered = compile_mapping({"v": {"@liquid": "{{ u | last }}|{{ u | first }}|{{ u | replace: '', '-' }}"}})({"u": "😀ab😀"})
+    assert rendered == {"v": "😀|😀|😀-a-b-😀"}
+    rendered["v"].encode("utf-8")
