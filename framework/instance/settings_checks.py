@@ -8,6 +8,7 @@ and never appear in a message.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -37,7 +38,7 @@ def check_settings(
         field = fields[key]
         about = f" ({_first_sentence(field.description)})" if field.description else ""
         problems.add("settings", f'settings.{key}: the required setting "{field.label}" is missing{about}. '
-                                 f'Add {key} under [settings] (TOML) or at the top level of the settings JSON.')
+                                 f"{_where_to_add(key, settings, fields)}")
     try:
         return dict(definition.validate_settings(dict(settings)))
     except (PayloadValidationError, ValueError) as error:
@@ -45,6 +46,16 @@ def check_settings(
             if not any(f"'{key}'" in message for key in missing):  # already said better above
                 problems.add("settings", f"settings: {message}")
         return {}
+
+
+def _where_to_add(key: str, settings: Mapping[str, Any], fields: Mapping[str, Any]) -> str:
+    """Where the setting goes, or the misspelled key that was probably meant to be it."""
+    undeclared = [name for name in settings if isinstance(name, str) and name not in fields]
+    close = difflib.get_close_matches(key, undeclared, n=1, cutoff=0.75)
+    close = close or [name for name in undeclared if name.lower() == key.lower()]
+    if close:
+        return f"The config has {close[0]!r}, which is not a setting: did you mean {key!r}?"
+    return f"Add {key} under [settings] (TOML) or at the top level of the settings JSON."
 
 
 def _first_sentence(markdown: str) -> str:

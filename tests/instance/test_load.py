@@ -123,6 +123,15 @@ def test_a_missing_setting_says_which_and_what_to_do() -> None:
                      'level of the settings JSON.')
 
 
+@pytest.mark.parametrize("typo", ["accountID", "accountid", "acountId"])
+def test_a_misspelled_required_setting_is_named_as_the_likely_one(typo: str) -> None:
+    settings = segment_settings([sub()])
+    settings[typo] = settings.pop("accountId")
+    [error] = errors_of(settings)
+    assert error.startswith('settings.accountId: the required setting "Account ID" is missing')
+    assert error.endswith(f"The config has {typo!r}, which is not a setting: did you mean 'accountId'?")
+
+
 def test_every_problem_is_reported_at_once() -> None:
     settings = segment_settings([
         sub("a", subscribe="type ="), sub("b", action="nope"), sub("c", mapping={"email": {"@path": 5}}),
