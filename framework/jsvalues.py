@@ -192,9 +192,17 @@ def js_keys(obj: dict[str, Any]) -> list[str]:
     return indexes + [key for key in keys if not _is_array_index(key)]
 
 
+_SURROGATE_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _quote(text: str) -> str:
-    """A JSON string literal as JS writes it: non-ASCII kept, lone surrogates escaped."""
-    return json.dumps(text, ensure_ascii=False)
+    """A JSON string literal as JS writes it: non-ASCII kept, lone surrogates escaped (``\\ud800``)."""
+    quoted = json.dumps(text, ensure_ascii=False)
+    if not _LONE_SURROGATE.search(quoted):
+        return quoted
+    paired = _SURROGATE_PAIR.sub(lambda m: m.group().encode("utf-16-le", "surrogatepass").decode("utf-16-le"), quoted)
+    return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", paired)
 
 
 def json_stringify(value: Any) -> str | Undefined:

@@ -31,6 +31,10 @@ DIVERGENCES: dict[str, str] = {
     "big-integer": "integers beyond 2**53 in events are kept exact here; JSON.parse has already rounded them in Segment",
     "liquid-random-91": "Liquid `date` of text that is not ISO 8601: V8 guesses (\"1.5\" is 2001-01-05), we return the text",
     "liquid-random-301": "Liquid `date` of text that is not ISO 8601: V8 guesses (\"1,2\" is 2001-01-02), we return the value",
+    "fuzz-proto-flatten": "`__proto__` keys are ordinary keys here; Segment drops them from every object it builds or copies",
+    "fuzz-proto-merge": "`__proto__` keys are ordinary keys here; Segment drops them from every object it builds or copies",
+    "fuzz-proto-object": "`__proto__` keys are ordinary keys here; Segment drops them from every object it builds or copies",
+    "fuzz-proto-path": "`__proto__` keys are ordinary keys here; Segment drops them from every object it builds or copies",
     "fuzz-liquid-surrogate": "Liquid text filters work on whole characters here; liquidjs cuts an emoji into lone UTF-16 surrogates",
     "liquid-random-428": "Liquid `date` of text that is not ISO 8601: V8 guesses (\"41.5\" is 2041-05-01), we return the text",
 }

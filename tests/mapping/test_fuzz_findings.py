@@ -35,3 +35,23 @@ def test_python_values_json_cannot_hold_are_validation_errors(value: object) -> 
     # These used to escape as TypeError/IndexError from the validator.
     with pytest.raises(MappingValidationError):
         compile_mapping({"x": value})
+
+
+def test_proto_keys_are_ordinary_keys() -> None:
+    # Documented divergence (docs/mapping.md): Segment drops "__proto__" keys, we keep them.
+    event = {"o": {"__proto__": 1, "a": 2}}
+    mapping = {"__proto__": {"@path": "$.o.a"}, "v": {"@path": "$.o"},
+               "m": {"@merge": {"direction": "right", "objects": [{"@path": "$.o"}]}}}  # fmt: skip
+    assert compile_mapping(mapping)(event) == {"__proto__": 2, "v": {"__proto__": 1, "a": 2}, "m": {"__proto__": 1, "a": 2}}
+
+
+def test_replace_ignorecase_folds_as_javascript_does() -> None:
+    # JS /i without the u flag: ı and İ are not variants of i, ſ not of s; σ, ς and Σ are.
+    mapping = {"a": {"@replace": {"value": "ıIiİ", "pattern": "i", "replacement": "-", "ignorecase": True, "global": True}},
+               "b": {"@replace": {"value": "ſsS Σσς", "pattern": "σ", "replacement": "2", "ignorecase": True, "global": True}}}  # fmt: skip
+    assert compile_mapping(mapping)({}) == {"a": "ı--İ", "b": "ſsS 222"}
+
+
+def test_lone_surrogates_are_escaped_in_json_text() -> None:
+    mapping = {"v": {"@json": {"mode": "encode", "value": {"@json": {"mode": "decode", "value": '["\\ud800", "\\ud83d\\ude00"]'}}}}}
+    assert compile_mapping(mapping)({}) == {"v": '["\\ud800","😀"]'}

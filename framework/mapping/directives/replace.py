@@ -7,6 +7,7 @@ Booleans and numbers are turned into strings first; any other non-string becomes
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -44,8 +45,40 @@ def js_replace(text: str, pattern: str, replacement: str, *, is_global: bool, ig
         raise MappingResolutionError(f'@replace requires a "pattern" less than {_MAX_LENGTH} characters')
     if utf16_length(replacement) > _MAX_LENGTH:
         raise MappingResolutionError(f'@replace requires a "replacement" less than {_MAX_LENGTH} characters')
-    regex = re.compile(re.escape(pattern), re.IGNORECASE if ignore_case else 0)
+    regex = re.compile(_ignore_case_pattern(pattern) if ignore_case else re.escape(pattern))
     return regex.sub(lambda match: _expand(replacement, text, match), text, count=0 if is_global else 1)
+
+
+def _js_canonical(char: str) -> str:
+    """JS ``Canonicalize`` for a regex without the ``u`` flag: the upper case, unless it is more than one
+    character or turns a non-ASCII character into ASCII (so ``ı`` never matches ``i``, nor ``ß`` ``SS``)."""
+    upper = char.upper()
+    if len(upper) != 1 or (ord(char) >= 128 and ord(upper) < 128):
+        return char
+    return upper
+
+
+@functools.cache
+def _case_classes() -> dict[str, str]:
+    """Canonical character → every BMP character with that canonical form (built once, on first use)."""
+    classes: dict[str, list[str]] = {}
+    for code in range(0x10000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        char = chr(code)
+        classes.setdefault(_js_canonical(char), []).append(char)
+    return {canonical: "".join(chars) for canonical, chars in classes.items() if len(chars) > 1}
+
+
+def _ignore_case_pattern(pattern: str) -> str:
+    """A Python regex matching ``pattern`` as JS ``/pattern/i`` does: Python's IGNORECASE folds more
+    (``İ`` and ``ı`` would match ``i``), so each character becomes the class of its JS case variants."""
+    classes = _case_classes()
+    pieces = []
+    for char in pattern:
+        variants = classes.get(_js_canonical(char)) if ord(char) <= 0xFFFF else None
+        pieces.append("[" + re.escape(variants) + "]" if variants else re.escape(char))
+    return "".join(pieces)
 
 
 class ReplaceNode(Node):
