@@ -17,6 +17,7 @@ From a shell (the ``actions emulate pardot`` command calls :func:`main`)::
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import sys
 import threading
@@ -25,6 +26,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from waitress import create_server
 from waitress import wasyncore
+from waitress.task import ThreadedTaskDispatcher
 
 from .faults import FAULT_KINDS, Fault
 from .limits import ConcurrencyGate, DailyQuota
@@ -117,8 +119,7 @@ class PardotEmulator:
         """Serve in a background thread and return the base URL (``port=0`` picks a free port)."""
         if self._server is not None:
             raise RuntimeError(f"the emulator is already serving at {self.base_url}")
-        self._server = create_server(self.app, host=host, port=port, threads=_WORKER_THREADS,
-                                     clear_untrusted_proxy_headers=True)
+        self._server = _create_server(self.app, host, port)
         self.base_url = f"http://{host}:{self._server.effective_port}"
         self._stopping.clear()
         self._thread = threading.Thread(target=self._serve_until_stopped, name="pardot-emulator", daemon=True)
@@ -250,6 +251,24 @@ class PardotEmulator:
         return self.app.stores[unit]
 
 
+def _create_server(app: Any, host: str, port: int) -> Any:
+    """waitress's server, or the bind error with nothing left behind.
+
+    waitress starts its worker threads and opens its sockets before it binds; when the bind fails
+    (a taken port) they would stay open, so they are shut here before the error goes on.
+    """
+    sockets: dict[int, Any] = {}
+    workers = ThreadedTaskDispatcher()
+    workers.set_thread_count(_WORKER_THREADS)
+    try:
+        return create_server(app, map=sockets, _dispatcher=workers, host=host, port=port,
+                             clear_untrusted_proxy_headers=True)
+    except OSError:
+        workers.shutdown(timeout=5)
+        wasyncore.close_all(sockets)
+        raise
+
+
 def serve(host: str = "127.0.0.1", port: int = 8080, *, stop: threading.Event | None = None, **options: Any) -> None:
     """Run an emulator in the foreground until interrupted (or ``stop`` is set), printing how to connect."""
     emulator = PardotEmulator(**options)
@@ -276,7 +295,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="actions emulate pardot",
                                      description="Run the Pardot v5 + Salesforce token emulator on loopback.")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8080, help="port to listen on (0 picks a free one)")
+    parser.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080; 0 picks a free one)")
     parser.add_argument("--business-unit", action="append", dest="business_units", metavar="ID",
                         help=f"business unit id to accept (repeatable; default {DEFAULT_BUSINESS_UNIT})")
     parser.add_argument("--custom-field", action="append", default=[], dest="custom_fields", metavar="NAME__c",
@@ -289,6 +308,13 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _hint(error: Exception, host: str, port: int) -> str:
+    """What to do when the port cannot be had (the most common way the emulator fails to start)."""
+    if isinstance(error, OSError) and error.errno == errno.EADDRINUSE:
+        return f" ({host}:{port} is taken, maybe by another emulator: pass --port N, or --port 0 for a free one)"
+    return ""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry (``actions emulate pardot [--port N]``); returns the exit status."""
     args = _parser().parse_args(argv)
@@ -299,6 +325,6 @@ def main(argv: Sequence[str] | None = None) -> int:
               token_ttl=args.token_ttl, rotate_refresh_tokens=args.rotate_refresh_tokens,
               xml_auth_errors=args.xml_auth_errors)
     except (OSError, ValueError) as error:
-        print(f"actions emulate pardot: {error}", file=sys.stderr)
+        print(f"actions emulate pardot: {error}{_hint(error, args.host, args.port)}", file=sys.stderr)
         return 1
     return 0

@@ -408,6 +408,14 @@ def test_main_parses_its_options() -> None:
     assert refused.value.code == 2
 
 
+def test_a_taken_port_says_how_to_pick_another(capsys: pytest.CaptureFixture[str]) -> None:
+    with PardotEmulator() as running:
+        port = int(running.base_url.rsplit(":", 1)[1])
+        assert main(["--port", str(port)]) == 1
+    message = capsys.readouterr().err
+    assert f"127.0.0.1:{port} is taken" in message and "--port 0" in message
+
+
 def test_xml_auth_errors_switch_answers_every_auth_failure_in_xml() -> None:
     with PardotEmulator(xml_auth_errors=True) as emulator:
         emulator.expire_tokens()
