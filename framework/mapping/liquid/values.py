@@ -46,6 +46,8 @@ class _Special:
     def matches(self, value: Any) -> bool:
         if self.name == "nil":
             return is_nullish(value) or value is self
+        if self.name == "blank" and value is NIL:
+            return True  # liquidjs's BlankDrop.equals: isNil(toValue(nil))
         if isinstance(value, _Special):
             return False
         if self.name == "blank" and (value is False or is_nullish(value)):

@@ -77,3 +77,9 @@ def test_text_filters_keep_whole_characters() -> None:
     rendered = compile_mapping({"v": {"@liquid": "{{ u | last }}|{{ u | first }}|{{ u | replace: '', '-' }}"}})({"u": "😀ab😀"})
     assert rendered == {"v": "😀|😀|😀-a-b-😀"}
     rendered["v"].encode("utf-8")
+
+
+def test_blank_equals_nil_but_not_the_other_way_round() -> None:
+    # liquidjs: BlankDrop.equals(nil) is true; nil == blank compares nil with the drop and is false.
+    template = "{% if blank == nil %}a{% endif %}{% if nil == blank %}b{% endif %}{% if empty == nil %}c{% endif %}"
+    assert render(template) == "a"
