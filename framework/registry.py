@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import importlib
 import importlib.metadata
+import importlib.util
 import pkgutil
 import threading
-import traceback
 from dataclasses import dataclass
+from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
+
+from framework.import_errors import describe_import_error
 
 if TYPE_CHECKING:
     from framework.definition import DestinationDefinition
@@ -124,7 +127,7 @@ def _scan_builtins(scan: _Scan) -> None:
         try:
             found = _definition_in(importlib.import_module(module_name))
         except Exception as error:  # a broken destination must not hide the others
-            scan.errors.append(DestinationLoadError(info.name, source, _describe(error)))
+            scan.errors.append(DestinationLoadError(info.name, source, _describe(error, module_name)))
             continue
         if found is not None:
             _register(scan, found, source, alias=info.name)
@@ -136,7 +139,7 @@ def _scan_entry_points(scan: _Scan) -> None:
         try:
             found = _definition_from(entry_point.load())
         except Exception as error:  # a broken plugin must not hide the others
-            scan.errors.append(DestinationLoadError(entry_point.name, source, _describe(error)))
+            scan.errors.append(DestinationLoadError(entry_point.name, source, _describe(error, entry_point.module)))
             continue
         if found is None:
             message = "it is neither a DestinationDefinition nor a module exposing one as `definition`"
@@ -179,8 +182,19 @@ def _is_definition(candidate: Any) -> bool:
     return isinstance(candidate, DestinationDefinition)
 
 
-def _describe(error: BaseException) -> str:
-    """The exception and where it was raised: enough to fix a plugin without a debugger."""
-    frames = traceback.extract_tb(error.__traceback__)
-    where = f" (at {frames[-1].filename}:{frames[-1].lineno})" if frames else ""
-    return f"{type(error).__name__}: {error}{where}"
+def _describe(error: BaseException, module: str) -> str:
+    """The exception in one line, at the plugin's own file and line: enough to fix it without a debugger."""
+    return describe_import_error(error, _package_folder(module))
+
+
+def _package_folder(module: str) -> Path | None:
+    """Where the top-level package of ``module`` lives, if it can be found without importing it."""
+    try:
+        spec = importlib.util.find_spec(module.split(".")[0])
+    except (ImportError, ValueError):
+        return None
+    if spec is None:
+        return None
+    if spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
+    return Path(spec.origin).parent if spec.origin else None

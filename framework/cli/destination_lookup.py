@@ -14,17 +14,17 @@ import importlib
 import os
 import pkgutil
 import sys
-import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from framework.cli.command_error import CommandError
+from framework.import_errors import describe_import_error, one_line
 
 if TYPE_CHECKING:
     from framework.definition import DestinationDefinition
 
-__all__ = ["add_path_option", "Found", "find_all", "find_destination", "slug_of", "describe_import_error", "PATH_VARIABLE"]
+__all__ = ["add_path_option", "Found", "find_all", "find_destination", "slug_of", "PATH_VARIABLE"]
 
 PATH_VARIABLE = "ACTIONS_PATH"
 """Folders searched as if given with ``--path`` (``os.pathsep``-separated), for a shell session of work."""
@@ -103,7 +103,7 @@ def _scan_registry(found: Found) -> None:
     for definition in registry.list_destinations():
         found.by_slug.setdefault(slug_of(definition), definition)
         found.sources.setdefault(slug_of(definition), "installed")
-    found.errors.extend(_one_line(str(error)) for error in registry.load_errors())
+    found.errors.extend(one_line(str(error)) for error in registry.load_errors())
 
 
 def _scan_directory(directory: Path, found: Found) -> bool:
@@ -135,52 +135,6 @@ def _import_package(parent: Path, name: str, found: Found) -> bool:
     found.by_slug[slug_of(definition)] = definition
     found.sources[slug_of(definition)] = str(parent / name)
     return True
-
-
-def describe_import_error(error: BaseException, package: Path) -> str:
-    """One line naming the author's own file and line, and what is wrong there.
-
-    The frame that matters is the last one inside the package: a definition error is raised deep in
-    pydantic, whose file means nothing to the author. Pydantic's multi-line report becomes one
-    ``Model.field: message (got value)`` per problem.
-    """
-    frames = traceback.extract_tb(error.__traceback__)
-    inside = [frame for frame in frames if _is_under(frame.filename, package)]
-    frame = (inside or frames or [None])[-1]
-    where = f"{frame.filename}:{frame.lineno}: " if frame is not None else ""
-    return f"{where}{type(error).__name__}: {_error_text(error)}"
-
-
-def _error_text(error: BaseException) -> str:
-    details = getattr(error, "errors", None)
-    if not callable(details) or not hasattr(error, "title"):
-        return _one_line(str(error))
-    try:
-        problems = [_pydantic_problem(str(error.title), item) for item in details()]
-    except Exception:  # an unexpected shape: the plain text, flattened, is still better than nothing
-        return _one_line(str(error))
-    return "; ".join(problems)
-
-
-def _pydantic_problem(model: str, item: dict[str, Any]) -> str:
-    where = ".".join([model, *(str(part) for part in item.get("loc", ()))])
-    message = str(item.get("msg", "")).removeprefix("Value error, ")
-    value = item.get("input")
-    shown = f" (got {value!r})" if isinstance(value, (str, int, float, bool)) and len(repr(value)) <= 60 else ""
-    return f"{where}: {message}{shown}"
-
-
-def _is_under(filename: str, package: Path) -> bool:
-    try:
-        return Path(filename).resolve().is_relative_to(package.resolve())
-    except (OSError, ValueError):
-        return False
-
-
-def _one_line(text: str) -> str:
-    """Multi-line exception text (pydantic's) as one line, without its links to pydantic's docs."""
-    lines = [line.strip() for line in text.splitlines() if "errors.pydantic.dev" not in line]
-    return " ".join(line for line in lines if line)
 
 
 def _definition_in(module: Any) -> Any:

@@ -81,10 +81,25 @@ def test_a_plugin_registers_through_the_entry_point_group_and_a_broken_one_is_na
     errors = {error.name: error for error in load_errors()}
     assert sorted(errors) == ["broken", "module", "wrong"]
     assert errors["broken"].source == "entry point broken = broken_destination:definition"
-    assert errors["broken"].message.startswith("RuntimeError: missing API key table (at ")
+    broken_file = tmp_path / "broken_destination" / "__init__.py"
+    assert errors["broken"].message == f"{broken_file}:1: RuntimeError: missing API key table"
     assert "already taken" in errors["module"].message
     assert "neither a DestinationDefinition" in errors["wrong"].message
     assert str(errors["broken"]).startswith("broken (entry point broken = broken_destination:definition): ")
+
+
+def test_a_broken_definition_is_located_in_the_plugins_file_not_in_pydantic(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forget_modules: list[str]
+) -> None:
+    source = DEFINITION.format(name="Typo", slug="actions-typo").replace('description="Ping.",', 'description=5,')
+    write_package(tmp_path, "typo_destination", source)
+    forget_modules.append("typo_destination")
+    install_plugin(tmp_path, "typo_destination", "[action_destinations]\ntypo = typo_destination:definition\n",
+                   monkeypatch)
+    [error] = load_errors()
+    plugin_file = tmp_path / "typo_destination" / "__init__.py"
+    assert error.message.startswith(f"{plugin_file}:6: ValidationError: ActionDefinition.description: ")
+    assert "\n" not in error.message and "pydantic" not in error.message
 
 
 def test_built_ins_are_every_subpackage_exposing_a_definition(
