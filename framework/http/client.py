@@ -32,6 +32,7 @@ from framework.errors import HTTPError, RequestTimeoutError
 from framework.http.exchanges import RecordedExchange, record_exchange
 from framework.http.forms import FORM_CONTENT_TYPE, encode_form
 from framework.http.json_body import dumps_json
+from framework.http.network_errors import describe_network_error
 from framework.http.options import DEFAULT_TIMEOUT, merge_headers, merge_options
 from framework.http.retry_after import parse_retry_after
 
@@ -128,7 +129,7 @@ class RequestClient:
             self._record(record_exchange(prepared, None, _secrets(options), message))
             raise RequestTimeoutError(message) from error
         except requests.RequestException as error:
-            self._record(record_exchange(prepared, None, _secrets(options), str(error)))
+            self._record(record_exchange(prepared, None, _secrets(options), describe_network_error(error)))
             raise
         _attach_data(response)
         return response

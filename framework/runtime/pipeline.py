@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import requests
 
 from framework.errors import PayloadValidationError, Resolution, resolution_for, status_of
+from framework.http.network_errors import describe_network_error
 from framework.runtime.client import build_request_client, secrets_of
 from framework.runtime.credentials import Credentials
 from framework.runtime.event_shape import event_problem
@@ -165,7 +166,9 @@ def _payload(sub: CompiledSubscription, event: dict[str, Any]) -> tuple[Any, str
 
 def _failed(base: SubscriptionResult, error: BaseException, exchanges: tuple[Any, ...]) -> SubscriptionResult:
     message = str(error) or type(error).__name__
-    if not hasattr(error, "resolution"):  # not one of ours: say what it was, to find the bug
+    if isinstance(error, requests.RequestException):  # no response: name the host and the OS's reason
+        message = f"{type(error).__name__}: {describe_network_error(error)}"
+    elif not hasattr(error, "resolution"):  # not one of ours: say what it was, to find the bug
         message = f"{type(error).__name__}: {message}"
     return replace(
         base, status=SubscriptionStatus.FAILED, reason=message, resolution=resolution_for(error),
