@@ -3,8 +3,9 @@
 Everything that can be wrong with a config is found here, before the first event: the 50-mapping
 limit, triggers that do not parse, mappings that do not validate, unknown actions, settings the
 destination refuses, missing OAuth tokens. Problems are collected (see ``problems``), so the user
-fixes them all in one pass (``settings_checks`` and ``subscription_compiler`` hold the checks). What survives is compiled once: triggers and mappings here, payload
-validators when the destination's actions were defined.
+fixes them all in one pass (``settings_checks`` and ``subscription_compiler`` hold the checks).
+What survives is compiled once: triggers and mappings here, payload validators when the
+destination's actions were defined.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from framework.instance.config import InstanceConfig
 from framework.instance.problems import Problems
-from framework.instance.settings_checks import check_auth, check_settings
+from framework.instance.settings_checks import check_auth, check_settings, unknown_setting_warnings
 from framework.instance.subscription_compiler import compile_subscriptions
 from framework.runtime.subscription import CompiledSubscription
 
@@ -41,7 +42,7 @@ def compile_instance(
 ) -> CompiledInstance | None:
     """Check and compile ``config``; returns None when any problem was recorded."""
     definition = definition if definition is not None else _find_destination(config.destination, problems)
-    warnings: list[str] = []
+    warnings: list[str] = unknown_setting_warnings(definition, config.settings) if definition else []
     settings = check_settings(definition, config.settings, problems) if definition else {}
     auth = check_auth(definition, config.auth, problems) if definition else None
     subscriptions = compile_subscriptions(definition, config.subscriptions, problems, warnings)

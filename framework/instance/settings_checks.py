@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from framework.auth import OAuthTokens
     from framework.definition import DestinationDefinition
 
-__all__ = ["check_settings", "check_auth", "TOKEN_KEYS"]
+__all__ = ["check_settings", "check_auth", "unknown_setting_warnings", "TOKEN_KEYS"]
 
 TOKEN_KEYS = ("access_token", "refresh_token", "client_id", "client_secret", "refresh_token_url")
 
@@ -46,6 +46,28 @@ def check_settings(
             if not any(f"'{key}'" in message for key in missing):  # already said better above
                 problems.add("settings", f"settings: {message}")
         return {}
+
+
+def unknown_setting_warnings(definition: DestinationDefinition, settings: Mapping[str, Any]) -> list[str]:
+    """Keys the destination does not declare: dropped, as Segment drops them, but said out loud.
+
+    Usually a typo of an optional setting, or ``endpoint`` written into Segment's settings JSON, where
+    it is not read: the requests would then go to the real API.
+    """
+    fields = definition.authentication.fields if definition.authentication else None
+    if fields is None:
+        return []
+    known = ", ".join(fields) or "none"
+    warnings = []
+    for key in (name for name in settings if name not in fields and name not in _SET_ASIDE):
+        hint = (" To send to an emulator, give endpoint in the TOML form or DestinationInstance(..., endpoint=...)."
+                if key == "endpoint" else "")
+        warnings.append(f"settings.{key}: {definition.name} has no such setting, so it is ignored (its "
+                        f"settings are: {known}).{hint}")
+    return warnings
+
+
+_SET_ASIDE = frozenset({"subscription", "subscriptions", "oauth", "dynamicAuthSettings"})
 
 
 def _where_to_add(key: str, settings: Mapping[str, Any], fields: Mapping[str, Any]) -> str:

@@ -132,6 +132,15 @@ def test_a_misspelled_required_setting_is_named_as_the_likely_one(typo: str) -> 
     assert error.endswith(f"The config has {typo!r}, which is not a setting: did you mean 'accountId'?")
 
 
+def test_settings_the_destination_lacks_are_dropped_with_a_warning_naming_them() -> None:
+    instance = load(segment_settings([sub()], endpoint="http://127.0.0.1:8080", acountName="x"))
+    [endpoint, typo] = instance.warnings
+    assert endpoint.startswith("settings.endpoint: Sample has no such setting, so it is ignored")
+    assert "give endpoint in the TOML form" in endpoint and instance.endpoint is None
+    assert typo.startswith("settings.acountName: Sample has no such setting") and "accountId" in typo
+    assert "endpoint" not in instance.settings and "acountName" not in instance.settings
+
+
 def test_every_problem_is_reported_at_once() -> None:
     settings = segment_settings([
         sub("a", subscribe="type ="), sub("b", action="nope"), sub("c", mapping={"email": {"@path": 5}}),
