@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import requests
 
 from framework.definition import ActionDefinition, InputField
+from framework.jsvalues import js_keys
 
 from .client import PardotClient
 
@@ -27,7 +28,6 @@ __all__ = ["action", "perform", "upsert_body", "STANDARD_FIELDS"]
 STANDARD_FIELDS = ("email", "firstName", "lastName", "salutation", "phone", "company", "jobTitle", "industry",
                    "city", "state", "zip", "country", "website")  # fmt: skip
 _ABSENT: Any = object()
-_MAX_ARRAY_INDEX = 2**32 - 2
 
 
 def _traits_then_properties(path: str) -> dict[str, Any]:
@@ -115,13 +115,7 @@ def _javascript_key_order(value: Any) -> Any:
         return [_javascript_key_order(item) for item in value]
     if not isinstance(value, dict):
         return value
-    indices = sorted((key for key in value if _is_array_index(key)), key=int)
-    named = [key for key in value if not _is_array_index(key)]
-    return {key: _javascript_key_order(value[key]) for key in [*indices, *named]}
-
-
-def _is_array_index(key: str) -> bool:
-    return key.isdigit() and key.isascii() and str(int(key)) == key and int(key) <= _MAX_ARRAY_INDEX
+    return {key: _javascript_key_order(value[key]) for key in js_keys(value)}
 
 
 def perform(request: RequestClient, data: ExecuteInput) -> requests.Response:
