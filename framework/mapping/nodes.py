@@ -15,6 +15,7 @@ root came from a directive).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -49,8 +50,6 @@ class Trace:
 
 def preview(value: Any, limit: int = 40) -> str:
     """A short, single-line rendering of a mapping option for explanations."""
-    import json
-
     try:
         text = json.dumps(value, ensure_ascii=False, default=str)
     except (TypeError, ValueError):

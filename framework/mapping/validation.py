@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from framework.mapping.errors import MappingValidationError
+from framework.mapping.root import root_mapping
 from framework.jsvalues import js_keys, real_type_of, utf16_length
 
 __all__ = ["validate_mapping", "mapping_errors", "DIRECTIVE_NAMES", "EXTENSION_DIRECTIVE_NAMES"]
@@ -268,8 +269,6 @@ def validate_mapping(mapping: Any) -> None:
     ...
     framework.mapping.errors.MappingValidationError: invalid mapping: /hash/@template should be a string or a mapping directive but it is an object.
     """
-    from framework.mapping.root import root_mapping
-
     errors = mapping_errors(root_mapping(mapping))
     if errors:
         raise MappingValidationError(errors)

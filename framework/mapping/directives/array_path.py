@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from framework.jsvalues import UNDEFINED, real_type_of, remove_undefined
+from framework.mapping.directives.path import compile_path_directive
 from framework.mapping.nodes import CompileContext, Failing, Node, Trace
 
 __all__ = ["compile_array_path", "ArrayPathNode"]
@@ -63,8 +64,6 @@ class ArrayPathNode(Node):
 
 def compile_array_path(option: Any, ctx: CompileContext) -> Node:
     """A string root is a path (``$.`` optional); a directive root is resolved; the shape is compiled."""
-    from framework.mapping.directives.path import compile_path_directive
-
     if type(option) is not list:
         return Failing(f"@arrayPath expected array, got {real_type_of(option)}")
     path = option[0] if option else UNDEFINED

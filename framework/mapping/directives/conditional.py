@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from framework.jsvalues import UNDEFINED, is_truthy, js_string, remove_undefined
+from framework.mapping.directives.path import PathNode
 from framework.mapping.nodes import CompileContext, Failing, Node, Trace
 from framework.mapping.paths import Getter, step
 
@@ -184,6 +185,4 @@ def compile_if(option: Any, ctx: CompileContext) -> Node:
 
 def _is_clean_static_path(node: Node, ctx: CompileContext) -> bool:
     """The fast path needs a compiled static ``@path`` read from a payload without absent slots."""
-    from framework.mapping.directives.path import PathNode
-
     return isinstance(node, PathNode) and ctx.clean_payload

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from framework.jsvalues import UNDEFINED
+from framework.mapping.directives.path import compile_path_directive
 from framework.mapping.nodes import CompileContext, Failing, Node, Trace
 
 __all__ = ["compile_first", "FirstNode"]
@@ -47,8 +48,6 @@ class FirstNode(Node):
 
 def compile_first(option: Any, ctx: CompileContext) -> Node:
     """Strings are paths, everything else a mapping."""
-    from framework.mapping.directives.path import compile_path_directive
-
     if type(option) is not list or not option:
         return Failing("@first requires a non-empty array of paths or directives")
     return FirstNode([compile_path_directive(item, ctx) if type(item) is str else ctx.sub(item) for item in option])

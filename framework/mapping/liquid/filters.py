@@ -13,10 +13,10 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, unquote
 
-from framework.jsvalues import UNDEFINED, is_nullish, json_stringify, number_to_string, utf16_length
+from framework.jsvalues import UNDEFINED, is_nullish, js_string, json_stringify, number_to_string, utf16_length
 from framework.jsvalues import is_truthy as js_is_truthy
 from framework.mapping.liquid.dates import date_filter
-from framework.mapping.liquid.values import js_number, stringify, to_number
+from framework.mapping.liquid.values import compare, is_literal_drop, is_truthy, js_number, read_property, stringify, to_number
 
 __all__ = ["FILTERS", "DISABLED_FILTERS", "LiquidFilterError"]
 
@@ -173,8 +173,6 @@ def _to_array(value: Any) -> list[Any]:
 
 def _join(value: Any, separator: Any = UNDEFINED, *_: Any) -> str:
     sep = " " if is_nullish(separator) else stringify(separator)
-    from framework.jsvalues import js_string
-
     return sep.join("" if is_nullish(item) else js_string(item) for item in _to_array(value))
 
 
@@ -238,8 +236,6 @@ def _compact(value: Any, *_: Any) -> list[Any]:
 
 
 def _where(value: Any, prop: Any = UNDEFINED, expected: Any = UNDEFINED, *_: Any) -> list[Any]:
-    from framework.mapping.liquid.values import compare, is_truthy, read_property
-
     items = _to_array(value)
     if expected is UNDEFINED:
         return [item for item in items if is_truthy(read_property(item, stringify(prop)))]
@@ -248,8 +244,6 @@ def _where(value: Any, prop: Any = UNDEFINED, expected: Any = UNDEFINED, *_: Any
 
 def _json(value: Any, *_: Any) -> Any:
     """The ``nil``/``empty``/``blank`` literals are objects in liquidjs: ``JSON.stringify`` gives ``{}``."""
-    from framework.mapping.liquid.values import is_literal_drop
-
     return "{}" if is_literal_drop(value) else json_stringify(value)
 
 
