@@ -11,10 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from framework.cli.field_text import default_text, is_required, type_text
+from framework.instance import MAX_SUBSCRIPTIONS
 
-__all__ = ["render_catalog_page", "MAPPING_LIMIT"]
-
-MAPPING_LIMIT = 50
+__all__ = ["render_catalog_page"]
 
 
 def render_catalog_page(definition: Any) -> str:
@@ -45,9 +44,8 @@ def _front(definition: Any) -> str:
     ]
     if getattr(definition, "concurrency_limit", None):
         lines.append(f"- Concurrent requests per instance: at most {definition.concurrency_limit}")
-    lines += [
-        f"- Mappings per destination instance: at most {MAPPING_LIMIT} (a config with more is refused when it loads)",
-    ]
+    lines.append(f"- Mappings per destination instance: at most {MAX_SUBSCRIPTIONS} "
+                 "(a config with more is refused when it loads)")
     return "\n".join(lines)
 
 
@@ -62,29 +60,26 @@ def _settings(definition: Any) -> str:
     if not fields:
         lines.append("This destination has no settings.")
         return "\n".join(lines)
-    lines += ["| Setting | Type | Description |", "| --- | --- | --- |"]
-    for key, field in fields.items():
-        lines.append(f"| {_label(key, field)} | {_cell(type_text(field))} | {_cell(_describe_field(field))} |")
-    return "\n".join(lines)
+    return "\n".join(lines + _fields_table("Setting", fields))
 
 
 def _presets(definition: Any) -> str:
     presets = list(getattr(definition, "presets", None) or [])
     if not presets:
         return ""
-    lines = ["## Available Presets", "", f"{definition.name} has the following presets:", "",
-             "| Preset Name | Trigger | Default Action |", "| --- | --- | --- |"]
+    rows = []
     for preset in presets:
         action = definition.actions.get(preset.partner_action)
         title = action.title if action is not None else preset.partner_action
-        lines.append(f"| {_cell(preset.name)} | {_code(preset.subscribe or preset.type)} | {_cell(title)} |")
-    return "\n".join(lines)
+        rows.append([_cell(preset.name), _code(preset.subscribe or preset.type), _cell(title)])
+    lines = ["## Available Presets", "", f"{definition.name} has the following presets:", ""]
+    return "\n".join(lines + _table(["Preset Name", "Trigger", "Default Action"], rows))
 
 
 def _actions(definition: Any) -> str:
     parts = ["## Available Actions",
              f"Build your own mappings. Combine supported triggers with the following {definition.name} "
-             f"actions (at most {MAPPING_LIMIT} mappings per destination instance):"]
+             f"actions (at most {MAX_SUBSCRIPTIONS} mappings per destination instance):"]
     for key, action in definition.actions.items():
         if not getattr(action, "hidden", False):
             parts.append(_action(key, action))
@@ -99,10 +94,23 @@ def _action(key: str, action: Any) -> str:
         lines.append(f"{action.title} is a **{platform}** action (key `{key}`). The default Trigger is: `{trigger}`")
     else:
         lines.append(f"{action.title} is a **{platform}** action (key `{key}`). It has no default Trigger.")
-    lines += ["", "| Field | Type | Description |", "| --- | --- | --- |"]
-    for field_key, field in action.fields.items():
-        lines.append(f"| {_label(field_key, field)} | {_cell(type_text(field))} | {_cell(_describe_field(field))} |")
-    return "\n".join(lines)
+    return "\n".join(lines + [""] + _fields_table("Field", action.fields))
+
+
+def _fields_table(first_column: str, fields: Any) -> list[str]:
+    """The Setting (or Field) / Type / Description table shared by settings and actions."""
+    rows = [[_label(key, field), _cell(type_text(field)), _cell(_describe_field(field))]
+            for key, field in fields.items()]
+    return _table([first_column, "Type", "Description"], rows)
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
+    """A Markdown table's lines; the cells are already escaped (``_cell``)."""
+    return [_row(headers), _row(["---"] * len(headers))] + [_row(row) for row in rows]
+
+
+def _row(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
 
 
 def _describe_field(field: Any) -> str:

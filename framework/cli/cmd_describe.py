@@ -11,7 +11,6 @@ import json
 import textwrap
 from typing import Any
 
-from framework.cli.catalog_page import render_catalog_page
 from framework.cli.command_error import EXIT_OK
 from framework.cli.destination_lookup import add_path_option, find_destination
 from framework.cli.field_text import default_text, is_required, type_text
@@ -39,6 +38,8 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(describe_json(definition), indent=2, ensure_ascii=False))
     elif args.markdown:
+        from framework.cli.catalog_page import render_catalog_page  # loads framework.instance: not at start-up
+
         print(render_catalog_page(definition), end="")
     else:
         print(_describe_text(definition))
