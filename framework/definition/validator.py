@@ -24,6 +24,7 @@ from framework.definition.empty_values import strip_empty_object
 from framework.definition.fields import InputField
 from framework.definition.schema_nodes import Node, ObjectNode, RequiredWhen, compile_fields
 from framework.errors import PayloadValidationError
+from framework.jsvalues import utf16_length
 
 __all__ = ["PayloadValidator", "compile_payload_validator", "compile_settings_validator"]
 
@@ -134,17 +135,13 @@ def _check_number(node: Node, value: float, pointer: str, errors: _Errors) -> No
 def _check_string(node: Node, value: str, pointer: str, errors: _Errors) -> None:
     length = len(value)  # code points, as ajv counts; the message quotes JavaScript's UTF-16 length
     if node.max_length is not None and length > node.max_length:
-        text = messages.length_text(node.max_length, _utf16_length(value), at_least=False)
+        text = messages.length_text(node.max_length, utf16_length(value), at_least=False)
         errors.append(messages.compose(node.title, pointer, text))
     if node.min_length is not None and length < node.min_length:
-        text = messages.length_text(node.min_length, _utf16_length(value), at_least=True)
+        text = messages.length_text(node.min_length, utf16_length(value), at_least=True)
         errors.append(messages.compose(node.title, pointer, text))
     if node.format_ok is not None and node.format_name is not None and not node.format_ok(value):
         errors.append(messages.compose(node.title, pointer, messages.format_text(node.format_name)))
-
-
-def _utf16_length(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
 
 
 def _escape(key: str) -> str:

@@ -271,3 +271,9 @@ def test_conditions_compare_values_before_coercion() -> None:
                           c=_field("string", required=_conditional(fieldKey="flag", operator="is", value=True)))
     assert validate({"flag": "true"}) == {"flag": True}  # Segment compares the mapped value, "true" != true
     assert validate.errors({"flag": True})
+
+
+def test_length_message_counts_a_lone_surrogate_as_one_code_unit() -> None:
+    # JSON may carry "\ud800" alone; JavaScript's length counts it once, and it must not crash the count.
+    message = _message(_validator(f=_field("string", label="S", maximum=3)), {"f": "\ud800" * 5})
+    assert message == "S must be 3 characters or fewer but it was 5 characters."
