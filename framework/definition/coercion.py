@@ -14,9 +14,10 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any, Final
 
-__all__ = ["NOT_COERCIBLE", "COERCIBLE_TYPES", "matches_type", "matches_any", "coerce", "js_string", "js_number",
-           "js_equal", "unwrapped",
-           "type_predicate"]
+from framework.jsvalues import js_string
+
+__all__ = ["NOT_COERCIBLE", "COERCIBLE_TYPES", "matches_type", "matches_any", "coerce", "js_number", "js_equal",
+           "unwrapped", "type_predicate"]
 
 
 class _NotCoercible:
@@ -113,17 +114,6 @@ def _tidy_number(number: float) -> float | int:
     if number.is_integer() and abs(number) < 2**53:
         return int(number)
     return number
-
-
-def js_string(value: Any) -> str:
-    """JavaScript's ``"" + value`` for numbers and booleans."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        if value.is_integer() and abs(value) < 1e21:
-            return str(int(value))
-        return repr(value).replace("e-0", "e-")
-    return str(value)
 
 
 def coerce(value: Any, types: Sequence[str], coerce_to: Sequence[str]) -> Any:

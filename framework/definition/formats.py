@@ -14,8 +14,9 @@ import ipaddress
 import re
 from collections.abc import Callable
 
-from framework.definition.coercion import js_number, js_string
+from framework.definition.coercion import js_number
 from framework.definition.js_date import is_js_date
+from framework.jsvalues import js_string
 
 __all__ = ["FORMAT_CHECKS", "is_date_like", "format_check", "is_date", "is_date_time", "is_ipv6",
            "is_regex", "is_time", "is_uri"]

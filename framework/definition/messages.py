@@ -9,15 +9,14 @@ message is all messages joined with single spaces::
 
 from __future__ import annotations
 
-import json
-import math
 from collections.abc import Sequence
 from typing import Any
+
+from framework.jsvalues import js_string, json_stringify
 
 __all__ = [
     "humanize_value_type",
     "humanize_list",
-    "js_number_text",
     "preamble",
     "compose",
     "required_text",
@@ -67,15 +66,6 @@ def humanize_list(items: Sequence[str], conjunction: str = "or") -> str:
     return f"{', '.join(items[:-1])}, {conjunction} {items[-1]}"
 
 
-def js_number_text(number: float) -> str:
-    """A number as JavaScript prints it (``10`` not ``10.0``), since messages quote bounds."""
-    if isinstance(number, bool):
-        return "true" if number else "false"
-    if isinstance(number, float) and math.isfinite(number) and number.is_integer() and abs(number) < 1e21:
-        return str(int(number))
-    return str(number)
-
-
 def preamble(title: str | None, pointer: str) -> str:
     """Who the message is about: the label, the root value, or the value at a JSON pointer."""
     if title:
@@ -103,7 +93,7 @@ def type_text(types: Sequence[str], value: Any) -> str:
 
 def enum_text(values: Sequence[Any]) -> str:
     """``must be one of: "a" or "b"`` (values JSON-encoded, as JavaScript prints them)."""
-    encoded = [json.dumps(v, ensure_ascii=False, separators=(",", ":")) for v in values]
+    encoded = [str(json_stringify(v)) for v in values]
     return f"must be one of: {humanize_list(encoded)}"
 
 
@@ -114,7 +104,7 @@ def format_text(fmt: str) -> str:
 def length_text(limit: int | float, actual: int, *, at_least: bool) -> str:
     """``must be 2 characters or more but it was 1 character``."""
     def characters(n: float) -> str:
-        return f"{js_number_text(n)} character" + ("" if n == 1 else "s")
+        return f"{js_string(n)} character" + ("" if n == 1 else "s")
     direction = "more" if at_least else "fewer"
     return f"must be {characters(limit)} or {direction} but it was {characters(actual)}"
 
@@ -122,4 +112,4 @@ def length_text(limit: int | float, actual: int, *, at_least: bool) -> str:
 def bound_text(limit: int | float, *, at_least: bool) -> str:
     """``must be equal to or greater than N`` / ``must be equal to or less than N``."""
     direction = "greater" if at_least else "less"
-    return f"must be equal to or {direction} than {js_number_text(limit)}"
+    return f"must be equal to or {direction} than {js_string(limit)}"

@@ -80,3 +80,15 @@ def test_length_text(limit: float, actual: int, at_least: bool, text: str) -> No
 def test_bound_text_prints_numbers_as_javascript_does() -> None:
     assert messages.bound_text(10.0, at_least=False) == "must be equal to or less than 10"
     assert messages.bound_text(0.5, at_least=True) == "must be equal to or greater than 0.5"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (messages.bound_text(0.00001, at_least=True), "must be equal to or greater than 0.00001"),
+        (messages.bound_text(10.0, at_least=False), "must be equal to or less than 10"),
+        (messages.enum_text([1.0, 2.5, None]), "must be one of: 1, 2.5, or null"),
+    ],
+)
+def test_numbers_in_messages_print_as_javascript_does(text: str, expected: str) -> None:
+    assert text == expected

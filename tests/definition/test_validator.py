@@ -32,6 +32,7 @@ COERCIONS = [
     ("string", {}, ["one"], "one"),
     ("string", {}, 1.5, "1.5"),
     ("string", {}, 2.0, "2"),
+    ("string", {}, 0.00001, "0.00001"),  # String(0.00001) in JavaScript, not Python's 1e-05
     ("text", {}, 7, "7"),
     ("password", {}, 123, "123"),
     ("number", {}, "5", 5),
