@@ -50,6 +50,7 @@ __all__ = [
     "CONCURRENT_REFRESH_DESCRIPTIONS",
     "error_for_http_error",
     "refresh_error",
+    "response_json",
     "seconds_until_quota_reset",
 ]
 
@@ -94,7 +95,7 @@ def error_for_http_error(
     response = error.response
     content_type = response.headers.get("content-type", "")
     if "application/json" in content_type:
-        body = _json_body(response)
+        body = response_json(response)
         if isinstance(body, dict) and "code" in body:
             return _pardot_json_error(response.status_code, body, error.retry_after, clock(), quota_timezone)
     if "text/xml" in content_type and response.status_code in (400, 403):
@@ -115,7 +116,8 @@ def refresh_error(status: int, body: Any) -> ActionsError:
     return APIError(str(description), status, resolution=terminal)
 
 
-def _json_body(response: requests.Response) -> Any:
+def response_json(response: requests.Response) -> Any:
+    """The answer's parsed JSON, or None when it is not JSON (whatever its content type says)."""
     data = getattr(response, "data", None)
     if data is not None and not isinstance(data, str):
         return data

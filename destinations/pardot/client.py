@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 import requests
 
+from framework.auth import OAuthTokens
 from framework.errors import HTTPError
 
-from .classifier import error_for_http_error, refresh_error
+from .classifier import error_for_http_error, refresh_error, response_json
 
 if TYPE_CHECKING:
-    from framework.auth import OAuthTokens
     from framework.definition import ExecuteInput, RefreshInput
     from framework.http import RequestClient
 
@@ -88,8 +88,6 @@ def refresh_access_token(request: RequestClient, data: RefreshInput) -> OAuthTok
     the stale access token nor the business unit. A rotated refresh token, when Salesforce sends one,
     replaces the old one (which Salesforce has just invalidated).
     """
-    from framework.auth import OAuthTokens
-
     form = {
         "refresh_token": data.auth.refresh_token,
         "client_id": data.auth.client_id,
@@ -98,7 +96,7 @@ def refresh_access_token(request: RequestClient, data: RefreshInput) -> OAuthTok
     }
     response = request.post(token_url(data.settings), data=form, throw_http_errors=False,
                             headers={"Authorization": None, "Pardot-Business-Unit-Id": None})
-    body = _json_or_none(response)
+    body = response_json(response)
     if not response.ok:
         raise refresh_error(response.status_code, body)
     grant = body if isinstance(body, dict) else {}
@@ -109,13 +107,3 @@ def refresh_access_token(request: RequestClient, data: RefreshInput) -> OAuthTok
         client_secret=data.auth.client_secret,
         refresh_token_url=data.auth.refresh_token_url,
     )
-
-
-def _json_or_none(response: requests.Response) -> Any:
-    data = getattr(response, "data", None)
-    if isinstance(data, (dict, list)):
-        return data
-    try:
-        return response.json()
-    except ValueError:
-        return None
