@@ -19,6 +19,7 @@ from typing import Any, Final
 __all__ = [
     "UNDEFINED",
     "Undefined",
+    "JS_WHITESPACE",
     "is_truthy",
     "is_nullish",
     "real_type_of",
@@ -37,6 +38,12 @@ __all__ = [
 _MAX_SAFE_INTEGER: Final = 2**53
 _MAX_ARRAY_INDEX: Final = 2**32 - 1
 _CANONICAL_INDEX = re.compile(r"0|[1-9][0-9]*")
+#: What JS ``String.prototype.trim()`` removes, for ``str.strip`` (Python's bare ``strip()`` also
+#: removes ``\x1c``-``\x1f``, which JS keeps, and keeps ``\ufeff``, which JS removes).
+JS_WHITESPACE: Final = (
+    " \t\n\v\f\r\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
 
 
 class Undefined:

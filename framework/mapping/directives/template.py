@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from framework.mapping.errors import MappingResolutionError
-from framework.jsvalues import is_nullish, js_string, real_type_of
+from framework.jsvalues import JS_WHITESPACE, is_nullish, js_string, real_type_of
 from framework.mapping.nodes import CompileContext, Node, Trace, preview
 from framework.mapping.paths import Getter, compile_path
 
@@ -21,14 +21,12 @@ __all__ = ["compile_template", "render_template", "TemplateNode", "DynamicTempla
 
 _TRIPLE = re.compile(r"\{\{\{([^}]+)\}\}\}")
 _DOUBLE = re.compile(r"\{\{([^}]+)\}\}")
-# JS String.prototype.trim() whitespace (Python's str.strip also removes \x1c-\x1f, which JS keeps).
-_JS_WHITESPACE = " \t\n\v\f\r\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
 
 
 @lru_cache(maxsize=4096)
 def _key_getter(inner: str) -> Getter:
     """The getter for one placeholder's inner text (trimmed, no ``$.`` stripping)."""
-    return compile_path(inner.strip(_JS_WHITESPACE), strip=False)
+    return compile_path(inner.strip(JS_WHITESPACE), strip=False)
 
 
 def _text_of(value: Any) -> str:
@@ -48,7 +46,7 @@ def render_template(template: str, payload: Any) -> str:
 
 def template_keys(template: str) -> list[str]:
     """The event paths a template reads (trimmed placeholder texts), for explanations."""
-    return [match.group(1).strip(_JS_WHITESPACE) for match in _DOUBLE.finditer(template)]
+    return [match.group(1).strip(JS_WHITESPACE) for match in _DOUBLE.finditer(template)]
 
 
 class TemplateNode(Node):

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, unquote
 
-from framework.jsvalues import UNDEFINED, is_nullish, js_string, json_stringify, number_to_string, utf16_length
+from framework.jsvalues import JS_WHITESPACE, UNDEFINED, is_nullish, js_string, json_stringify, number_to_string, utf16_length
 from framework.jsvalues import is_truthy as js_is_truthy
 from framework.mapping.liquid.dates import date_filter
 from framework.mapping.liquid.values import compare, is_literal_drop, is_truthy, js_number, read_property, stringify, to_number
@@ -275,9 +275,7 @@ def _strip_html(text: str, *_: str) -> str:
 def _trim_chars(text: str, chars: str, *, left: bool, right: bool) -> str:
     if chars:
         return text.lstrip(chars) if left and not right else text.rstrip(chars) if right and not left else text.strip(chars)
-    from framework.mapping.directives.template import _JS_WHITESPACE
-
-    return text.lstrip(_JS_WHITESPACE) if left and not right else text.rstrip(_JS_WHITESPACE) if right and not left else text.strip(_JS_WHITESPACE)
+    return text.lstrip(JS_WHITESPACE) if left and not right else text.rstrip(JS_WHITESPACE) if right and not left else text.strip(JS_WHITESPACE)
 
 
 def _replace(text: str, pattern: str = "", replacement: str = "", *_: str) -> str:
