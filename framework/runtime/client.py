@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 import requests
 
+from framework.http import RequestClient
+
 if TYPE_CHECKING:
     from framework.definition import DestinationDefinition, ExecuteInput
-    from framework.http import RequestClient
 
 __all__ = ["build_request_client", "secrets_of"]
 
@@ -27,8 +28,6 @@ def build_request_client(
     endpoint: str | None = None,
 ) -> RequestClient:
     """A RequestClient for one execution: ``extend_request(data)`` options, origin override, redaction."""
-    from framework.http import RequestClient
-
     options: dict[str, Any] = {"secrets": secrets_of(definition, data.settings, data.auth)}
     if endpoint:
         options["origin_override"] = endpoint

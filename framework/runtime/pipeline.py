@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import requests
 
 from framework.errors import PayloadValidationError, Resolution, resolution_for, status_of
+from framework.http import redact_text
 from framework.http.network_errors import describe_network_error
 from framework.runtime.client import build_request_client, secrets_of
 from framework.runtime.credentials import Credentials
@@ -55,6 +56,11 @@ class Pipeline:
         self.credentials = credentials
         self.session = session
         self.endpoint = endpoint
+        # Imported once here, not at module level: the pytest plugin imports this module (through
+        # framework.testing) and must not load pydantic into test runs that never use the harness.
+        from framework.definition import ExecuteInput
+
+        self._execute_input = ExecuteInput
 
     def send(self, event: Any, *, only: Collection[int] | None = None) -> list[SubscriptionResult]:
         """One result per enabled subscription, in config order; ``only`` limits it to those indexes.
@@ -89,8 +95,6 @@ class Pipeline:
         """A destination's error text may quote a token or a password setting: never pass it on."""
         if not result.reason:
             return result
-        from framework.http import redact_text
-
         secrets = [*self.credentials.secrets(), *secrets_of(self.definition, self.settings, None)]
         return replace(result, reason=redact_text(result.reason, secrets))
 
@@ -116,11 +120,9 @@ class Pipeline:
         self, sub: CompiledSubscription, event: dict[str, Any], payload: Any, tokens: Any,
         base: SubscriptionResult,
     ) -> SubscriptionResult:
-        from framework.definition import ExecuteInput
-
         # Copies: a perform that edits its settings or mapping must not change the next event's.
-        data = ExecuteInput(payload=payload, settings=dict(self.settings), auth=tokens, raw_data=event,
-                            raw_mapping=dict(sub.mapping))
+        data = self._execute_input(payload=payload, settings=dict(self.settings), auth=tokens,
+                                   raw_data=event, raw_mapping=dict(sub.mapping))
         client = None
         try:
             client = build_request_client(self.definition, self.session, data, self.endpoint)
