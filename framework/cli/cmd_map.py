@@ -13,7 +13,7 @@ import sys
 from typing import Any
 
 from framework.cli.command_error import EXIT_FAILED, EXIT_OK, CommandError
-from framework.cli.destination_lookup import add_path_option
+from framework.cli.destination_lookup import add_path_option, find_destination
 from framework.cli.event_input import read_event_records
 from framework.cli.json_files import read_json_file
 from framework.cli.field_text import trace_value_text
@@ -70,8 +70,6 @@ def _literal_paths(value: Any, pointer: str = "") -> list[tuple[str, str]]:
 
 
 def _action(reference: str, paths: list[str]) -> Any:
-    from framework.cli.destination_lookup import find_destination
-
     slug, _, key = reference.partition(":")
     definition = find_destination(slug, paths)
     if not key:

@@ -207,7 +207,7 @@ def _prepare(args: argparse.Namespace, emulator: RunningEmulator | None) -> _Run
 
 def _dry_run_session() -> requests.Session:
     """A session whose every request is answered in-process with an empty 200: nothing leaves the machine."""
-    from framework.testing.transport import MockTransport, Reply
+    from framework.testing import MockTransport, Reply
 
     return MockTransport(lambda request: Reply(200, json={})).session()
 

@@ -29,7 +29,10 @@ from pathlib import Path
 from typing import Any
 
 from framework.cli.command_error import CommandError
+from framework.cli.destination_lookup import find_destination
+from framework.cli.instance_loading import load_instance
 from framework.cli.json_files import read_json_file
+from framework.events import BadLine, read_events
 
 __all__ = ["MappingCase", "CaseOutcome", "load_cases", "run_case", "json_diff"]
 
@@ -135,8 +138,6 @@ def _event(case: MappingCase) -> dict[str, Any]:
         if not isinstance(event, dict):
             raise CommandError(f"{case.source}: \"event\" must be a JSON object (a Segment event)")
         return event
-    from framework.events import BadLine, read_events
-
     path = case.base / str(case.data["event_file"])
     if not path.is_file():
         raise CommandError(f"{case.source}: event_file {path} does not exist (paths are relative to the case file)")
@@ -177,8 +178,6 @@ def _mapping(case: MappingCase) -> dict[str, Any]:
 
 
 def _action(case: MappingCase) -> Any:
-    from framework.cli.destination_lookup import find_destination
-
     reference = str(case.data.get("action", ""))
     slug, _, key = reference.partition(":")
     if not key:
@@ -190,8 +189,7 @@ def _action(case: MappingCase) -> Any:
 
 
 def _run_instance_case(case: MappingCase, event: dict[str, Any]) -> CaseOutcome:
-    from framework.cli.instance_loading import load_instance
-    from framework.testing.transport import MockTransport, Reply
+    from framework.testing import MockTransport, Reply
 
     transport = MockTransport(lambda request: Reply(200, json={"id": 1}))
     config = case.base / str(case.data["instance"])
