@@ -9,13 +9,13 @@ properties nest, and conditionally required fields become an ``allOf`` of ``if``
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from framework.definition.conditions import ConditionalRequired, FieldCondition
 from framework.definition.fields import InputField
 
-__all__ = ["fields_to_json_schema", "field_json_type", "condition_schema"]
+__all__ = ["fields_to_json_schema", "field_json_type", "condition_schema", "conditionally_required"]
 
 SCHEMA_URI = "http://json-schema.org/schema#"
 
@@ -119,15 +119,18 @@ def _as_list(json_type: str | list[str]) -> list[str]:
     return list(json_type) if isinstance(json_type, list) else [json_type]
 
 
-def _conditional_required(fields: Mapping[str, InputField]) -> list[dict[str, Any]]:
-    entries = []
+def conditionally_required(fields: Mapping[str, InputField]) -> Iterator[tuple[str, ConditionalRequired]]:
+    """Each conditionally required key with its rule; a property's is hoisted as ``parent.child``, as Segment does."""
     for key, field in fields.items():
         if isinstance(field.required, ConditionalRequired):
-            entries.append(_if_then(key, field.required))
+            yield key, field.required
         for prop_key, prop in (field.properties or {}).items():
             if isinstance(prop.required, ConditionalRequired):
-                entries.append(_if_then(f"{key}.{prop_key}", prop.required))
-    return entries
+                yield f"{key}.{prop_key}", prop.required
+
+
+def _conditional_required(fields: Mapping[str, InputField]) -> list[dict[str, Any]]:
+    return [_if_then(key, required) for key, required in conditionally_required(fields)]
 
 
 def _if_then(key: str, required: ConditionalRequired) -> dict[str, Any]:

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from framework.definition.coercion import COERCIBLE_TYPES, type_predicate
-from framework.definition.conditions import ConditionalRequired, FieldCondition
+from framework.definition.conditions import FieldCondition
 from framework.definition.fields import InputField
 from framework.definition.formats import format_check
-from framework.definition.json_schema import field_json_type
+from framework.definition.json_schema import conditionally_required, field_json_type
 
 __all__ = ["Node", "ObjectNode", "RequiredWhen", "compile_fields"]
 
@@ -80,7 +80,7 @@ def compile_fields(
         properties={key: _compile_field(f) for key, f in fields.items()},
         required=tuple(key for key, f in fields.items() if f.required is True),
         keep_unknown=keep_unknown,
-        conditions=() if nested else tuple(_conditions(fields)),
+        conditions=() if nested else _conditions(fields),
     )
 
 
@@ -143,16 +143,6 @@ def _object_of(f: InputField) -> ObjectNode | None:
     return compile_fields(f.properties, keep_unknown=f.additional_properties, nested=True)
 
 
-def _conditions(fields: Mapping[str, InputField]) -> list[RequiredWhen]:
-    found = []
-    for key, f in fields.items():
-        if isinstance(f.required, ConditionalRequired):
-            found.append(_required_when(key, f.required))
-        for prop_key, prop in (f.properties or {}).items():
-            if isinstance(prop.required, ConditionalRequired):
-                found.append(_required_when(f"{key}.{prop_key}", prop.required))
-    return found
-
-
-def _required_when(key: str, required: ConditionalRequired) -> RequiredWhen:
-    return RequiredWhen(key=key, match_any=required.match == "any", conditions=tuple(required.conditions))
+def _conditions(fields: Mapping[str, InputField]) -> tuple[RequiredWhen, ...]:
+    return tuple(RequiredWhen(key=key, match_any=required.match == "any", conditions=tuple(required.conditions))
+                 for key, required in conditionally_required(fields))
