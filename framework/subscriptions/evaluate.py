@@ -12,13 +12,12 @@ from typing import Any, Callable, Final
 
 from framework.jsvalues import UNDEFINED, js_string
 from framework.subscriptions.operands import get_path, is_js_number, js_number, split_path
-from framework.subscriptions.nodes import NESTED_FIELDS, TOP_LEVEL_FIELDS
+from framework.subscriptions.nodes import EVENT_KEY_OF_KIND, NESTED_FIELDS
 
 __all__ = ["Test", "make_test", "actual_value", "evaluate", "event_key", "OPERATORS"]
 
 Test = Callable[[Any], bool]
 
-_EVENT_KEYS: Final = {kind: field for field, kind in {**TOP_LEVEL_FIELDS, **NESTED_FIELDS}.items()}
 OPERATORS: Final = frozenset({
     "=", "!=", "<", "<=", ">", ">=", "number_equals", "number_not_equals", "contains", "not_contains",
     "starts_with", "not_starts_with", "ends_with", "not_ends_with", "exists", "not_exists", "is_true", "is_false",
@@ -27,7 +26,7 @@ OPERATORS: Final = frozenset({
 
 def event_key(node_type: Any) -> str | None:
     """The event's top-level key a node reads (`event-property` → `properties`), None if unknown."""
-    return _EVENT_KEYS.get(node_type) if isinstance(node_type, str) else None
+    return EVENT_KEY_OF_KIND.get(node_type) if isinstance(node_type, str) else None
 
 
 def actual_value(node: dict[str, Any], event: Any) -> Any:

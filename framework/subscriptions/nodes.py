@@ -14,7 +14,7 @@ from typing import Any, Final
 from framework.jsvalues import js_string
 from framework.subscriptions.lexer import Kind, Token
 
-__all__ = ["MAX_DEPTH", "ast_depth_exceeds", "FIELD_KINDS", "TOP_LEVEL_FIELDS", "NESTED_FIELDS", "field_node", "condition_node", "group_node", "token_value"]
+__all__ = ["MAX_DEPTH", "ast_depth_exceeds", "FIELD_KINDS", "EVENT_KEY_OF_KIND", "TOP_LEVEL_FIELDS", "NESTED_FIELDS", "field_node", "condition_node", "group_node", "token_value"]
 
 MAX_DEPTH: Final = 64
 """Groups nest at most this deep, in text and in ASTs, so no trigger can exhaust the stack."""
@@ -22,6 +22,8 @@ MAX_DEPTH: Final = 64
 TOP_LEVEL_FIELDS: Final = {"type": "event-type", "event": "event", "name": "name", "userId": "userId"}
 NESTED_FIELDS: Final = {"properties": "event-property", "traits": "event-trait", "context": "event-context"}
 FIELD_KINDS: Final = {**TOP_LEVEL_FIELDS, **NESTED_FIELDS}
+EVENT_KEY_OF_KIND: Final = {kind: field for field, kind in FIELD_KINDS.items()}
+"""The event's top-level key a node type reads (`event-property` → `properties`)."""
 _TYPED_VALUE_KINDS: Final = frozenset({"userId", *NESTED_FIELDS.values()})
 
 

@@ -7,13 +7,11 @@ from typing import Any, Final
 
 from framework.jsvalues import UNDEFINED, js_string
 from framework.subscriptions.operands import is_js_number, js_number
-from framework.subscriptions.nodes import NESTED_FIELDS
+from framework.subscriptions.nodes import EVENT_KEY_OF_KIND, NESTED_FIELDS
 
 __all__ = ["render_fql", "field_text"]
 
 _PLAIN_NAME: Final = re.compile(r"[^a-zA-Z0-9._-]")
-_PREFIXES: Final = {kind: field for field, kind in NESTED_FIELDS.items()}
-_TOP_LEVEL: Final = {"event-type": "type", "event": "event", "name": "name", "userId": "userId"}
 _FUNCTIONS: Final = {
     "contains": ("contains", "{}"), "starts_with": ("match", "{}*"), "ends_with": ("match", "*{}"),
 }
@@ -36,9 +34,10 @@ def _render_child(node: Any) -> str:
 def field_text(node: dict[str, Any]) -> str:
     """`properties.price`, `traits.my\\ key`, `type`: the field as a user writes it."""
     node_type = node.get("type")
-    if node_type in _PREFIXES:
-        return f"{_PREFIXES[node_type]}.{_PLAIN_NAME.sub(lambda m: chr(92) + m.group(0), str(node.get('name', '')))}"
-    return _TOP_LEVEL.get(str(node_type), str(node_type))
+    field = EVENT_KEY_OF_KIND.get(node_type) if isinstance(node_type, str) else None
+    if field in NESTED_FIELDS:
+        return f"{field}.{_PLAIN_NAME.sub(lambda m: chr(92) + m.group(0), str(node.get('name', '')))}"
+    return field or str(node_type)
 
 
 def _render_condition(node: Any) -> str:
