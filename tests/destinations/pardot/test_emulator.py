@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 import requests
@@ -30,12 +30,6 @@ REFRESH_FORM = {
     "client_secret": DEFAULT_CLIENT_SECRET,
     "grant_type": "refresh_token",
 }
-
-
-@pytest.fixture
-def emulator() -> Iterator[PardotEmulator]:
-    with PardotEmulator(custom_fields=["Tier__c"]) as running:
-        yield running
 
 
 def upsert(emulator: PardotEmulator, match: str, prospect: dict[str, Any] | None = None,

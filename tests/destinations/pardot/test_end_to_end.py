@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -24,12 +24,6 @@ from framework.instance import DestinationInstance
 OAUTH = {"access_token": DEFAULT_ACCESS_TOKEN, "refresh_token": DEFAULT_REFRESH_TOKEN,
          "clientId": DEFAULT_CLIENT_ID, "clientSecret": DEFAULT_CLIENT_SECRET}  # fmt: skip
 DEFAULTS_ONLY = {"secondaryDeletedSearch": True}
-
-
-@pytest.fixture
-def emulator() -> Iterator[PardotEmulator]:
-    with PardotEmulator(custom_fields=["Tier__c"]) as running:
-        yield running
 
 
 def instance_for(emulator: PardotEmulator, mapping: dict[str, Any] | None = None, *, sandbox: bool = False,
