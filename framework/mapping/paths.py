@@ -17,7 +17,6 @@ import re
 from collections.abc import Callable
 from typing import Any, Final
 
-from jsonpath_ng.exceptions import JsonPathLexerError, JsonPathParserError
 from jsonpath_ng.ext import parse as parse_jsonpath
 
 from framework.jsvalues import UNDEFINED, is_truthy, utf16_length
@@ -167,8 +166,9 @@ def compile_jsonpath(path: str) -> Getter:
     """Parse a jsonpath once (raises ``ValueError`` when it does not parse) and return its getter."""
     try:
         expression = parse_jsonpath(path)
-    except (JsonPathLexerError, JsonPathParserError, Exception) as error:  # jsonpath-ng raises bare Exception too
+    except Exception as error:  # jsonpath-ng raises its own lexer/parser errors and bare Exception too
         raise ValueError(f"{path!r} is not a valid JSONPath: {error}") from None
+    always_list = _is_multi(path)
 
     def get_matches(value: Any) -> Any:
         try:
@@ -177,7 +177,7 @@ def compile_jsonpath(path: str) -> Getter:
             return _MISSING
         if not matches:
             return _MISSING
-        return matches[0] if len(matches) == 1 and not _is_multi(path) else matches
+        return matches[0] if len(matches) == 1 and not always_list else matches
 
     return get_matches
 
