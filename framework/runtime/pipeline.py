@@ -56,6 +56,7 @@ class Pipeline:
         self.credentials = credentials
         self.session = session
         self.endpoint = endpoint
+        self._password_settings = secrets_of(definition, settings, None)  # settings never change here
         # Imported once here, not at module level: the pytest plugin imports this module (through
         # framework.testing) and must not load pydantic into test runs that never use the harness.
         from framework.definition import ExecuteInput
@@ -95,7 +96,7 @@ class Pipeline:
         """A destination's error text may quote a token or a password setting: never pass it on."""
         if not result.reason:
             return result
-        secrets = [*self.credentials.secrets(), *secrets_of(self.definition, self.settings, None)]
+        secrets = [*self.credentials.secrets(), *self._password_settings]
         return replace(result, reason=redact_text(result.reason, secrets))
 
     # -- perform, with one retry after a token refresh --------------------------------------------

@@ -221,3 +221,26 @@ def test_only_reruns_the_chosen_subscriptions() -> None:
     [second] = instance.send(identify(), only={1})
     assert (second.index, second.subscription) == (1, "Track events")
     assert [r.url for r in router.requests] == [EVENTS]
+
+
+def test_a_failure_reason_never_quotes_a_password_setting() -> None:
+    from framework.definition import ActionDefinition, Authentication, DestinationDefinition, InputField
+    from framework.errors import IntegrationError
+
+    def perform(request: Any, data: Any) -> None:
+        raise IntegrationError(f"key {data.settings['apiKey']} refused for {data.settings['region']}", "BAD_KEY")
+
+    definition = DestinationDefinition(
+        name="Keyed", slug="actions-keyed", description="A destination signing in with an API key.",
+        authentication=Authentication(scheme="custom", fields={
+            "apiKey": InputField(label="API Key", description="The key.", type="password", required=True),
+            "region": InputField(label="Region", description="The region.", type="string")}),
+        actions={"send": ActionDefinition(title="Send", description="Send it.", fields={}, perform=perform)},
+    )
+    subscription = {"subscribe": 'type = "track"', "action": "send", "mapping": {}}
+    instance = DestinationInstance(definition, {"apiKey": "key-secret-123", "region": "eu"}, [subscription],
+                                   session=MockRouter().session())
+    for _ in range(2):  # the same on every event
+        [result] = instance.send(create_test_event())
+        assert result.status is SubscriptionStatus.FAILED
+        assert result.reason == "key [REDACTED] refused for eu"
