@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any, Final
 
-from framework.jsvalues import js_string
+from framework.jsvalues import JS_WHITESPACE, js_string
 
 __all__ = ["NOT_COERCIBLE", "COERCIBLE_TYPES", "matches_type", "matches_any", "coerce", "js_number", "js_equal",
            "unwrapped", "type_predicate"]
@@ -30,8 +30,6 @@ class _NotCoercible:
 NOT_COERCIBLE: Final = _NotCoercible()
 COERCIBLE_TYPES = ("string", "number", "integer", "boolean", "null", "array")
 
-_JS_WHITESPACE = " \t\n\v\f\r\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009" \
-                 "\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
 _DECIMAL = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
 _RADIX = re.compile(r"^0([xob])([0-9a-f]+)$", re.IGNORECASE)
 
@@ -93,7 +91,7 @@ def type_predicate(types: Sequence[str]) -> Callable[[Any], bool]:
 
 def js_number(text: str) -> float | int | None:
     """JavaScript's ``+text`` for a string, or None when that is NaN or infinite."""
-    stripped = text.strip(_JS_WHITESPACE)
+    stripped = text.strip(JS_WHITESPACE)
     if stripped == "":
         return 0
     radix = _RADIX.match(stripped)

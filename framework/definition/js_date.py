@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from framework.jsvalues import JS_WHITESPACE
+
 __all__ = ["is_js_date"]
 
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -25,8 +27,7 @@ _ZONES = {"ut": 0, "utc": 0, "z": 0, "gmt": 0, "cdt": -5, "cst": -6, "edt": -4, 
 _MAX_DIGITS = 9  # V8 keeps this many significant digits of a numeral
 _YEARS = range(-271821, 275761)  # what a Date's time value can hold
 _SYMBOLS = ":-+.)"
-_JS_SPACES = frozenset(" \t\n\v\f\r\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
-                       "\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff")
+_JS_SPACES = frozenset(JS_WHITESPACE)
 
 
 @dataclass(frozen=True, slots=True)

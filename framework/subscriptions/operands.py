@@ -11,15 +11,11 @@ import math
 import re
 from typing import Any, Final
 
-from framework.jsvalues import UNDEFINED, is_truthy, to_js_float, utf16_length
+from framework.jsvalues import JS_WHITESPACE, UNDEFINED, is_truthy, to_js_float, utf16_length
 
 __all__ = ["js_number", "is_js_number", "get_path", "split_path"]
 
 
-_JS_WHITESPACE = (
-    " \t\n\v\f\r\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
-    "\u2028\u2029\u202f\u205f\u3000\ufeff"
-)
 _DECIMAL = re.compile(r"[+-]?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)")
 _RADIX = re.compile(r"0([xX][0-9a-fA-F]+|[oO][0-7]+|[bB][01]+)")
 _RADIX_BASE: Final = {"x": 16, "o": 8, "b": 2}
@@ -49,7 +45,7 @@ def js_number(value: Any) -> float:
 
 def _string_to_number(text: str) -> float:
     """ECMAScript StringToNumber: trimmed decimal, signed Infinity, or 0x/0o/0b literals; else NaN."""
-    text = text.strip(_JS_WHITESPACE)
+    text = text.strip(JS_WHITESPACE)
     if not text:
         return 0.0
     unsigned = text.lstrip("+-")
