@@ -28,6 +28,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Iterable
 from urllib.parse import parse_qs
 
+from ..client import TOKEN_PATH, UPSERT_PATH
 from .faults import Fault, FaultQueue
 from .limits import ConcurrencyGate, DailyQuota
 from .oauth import CONCURRENT_REFRESH, TokenAuthority, TokenError
@@ -36,8 +37,6 @@ from .store import ProspectStore, is_valid_email
 
 __all__ = ["EmulatorApp", "ReceivedRequest", "UPSERT_PATH", "TOKEN_PATH", "environment_of_host"]
 
-UPSERT_PATH = "/api/v5/objects/prospects/do/upsertLatestByEmail"
-TOKEN_PATH = "/services/oauth2/token"
 _AUTH_CODES = frozenset({49, 181, 184, 201})
 _ACTION_ARGUMENTS = frozenset({"matchEmail", "prospect", "secondaryDeletedSearch", "fields"})
 _HOST_ENVIRONMENTS = {
@@ -50,8 +49,8 @@ _LOG_LIMIT = 10_000  # requests kept for inspection: long replays must not grow 
 _INDEX = {
     "emulator": "Pardot v5 + Salesforce token endpoint (action-destinations)",
     "routes": {
-        "POST " + "/services/oauth2/token": "refresh-token grant (form-encoded)",
-        "POST " + "/api/v5/objects/prospects/do/upsertLatestByEmail": "upsert a prospect (JSON)",
+        "POST " + TOKEN_PATH: "refresh-token grant (form-encoded)",
+        "POST " + UPSERT_PATH: "upsert a prospect (JSON)",
         "GET /_emulator/prospects": "every prospect (?businessUnitId=)",
         "GET /_emulator/requests": "requests received so far",
         "POST /_emulator/faults": 'inject a fault, e.g. {"kind": "status", "status": 503, "count": 2}',
