@@ -24,7 +24,7 @@ import json
 import os
 import sys
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -354,56 +354,71 @@ def _located_json_error(window: _TextWindow, shown: str, error: json.JSONDecodeE
 
 def _read_array(lines: Iterator[bytes], shown: str, first_number: int) -> Iterator[EventRecord | BadLine]:
     """A JSON array streamed element by element; a broken element ends this file (it cannot resync)."""
-    window = _TextWindow(lines, first_number)
-    try:
-        window.fill()
-        offset = window.skip_space(0) + 1  # past "["
-        while True:
-            offset = window.skip_space(offset)
-            if offset < len(window.text) and window.text[offset] == "]":
-                return
-            try:
-                value, end = _decode_value(window, offset)
-            except json.JSONDecodeError as error:
-                yield _located_json_error(window, shown, error, "; the rest of this array was skipped", offset)
-                return
-            yield _as_event(value, shown, window.line_at(offset))
-            offset = window.skip_space(end)
-            separator = window.text[offset : offset + 1]
-            if separator == "]":
-                return
-            if separator != ",":
-                expected = "end of file" if not separator else repr(separator)
-                yield BadLine(
-                    shown,
-                    window.line_at(offset),
-                    f"not valid JSON: expected ',' or ']' between array elements, found {expected}",
-                )
-                return
-            window.drop(offset + 1)
-            offset = 0
-    except UnicodeDecodeError as error:
-        yield BadLine(shown, window.line_at(len(window.text)), f"not valid UTF-8 at byte {error.start + 1}")
+    return _read_windowed(_TextWindow(lines, first_number), shown, _array_elements)
 
 
 def _read_documents(lines: Iterator[bytes], shown: str, first_number: int) -> Iterator[EventRecord | BadLine]:
     """One pretty-printed object, or several concatenated; a broken one ends this file (no resync)."""
-    window = _TextWindow(lines, first_number)
+    return _read_windowed(_TextWindow(lines, first_number), shown, _concatenated_documents)
+
+
+def _read_windowed(
+    window: _TextWindow, shown: str, walk: Callable[[_TextWindow, str], Iterator[EventRecord | BadLine]]
+) -> Iterator[EventRecord | BadLine]:
+    """Run ``walk`` over the window; text that is not UTF-8 ends the file at the line where it is."""
     try:
         window.fill()
-        offset = 0
-        while True:
-            offset = window.skip_space(offset)
-            if offset >= len(window.text):
-                return
-            try:
-                value, end = _decode_value(window, offset)
-            except json.JSONDecodeError as error:
-                yield _located_json_error(window, shown, error, "; the rest of this file was skipped", offset)
-                return
-            yield _as_event(value, shown, window.line_at(offset))
-            window.drop(end)
-            offset = 0
+        yield from walk(window, shown)
     except UnicodeDecodeError as error:
         yield BadLine(shown, window.line_at(len(window.text)), f"not valid UTF-8 at byte {error.start + 1}")
 
+
+def _array_elements(window: _TextWindow, shown: str) -> Iterator[EventRecord | BadLine]:
+    offset = window.skip_space(0) + 1  # past "["
+    while True:
+        offset = window.skip_space(offset)
+        if offset < len(window.text) and window.text[offset] == "]":
+            return
+        item, end = _next_event(window, shown, offset, "; the rest of this array was skipped")
+        yield item
+        if end is None:
+            return
+        offset = window.skip_space(end)
+        separator = window.text[offset : offset + 1]
+        if separator == "]":
+            return
+        if separator != ",":
+            expected = "end of file" if not separator else repr(separator)
+            yield BadLine(
+                shown,
+                window.line_at(offset),
+                f"not valid JSON: expected ',' or ']' between array elements, found {expected}",
+            )
+            return
+        window.drop(offset + 1)
+        offset = 0
+
+
+def _concatenated_documents(window: _TextWindow, shown: str) -> Iterator[EventRecord | BadLine]:
+    offset = 0
+    while True:
+        offset = window.skip_space(offset)
+        if offset >= len(window.text):
+            return
+        item, end = _next_event(window, shown, offset, "; the rest of this file was skipped")
+        yield item
+        if end is None:
+            return
+        window.drop(end)
+        offset = 0
+
+
+def _next_event(
+    window: _TextWindow, shown: str, offset: int, skipped: str
+) -> tuple[EventRecord | BadLine, int | None]:
+    """The value at ``offset`` and the offset after it; a JSON error comes back located, with no end."""
+    try:
+        value, end = _decode_value(window, offset)
+    except json.JSONDecodeError as error:
+        return _located_json_error(window, shown, error, skipped, offset), None
+    return _as_event(value, shown, window.line_at(offset)), end

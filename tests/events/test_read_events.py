@@ -209,3 +209,16 @@ def test_array_elements_larger_than_a_read_chunk_are_read_whole(tmp_path: Path) 
     items = list(read_events([_write(tmp_path / "big.json", text)]))
     assert [item.event["type"] for item in items if isinstance(item, EventRecord)] == ["track", "page"]
     assert items[0].event["properties"]["blob"] == "x" * 300_000  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [("a.json", b'[{"type": "identify"},\n {"name": "\xff"}]\n'),
+     ("pretty.json", b'{\n  "type": "identify"\n}\n{\n  "name": "\xff"\n}\n')],
+)
+def test_invalid_utf8_in_an_array_or_documents_is_a_bad_line_not_an_exception(tmp_path: Path, name: str,
+                                                                              data: bytes) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    bad = [item for item in read_events([path]) if isinstance(item, BadLine)]
+    assert len(bad) == 1 and bad[0].reason.startswith("not valid UTF-8 at byte")
