@@ -17,7 +17,7 @@ from framework.definition.fields import InputField
 from framework.definition.formats import format_check
 from framework.definition.json_schema import conditionally_required, field_json_type
 
-__all__ = ["Node", "ObjectNode", "RequiredWhen", "compile_fields"]
+__all__ = ["Node", "ObjectNode", "RequiredWhen", "compile_fields", "pointer_segment"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,12 +76,17 @@ def compile_fields(
     does, so a nested ObjectNode has none.
     """
     return ObjectNode(
-        pointer_segments={key: key.replace("~", "~0").replace("/", "~1") for key in fields},
+        pointer_segments={key: pointer_segment(key) for key in fields},
         properties={key: _compile_field(f) for key, f in fields.items()},
         required=tuple(key for key, f in fields.items() if f.required is True),
         keep_unknown=keep_unknown,
         conditions=() if nested else _conditions(fields),
     )
+
+
+def pointer_segment(key: str) -> str:
+    """``key`` as one JSON pointer segment (RFC 6901: ``~`` is ``~0``, ``/`` is ``~1``)."""
+    return key.replace("~", "~0").replace("/", "~1")
 
 
 def _coercible(types: tuple[str, ...]) -> tuple[str, ...]:

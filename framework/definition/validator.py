@@ -22,7 +22,7 @@ from framework.definition.coercion import NOT_COERCIBLE, coerce, js_equal, unwra
 from framework.definition.conditions import FieldCondition
 from framework.definition.empty_values import strip_empty_object
 from framework.definition.fields import InputField
-from framework.definition.schema_nodes import Node, ObjectNode, RequiredWhen, compile_fields
+from framework.definition.schema_nodes import Node, ObjectNode, RequiredWhen, compile_fields, pointer_segment
 from framework.errors import PayloadValidationError
 from framework.jsvalues import utf16_length
 
@@ -144,11 +144,6 @@ def _check_string(node: Node, value: str, pointer: str, errors: _Errors) -> None
         errors.append(messages.compose(node.title, pointer, messages.format_text(node.format_name)))
 
 
-def _escape(key: str) -> str:
-    """A JSON pointer segment (RFC 6901)."""
-    return key.replace("~", "~0").replace("/", "~1")
-
-
 # ---- conditionally required fields -----------------------------------------------------------------
 
 def _check_condition(rule: RequiredWhen, payload: dict[str, Any], errors: _Errors) -> None:
@@ -191,5 +186,5 @@ def _then_errors(key: str, payload: dict[str, Any]) -> list[str]:
         return [messages.compose(None, "", messages.required_text(parent))]
     value = payload[parent]
     if child and isinstance(value, dict) and child not in value:
-        return [messages.compose(None, f"/{_escape(parent)}", messages.required_text(child))]
+        return [messages.compose(None, f"/{pointer_segment(parent)}", messages.required_text(child))]
     return []
