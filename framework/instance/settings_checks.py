@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 from framework.errors import PayloadValidationError
 from framework.instance.problems import Problems
-from framework.runtime.credentials import OAUTH_SCHEMES
 
 if TYPE_CHECKING:
     from framework.auth import OAuthTokens
@@ -101,9 +100,8 @@ def check_auth(
     definition: DestinationDefinition, auth: Mapping[str, Any] | None, problems: Problems
 ) -> OAuthTokens | None:
     """OAuth tokens from ``[auth]`` / ``oauth``; an OAuth destination without them cannot send anything."""
-    scheme = definition.authentication.scheme if definition.authentication else "none"
     if auth is None:
-        if scheme in OAUTH_SCHEMES:
+        if definition.authentication is not None and definition.authentication.is_oauth:
             problems.add("auth", f"auth: {definition.name} signs in with OAuth 2 but the config has no "
                                  "tokens. Add [auth] with access_token, refresh_token, client_id and "
                                  'client_secret (TOML) or an "oauth" object (settings JSON).')

@@ -20,9 +20,8 @@ if TYPE_CHECKING:
     from framework.auth import OAuthTokens, TokenStore
     from framework.definition import DestinationDefinition
 
-__all__ = ["Credentials", "credential_key", "OAUTH_SCHEMES"]
+__all__ = ["Credentials", "credential_key"]
 
-OAUTH_SCHEMES = ("oauth2", "oauth-managed")
 TokenCallback = Callable[["OAuthTokens"], None]
 
 
@@ -77,7 +76,7 @@ class Credentials:
         authentication = self._definition.authentication
         return (
             authentication is not None
-            and authentication.scheme in OAUTH_SCHEMES
+            and authentication.is_oauth
             and authentication.refresh_access_token is not None
             and self.key is not None
         )

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 
 from framework.errors import IntegrationError, InvalidAuthenticationError, PayloadValidationError, status_of
 from framework.runtime.client import build_request_client
-from framework.runtime.credentials import OAUTH_SCHEMES
 from framework.runtime.payload import validated_payload
 from framework.testing.events import create_test_event
 from framework.testing.transport import MockRouter, MockTransport, RecordedRequest
@@ -112,8 +111,8 @@ class TestDestination:
         self, settings: Mapping[str, Any] | None = None, auth: Mapping[str, Any] | OAuthTokens | None = None
     ) -> OAuthTokens:
         """Run the definition's ``refresh_access_token`` with these tokens: the new tokens, merged."""
-        scheme = self.definition.authentication.scheme if self.definition.authentication else "none"
-        if scheme not in OAUTH_SCHEMES:
+        authentication = self.definition.authentication
+        if authentication is None or not authentication.is_oauth:
             raise IntegrationError("refreshAccessToken is only valid with oauth2 authentication scheme",
                                    "NotImplemented", 501)
         from framework.auth import refresh_function_for
