@@ -272,9 +272,9 @@ def _stringify_object(obj: dict[str, Any], parts: list[str]) -> None:
 
 
 def _parse_int(text: str) -> int | float:
-    """Integers beyond 2**53 lose precision in JS; mirror that so decoded values equal Segment's."""
+    """Integers beyond 2**53 lose precision in JS (past 1e308 they are infinite); mirror that."""
     number = int(text)
-    return number if -_MAX_SAFE_INTEGER < number < _MAX_SAFE_INTEGER else float(number)
+    return number if -_MAX_SAFE_INTEGER < number < _MAX_SAFE_INTEGER else to_js_float(number)
 
 
 def _reject_constant(name: str) -> Any:

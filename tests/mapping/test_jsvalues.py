@@ -63,6 +63,11 @@ def test_json_parse_loses_precision_beyond_2_53_like_js() -> None:
     assert json_parse("12345678901234567890") == 12345678901234567000.0
 
 
+def test_json_parse_turns_an_integer_past_the_double_range_into_an_infinity_like_js() -> None:
+    assert json_parse("1" + "0" * 400) == math.inf
+    assert json_parse("-1" + "0" * 400) == -math.inf
+
+
 def test_remove_undefined_drops_members_and_nulls_slots() -> None:
     assert remove_undefined({"x": UNDEFINED, "y": {"z": UNDEFINED}, "l": [UNDEFINED, {"k": UNDEFINED}]}) == {"y": {}, "l": [None, {}]}
     assert strip_undefined_members({"x": UNDEFINED, "l": [UNDEFINED]}) == {"l": [UNDEFINED]}
