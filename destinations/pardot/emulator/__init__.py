@@ -218,8 +218,7 @@ class PardotEmulator:
 
     def requests(self) -> list[ReceivedRequest]:
         """Token and API requests received so far (the last 10,000), in arrival order."""
-        with self.app._log_lock:
-            return list(self.app.received)
+        return self.app.received_requests()
 
     def in_flight(self, business_unit: str | None = None) -> int:
         """API requests of the unit being served right now."""

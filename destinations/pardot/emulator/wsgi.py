@@ -96,6 +96,11 @@ class EmulatorApp:
         self._running = threading.Event()
         self._running.set()
 
+    def received_requests(self) -> list[ReceivedRequest]:
+        """A snapshot of the token and API requests logged so far, in arrival order."""
+        with self._log_lock:
+            return list(self.received)
+
     # -- pausing: tests line requests up without timing -----------------------------------------
 
     def pause(self) -> None:
@@ -245,8 +250,7 @@ class EmulatorApp:
                 return json_reply(404, {"error": f"unknown business unit {unit}"})
             return json_reply(200, self.stores[unit].all())
         if request.path == "/_emulator/requests" and request.method == "GET":
-            with self._log_lock:
-                return json_reply(200, [asdict(r) for r in self.received])
+            return json_reply(200, [asdict(r) for r in self.received_requests()])
         if request.path == "/_emulator/faults" and request.method == "POST":
             try:
                 fault = self.faults.add(Fault(**json.loads(request.body or "{}")))
