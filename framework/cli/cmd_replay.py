@@ -18,7 +18,7 @@ import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 
@@ -29,10 +29,13 @@ from framework.cli.instance_loading import load_instance, read_raw_config
 from framework.cli.keyed_pool import KeyedWorkerPool
 from framework.cli.progress import ProgressBar
 from framework.cli.replay_report import JsonReport
-from framework.cli.replay_tally import ReplayTally, status_text
+from framework.cli.replay_tally import ReplayTally
 from framework.cli.resume_state import ResumeState
 from framework.cli.table import render_table
 from framework.events import EVENT_FILE_SUFFIXES, BadLine, EventRecord, iter_event_files, read_events
+
+if TYPE_CHECKING:
+    from framework.instance import SubscriptionResult
 
 __all__ = ["register", "run"]
 
@@ -242,7 +245,7 @@ def _replay(args: argparse.Namespace, state: _Run) -> None:
 def _concurrency(args: argparse.Namespace, instance: Any) -> int:
     if args.dry_run:
         return 1  # requests are printed: keep them in file order
-    limit = getattr(getattr(instance, "definition", None), "concurrency_limit", None)
+    limit = instance.definition.concurrency_limit
     if args.concurrency is None:
         return limit or _DEFAULT_CONCURRENCY
     return min(args.concurrency, limit) if limit else args.concurrency
@@ -271,7 +274,7 @@ def _send(state: _Run, record: EventRecord) -> None:
     state.tally.add_results(results)
     if state.report:
         state.report.add_event(record, results)
-    if state.resume is not None and all(getattr(result, "ok", False) for result in results):
+    if state.resume is not None and all(result.ok for result in results):
         state.resume.mark_delivered(record.event.get("messageId"))
     _count_writes(state, results)
     if state.dry_run:
@@ -279,12 +282,12 @@ def _send(state: _Run, record: EventRecord) -> None:
     state.progress.advance(note=f"{state.tally.total('failed')} failed" if state.tally.total("failed") else "")
 
 
-def _count_writes(state: _Run, results: list[Any]) -> None:
+def _count_writes(state: _Run, results: list[SubscriptionResult]) -> None:
     for result in results:
-        if status_text(result) != "delivered":
+        if result.status.value != "delivered":
             continue
-        for exchange in getattr(result, "exchanges", ()) or ():
-            body = _json_or_none(getattr(exchange, "response_body", None))
+        for exchange in result.exchanges:
+            body = _json_or_none(exchange.response_body)
             if isinstance(body, dict) and "id" in body:
                 state.writes[body["id"]] += 1
 
@@ -298,10 +301,10 @@ def _json_or_none(text: Any) -> Any:
         return None
 
 
-def _print_requests(record: EventRecord, results: list[Any], out: Any) -> None:
+def _print_requests(record: EventRecord, results: list[SubscriptionResult], out: Any) -> None:
     lines: list[str] = []
     for result in results:
-        for exchange in getattr(result, "exchanges", ()) or ():
+        for exchange in result.exchanges:
             lines.append(f"{record.location}  [{result.subscription}]")
             lines.append(f"  {exchange.method} {exchange.url}")
             lines.extend(f"  {name}: {value}" for name, value in (exchange.headers or {}).items()

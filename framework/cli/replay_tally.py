@@ -11,43 +11,35 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from framework.cli.table import render_table
 from framework.events import BadLine
 
-__all__ = ["ReplayTally", "STATUSES", "result_fields", "status_text", "subscription_label"]
+if TYPE_CHECKING:
+    from framework.instance import SubscriptionResult
+
+__all__ = ["ReplayTally", "STATUSES", "result_fields"]
 
 STATUSES = ("delivered", "filtered", "invalid", "failed")
 _TOP_REASONS = 5
 _BAD_LINES_SHOWN = 20
 
 
-def result_fields(result: Any) -> dict[str, Any]:
-    """One SubscriptionResult as plain JSON-ready data (status, reason, HTTP status, error code)."""
-    resolution = getattr(result, "resolution", None)
+def result_fields(result: SubscriptionResult) -> dict[str, Any]:
+    """One SubscriptionResult as plain JSON-ready data (status, reason, HTTP status, error code).
+
+    ``result.to_dict()`` without the payload and the exchanges: reports carry outcomes, not requests.
+    """
     return {
-        "subscription": subscription_label(result),
-        "action": getattr(result, "action", None),
-        "status": status_text(result),
-        "reason": getattr(result, "reason", None),
-        "http_status": getattr(result, "http_status", None),
-        "error_code": getattr(result, "error_code", None),
-        "resolution": getattr(resolution, "value", resolution),
+        "subscription": result.subscription,
+        "action": result.action,
+        "status": result.status.value,
+        "reason": result.reason,
+        "http_status": result.http_status,
+        "error_code": result.error_code,
+        "resolution": result.resolution.value if result.resolution is not None else None,
     }
-
-
-def status_text(result: Any) -> str:
-    """``delivered``, ``filtered``, ``invalid`` or ``failed`` (the enum's value, not its repr)."""
-    status = getattr(result, "status", "")
-    return str(getattr(status, "value", status))
-
-
-def subscription_label(result: Any) -> str:
-    """The subscription's name as users wrote it (or whatever identifies it)."""
-    subscription = getattr(result, "subscription", None)
-    name = getattr(subscription, "name", None) or subscription
-    return str(name) if name is not None else "?"
 
 
 @dataclass
@@ -77,7 +69,7 @@ class ReplayTally:
         with self._lock:
             self.bad_lines.append(bad)
 
-    def add_results(self, results: list[Any]) -> None:
+    def add_results(self, results: list[SubscriptionResult]) -> None:
         """The per-subscription results of one event."""
         with self._lock:
             for result in results:
