@@ -11,14 +11,13 @@ import json
 import math
 from typing import Any
 
-from framework.subscriptions.evaluate import actual_value, evaluate, event_key
+from framework.subscriptions.evaluate import NUMERIC_OPERATORS, actual_value, evaluate, event_key
 from framework.jsvalues import UNDEFINED
 from framework.subscriptions.operands import is_js_number
 from framework.subscriptions.render import field_text, render_fql
 
 __all__ = ["explain_mismatch"]
 
-_NUMERIC = frozenset({"<", "<=", ">", ">=", "number_equals", "number_not_equals"})
 _TEXTUAL = frozenset({"=", "contains", "not_contains", "starts_with", "not_starts_with", "ends_with", "not_ends_with"})
 
 
@@ -58,7 +57,7 @@ def _hint(operator: str, actual: Any) -> str:
     """Points at the type rule when the value is there but of the wrong kind."""
     if actual is None or actual is UNDEFINED:
         return ""
-    if operator in _NUMERIC and not is_js_number(actual):
+    if operator in NUMERIC_OPERATORS and not is_js_number(actual):
         return " (this comparison needs a number)"
     if operator in _TEXTUAL and not isinstance(actual, str):
         return " (this comparison needs a string)"

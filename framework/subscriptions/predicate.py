@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, Callable, Final, Iterator
 
-from framework.subscriptions.evaluate import evaluate, event_key
+from framework.subscriptions.evaluate import NUMERIC_OPERATORS, evaluate, event_key
 from framework.jsvalues import UNDEFINED, js_string
 from framework.subscriptions.operands import get_path, is_js_number, js_number, split_path
 from framework.subscriptions.nodes import NESTED_FIELDS
@@ -46,7 +46,6 @@ _TESTS: Final = {
     "is_true": "({value} is True)",
     "is_false": "({value} is False)",
 }
-_NUMERIC: Final = frozenset({"number_equals", "number_not_equals", "<", "<=", ">", ">="})
 
 
 Read = tuple[str, tuple[str, ...]]
@@ -186,7 +185,7 @@ def _group(operator: Any, children: list[str]) -> str:
 
 def _expected(operator: str, expected: Any) -> Any:
     """The expected value converted once, the way the operator reads it."""
-    return js_number(expected) if operator in _NUMERIC else js_string(expected)
+    return js_number(expected) if operator in NUMERIC_OPERATORS else js_string(expected)
 
 
 def _step(value: Any, key: str) -> Any:
