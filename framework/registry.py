@@ -22,12 +22,10 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from framework.definition import DestinationDefinition
 from framework.import_errors import describe_import_error
-
-if TYPE_CHECKING:
-    from framework.definition import DestinationDefinition
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -177,8 +175,6 @@ def _definition_in(module: ModuleType) -> DestinationDefinition | None:
 
 
 def _is_definition(candidate: Any) -> bool:
-    from framework.definition import DestinationDefinition
-
     return isinstance(candidate, DestinationDefinition)
 
 

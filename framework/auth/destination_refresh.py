@@ -32,7 +32,7 @@ def refresh_function_for(
     origin_override: str | None = None,
 ) -> RefreshFunction:
     """``do_refresh`` for ``TokenRefresher.refresh``, calling the destination's refresh hook."""
-    from framework.definition import RefreshInput  # the definition package imports auth for types
+    from framework.definition import RefreshInput  # here: importing framework.auth must not load pydantic
 
     auth = definition.authentication
     if auth is None or not auth.is_oauth or auth.refresh_access_token is None:

@@ -17,6 +17,7 @@ from framework.instance.config import InstanceConfig
 from framework.instance.problems import Problems
 from framework.instance.settings_checks import check_auth, check_settings, unknown_setting_warnings
 from framework.instance.subscription_compiler import compile_subscriptions
+from framework.registry import UnknownDestinationError, get_destination
 from framework.runtime.subscription import CompiledSubscription
 
 if TYPE_CHECKING:
@@ -52,8 +53,6 @@ def compile_instance(
 
 
 def _find_destination(slug: str, problems: Problems) -> DestinationDefinition | None:
-    from framework.registry import UnknownDestinationError, get_destination
-
     try:
         return get_destination(slug)
     except UnknownDestinationError as error:

@@ -13,11 +13,11 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from framework.auth import OAuthTokens
 from framework.errors import PayloadValidationError
 from framework.instance.problems import Problems
 
 if TYPE_CHECKING:
-    from framework.auth import OAuthTokens
     from framework.definition import DestinationDefinition
 
 __all__ = ["check_settings", "check_auth", "unknown_setting_warnings", "TOKEN_KEYS"]
@@ -114,6 +114,4 @@ def check_auth(
         problems.add("auth", f"auth.{key} should be a string.")
     if unknown or wrong:
         return None
-    from framework.auth import OAuthTokens
-
     return OAuthTokens(**{key: auth[key] for key in TOKEN_KEYS if key in auth})

@@ -15,12 +15,12 @@ from pydantic import ValidationError
 
 from framework.instance.config import MAX_SUBSCRIPTIONS, SubscriptionConfig
 from framework.instance.problems import Problems, subscription_label
+from framework.mapping import CompiledMapping, MappingValidationError, compile_mapping
 from framework.runtime.subscription import CompiledSubscription
+from framework.subscriptions import FQLSyntaxError, Trigger, compile_trigger
 
 if TYPE_CHECKING:
     from framework.definition import ActionDefinition, DestinationDefinition
-    from framework.mapping import CompiledMapping
-    from framework.subscriptions import Trigger
 
 __all__ = ["compile_subscriptions"]
 
@@ -124,8 +124,6 @@ _MESSAGES = {
 
 
 def _compile_trigger(label: str, index: int, subscribe: str, problems: Problems) -> Trigger | None:
-    from framework.subscriptions import FQLSyntaxError, compile_trigger
-
     try:
         return compile_trigger(subscribe)
     except FQLSyntaxError as error:
@@ -154,8 +152,6 @@ def _effective_mapping(action: ActionDefinition | None, config: SubscriptionConf
 
 
 def _compile_mapping(label: str, index: int, mapping: dict[str, Any], problems: Problems) -> CompiledMapping | None:
-    from framework.mapping import MappingValidationError, compile_mapping
-
     try:
         return compile_mapping(mapping)
     except MappingValidationError as error:

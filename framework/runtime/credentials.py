@@ -14,15 +14,15 @@ from typing import TYPE_CHECKING, Any
 
 import requests
 
+from framework.auth import MemoryTokenStore, OAuthTokens, TokenRefresher, TokenStore, refresh_function_for
 from framework.errors import IntegrationError
 
 if TYPE_CHECKING:
-    from framework.auth import OAuthTokens, TokenStore
     from framework.definition import DestinationDefinition
 
 __all__ = ["Credentials", "credential_key"]
 
-TokenCallback = Callable[["OAuthTokens"], None]
+TokenCallback = Callable[[OAuthTokens], None]
 
 
 def credential_key(slug: str, tokens: OAuthTokens) -> str:
@@ -45,8 +45,6 @@ class Credentials:
         token_store: TokenStore | None = None,
         on_token_refresh: TokenCallback | None = None,
     ) -> None:
-        from framework.auth import MemoryTokenStore, TokenRefresher
-
         self._definition = definition
         self._settings = settings
         self._configured = tokens
@@ -83,8 +81,6 @@ class Credentials:
 
     def refresh(self, stale: OAuthTokens) -> OAuthTokens:
         """New tokens for ``stale`` ones; callers that race here share one refresh."""
-        from framework.auth import refresh_function_for
-
         if not self.can_refresh or self.key is None:
             raise IntegrationError("refreshAccessToken is only valid with oauth2 authentication scheme",
                                    "NotImplemented", 501)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from framework.auth import OAuthTokens, refresh_function_for
 from framework.errors import IntegrationError, InvalidAuthenticationError, PayloadValidationError, status_of
 from framework.runtime.client import build_request_client
 from framework.runtime.payload import validated_payload
@@ -24,7 +25,6 @@ from framework.testing.events import create_test_event
 from framework.testing.transport import MockRouter, MockTransport, RecordedRequest
 
 if TYPE_CHECKING:
-    from framework.auth import OAuthTokens
     from framework.definition import ActionDefinition, DestinationDefinition
 
 __all__ = ["TestDestination", "CredentialsInvalidError", "create_test_integration"]
@@ -115,8 +115,6 @@ class TestDestination:
         if authentication is None or not authentication.is_oauth:
             raise IntegrationError("refreshAccessToken is only valid with oauth2 authentication scheme",
                                    "NotImplemented", 501)
-        from framework.auth import refresh_function_for
-
         tokens = as_tokens(auth)
         if tokens is None:
             raise ValueError("test_refresh needs auth: the tokens to refresh (refresh_token, client_id, ...).")
@@ -187,8 +185,6 @@ def create_test_integration(
 
 def as_tokens(auth: Mapping[str, Any] | OAuthTokens | None) -> OAuthTokens | None:
     """OAuthTokens from tokens, a dict with our keys, or Segment's camelCase ``auth`` keys."""
-    from framework.auth import OAuthTokens
-
     if auth is None or isinstance(auth, OAuthTokens):
         return auth
     return OAuthTokens.from_segment(auth)
