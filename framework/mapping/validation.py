@@ -132,12 +132,9 @@ def _directive_or_string(value: Any, stack: Stack) -> None:
 def _directive_or_object(value: Any, stack: Stack) -> None:
     """A plain object (validated) or a directive; Segment's message says ``a object``."""
     kind = _type_or_directive(value)
-    if kind == "directive":
-        _validate_directive(value, stack)
-    elif kind == "object":
-        _validate_object(value, stack)
-    else:
+    if kind not in ("directive", "object"):
         raise _fail(f"should be a object or a mapping directive but it is {_article(kind)} {kind}", stack)
+    _validate(value, stack)
 
 
 def _string(value: Any, stack: Stack) -> None:
