@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 import pytest
 import requests
@@ -67,8 +68,6 @@ def comparable(method: str, url: str, headers: dict[str, Any], body: str | None)
     """What parity covers for one request, in one shape for Segment's requests and ours."""
     lowered = {name.lower(): (value[0] if isinstance(value, list) else value) for name, value in headers.items()}
     if url.startswith(TOKEN_HOSTS):
-        from urllib.parse import parse_qsl
-
         return {"method": method, "url": url, "form": parse_qsl(body or "", keep_blank_values=True),
                 "form content type": lowered.get("content-type", "").startswith("application/x-www-form-urlencoded"),
                 "bytes": body}
