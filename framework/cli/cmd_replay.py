@@ -20,8 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import requests
-
 from framework.cli.command_error import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, CommandError
 from framework.cli.emulators import RunningEmulator, start_emulator
 from framework.cli.destination_lookup import add_path_option
@@ -35,6 +33,8 @@ from framework.cli.table import render_table
 from framework.events import EVENT_FILE_SUFFIXES, BadLine, EventRecord, iter_event_files, read_events
 
 if TYPE_CHECKING:
+    import requests
+
     from framework.instance import SubscriptionResult
 
 __all__ = ["register", "run"]

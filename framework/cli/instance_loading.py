@@ -8,11 +8,12 @@ problem, and an exit code of 2.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
-
-import requests
+from typing import TYPE_CHECKING, Any
 
 from framework.cli.command_error import CommandError
+
+if TYPE_CHECKING:
+    import requests
 
 __all__ = ["load_instance", "read_raw_config"]
 
