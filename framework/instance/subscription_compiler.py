@@ -44,9 +44,7 @@ def compile_subscriptions(
 
 
 def _refuse_over_limit(raws: list[Any], problems: Problems) -> None:
-    raw = raws[MAX_SUBSCRIPTIONS]
-    name = raw.get("name") if isinstance(raw, Mapping) and isinstance(raw.get("name"), str) else None
-    label = subscription_label(MAX_SUBSCRIPTIONS, name)
+    label = subscription_label(MAX_SUBSCRIPTIONS, _raw_name(raws[MAX_SUBSCRIPTIONS]))
     extra = f" ({len(raws)} in all)" if len(raws) > MAX_SUBSCRIPTIONS + 1 else ""
     problems.add("subscriptions", f"{label}: an instance holds at most {MAX_SUBSCRIPTIONS} mappings; this is "
                                   f"the {MAX_SUBSCRIPTIONS + 1}st{extra}. Split the subscriptions across "
@@ -83,8 +81,7 @@ def _compile_one(
 
 def _subscription_config(index: int, raw: Any, problems: Problems) -> tuple[SubscriptionConfig, set[str]] | None:
     """The subscription's config and the keys that were wrong (reported), so the rest is still checked."""
-    name = raw.get("name") if isinstance(raw, Mapping) and isinstance(raw.get("name"), str) else None
-    label = subscription_label(index, name)
+    label = subscription_label(index, _raw_name(raw))
     if not isinstance(raw, Mapping):
         problems.add("subscriptions", f"{label}: a subscription should be an object (a table in TOML).", index)
         return None
@@ -98,6 +95,12 @@ def _subscription_config(index: int, raw: Any, problems: Problems) -> tuple[Subs
     usable = {key: value for key, value in raw.items() if key not in broken}
     placeholders = {"subscribe": "", "action": ""}  # stand-ins for a missing or wrong required key
     return SubscriptionConfig.model_validate({**placeholders, **usable}), broken
+
+
+def _raw_name(raw: Any) -> str | None:
+    """The name of a subscription not yet checked, when it has a usable one, for its messages."""
+    name = raw.get("name") if isinstance(raw, Mapping) else None
+    return name if isinstance(name, str) else None
 
 
 def _pointer(loc: tuple[Any, ...]) -> str:
