@@ -137,7 +137,7 @@ def number_to_string(value: int | float) -> str:
     sign = "-" if value < 0 else ""
     _, digit_tuple, exponent = Decimal(repr(abs(value))).as_tuple()
     digits = "".join(map(str, digit_tuple)).rstrip("0") or "0"
-    point = int(exponent) + len("".join(map(str, digit_tuple)))
+    point = int(exponent) + len(digit_tuple)
     return sign + _place_decimal_point(digits, point)
 
 
