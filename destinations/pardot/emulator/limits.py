@@ -66,7 +66,7 @@ class DailyQuota:
 
     def spend(self, business_unit: str) -> int:
         """Count one call and return today's total, or raise code 122 when the quota is used up."""
-        key = (business_unit, self._clock().astimezone(self.tz).date().isoformat())
+        key = self._today(business_unit)
         with self._lock:
             used = self._used.get(key, 0)
             if used >= self.limit:
@@ -76,6 +76,9 @@ class DailyQuota:
 
     def used(self, business_unit: str) -> int:
         """Calls counted today for that unit."""
-        key = (business_unit, self._clock().astimezone(self.tz).date().isoformat())
         with self._lock:
-            return self._used.get(key, 0)
+            return self._used.get(self._today(business_unit), 0)
+
+    def _today(self, business_unit: str) -> tuple[str, str]:
+        """The counter key: the unit and today's date in the account's time zone."""
+        return (business_unit, self._clock().astimezone(self.tz).date().isoformat())
