@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from framework.auth.store import MemoryTokenStore, TokenStore
@@ -25,7 +25,7 @@ from framework.errors import (
     resolution_for,
 )
 
-__all__ = ["TokenRefresher", "RefreshFunction", "OAUTH_REFRESH_FAILED"]
+__all__ = ["TokenRefresher", "RefreshFunction", "OAUTH_REFRESH_FAILED", "require_access_token"]
 
 OAUTH_REFRESH_FAILED = "OAUTH_REFRESH_FAILED"
 RefreshFunction = Callable[[OAuthTokens], "OAuthTokens | dict[str, Any] | None"]
@@ -129,6 +129,11 @@ def _call_refresh(stale: OAuthTokens, do_refresh: RefreshFunction) -> OAuthToken
             raise
         raise InvalidAuthenticationError(
             f"Failed to refresh access token: {_describe(error)}", code=OAUTH_REFRESH_FAILED) from error
+    return require_access_token(result)
+
+
+def require_access_token(result: Any) -> Any:
+    """``result`` of a refresh when it holds an access token; else the terminal OAUTH_REFRESH_FAILED error."""
     if not result or not _access_token_of(result):
         raise InvalidAuthenticationError("Failed to refresh access token", code=OAUTH_REFRESH_FAILED)
     return result
@@ -141,10 +146,11 @@ def _passes_through(error: Exception) -> bool:
     return resolution_for(error) in _PASS_THROUGH
 
 
-def _access_token_of(result: OAuthTokens | dict[str, Any]) -> str | None:
-    if isinstance(result, OAuthTokens):
-        return result.access_token
-    return result.get("access_token") or result.get("accessToken")
+def _access_token_of(result: Any) -> str | None:
+    """The access token of OAuthTokens, a dict with Segment's or snake_case keys, or any object with one."""
+    if isinstance(result, Mapping):
+        return result.get("access_token") or result.get("accessToken")
+    return getattr(result, "access_token", None)
 
 
 def _describe(error: Exception) -> str:

@@ -18,7 +18,8 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from framework.auth import OAuthTokens, refresh_function_for
-from framework.errors import IntegrationError, InvalidAuthenticationError, PayloadValidationError, status_of
+from framework.auth.refresher import require_access_token
+from framework.errors import IntegrationError, PayloadValidationError, status_of
 from framework.runtime.client import build_request_client
 from framework.runtime.payload import validated_payload
 from framework.testing.events import create_test_event
@@ -119,9 +120,7 @@ class TestDestination:
         if tokens is None:
             raise ValueError("test_refresh needs auth: the tokens to refresh (refresh_token, client_id, ...).")
         answer = refresh_function_for(self.definition, dict(settings or {}), session=self.session)(tokens)
-        if not answer or not _access_token_of(answer):
-            raise InvalidAuthenticationError("Failed to refresh access token", "OAUTH_REFRESH_FAILED")
-        return tokens.refreshed(answer)
+        return tokens.refreshed(require_access_token(answer))
 
     refresh_access_token = test_refresh
 
@@ -188,12 +187,6 @@ def as_tokens(auth: Mapping[str, Any] | OAuthTokens | None) -> OAuthTokens | Non
     if auth is None or isinstance(auth, OAuthTokens):
         return auth
     return OAuthTokens.from_segment(auth)
-
-
-def _access_token_of(answer: Any) -> Any:
-    if isinstance(answer, Mapping):
-        return answer.get("access_token") or answer.get("accessToken")
-    return getattr(answer, "access_token", None)
 
 
 def _mapping_for(
