@@ -285,6 +285,17 @@ def test_daily_quota_answers_code_122_until_the_next_day() -> None:
     assert next_day.status_code == 200
 
 
+def test_quota_used_counts_todays_calls_per_business_unit() -> None:
+    now = [datetime(2026, 3, 1, 23, 0, tzinfo=timezone.utc)]
+    with PardotEmulator(clock=lambda: now[0]) as emulator:
+        upsert(emulator, "q@example.com")
+        upsert(emulator, "q@example.com")
+        today = emulator.quota_used()
+        now[0] += timedelta(hours=1)
+        tomorrow = emulator.quota_used(DEFAULT_BUSINESS_UNIT)
+    assert (today, tomorrow) == (2, 0)
+
+
 # -- injected faults ---------------------------------------------------------------------------------------
 
 
@@ -292,6 +303,12 @@ def test_status_fault_answers_the_next_requests_then_stops(emulator: PardotEmula
     emulator.inject("status", status=503, count=2)
     statuses = [upsert(emulator, "s@example.com").status_code for _ in range(3)]
     assert statuses == [503, 503, 200]
+
+
+def test_cleared_faults_never_fire(emulator: PardotEmulator) -> None:
+    emulator.inject("status", status=503, count=2)
+    emulator.clear_faults()
+    assert upsert(emulator, "c@example.com").status_code == 200
 
 
 def test_rate_limit_fault_sends_retry_after(emulator: PardotEmulator) -> None:
