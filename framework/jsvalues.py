@@ -25,6 +25,7 @@ __all__ = [
     "real_type_of",
     "js_string",
     "number_to_string",
+    "string_to_number",
     "json_stringify",
     "json_parse",
     "js_keys",
@@ -139,6 +140,29 @@ def number_to_string(value: int | float) -> str:
     digits = "".join(map(str, digit_tuple)).rstrip("0") or "0"
     point = int(exponent) + len(digit_tuple)
     return sign + _place_decimal_point(digits, point)
+
+
+_DECIMAL_LITERAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_RADIX_LITERAL = re.compile(r"0([xX][0-9a-fA-F]+|[oO][0-7]+|[bB][01]+)")
+_RADIX_BASE: Final = {"x": 16, "o": 8, "b": 2}
+
+
+def string_to_number(text: str) -> float:
+    """JS ``Number(text)`` (StringToNumber): JS-trimmed ASCII decimal, signed ``Infinity``, or a
+    ``0x``/``0o``/``0b`` literal; ``""`` is 0 and anything else NaN (Python's ``float`` would also
+    take ``1_000``, ``nan`` and non-ASCII digits)."""
+    text = text.strip(JS_WHITESPACE)
+    if not text:
+        return 0.0
+    unsigned = text.lstrip("+-")
+    if unsigned == "Infinity" and len(text) - len(unsigned) <= 1:
+        return -math.inf if text[0] == "-" else math.inf
+    if _DECIMAL_LITERAL.fullmatch(text):
+        return float(text)
+    radix = _RADIX_LITERAL.fullmatch(text)
+    if radix:
+        return to_js_float(int(radix.group(1)[1:], _RADIX_BASE[radix.group(1)[0].lower()]))
+    return math.nan
 
 
 def to_js_float(value: int) -> float:

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from framework.jsvalues import js_string, number_to_string, to_js_float
+from framework.jsvalues import js_string, number_to_string, string_to_number, to_js_float
 from framework.mapping import transform
 from framework.subscriptions import matches
 
@@ -37,3 +37,31 @@ def test_a_huge_integer_in_an_event_neither_crashes_a_template_nor_a_trigger() -
     event = {"properties": {"n": 10**400}}
     assert transform({"a": {"@template": "{{properties.n}}"}}, event) == {"a": "Infinity"}
     assert matches("properties.n > 5", event) is True
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        (" 12 ", 12.0),
+        ("\ufeff7", 7.0),
+        ("", 0.0),
+        (".5", 0.5),
+        ("0x1F", 31.0),
+        ("0b101", 5.0),
+        ("-Infinity", -math.inf),
+        ("0x" + "f" * 300, math.inf),
+    ],
+)
+def test_string_to_number_reads_what_javascript_number_reads(text: str, number: float) -> None:
+    assert string_to_number(text) == number
+
+
+@pytest.mark.parametrize("text", ["\x1c7", "1_000", "nan", "infinity", "++Infinity", "-0x10", "\u0661\u0662", "abc"])
+def test_string_to_number_is_nan_where_javascript_number_is(text: str) -> None:
+    assert math.isnan(string_to_number(text))
+
+
+def test_liquid_math_filters_read_strings_as_javascript_number_does() -> None:
+    mapping = {"a": {"@liquid": "{{ t | plus: 1 }}"}}
+    assert transform(mapping, {"t": "\u0661\u0662"}) == {"a": "1"}
+    assert transform(mapping, {"t": " 0x10 "}) == {"a": "17"}

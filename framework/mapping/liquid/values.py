@@ -10,7 +10,7 @@ import math
 import re
 from typing import Any, Final
 
-from framework.jsvalues import UNDEFINED, is_nullish, js_string, utf16_length
+from framework.jsvalues import UNDEFINED, is_nullish, js_string, string_to_number, utf16_length
 from framework.mapping.paths import step
 
 __all__ = [
@@ -93,24 +93,6 @@ def is_truthy(value: Any) -> bool:
     return value is not False and not is_nullish(value) and value is not NIL
 
 
-def _string_to_number(text: str) -> float:
-    """JS ``Number(string)``: trimmed decimal, hex/octal/binary literals, Infinity; else NaN."""
-    text = text.strip()
-    if text == "":
-        return 0.0
-    lowered = text.lower()
-    try:
-        if lowered.startswith(("0x", "0o", "0b")) and len(text) > 2:
-            return float(int(text, 0))
-        if lowered.lstrip("+-") in ("infinity",) and text.lstrip("+-") == "Infinity":
-            return -math.inf if text.startswith("-") else math.inf
-        if lowered.lstrip("+-").startswith(("inf", "nan")):
-            return math.nan
-        return float(text.replace("_", "!"))
-    except ValueError:
-        return math.nan
-
-
 def js_number(value: Any) -> float | int:
     """JS unary ``+value``."""
     kind = type(value)
@@ -121,7 +103,7 @@ def js_number(value: Any) -> float | int:
     if value is None:
         return 0
     if kind is str:
-        number = _string_to_number(value)
+        number = string_to_number(value)
         return int(number) if number.is_integer() and abs(number) < 2**53 else number
     if kind is list:
         return js_number(js_string(value)) if len(value) <= 1 else math.nan
