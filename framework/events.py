@@ -29,8 +29,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from pydantic import BaseModel, ConfigDict
-
 __all__ = [
     "EventRecord",
     "BadLine",
@@ -84,26 +82,41 @@ class BadLine:
         return f"{self.location}: {self.reason}"
 
 
-class SegmentEvent(BaseModel):
-    """A permissive view of a Segment event: the common keys typed, every other key kept as is.
+def __getattr__(name: str) -> Any:
+    # SegmentEvent needs pydantic, about 0.2 s to import; reading event files does not, and every
+    # `actions` command (--help included) imports this module, so the model is built on first use.
+    if name == "SegmentEvent":
+        globals()[name] = model = _segment_event_model()
+        return model
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-    Mappings and triggers work on the raw dict (Segment's semantics depend on exactly what is there);
-    this model is for code that wants attribute access to the envelope, such as a report keyed by
-    ``messageId``.
-    """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+def _segment_event_model() -> type:
+    from pydantic import BaseModel, ConfigDict
 
-    type: str | None = None
-    messageId: str | None = None
-    userId: str | None = None
-    anonymousId: str | None = None
-    event: str | None = None
-    name: str | None = None
-    timestamp: str | None = None
-    traits: dict[str, Any] | None = None
-    properties: dict[str, Any] | None = None
-    context: dict[str, Any] | None = None
+    class SegmentEvent(BaseModel):
+        """A permissive view of a Segment event: the common keys typed, every other key kept as is.
+
+        Mappings and triggers work on the raw dict (Segment's semantics depend on exactly what is there);
+        this model is for code that wants attribute access to the envelope, such as a report keyed by
+        ``messageId``.
+        """
+
+        model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+        type: str | None = None
+        messageId: str | None = None
+        userId: str | None = None
+        anonymousId: str | None = None
+        event: str | None = None
+        name: str | None = None
+        timestamp: str | None = None
+        traits: dict[str, Any] | None = None
+        properties: dict[str, Any] | None = None
+        context: dict[str, Any] | None = None
+
+    SegmentEvent.__qualname__ = "SegmentEvent"
+    return SegmentEvent
 
 
 def read_events(
