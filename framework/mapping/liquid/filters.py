@@ -16,6 +16,7 @@ from urllib.parse import quote, unquote
 from framework.jsvalues import JS_WHITESPACE, UNDEFINED, is_nullish, js_string, json_stringify, number_to_string, utf16_length
 from framework.jsvalues import is_truthy as js_is_truthy
 from framework.mapping.liquid.dates import date_filter
+from framework.mapping.liquid.more_filters import MORE_FILTERS
 from framework.mapping.liquid.values import compare, is_literal_drop, is_truthy, js_number, read_property, stringify, to_number
 
 __all__ = ["FILTERS", "DISABLED_FILTERS", "LiquidFilterError"]
@@ -353,12 +354,6 @@ FILTERS: dict[str, Callable[..., Any]] = {
 }
 
 
-def _with_more_filters() -> None:
-    """Merge the less common filters (imported here to keep the two tables in separate modules)."""
-    from framework.mapping.liquid.more_filters import MORE_FILTERS
-
-    FILTERS.update(MORE_FILTERS)
-
-
-_with_more_filters()
+# The less common filters live in their own module (which does not import this one).
+FILTERS.update(MORE_FILTERS)
 
