@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 import requests
 
 from framework.definition import ActionDefinition, InputField
-from framework.jsvalues import js_keys
 
 from .client import PardotClient
 
@@ -97,25 +96,17 @@ def upsert_body(payload: dict[str, Any]) -> dict[str, Any]:
     """The JSON body for a validated payload, key for key and in Segment's order.
 
     Custom fields are laid over the standard ones as a JavaScript object spread does: a custom key
-    that names a standard field replaces its value in place; integer-like keys sort first.
+    that names a standard field replaces its value in place. (Integer-like keys are put first by the
+    request client's JSON writer, as JSON.stringify does for every destination.)
     """
     prospect = {name: payload.get(name, _ABSENT) for name in STANDARD_FIELDS}
     prospect.update(payload.get("customFields") or {})
     present = {name: value for name, value in prospect.items() if value is not _ABSENT}
     return {
         "matchEmail": payload["email"],
-        "prospect": _javascript_key_order(present),
+        "prospect": present,
         "secondaryDeletedSearch": payload["secondaryDeletedSearch"],
     }
-
-
-def _javascript_key_order(value: Any) -> Any:
-    """``value`` with every object's keys in the order JavaScript enumerates (and serialises) them."""
-    if isinstance(value, list):
-        return [_javascript_key_order(item) for item in value]
-    if not isinstance(value, dict):
-        return value
-    return {key: _javascript_key_order(value[key]) for key in js_keys(value)}
 
 
 def perform(request: RequestClient, data: ExecuteInput) -> requests.Response:
