@@ -14,8 +14,6 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-import jinja2
-
 __all__ = ["AUTH_SCHEMES", "ScaffoldNames", "names_for", "render_destination"]
 
 AUTH_SCHEMES = ("oauth2", "basic", "custom", "none")
@@ -62,6 +60,8 @@ def names_for(name: str, slug: str | None = None) -> ScaffoldNames:
 
 def render_destination(names: ScaffoldNames, auth: str, target: Path) -> list[Path]:
     """Write the package into ``target`` (which must not exist); the files written, in order."""
+    import jinja2  # only `actions init` renders templates: not at every command's start-up
+
     values = {**asdict(names), "auth": auth, "settings_literal": _SETTINGS[auth],
               "auth_literal": _AUTH.get(auth, "None"), "path_hint": str(target.parent)}
     environment = jinja2.Environment(keep_trailing_newline=True, undefined=jinja2.StrictUndefined,
