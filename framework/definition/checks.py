@@ -13,16 +13,15 @@ from typing import Any
 
 from framework.definition.conditions import ConditionalRequired, DependsOn, FieldCondition
 from framework.definition.fields import InputField
+from framework.mapping.validation import DIRECTIVE_NAMES, EXTENSION_DIRECTIVE_NAMES
 
 __all__ = ["IDENTIFIER", "is_identifier", "fields_problems", "default_mapping_problem", "DIRECTIVES"]
 
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
-# Segment's mapping-kit directives: a default that is an object with an ``@`` key must use one of these.
-DIRECTIVES = frozenset({
-    "@path", "@template", "@literal", "@if", "@case", "@replace", "@arrayPath", "@json",
-    "@flatten", "@merge", "@transform", "@excludeWhenNull", "@liquid",
-})
+# The mapping kit's directives (Segment's and ours): a default that is an object with an ``@`` key must
+# use one of these. Taken from the kit itself, so the two lists cannot drift apart.
+DIRECTIVES = frozenset(DIRECTIVE_NAMES + EXTENSION_DIRECTIVE_NAMES)
 
 _SCALAR_DEFAULT_TYPES: dict[str, tuple[type, ...]] = {
     "string": (str, int, float, bool), "text": (str, int, float, bool),

@@ -64,6 +64,12 @@ def test_action_field_problems_fail_at_load(fields: dict[str, InputField], messa
     assert message in str(caught.value)
 
 
+def test_a_default_may_use_every_directive_the_mapping_kit_knows() -> None:
+    coalesce = {"@first": [{"@path": "$.traits.email"}, {"@path": "$.properties.email"}]}
+    action = _action(email=InputField(label="Email", type="string", required=True, default=coalesce))
+    assert action.default_mapping() == {"email": coalesce}
+
+
 @pytest.mark.parametrize(
     ("spec", "message"),
     [
