@@ -9,16 +9,12 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any, Final
+from typing import Any
 
-from framework.jsvalues import JS_WHITESPACE, UNDEFINED, is_truthy, to_js_float, utf16_length
+from framework.jsvalues import UNDEFINED, is_truthy, string_to_number, to_js_float, utf16_length
 
 __all__ = ["js_number", "is_js_number", "get_path", "split_path"]
 
-
-_DECIMAL = re.compile(r"[+-]?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)")
-_RADIX = re.compile(r"0([xX][0-9a-fA-F]+|[oO][0-7]+|[bB][01]+)")
-_RADIX_BASE: Final = {"x": 16, "o": 8, "b": 2}
 _PATH_SEGMENT = re.compile(r"[^[.\]]+")
 _ARRAY_INDEX = re.compile(r"0|[1-9][0-9]*")
 
@@ -39,23 +35,7 @@ def js_number(value: Any) -> float:
     if value is None:
         return 0.0
     if isinstance(value, str):
-        return _string_to_number(value)
-    return math.nan
-
-
-def _string_to_number(text: str) -> float:
-    """ECMAScript StringToNumber: trimmed decimal, signed Infinity, or 0x/0o/0b literals; else NaN."""
-    text = text.strip(JS_WHITESPACE)
-    if not text:
-        return 0.0
-    unsigned = text.lstrip("+-")
-    if unsigned == "Infinity" and len(text) - len(unsigned) <= 1:
-        return -math.inf if text[0] == "-" else math.inf
-    if _DECIMAL.fullmatch(text):
-        return float(text)
-    radix = _RADIX.fullmatch(text)
-    if radix:
-        return float(int(radix.group(1)[1:], _RADIX_BASE[radix.group(1)[0].lower()]))
+        return string_to_number(value)
     return math.nan
 
 

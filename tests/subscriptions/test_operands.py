@@ -51,3 +51,13 @@ def test_is_truthy(value: Any, truthy: bool) -> None:
 )
 def test_get_path(root: Any, path: str, value: Any) -> None:
     assert get_path(root, split_path(path)) == value or get_path(root, split_path(path)) is value
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [("0x" + "f" * 300, math.inf), ("١٢", math.nan), (" 12 ", 12.0), ("0b101", 5.0), ("", 0.0)],
+    ids=["huge hex is Infinity", "non-ASCII digits are NaN", "trimmed", "binary literal", "empty is 0"],
+)
+def test_strings_become_numbers_as_javascripts_number_does(text: str, number: float) -> None:
+    result = js_number(text)
+    assert (math.isnan(result) and math.isnan(number)) or result == number
