@@ -297,19 +297,33 @@ class _TextWindow:
         self.text = ""
         self.line_of_start = first_number  # file line number of self.text[0]
         self.exhausted = False
+        self._undecodable: UnicodeDecodeError | None = None
 
     def fill(self, at_least: int = _CHUNK) -> bool:
-        """Append about ``at_least`` more characters; False when the input is exhausted."""
+        """Append about ``at_least`` more characters; False when the input is exhausted.
+
+        A line that is not UTF-8 ends the text, but the lines before it are kept: the values they hold
+        are read first, and the error is raised only when more text is needed (the window then ends
+        right before the bad line, so its line number is the bad line's).
+        """
+        if self._undecodable is not None:
+            raise self._undecodable
         added = 0
         parts: list[str] = []
         for raw in self._lines:
-            parts.append(_decode_text(raw))
+            try:
+                parts.append(_decode_text(raw))
+            except UnicodeDecodeError as error:
+                self._undecodable = error
+                break
             added += len(raw)
             if added >= at_least:
                 break
         else:
             self.exhausted = True
         self.text += "".join(parts)
+        if added == 0 and self._undecodable is not None:
+            raise self._undecodable
         return added > 0
 
     def line_at(self, offset: int) -> int:

@@ -222,3 +222,20 @@ def test_invalid_utf8_in_an_array_or_documents_is_a_bad_line_not_an_exception(tm
     path.write_bytes(data)
     bad = [item for item in read_events([path]) if isinstance(item, BadLine)]
     assert len(bad) == 1 and bad[0].reason.startswith("not valid UTF-8 at byte")
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [("a.json", b'[{"type": "identify"},\n {"type": "track"},\n {"name": "\xff"},\n {"type": "page"}]\n'),
+     ("pretty.json", b'{\n "type": "identify"\n}\n{\n "type": "track"\n}\n{\n "name": "\xff"\n}\n')],
+)
+def test_events_before_a_line_that_is_not_utf8_are_kept_and_the_bad_line_is_located(
+    tmp_path: Path, name: str, data: bytes
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    items = list(read_events([path]))
+    assert [item.event["type"] for item in items if isinstance(item, EventRecord)] == ["identify", "track"]
+    [bad] = [item for item in items if isinstance(item, BadLine)]
+    bad_line = data.split(b"\n").index(next(line for line in data.split(b"\n") if b"\xff" in line)) + 1
+    assert bad.line == bad_line and bad.reason.startswith("not valid UTF-8 at byte")
