@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from framework.jsvalues import json_type_phrase
+
 __all__ = [
     "EventRecord",
     "BadLine",
@@ -244,20 +246,10 @@ def _decode_text(raw: bytes) -> str:
 def _as_event(value: Any, shown: str, line: int) -> EventRecord | BadLine:
     if isinstance(value, dict):
         return EventRecord(value, shown, line)
-    kind = _json_kind(value)
+    kind = json_type_phrase(value)
     return BadLine(shown, line, f"not an event: expected a JSON object, found {kind}")
 
 
-def _json_kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "a boolean"
-    if value is None:
-        return "null"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    return "an array"
 
 
 def _read_lines(lines: Iterator[bytes], shown: str, first_number: int) -> Iterator[EventRecord | BadLine]:

@@ -34,6 +34,7 @@ __all__ = [
     "strip_undefined_members",
     "is_plain_object",
     "to_js_float",
+    "json_type_phrase",
 ]
 
 _MAX_SAFE_INTEGER: Final = 2**53
@@ -333,3 +334,26 @@ def strip_undefined_members(value: Any) -> Any:
     if kind is list or kind is tuple:
         return [strip_undefined_members(item) for item in value]
     return value
+
+
+def json_type_phrase(value: Any, unknown: str | None = None) -> str:
+    """How a value's JSON type reads in a message: ``a string``, ``an object``, ``an array``, ``null``.
+
+    One wording for every message that says what a value is instead of what it should be (payload
+    validation in Segment's words, event files, event shapes, instance configs). A value JSON cannot
+    hold (a TOML date, say) reads ``unknown`` when given, else ``a <Python type>``.
+    """
+    if value is None:
+        return "null"
+    if value is UNDEFINED:
+        return "undefined"
+    kind = type(value)
+    if kind is bool:
+        return "a boolean"
+    if kind is int or kind is float:
+        return "a number"
+    return _TYPE_PHRASES.get(kind) or unknown or f"a {kind.__name__}"
+
+
+_TYPE_PHRASES: Final = {str: "a string", list: "an array", tuple: "an array", dict: "an object"}
+

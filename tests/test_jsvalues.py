@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from framework.jsvalues import js_string, number_to_string, string_to_number, to_js_float
+from framework.jsvalues import js_string, json_type_phrase, number_to_string, string_to_number, to_js_float
 from framework.mapping import transform
 from framework.subscriptions import matches
 
@@ -65,3 +65,19 @@ def test_liquid_math_filters_read_strings_as_javascript_number_does() -> None:
     mapping = {"a": {"@liquid": "{{ t | plus: 1 }}"}}
     assert transform(mapping, {"t": "\u0661\u0662"}) == {"a": "1"}
     assert transform(mapping, {"t": " 0x10 "}) == {"a": "17"}
+
+
+@pytest.mark.parametrize(
+    ("value", "phrase"),
+    [(None, "null"), (True, "a boolean"), (3, "a number"), (2.5, "a number"), ("s", "a string"),
+     ([1], "an array"), ((1,), "an array"), ({}, "an object")],
+)
+def test_one_wording_for_a_values_json_type(value: object, phrase: str) -> None:
+    assert json_type_phrase(value) == phrase
+
+
+def test_a_value_json_cannot_hold_is_named_by_its_type_unless_told_otherwise() -> None:
+    import datetime
+
+    assert json_type_phrase(datetime.date(2026, 1, 1)) == "a date"
+    assert json_type_phrase(datetime.date(2026, 1, 1), unknown="undefined") == "undefined"

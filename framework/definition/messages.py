@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from framework.jsvalues import js_string, json_stringify
+from framework.jsvalues import js_string, json_stringify, json_type_phrase
 
 __all__ = [
     "humanize_value_type",
@@ -40,21 +40,12 @@ FORMAT_LABELS: dict[str, str] = {
 }
 
 
+
+
+
 def humanize_value_type(value: Any) -> str:
-    """How a value's type reads in a message: ``a string``, ``an object``, ``null``, ..."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, (list, tuple)):
-        return "an array"
-    if isinstance(value, dict):
-        return "an object"
-    return "undefined"
+    """ajv-human-errors' words for a value's type; anything JSON cannot hold reads ``undefined``."""
+    return json_type_phrase(value, unknown="undefined")
 
 
 def humanize_list(items: Sequence[str], conjunction: str = "or") -> str:

@@ -23,7 +23,7 @@ from typing import Any
 
 from framework.instance.config import InstanceConfig
 from framework.instance.problems import InstanceConfigError, LineFinder, Problems
-from framework.runtime.event_shape import json_kind
+from framework.jsvalues import json_type_phrase
 
 __all__ = ["LoadedConfig", "config_from_segment_settings", "config_from_toml", "read_config_file"]
 
@@ -54,7 +54,7 @@ def config_from_segment_settings(
 ) -> InstanceConfig:
     """Segment's settings JSON as an InstanceConfig: subscriptions and ``oauth`` split off, rest settings."""
     if not isinstance(settings, Mapping):
-        problems.add("settings", f"settings should be a JSON object but it is {json_kind(settings)}.")
+        problems.add("settings", f"settings should be a JSON object but it is {json_type_phrase(settings)}.")
         return InstanceConfig(destination=destination)
     rest = {k: v for k, v in settings.items() if k not in ("subscriptions", "subscription", "oauth")}
     return InstanceConfig(
@@ -79,7 +79,7 @@ def _segment_subscriptions(settings: Mapping[str, Any], problems: Problems) -> l
             problems.add("subscriptions", f"subscriptions is a string that is not valid JSON: {error}.")
             return []
     if not isinstance(raw, list):
-        problems.add("subscriptions", f"subscriptions should be a list but it is {json_kind(raw)}.")
+        problems.add("subscriptions", f"subscriptions should be a list but it is {json_type_phrase(raw)}.")
         return []
     return raw
 
@@ -100,7 +100,7 @@ def _segment_oauth(raw: Any, problems: Problems) -> dict[str, Any] | None:
     if raw is None:
         return None
     if not isinstance(raw, Mapping):
-        problems.add("auth", f"oauth should be an object but it is {json_kind(raw)}.")
+        problems.add("auth", f"oauth should be an object but it is {json_type_phrase(raw)}.")
         return None
     return {ours: raw[theirs] for theirs, ours in _SEGMENT_OAUTH_KEYS.items() if raw.get(theirs) is not None}
 
@@ -130,7 +130,7 @@ def config_from_toml(
 def _table(data: Mapping[str, Any], key: str, problems: Problems, env: Mapping[str, str]) -> dict[str, Any]:
     table = data.get(key, {})
     if not isinstance(table, Mapping):
-        problems.add(key, f"{key} should be a table ([{key}]) but it is {json_kind(table)}.")
+        problems.add(key, f"{key} should be a table ([{key}]) but it is {json_type_phrase(table)}.")
         return {}
     return {name: _expand(value, f"{key}.{name}", key, problems, env) for name, value in table.items()}
 

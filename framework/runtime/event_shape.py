@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["event_problem", "json_kind"]
+from framework.jsvalues import json_type_phrase
+
+__all__ = ["event_problem"]
 
 _TEXT = (str,)
 _ID = (str, int, float)
@@ -33,16 +35,9 @@ def event_problem(event: Any) -> str | None:
     ``None`` values are allowed everywhere (Segment sends ``"userId": null`` for anonymous users).
     """
     if not isinstance(event, dict):
-        return f"the event should be a JSON object but it is {json_kind(event)}."
+        return f"the event should be a JSON object but it is {json_type_phrase(event)}."
     for key, (types, expected) in _SPEC_TYPES.items():
         value = event.get(key)
         if value is not None and (isinstance(value, bool) or not isinstance(value, types)):
-            return f"the event's {key} should be {expected} but it is {json_kind(value)}."
+            return f"the event's {key} should be {expected} but it is {json_type_phrase(value)}."
     return None
-
-
-def json_kind(value: Any) -> str:
-    """JSON's name for the type of ``value`` (``"an object"``, ``"a number"``…), as users see it in files."""
-    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean", int: "a number",
-             float: "a number", type(None): "null"}
-    return names.get(type(value), f"a {type(value).__name__}")
