@@ -52,8 +52,7 @@ def _destination_under(path: str, paths: list[str]) -> Any:
 
 def read_raw_config(path: str) -> Any:
     """The instance config as read (settings, auth, subscriptions), before compilation; for the emulator."""
-    from framework.instance import InstanceConfigError
-    from framework.instance.sources import read_config_file
+    from framework.instance import InstanceConfigError, read_config_file
 
     _require_file(path)
     try:
