@@ -10,11 +10,10 @@ are numbers in JavaScript, so they are here).
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Sequence
 from typing import Any, Final
 
-from framework.jsvalues import JS_WHITESPACE, js_string
+from framework.jsvalues import js_string, string_to_number
 
 __all__ = ["NOT_COERCIBLE", "COERCIBLE_TYPES", "matches_type", "matches_any", "coerce", "js_number", "js_equal",
            "unwrapped", "type_predicate"]
@@ -30,8 +29,6 @@ class _NotCoercible:
 NOT_COERCIBLE: Final = _NotCoercible()
 COERCIBLE_TYPES = ("string", "number", "integer", "boolean", "null", "array")
 
-_DECIMAL = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
-_RADIX = re.compile(r"^0([xob])([0-9a-f]+)$", re.IGNORECASE)
 
 
 def _is_number(value: Any) -> bool:
@@ -91,19 +88,7 @@ def type_predicate(types: Sequence[str]) -> Callable[[Any], bool]:
 
 def js_number(text: str) -> float | int | None:
     """JavaScript's ``+text`` for a string, or None when that is NaN or infinite."""
-    stripped = text.strip(JS_WHITESPACE)
-    if stripped == "":
-        return 0
-    radix = _RADIX.match(stripped)
-    if radix:
-        base = {"x": 16, "o": 8, "b": 2}[radix[1].lower()]
-        try:
-            return int(radix[2], base)
-        except ValueError:
-            return None
-    if not _DECIMAL.match(stripped):
-        return None
-    number = float(stripped)
+    number = string_to_number(text)
     return _tidy_number(number) if math.isfinite(number) else None
 
 
