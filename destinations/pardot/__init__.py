@@ -81,6 +81,7 @@ definition = DestinationDefinition(
                mapping=upsert_prospect.default_mapping(), type="automatic"),
     ],
     concurrency_limit=CONCURRENCY_LIMIT,
+    concurrency_key="businessUnitID",  # the limit is per business unit, whichever instance sends
     faq=(Path(__file__).with_name("faq.md")).read_text(encoding="utf-8"),
 )
 

@@ -43,6 +43,13 @@ class DestinationDefinition(BaseModel):
     actions: dict[str, ActionDefinition] = Field(default_factory=dict)
     on_delete: Callable[..., Any] | None = Field(default=None, alias="onDelete")
     concurrency_limit: int | None = Field(default=None, ge=1)
+    # The setting whose value names the account ``concurrency_limit`` applies to (Pardot: businessUnitID):
+    # the delivery engine never has more requests in flight for one account, however many instances share it.
+    concurrency_key: str | None = None
+    # Starts the destination's local emulator for an instance: ``emulator(settings, auth, subscriptions)``
+    # returns an object with ``base_url``, ``stop()``, ``stats()`` and ``holdings()`` (what it holds, as a
+    # title, column names and rows). ``actions replay --emulator`` and ``actions emulate`` use it.
+    emulator: Callable[..., Any] | None = None
     faq: str | None = None
 
     _settings_validator: PayloadValidator | None = PrivateAttr(default=None)

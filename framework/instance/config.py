@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+import re
 
-__all__ = ["SubscriptionConfig", "InstanceConfig", "MAX_SUBSCRIPTIONS"]
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+__all__ = ["SubscriptionConfig", "InstanceConfig", "DeliveryOptions", "MAX_SUBSCRIPTIONS"]
 
 MAX_SUBSCRIPTIONS = 50
 """Segment's limit of mappings per Actions destination instance."""
@@ -35,6 +37,38 @@ class SubscriptionConfig(BaseModel):
     metadata: dict[str, Any] = Field(default_factory=dict)  # Segment's ID, ConfigID, ActionID, ProjectID
 
 
+class DeliveryOptions(BaseModel):
+    """How the delivery engine treats an instance's jobs (``[delivery]`` in the TOML form).
+
+    Durations are seconds, or a number with a unit: ``"90s"``, ``"30m"``, ``"24h"``, ``"7d"``.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    ordering: bool = True  # a user's later events wait while an earlier one waits for its retry
+    max_attempts: int = Field(default=10, ge=1)  # give-up window: attempts...
+    max_age: float = Field(default=24 * 3600.0, gt=0)  # ...and seconds since the event was accepted
+    backoff_base: float = Field(default=1.0, gt=0)
+    backoff_cap: float = Field(default=600.0, gt=0)
+
+    @field_validator("max_age", "backoff_base", "backoff_cap", mode="before")
+    @classmethod
+    def _duration(cls, value: object) -> object:
+        return parse_duration(value) if isinstance(value, str) else value
+
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
+_UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, None: 1.0}
+
+
+def parse_duration(text: str) -> float:
+    """Seconds in ``"90s"``, ``"30m"``, ``"24h"``, ``"7d"`` or a bare number; ValueError otherwise."""
+    found = _DURATION.match(text)
+    if found is None:
+        raise ValueError(f"{text!r} is not a duration: write seconds, or a number with s, m, h or d (\"24h\")")
+    return float(found.group(1)) * _UNIT_SECONDS[found.group(2)]
+
+
 class InstanceConfig(BaseModel):
     """A destination instance before compilation: destination slug, settings, auth and subscriptions.
 
@@ -45,6 +79,8 @@ class InstanceConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     destination: str
+    id: str | None = None  # stable name of the instance in a shared queue; derived when absent
+    delivery: DeliveryOptions = Field(default_factory=DeliveryOptions)
     settings: dict[str, Any] = Field(default_factory=dict, repr=False)
     auth: dict[str, Any] | None = Field(default=None, repr=False)
     subscriptions: list[dict[str, Any]] = Field(default_factory=list, repr=False)

@@ -12,8 +12,11 @@ tokens are never shown: not in ``repr``, not in errors, not in logs.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 import logging
 import os
+from pathlib import Path
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -122,6 +125,8 @@ class DestinationInstance:
             raise InstanceConfigError(["the instance could not be compiled"], loading.source)
         self._compiled: CompiledInstance = compiled
         self.source = loading.source
+        self.id = loading.config.id or derived_instance_id(compiled, loading.source)
+        self.delivery = loading.config.delivery
         self.endpoint = loading.config.endpoint
         self._owns_session = wiring.session is None
         self.session = wiring.session if wiring.session is not None else _pooled_session(compiled.definition)
@@ -147,6 +152,13 @@ class DestinationInstance:
     def explain(self, event: Any) -> list[SubscriptionExplanation]:
         """Each subscription's trigger verdict and each mapped field's value and source, sending nothing."""
         return self._pipeline.explain(event)
+
+    @property
+    def account_key(self) -> str:
+        """The destination account this instance's requests count against (its concurrency limit)."""
+        from framework.delivery.job_keys import account_key_of
+
+        return account_key_of(self.definition, self._compiled.settings, self.id)
 
     @property
     def definition(self) -> DestinationDefinition:
@@ -214,6 +226,22 @@ class _Wiring:
     session: requests.Session | None = None
     token_store: TokenStore | None = None
     on_token_refresh: TokenCallback | None = None
+
+
+def derived_instance_id(compiled: CompiledInstance, source: str | None) -> str:
+    """A stable id for an instance whose config names none: the slug and a digest of what identifies it.
+
+    The digest covers the settings that are not secrets and the config file's name (else the
+    subscriptions' names and actions), so editing a mapping or rotating a token keeps the id (and the
+    queued jobs), while two config files for one account get two ids. Set ``id`` to pin it.
+    """
+    definition = compiled.definition
+    secret_keys = {key for key, field in (definition.authentication.fields if definition.authentication else {}).items()
+                   if field.type == "password"}
+    public = {key: value for key, value in compiled.settings.items() if key not in secret_keys}
+    origin: Any = Path(source).stem if source else [(sub.name, sub.action_slug) for sub in compiled.subscriptions]
+    material = json.dumps([public, origin], sort_keys=True, default=str)
+    return f"{definition.slug}-{hashlib.sha256(material.encode()).hexdigest()[:10]}"
 
 
 def _split(destination: DestinationDefinition | str | None) -> tuple[str | None, DestinationDefinition | None]:

@@ -21,7 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from framework.instance.config import InstanceConfig
+from pydantic import ValidationError
+
+from framework.instance.config import DeliveryOptions, InstanceConfig
 from framework.instance.problems import InstanceConfigError, LineFinder, Problems
 from framework.jsvalues import json_type_phrase
 
@@ -34,7 +36,7 @@ _SEGMENT_METADATA_KEYS = ("ID", "ConfigID", "ActionID", "ProjectID")
 _SEGMENT_OAUTH_KEYS = {"access_token": "access_token", "refresh_token": "refresh_token",
                        "clientId": "client_id", "clientSecret": "client_secret",
                        "refresh_token_url": "refresh_token_url"}
-_TOML_TOP_KEYS = ("destination", "endpoint", "settings", "auth", "subscriptions")
+_TOML_TOP_KEYS = ("id", "destination", "endpoint", "settings", "auth", "delivery", "subscriptions")
 _TOML_SUBSCRIPTION_KEYS = ("name", "subscribe", "action", "mapping", "enabled", "use_default_mappings")
 _ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -120,11 +122,36 @@ def config_from_toml(
         destination = DEFAULT_DESTINATION
     return InstanceConfig(
         destination=destination,
+        id=_instance_id(data.get("id"), problems),
+        delivery=_delivery(data.get("delivery", {}), problems),
         settings=_table(data, "settings", problems, env),
         auth=_table(data, "auth", problems, env) if "auth" in data else None,
         subscriptions=[_toml_subscription(raw) for raw in _toml_subscriptions(data, problems)],
         endpoint=_expand(data.get("endpoint"), "endpoint", "file", problems, env),
     )
+
+
+def _instance_id(raw: Any, problems: Problems) -> str | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,99}", raw):
+        problems.add("id", f"id should be a short name of letters, digits, '.', '_', ':' or '-' (it names the "
+                           f"instance in a shared queue) but it is {raw!r}.")
+        return None
+    return raw
+
+
+def _delivery(raw: Any, problems: Problems) -> DeliveryOptions:
+    if not isinstance(raw, Mapping):
+        problems.add("delivery", f"delivery should be a table ([delivery]) but it is {json_type_phrase(raw)}.")
+        return DeliveryOptions()
+    try:
+        return DeliveryOptions.model_validate(dict(raw))
+    except ValidationError as error:
+        for item in error.errors():
+            where = ".".join(str(part) for part in item["loc"]) or "delivery"
+            problems.add("delivery", f"delivery.{where}: {item['msg'].removeprefix('Value error, ')}.")
+        return DeliveryOptions()
 
 
 def _table(data: Mapping[str, Any], key: str, problems: Problems, env: Mapping[str, str]) -> dict[str, Any]:
@@ -220,7 +247,7 @@ def _toml_line_finder(text: str) -> LineFinder:
         stripped = line.strip()
         if re.match(r"\[\[\s*subscriptions\s*\]\]", stripped):
             subscriptions.append(number)
-        elif found := re.match(r"\[\s*(settings|auth)\s*\]", stripped):
+        elif found := re.match(r"\[\s*(settings|auth|delivery)\s*\]", stripped):
             tables.setdefault(found.group(1), number)
         elif re.match(r"destination\s*=", stripped):
             tables.setdefault("destination", number)

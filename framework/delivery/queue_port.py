@@ -1,0 +1,119 @@
+"""The queue port: the one interface every delivery backend implements (SQLite embedded, PostgreSQL).
+
+The engine (``worker``), the commands and the intake server talk to a queue only through these
+methods, so moving from one machine to many changes a URL, not behaviour. Each backend keeps the same
+guarantees, proven by one shared contract suite (``tests/delivery/contract.py``):
+
+* **Dedup**: a job's identity is instance + subscription + messageId; enqueueing it again is a no-op.
+* **At-least-once**: a claimed job stays ``running`` until ``settle``; a job held by a worker that died
+  (its heartbeat stopped, or its process is gone) is put back by ``recover``.
+* **Per-user order with a retry barrier**: ``claim`` hands out a job only when no earlier job with the
+  same ordering key is unfinished (queued, even if scheduled for later, or running).
+* **Per-account concurrency**: ``claim`` never lets the running jobs of one account exceed its limit,
+  counted over every worker of every process sharing the queue; a paused account gets no claims.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from typing import Protocol, runtime_checkable
+
+from framework.auth import TokenStore
+from framework.delivery.jobs import Attempt, DeadLetterSelection, EnqueueResult, Job, NewJob, QueueStats, Settlement
+
+__all__ = ["JobQueue"]
+
+
+@runtime_checkable
+class JobQueue(Protocol):
+    """A durable job queue for deliveries. Methods are thread-safe; times are epoch seconds."""
+
+    url: str  # where it is, with any password removed: safe to print
+
+    # -- producers ----------------------------------------------------------------------------------
+    def enqueue(self, jobs: Sequence[NewJob]) -> EnqueueResult:
+        """Add jobs in one transaction, in order; duplicates (same identity) change nothing.
+
+        Returns only when the new jobs are durable: an intake may answer 200 after this call.
+        """
+        ...
+
+    # -- workers ------------------------------------------------------------------------------------
+    def register_worker(self, worker_id: str) -> None:
+        """Announce a worker (its process id and host are recorded) so ``recover`` can tell it is alive."""
+        ...
+
+    def heartbeat(self, worker_id: str) -> None:
+        """Say the worker is alive; call it more often than ``recover``'s ``stale_after``."""
+        ...
+
+    def unregister_worker(self, worker_id: str) -> None:
+        """A worker that stops cleanly; jobs it still held go back to the queue."""
+        ...
+
+    def recover(self, stale_after: float) -> int:
+        """Put back the running jobs of workers that are gone (dead process, or silent for
+        ``stale_after`` seconds); returns how many jobs were put back."""
+        ...
+
+    def claim(
+        self, worker_id: str, *, instances: Collection[str], limit: int, account_limits: Mapping[str, int]
+    ) -> list[Job]:
+        """Mark up to ``limit`` due jobs of ``instances`` running for ``worker_id`` and return them,
+        oldest first, keeping the ordering barrier and each account's concurrency limit
+        (``account_limits``; an account not named there has no limit)."""
+        ...
+
+    def settle(self, settlements: Sequence[Settlement]) -> None:
+        """Apply attempts' outcomes in one transaction: final states, retries, attempt records."""
+        ...
+
+    def pause_account(self, account_key: str, until: float, reason: str) -> None:
+        """No claims for the account's jobs before ``until`` (a rate limit, a spent daily quota)."""
+        ...
+
+    def dead_letter_unfinished(self, instance_id: str, reason: str) -> int:
+        """Dead-letter every queued job of an instance (its credentials are revoked); returns how many."""
+        ...
+
+    def next_due(self, instances: Collection[str]) -> float | None:
+        """When the earliest queued job of ``instances`` that heads its lane becomes due (None: none)."""
+        ...
+
+    def unfinished(self, instances: Collection[str]) -> int:
+        """Queued plus running jobs of ``instances``: zero means drained."""
+        ...
+
+    # -- operators ----------------------------------------------------------------------------------
+    def stats(self, instance_id: str | None = None) -> QueueStats:
+        """Job counts per instance and subscription and state, and the paused accounts."""
+        ...
+
+    def job(self, job_id: int) -> Job | None:
+        """One job, whatever its state."""
+        ...
+
+    def attempts(self, job_id: int) -> list[Attempt]:
+        """Every recorded attempt of a job, oldest first."""
+        ...
+
+    def dead_letters(self, selection: DeadLetterSelection, *, limit: int | None = None) -> Iterator[Job]:
+        """Dead (and, if asked, invalid) jobs matching ``selection``, oldest first, streamed."""
+        ...
+
+    def redrive(self, job_ids: Collection[int]) -> int:
+        """Queue dead or invalid jobs again, due now, with a fresh give-up window; returns how many."""
+        ...
+
+    def purge(self, job_ids: Collection[int]) -> int:
+        """Delete finished jobs and their attempts for good; returns how many."""
+        ...
+
+    def token_store(self) -> TokenStore:
+        """OAuth tokens shared by every worker of this queue, with a ``lock(key)`` held across a
+        refresh so that one process refreshes a credential at a time (the others use its result)."""
+        ...
+
+    def close(self) -> None:
+        """Release connections."""
+        ...

@@ -1,0 +1,453 @@
+"""The embedded queue backend: one SQLite file (stdlib ``sqlite3``, WAL), no server, the default.
+
+Every method is one short transaction on one connection per process, guarded by a lock (SQLite
+serialises writers anyway). Several processes may share the file (``actions worker`` next to
+``actions serve``): ``claim`` runs under ``BEGIN IMMEDIATE`` so two of them never take the same job,
+and ``recover`` tells a dead worker by its process id, since every process of a SQLite queue runs on
+this machine.
+
+Durability: WAL with ``synchronous=NORMAL`` survives a killed process (``kill -9``) with every
+committed transaction; add ``?synchronous=full`` to the URL to survive a power cut as well.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sqlite3
+import threading
+import time
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from framework.delivery.sqlite_token_store import SqliteTokenStore
+from framework.delivery.jobs import (
+    Attempt,
+    DeadLetterSelection,
+    EnqueueResult,
+    Job,
+    JobState,
+    NewJob,
+    QueueStats,
+    Settlement,
+    StatsRow,
+)
+
+__all__ = ["SqliteQueue"]
+
+_SCHEMA_VERSION = 1
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS jobs (
+    id INTEGER PRIMARY KEY,
+    instance_id TEXT NOT NULL,
+    subscription INTEGER NOT NULL,
+    subscription_name TEXT NOT NULL DEFAULT '',
+    message_id TEXT NOT NULL,
+    account_key TEXT NOT NULL,
+    ordering_key TEXT,
+    event TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'queued',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    tries INTEGER NOT NULL DEFAULT 0,
+    enqueued_at REAL NOT NULL,
+    not_before REAL NOT NULL DEFAULT 0,
+    settled_at REAL,
+    worker_id TEXT,
+    last_error TEXT NOT NULL DEFAULT '',
+    UNIQUE (instance_id, subscription, message_id)
+);
+CREATE INDEX IF NOT EXISTS jobs_queued ON jobs (instance_id, id) WHERE state = 'queued';
+CREATE INDEX IF NOT EXISTS jobs_lane ON jobs (ordering_key, id) WHERE state IN ('queued', 'running');
+CREATE INDEX IF NOT EXISTS jobs_running ON jobs (account_key, worker_id) WHERE state = 'running';
+CREATE INDEX IF NOT EXISTS jobs_letters ON jobs (state, id) WHERE state IN ('dead', 'invalid');
+CREATE TABLE IF NOT EXISTS attempts (
+    job_id INTEGER NOT NULL,
+    number INTEGER NOT NULL,
+    started_at REAL NOT NULL,
+    latency_ms REAL NOT NULL,
+    status TEXT NOT NULL,
+    resolution TEXT,
+    http_status INTEGER,
+    error_code TEXT,
+    message TEXT NOT NULL DEFAULT '',
+    request TEXT,
+    PRIMARY KEY (job_id, number)
+);
+CREATE TABLE IF NOT EXISTS account_pauses (
+    account_key TEXT PRIMARY KEY, until REAL NOT NULL, reason TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS workers (
+    id TEXT PRIMARY KEY, pid INTEGER NOT NULL, host TEXT NOT NULL, heartbeat REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tokens (key TEXT PRIMARY KEY, data TEXT NOT NULL, updated_at REAL NOT NULL);
+"""
+_JOB_COLUMNS = ("id, instance_id, subscription, subscription_name, message_id, event, account_key, ordering_key, "
+                "state, attempts, tries, enqueued_at, not_before, last_error")
+# A job at the head of its user's lane: no earlier job with its ordering key is unfinished.
+_LANE_HEAD = ("(j.ordering_key IS NULL OR NOT EXISTS (SELECT 1 FROM jobs AS e WHERE e.ordering_key = j.ordering_key"
+              " AND e.id < j.id AND e.state IN ('queued', 'running')))")
+_BUSY_TIMEOUT_MS = 30_000
+
+
+class SqliteQueue:
+    """The ``JobQueue`` port on one SQLite file (created with its folder when missing)."""
+
+    def __init__(self, path: str | os.PathLike[str], *, synchronous: str = "normal") -> None:
+        self.path = Path(path)
+        self.url = "sqlite://" + (str(self.path) if self.path.is_absolute() else f"/./{self.path}")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                                   check_same_thread=False)
+        self._db.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+        self._db.execute("PRAGMA journal_mode = WAL")
+        self._db.execute(f"PRAGMA synchronous = {_checked_synchronous(synchronous)}")
+        self._migrate()
+        self._tokens = SqliteTokenStore(self._db, self._lock, self.path)
+
+    def __repr__(self) -> str:
+        return f"SqliteQueue({str(self.path)!r})"
+
+    def _migrate(self) -> None:
+        with self._lock:
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            if version > _SCHEMA_VERSION:
+                raise RuntimeError(f"{self.path}: this queue was written by a newer version of action-destinations "
+                                   f"(schema {version}, this one reads {_SCHEMA_VERSION}); upgrade to use it")
+            self._db.executescript(_SCHEMA)
+            self._db.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
+
+    def _transaction(self, mode: str = "IMMEDIATE") -> _Transaction:
+        return _Transaction(self._db, self._lock, mode)
+
+    # -- producers ----------------------------------------------------------------------------------
+
+    def enqueue(self, jobs: Sequence[NewJob]) -> EnqueueResult:
+        if not jobs:
+            return EnqueueResult(0)
+        now = time.time()
+        rows = [(job.instance_id, job.subscription, job.subscription_name, job.message_id, job.account_key,
+                 job.ordering_key, job.event_json(), now) for job in jobs]
+        with self._transaction() as db:
+            before = db.total_changes
+            db.executemany(
+                "INSERT OR IGNORE INTO jobs (instance_id, subscription, subscription_name, message_id, account_key,"
+                " ordering_key, event, enqueued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            added = db.total_changes - before
+            duplicates = _duplicate_states(db, jobs, now, len(jobs) - added) if added < len(jobs) else {}
+        return EnqueueResult(added, duplicates)
+
+    # -- workers ------------------------------------------------------------------------------------
+
+    def register_worker(self, worker_id: str) -> None:
+        with self._transaction() as db:
+            db.execute("INSERT OR REPLACE INTO workers (id, pid, host, heartbeat) VALUES (?, ?, ?, ?)",
+                       (worker_id, os.getpid(), socket.gethostname(), time.time()))
+
+    def heartbeat(self, worker_id: str) -> None:
+        with self._transaction() as db:
+            db.execute("UPDATE workers SET heartbeat = ? WHERE id = ?", (time.time(), worker_id))
+
+    def unregister_worker(self, worker_id: str) -> None:
+        with self._transaction() as db:
+            _requeue_held_by(db, [worker_id])
+            db.execute("DELETE FROM workers WHERE id = ?", (worker_id,))
+
+    def recover(self, stale_after: float) -> int:
+        host, now = socket.gethostname(), time.time()
+        with self._transaction() as db:
+            gone = [worker_id for worker_id, pid, worker_host, beat in db.execute("SELECT * FROM workers")
+                    if now - beat > stale_after or (worker_host == host and not _process_alive(pid))]
+            db.executemany("DELETE FROM workers WHERE id = ?", [(worker_id,) for worker_id in gone])
+            orphans = [row[0] for row in db.execute(
+                "SELECT DISTINCT worker_id FROM jobs WHERE state = 'running'"
+                " AND (worker_id IS NULL OR worker_id NOT IN (SELECT id FROM workers))")]
+            return _requeue_held_by(db, orphans)
+
+    def claim(
+        self, worker_id: str, *, instances: Collection[str], limit: int, account_limits: Mapping[str, int]
+    ) -> list[Job]:
+        if limit <= 0 or not instances:
+            return []
+        now = time.time()
+        with self._transaction() as db:
+            running = dict(db.execute("SELECT account_key, count(*) FROM jobs WHERE state = 'running'"
+                                      " GROUP BY account_key").fetchall())
+            paused = [key for (key,) in db.execute("SELECT account_key FROM account_pauses WHERE until > ?", (now,))]
+            chosen = _choose(db, instances, limit, now, _Capacity(account_limits, running, paused))
+            db.executemany("UPDATE jobs SET state = 'running', worker_id = ? WHERE id = ?",
+                           [(worker_id, job.id) for job in chosen])
+        return [_with_state(job, JobState.RUNNING) for job in chosen]
+
+    def settle(self, settlements: Sequence[Settlement]) -> None:
+        if not settlements:
+            return
+        now = time.time()
+        with self._transaction() as db:
+            for settlement in settlements:
+                _settle_one(db, settlement, now)
+
+    def pause_account(self, account_key: str, until: float, reason: str) -> None:
+        with self._transaction() as db:
+            db.execute("INSERT INTO account_pauses (account_key, until, reason) VALUES (?, ?, ?)"
+                       " ON CONFLICT (account_key) DO UPDATE SET until = max(until, excluded.until),"
+                       " reason = excluded.reason", (account_key, until, reason))
+
+    def dead_letter_unfinished(self, instance_id: str, reason: str) -> int:
+        with self._transaction() as db:
+            cursor = db.execute("UPDATE jobs SET state = 'dead', last_error = ?, settled_at = ?"
+                                " WHERE instance_id = ? AND state = 'queued'", (reason, time.time(), instance_id))
+            return cursor.rowcount
+
+    def next_due(self, instances: Collection[str]) -> float | None:
+        """The earliest ``not_before`` of a queued job at the head of its lane (jobs behind another wait
+        for its settlement, not for a time)."""
+        marks = _marks(instances)
+        with self._lock:
+            row = self._db.execute(f"SELECT min(not_before) FROM jobs AS j WHERE state = 'queued'"
+                                   f" AND instance_id IN ({marks}) AND {_LANE_HEAD}", tuple(instances)).fetchone()
+        return row[0] if row else None
+
+    def unfinished(self, instances: Collection[str]) -> int:
+        marks = _marks(instances)
+        with self._lock:
+            row = self._db.execute(f"SELECT count(*) FROM jobs WHERE state IN ('queued', 'running')"
+                                   f" AND instance_id IN ({marks})", tuple(instances)).fetchone()
+        return int(row[0])
+
+    # -- operators ----------------------------------------------------------------------------------
+
+    def stats(self, instance_id: str | None = None) -> QueueStats:
+        now = time.time()
+        with self._lock:
+            paused = {key: (until, reason) for key, until, reason in self._db.execute(
+                "SELECT account_key, until, reason FROM account_pauses WHERE until > ?", (now,))}
+            where, args = ("WHERE instance_id = ?", (instance_id,)) if instance_id else ("", ())
+            rows = self._db.execute(
+                f"SELECT instance_id, subscription, max(subscription_name), state, account_key, not_before > ?,"
+                f" count(*) FROM jobs {where} GROUP BY instance_id, subscription, state, account_key, not_before > ?",
+                (now, *args, now)).fetchall()
+        return QueueStats(_stats_rows(rows, paused), paused)
+
+    def job(self, job_id: int) -> Job | None:
+        with self._lock:
+            row = self._db.execute(f"SELECT {_JOB_COLUMNS} FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        return _job(row) if row else None
+
+    def attempts(self, job_id: int) -> list[Attempt]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT job_id, number, started_at, latency_ms, status, resolution, http_status, error_code,"
+                " message, request FROM attempts WHERE job_id = ? ORDER BY number", (job_id,)).fetchall()
+        return [Attempt(*row[:9], request=json.loads(row[9]) if row[9] else None) for row in rows]
+
+    def dead_letters(self, selection: DeadLetterSelection, *, limit: int | None = None) -> Iterator[Job]:
+        where, args = _selection_where(selection)
+        last_id, remaining, page = 0, limit, 500
+        while remaining is None or remaining > 0:
+            size = page if remaining is None else min(page, remaining)
+            with self._lock:
+                rows = self._db.execute(f"SELECT {_JOB_COLUMNS} FROM jobs WHERE {where} AND id > ? ORDER BY id"
+                                        f" LIMIT ?", (*args, last_id, size)).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield _job(row)
+            last_id = rows[-1][0]
+            remaining = None if remaining is None else remaining - len(rows)
+
+    def redrive(self, job_ids: Collection[int]) -> int:
+        with self._transaction() as db:
+            cursor = db.executemany(
+                "UPDATE jobs SET state = 'queued', attempts = 0, not_before = 0, enqueued_at = ?, settled_at = NULL"
+                " WHERE id = ? AND state IN ('dead', 'invalid')", [(time.time(), job_id) for job_id in job_ids])
+            return cursor.rowcount
+
+    def purge(self, job_ids: Collection[int]) -> int:
+        with self._transaction() as db:
+            ids = [(job_id,) for job_id in job_ids]
+            cursor = db.executemany("DELETE FROM jobs WHERE id = ? AND state NOT IN ('queued', 'running')", ids)
+            db.executemany("DELETE FROM attempts WHERE job_id = ? AND job_id NOT IN (SELECT id FROM jobs)", ids)
+            return cursor.rowcount
+
+    def token_store(self) -> SqliteTokenStore:
+        return self._tokens
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+
+class _Transaction:
+    """``with``: BEGIN (IMMEDIATE takes the write lock at once: no upgrade deadlock), COMMIT or ROLLBACK."""
+
+    def __init__(self, db: sqlite3.Connection, lock: threading.RLock, mode: str) -> None:
+        self._db, self._lock, self._mode = db, lock, mode
+
+    def __enter__(self) -> sqlite3.Connection:
+        self._lock.acquire()
+        try:
+            self._db.execute(f"BEGIN {self._mode}")
+        except BaseException:
+            self._lock.release()
+            raise
+        return self._db
+
+    def __exit__(self, exc_type: object, *exc_info: object) -> None:
+        try:
+            self._db.execute("ROLLBACK" if exc_type else "COMMIT")
+        finally:
+            self._lock.release()
+
+
+class _Capacity:
+    """Which accounts may take more running jobs in this claim, and how many."""
+
+    def __init__(self, limits: Mapping[str, int], running: Mapping[str, int], paused: Collection[str]) -> None:
+        self._free = {key: limit - running.get(key, 0) for key, limit in limits.items()}
+        self._paused = set(paused)
+
+    def closed(self) -> list[str]:
+        """Accounts that take nothing now: paused, or at their limit."""
+        return sorted(self._paused | {key for key, free in self._free.items() if free <= 0})
+
+    def take(self, account_key: str) -> bool:
+        """Reserve one slot of ``account_key``; False when it has none left."""
+        if account_key in self._paused:
+            return False
+        free = self._free.get(account_key)
+        if free is None:
+            return True
+        if free <= 0:
+            return False
+        self._free[account_key] = free - 1
+        return True
+
+
+def _choose(db: sqlite3.Connection, instances: Collection[str], limit: int, now: float,
+            capacity: _Capacity) -> list[Job]:
+    """Due jobs at the head of their ordering lane, oldest first, within each account's capacity."""
+    closed = capacity.closed()
+    skip_closed = f" AND j.account_key NOT IN ({_marks(closed)})" if closed else ""
+    query = (
+        f"SELECT {_JOB_COLUMNS} FROM jobs AS j WHERE j.state = 'queued' AND j.instance_id IN ({_marks(instances)})"
+        f" AND j.not_before <= ?{skip_closed}"
+        f" AND {_LANE_HEAD} ORDER BY j.id LIMIT ?"
+    )
+    chosen: list[Job] = []
+    rows = db.execute(query, (*instances, now, *closed, limit * 4)).fetchall()
+    for row in rows:
+        job = _job(row)
+        if capacity.take(job.account_key):
+            chosen.append(job)
+            if len(chosen) == limit:
+                break
+    return chosen
+
+
+def _settle_one(db: sqlite3.Connection, settlement: Settlement, now: float) -> None:
+    counted = 1 if settlement.counts_attempt else 0
+    if settlement.state is JobState.QUEUED:
+        db.execute("UPDATE jobs SET state = 'queued', worker_id = NULL, not_before = ?, attempts = attempts + ?,"
+                   " tries = tries + 1, last_error = ? WHERE id = ? AND state = 'running'",
+                   (settlement.not_before, counted, settlement.reason, settlement.job_id))
+    else:
+        db.execute("UPDATE jobs SET state = ?, worker_id = NULL, settled_at = ?, attempts = attempts + ?,"
+                   " tries = tries + 1, last_error = ? WHERE id = ? AND state = 'running'",
+                   (settlement.state.value, now, counted, settlement.reason, settlement.job_id))
+    attempt = settlement.attempt
+    if attempt is not None:
+        db.execute("INSERT OR REPLACE INTO attempts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   (attempt.job_id, attempt.number, attempt.started_at, attempt.latency_ms, attempt.status,
+                    attempt.resolution, attempt.http_status, attempt.error_code, attempt.message,
+                    json.dumps(attempt.request, ensure_ascii=False) if attempt.request is not None else None))
+
+
+def _requeue_held_by(db: sqlite3.Connection, worker_ids: Sequence[str | None]) -> int:
+    """Running jobs of these workers go back to the queue, due now (their attempt never settled)."""
+    count = 0
+    for worker_id in worker_ids:
+        cursor = db.execute("UPDATE jobs SET state = 'queued', worker_id = NULL WHERE state = 'running'"
+                            " AND worker_id IS ?", (worker_id,))
+        count += cursor.rowcount
+    return count
+
+
+def _duplicate_states(db: sqlite3.Connection, jobs: Sequence[NewJob], now: float, total: int) -> dict[JobState, int]:
+    """States of the duplicates: those queued before this batch by their current state, those repeated
+    inside the batch itself as ``queued`` (the first of them was just added)."""
+    counts: dict[JobState, int] = {}
+    for job in jobs:
+        row = db.execute("SELECT state FROM jobs WHERE instance_id = ? AND subscription = ? AND message_id = ?"
+                         " AND enqueued_at < ?", (job.instance_id, job.subscription, job.message_id, now)).fetchone()
+        if row is not None:
+            state = JobState(row[0])
+            counts[state] = counts.get(state, 0) + 1
+    repeated = total - sum(counts.values())
+    if repeated:
+        counts[JobState.QUEUED] = counts.get(JobState.QUEUED, 0) + repeated
+    return counts
+
+
+def _stats_rows(rows: list[tuple[Any, ...]], paused: Mapping[str, tuple[float, str]]) -> list[StatsRow]:
+    """Group (instance, subscription, state, account, scheduled) counts into rows; ``parked`` and
+    ``retrying`` are queued jobs behind a paused account, or waiting for a scheduled retry."""
+    grouped: dict[tuple[str, int], StatsRow] = {}
+    for instance_id, subscription, name, state, account_key, scheduled, count in rows:
+        row = grouped.setdefault((instance_id, subscription), StatsRow(instance_id, subscription, name or "", {}))
+        label = state
+        if state == "queued" and account_key in paused:
+            label = "parked"
+        elif state == "queued" and scheduled:
+            label = "retrying"
+        row.counts[label] = row.counts.get(label, 0) + count
+    return sorted(grouped.values(), key=lambda row: (row.instance_id, row.subscription))
+
+
+def _selection_where(selection: DeadLetterSelection) -> tuple[str, tuple[Any, ...]]:
+    clauses = [f"state IN ({_marks(selection.states)})"]
+    args: list[Any] = [state.value for state in selection.states]
+    if selection.instance_id is not None:
+        clauses.append("instance_id = ?")
+        args.append(selection.instance_id)
+    if selection.reason:
+        clauses.append("instr(lower(last_error), lower(?)) > 0")
+        args.append(selection.reason)
+    if selection.since is not None:
+        clauses.append("enqueued_at >= ?")
+        args.append(selection.since)
+    return " AND ".join(clauses), tuple(args)
+
+
+def _job(row: Sequence[Any]) -> Job:
+    (job_id, instance_id, subscription, name, message_id, event, account_key, ordering_key, state, attempts, tries,
+     enqueued_at, not_before, last_error) = row
+    return Job(job_id, instance_id, subscription, name, message_id, json.loads(event), account_key, ordering_key,
+               JobState(state), attempts, enqueued_at, not_before, last_error, tries)
+
+
+def _with_state(job: Job, state: JobState) -> Job:
+    return replace(job, state=state)
+
+
+def _marks(values: Collection[Any]) -> str:
+    return ", ".join("?" * len(values)) if values else "NULL"
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _checked_synchronous(value: str) -> str:
+    if value.lower() not in ("normal", "full", "extra"):
+        raise ValueError(f"synchronous={value!r}: use normal (survives a killed process) or full (survives a power cut)")
+    return value.upper()

@@ -1,0 +1,60 @@
+"""OAuth tokens kept in the queue's SQLite file, so every worker process sharing it uses the newest.
+
+``lock(key)`` makes a refresh single-flight across processes: an exclusive ``flock`` on a small file
+beside the database, one per credential (a digest of the key names it, never the token). A lock file
+rather than a database transaction, because a refresh waits on the network and must not hold the
+queue's write lock meanwhile. Tokens are stored so workers can share them; the file is as sensitive
+as the instance config that holds the same credentials.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import fcntl
+import hashlib
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from framework.auth import OAuthTokens
+
+__all__ = ["SqliteTokenStore"]
+
+
+class SqliteTokenStore:
+    """A ``TokenStore`` with a cross-process ``lock``, on a queue's connection."""
+
+    def __init__(self, db: sqlite3.Connection, lock: threading.RLock, path: Path) -> None:
+        self._db = db
+        self._lock = lock
+        self._lock_dir = path.with_name(path.name + ".locks")
+
+    def __repr__(self) -> str:
+        return f"SqliteTokenStore({str(self._lock_dir.parent)!r})"
+
+    def load(self, key: str) -> OAuthTokens | None:
+        with self._lock:
+            row = self._db.execute("SELECT data FROM tokens WHERE key = ?", (key,)).fetchone()
+        return OAuthTokens(**json.loads(row[0])) if row else None
+
+    def save(self, key: str, tokens: OAuthTokens) -> None:
+        data = json.dumps(dataclasses.asdict(tokens))
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO tokens (key, data, updated_at) VALUES (?, ?, ?)",
+                             (key, data, time.time()))
+
+    @contextlib.contextmanager
+    def lock(self, key: str) -> Iterator[None]:
+        """Held across "check for newer tokens, refresh, save": one process refreshes at a time."""
+        self._lock_dir.mkdir(parents=True, exist_ok=True)
+        name = hashlib.sha256(key.encode()).hexdigest()[:24]
+        with open(self._lock_dir / f"{name}.lock", "a+b") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
