@@ -19,12 +19,15 @@ from framework.delivery.jobs import (
     Settlement,
     StatsRow,
 )
+from framework.delivery.producer import JobProducer, Production
 from framework.delivery.queue_port import JobQueue
 from framework.delivery.queue_url import DEFAULT_QUEUE_PATH, QueueURLError, open_queue, redact_queue_url
 from framework.delivery.retry_policy import REAUTHORISE, RetryPolicy, Verdict
 
 __all__ = [
     "JobQueue",
+    "JobProducer",
+    "Production",
     "open_queue",
     "redact_queue_url",
     "QueueURLError",
