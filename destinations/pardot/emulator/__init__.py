@@ -223,6 +223,10 @@ class PardotEmulator:
         """Answer requests held by ``timeout`` faults right now (with a 504)."""
         self.app.faults.release_all()
 
+    def wait_for_held_requests(self, count: int, timeout: float = 10.0) -> bool:
+        """Block until ``count`` requests are held by ``timeout``/``timeout_after`` faults."""
+        return self.app.faults.wait_for_held(count, timeout)
+
     def set_fault_mix(self, faults: str | Mapping[str, float] | None, seed: int | None = None) -> dict[str, float]:
         """Replace the random fault mix (None or ``""`` for none), reseeding when ``seed`` is given.
 

@@ -61,6 +61,7 @@ class FaultQueue:
         self._holding = threading.Condition()
         self._releases = 0  # bumped by release_all: requests held before it are let go
         self._closed = False  # while closed (the emulator is stopping) nothing is held
+        self._held = 0
 
     def add(self, fault: Fault) -> Fault:
         """Queue a fault; it fires on the next matching requests."""
@@ -93,7 +94,17 @@ class FaultQueue:
         """Block a ``timeout`` fault's request until released, closed, or ``limit`` seconds pass."""
         with self._holding:
             releases = self._releases
-            self._holding.wait_for(lambda: self._closed or self._releases != releases, limit)
+            self._held += 1
+            self._holding.notify_all()
+            try:
+                self._holding.wait_for(lambda: self._closed or self._releases != releases, limit)
+            finally:
+                self._held -= 1
+
+    def wait_for_held(self, count: int, timeout: float) -> bool:
+        """Block until ``count`` requests are held (tests line up on this instead of sleeping)."""
+        with self._holding:
+            return self._holding.wait_for(lambda: self._held >= count, timeout)
 
     def release_all(self) -> None:
         """Let every request held by a ``timeout`` fault right now finish (later ones are held again)."""

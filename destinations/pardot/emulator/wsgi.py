@@ -262,7 +262,7 @@ class EmulatorApp:
             return None
         if fault.kind == "timeout":
             self.faults.hold(self.hold_limit)
-            return json_reply(504, {"code": 214, "message": "API request timed out"})
+            return json_reply(504, {"code": 214, "message": MESSAGES[214]})
         if fault.kind == "xml_auth":
             return xml_error_reply(fault.status or 403, 201)
         if fault.kind == "refresh_conflict":
