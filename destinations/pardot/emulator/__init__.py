@@ -63,7 +63,9 @@ DEFAULT_CLIENT_ID = "emulator-client-id"
 DEFAULT_CLIENT_SECRET = "emulator-client-secret"
 DEFAULT_REFRESH_TOKEN = "emulator-refresh-token"
 DEFAULT_ACCESS_TOKEN = "emulator-access-token"
-_WORKER_THREADS = 16  # more than the concurrency limit, so the sixth request reaches the gate
+# Well above the concurrency limit: the sixth request must reach the gate, and requests held by
+# timeout faults (30 s each by default) each keep a worker thread while the client goes on.
+_WORKER_THREADS = 64
 
 
 class PardotEmulator:

@@ -354,7 +354,8 @@ class EmulatorApp:
         if request.path == "/_emulator/faults" and request.method == "POST":
             return self._control_faults(request.body)
         if request.path == "/_emulator/faults" and request.method == "GET":
-            return json_reply(200, {"mix": self.fault_mix.current(), "pending": [asdict(f) for f in self.faults.pending()]})
+            pending = [asdict(fault) for fault in self.faults.pending()]
+            return json_reply(200, {"mix": self.fault_mix.current(), "pending": pending})
         if request.path == "/_emulator/stats" and request.method == "GET":
             return json_reply(200, self.stats())
         if request.path == "/_emulator/reset-stats" and request.method == "POST":
