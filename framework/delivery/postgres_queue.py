@@ -3,11 +3,15 @@
 Same semantics as the embedded ``SqliteQueue`` (one contract suite runs on both); what changes is who
 may race. Every method is one transaction on a pooled connection (psycopg 3, ``psycopg_pool``):
 
-* **claim** selects due jobs at the head of their user's lane with ``FOR UPDATE SKIP LOCKED`` (two
-  claimers never take one job, and never wait for each other's rows), then takes a transaction-level
-  advisory lock per account that has a limit, in sorted order (no deadlock), and counts that account's
-  running jobs *after* the lock: a claimer that got there first has committed its claims by then, so
-  two machines claiming at once cannot both take an account's last slot.
+* **claim** is one call of the SQL function ``actions_claim`` (``postgres_schema``): due jobs at the
+  head of their user's lane, locked with ``FOR UPDATE SKIP LOCKED`` (two claimers never take one job,
+  nor wait for each other's rows), then a transaction-level advisory lock per account that has a
+  limit, in sorted order (no deadlock), and that account's running jobs counted *after* the lock: a
+  claimer that got there first has committed its claims by then, so two machines claiming at once
+  cannot both take an account's last slot. **settle** is one call of ``actions_settle``. Neither
+  waits for the disk at commit: a claim or settlement lost in a server crash leaves the job queued, or
+  running for recovery, and it is delivered again (at least once). ``enqueue`` does wait: a producer
+  may answer 200 once it returns.
 * **recover** is heartbeat-based: a worker silent for ``stale_after`` seconds (by the database's clock,
   which every machine shares) is gone, and so is one on this very host and pid namespace whose
   process no longer exists; the running jobs of gone workers are queued again.
@@ -19,11 +23,11 @@ The schema is created by ``actions queue migrate``; opening a queue without it s
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import socket
 from collections.abc import Collection, Iterator, Mapping, Sequence
-from dataclasses import replace
 from typing import Any
 
 import psycopg
@@ -46,8 +50,6 @@ from framework.delivery.queue_url import QueueURLError, redact_queue_url
 
 __all__ = ["PostgresQueue", "migrate_queue"]
 
-# The first key of the two-key advisory lock that serialises claims of one account.
-ACCOUNT_LOCK_SPACE = 7300
 _POOL_SIZE = 8
 _CONNECT_TIMEOUT_S = 10
 
@@ -55,13 +57,11 @@ _JOB_COLUMNS = ("id, instance_id, subscription, subscription_name, message_id, e
                 "state, attempts, tries, enqueued_at, not_before, last_error")
 # A job at the head of its user's lane: no earlier job with its ordering key is unfinished (queued,
 # even if scheduled for later, or running). The rule of procrastinate's ``lock`` fetch, per user.
+# A job at the head of its user's lane: no earlier job with its ordering key is unfinished (queued,
+# even if scheduled for later, or running). The rule of procrastinate's ``lock`` fetch, per user.
 _LANE_HEAD = ("(j.ordering_key IS NULL OR NOT EXISTS (SELECT 1 FROM actions_jobs AS e WHERE e.ordering_key ="
               " j.ordering_key AND e.id < j.id AND e.state IN ('queued', 'running')))")
-_CANDIDATES = (
-    f"SELECT {_JOB_COLUMNS} FROM actions_jobs AS j WHERE j.state = 'queued' AND j.instance_id = ANY(%s)"
-    f" AND j.not_before <= {NOW} AND NOT (j.account_key = ANY(%s)) AND {_LANE_HEAD}"
-    " ORDER BY j.id LIMIT %s FOR UPDATE OF j SKIP LOCKED"
-)
+
 
 
 class PostgresQueue:
@@ -148,51 +148,26 @@ class PostgresQueue:
     def claim(
         self, worker_id: str, *, instances: Collection[str], limit: int, account_limits: Mapping[str, int]
     ) -> list[Job]:
+        """One call of ``actions_claim`` (see ``postgres_schema``): the whole claim in one round trip."""
         if limit <= 0 or not instances:
             return []
-        with self._pool.connection() as connection, connection.transaction():
-            paused = _paused_accounts(connection)
-            full = _full_accounts(connection, account_limits)  # a first look, without locks: what to skip
-            candidates = [_job(row) for row in connection.execute(
-                _CANDIDATES, (list(instances), sorted(paused | full), limit * 4)).fetchall()]
-            limited = sorted({job.account_key for job in candidates if job.account_key in account_limits})
-            for account_key in limited:
-                connection.execute("SELECT pg_advisory_xact_lock(%s, hashtext(current_schema() || ':' || %s))",
-                                   (ACCOUNT_LOCK_SPACE, account_key))
-            free = {key: account_limits[key] - running for key, running in _running(connection, limited).items()}
-            chosen = _within_capacity(candidates, free, limit)
-            if chosen:
-                connection.execute("UPDATE actions_jobs SET state = 'running', worker_id = %s WHERE id = ANY(%s)",
-                                   (worker_id, [job.id for job in chosen]))
-        return [replace(job, state=JobState.RUNNING) for job in chosen]
+        limited = sorted(account_limits)
+        with self._pool.connection() as connection:
+            rows = connection.execute(
+                f"SELECT {_JOB_COLUMNS} FROM actions_claim(%s, %s, %s, %s::text[], %s::integer[]) ORDER BY id",
+                (worker_id, list(instances), limit, limited, [account_limits[key] for key in limited])).fetchall()
+        return [_job(row) for row in rows]
 
     def settle(self, settlements: Sequence[Settlement]) -> None:
+        """One call of ``actions_settle``: every outcome and attempt record in one transaction."""
         if not settlements:
             return
-        requeued = [(s.not_before, int(s.counts_attempt), s.reason, s.job_id) for s in settlements
-                    if s.state is JobState.QUEUED]
-        finished = [(s.state.value, int(s.counts_attempt), s.reason, s.job_id) for s in settlements
-                    if s.state is not JobState.QUEUED]
-        attempts = [_attempt_row(s.attempt) for s in settlements if s.attempt is not None]
-        with self._pool.connection() as connection, connection.transaction(), connection.cursor() as cursor:
-            if requeued:
-                cursor.executemany(
-                    "UPDATE actions_jobs SET state = 'queued', worker_id = NULL, not_before = %s,"
-                    " attempts = attempts + %s, tries = tries + 1, last_error = %s WHERE id = %s AND state = 'running'",
-                    requeued)
-            if finished:
-                cursor.executemany(
-                    f"UPDATE actions_jobs SET state = %s, worker_id = NULL, settled_at = {NOW},"
-                    " attempts = attempts + %s, tries = tries + 1, last_error = %s WHERE id = %s AND state = 'running'",
-                    finished)
-            if attempts:
-                cursor.executemany(
-                    "INSERT INTO actions_attempts (job_id, number, started_at, latency_ms, status, resolution,"
-                    " http_status, error_code, message, request) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
-                    " ON CONFLICT (job_id, number) DO UPDATE SET started_at = excluded.started_at,"
-                    " latency_ms = excluded.latency_ms, status = excluded.status, resolution = excluded.resolution,"
-                    " http_status = excluded.http_status, error_code = excluded.error_code,"
-                    " message = excluded.message, request = excluded.request", attempts)
+        outcomes = [{"id": s.job_id, "state": s.state.value, "not_before": s.not_before,
+                     "counted": int(s.counts_attempt), "reason": s.reason} for s in settlements]
+        attempts = [dataclasses.asdict(s.attempt) for s in settlements if s.attempt is not None]
+        with self._pool.connection() as connection:
+            connection.execute("SELECT actions_settle(%s::json, %s::json)",
+                               (json.dumps(outcomes, ensure_ascii=False), json.dumps(attempts, ensure_ascii=False)))
 
     def pause_account(self, account_key: str, until: float, reason: str) -> None:
         with self._pool.connection() as connection:
@@ -328,45 +303,9 @@ def _states_of(connection: psycopg.Connection[tuple[object, ...]],
     return {(str(i), int(str(s)), str(m)): JobState(str(state)) for i, s, m, state in rows}
 
 
-def _paused_accounts(connection: psycopg.Connection[tuple[object, ...]]) -> set[str]:
-    rows = connection.execute(f"SELECT account_key FROM actions_account_pauses WHERE until > {NOW}").fetchall()
-    return {str(row[0]) for row in rows}
 
 
-def _running(connection: psycopg.Connection[tuple[object, ...]], accounts: Collection[str]) -> dict[str, int]:
-    """Running jobs per account (0 for accounts with none), as committed by every worker so far."""
-    counts = {key: 0 for key in accounts}
-    if accounts:
-        for key, count in connection.execute(
-                "SELECT account_key, count(*) FROM actions_jobs WHERE state = 'running' AND account_key = ANY(%s)"
-                " GROUP BY account_key", (list(accounts),)).fetchall():
-            counts[str(key)] = int(str(count))
-    return counts
 
-
-def _full_accounts(connection: psycopg.Connection[tuple[object, ...]], limits: Mapping[str, int]) -> set[str]:
-    return {key for key, running in _running(connection, list(limits)).items() if running >= limits[key]}
-
-
-def _within_capacity(candidates: Sequence[Job], free: dict[str, int], limit: int) -> list[Job]:
-    """Candidates in order, each taking a slot of its account (accounts not in ``free`` have no limit)."""
-    chosen: list[Job] = []
-    for job in candidates:
-        slots = free.get(job.account_key)
-        if slots is not None:
-            if slots <= 0:
-                continue
-            free[job.account_key] = slots - 1
-        chosen.append(job)
-        if len(chosen) == limit:
-            break
-    return chosen
-
-
-def _attempt_row(attempt: Attempt) -> tuple[Any, ...]:
-    request = json.dumps(attempt.request, ensure_ascii=False) if attempt.request is not None else None
-    return (attempt.job_id, attempt.number, attempt.started_at, attempt.latency_ms, attempt.status,
-            attempt.resolution, attempt.http_status, attempt.error_code, attempt.message, request)
 
 
 def _stats_rows(rows: Sequence[Sequence[Any]]) -> list[StatsRow]:

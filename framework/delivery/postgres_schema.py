@@ -16,12 +16,100 @@ import psycopg
 
 from framework.delivery.queue_url import QueueURLError, redact_queue_url
 
-__all__ = ["SCHEMA_VERSION", "QueueSchemaError", "migrate", "check_schema", "NOW"]
+__all__ = ["SCHEMA_VERSION", "QueueSchemaError", "migrate", "check_schema", "NOW", "ACCOUNT_LOCK_SPACE"]
 
 SCHEMA_VERSION = 1
 
+# The first key of the two-key advisory lock that serialises claims of one account.
+ACCOUNT_LOCK_SPACE = 7300
+
 # The server's clock in epoch seconds, at the moment the expression runs (not the transaction's start).
 NOW = "extract(epoch FROM clock_timestamp())::double precision"
+
+# claim in one round trip. Due jobs at the head of their user's lane (no earlier job of the same
+# ordering key queued or running: procrastinate's lock rule) are locked with SKIP LOCKED, walking the
+# queued index in id order (bitmap scans and sorts would read the whole backlog: switched off for the
+# function); then each limited account among them is locked (advisory, transaction-level, in sorted
+# order: no deadlock) and its running jobs counted after the lock, so a claimer that held the lock
+# first has committed its claims by then. Claims need not wait for the disk (synchronous_commit off):
+# a claim lost in a server crash leaves its job queued.
+_CLAIM_FUNCTION = f"""
+    CREATE OR REPLACE FUNCTION actions_claim(p_worker text, p_instances text[], p_limit integer, p_limited text[],
+                                  p_limits integer[]) RETURNS SETOF actions_jobs
+    LANGUAGE plpgsql SET enable_bitmapscan = off SET enable_sort = off AS $$
+    DECLARE
+        v_now double precision := {NOW};
+        v_closed text[];
+        v_ids bigint[] := '{{}}';
+        v_keys text[] := '{{}}';
+        v_keys_sorted text[];
+        v_free integer[] := '{{}}';
+        v_chosen bigint[] := '{{}}';
+        v_key text;
+        v_at integer;
+        v_row record;
+    BEGIN
+        PERFORM set_config('synchronous_commit', 'off', true);
+        SELECT coalesce(array_agg(closed.key), '{{}}') INTO v_closed FROM (
+            SELECT account_key AS key FROM actions_account_pauses WHERE until > v_now
+            UNION
+            SELECT l.key FROM unnest(p_limited, p_limits) AS l(key, lim) WHERE l.lim <= (SELECT count(*)
+                FROM actions_jobs AS r WHERE r.state = 'running' AND r.account_key = l.key)
+        ) AS closed;
+        FOR v_row IN
+            SELECT j.id, j.account_key FROM actions_jobs AS j
+            WHERE j.state = 'queued' AND j.instance_id = ANY(p_instances) AND j.not_before <= v_now
+              AND NOT (j.account_key = ANY(v_closed))
+              AND (j.ordering_key IS NULL OR NOT EXISTS (SELECT 1 FROM actions_jobs AS e
+                   WHERE e.ordering_key = j.ordering_key AND e.id < j.id AND e.state IN ('queued', 'running')))
+            ORDER BY j.id LIMIT p_limit * 4 FOR UPDATE OF j SKIP LOCKED
+        LOOP
+            v_ids := v_ids || v_row.id;
+            v_keys := v_keys || v_row.account_key;
+        END LOOP;
+        SELECT coalesce(array_agg(DISTINCT k ORDER BY k), '{{}}') INTO v_keys_sorted
+            FROM unnest(v_keys) AS k WHERE k = ANY(p_limited);
+        FOREACH v_key IN ARRAY v_keys_sorted LOOP
+            PERFORM pg_advisory_xact_lock({ACCOUNT_LOCK_SPACE}, hashtext(current_schema() || ':' || v_key));
+            v_free := v_free || (p_limits[array_position(p_limited, v_key)] - (SELECT count(*)::integer
+                FROM actions_jobs AS r WHERE r.state = 'running' AND r.account_key = v_key));
+        END LOOP;
+        FOR v_at IN 1 .. coalesce(array_length(v_ids, 1), 0) LOOP
+            EXIT WHEN coalesce(array_length(v_chosen, 1), 0) >= p_limit;
+            v_key := v_keys[v_at];
+            IF v_key = ANY(v_keys_sorted) THEN
+                CONTINUE WHEN v_free[array_position(v_keys_sorted, v_key)] <= 0;
+                v_free[array_position(v_keys_sorted, v_key)] := v_free[array_position(v_keys_sorted, v_key)] - 1;
+            END IF;
+            v_chosen := v_chosen || v_ids[v_at];
+        END LOOP;
+        RETURN QUERY UPDATE actions_jobs SET state = 'running', worker_id = p_worker
+            WHERE id = ANY(v_chosen) RETURNING *;
+    END $$;
+"""
+
+# settle in one round trip: the outcomes and attempt records as two JSON arrays. A settlement only
+# applies to a job still running (a late one, for a job recovered meanwhile, changes nothing), and
+# need not wait for the disk: one lost in a server crash leaves the job running for recovery.
+_SETTLE_FUNCTION = f"""
+    CREATE OR REPLACE FUNCTION actions_settle(p_settlements json, p_attempts json) RETURNS void
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        PERFORM set_config('synchronous_commit', 'off', true);
+        UPDATE actions_jobs AS j SET state = s.state, worker_id = NULL,
+            not_before = CASE WHEN s.state = 'queued' THEN s.not_before ELSE j.not_before END,
+            settled_at = CASE WHEN s.state = 'queued' THEN j.settled_at ELSE {NOW} END,
+            attempts = j.attempts + s.counted, tries = j.tries + 1, last_error = s.reason
+        FROM json_to_recordset(p_settlements) AS s(id bigint, state text, not_before double precision,
+                                                   counted integer, reason text)
+        WHERE j.id = s.id AND j.state = 'running';
+        INSERT INTO actions_attempts SELECT * FROM json_populate_recordset(NULL::actions_attempts, p_attempts)
+        ON CONFLICT (job_id, number) DO UPDATE SET started_at = excluded.started_at,
+            latency_ms = excluded.latency_ms, status = excluded.status, resolution = excluded.resolution,
+            http_status = excluded.http_status, error_code = excluded.error_code, message = excluded.message,
+            request = excluded.request;
+    END $$;
+"""
 
 # Each entry upgrades the schema from version ``index`` to ``index + 1``; append, never edit.
 _UPGRADES: tuple[str, ...] = (
@@ -79,6 +167,8 @@ _UPGRADES: tuple[str, ...] = (
         data text NOT NULL,
         updated_at double precision NOT NULL
     );
+    {_CLAIM_FUNCTION}
+    {_SETTLE_FUNCTION}
     """,
 )
 assert len(_UPGRADES) == SCHEMA_VERSION

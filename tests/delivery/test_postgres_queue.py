@@ -38,7 +38,7 @@ def _drop_schema_tables(url: str) -> None:
 
     with psycopg.connect(url, autocommit=True) as connection:
         for (table,) in connection.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"):
-            connection.execute(f"DROP TABLE {table}")
+            connection.execute(f"DROP TABLE IF EXISTS {table} CASCADE")
 
 
 def test_a_database_without_the_schema_says_to_run_migrate(postgres_url: str, capsys: pytest.CaptureFixture[str]) -> None:
