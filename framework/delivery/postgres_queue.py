@@ -8,10 +8,10 @@ may race. Every method is one transaction on a pooled connection (psycopg 3, ``p
   nor wait for each other's rows), then a transaction-level advisory lock per account that has a
   limit, in sorted order (no deadlock), and that account's running jobs counted *after* the lock: a
   claimer that got there first has committed its claims by then, so two machines claiming at once
-  cannot both take an account's last slot. **settle** is one call of ``actions_settle``. Neither
-  waits for the disk at commit: a claim or settlement lost in a server crash leaves the job queued, or
-  running for recovery, and it is delivered again (at least once). ``enqueue`` does wait: a producer
-  may answer 200 once it returns.
+  cannot both take an account's last slot. A claim does not wait for the disk at commit: one lost
+  in a server crash leaves its job queued, the worker's settlement of it is then ignored, and it is
+  delivered again (at least once). **settle** is one call of ``actions_settle``, durable, as is
+  ``enqueue`` (a producer may answer 200 once it returns).
 * **recover** is heartbeat-based: a worker silent for ``stale_after`` seconds (by the database's clock,
   which every machine shares) is gone, and so is one on this very host and pid namespace whose
   process no longer exists; the running jobs of gone workers are queued again.

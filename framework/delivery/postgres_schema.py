@@ -89,13 +89,13 @@ _CLAIM_FUNCTION = f"""
 """
 
 # settle in one round trip: the outcomes and attempt records as two JSON arrays. A settlement only
-# applies to a job still running (a late one, for a job recovered meanwhile, changes nothing), and
-# need not wait for the disk: one lost in a server crash leaves the job running for recovery.
+# applies to a job still running (a late one, for a job recovered meanwhile, changes nothing). Unlike
+# a claim it waits for the disk: one lost in a server crash would leave the job running for a worker
+# that is alive and has forgotten it, holding its user's lane and an account slot for good.
 _SETTLE_FUNCTION = f"""
     CREATE OR REPLACE FUNCTION actions_settle(p_settlements json, p_attempts json) RETURNS void
     LANGUAGE plpgsql AS $$
     BEGIN
-        PERFORM set_config('synchronous_commit', 'off', true);
         UPDATE actions_jobs AS j SET state = s.state, worker_id = NULL,
             not_before = CASE WHEN s.state = 'queued' THEN s.not_before ELSE j.not_before END,
             settled_at = CASE WHEN s.state = 'queued' THEN j.settled_at ELSE {NOW} END,
