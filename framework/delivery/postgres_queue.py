@@ -265,7 +265,14 @@ class PostgresQueue:
 def migrate_queue(url: str) -> tuple[int, int]:
     """Create or upgrade the queue's schema at ``url``; returns (version before, version after)."""
     with _connect(url) as connection:
-        return migrate(connection)
+        try:
+            return migrate(connection)
+        except psycopg.errors.InvalidSchemaName:
+            raise QueueURLError(f"--queue {redact_queue_url(url)}: the URL's search_path names no existing "
+                                "PostgreSQL schema; create it first (CREATE SCHEMA name) or fix the URL") from None
+        except psycopg.errors.InsufficientPrivilege as error:
+            raise QueueURLError(f"--queue {redact_queue_url(url)}: the user may not create the queue's tables "
+                                f"({' '.join(str(error).split())}); run migrate as the database's owner") from None
 
 
 def _connect(url: str) -> psycopg.Connection[tuple[object, ...]]:
