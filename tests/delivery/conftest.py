@@ -69,11 +69,10 @@ def postgres_queue(postgres_url: str) -> JobQueue:
 
 
 def _psycopg_or_skip():  # type: ignore[no-untyped-def]
-    try:
-        import psycopg
-        import psycopg_pool  # noqa: F401
-    except ModuleNotFoundError:
+    if importlib.util.find_spec("psycopg") is None or importlib.util.find_spec("psycopg_pool") is None:
         _skip_or_fail("the postgres extra is not installed: pip install -e '.[test,postgres]'")
+    import psycopg
+
     return psycopg
 
 
