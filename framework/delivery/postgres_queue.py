@@ -94,8 +94,8 @@ class PostgresQueue:
         with self._pool.connection() as connection, connection.transaction():
             inserted = {(row[0], row[1], row[2]) for row in connection.execute(
                 "INSERT INTO actions_jobs (instance_id, subscription, subscription_name, message_id, account_key,"
-                " ordering_key, event) SELECT i, s, n, m, a, o, e::json FROM unnest(%s::text[], %s::int[],"
-                " %s::text[], %s::text[], %s::text[], %s::text[], %s::text[]) WITH ORDINALITY AS t(i, s, n, m, a,"
+                " ordering_key, event) SELECT i, s, n, m, a, o, e::json FROM unnest(%b::text[], %b::int[],"
+                " %b::text[], %b::text[], %b::text[], %b::text[], %b::text[]) WITH ORDINALITY AS t(i, s, n, m, a,"
                 " o, e, position) ORDER BY position ON CONFLICT ON CONSTRAINT actions_jobs_identity DO NOTHING"
                 " RETURNING instance_id, subscription, message_id", _columns(fresh)).fetchall()}
             earlier = [job for job in fresh if _identity(job) not in inserted]
@@ -293,7 +293,9 @@ def _identity(job: NewJob) -> tuple[str, int, str]:
 
 
 def _columns(jobs: Sequence[NewJob]) -> tuple[list[Any], ...]:
-    """The batch as one array per column, for ``unnest``: one statement however many jobs."""
+    """The batch as one array per column, for ``unnest``: one statement however many jobs. Sent in
+    binary (``%b``): the text form would escape every quote of every event's JSON, which costs more
+    than the insert itself."""
     return ([job.instance_id for job in jobs], [job.subscription for job in jobs],
             [job.subscription_name for job in jobs], [job.message_id for job in jobs],
             [job.account_key for job in jobs], [job.ordering_key for job in jobs], [job.event_json() for job in jobs])
