@@ -57,11 +57,8 @@ _JOB_COLUMNS = ("id, instance_id, subscription, subscription_name, message_id, e
                 "state, attempts, tries, enqueued_at, not_before, last_error")
 # A job at the head of its user's lane: no earlier job with its ordering key is unfinished (queued,
 # even if scheduled for later, or running). The rule of procrastinate's ``lock`` fetch, per user.
-# A job at the head of its user's lane: no earlier job with its ordering key is unfinished (queued,
-# even if scheduled for later, or running). The rule of procrastinate's ``lock`` fetch, per user.
 _LANE_HEAD = ("(j.ordering_key IS NULL OR NOT EXISTS (SELECT 1 FROM actions_jobs AS e WHERE e.ordering_key ="
               " j.ordering_key AND e.id < j.id AND e.state IN ('queued', 'running')))")
-
 
 
 class PostgresQueue:
