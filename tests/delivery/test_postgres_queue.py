@@ -56,6 +56,18 @@ def test_a_database_without_the_schema_says_to_run_migrate(postgres_url: str, ca
         queue.close()
 
 
+def test_commands_on_a_queue_without_the_schema_name_the_migrate_command(
+        postgres_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from framework.cli import main
+
+    _drop_schema_tables(postgres_url)
+    assert main(["queue", "stats", "--queue", postgres_url]) == 2
+    assert f"create it with 'actions queue migrate --queue {postgres_url}'" in capsys.readouterr().err
+    assert main(["queue", "migrate", "--queue", postgres_url]) == 0
+    assert main(["queue", "stats", "--queue", postgres_url]) == 0
+    assert "No jobs." in capsys.readouterr().out
+
+
 def test_a_schema_newer_than_this_version_is_refused(postgres_url: str) -> None:
     import psycopg
 
