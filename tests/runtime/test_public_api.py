@@ -7,7 +7,8 @@ import pytest
 
 SUBMODULES = {
     "framework.instance": {"config", "instance", "problems", "sources", "compiler"},
-    "framework.runtime": {"client", "credentials", "event_shape", "payload", "pipeline", "results", "subscription"},
+    "framework.runtime": {"client", "credentials", "event_shape", "payload", "pipeline", "results", "subscription",
+                          "async_batch", "batch", "multistatus"},
     "framework.testing": {"events", "integration", "transport", "sample", "plugin"},
 }
 
