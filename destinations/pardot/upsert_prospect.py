@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import requests
 
-from framework.definition import ActionDefinition, InputField
+from framework.definition import ActionDefinition, InputField, RecordMerging
 
 from .client import PardotClient
 
@@ -114,10 +114,17 @@ def perform(request: RequestClient, data: ExecuteInput) -> requests.Response:
     return PardotClient(request, data.settings).upsert_latest_by_email(upsert_body(data.payload))
 
 
+# Queued upserts of one prospect may be sent as one (framework.delivery.merging): the upsert finds the
+# prospect by ``email`` (and ``secondaryDeletedSearch``), writes every present key (null clears, absent
+# keeps) and lays ``customFields`` over the standard fields; ``customFields.email`` changes the address.
+MERGING = RecordMerging(identity="email", identity_change="customFields.email", overlay="customFields",
+                        lookup_fields=("secondaryDeletedSearch",), safe=True)
+
 action = ActionDefinition(
     title="Upsert Prospect",
     description="Create or update a prospect in Pardot using email address.",
     default_subscription='type = "identify"',
     fields=FIELDS,
     perform=perform,
+    record_merging=MERGING,
 )

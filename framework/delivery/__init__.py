@@ -1,0 +1,1 @@
+"""Delivery: what happens to queued events between the source and the runtime."""
