@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from framework.runtime.subscription import CompiledSubscription
 
 __all__ = ["BatchingConfig", "BatchRun", "PollRun", "batching_config", "batch_groups", "run_batch", "poll_batch",
-           "DEFAULT_BATCH_SIZE"]
+           "statuses_of", "DEFAULT_BATCH_SIZE"]
 
 DEFAULT_BATCH_SIZE = 1000  # Segment's default when a mapping does not set batch_size
 _MISSING_ITEM = "MultiStatusResponse is missing a response at the specified index"
@@ -160,7 +160,7 @@ def poll_batch(pipeline: Pipeline, sub: CompiledSubscription, pending: PendingBa
         if error.resolution in (Resolution.RETRY, Resolution.RATE_LIMITED):
             return PollRun(False, {}, _redacted(pipeline, f"the poll failed and will be retried: {error.errormessage}"))
         return PollRun(True, _item_results(pipeline, sub, pending, [error] * pending.job.items, exchanges))
-    statuses = _statuses(answer, list(pending.payloads) or [None] * pending.job.items)
+    statuses = statuses_of(answer, list(pending.payloads) or [None] * pending.job.items)
     return PollRun(True, _item_results(pipeline, sub, pending, statuses, exchanges))
 
 
@@ -259,14 +259,18 @@ def _settle(pipeline: Pipeline, sub: CompiledSubscription, results: list[Subscri
         else:
             pending = PendingBatch(sub.index, answer, tuple(valid), tuple(payloads))
             return BatchRun(tuple(results), pending)
-    statuses = _statuses(answer, payloads)
+    statuses = statuses_of(answer, payloads)
     for position, payload, status in zip(valid, payloads, statuses):
         results[position] = _item_result(pipeline, sub, status, payload, exchanges)
     return BatchRun(tuple(results))
 
 
-def _statuses(answer: Any, payloads: list[Any]) -> list[ItemStatus]:
-    """One status per payload from whatever perform_batch (or poll) returned."""
+def statuses_of(answer: Any, payloads: list[Any]) -> list[ItemStatus]:
+    """One status per payload from whatever perform_batch (or poll) returned, or the error it raised.
+
+    A ``MultiStatusResponse`` item by item (a missing item is Segment's 500), a response or any other
+    value for every payload alike, an exception as its error with its Resolution for every payload.
+    """
     if isinstance(answer, BaseException):
         error = item_error_from(answer)
         return [replace(error, sent=payload) for payload in payloads]

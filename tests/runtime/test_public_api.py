@@ -9,7 +9,7 @@ SUBMODULES = {
     "framework.instance": {"config", "instance", "problems", "sources", "compiler"},
     "framework.runtime": {"client", "credentials", "event_shape", "payload", "pipeline", "results", "subscription",
                           "async_batch", "batch", "multistatus"},
-    "framework.testing": {"events", "integration", "transport", "sample", "plugin"},
+    "framework.testing": {"events", "integration", "transport", "sample", "plugin", "batch_results"},
 }
 
 
