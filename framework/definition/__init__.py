@@ -15,6 +15,7 @@ from framework.definition.fields import Choice, InputField
 from framework.definition.inputs import ExecuteInput, RefreshInput
 from framework.definition.json_schema import fields_to_json_schema
 from framework.definition.presets import Preset
+from framework.definition.record_merging import RecordMerging
 from framework.definition.validator import (
     PayloadValidator,
     compile_payload_validator,
@@ -33,6 +34,7 @@ __all__ = [
     "InputField",
     "PayloadValidator",
     "Preset",
+    "RecordMerging",
     "RefreshInput",
     "compile_payload_validator",
     "compile_settings_validator",

@@ -21,7 +21,9 @@ from framework.auth import OAuthTokens, refresh_function_for
 from framework.auth.refresher import require_access_token
 from framework.errors import IntegrationError, PayloadValidationError, status_of
 from framework.runtime.client import build_request_client
+from framework.runtime.async_batch import AsyncBatch
 from framework.runtime.payload import validated_payload
+from framework.testing.batch_results import batch_item_results, poll_item_results
 from framework.testing.events import create_test_event
 from framework.testing.transport import MockRouter, MockTransport, RecordedRequest
 
@@ -47,6 +49,8 @@ class TestDestination:
         self.last_payload: Any = None
         self.last_output: Any = None
         self.batch_errors: dict[int, str] = {}
+        self.batch_results: list[Any] = []  # per event: ItemSuccess | ItemError | StillRunning (batch_results.py)
+        self.batch_job: Any = None  # the AsyncBatch an async perform_batch returned
 
     def test_action(
         self,
@@ -84,6 +88,9 @@ class TestDestination:
 
         No ``events`` means one ``{"type": "track"}`` event. An invalid payload is left out (its message
         is in ``batch_errors`` under the event's index); with none valid, nothing is performed.
+        ``batch_results`` then holds one result per event, in order: the item's status (success, or an
+        error with its Resolution), the invalid payload's error, or ``StillRunning`` for an async job
+        (``batch_job``; finish it with ``test_poll``).
         """
         definition_action = self._action(action)
         if definition_action.perform_batch is None:
@@ -92,9 +99,27 @@ class TestDestination:
         test_events = [create_test_event(dict(event)) for event in (events or [{"type": "track"}])]
         payloads = self._batch_payloads(definition_action, effective, test_events)
         self.last_payload = payloads
+        self.batch_job = None
         if not payloads:
+            self.batch_results = batch_item_results(None, [], self.batch_errors, len(test_events))
             return []
-        return self._perform(definition_action, payloads, test_events, effective, settings, auth, batch=True)
+        sent = self._perform(definition_action, payloads, test_events, effective, settings, auth, batch=True)
+        self.batch_job = self.last_output if isinstance(self.last_output, AsyncBatch) else None
+        self.batch_results = batch_item_results(self.last_output, payloads, self.batch_errors, len(test_events))
+        return sent
+
+    def test_poll(self, action: str, ref: Mapping[str, Any], *, items: int,
+                  settings: Mapping[str, Any] | None = None,
+                  auth: Mapping[str, Any] | OAuthTokens | None = None) -> list[Any]:
+        """Call the action's ``poll`` with an async job's ``ref``: one result per item (``StillRunning`` each)."""
+        from framework.definition import ExecuteInput
+
+        poll = self._action(action).poll
+        if poll is None:
+            raise IntegrationError(f"Action {action} has no poll.", "NotImplemented", 501)
+        data = ExecuteInput(payload=None, settings=dict(settings or {}), auth=as_tokens(auth))
+        self.last_output = poll(build_request_client(self.definition, self.session, data), data, dict(ref))
+        return poll_item_results(self.last_output, items)
 
     def _batch_payloads(
         self, action: ActionDefinition, mapping: dict[str, Any], events: list[dict[str, Any]]
