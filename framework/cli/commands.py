@@ -11,14 +11,18 @@ from types import ModuleType
 
 from framework.cli import (
     cmd_describe,
+    cmd_dlq,
     cmd_emulate,
+    cmd_enqueue,
     cmd_explain,
     cmd_init,
     cmd_list,
     cmd_map,
+    cmd_queue,
     cmd_replay,
     cmd_test,
     cmd_validate,
+    cmd_worker,
 )
 
 __all__ = ["COMMANDS"]
@@ -32,5 +36,9 @@ COMMANDS: tuple[ModuleType, ...] = (
     cmd_explain,
     cmd_test,
     cmd_replay,
+    cmd_enqueue,
+    cmd_worker,
+    cmd_queue,
+    cmd_dlq,
     cmd_emulate,
 )
