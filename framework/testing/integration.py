@@ -17,11 +17,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from framework.auth import OAuthTokens, refresh_function_for
+from framework.auth import OAuthTokens
 from framework.auth.refresher import require_access_token
 from framework.errors import IntegrationError, PayloadValidationError, status_of
 from framework.runtime.client import build_request_client
 from framework.runtime.payload import validated_payload
+from framework.runtime.token_refresh import refresh_function_for
 from framework.testing.events import create_test_event
 from framework.testing.transport import MockRouter, MockTransport, RecordedRequest
 

@@ -10,7 +10,8 @@ import pytest
 import requests
 from requests.adapters import BaseAdapter
 
-from framework.auth import OAuthTokens, TokenRefresher, refresh_function_for
+from framework.auth import OAuthTokens, TokenRefresher
+from framework.runtime.token_refresh import refresh_function_for
 from framework.definition import (
     ActionDefinition,
     Authentication,

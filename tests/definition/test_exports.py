@@ -17,7 +17,7 @@ MODULES = [
     "framework.http", "framework.http.client", "framework.http.options", "framework.http.redaction",
     "framework.http.exchanges", "framework.http.retry_after", "framework.http.forms", "framework.http.json_body",
     "framework.auth", "framework.auth.tokens", "framework.auth.store", "framework.auth.refresher",
-    "framework.auth.destination_refresh",
+    "framework.runtime.token_refresh",
 ]
 
 
