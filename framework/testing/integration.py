@@ -1,14 +1,17 @@
 """``create_test_integration``: run one action of a definition on one event, HTTP answered in-process.
 
 This is Segment's ``createTestIntegration(definition).testAction(...)`` for Python destination authors,
-with Segment's semantics: no trigger matching, settings passed as given (no validation or stripping),
-``auth`` used as given, and errors propagate so a test can assert on them. Requests go through the
+with Segment's semantics (no trigger matching, ``auth`` used as given, errors propagate so a test can
+assert on them) except one: settings go through the destination's settings validator first, as the
+runtime does, so a missing or mistyped setting fails with :class:`InvalidSettingsError` naming it
+instead of a ``KeyError`` deep inside ``perform`` (docs/divergences.md). Requests go through the
 real request client on a session whose transport is a :class:`~framework.testing.transport.MockRouter`
 (or any ``MockTransport`` given), so nothing reaches the network::
 
     integration = create_test_integration(definition)
     integration.transport.add("POST", "https://api.example.com/v1/*", json={"ok": True})
-    requests = integration.test_action("track", event={"event": "Signed Up"}, use_default_mappings=True)
+    requests = integration.test_action("track", event={"event": "Signed Up"}, settings={"apiKey": "k"},
+                                       use_default_mappings=True)
     assert requests[0].json()["name"] == "Signed Up"
 """
 
@@ -29,11 +32,16 @@ from framework.testing.transport import MockRouter, MockTransport, RecordedReque
 if TYPE_CHECKING:
     from framework.definition import ActionDefinition, DestinationDefinition
 
-__all__ = ["TestDestination", "CredentialsInvalidError", "create_test_integration"]
+__all__ = ["TestDestination", "CredentialsInvalidError", "InvalidSettingsError", "create_test_integration"]
 
 
 class CredentialsInvalidError(Exception):
     """``test_authentication`` failed: Segment's plain ``Error("Credentials are invalid: …")``."""
+
+
+class InvalidSettingsError(PayloadValidationError):
+    """The settings given to ``test_action`` fail the destination's settings validator (a setting missing,
+    or of the wrong type); the message names the destination, the setting and what to pass."""
 
 
 class TestDestination:
@@ -147,6 +155,13 @@ class TestDestination:
             status = status_of(error)
             raise CredentialsInvalidError(f"Credentials are invalid: {status or ''} {error}") from error
 
+    def _validated_settings(self, settings: Mapping[str, Any] | None) -> dict[str, Any]:
+        """The settings as the runtime would pass them (checked, coerced), or InvalidSettingsError."""
+        try:
+            return self.definition.validate_settings(dict(settings or {}))
+        except PayloadValidationError as error:
+            raise InvalidSettingsError(_settings_problem(self.definition, error)) from None
+
     @property
     def requests(self) -> list[RecordedRequest]:
         """Every request recorded by the transport so far, across calls."""
@@ -166,7 +181,7 @@ class TestDestination:
     ) -> list[RecordedRequest]:
         from framework.definition import ExecuteInput
 
-        data = ExecuteInput(payload=payload, settings=dict(settings or {}), auth=as_tokens(auth),
+        data = ExecuteInput(payload=payload, settings=self._validated_settings(settings), auth=as_tokens(auth),
                             raw_data=event, raw_mapping=mapping)
         start = len(self.transport.requests)
         client = build_request_client(self.definition, self.session, data)
@@ -174,6 +189,12 @@ class TestDestination:
         assert perform is not None  # test_batch_action checked perform_batch
         self.last_output = perform(client, data)
         return self.transport.requests[start:]
+
+
+def _settings_problem(definition: DestinationDefinition, error: PayloadValidationError) -> str:
+    declared = ", ".join(definition.settings_fields) or "none"
+    return (f"{definition.name}: the settings given to test_action are invalid: {error.message} "
+            f"Pass them as test_action(..., settings={{...}}); the declared settings are: {declared}.")
 
 
 def create_test_integration(
