@@ -11,7 +11,7 @@ from typing import Any
 
 from framework.cli.command_error import EXIT_FAILED, EXIT_OK
 from framework.cli.destination_lookup import add_path_option, find_all, find_destination, slug_of
-from framework.cli.static_checks import check_definition
+from framework.definition.static_checks import check_definition
 
 __all__ = ["register", "run"]
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from framework.cli import main
-from framework.cli.static_checks import check_definition
+from framework.definition.static_checks import check_definition
 
 
 def _field(**overrides: Any) -> SimpleNamespace:
