@@ -32,6 +32,7 @@ import requests
 
 from framework.instance import DestinationInstance
 from framework.testing import MockTransport, Reply
+from framework.testing.recordings import read_cases
 
 CASES_FILE = Path(__file__).with_name("cases.jsonl")
 TOKEN_HOSTS = ("https://login.salesforce.com/", "https://test.salesforce.com/")
@@ -40,7 +41,7 @@ DEFAULT_REPLY = {"status": 201, "body": {"id": 1}}
 
 
 def load_cases() -> list[dict[str, Any]]:
-    return [json.loads(line) for line in CASES_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return read_cases(CASES_FILE)
 
 
 CASES = load_cases()
