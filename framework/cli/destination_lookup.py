@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from framework.definition import DestinationDefinition
     from framework.registry import Found
 
-__all__ = ["add_path_option", "Found", "find_all", "find_destination", "slug_of", "PATH_VARIABLE"]
+__all__ = ["add_path_option", "find_all", "find_destination", "PATH_VARIABLE"]  # and, lazily, Found and slug_of
 
 PATH_VARIABLE = "ACTIONS_PATH"
 """Folders searched as if given with ``--path`` (``os.pathsep``-separated), for a shell session of work."""

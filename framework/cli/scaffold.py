@@ -58,7 +58,8 @@ def names_for(name: str, slug: str | None = None) -> ScaffoldNames:
                          "start the name with a letter")
     title = " ".join(word if word.isupper() else word[0].upper() + word[1:] for word in words)
     chosen_slug = slug or "actions-" + "-".join(word.lower() for word in words)
-    return ScaffoldNames(title, package, chosen_slug, f"https://api.{'-'.join(w.lower() for w in words)}.example.com/v1")
+    host = "-".join(word.lower() for word in words)
+    return ScaffoldNames(title, package, chosen_slug, f"https://api.{host}.example.com/v1")
 
 
 def render_destination(names: ScaffoldNames, auth: str, target: Path) -> list[Path]:

@@ -18,10 +18,9 @@ import requests
 
 from framework.auth.refresher import RefreshFunction
 from framework.auth.tokens import OAuthTokens
+from framework.definition import DestinationDefinition, RefreshInput
 from framework.errors import IntegrationError
 from framework.http import RequestClient
-
-from framework.definition import DestinationDefinition, RefreshInput
 
 __all__ = ["refresh_function_for"]
 

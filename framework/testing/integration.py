@@ -18,7 +18,7 @@ real request client on a session whose transport is a :class:`~framework.testing
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from framework.auth import OAuthTokens
 from framework.auth.refresher import require_access_token
@@ -44,14 +44,21 @@ class InvalidSettingsError(PayloadValidationError):
     or of the wrong type); the message names the destination, the setting and what to pass."""
 
 
-class TestDestination:
-    """A destination definition under test, with a mock transport and the requests each call made."""
+TransportT = TypeVar("TransportT", bound=MockTransport)
+
+
+class TestDestination(Generic[TransportT]):
+    """A destination definition under test, with a mock transport and the requests each call made.
+
+    Generic in its transport, so ``create_test_integration(d).transport.add(...)`` type-checks: the
+    default transport is a :class:`MockRouter`.
+    """
 
     __test__ = False  # a harness, not a pytest test class
 
-    def __init__(self, definition: DestinationDefinition, transport: MockTransport | None = None) -> None:
+    def __init__(self, definition: DestinationDefinition, transport: TransportT) -> None:
         self.definition = definition
-        self.transport: MockTransport = transport if transport is not None else MockRouter()
+        self.transport: TransportT = transport
         self.session = self.transport.session()
         self.last_payload: Any = None
         self.last_output: Any = None
@@ -197,11 +204,21 @@ def _settings_problem(definition: DestinationDefinition, error: PayloadValidatio
             f"Pass them as test_action(..., settings={{...}}); the declared settings are: {declared}.")
 
 
+@overload
+def create_test_integration(definition: DestinationDefinition, transport: None = None) -> TestDestination[MockRouter]:
+    ...
+
+
+@overload
+def create_test_integration(definition: DestinationDefinition, transport: TransportT) -> TestDestination[TransportT]:
+    ...
+
+
 def create_test_integration(
     definition: DestinationDefinition, transport: MockTransport | None = None
-) -> TestDestination:
+) -> TestDestination[Any]:
     """A :class:`TestDestination` for ``definition``; replies come from ``transport`` (a new MockRouter)."""
-    return TestDestination(definition, transport)
+    return TestDestination(definition, transport if transport is not None else MockRouter())
 
 
 def as_tokens(auth: Mapping[str, Any] | OAuthTokens | None) -> OAuthTokens | None:

@@ -35,7 +35,8 @@ def test_framework_auth_never_imports_framework_definition() -> None:
 
 
 def test_importing_framework_auth_loads_neither_definition_nor_pydantic() -> None:
-    code = "import sys, framework.auth; print(sorted(m for m in ('framework.definition', 'pydantic') if m in sys.modules))"
+    code = ("import sys, framework.auth; "
+            "print(sorted(m for m in ('framework.definition', 'pydantic') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                             cwd=FRAMEWORK.parent)
     assert result.stdout.strip() == "[]"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import inspect
 import io
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 import requests
@@ -70,6 +71,6 @@ def test_build_response_turns_a_urllib3_response_into_a_requests_response() -> N
 
 @pytest.mark.parametrize(("package", "module"), [("requests", requests), ("urllib3", urllib3)])
 def test_the_installed_version_is_within_the_pinned_range(
-    package: str, module: object, assert_within_pins: Callable[[str, str], None]
+    package: str, module: Any, assert_within_pins: Callable[[str, str], None]
 ) -> None:
-    assert_within_pins(package, str(getattr(module, "__version__")))
+    assert_within_pins(package, str(module.__version__))

@@ -42,7 +42,8 @@ def test_create_server_accepts_a_socket_map_and_a_dispatcher() -> None:
 
 
 def test_wasyncore_loop_and_close_all_keep_their_parameters() -> None:
-    assert {"timeout", "map", "count"} <= set(_parameters(wasyncore.loop)), f"waitress {VERSION}: wasyncore.loop; {HINT}"
+    assert {"timeout", "map", "count"} <= set(_parameters(wasyncore.loop)), (
+        f"waitress {VERSION}: wasyncore.loop; {HINT}")
     assert {"map", "ignore_all"} <= set(_parameters(wasyncore.close_all)), (
         f"waitress {VERSION}: wasyncore.close_all; {HINT}")
 

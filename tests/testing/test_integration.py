@@ -87,7 +87,8 @@ def test_each_call_returns_only_its_own_requests() -> None:
 
 
 def test_an_unknown_action_is_an_error_listing_the_actions() -> None:
-    with pytest.raises(LookupError, match='Sample has no action "upsert"; the actions are: track_event, upsert_contact.'):
+    expected = 'Sample has no action "upsert"; the actions are: track_event, upsert_contact.'
+    with pytest.raises(LookupError, match=expected):
         integration().test_action("upsert")
 
 
@@ -115,6 +116,7 @@ def test_refresh_errors_propagate_and_a_falsy_answer_is_segments_error() -> None
     with pytest.raises(HTTPError):
         tester.refresh_access_token(auth=AUTH)
     definition = build_sample_destination()
+    assert definition.authentication is not None
     definition.authentication.refresh_access_token = lambda request, data: None
     with pytest.raises(InvalidAuthenticationError, match="Failed to refresh access token"):
         create_test_integration(definition).test_refresh(auth=AUTH)
@@ -122,6 +124,7 @@ def test_refresh_errors_propagate_and_a_falsy_answer_is_segments_error() -> None
 
 def test_refresh_needs_an_oauth_scheme() -> None:
     definition = build_sample_destination()
+    assert definition.authentication is not None
     definition.authentication.refresh_access_token = None
     definition.authentication.scheme = "custom"
     with pytest.raises(IntegrationError, match="only valid with oauth2"):
@@ -136,6 +139,7 @@ def test_authentication_checks_settings_then_runs_the_destinations_check() -> No
         seen.append(data.settings)
         request.get(f"{SAMPLE_API}/me")
 
+    assert definition.authentication is not None
     definition.authentication.test_authentication = check
     tester = create_test_integration(definition)
     tester.transport.add("GET", f"{SAMPLE_API}/me", status=403, times=1).add("GET", f"{SAMPLE_API}/me", json={})
@@ -145,7 +149,7 @@ def test_authentication_checks_settings_then_runs_the_destinations_check() -> No
         tester.test_authentication({"accountId": 7, "extra": 1}, auth=AUTH)
     assert str(caught.value) == "Credentials are invalid: 403 Forbidden"
     assert seen == [{"accountId": "7"}]
-    assert tester.test_authentication({"accountId": "a"}) is None
+    tester.test_authentication({"accountId": "a"})  # no CredentialsInvalidError: the retried check passed
 
 
 def batch_destination() -> Any:

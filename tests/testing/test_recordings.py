@@ -65,7 +65,8 @@ def test_a_documented_divergence_is_a_strict_xfail_with_its_reason() -> None:
     same, divergent = as_params([{"id": "same"}, {"id": "differs"}], {"differs": "Segment misreads it"})
     assert list(same.marks) == [] and same.id == "same"
     [mark] = divergent.marks
-    assert mark.name == "xfail" and mark.kwargs == {"strict": True, "reason": "documented divergence: Segment misreads it"}
+    assert mark.name == "xfail"
+    assert mark.kwargs == {"strict": True, "reason": "documented divergence: Segment misreads it"}
 
 
 def test_no_conformance_test_skips_a_case() -> None:

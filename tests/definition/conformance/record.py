@@ -10,12 +10,12 @@ Segment's answer: ``ok`` (the cleaned, coerced object) or ``errors`` (its human 
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import itertools
-import random
-import argparse
 import json
 import os
+import random
 import subprocess
 from pathlib import Path
 from typing import Any

@@ -26,7 +26,6 @@ from framework.errors import PayloadValidationError
 from framework.testing.recordings import as_params, read_cases
 
 
-
 def _load() -> list[dict[str, Any]]:
     """Cases with their fields put back (the file writes each distinct set of fields once)."""
     fieldsets: dict[str, dict[str, Any]] = {}
@@ -84,7 +83,7 @@ def _loose(ours: Any, theirs: Any) -> bool:
     if isinstance(ours, dict) and isinstance(theirs, dict):
         return ours.keys() == theirs.keys() and all(_loose(ours[k], theirs[k]) for k in ours)
     if isinstance(ours, list) and isinstance(theirs, list):
-        return len(ours) == len(theirs) and all(_loose(a, b) for a, b in zip(ours, theirs))
+        return len(ours) == len(theirs) and all(_loose(a, b) for a, b in zip(ours, theirs, strict=True))
     return ours == theirs
 
 

@@ -8,7 +8,6 @@ loopback to the echo server. The user agent differs on purpose (``action-destina
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 

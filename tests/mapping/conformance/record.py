@@ -313,7 +313,8 @@ def top_level_cases() -> Iterator[Case]:
     mappings: list[Any] = ["neat", 123, ["cool", p("$.a.b")], None, True, p("$.a"), p("$.nope"), {}, [], {"_metadata": {"x": 1}, "a": 1}, {"@path": "$.a.b", "_metadata": {"label": "x"}}, {"a": [{"@oops": 5}]}, {"a": [{"@path": 5}]}, {"a": [{"@path": "$.a.b", "b": 1}]}, {"a": {"@path": "$.a.b", "b": 1}}, {"a": [{"@path": "$.a.b", "@template": "x"}]}, {"x": {"y": {"z": p("$.nope")}}}, {"a": [p("$.nope"), {"b": p("$.nope")}]}]
     for i, mapping in enumerate(mappings):
         yield case(f"top-{i}", mapping)
-    for i, event in enumerate([[], None, "x", 5, True]):
+    odd_events: list[Any] = [[], None, "x", 5, True]
+    for i, event in enumerate(odd_events):
         yield case(f"event-type-{i}", {"v": p("$.a")}, event)
 
 

@@ -18,8 +18,9 @@ import os
 import random
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from framework.subscriptions import FQLSyntaxError, compile_trigger, parse_fql
 from framework.testing.recordings import write_recording

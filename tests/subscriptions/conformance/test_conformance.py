@@ -24,14 +24,16 @@ CASES: list[dict[str, Any]] = read_cases(HERE / "cases.jsonl")
 EVENTS: dict[str, Any] = json.loads((HERE / "events.json").read_text(encoding="utf-8"))
 
 DIVERGENCES: dict[str, str] = {
-    "precedence": "Segment has no precedence (the last and/or of a level joins it all); ours: and binds tighter than or",
+    "precedence": "Segment has no precedence (the last and/or of a level joins it all); "
+                  "ours: and binds tighter than or",
     "nested-parens": "Segment cannot parse nested parentheses; ours can",
     "function-in-parens": "Segment ends a parenthesised group at the ')' of contains()/match(); ours parses the group",
     "null-type-event": "Segment compares type/event with the string \"null\"; ours means missing / present",
     "unsupported-field": "Segment silently drops conditions on other fields; ours is an error naming the column",
     "single-quotes": "Segment keeps the quotes of 'x' so it never matches; ours is an error",
     "negation": "Segment drops a ! before ( or a field; ours is an error",
-    "match-pattern": "Segment drops the first character of a pattern without a leading or trailing *; ours is an error or contains",
+    "match-pattern": "Segment drops the first character of a pattern without a leading or trailing *; "
+                     "ours is an error or contains",
     "operator-spacing": "Segment needs spaces around < > != (its lexer fails or misreads <=5); ours does not",
     "carriage-return": "Segment's lexer rejects \\r; ours treats it as whitespace",
     "uppercase-conditional": "Segment reads AND/OR as stray words (joined by the level's and/or); ours is an error",
@@ -41,7 +43,8 @@ DIVERGENCES: dict[str, str] = {
     "array-index": "Segment misparses properties.items.0 and cannot do brackets; ours reads items.0",
     "js-prototype": "Segment sees JavaScript prototype members (constructor, concat) as fields; ours does not",
     "incomplete": "Segment accepts a dangling and/or or a missing value; ours is an error",
-    "stray-tokens": "Segment skips tokens it does not expect and takes any token as operator or value; ours is an error",
+    "stray-tokens": "Segment skips tokens it does not expect and takes any token as operator or value; "
+                    "ours is an error",
 }
 
 
