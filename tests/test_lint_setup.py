@@ -24,5 +24,6 @@ def test_make_lint_runs_both_checks_and_ci_lints_before_testing() -> None:
     lint = re.search(r"^lint:.*\n((?:\t.*\n)+)", makefile, re.MULTILINE)
     assert lint is not None, "the Makefile has no lint target"
     assert "ruff check" in lint[1] and "ruff format --check" in lint[1] and "mypy" in lint[1]
-    steps = [line for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines() if line.startswith("make")]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    steps = [line for line in ci.splitlines() if line.startswith("make")]
     assert steps == ["make lint", "make test"]
