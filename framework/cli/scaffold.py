@@ -29,8 +29,12 @@ _SETTINGS = {
     "none": "{}",
 }
 _AUTH = {
-    "oauth2": '{"access_token": "test-access-token", "refresh_token": "test-refresh-token", '
-              '"client_id": "test-client-id", "client_secret": "test-client-secret"}',
+    "oauth2": '{\n'
+              '    "access_token": "test-access-token",\n'
+              '    "refresh_token": "test-refresh-token",\n'
+              '    "client_id": "test-client-id",\n'
+              '    "client_secret": "test-client-secret",\n'
+              '}',
 }
 
 

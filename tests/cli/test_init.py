@@ -107,6 +107,9 @@ def test_generated_code_is_typed_and_has_a_classifier(tmp_path: Path) -> None:
     assert "error_for_response(response)" in code
     assert (tmp_path / "acme_crm" / "tests" / "test_classifier.py").is_file()
     assert "StandardDestinationTests" in (tmp_path / "acme_crm" / "tests" / "test_standard.py").read_text()
+    linted = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "."], cwd=tmp_path / "acme_crm",
+                            capture_output=True, text=True, check=False)  # with the generated project's own config
+    assert linted.returncode == 0, linted.stdout + linted.stderr
 
 
 def test_actions_path_environment_variable_works_like_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
