@@ -63,9 +63,9 @@ DEFAULT_CLIENT_ID = "emulator-client-id"
 DEFAULT_CLIENT_SECRET = "emulator-client-secret"
 DEFAULT_REFRESH_TOKEN = "emulator-refresh-token"
 DEFAULT_ACCESS_TOKEN = "emulator-access-token"
-# Well above the concurrency limit: the sixth request must reach the gate, and requests held by
-# timeout faults (30 s each by default) each keep a worker thread while the client goes on.
-_WORKER_THREADS = 64
+# More than the concurrency limit, so the sixth request reaches the gate. A request held by a
+# timeout fault gets a spare thread for as long as it is held, so holds never starve the rest.
+_WORKER_THREADS = 16
 
 
 class PardotEmulator:
@@ -142,7 +142,8 @@ class PardotEmulator:
         if self._server is not None:
             raise RuntimeError(f"the emulator is already serving at {self.base_url}")
         self._server = _create_server(self.app, host, port)
-        self.app.faults.open()
+        workers = self._server.task_dispatcher
+        self.app.faults.open(on_held_change=lambda held: workers.set_thread_count(_WORKER_THREADS + held))
         self.base_url = f"http://{host}:{self._server.effective_port}"
         self._stopping.clear()
         self._thread = threading.Thread(target=self._serve_until_stopped, name="pardot-emulator", daemon=True)
