@@ -6,9 +6,10 @@ For each backend and worker count: a fresh queue, ``--events`` identify events e
 rate is timed: ``JobProducer`` + ``enqueue`` in batches of 500, as ``actions enqueue`` does), then
 that many ``actions worker`` processes deliver them to a loopback sink (``benchmarks/sink.py``, 200
 ``{"id":1}``). Delivered/s is measured from the moment 5% are delivered (every worker has started
-and warmed up) to the last one, by polling ``unfinished`` (cheap: an index count) ten times a second. The events are spread over ``--units`` Pardot
-business units (one instance each, served by every worker), so the per-unit limit of 5 in flight
-is not what caps the figure; with ``--units 1`` it is.
+and warmed up) to the last one, by polling ``unfinished`` (cheap: an index count) ten times a
+second. The events are spread over ``--units`` Pardot business units (one instance each, served by
+every worker), so the per-unit limit of 5 in flight is not what caps the figure; with ``--units 1``
+it is.
 
 A second figure isolates the queue: the same worker counts, each process only claiming (batches of
 20) and settling jobs as delivered, with no HTTP and no mapping: the backend's own ceiling.
@@ -99,12 +100,18 @@ queue.close()
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_postgres", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.bench_postgres",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--events", type=int, default=6000, help="events per run (default 6000)")
     parser.add_argument("--units", type=int, default=4, help="Pardot business units (instances), default 4")
-    parser.add_argument("--url", default="postgresql://postgres@127.0.0.1:5432/test",
-                        help="a PostgreSQL database where a scratch schema may be created")
+    parser.add_argument(
+        "--url",
+        default="postgresql://postgres@127.0.0.1:5432/test",
+        help="a PostgreSQL database where a scratch schema may be created",
+    )
     parser.add_argument("--backends", default="sqlite,postgresql", help="which to measure (default both)")
     args = parser.parse_args(argv)
     runs: list[Run] = []
@@ -169,12 +176,20 @@ def _measure(backend: str, url: str, paths: list[Path], workers: int, count: int
     return Run(backend, workers, enqueued_per_s, delivered_per_s, queue_only_per_s)
 
 
-def _queue_only_rate(queue: JobQueue, url: str, paths: list[Path], instance_ids: list[str], workers: int,
-                     count: int) -> float:
+def _queue_only_rate(
+    queue: JobQueue, url: str, paths: list[Path], instance_ids: list[str], workers: int, count: int
+) -> float:
     """Jobs per second through claim and settle alone, ``workers`` processes draining ``count`` new jobs."""
     _enqueue(queue, paths, count, first_message=count)
-    processes = [subprocess.Popen([sys.executable, "-c", _DRAINER, url, *instance_ids], stdin=subprocess.PIPE,
-                                  stdout=subprocess.PIPE, cwd=ROOT) for _ in range(workers)]
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", _DRAINER, url, *instance_ids],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            cwd=ROOT,
+        )
+        for _ in range(workers)
+    ]
     for process in processes:
         assert process.stdout is not None
         process.stdout.readline()
@@ -205,23 +220,31 @@ def _enqueue(queue: JobQueue, paths: list[Path], count: int, first_message: int 
     events = [_event(n) for n in range(first_message, first_message + count)]
     started = time.perf_counter()
     for first in range(0, count, _BATCH):
-        jobs = [job for n, event in enumerate(events[first:first + _BATCH], first)
-                for job in producers[n % len(producers)].produce(event).jobs]
+        jobs = [
+            job
+            for n, event in enumerate(events[first : first + _BATCH], first)
+            for job in producers[n % len(producers)].produce(event).jobs
+        ]
         queue.enqueue(jobs)
     return count / (time.perf_counter() - started)
 
 
 def _event(n: int) -> dict[str, Any]:
-    return {"type": "identify", "userId": f"u{n % 1000}", "messageId": f"m{n}",
-            "traits": {"email": f"user{n % 1000}@example.com", "first_name": f"First{n}", "last_name": "Last"}}
+    return {
+        "type": "identify",
+        "userId": f"u{n % 1000}",
+        "messageId": f"m{n}",
+        "traits": {"email": f"user{n % 1000}@example.com", "first_name": f"First{n}", "last_name": "Last"},
+    }
 
 
 def _start_workers(url: str, paths: list[Path], workers: int) -> list[subprocess.Popen[bytes]]:
     argv = [sys.executable, "-m", "framework.cli", "worker", "--queue", url]
     for path in paths:
         argv += ["--instance", str(path)]
-    return [subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
-            for _ in range(workers)]
+    return [
+        subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT) for _ in range(workers)
+    ]
 
 
 def _delivery_rate(delivered: Callable[[], int], count: int) -> float:
@@ -240,8 +263,10 @@ def _delivery_rate(delivered: Callable[[], int], count: int) -> float:
 
 
 def _row(run: Run) -> str:
-    return (f"{run.backend:<10} workers={run.workers}  enqueue {run.enqueued_per_s:8.0f} events/s  "
-            f"delivered {run.delivered_per_s:7.0f} events/s  queue only {run.queue_only_per_s:7.0f} jobs/s")
+    return (
+        f"{run.backend:<10} workers={run.workers}  enqueue {run.enqueued_per_s:8.0f} events/s  "
+        f"delivered {run.delivered_per_s:7.0f} events/s  queue only {run.queue_only_per_s:7.0f} jobs/s"
+    )
 
 
 if __name__ == "__main__":

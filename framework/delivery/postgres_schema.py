@@ -12,6 +12,8 @@ from the database server's clock, so machines whose clocks drift still agree on 
 
 from __future__ import annotations
 
+from typing import Any
+
 import psycopg
 
 from framework.delivery.queue_url import QueueURLError, redact_queue_url
@@ -181,7 +183,7 @@ class QueueSchemaError(QueueURLError):
     """The database has no queue schema yet, or one this version cannot read."""
 
 
-def migrate(connection: psycopg.Connection[tuple[object, ...]]) -> tuple[int, int]:
+def migrate(connection: psycopg.Connection[tuple[Any, ...]]) -> tuple[int, int]:
     """Create or upgrade the schema in one transaction; returns (version before, version after).
 
     Serialised by an advisory lock, so two deploys running it at once do not both create tables.
@@ -200,7 +202,7 @@ def migrate(connection: psycopg.Connection[tuple[object, ...]]) -> tuple[int, in
     return before, SCHEMA_VERSION
 
 
-def check_schema(connection: psycopg.Connection[tuple[object, ...]], url: str) -> None:
+def check_schema(connection: psycopg.Connection[tuple[Any, ...]], url: str) -> None:
     """Raise ``QueueSchemaError`` saying what to run unless the schema is exactly this version's."""
     row = connection.execute("SELECT to_regclass(%s) IS NOT NULL", (_VERSION_TABLE,)).fetchone()
     version = 0
@@ -211,15 +213,21 @@ def check_schema(connection: psycopg.Connection[tuple[object, ...]], url: str) -
         return
     shown = redact_queue_url(url)
     if version == 0:
-        raise QueueSchemaError(f"--queue {shown}: this database has no delivery queue yet; create it with "
-                               f"'actions queue migrate --queue {shown}'")
+        raise QueueSchemaError(
+            f"--queue {shown}: this database has no delivery queue yet; create it with "
+            f"'actions queue migrate --queue {shown}'"
+        )
     if version < SCHEMA_VERSION:
-        raise QueueSchemaError(f"--queue {shown}: the queue's schema is version {version}, this version of "
-                               f"action-destinations needs {SCHEMA_VERSION}; upgrade it with "
-                               f"'actions queue migrate --queue {shown}'")
+        raise QueueSchemaError(
+            f"--queue {shown}: the queue's schema is version {version}, this version of "
+            f"action-destinations needs {SCHEMA_VERSION}; upgrade it with "
+            f"'actions queue migrate --queue {shown}'"
+        )
     raise QueueSchemaError(f"--queue {shown}: {_newer_message(version)}")
 
 
 def _newer_message(version: int) -> str:
-    return (f"the queue's schema (version {version}) was written by a newer action-destinations, which this one "
-            f"(schema {SCHEMA_VERSION}) cannot read; upgrade action-destinations on this machine")
+    return (
+        f"the queue's schema (version {version}) was written by a newer action-destinations, which this one "
+        f"(schema {SCHEMA_VERSION}) cannot read; upgrade action-destinations on this machine"
+    )

@@ -14,6 +14,7 @@ import contextlib
 import dataclasses
 import json
 from collections.abc import Iterator
+from typing import Any
 
 import psycopg
 from psycopg_pool import ConnectionPool
@@ -30,7 +31,7 @@ TOKEN_LOCK_SPACE = 7301
 class PostgresTokenStore:
     """A ``TokenStore`` with a cross-machine ``lock``, on a queue's connection pool."""
 
-    def __init__(self, pool: ConnectionPool[psycopg.Connection[tuple[object, ...]]], conninfo: str) -> None:
+    def __init__(self, pool: ConnectionPool[psycopg.Connection[tuple[Any, ...]]], conninfo: str) -> None:
         self._pool = pool
         self._conninfo = conninfo
 
@@ -48,16 +49,19 @@ class PostgresTokenStore:
             connection.execute(
                 f"INSERT INTO actions_tokens (key, data, updated_at) VALUES (%s, %s, {NOW})"
                 " ON CONFLICT (key) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at",
-                (key, data))
+                (key, data),
+            )
 
     @contextlib.contextmanager
     def lock(self, key: str) -> Iterator[None]:
         """Held across a refresh: one process on any machine refreshes ``key`` at a time."""
         with psycopg.connect(self._conninfo, autocommit=True) as connection:
-            connection.execute("SELECT pg_advisory_lock(%s, hashtext(current_schema() || ':' || %s))",
-                               (TOKEN_LOCK_SPACE, key))
+            connection.execute(
+                "SELECT pg_advisory_lock(%s, hashtext(current_schema() || ':' || %s))", (TOKEN_LOCK_SPACE, key)
+            )
             try:
                 yield
             finally:
-                connection.execute("SELECT pg_advisory_unlock(%s, hashtext(current_schema() || ':' || %s))",
-                                   (TOKEN_LOCK_SPACE, key))
+                connection.execute(
+                    "SELECT pg_advisory_unlock(%s, hashtext(current_schema() || ':' || %s))", (TOKEN_LOCK_SPACE, key)
+                )

@@ -12,6 +12,8 @@ import os
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
+from typing import NoReturn
 from urllib.parse import quote
 
 import pytest
@@ -68,7 +70,7 @@ def postgres_queue(postgres_url: str) -> JobQueue:
     return PostgresQueue(postgres_url)
 
 
-def _psycopg_or_skip():  # type: ignore[no-untyped-def]
+def _psycopg_or_skip() -> ModuleType:
     if importlib.util.find_spec("psycopg") is None or importlib.util.find_spec("psycopg_pool") is None:
         _skip_or_fail("the postgres extra is not installed: pip install -e '.[test,postgres]'")
     import psycopg
@@ -76,7 +78,7 @@ def _psycopg_or_skip():  # type: ignore[no-untyped-def]
     return psycopg
 
 
-def _skip_or_fail(reason: str) -> None:
+def _skip_or_fail(reason: str) -> NoReturn:
     """Skip a PostgreSQL test with ``reason``, or fail it when ``ACTIONS_REQUIRE_POSTGRES=1`` (CI)."""
     if os.environ.get("ACTIONS_REQUIRE_POSTGRES") == "1":
         pytest.fail(f"ACTIONS_REQUIRE_POSTGRES=1 but {reason}", pytrace=False)

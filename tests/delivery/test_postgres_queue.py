@@ -41,7 +41,9 @@ def _drop_schema_tables(url: str) -> None:
             connection.execute(f"DROP TABLE IF EXISTS {table} CASCADE")
 
 
-def test_a_database_without_the_schema_says_to_run_migrate(postgres_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_database_without_the_schema_says_to_run_migrate(
+    postgres_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     _drop_schema_tables(postgres_url)
     with pytest.raises(QueueSchemaError, match="no delivery queue yet; create it with 'actions queue migrate --queue"):
         open_queue(postgres_url)
@@ -57,7 +59,8 @@ def test_a_database_without_the_schema_says_to_run_migrate(postgres_url: str, ca
 
 
 def test_commands_on_a_queue_without_the_schema_name_the_migrate_command(
-        postgres_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    postgres_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     from framework.cli import main
 
     _drop_schema_tables(postgres_url)
@@ -139,7 +142,8 @@ _HOLDER = textwrap.dedent("""
 
 
 def test_a_killed_worker_on_this_host_is_recovered_at_once_one_elsewhere_when_its_heartbeat_stops(
-        postgres_url: str) -> None:
+    postgres_url: str,
+) -> None:
     import psycopg
 
     queue = PostgresQueue(postgres_url)

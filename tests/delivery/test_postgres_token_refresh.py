@@ -10,9 +10,9 @@ end; two processes made to send at the same moment show it where the race is cer
 from __future__ import annotations
 
 import signal
-import textwrap
 import subprocess
 import sys
+import textwrap
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -71,21 +71,38 @@ def _wait_until(condition: Callable[[], bool], what: str) -> None:
 
 
 def test_an_access_token_expiring_under_two_workers_is_refreshed_once(
-        postgres_url: str, emulator: PardotEmulator, tmp_path: Path) -> None:
+    postgres_url: str, emulator: PardotEmulator, tmp_path: Path
+) -> None:
     instance_path = tmp_path / "pardot.toml"
     instance_path.write_text(_INSTANCE_TOML.format(endpoint=emulator.base_url, unit=UNIT))
     queue = PostgresQueue(postgres_url)
     producer = JobProducer(DestinationInstance.from_file(instance_path))
-    events = [{"type": "identify", "userId": f"user{n}", "messageId": f"m{n}",
-               "traits": {"email": f"user{n}@example.com"}} for n in range(EVENTS)]
+    events = [
+        {"type": "identify", "userId": f"user{n}", "messageId": f"m{n}", "traits": {"email": f"user{n}@example.com"}}
+        for n in range(EVENTS)
+    ]
     queue.enqueue([job for event in events for job in producer.produce(event).jobs])
     logs = [tmp_path / f"worker{n}.log" for n in range(2)]
     workers = []
     for log in logs:
         with log.open("wb") as output:
-            workers.append(subprocess.Popen(
-                [sys.executable, "-m", "framework.cli", "worker", "--queue", postgres_url, "--instance",
-                 str(instance_path)], stdout=output, stderr=subprocess.STDOUT, cwd=ROOT))
+            workers.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "framework.cli",
+                        "worker",
+                        "--queue",
+                        postgres_url,
+                        "--instance",
+                        str(instance_path),
+                    ],
+                    stdout=output,
+                    stderr=subprocess.STDOUT,
+                    cwd=ROOT,
+                )
+            )
     delivered = lambda: queue.stats().total("delivered")  # noqa: E731
     try:
         _wait_until(lambda: delivered() >= EVENTS // 4, "a quarter delivered")  # both workers busy
@@ -126,16 +143,22 @@ _WORKER = textwrap.dedent("""
 
 @pytest.fixture
 def rotating_emulator() -> Iterator[PardotEmulator]:
-    with PardotEmulator(custom_fields=["Food_Preference__c", "Trial_EOM_Date__c"],
-                        rotate_refresh_tokens=True) as running:
+    with PardotEmulator(
+        custom_fields=["Food_Preference__c", "Trial_EOM_Date__c"], rotate_refresh_tokens=True
+    ) as running:
         running.add_access_token("emulator-access-token")
         running.add_refresh_token("emulator-refresh-token")
         yield running
 
 
 def _start(postgres_url: str, endpoint: str, name: str) -> subprocess.Popen[str]:
-    process = subprocess.Popen([sys.executable, "-c", _WORKER, postgres_url, str(INSTANCE), endpoint, name],
-                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    process = subprocess.Popen(
+        [sys.executable, "-c", _WORKER, postgres_url, str(INSTANCE), endpoint, name],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
     assert process.stdout is not None and process.stdout.readline().strip() == "ready"
     return process
 
@@ -149,7 +172,8 @@ def _round(workers: list[subprocess.Popen[str]]) -> list[str]:
 
 
 def test_two_processes_meeting_the_expiry_at_the_same_moment_refresh_once(
-        postgres_url: str, rotating_emulator: PardotEmulator) -> None:
+    postgres_url: str, rotating_emulator: PardotEmulator
+) -> None:
     emulator = rotating_emulator
     workers = [_start(postgres_url, emulator.base_url, name) for name in ("alice", "bob")]
     try:

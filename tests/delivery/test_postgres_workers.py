@@ -61,6 +61,7 @@ action = "prospects"
 firstName = {{ "@path" = "$.traits.firstName" }}
 """
 
+
 @pytest.fixture
 def emulator() -> Iterator[PardotEmulator]:
     with PardotEmulator(business_units=[UNIT], faults=FAULTS, seed=11, latency=LATENCY_S) as running:
@@ -71,16 +72,36 @@ def emulator() -> Iterator[PardotEmulator]:
 
 def _events() -> list[dict[str, object]]:
     """Each user's events, interleaved: event k of every user before event k+1 of any."""
-    return [{"type": "identify", "userId": f"user{user}", "messageId": f"user{user}-{k}",
-             "traits": {"email": f"user{user}@example.com", "firstName": f"v{k}"}}
-            for k in range(EVENTS_PER_USER) for user in range(USERS)]
+    return [
+        {
+            "type": "identify",
+            "userId": f"user{user}",
+            "messageId": f"user{user}-{k}",
+            "traits": {"email": f"user{user}@example.com", "firstName": f"v{k}"},
+        }
+        for k in range(EVENTS_PER_USER)
+        for user in range(USERS)
+    ]
 
 
 def _start_worker(postgres_url: str, instance_path: Path, log: Path) -> subprocess.Popen[bytes]:
     """``actions worker`` in a process of its own; what it prints goes to ``log``."""
     with log.open("wb") as output:
-        return subprocess.Popen([sys.executable, "-m", "framework.cli", "worker", "--queue", postgres_url,
-                                 "--instance", str(instance_path)], stdout=output, stderr=subprocess.STDOUT, cwd=ROOT)
+        return subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "framework.cli",
+                "worker",
+                "--queue",
+                postgres_url,
+                "--instance",
+                str(instance_path),
+            ],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+        )
 
 
 def _wait_until(condition: object, what: str) -> None:
@@ -92,7 +113,8 @@ def _wait_until(condition: object, what: str) -> None:
 
 
 def test_three_workers_one_killed_deliver_everything_in_order_within_the_limit(
-        postgres_url: str, emulator: PardotEmulator, tmp_path: Path) -> None:
+    postgres_url: str, emulator: PardotEmulator, tmp_path: Path
+) -> None:
     instance_path = tmp_path / "pardot.toml"
     instance_path.write_text(_INSTANCE_TOML.format(endpoint=emulator.base_url, unit=UNIT))
     queue = PostgresQueue(postgres_url)
