@@ -173,9 +173,10 @@ def read_config_file(path: str | os.PathLike[str], destination: str | None = Non
     """Read a Segment settings JSON or TOML instance file; syntax errors raise with file and line."""
     source = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        raw = Path(path).read_bytes()
     except OSError as error:
         raise InstanceConfigError([f"{source}: cannot read the file: {error.strerror or error}."], source)
+    text = _decode_utf8(raw, source)
     problems = Problems()
     if _is_json(source, text):
         data = _parse_json(text, source)
@@ -185,6 +186,23 @@ def read_config_file(path: str | os.PathLike[str], destination: str | None = Non
     if destination is not None:
         config = config.model_copy(update={"destination": destination})
     return LoadedConfig(config, problems, source, _toml_line_finder(text))
+
+
+def _decode_utf8(raw: bytes, source: str) -> str:
+    """The file as text; bytes that are not UTF-8 (Latin-1 TOML, a binary file) are refused where they are.
+
+    Editors on Windows still save as Latin-1 or UTF-16 by default: the message names the line and byte
+    offset of the first bad byte, and says to save the file as UTF-8.
+    """
+    try:
+        return raw.decode("utf-8").removeprefix("\ufeff")  # a BOM is not part of the config
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        byte = raw[error.start : error.start + 1].hex()
+        message = (f"{source}:{line}: the file is not UTF-8 text: byte offset {error.start} (0x{byte}) is "
+                   "not valid UTF-8; save the file with the UTF-8 encoding (most editors offer it in "
+                   "\"Save as\" or \"Reopen with encoding\") and run the command again.")
+        raise InstanceConfigError([message], source) from None
 
 
 def _is_json(source: str, text: str) -> bool:

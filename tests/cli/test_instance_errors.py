@@ -74,3 +74,18 @@ def test_toml_syntax_error_points_at_line_and_column(tmp_path: Path, capsys: pyt
     assert code == 2
     assert lines[0].startswith(f"actions: error: {tmp_path / 'instance.toml'}:2:")
     assert "invalid TOML" in lines[0]
+
+
+@pytest.mark.parametrize("command", ["explain", "replay"])
+def test_a_config_saved_as_latin1_is_refused_with_its_byte_offset(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    config = tmp_path / "instance.toml"
+    config.write_bytes((HEAD + '\n[settings.extra]\nname = "Société"\n').encode("latin-1"))
+    args = ["--event", "fixtures/events/identify.ndjson", "--line", "1"] if command == "explain" else \
+        ["--dry-run", "fixtures/events/identify.ndjson"]
+    code = main([command, "--instance", str(config), *args])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"{config}:14: the file is not UTF-8 text: byte offset" in err
+    assert "save the file with the UTF-8 encoding" in err and "Traceback" not in err
