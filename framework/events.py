@@ -39,6 +39,8 @@ __all__ = [
     "iter_event_files",
     "EVENT_FILE_SUFFIXES",
     "STDIN",
+    "MAX_EVENT_DEPTH",
+    "nesting_problem",
 ]
 
 STDIN = "-"
@@ -46,6 +48,14 @@ STDIN = "-"
 
 EVENT_FILE_SUFFIXES = (".json", ".ndjson", ".jsonl", ".json.gz", ".ndjson.gz", ".jsonl.gz", ".gz")
 """Names picked up when a *directory* is given; a file named explicitly is read whatever its name."""
+
+MAX_EVENT_DEPTH = 64
+"""How many objects and arrays may sit inside each other in one event (the event itself is level 1).
+
+Real events stay under ten levels. Mappings, payload validation, redaction and the JSON encoder all
+recurse once per level, so a hostile or corrupt event thousands of levels deep would exhaust Python's
+stack: such an event is refused here, as a located bad line, and by the runtime, as an invalid result.
+"""
 
 _LINE_SUFFIXES = (".ndjson", ".jsonl", ".ndjson.gz", ".jsonl.gz")
 _CHUNK = 1 << 16
@@ -243,8 +253,36 @@ def _decode_text(raw: bytes) -> str:
     return raw.decode("utf-8-sig")
 
 
-def _as_event(value: Any, shown: str, line: int) -> EventRecord | BadLine:
+def nesting_problem(value: Any, limit: int = MAX_EVENT_DEPTH) -> str | None:
+    """None when ``value`` has at most ``limit`` levels of objects and arrays, else why it is refused."""
+    if isinstance(value, (dict, list)) and _deeper_than(value, limit):
+        return _too_deep_reason(limit)
+    return None
+
+
+def _too_deep_reason(limit: int = MAX_EVENT_DEPTH) -> str:
+    return (f"nested more than {limit} levels deep (objects and arrays inside each other); events are "
+            "limited to that depth so that no mapping or report runs out of stack: flatten the event")
+
+
+def _deeper_than(node: dict[str, Any] | list[Any], levels_left: int) -> bool:
+    # Recursion is bounded by ``levels_left``, so it cannot itself run out of stack.
+    children = node.values() if type(node) is dict else node
+    for child in children:
+        if isinstance(child, (dict, list)) and (levels_left <= 1 or _deeper_than(child, levels_left - 1)):
+            return True
+    return False
+
+
+def _could_be_too_deep(text: str, start: int = 0, end: int | None = None) -> bool:
+    """A cheap bound: a value with no more brackets than the limit cannot be nested deeper than it."""
+    return text.count("{", start, end) + text.count("[", start, end) > MAX_EVENT_DEPTH
+
+
+def _as_event(value: Any, shown: str, line: int, *, check_depth: bool = True) -> EventRecord | BadLine:
     if isinstance(value, dict):
+        if check_depth and _deeper_than(value, MAX_EVENT_DEPTH):
+            return BadLine(shown, line, f"not an event: {_too_deep_reason()}")
         return EventRecord(value, shown, line)
     kind = json_type_phrase(value)
     return BadLine(shown, line, f"not an event: expected a JSON object, found {kind}")
@@ -268,7 +306,10 @@ def _read_lines(lines: Iterator[bytes], shown: str, first_number: int) -> Iterat
         except json.JSONDecodeError as error:
             yield BadLine(shown, number, _line_error_reason(error, text))
             continue
-        yield _as_event(value, shown, number)
+        except RecursionError:  # nested deeper than the decoder's stack: far past the limit
+            yield BadLine(shown, number, f"not an event: {_too_deep_reason()}")
+            continue
+        yield _as_event(value, shown, number, check_depth=_could_be_too_deep(text))
 
 
 def _line_error_reason(error: json.JSONDecodeError, text: str) -> str:
@@ -440,4 +481,42 @@ def _next_event(
         value, end = _decode_value(window, offset)
     except json.JSONDecodeError as error:
         return _located_json_error(window, shown, error, skipped, offset), None
-    return _as_event(value, shown, window.line_at(offset)), end
+    except RecursionError:  # too deep for the decoder: skip the value by its brackets, go on after it
+        line = window.line_at(offset)
+        end = _end_of_nested_value(window, offset)
+        return BadLine(shown, line, f"not an event: {_too_deep_reason()}"), end
+    deep = _could_be_too_deep(window.text, offset, end)
+    return _as_event(value, shown, window.line_at(offset), check_depth=deep), end
+
+
+def _end_of_nested_value(window: _TextWindow, offset: int) -> int | None:
+    """The offset just past the object or array starting at ``offset`` (None if the input ends first).
+
+    Only used for values too deep to decode, so a character-by-character walk is fine: it counts
+    brackets outside strings, and reads more input as it goes.
+    """
+    depth = 0
+    in_string = escaped = False
+    position = offset
+    while True:
+        if position >= len(window.text):
+            if window.exhausted or not window.fill():
+                return None
+            continue
+        char = window.text[position]
+        position += 1
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "{[":
+            depth += 1
+        elif char in "}]":
+            depth -= 1
+            if depth == 0:
+                return position

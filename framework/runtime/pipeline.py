@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import requests
 
 from framework.errors import PayloadValidationError, Resolution, resolution_for, status_of
+from framework.events import nesting_problem
 from framework.http import redact_text
 from framework.http.network_errors import describe_network_error
 from framework.runtime.client import build_request_client, secrets_of
@@ -77,7 +78,7 @@ class Pipeline:
 
     def run(self, sub: CompiledSubscription, event: Any) -> SubscriptionResult:
         """One event through one subscription, whatever the event holds."""
-        problem = event_problem(event)
+        problem = _event_problem(event)
         if problem is not None:
             return _result(sub, reason=problem)
         verdict = _trigger_verdict(sub, event)
@@ -134,6 +135,14 @@ class Pipeline:
         http_status = exchanges[-1].status if exchanges else None
         return replace(base, status=SubscriptionStatus.DELIVERED, resolution=Resolution.SUCCESS,
                        http_status=http_status, exchanges=exchanges, output=_output(output))
+
+
+def _event_problem(event: Any) -> str | None:
+    """Why the event cannot be run at all: a wrong shape, or nesting past ``MAX_EVENT_DEPTH``."""
+    problem = event_problem(event)
+    if problem is None and (deep := nesting_problem(event)) is not None:
+        problem = f"the event is {deep}."
+    return problem
 
 
 def _result(sub: CompiledSubscription, status: SubscriptionStatus = SubscriptionStatus.INVALID,
@@ -217,7 +226,7 @@ def _output(output: Any) -> Any:
 def _explain(sub: CompiledSubscription, event: Any) -> SubscriptionExplanation:
     base = SubscriptionExplanation(sub.label, sub.action_slug, sub.index, sub.enabled, sub.subscribe,
                                    matched=False, reason=None)
-    problem = event_problem(event)
+    problem = _event_problem(event)
     if problem is not None:
         return replace(base, error=problem)
     try:

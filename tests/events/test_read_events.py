@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from framework.events import BadLine, EventRecord, SegmentEvent, iter_event_files, read_events
+from framework.events import MAX_EVENT_DEPTH, BadLine, EventRecord, SegmentEvent, iter_event_files, read_events
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "events"
 
@@ -239,3 +239,33 @@ def test_events_before_a_line_that_is_not_utf8_are_kept_and_the_bad_line_is_loca
     [bad] = [item for item in items if isinstance(item, BadLine)]
     bad_line = data.split(b"\n").index(next(line for line in data.split(b"\n") if b"\xff" in line)) + 1
     assert bad.line == bad_line and bad.reason.startswith("not valid UTF-8 at byte")
+
+
+def _nested(levels: int) -> str:
+    """An identify event whose traits hold ``levels`` objects inside each other."""
+    return '{"type": "identify", "traits": ' + '{"n": ' * levels + "1" + "}" * levels + "}"
+
+
+@pytest.mark.parametrize("levels", [70, 1_000, 100_000])
+def test_an_event_nested_past_the_depth_limit_is_a_located_bad_line_and_reading_goes_on(
+    tmp_path: Path, levels: int
+) -> None:
+    path = _write(tmp_path / "deep.ndjson", f'{{"type": "track"}}\n{_nested(levels)}\n{{"type": "page"}}\n')
+    summary = _summary(list(read_events(path)))
+    assert summary[0] == ("event", 1, "track") and summary[2] == ("event", 3, "page")
+    kind, line, reason = summary[1]
+    assert (kind, line) == ("bad", 2)
+    assert f"nested more than {MAX_EVENT_DEPTH} levels deep" in reason
+
+
+@pytest.mark.parametrize("levels", [70, 1_000, 100_000])
+def test_a_deep_array_element_is_refused_and_the_elements_after_it_are_read(tmp_path: Path, levels: int) -> None:
+    text = f'[\n{{"type": "track"}},\n{_nested(levels)},\n{{"type": "page", "s": "[{{\\"]"}}\n]\n'
+    summary = _summary(list(read_events(_write(tmp_path / "deep.json", text))))
+    assert [item[:2] for item in summary] == [("event", 2), ("bad", 3), ("event", 4)]
+    assert f"nested more than {MAX_EVENT_DEPTH} levels deep" in summary[1][2]
+
+
+def test_the_depth_limit_leaves_real_events_alone(tmp_path: Path) -> None:
+    path = _write(tmp_path / "ok.ndjson", _nested(MAX_EVENT_DEPTH - 2) + "\n")
+    assert [type(item) for item in read_events(path)] == [EventRecord]
