@@ -11,11 +11,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from framework.cli.command_error import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError
 from framework.cli.destination_lookup import add_path_option, find_destination
-from framework.testing.mapping_cases import CaseError, LoadedCases, load_cases, run_case
+
+if TYPE_CHECKING:  # the runner imports requests: loaded by the command, not by `actions --help`
+    from framework.testing.mapping_cases import LoadedCases
 
 __all__ = ["register", "run", "DEFAULT_CASES"]
 
@@ -45,6 +47,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _load(paths: list[str]) -> LoadedCases:
+    from framework.testing.mapping_cases import CaseError, load_cases
+
     if not paths and not Path(DEFAULT_CASES).is_dir():
         raise CommandError(f"{DEFAULT_CASES}: no such folder here; with no PATH, actions test reads the cases in "
                            f"{DEFAULT_CASES}/ under the current folder: run it from the project folder, or pass "
@@ -62,6 +66,8 @@ def _load(paths: list[str]) -> LoadedCases:
 
 
 def _run_all(loaded: LoadedCases, paths: list[str]) -> list[Any]:
+    from framework.testing.mapping_cases import run_case
+
     return [run_case(case, lambda slug: find_destination(slug, paths)) for case in loaded.cases]
 
 
