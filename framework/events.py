@@ -79,16 +79,23 @@ class EventRecord:
 
 @dataclass(frozen=True)
 class BadLine:
-    """A line (or array element) that is not an event; ``line`` is 0 when the whole file failed."""
+    """A line (or array element) that is not an event; ``line`` is 0 when the whole file failed.
+
+    ``column`` (1-based) is set for an element of a JSON array or a concatenated document, where
+    several values may share a line (a minified array is one line): 0 means the whole line.
+    """
 
     path: str
     line: int
     reason: str
+    column: int = 0
 
     @property
     def location(self) -> str:
-        """``path:line`` (or just ``path`` when the file itself could not be read)."""
-        return f"{self.path}:{self.line}" if self.line else self.path
+        """``path:line`` or ``path:line:column`` (or just ``path`` when the file itself could not be read)."""
+        if not self.line:
+            return self.path
+        return f"{self.path}:{self.line}:{self.column}" if self.column else f"{self.path}:{self.line}"
 
     def __str__(self) -> str:
         return f"{self.location}: {self.reason}"
@@ -279,13 +286,13 @@ def _could_be_too_deep(text: str, start: int = 0, end: int | None = None) -> boo
     return text.count("{", start, end) + text.count("[", start, end) > MAX_EVENT_DEPTH
 
 
-def _as_event(value: Any, shown: str, line: int, *, check_depth: bool = True) -> EventRecord | BadLine:
+def _as_event(value: Any, shown: str, line: int, *, check_depth: bool = True, column: int = 0) -> EventRecord | BadLine:
     if isinstance(value, dict):
         if check_depth and _deeper_than(value, MAX_EVENT_DEPTH):
-            return BadLine(shown, line, f"not an event: {_too_deep_reason()}")
+            return BadLine(shown, line, f"not an event: {_too_deep_reason()}", column)
         return EventRecord(value, shown, line)
     kind = json_type_phrase(value)
-    return BadLine(shown, line, f"not an event: expected a JSON object, found {kind}")
+    return BadLine(shown, line, f"not an event: expected a JSON object, found {kind}", column)
 
 
 
@@ -329,6 +336,7 @@ class _TextWindow:
         self._lines = lines
         self.text = ""
         self.line_of_start = first_number  # file line number of self.text[0]
+        self.column_of_start = 1  # its 1-based column: text is dropped mid-line in a one-line array
         self.exhausted = False
         self._undecodable: UnicodeDecodeError | None = None
 
@@ -363,10 +371,11 @@ class _TextWindow:
         return self.line_of_start + self.text.count("\n", 0, offset)
 
     def column_at(self, offset: int) -> int:
-        return offset - (self.text.rfind("\n", 0, offset) + 1) + 1
+        newline = self.text.rfind("\n", 0, offset)
+        return self.column_of_start + offset if newline < 0 else offset - newline
 
     def drop(self, offset: int) -> None:
-        self.line_of_start = self.line_at(offset)
+        self.line_of_start, self.column_of_start = self.line_at(offset), self.column_at(offset)
         self.text = self.text[offset:]
 
     def skip_space(self, offset: int) -> int:
@@ -482,11 +491,11 @@ def _next_event(
     except json.JSONDecodeError as error:
         return _located_json_error(window, shown, error, skipped, offset), None
     except RecursionError:  # too deep for the decoder: skip the value by its brackets, go on after it
-        line = window.line_at(offset)
+        line, column = window.line_at(offset), window.column_at(offset)
         end = _end_of_nested_value(window, offset)
-        return BadLine(shown, line, f"not an event: {_too_deep_reason()}"), end
+        return BadLine(shown, line, f"not an event: {_too_deep_reason()}", column), end
     deep = _could_be_too_deep(window.text, offset, end)
-    return _as_event(value, shown, window.line_at(offset), check_depth=deep), end
+    return _as_event(value, shown, window.line_at(offset), check_depth=deep, column=window.column_at(offset)), end
 
 
 def _end_of_nested_value(window: _TextWindow, offset: int) -> int | None:

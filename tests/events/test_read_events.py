@@ -269,3 +269,26 @@ def test_a_deep_array_element_is_refused_and_the_elements_after_it_are_read(tmp_
 def test_the_depth_limit_leaves_real_events_alone(tmp_path: Path) -> None:
     path = _write(tmp_path / "ok.ndjson", _nested(MAX_EVENT_DEPTH - 2) + "\n")
     assert [type(item) for item in read_events(path)] == [EventRecord]
+
+
+def test_bad_elements_of_a_one_line_array_are_located_by_column(tmp_path: Path) -> None:
+    text = '[{"type": "identify"}, 5, {"type": "track"}, "x", ' + _nested(80) + ', {"type": "page"}]'
+    items = list(read_events(_write(tmp_path / "minified.json", text)))
+    bad = [item for item in items if isinstance(item, BadLine)]
+    columns = [text.index(", 5") + 3, text.index('"x"') + 1, text.index(_nested(80)) + 1]
+    assert [item.location for item in bad] == [f"{tmp_path / 'minified.json'}:1:{column}" for column in columns]
+    assert str(bad[0]).endswith(f"minified.json:1:{columns[0]}: not an event: expected a JSON object, found a number")
+    assert [item.event["type"] for item in items if isinstance(item, EventRecord)] == ["identify", "track", "page"]
+
+
+def test_a_json_error_deep_in_a_one_line_array_names_its_real_column(tmp_path: Path) -> None:
+    text = '[{"type": "identify"}, {"type": "track"}, {"type": "page",}]'
+    [*_, bad] = read_events(_write(tmp_path / "minified.json", text))
+    assert isinstance(bad, BadLine) and bad.line == 1
+    assert f"at column {text.index(',}') + 2}" in bad.reason
+
+
+def test_a_multi_line_array_element_is_located_at_its_own_line_and_column(tmp_path: Path) -> None:
+    text = '[\n  {"type": "identify"},\n  5,\n  {"type": "track"}\n]\n'
+    [bad] = [item for item in read_events(_write(tmp_path / "a.json", text)) if isinstance(item, BadLine)]
+    assert bad.location == f"{tmp_path / 'a.json'}:3:3"
