@@ -244,3 +244,17 @@ def test_a_failure_reason_never_quotes_a_password_setting() -> None:
         [result] = instance.send(create_test_event())
         assert result.status is SubscriptionStatus.FAILED
         assert result.reason == "key [REDACTED] refused for eu"
+
+
+def test_credentials_in_the_endpoint_url_never_reach_the_result_or_report() -> None:
+    instance = make_instance(MockRouter(), UPSERT, endpoint="http://deploy:pa55word-x@127.0.0.1:9")
+    instance_live = DestinationInstance.from_settings(
+        {"accountId": "acc-1", "subscriptions": [UPSERT], "oauth": OAUTH}, build_sample_destination(),
+        endpoint="http://deploy:pa55word-x@127.0.0.1:9")
+    for candidate in (instance, instance_live):
+        [upsert] = candidate.send(identify())
+        assert upsert.status is SubscriptionStatus.FAILED
+        shown = json.dumps(upsert.to_dict()) + upsert.reason
+        assert "pa55word-x" not in shown and "deploy" not in shown
+        assert "[REDACTED]@127.0.0.1:9" in shown
+    assert instance_live.send(identify())[0].exchanges[0].url == "http://[REDACTED]@127.0.0.1:9/v1/contacts"
