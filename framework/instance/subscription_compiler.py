@@ -166,7 +166,7 @@ def _compile_mapping(label: str, index: int, mapping: dict[str, Any], problems: 
 def _mapped_key(message: str) -> str:
     """The mapping's top-level key a validation message is about (``/email/@if …`` → ``email``)."""
     pointer = message.split(" ", 1)[0]
-    return pointer.split("/")[1] if pointer.startswith("/") and pointer.count("/") >= 1 else ""
+    return pointer.split("/")[1] if pointer.startswith("/") else ""
 
 
 def _unknown_field_warnings(label: str, action: ActionDefinition, mapping: dict[str, Any]) -> list[str]:
