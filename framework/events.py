@@ -18,6 +18,7 @@ called ``*.ndjson``/``*.jsonl``), otherwise one (pretty-printed) document or sev
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import io
 import json
@@ -221,31 +222,42 @@ class _Readable(io.RawIOBase):
 
 
 def _read_sniffed(source: io.BufferedReader, shown: str, *, line_hint: bool) -> Iterator[EventRecord | BadLine]:
-    first_line_no, first_line = _first_content_line(source)
-    if first_line is None:
+    first_line_no, first_piece = _first_content_piece(source)
+    if first_piece is None:
         return
-    stripped = first_line.removeprefix(_UTF8_BOM).lstrip()
+    stripped = first_piece.removeprefix(_UTF8_BOM).lstrip()
     if stripped.startswith(b"[") and not line_hint:
-        yield from _read_array(_prepend(first_line, source), shown, first_line_no)
-    elif line_hint or _is_complete_json(first_line):
-        yield from _read_lines(_prepend(first_line, source), shown, first_line_no)
+        # A minified array is one line, maybe gigabytes long: read it in pieces, never as a line.
+        yield from _read_array(_prepend(first_piece, _pieces(source)), shown, first_line_no)
+        return
+    first_line = first_piece if first_piece.endswith(b"\n") else first_piece + source.readline()
+    if line_hint or _is_complete_json(first_line):
+        yield from _read_lines(_prepend(first_line, iter(source.readline, b"")), shown, first_line_no)
     else:
-        yield from _read_documents(_prepend(first_line, source), shown, first_line_no)
+        yield from _read_documents(_prepend(first_line, iter(source.readline, b"")), shown, first_line_no)
 
 
-def _first_content_line(source: io.BufferedReader) -> tuple[int, bytes | None]:
-    """Skip leading blank lines; return the first non-blank line and its 1-based number."""
-    number = 0
-    for line in iter(source.readline, b""):
-        number += 1
-        if line.strip():
-            return number, line
+def _first_content_piece(source: io.BufferedReader) -> tuple[int, bytes | None]:
+    """Skip leading blank lines; return the start of the first non-blank line and its 1-based number.
+
+    At most one read's worth of the line is returned (a line is not bounded: a minified array is one).
+    """
+    number = 1
+    for piece in _pieces(source):
+        if piece.strip():
+            return number, piece
+        number += piece.endswith(b"\n")
     return number, None
 
 
-def _prepend(first: bytes, rest: io.BufferedReader) -> Iterator[bytes]:
+def _pieces(source: io.BufferedReader) -> Iterator[bytes]:
+    """The stream as lines, a line longer than one read cut into read-sized pieces."""
+    return iter(lambda: source.readline(_CHUNK), b"")
+
+
+def _prepend(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
     yield first
-    yield from iter(rest.readline, b"")
+    yield from rest
 
 
 def _is_complete_json(line: bytes) -> bool:
@@ -327,18 +339,27 @@ def _line_error_reason(error: json.JSONDecodeError, text: str) -> str:
 
 
 class _TextWindow:
-    """A sliding text buffer over a line iterator that remembers which file line each offset is on.
+    """A sliding text buffer over lines (or pieces of long lines) that knows the line of each offset.
 
     Consumed text is dropped from the front, so memory stays bounded by the largest single value.
+    ``mid_line`` says the text ends where a long line was cut into pieces (not at a line break).
     """
 
     def __init__(self, lines: Iterator[bytes], first_number: int) -> None:
         self._lines = lines
         self.text = ""
-        self.line_of_start = first_number  # file line number of self.text[0]
-        self.column_of_start = 1  # its 1-based column: text is dropped mid-line in a one-line array
+        # Consumed text stays until it is half the window (dropping it after every value copied the rest
+        # of the window each time); positions are counted from the cursor, where the unconsumed text starts.
+        self._cursor = 0
+        self._cursor_line = first_number  # file line of text[cursor]
+        self._cursor_column = 1  # its 1-based column (the cursor is often mid-line in a one-line array)
         self.exhausted = False
+        self.mid_line = False
         self._undecodable: UnicodeDecodeError | None = None
+        self._decoder = codecs.getincrementaldecoder("utf-8")()  # a piece may end inside a character
+        self._at_start = True
+        self._line_bytes = 0  # bytes read since the last line break
+        self.bad_byte = 0  # when input stopped at a byte that is not UTF-8: its 1-based byte in its line
 
     def fill(self, at_least: int = _CHUNK) -> bool:
         """Append about ``at_least`` more characters; False when the input is exhausted.
@@ -349,34 +370,82 @@ class _TextWindow:
         """
         if self._undecodable is not None:
             raise self._undecodable
+        pieces: list[bytes] = []
         added = 0
-        parts: list[str] = []
         for raw in self._lines:
-            try:
-                parts.append(_decode_text(raw))
-            except UnicodeDecodeError as error:
-                self._undecodable = error
-                break
+            pieces.append(raw)
             added += len(raw)
             if added >= at_least:
                 break
         else:
             self.exhausted = True
-        self.text += "".join(parts)
+        added = self._append(pieces)
         if added == 0 and self._undecodable is not None:
             raise self._undecodable
         return added > 0
 
+    def _append(self, pieces: list[bytes]) -> int:
+        """Decode ``pieces`` in one go (lines are short: one decode per line would cost more than the
+        JSON); when they are not all UTF-8, piece by piece, keeping the text before the bad byte."""
+        state = self._decoder.getstate()
+        blob = b"".join(pieces)
+        try:
+            self.text += self._decode(blob, final=self.exhausted)
+        except UnicodeDecodeError:
+            self._decoder.setstate(state)
+            return self._append_up_to_bad_byte(pieces)
+        self._note_line_position(blob)
+        return len(blob)
+
+    def _append_up_to_bad_byte(self, pieces: list[bytes]) -> int:
+        added = 0
+        for number, raw in enumerate(pieces):
+            buffered = self._decoder.getstate()[0]
+            try:
+                self.text += self._decode(raw, final=self.exhausted and number == len(pieces) - 1)
+            except UnicodeDecodeError as error:
+                good = (buffered + raw)[: error.start]  # valid UTF-8 up to the bad byte
+                self._decoder.reset()
+                self.text += self._decode(good, final=True)
+                self._note_line_position(good)
+                self.bad_byte = self._line_bytes + 1  # 1-based, counted from the start of its line
+                self.exhausted = False  # the input goes on: the error is raised when more text is needed
+                self.mid_line = not good.endswith(b"\n") if good else self.mid_line
+                self._undecodable = error
+                return added + len(good)
+            self._note_line_position(raw)
+            added += len(raw)
+        return added
+
+    def _note_line_position(self, raw: bytes) -> None:
+        """Track bytes since the last line break, and whether the text ends mid-line."""
+        if not raw:
+            return
+        newline = raw.rfind(b"\n")
+        self._line_bytes = len(raw) - newline - 1 if newline >= 0 else self._line_bytes + len(raw)
+        self.mid_line = not self.exhausted and not raw.endswith(b"\n")
+
+    def _decode(self, raw: bytes, final: bool) -> str:
+        text = self._decoder.decode(raw, final)
+        if self._at_start and text:
+            self._at_start = False
+            text = text.removeprefix("\ufeff")  # a BOM is not part of the JSON
+        return text
+
     def line_at(self, offset: int) -> int:
-        return self.line_of_start + self.text.count("\n", 0, offset)
+        return self._cursor_line + self.text.count("\n", self._cursor, offset)
 
     def column_at(self, offset: int) -> int:
-        newline = self.text.rfind("\n", 0, offset)
-        return self.column_of_start + offset if newline < 0 else offset - newline
+        newline = self.text.rfind("\n", self._cursor, offset)
+        return self._cursor_column + offset - self._cursor if newline < 0 else offset - newline
 
-    def drop(self, offset: int) -> None:
-        self.line_of_start, self.column_of_start = self.line_at(offset), self.column_at(offset)
-        self.text = self.text[offset:]
+    def drop(self, offset: int) -> int:
+        """Mark the text before ``offset`` consumed; return where ``offset`` now is in ``text``."""
+        self._cursor_line, self._cursor_column = self.line_at(offset), self.column_at(offset)
+        self._cursor = offset
+        if offset >= _CHUNK and offset * 2 >= len(self.text):
+            self.text, self._cursor = self.text[offset:], 0
+        return self._cursor
 
     def skip_space(self, offset: int) -> int:
         """Offset of the next non-whitespace character, reading more input as needed."""
@@ -393,17 +462,31 @@ _DECODER = json.JSONDecoder()
 def _decode_value(window: _TextWindow, offset: int) -> tuple[Any, int]:
     """raw_decode at ``offset``, reading more text until the value is complete or clearly broken.
 
-    The window only ever holds whole lines, and no JSON token spans a line break, so an error with
-    nothing but whitespace after it means "the value goes on in the next lines"; an error at a real
-    character is a broken value, however much more is read.
+    No JSON token spans a line break, so when the window ends at a line break an error with nothing
+    but whitespace after it means "the value goes on in the next lines", and an error at a real
+    character is a broken value, however much more is read. When it ends where a long line was cut,
+    the cut may also have split a token: a string left open, or an error in the last few characters,
+    means "read more" too. Reading doubles the window each time, so a value costs linear time.
     """
     while True:
         try:
             return _DECODER.raw_decode(window.text, offset)
         except json.JSONDecodeError as error:
-            if window.exhausted or window.text[error.pos :].strip():
+            if window.exhausted or not _maybe_unfinished(window, error):
                 raise
             window.fill(max(_CHUNK, len(window.text)))
+
+
+_LONGEST_CUT_TOKEN = 16  # a cut inside a number, literal or escape makes an error this close to the end
+
+
+def _maybe_unfinished(window: _TextWindow, error: json.JSONDecodeError) -> bool:
+    """Whether more input could make the value at the error parse (see :func:`_decode_value`)."""
+    if not window.text[error.pos :].strip():
+        return True
+    if not window.mid_line:
+        return False
+    return error.msg.startswith("Unterminated string") or error.pos >= len(window.text) - _LONGEST_CUT_TOKEN
 
 
 def _located_json_error(window: _TextWindow, shown: str, error: json.JSONDecodeError, what: str,
@@ -439,7 +522,8 @@ def _read_windowed(
         window.fill()
         yield from walk(window, shown)
     except UnicodeDecodeError as error:
-        yield BadLine(shown, window.line_at(len(window.text)), f"not valid UTF-8 at byte {error.start + 1}")
+        byte = window.bad_byte or error.start + 1
+        yield BadLine(shown, window.line_at(len(window.text)), f"not valid UTF-8 at byte {byte}")
 
 
 def _array_elements(window: _TextWindow, shown: str) -> Iterator[EventRecord | BadLine]:
@@ -464,8 +548,7 @@ def _array_elements(window: _TextWindow, shown: str) -> Iterator[EventRecord | B
                 f"not valid JSON: expected ',' or ']' between array elements, found {expected}",
             )
             return
-        window.drop(offset + 1)
-        offset = 0
+        offset = window.drop(offset + 1)
 
 
 def _concatenated_documents(window: _TextWindow, shown: str) -> Iterator[EventRecord | BadLine]:
@@ -478,8 +561,7 @@ def _concatenated_documents(window: _TextWindow, shown: str) -> Iterator[EventRe
         yield item
         if end is None:
             return
-        window.drop(end)
-        offset = 0
+        offset = window.drop(end)
 
 
 def _next_event(

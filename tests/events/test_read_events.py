@@ -292,3 +292,42 @@ def test_a_multi_line_array_element_is_located_at_its_own_line_and_column(tmp_pa
     text = '[\n  {"type": "identify"},\n  5,\n  {"type": "track"}\n]\n'
     [bad] = [item for item in read_events(_write(tmp_path / "a.json", text)) if isinstance(item, BadLine)]
     assert bad.location == f"{tmp_path / 'a.json'}:3:3"
+
+
+@pytest.mark.parametrize("pad", ["x" * 200, "é€😀" * 70, "a\\\"b\\u00e9\\ud83d\\ude00" * 20])
+def test_a_one_line_array_is_streamed_not_loaded_whole(pad: str) -> None:
+    """A minified array is a single line: it must be read in pieces, not as one line (memory and time)."""
+    count = 5000
+    elements = [json.dumps({"type": "track", "i": i, "pad": pad, "n": 12345.678e-3, "t": True}, ensure_ascii=False)
+                for i in range(count)]
+    data = ("[" + ", ".join(elements) + ", 5]").encode("utf-8")
+    pulled: list[int] = []
+
+    class CountingReader(io.BytesIO):
+        def read(self, size: int | None = -1) -> bytes:  # type: ignore[override]
+            chunk = super().read(size)
+            pulled.append(len(chunk))
+            return chunk
+
+    stream = read_events("-", stdin=CountingReader(data))
+    first = next(stream)
+    assert isinstance(first, EventRecord) and first.event["i"] == 0
+    assert 0 < sum(pulled) < len(data) // 4
+    rest = list(stream)
+    assert [item.event["i"] for item in rest[:-1]] == list(range(1, count))  # type: ignore[union-attr]
+    assert rest[-1].location == f"<stdin>:1:{len(data.decode('utf-8')) - 1}"  # type: ignore[union-attr]
+
+
+def test_a_byte_that_is_not_utf8_deep_in_a_one_line_array_is_located_at_its_line(tmp_path: Path) -> None:
+    elements = [json.dumps({"type": "track", "i": i, "pad": "x" * 100}) for i in range(2000)]
+    data = ("[" + ", ".join(elements) + ', {"name": "').encode() + b"\xff" + b'"}]\n'
+    items = list(read_events(_write_bytes(tmp_path / "a.json", data)))
+    assert sum(isinstance(item, EventRecord) for item in items) == 2000
+    assert isinstance(items[-1], BadLine) and items[-1].line == 1
+    bad_byte = data.index(b"\xff") + 1
+    assert items[-1].reason == f"not valid UTF-8 at byte {bad_byte}"
+
+
+def _write_bytes(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
