@@ -1,0 +1,72 @@
+"""Accepting a request's events: normalise them, make one job per matching subscription of every
+instance of the write key, commit all of them at once, and count what happened.
+
+Triggers are evaluated here (``JobProducer``), so an event no subscription wants is counted as
+filtered and never stored. The request's jobs, over all its events and instances, go to the queue in
+one group commit: the caller answers 200 only when this returns.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from datetime import datetime, timezone
+
+from framework.delivery import JobProducer, NewJob
+from framework.intake.event_normalisation import normalise_events
+from framework.intake.group_commit import GroupCommit
+from framework.intake.metrics import IntakeMetrics
+from framework.intake.request_rules import TrackingRequest
+
+__all__ = ["TrackingIntake"]
+
+
+class TrackingIntake:
+    """Turns accepted tracking requests into committed jobs for the instances of their write key."""
+
+    def __init__(self, committer: GroupCommit, metrics: IntakeMetrics) -> None:
+        self._committer = committer
+        self._metrics = metrics
+
+    async def accept(self, request: TrackingRequest, producers: Sequence[JobProducer], *, batch: bool) -> None:
+        """Normalise, produce and commit; returns once the jobs are durable (raises if they are not)."""
+        normalise_events(request.events, datetime.now(timezone.utc), request.sent_at, batch=batch)
+        jobs: list[NewJob] = []
+        tallies = [_produce(producer, request.events, jobs) for producer in producers]
+        await self._committer.commit(jobs)
+        for producer, tally in zip(producers, tallies):
+            self._record(producer, len(request.events), tally)
+
+    def _record(self, producer: JobProducer, events: int, tally: _Tally) -> None:
+        self._metrics.received.labels(producer.instance_id).inc(events)
+        for label, count in tally.enqueued.items():
+            self._metrics.for_subscription(producer.instance_id, label).enqueued.inc(count)
+        for label, count in tally.filtered.items():
+            self._metrics.for_subscription(producer.instance_id, label).filtered.inc(count)
+        for label, count in tally.invalid.items():
+            self._metrics.for_subscription(producer.instance_id, label).invalid.inc(count)
+
+
+class _Tally:
+    """Per subscription label: jobs made, events filtered, events a trigger could not evaluate."""
+
+    __slots__ = ("enqueued", "filtered", "invalid")
+
+    def __init__(self) -> None:
+        self.enqueued: Counter[str] = Counter()
+        self.filtered: Counter[str] = Counter()
+        self.invalid: Counter[str] = Counter()
+
+
+def _produce(producer: JobProducer, events: list[dict[str, object]], jobs: list[NewJob]) -> _Tally:
+    tally = _Tally()
+    for event in events:
+        production = producer.produce(event)
+        jobs.extend(production.jobs)
+        for job in production.jobs:
+            tally.enqueued[job.subscription_name] += 1
+        for subscription in production.filtered:
+            tally.filtered[subscription.label] += 1
+        for subscription, _reason in production.invalid:
+            tally.invalid[subscription.label] += 1
+    return tally
