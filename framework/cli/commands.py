@@ -17,6 +17,7 @@ from framework.cli import (
     cmd_list,
     cmd_map,
     cmd_replay,
+    cmd_serve,
     cmd_test,
     cmd_validate,
 )
@@ -33,4 +34,5 @@ COMMANDS: tuple[ModuleType, ...] = (
     cmd_test,
     cmd_replay,
     cmd_emulate,
+    cmd_serve,
 )

@@ -1,0 +1,98 @@
+"""``actions serve --instance CONFIG...``: Segment's HTTP tracking API in front of the delivery queue.
+
+Point any Segment library at it (``host`` = this server, the instance's write key) and its events
+are committed to the queue before the library hears 200; by default the delivery workers run in this
+process too, so this one command is a whole deployment. ``--no-workers`` when ``actions worker``
+processes deliver from the shared queue instead. See docs/serving.md.
+
+    actions serve --instance fixtures/instances/pardot.toml --write-key "$SEGMENT_WRITE_KEY"
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from framework.cli.command_error import EXIT_OK, CommandError
+from framework.cli.instance_loading import load_instance, read_raw_config
+
+__all__ = ["register", "run"]
+
+
+def register(subparsers: Any) -> None:
+    """Add ``serve`` to the ``actions`` parser."""
+    parser = subparsers.add_parser(
+        "serve", help="serve Segment's tracking API (/v1/batch, /v1/track, ...) in front of the queue",
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--instance", action="append", required=True, metavar="CONFIG",
+                        help="instance config (.toml or Segment settings .json); repeat for several")
+    parser.add_argument("--queue", metavar="URL", help="sqlite:///PATH (default .actions/queue.db) or postgresql://...")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8088, help="port to listen on (default 8088; 0: any free port)")
+    parser.add_argument("--write-key", metavar="KEY",
+                        help="the write key, when one instance is served and its config names none")
+    workers = parser.add_mutually_exclusive_group()
+    workers.add_argument("--workers", type=int, metavar="N",
+                         help="deliveries in flight in this process (default: the destinations' limits)")
+    workers.add_argument("--no-workers", action="store_true",
+                         help="only accept and enqueue; `actions worker` processes deliver")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Load the instances, open the queue, serve until SIGINT/SIGTERM."""
+    from framework.delivery import JobProducer, QueueURLError, open_queue
+    from framework.intake import IntakeMetrics, IntakeServer, WriteKeys, create_app
+    from framework.intake.delivery_companion import DeliveryCompanion
+
+    if args.workers is not None and args.workers < 1:
+        raise CommandError(f"--workers {args.workers}: give at least 1, or --no-workers to deliver elsewhere")
+    instances = [load_instance(path) for path in args.instance]
+    keys = _write_keys(args.instance, args.write_key)
+    try:
+        queue = open_queue(args.queue)
+    except (QueueURLError, OSError) as error:
+        raise CommandError(str(error)) from None
+    metrics = IntakeMetrics(queue)
+    app = create_app(WriteKeys(zip(keys, (JobProducer(instance) for instance in instances))), queue, metrics)
+    companions = [] if args.no_workers else [
+        DeliveryCompanion(lambda: open_queue(args.queue), instances, concurrency=args.workers,
+                          on_outcome=metrics.record_settled)]
+    try:
+        server = IntakeServer(app, args.host, args.port, companions=companions)
+    except OSError as error:
+        raise CommandError(f"cannot listen on {args.host}:{args.port}: {error.strerror or error}; "
+                           "pick another --port or --host") from None
+    _announce(server.url, queue.url, instances, args.instance, args.no_workers)
+    try:
+        server.run()
+    finally:
+        queue.close()
+    return EXIT_OK
+
+
+def _write_keys(paths: list[str], given: str | None) -> list[str]:
+    """Each instance's write key: its config's ``write_key``, else ``--write-key`` (one instance only)."""
+    if given is not None and len(paths) > 1:
+        raise CommandError("--write-key names the key of one instance; with several, write write_key = "
+                           '"${SEGMENT_WRITE_KEY}" in each instance config')
+    keys = []
+    for path in paths:
+        key = given or read_raw_config(path).write_key
+        if not key:
+            raise CommandError(f'{path}: no write key: add write_key = "${{SEGMENT_WRITE_KEY}}" at the top of the '
+                               "file (and export the variable), or pass --write-key KEY")
+        keys.append(key)
+    return keys
+
+
+def _announce(url: str, queue_url: str, instances: list[Any], paths: list[str], no_workers: bool) -> None:
+    """One line per fact on stderr; never a write key."""
+    served = ", ".join(f"{instance.id} ({path})" for instance, path in zip(instances, paths))
+    print(f"actions serve: listening on {url} (POST /v1/batch, /v1/track, /v1/identify, ...; GET /health, "
+          f"/metrics)", file=sys.stderr)
+    print(f"actions serve: queue {queue_url}; instances {served}", file=sys.stderr)
+    print("actions serve: delivery " + ("off (--no-workers): run `actions worker` on this queue" if no_workers
+                                        else "workers running in this process"), file=sys.stderr, flush=True)
