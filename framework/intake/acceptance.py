@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from framework.delivery import JobProducer, NewJob
-from framework.intake.event_normalisation import normalise_events
+from framework.intake.event_normalisation import NormalisedEvent, normalise_events
 from framework.intake.group_commit import GroupCommit
 from framework.intake.metrics import IntakeMetrics
 from framework.intake.request_rules import TrackingRequest
@@ -30,9 +31,9 @@ class TrackingIntake:
 
     async def accept(self, request: TrackingRequest, producers: Sequence[JobProducer], *, batch: bool) -> None:
         """Normalise, produce and commit; returns once the jobs are durable (raises if they are not)."""
-        normalise_events(request.events, datetime.now(timezone.utc), request.sent_at, batch=batch)
+        events = normalise_events(request.events, datetime.now(timezone.utc), request.sent_at, batch=batch)
         jobs: list[NewJob] = []
-        tallies = [_produce(producer, request.events, jobs) for producer in producers]
+        tallies = [_produce(producer, events, jobs) for producer in producers]
         await self._committer.commit(jobs)
         for producer, tally in zip(producers, tallies):
             self._record(producer, len(request.events), tally)
@@ -58,12 +59,23 @@ class _Tally:
         self.invalid: Counter[str] = Counter()
 
 
-def _produce(producer: JobProducer, events: list[dict[str, object]], jobs: list[NewJob]) -> _Tally:
+@dataclass(frozen=True)
+class _EncodedJob(NewJob):
+    """A job whose event JSON was made once, at normalisation, and is shared by all its event's jobs."""
+
+    encoded: str = ""
+
+    def event_json(self) -> str:
+        return self.encoded
+
+
+def _produce(producer: JobProducer, events: list[NormalisedEvent], jobs: list[NewJob]) -> _Tally:
     tally = _Tally()
-    for event in events:
-        production = producer.produce(event)
-        jobs.extend(production.jobs)
+    for normalised in events:
+        production = producer.produce(normalised.event)
         for job in production.jobs:
+            jobs.append(_EncodedJob(job.instance_id, job.subscription, job.message_id, job.event, job.account_key,
+                                    job.ordering_key, job.subscription_name, normalised.encoded))
             tally.enqueued[job.subscription_name] += 1
         for subscription in production.filtered:
             tally.filtered[subscription.label] += 1

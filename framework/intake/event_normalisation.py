@@ -10,27 +10,50 @@
 
 Times written here are ISO-8601 in UTC with milliseconds (``2024-05-01T12:00:00.000Z``), the form
 Segment's own libraries send. A timestamp that is not an ISO-8601 date refuses the request (400).
+
+Each event is encoded to JSON once, here: the fields above are split off, the rest is encoded, and
+the encoded normalised fields are appended. That one encoding gives both the event's exact size as
+sent (Segment's 32 KB limit) and the JSON the queue stores, so no event is encoded twice.
 """
 
 from __future__ import annotations
 
+import json
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from framework.intake.request_rules import RequestRejected
+from framework.intake.request_rules import MAX_EVENT_BYTES, RequestRejected, event_too_large
 from framework.jsvalues import json_type_phrase
 
-__all__ = ["normalise_events", "iso_utc"]
+__all__ = ["normalise_events", "NormalisedEvent", "iso_utc"]
+
+_SERVER_FIELDS = frozenset({"messageId", "receivedAt", "sentAt", "timestamp", "originalTimestamp"})
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+
+
+@dataclass(frozen=True, slots=True)
+class NormalisedEvent:
+    """An accepted event with Segment's fields filled in, and its compact JSON (what the queue stores)."""
+
+    event: dict[str, Any]
+    encoded: str
 
 
 def normalise_events(events: list[dict[str, Any]], received_at: datetime, batch_sent_at: Any = None,
-                     *, batch: bool = True) -> None:
-    """Normalise a request's events in place; RequestRejected names the first unreadable date."""
+                     *, batch: bool = True) -> list[NormalisedEvent]:
+    """A request's events normalised and encoded; RequestRejected names the first event over 32 KB or
+    the first unreadable date."""
     received_text = iso_utc(received_at)
     batch_sent = _parsed_time(batch_sent_at, "the batch's sentAt") if batch_sent_at is not None else None
-    for index, event in enumerate(events):
-        where = f"batch[{index}]" if batch else f"the {event.get('type')} call"
+    normalised = []
+    for index, sent in enumerate(events):
+        where = f"batch[{index}]" if batch else f"the {sent.get('type')} call"
+        body = {key: value for key, value in sent.items() if key not in _SERVER_FIELDS}
+        body_json = _encode(body)
+        _check_size(body_json, len(body), sent, where)
+        event = {key: sent[key] for key in _SERVER_FIELDS.intersection(sent)}
         _fill_message_id(event)
         event["receivedAt"] = received_text
         sent_at = batch_sent
@@ -39,12 +62,28 @@ def normalise_events(events: list[dict[str, Any]], received_at: datetime, batch_
         elif batch_sent_at is not None:
             event["sentAt"] = batch_sent_at
         _correct_timestamp(event, received_at, received_text, sent_at, where)
+        fields_json = _encode(event)
+        encoded = f"{body_json[:-1]},{fields_json[1:]}" if body else fields_json
+        body.update(event)
+        normalised.append(NormalisedEvent(body, encoded))
+    return normalised
 
 
 def iso_utc(moment: datetime) -> str:
     """``2024-05-01T12:00:00.000Z``: ISO-8601, UTC, milliseconds."""
     utc = moment.astimezone(timezone.utc)
     return f"{utc:%Y-%m-%dT%H:%M:%S}.{utc.microsecond // 1000:03d}Z"
+
+
+def _check_size(body_json: str, body_keys: int, sent: dict[str, Any], where: str) -> None:
+    """The event's compact JSON as sent is the body's plus each server field's ``"key":value`` and comma."""
+    size = len(body_json.encode())
+    for key in _SERVER_FIELDS.intersection(sent):
+        size += len(key) + 4 + len(_encode(sent[key]).encode())  # quotes, colon, comma
+    if body_keys == 0 and len(sent):
+        size -= 1  # no comma before the first field
+    if size > MAX_EVENT_BYTES:
+        raise event_too_large(where, size)
 
 
 def _fill_message_id(event: dict[str, Any]) -> None:

@@ -6,7 +6,8 @@ A request is read in three steps, each refusing the whole request (nothing is en
 1. the body: at most 32 KB for a single-event route and 500 KB for a batch, after gzip
    (``Content-Encoding: gzip``) is undone; a body that is not gzip when it says so is refused;
 2. the JSON: it must parse (no ``NaN``), and be an object; a batch's ``batch`` must be an array;
-3. each event: an object, at most 32 KB as compact JSON, of a known ``type`` (implied by the route for
+3. each event: an object (at most 32 KB as compact JSON: measured by ``event_normalisation``, which
+   encodes it anyway), of a known ``type`` (implied by the route for
    single-event routes), with a ``userId`` or ``anonymousId``, a track with an ``event`` name, and
    spec fields of the right JSON type (``framework.runtime.event_problem``).
 
@@ -35,6 +36,7 @@ __all__ = [
     "body_limit",
     "read_cap",
     "too_large",
+    "event_too_large",
     "read_tracking_request",
 ]
 
@@ -102,7 +104,7 @@ def read_tracking_request(event_type: str | None, raw: bytes, content_encoding: 
                                                    f"{json_type_phrase(parsed)}")
     write_key = _body_write_key(parsed)
     if event_type is None:
-        events = _batch_events(parsed, len(body) > MAX_EVENT_BYTES)
+        events = _batch_events(parsed)
         return TrackingRequest(events, parsed.get("sentAt"), write_key)
     parsed["type"] = event_type
     _check_event(parsed, f"the {event_type} call")
@@ -160,7 +162,7 @@ def _body_write_key(parsed: dict[str, Any]) -> str | None:
     return write_key if isinstance(write_key, str) and write_key else None
 
 
-def _batch_events(parsed: dict[str, Any], measure_each: bool) -> list[dict[str, Any]]:
+def _batch_events(parsed: dict[str, Any]) -> list[dict[str, Any]]:
     batch = parsed.get("batch")
     if not isinstance(batch, list):
         raise RequestRejected(400, "invalid_body", 'the batch request should have "batch": an array of events, but '
@@ -172,8 +174,6 @@ def _batch_events(parsed: dict[str, Any], measure_each: bool) -> list[dict[str, 
             raise RequestRejected(400, "invalid_event", f"{where} should be a JSON object (an event) but it is "
                                                         f"{json_type_phrase(event)}")
         event.pop("writeKey", None)
-        if measure_each:  # a body within 32 KB cannot hold a larger event
-            _check_event_size(event, where)
         kind = event.get("type")
         if kind not in EVENT_TYPES:
             raise RequestRejected(400, "invalid_event", f"{where}: type should be one of {', '.join(sorted(EVENT_TYPES))} "
@@ -206,12 +206,11 @@ def _merge_shared(event: dict[str, Any], shared: dict[str, dict[str, Any]]) -> N
             event[key] = {**defaults, **own}
 
 
-def _check_event_size(event: dict[str, Any], where: str) -> None:
-    size = len(json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode())
-    if size > MAX_EVENT_BYTES:
-        raise RequestRejected(400, "event_too_large", f"{where} is {size:,} bytes, larger than Segment's limit of "
-                                                      f"32 KB ({MAX_EVENT_BYTES:,} bytes) per event: trim its "
-                                                      "properties, traits or context")
+def event_too_large(where: str, size: int) -> RequestRejected:
+    """The 400 for one event over 32 KB (measured as compact JSON, as it was sent)."""
+    return RequestRejected(400, "event_too_large", f"{where} is {size:,} bytes, larger than Segment's limit of 32 KB "
+                                                   f"({MAX_EVENT_BYTES:,} bytes) per event: trim its properties, "
+                                                   "traits or context")
 
 
 def _check_event(event: dict[str, Any], where: str) -> None:

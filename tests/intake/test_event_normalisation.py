@@ -2,20 +2,47 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 from typing import Any
 
 import pytest
 
-from framework.intake import RequestRejected, iso_utc, normalise_events
+from framework.intake import MAX_EVENT_BYTES, RequestRejected, iso_utc, normalise_events
 
 RECEIVED = datetime(2024, 5, 1, 12, 0, 0, 250_000, tzinfo=timezone.utc)
 
 
 def normalised(event: dict[str, Any], sent_at: Any = None) -> dict[str, Any]:
-    events = [dict(event)]
-    normalise_events(events, RECEIVED, sent_at)
-    return events[0]
+    [accepted] = normalise_events([dict(event)], RECEIVED, sent_at)
+    assert json.loads(accepted.encoded) == accepted.event  # what the queue stores is the event
+    return accepted.event
+
+
+def track(**extra: Any) -> dict[str, Any]:
+    return {"type": "track", "event": "Clicked", "userId": "u1", **extra}
+
+
+def compact_size(event: dict[str, Any]) -> int:
+    return len(json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode())
+
+
+@pytest.mark.parametrize("server_fields", [{}, {"messageId": "m-1", "timestamp": "2024-05-01T12:00:00Z"},
+                                           {"sentAt": "2024-05-01T12:00:00Z", "receivedAt": 7}])
+def test_an_event_of_exactly_32_kb_as_sent_is_accepted_and_one_byte_more_refused(server_fields: dict[str, Any]) -> None:
+    event = {**track(properties={"pad": "é" * 100}), **server_fields}  # é: 2 bytes, 1 character
+    event["properties"]["pad"] += "x" * (MAX_EVENT_BYTES - compact_size(event))
+    assert compact_size(event) == MAX_EVENT_BYTES
+    normalised(event)
+    event["properties"]["pad"] += "x"
+    with pytest.raises(RequestRejected) as caught:
+        normalise_events([track(), event], RECEIVED)
+    assert caught.value.code == "event_too_large"
+    assert caught.value.message.startswith("batch[1] is 32,769 bytes, larger than Segment's limit of 32 KB")
+
+
+def test_an_event_made_only_of_server_fields_is_encoded_whole() -> None:
+    assert set(normalised({"messageId": "m"})) == {"messageId", "receivedAt", "timestamp"}
 
 
 def test_receivedat_is_the_server_clock_and_a_missing_timestamp_is_receivedat() -> None:

@@ -61,21 +61,6 @@ def test_a_batch_over_500_kb_is_refused_naming_the_limit() -> None:
     assert "500 KB (512,000 bytes) per batch" in refusal.message
 
 
-def test_one_event_over_32_kb_in_a_batch_is_refused_naming_the_event() -> None:
-    events = [track(), track(properties={"pad": "x" * MAX_EVENT_BYTES})]
-    refusal = rejected(None, body({"batch": events}))
-    assert refusal.code == "event_too_large"
-    assert refusal.message.startswith("batch[1] is 32,")
-
-
-def test_an_event_of_exactly_32_kb_is_accepted() -> None:
-    event = track(properties={"pad": ""})
-    padding = MAX_EVENT_BYTES - len(json.dumps(event, separators=(",", ":")))
-    event["properties"]["pad"] = "x" * padding
-    request = read_tracking_request(None, body({"batch": [event, track()]}))
-    assert len(json.dumps(request.events[0], separators=(",", ":"))) == MAX_EVENT_BYTES
-
-
 def test_a_gzip_body_is_inflated_and_a_false_gzip_refused() -> None:
     raw = gzip.compress(body({"batch": [track()]}))
     assert read_tracking_request(None, raw, "gzip").events[0]["event"] == "Clicked"
