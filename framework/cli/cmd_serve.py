@@ -6,6 +6,7 @@ process too, so this one command is a whole deployment. ``--no-workers`` when ``
 processes deliver from the shared queue instead. See docs/serving.md.
 
     actions serve --instance fixtures/instances/pardot.toml --write-key "$SEGMENT_WRITE_KEY"
+    actions serve --instance fixtures/instances/pardot.toml --write-key dev-write-key --emulator
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--port", type=int, default=8088, help="port to listen on (default 8088; 0: any free port)")
     parser.add_argument("--write-key", metavar="KEY",
                         help="the write key, when one instance is served and its config names none")
+    parser.add_argument("--emulator", action="store_true",
+                        help="deliver to the destination's local emulator, started in this process (one instance)")
     workers = parser.add_mutually_exclusive_group()
     workers.add_argument("--workers", type=int, metavar="N",
                          help="deliveries in flight in this process (default: the destinations' limits)")
@@ -43,14 +46,25 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Load the instances, open the queue, serve until SIGINT/SIGTERM."""
+    if args.workers is not None and args.workers < 1:
+        raise CommandError(f"--workers {args.workers}: give at least 1, or --no-workers to deliver elsewhere")
+    keys = _write_keys(args.instance, args.write_key)
+    emulator = _maybe_start_emulator(args)
+    try:
+        _serve(args, keys, emulator.base_url if emulator else None)
+    finally:
+        if emulator is not None:
+            _print_prospects(emulator)
+            emulator.stop()
+    return EXIT_OK
+
+
+def _serve(args: argparse.Namespace, keys: list[str], endpoint: str | None) -> None:
     from framework.delivery import JobProducer, QueueURLError, open_queue
     from framework.intake import IntakeMetrics, IntakeServer, WriteKeys, create_app
     from framework.intake.delivery_companion import DeliveryCompanion
 
-    if args.workers is not None and args.workers < 1:
-        raise CommandError(f"--workers {args.workers}: give at least 1, or --no-workers to deliver elsewhere")
-    instances = [load_instance(path) for path in args.instance]
-    keys = _write_keys(args.instance, args.write_key)
+    instances = [load_instance(path, endpoint=endpoint) for path in args.instance]
     try:
         queue = open_queue(args.queue)
     except (QueueURLError, OSError) as error:
@@ -70,7 +84,29 @@ def run(args: argparse.Namespace) -> int:
         server.run()
     finally:
         queue.close()
-    return EXIT_OK
+
+
+def _maybe_start_emulator(args: argparse.Namespace) -> Any:
+    """With ``--emulator``: the destination's emulator, in-process on a free port, primed for the instance."""
+    if not args.emulator:
+        return None
+    from framework.cli.emulators import start_emulator
+
+    if len(args.instance) > 1:
+        raise CommandError("--emulator serves one instance; drop it, or pass one --instance")
+    config = read_raw_config(args.instance[0])
+    emulator = start_emulator(config.destination, dict(config.settings), config.auth, list(config.subscriptions))
+    print(f"actions serve: started the {config.destination} emulator at {emulator.base_url}", file=sys.stderr)
+    return emulator
+
+
+def _print_prospects(emulator: Any) -> None:
+    """What the emulator holds when the server stops: the proof that events arrived."""
+    prospects = emulator.prospects() if emulator.prospects else []
+    print(f"actions serve: the emulator holds {len(prospects)} prospect{'' if len(prospects) == 1 else 's'}",
+          file=sys.stderr)
+    for prospect in prospects:
+        print(f"  {prospect.get('id')}  {prospect.get('email')}  {prospect.get('firstName') or ''}", file=sys.stderr)
 
 
 def _write_keys(paths: list[str], given: str | None) -> list[str]:
