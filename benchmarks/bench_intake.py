@@ -18,6 +18,7 @@ import atexit
 import http.client
 import itertools
 import json
+import os
 import re
 import statistics
 import subprocess
@@ -69,6 +70,14 @@ class IntakeServerProcess:
                 break
         self.stop()
         raise RuntimeError("actions serve did not start listening")
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) the server process has used so far, from /proc (0.0 where there is none)."""
+        try:
+            fields = Path(f"/proc/{self._process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
         """SIGTERM our own server process (SIGKILL after 10 s), then remove its queue."""
@@ -179,11 +188,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         clients = BatchClients(server.port, synthetic_events(1000), args.clients)
         clients.run_for(1.0)  # warm-up: connections, the server's first commits
+        cpu_before = server.cpu_seconds()
         accepted, latencies = clients.run_for(args.seconds)
+        server_cpu = server.cpu_seconds() - cpu_before
         cuts = statistics.quantiles(latencies, n=100)
         print(f"accepted {accepted / args.seconds:,.0f} events/s ({accepted:,} in {args.seconds:g} s, "
               f"{args.clients} clients, batches of {BATCH_SIZE}, synchronous={args.synchronous}); batch latency "
               f"p50 {cuts[49] * 1000:.1f} ms, p99 {cuts[98] * 1000:.1f} ms")
+        print(f"server CPU: {server_cpu / args.seconds:.2f} cores busy, {server_cpu / accepted * 1e6:.1f} us per "
+              f"accepted event ({accepted / server_cpu:,.0f} events per CPU-second); load average "
+              f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     finally:
         server.stop()
     return 0
