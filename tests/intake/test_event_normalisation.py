@@ -91,3 +91,14 @@ def test_an_unreadable_date_refuses_the_request(event: dict[str, Any], sent_at: 
 
 def test_iso_utc_writes_milliseconds_and_z() -> None:
     assert iso_utc(datetime(2024, 1, 2, 3, 4, 5, 6_789)).endswith(".006Z")
+
+
+def test_an_event_nested_past_what_json_storage_takes_is_refused() -> None:
+    deep: dict[str, Any] = {}
+    inner = deep
+    for _ in range(300):
+        inner["a"] = {}
+        inner = inner["a"]
+    with pytest.raises(RequestRejected) as caught:
+        normalise_events([{"type": "track", "properties": deep}], RECEIVED)
+    assert caught.value.code == "invalid_event" and "cannot be stored as JSON" in caught.value.message
