@@ -22,6 +22,7 @@ for Pardot and Salesforce.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from framework.definition import Authentication, DestinationDefinition, InputField, Preset
 
@@ -82,7 +83,16 @@ definition = DestinationDefinition(
     ],
     concurrency_limit=CONCURRENCY_LIMIT,
     concurrency_key="businessUnitID",  # the limit is per business unit, whichever instance sends
+    emulator=lambda settings, auth, subscriptions, **options: _start_emulator(settings, auth, subscriptions, **options),
     faq=(Path(__file__).with_name("faq.md")).read_text(encoding="utf-8"),
 )
+
+def _start_emulator(settings: dict[str, Any], auth: dict[str, Any], subscriptions: list[dict[str, Any]],
+                    **options: Any) -> Any:
+    """``actions replay --emulator``: the local Pardot, imported only when asked for (it loads waitress)."""
+    from .emulator import start_for_instance
+
+    return start_for_instance(settings, auth, subscriptions, **options)
+
 
 destination = definition  # the name the registry looks for first

@@ -10,6 +10,8 @@ JSON ``{code: 184}`` or JSON 401               IntegrationError PARDOT_ERROR    
 JSON ``{code: 66}`` or any 429                 RetryableError 429 (Retry-After)     RATE_LIMITED
 JSON ``{code: 122}`` (daily quota)             RetryableError 429, retry_after =    RATE_LIMITED
                                                seconds until the quota resets
+JSON ``{code: 62 / 183 / 214}`` (conflicting   RetryableError with that status      RETRY
+update, internal error, timed out), any status
 JSON 5xx except 501, non-JSON 5xx              RetryableError with that status      RETRY
 JSON ``{code: 4}`` / ``{code: 180}``           PayloadValidationError               TERMINAL
 any other JSON error                           IntegrationError PARDOT_ERROR        by status
@@ -66,6 +68,9 @@ _EXPIRED_TOKEN = 184
 _CONCURRENT_LIMIT = 66
 _DAILY_LIMIT = 122
 _PAYLOAD_CODES = frozenset({4, 180})
+# Transient by their meaning, whatever status carries them: 62 conflicting update (a concurrent write
+# to the same record), 183 internal error ("please retry"), 214 API request timed out.
+_TRANSIENT_CODES = {62: "a concurrent update of the same record", 183: "an internal error", 214: "a time-out"}
 _XML_AUTH_MESSAGE = (
     "The Business Unit ID or access token is invalid, or the request went to the wrong instance "
     "(sandbox vs production). If you toggled Sandbox Instance, disconnect and reconnect with the "
@@ -142,6 +147,9 @@ def _pardot_json_error(status: int, body: dict[str, Any], retry_after: float | N
     if code == _EXPIRED_TOKEN or status == 401:
         message = f"{named}. The access token is expired or invalid; refreshing it and retrying."
         return IntegrationError(message, "PARDOT_ERROR", status, resolution=Resolution.REFRESH_THEN_RETRY)
+    if code in _TRANSIENT_CODES:
+        message = f"{named}. Pardot failed temporarily ({_TRANSIENT_CODES[code]}); retrying."
+        return RetryableError(message, status, retry_after=retry_after, resolution=Resolution.RETRY)
     if 500 <= status <= 599 and status != 501:
         return RetryableError(f"{named}. Pardot failed temporarily; retrying.", status, retry_after=retry_after)
     detail = f"{named}. Pardot received the call but considers it invalid; see {ERROR_CODES_URL}"

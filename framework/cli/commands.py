@@ -11,15 +11,19 @@ from types import ModuleType
 
 from framework.cli import (
     cmd_describe,
+    cmd_dlq,
     cmd_emulate,
+    cmd_enqueue,
     cmd_explain,
     cmd_init,
     cmd_list,
     cmd_map,
+    cmd_queue,
     cmd_replay,
     cmd_serve,
     cmd_test,
     cmd_validate,
+    cmd_worker,
 )
 
 __all__ = ["COMMANDS"]
@@ -33,6 +37,10 @@ COMMANDS: tuple[ModuleType, ...] = (
     cmd_explain,
     cmd_test,
     cmd_replay,
+    cmd_enqueue,
+    cmd_worker,
+    cmd_queue,
+    cmd_dlq,
     cmd_emulate,
     cmd_serve,
 )

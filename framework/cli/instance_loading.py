@@ -15,23 +15,29 @@ from framework.cli.command_error import CommandError
 if TYPE_CHECKING:
     import requests
 
+    from framework.auth import TokenStore
+
 __all__ = ["load_instance", "read_raw_config"]
 
 _EVENT_ONLY_SUFFIXES = (".ndjson", ".jsonl", ".gz")  # never an instance config, always events
 
 
 def load_instance(path: str, *, endpoint: str | None = None, session: requests.Session | None = None,
-                  paths: list[str] | None = None) -> Any:
+                  paths: list[str] | None = None, token_store: TokenStore | None = None,
+                  destination: str | None = None) -> Any:
     """A ready ``DestinationInstance`` from a TOML or Segment JSON file, or a CommandError saying why not.
 
-    ``paths`` (``--path``) lets an instance name a destination that is being written and not installed.
+    ``paths`` (``--path``) lets an instance name a destination that is being written and not installed;
+    ``destination`` (``--destination``) names a Segment settings JSON's destination; ``token_store``
+    shares refreshed tokens between workers (the queue's).
     """
     from framework.instance import DestinationInstance, InstanceConfigError
 
     _require_file(path)
-    destination = _destination_under(path, paths) if paths else None
+    chosen: Any = _destination_under(path, paths) if paths else None
     try:
-        return DestinationInstance.from_file(path, destination=destination, endpoint=endpoint, session=session)
+        return DestinationInstance.from_file(path, destination=chosen or destination, endpoint=endpoint,
+                                             session=session, token_store=token_store)
     except InstanceConfigError as error:
         raise CommandError(_config_errors_text(path, error.errors)) from None
 
@@ -50,13 +56,13 @@ def _destination_under(path: str, paths: list[str]) -> Any:
     return None
 
 
-def read_raw_config(path: str) -> Any:
+def read_raw_config(path: str, destination: str | None = None) -> Any:
     """The instance config as read (settings, auth, subscriptions), before compilation; for the emulator."""
     from framework.instance import InstanceConfigError, read_config_file
 
     _require_file(path)
     try:
-        return read_config_file(path).config
+        return read_config_file(path, destination).config
     except InstanceConfigError as error:
         raise CommandError(_config_errors_text(path, error.errors)) from None
 

@@ -7,9 +7,10 @@ delivered / filtered   final (``delivered`` / ``filtered``)
 invalid                final (``invalid``): the event or its payload can never be sent as is
 RETRY                  again after ``Retry-After`` when the destination gave one, else exponential backoff
                        with full jitter; dead letter once the give-up window (attempts or age) is spent
-RATE_LIMITED           again after ``Retry-After`` (else a short pause), and the whole account pauses that
-                       long; does not burn the give-up window, so a spent daily quota parks the account's
-                       jobs until it resets instead of dead-lettering them
+RATE_LIMITED           again after ``Retry-After`` (else a short pause); does not burn the give-up window.
+                       A short wait slows the whole account (the worker halves its in-flight limit until
+                       the wait is over); a long one (``park_after`` or more: a spent daily quota) pauses
+                       the account, parking its jobs until the quota resets instead of dead-lettering them
 REFRESH_THEN_RETRY     the runtime already refreshed once and retried; if this still comes back it is
                        treated as RETRY
 TERMINAL               dead letter with the reason; a refresh token the destination refused
@@ -42,7 +43,8 @@ class Verdict:
     """A job's settlement, plus what it means for its account or instance."""
 
     settlement: Settlement
-    pause_account_until: float | None = None  # RATE_LIMITED: no claims for the account until then
+    pause_account_until: float | None = None  # a long RATE_LIMITED wait: no claims for the account until then
+    slow_account_until: float | None = None  # a short RATE_LIMITED wait: fewer in flight for the account until then
     reauthorise: bool = False  # the credentials are revoked: dead-letter the instance's queued jobs
 
 
@@ -54,7 +56,8 @@ class RetryPolicy:
     max_age: float = 24 * 3600.0  # seconds since the job was enqueued
     backoff_base: float = 1.0  # the n-th retry waits up to base * 2**(n-1) seconds...
     backoff_cap: float = 600.0  # ...never more than this
-    rate_limit_pause: float = 5.0  # an account's pause after a rate limit that gave no Retry-After
+    rate_limit_pause: float = 1.0  # a rate-limited job's wait when the destination gave no Retry-After
+    park_after: float = 30.0  # a rate limit asking to wait this long or more pauses (parks) the whole account
 
     def decide(self, job: Job, result: SubscriptionResult, now: float, rng: random.Random | None = None) -> Verdict:
         """The verdict for ``job`` after an attempt that gave ``result`` at ``now``."""
@@ -72,7 +75,9 @@ class RetryPolicy:
             until = now + (result.retry_after if result.retry_after is not None else self.rate_limit_pause)
             settlement = Settlement(job.id, JobState.QUEUED, reason=result.reason, not_before=until,
                                     counts_attempt=False)
-            return Verdict(settlement, pause_account_until=until)
+            if until - now >= self.park_after:
+                return Verdict(settlement, pause_account_until=until)
+            return Verdict(settlement, slow_account_until=until)
         return Verdict(self._retry_or_give_up(job, result, now, rng or _RANDOM))
 
     def _retry_or_give_up(self, job: Job, result: SubscriptionResult, now: float, rng: random.Random) -> Settlement:

@@ -26,7 +26,7 @@ from framework.http.adapter import PooledAdapter
 from framework.instance.compiler import CompiledInstance, compile_instance
 from framework.instance.config import InstanceConfig
 from framework.instance.problems import InstanceConfigError, LineFinder, Problems
-from framework.instance.sources import DEFAULT_DESTINATION, config_from_segment_settings, read_config_file
+from framework.instance.sources import config_from_segment_settings, read_config_file
 from framework.runtime import (
     CompiledSubscription,
     Credentials,
@@ -68,7 +68,7 @@ class DestinationInstance:
     ) -> None:
         slug, given = _split(definition)
         config = InstanceConfig(
-            destination=slug or DEFAULT_DESTINATION, settings=dict(settings or {}), auth=_auth_dict(auth),
+            destination=slug or "", settings=dict(settings or {}), auth=_auth_dict(auth),
             subscriptions=[dict(s) for s in subscriptions], endpoint=endpoint,
         )
         self._load(_Loading(config, Problems(), given), _Wiring(session, token_store, on_token_refresh))
@@ -77,7 +77,7 @@ class DestinationInstance:
     def from_settings(
         cls,
         settings: Mapping[str, Any],
-        destination: DestinationDefinition | str = DEFAULT_DESTINATION,
+        destination: DestinationDefinition | str | None = None,
         *,
         endpoint: str | None = None,
         session: requests.Session | None = None,
@@ -87,7 +87,7 @@ class DestinationInstance:
         """An instance from Segment's settings JSON as Segment stores it (mappings used as given)."""
         slug, given = _split(destination)
         problems = Problems()
-        config = _with_endpoint(config_from_segment_settings(settings, slug or DEFAULT_DESTINATION,
+        config = _with_endpoint(config_from_segment_settings(settings, slug,
                                                              problems=problems), endpoint)
         self = cls.__new__(cls)
         self._load(_Loading(config, problems, given), _Wiring(session, token_store, on_token_refresh))
@@ -106,7 +106,7 @@ class DestinationInstance:
     ) -> DestinationInstance:
         """An instance from a Segment settings JSON file or the TOML form (chosen by suffix or content).
 
-        ``destination`` names the destination of a JSON file (default ``actions-pardot``) or overrides
+        ``destination`` names the destination of a JSON file (else detected from its settings) or overrides
         a TOML file's; ``endpoint`` overrides the file's (to point it at an emulator).
         """
         slug, given = _split(destination)

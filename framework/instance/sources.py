@@ -24,12 +24,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from framework.instance.config import DeliveryOptions, InstanceConfig
+from framework.instance.destination_detection import detect_destination
 from framework.instance.problems import InstanceConfigError, LineFinder, Problems
 from framework.jsvalues import json_type_phrase
 
 __all__ = ["LoadedConfig", "config_from_segment_settings", "config_from_toml", "read_config_file"]
 
-DEFAULT_DESTINATION = "actions-pardot"
 _SEGMENT_SUBSCRIPTION_KEYS = {"name": "name", "subscribe": "subscribe", "partnerAction": "action",
                               "mapping": "mapping", "enabled": "enabled"}
 _SEGMENT_METADATA_KEYS = ("ID", "ConfigID", "ActionID", "ProjectID")
@@ -52,12 +52,16 @@ class LoadedConfig:
 
 
 def config_from_segment_settings(
-    settings: Mapping[str, Any], destination: str = DEFAULT_DESTINATION, *, problems: Problems
+    settings: Mapping[str, Any], destination: str | None = None, *, problems: Problems
 ) -> InstanceConfig:
-    """Segment's settings JSON as an InstanceConfig: subscriptions and ``oauth`` split off, rest settings."""
+    """Segment's settings JSON as an InstanceConfig: subscriptions and ``oauth`` split off, rest settings.
+
+    The JSON names no destination: without ``destination`` it is detected from the settings' keys.
+    """
     if not isinstance(settings, Mapping):
         problems.add("settings", f"settings should be a JSON object but it is {json_type_phrase(settings)}.")
-        return InstanceConfig(destination=destination)
+        return InstanceConfig(destination=destination or "")
+    destination = destination or detect_destination(settings, problems)
     rest = {k: v for k, v in settings.items() if k not in ("subscriptions", "subscription", "oauth")}
     return InstanceConfig(
         destination=destination,
@@ -117,9 +121,9 @@ def config_from_toml(
             problems.add("file", f'unknown key "{key}"; the TOML form has {", ".join(_TOML_TOP_KEYS)}.')
     destination = data.get("destination")
     if not isinstance(destination, str) or not destination:
-        problems.add("destination", 'destination is missing; add destination = "actions-pardot" (or another '
-                             "slug from `actions list`) at the top of the file.")
-        destination = DEFAULT_DESTINATION
+        problems.add("destination", 'destination is missing; add destination = "SLUG" (a slug from '
+                             "`actions list`) at the top of the file.")
+        destination = ""
     return InstanceConfig(
         destination=destination,
         id=_instance_id(data.get("id"), problems),
@@ -218,7 +222,7 @@ def read_config_file(path: str | os.PathLike[str], destination: str | None = Non
     problems = Problems()
     if _is_json(source, text):
         data = _parse_json(text, source)
-        config = config_from_segment_settings(data, destination or DEFAULT_DESTINATION, problems=problems)
+        config = config_from_segment_settings(data, destination, problems=problems)
         return LoadedConfig(config, problems, source)
     config = config_from_toml(_parse_toml(text, source), problems=problems)
     if destination is not None:

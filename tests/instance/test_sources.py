@@ -21,7 +21,7 @@ SEGMENT_SETTINGS = {
 
 def test_segment_settings_split_into_settings_auth_and_subscriptions() -> None:
     problems = Problems()
-    config = config_from_segment_settings(SEGMENT_SETTINGS, problems=problems)
+    config = config_from_segment_settings(SEGMENT_SETTINGS, "actions-pardot", problems=problems)
     assert not problems
     assert config.destination == "actions-pardot"
     assert config.settings == {"businessUnitID": "0Uv000000000001AAA", "isSandbox": False}
@@ -33,11 +33,11 @@ def test_segment_settings_split_into_settings_auth_and_subscriptions() -> None:
 
 def test_segment_single_subscription_and_json_string_subscriptions() -> None:
     single = {"subscription": {"subscribe": "type = \"track\"", "partnerAction": "a"}}
-    assert len(config_from_segment_settings(single, problems=Problems()).subscriptions) == 1
+    assert len(config_from_segment_settings(single, "actions-pardot", problems=Problems()).subscriptions) == 1
     as_string = {"subscriptions": '[{"subscribe": "type = \\"track\\"", "partnerAction": "a"}]'}
-    assert config_from_segment_settings(as_string, problems=Problems()).subscriptions[0]["action"] == "a"
+    assert config_from_segment_settings(as_string, "actions-pardot", problems=Problems()).subscriptions[0]["action"] == "a"
     problems = Problems()
-    config_from_segment_settings({"subscriptions": "[oops"}, problems=problems)
+    config_from_segment_settings({"subscriptions": "[oops"}, "actions-pardot", problems=problems)
     assert "subscriptions is a string that is not valid JSON" in problems.items[0].message
 
 
@@ -77,7 +77,16 @@ def test_toml_unknown_env_names_and_keys_are_each_reported() -> None:
 def test_toml_without_destination_says_what_to_add() -> None:
     problems = Problems()
     config_from_toml({}, problems=problems, environ={})
-    assert 'add destination = "actions-pardot"' in problems.items[0].message
+    assert 'add destination = "SLUG"' in problems.items[0].message
+
+
+def test_a_segment_settings_json_names_its_destination_by_its_required_settings() -> None:
+    problems = Problems()
+    config = config_from_segment_settings({"businessUnitID": "0Uv1", "accountID": "1"}, problems=problems)
+    assert not problems and config.destination == "actions-pardot"
+    unknown = Problems()
+    config_from_segment_settings({"apiKey": "k"}, problems=unknown)
+    assert "pass --destination SLUG" in unknown.items[0].message
 
 
 def test_toml_syntax_error_names_file_line_and_column(tmp_path: Path) -> None:

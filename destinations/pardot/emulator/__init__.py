@@ -11,7 +11,10 @@ there. What it emulates, with the confidence the research gives it, is in
 
 From a shell (the ``actions emulate pardot`` command calls :func:`main`)::
 
-    python -m destinations.pardot.emulator --port 8080
+    python -m destinations.pardot.emulator --port 8080 --faults "500:0.1,reset:0.02" --seed 7
+
+Primed for an instance's config (what ``actions replay --emulator`` runs): :func:`start_for_instance`.
+The user guide is ``docs/pardot-emulator.md``.
 """
 
 from __future__ import annotations
@@ -28,7 +31,9 @@ from waitress import create_server
 from waitress import wasyncore
 from waitress.task import ThreadedTaskDispatcher
 
+from .fault_mix import FaultMix, parse_fault_mix
 from .faults import FAULT_KINDS, Fault
+from .for_instance import RunningPardotEmulator, start_for_instance
 from .limits import ConcurrencyGate, DailyQuota
 from .oauth import TokenAuthority
 from .store import ProspectStore
@@ -39,6 +44,9 @@ __all__ = [
     "Fault",
     "FAULT_KINDS",
     "ReceivedRequest",
+    "RunningPardotEmulator",
+    "start_for_instance",
+    "parse_fault_mix",
     "serve",
     "main",
     "UPSERT_PATH",
@@ -65,6 +73,13 @@ class PardotEmulator:
     ``"sandbox"``, or None for either); the environment is only checked when a request names a real
     Pardot/Salesforce host in ``Host``. ``xml_auth_errors`` answers authentication failures (codes
     49, 181, 184, 201) as legacy XML with 400/403, the way older Pardot deployments did.
+
+    ``faults`` is a random fault mix (``"500:0.1,reset:0.02"`` or ``{"500": 0.1}``, see
+    :mod:`.fault_mix`) drawn once per API request, reproducibly when ``seed`` is given. A fault that
+    answers an error is decided before the prospect store is touched; ``reset_after`` and
+    ``timeout_after`` act after the write. ``timeout_hold`` is how long a ``timeout`` fault (and
+    :meth:`pause`) holds a request; stopping the emulator releases held requests at once.
+    ``latency`` is the least time every API request takes.
     """
 
     def __init__(
@@ -86,6 +101,9 @@ class PardotEmulator:
         latency: float = 0.0,
         xml_auth_errors: bool = False,
         clock: Callable[[], datetime] | None = None,
+        faults: str | Mapping[str, float] | None = None,
+        seed: int | None = None,
+        timeout_hold: float = 30.0,
     ) -> None:
         units = dict(business_units) if isinstance(business_units, Mapping) else dict.fromkeys(business_units)
         self.authority = TokenAuthority(ttl=token_ttl, rotate_refresh_tokens=rotate_refresh_tokens, clock=clock)
@@ -96,7 +114,9 @@ class PardotEmulator:
             business_units=units,
             gate=ConcurrencyGate(concurrency_limit, status=concurrency_status),
             quota=DailyQuota(daily_limit, status=daily_limit_status, tz=quota_timezone, clock=clock),
+            fault_mix=FaultMix(faults, seed),
             latency=latency,
+            hold_limit=timeout_hold,
             xml_auth_errors=xml_auth_errors,
         )
         self._server: Any = None
@@ -120,6 +140,7 @@ class PardotEmulator:
         if self._server is not None:
             raise RuntimeError(f"the emulator is already serving at {self.base_url}")
         self._server = _create_server(self.app, host, port)
+        self.app.faults.open()
         self.base_url = f"http://{host}:{self._server.effective_port}"
         self._stopping.clear()
         self._thread = threading.Thread(target=self._serve_until_stopped, name="pardot-emulator", daemon=True)
@@ -138,7 +159,7 @@ class PardotEmulator:
         if self._server is None:
             return
         self.app.resume()
-        self.app.faults.release_all()
+        self.app.faults.close()
         self._stopping.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
@@ -199,8 +220,23 @@ class PardotEmulator:
         self.app.faults.clear()
 
     def release_timeouts(self) -> None:
-        """Answer requests held by ``timeout`` faults (with a 504)."""
+        """Answer requests held by ``timeout`` faults right now (with a 504)."""
         self.app.faults.release_all()
+
+    def wait_for_held_requests(self, count: int, timeout: float = 10.0) -> bool:
+        """Block until ``count`` requests are held by ``timeout``/``timeout_after`` faults."""
+        return self.app.faults.wait_for_held(count, timeout)
+
+    def set_fault_mix(self, faults: str | Mapping[str, float] | None, seed: int | None = None) -> dict[str, float]:
+        """Replace the random fault mix (None or ``""`` for none), reseeding when ``seed`` is given.
+
+        Raises ValueError naming the bad item, e.g. for a probability outside 0..1.
+        """
+        return self.app.fault_mix.set(faults, seed)
+
+    def fault_mix(self) -> dict[str, float]:
+        """The random fault probabilities in force, by kind."""
+        return self.app.fault_mix.current()
 
     def pause(self) -> None:
         """Hold API calls (inside the concurrency gate) and token refreshes until :meth:`resume`."""
@@ -235,6 +271,14 @@ class PardotEmulator:
     def wait_for_refreshes(self, count: int, timeout: float = 10.0) -> bool:
         """Block until ``count`` token refreshes are held in the server (after :meth:`pause`)."""
         return self.authority.wait_for_refreshes(count, timeout)
+
+    def stats(self) -> dict[str, Any]:
+        """The counters ``GET /_emulator/stats`` returns (api_calls, by_status, max_in_flight...)."""
+        return self.app.stats()
+
+    def reset_stats(self) -> None:
+        """Zero the counters (prospects are kept)."""
+        self.app.reset_stats()
 
     def quota_used(self, business_unit: str | None = None) -> int:
         """API calls counted against today's quota for the unit."""
@@ -278,7 +322,8 @@ def serve(host: str = "127.0.0.1", port: int = 8080, *, stop: threading.Event | 
         f"  business unit(s): {units}\n"
         f"  access token: {DEFAULT_ACCESS_TOKEN}  refresh token: {DEFAULT_REFRESH_TOKEN}\n"
         f"  client id/secret: {DEFAULT_CLIENT_ID} / {DEFAULT_CLIENT_SECRET}\n"
-        f"  inspect: GET {base_url}/_emulator/prospects   faults: POST {base_url}/_emulator/faults\n"
+        f"  inspect: GET {base_url}/_emulator/prospects   stats: GET {base_url}/_emulator/stats\n"
+        f"  faults: POST {base_url}/_emulator/faults   random mix: {emulator.fault_mix() or 'none'}\n"
         "Press Ctrl+C to stop.",
         flush=True,
     )
@@ -290,17 +335,59 @@ def serve(host: str = "127.0.0.1", port: int = 8080, *, stop: threading.Event | 
         emulator.stop()
 
 
+_EPILOG = """\
+random faults (--faults KIND:PROBABILITY,...), one draw per API request:
+  100-599        that HTTP status with Pardot's JSON error body ({"code": 183, ...})
+  429            429 with Retry-After: 1
+  66             Pardot's concurrent-request refusal (HTTP 400, code 66)
+  reset          connection dropped before the prospect is written
+  reset_after    prospect written, then the connection dropped (the answer is lost)
+  timeout        no answer for --timeout-hold seconds, then 504 code 214; nothing written
+  timeout_after  prospect written, then the answer held for --timeout-hold seconds
+  expire         access tokens expire: 401 code 184 until the client refreshes
+  probabilities are between 0 and 1 and add up to at most 1; --seed N repeats the same draws.
+  example: --faults "500:0.10,503:0.05,429:0.05,66:0.05,reset:0.02,timeout:0.01,expire:0.01" --seed 7
+
+control while it runs (JSON over HTTP):
+  GET  /_emulator/prospects[?businessUnitId=ID]   every prospect of a business unit
+  GET  /_emulator/requests                        requests received so far
+  GET  /_emulator/stats                           api_calls, by_status, max_in_flight, faults_injected...
+  POST /_emulator/reset-stats                     zero the counters
+  GET  /_emulator/faults                          the random mix and the queued faults
+  POST /_emulator/faults {"mix": "500:0.1", "seed": 7}             change the random mix
+  POST /_emulator/faults {"kind": "status", "status": 503, "count": 2}   fail the next 2 calls
+  see docs/pardot-emulator.md
+"""
+
+
+def _fault_mix_argument(spec: str) -> str:
+    """argparse check for ``--faults``: the spec itself, or the item that is wrong and why."""
+    try:
+        parse_fault_mix(spec)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return spec
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="actions emulate pardot",
-                                     description="Run the Pardot v5 + Salesforce token emulator on loopback.")
+                                     description="Run the Pardot v5 + Salesforce token emulator on loopback.",
+                                     epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080; 0 picks a free one)")
     parser.add_argument("--business-unit", action="append", dest="business_units", metavar="ID",
                         help=f"business unit id to accept (repeatable; default {DEFAULT_BUSINESS_UNIT})")
     parser.add_argument("--custom-field", action="append", default=[], dest="custom_fields", metavar="NAME__c",
                         help="custom prospect field to define (repeatable)")
-    parser.add_argument("--daily-limit", type=int, default=100_000, help="API calls per day (code 122 after)")
-    parser.add_argument("--latency", type=float, default=0.0, help="seconds each call spends in the server")
+    parser.add_argument("--daily-limit", type=int, default=100_000, metavar="N",
+                        help="API calls per business unit per day (default 100000; code 122 after)")
+    parser.add_argument("--latency", type=float, default=0.0, metavar="SECONDS",
+                        help="least seconds every API call takes (default 0)")
+    parser.add_argument("--faults", type=_fault_mix_argument, metavar="KIND:P,...",
+                        help="random faults per API request (see below)")
+    parser.add_argument("--seed", type=int, metavar="N", help="seed for the random faults (reproducible runs)")
+    parser.add_argument("--timeout-hold", type=float, default=30.0, metavar="SECONDS",
+                        help="how long a timeout fault holds its answer (default 30)")
     parser.add_argument("--token-ttl", type=float, default=7200.0, help="seconds an access token stays valid")
     parser.add_argument("--rotate-refresh-tokens", action="store_true", help="issue a new refresh token per refresh")
     parser.add_argument("--xml-auth-errors", action="store_true", help="answer auth failures as legacy XML")
@@ -322,7 +409,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         serve(args.host, args.port, business_units=args.business_units or (DEFAULT_BUSINESS_UNIT,),
               custom_fields=args.custom_fields, daily_limit=args.daily_limit, latency=args.latency,
               token_ttl=args.token_ttl, rotate_refresh_tokens=args.rotate_refresh_tokens,
-              xml_auth_errors=args.xml_auth_errors)
+              xml_auth_errors=args.xml_auth_errors, faults=args.faults, seed=args.seed,
+              timeout_hold=args.timeout_hold)
     except (OSError, ValueError) as error:
         print(f"actions emulate pardot: {error}{_hint(error, args.host, args.port)}", file=sys.stderr)
         return 1

@@ -8,10 +8,13 @@ Salesforce token endpoint) instead of the normal handler. Kinds:
 ``rate_limit`` 429 with ``Retry-After: <retry_after>`` and Pardot's JSON body
 ``xml_auth``   legacy XML auth failure, 403 by default (``status=400`` for the other variant)
 ``reset``      the connection is dropped without an answer (a reset)
-``timeout``    no answer until :meth:`FaultQueue.release_all` (client-side timeouts)
+``timeout``    no answer until :meth:`FaultQueue.release_all` or the hold passes (client-side timeouts)
 ``refresh_conflict`` the token endpoint's 400 ``invalid_grant`` for concurrent refreshes
                (``description`` picks the 2024 wording ``expired authorization code``)
 ============== ===========================================================================
+
+Random faults (a probability per kind, ``--faults``) are drawn by :mod:`.fault_mix`; both kinds of
+fault hold ``timeout`` requests here, so stopping the emulator releases every one of them.
 """
 
 from __future__ import annotations
@@ -55,13 +58,15 @@ class FaultQueue:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._faults: list[Fault] = []
-        self._released = threading.Event()
+        self._holding = threading.Condition()
+        self._releases = 0  # bumped by release_all: requests held before it are let go
+        self._closed = False  # while closed (the emulator is stopping) nothing is held
+        self._held = 0
 
     def add(self, fault: Fault) -> Fault:
         """Queue a fault; it fires on the next matching requests."""
         with self._lock:
             self._faults.append(fault)
-            self._released.clear()
         return fault
 
     def take(self, target: str) -> Fault | None:
@@ -86,9 +91,34 @@ class FaultQueue:
             return list(self._faults)
 
     def hold(self, limit: float) -> None:
-        """Block a ``timeout`` fault's request until released (or ``limit`` seconds pass)."""
-        self._released.wait(limit)
+        """Block a ``timeout`` fault's request until released, closed, or ``limit`` seconds pass."""
+        with self._holding:
+            releases = self._releases
+            self._held += 1
+            self._holding.notify_all()
+            try:
+                self._holding.wait_for(lambda: self._closed or self._releases != releases, limit)
+            finally:
+                self._held -= 1
+
+    def wait_for_held(self, count: int, timeout: float) -> bool:
+        """Block until ``count`` requests are held (tests line up on this instead of sleeping)."""
+        with self._holding:
+            return self._holding.wait_for(lambda: self._held >= count, timeout)
 
     def release_all(self) -> None:
-        """Let every request held by a ``timeout`` fault finish (with a 504)."""
-        self._released.set()
+        """Let every request held by a ``timeout`` fault right now finish (later ones are held again)."""
+        with self._holding:
+            self._releases += 1
+            self._holding.notify_all()
+
+    def close(self) -> None:
+        """Release every held request and hold none until :meth:`open` (the emulator is stopping)."""
+        with self._holding:
+            self._closed = True
+            self._holding.notify_all()
+
+    def open(self) -> None:
+        """Hold ``timeout`` requests again (the emulator is starting)."""
+        with self._holding:
+            self._closed = False

@@ -18,21 +18,31 @@ __all__ = ["ConcurrencyGate", "DailyQuota"]
 
 
 class ConcurrencyGate:
-    """Counts requests in flight per business unit and refuses the one over the limit."""
+    """Counts requests in flight per business unit and refuses the one over the limit.
+
+    It also records, per unit, the most requests that were in flight at once counting the one
+    arriving (so a sixth concurrent request makes the peak 6 even though it is refused) and how many
+    requests it refused: the figures that prove a client kept to the limit.
+    """
 
     def __init__(self, limit: int = 5, *, status: int = 400) -> None:
         self.limit = limit
         self.status = status
         self._lock = threading.Condition()
         self._in_flight: dict[str, int] = {}
+        self._peaks: dict[str, int] = {}
+        self._refused = 0
 
     @contextmanager
     def enter(self, business_unit: str) -> Iterator[None]:
         """Hold one of the unit's slots for the duration of a request, or raise code 66."""
         with self._lock:
-            if self._in_flight.get(business_unit, 0) >= self.limit:
+            current = self._in_flight.get(business_unit, 0)
+            self._peaks[business_unit] = max(self._peaks.get(business_unit, 0), current + 1)
+            if current >= self.limit:
+                self._refused += 1
                 raise PardotApiError(self.status, 66)
-            self._in_flight[business_unit] = self._in_flight.get(business_unit, 0) + 1
+            self._in_flight[business_unit] = current + 1
             self._lock.notify_all()
         try:
             yield
@@ -45,6 +55,22 @@ class ConcurrencyGate:
         """How many requests of that unit are being served right now."""
         with self._lock:
             return self._in_flight.get(business_unit, 0)
+
+    def peaks(self) -> dict[str, int]:
+        """Per unit, the most requests in flight at once since the start (or the last reset)."""
+        with self._lock:
+            return dict(self._peaks)
+
+    def refused(self) -> int:
+        """Requests refused with code 66 since the start (or the last reset)."""
+        with self._lock:
+            return self._refused
+
+    def reset_counters(self) -> None:
+        """Forget the peaks and refusals (requests in flight stay counted)."""
+        with self._lock:
+            self._peaks = {}
+            self._refused = 0
 
     def wait_for(self, business_unit: str, count: int, timeout: float) -> bool:
         """Block until ``count`` requests of the unit are in flight (tests use this to line up)."""

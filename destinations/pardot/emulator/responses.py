@@ -27,6 +27,7 @@ MESSAGES: dict[int, str] = {
     4: "Invalid prospect email address",
     49: "Access Denied",
     60: "Invalid HTTP request method",
+    62: "Conflicting update",
     66: "You have exceeded your concurrent request limit. Please wait, before trying again",
     122: "Daily API rate limit met",
     150: "Input needs to be valid JSON",
@@ -41,6 +42,7 @@ MESSAGES: dict[int, str] = {
     206: "Invalid action argument value",
     207: "Missing required action argument",
     208: "Unknown action argument",
+    214: "API request timed out",
 }
 
 # Headers every real v5 response carries (pardot-v5.md §3, observed in a captured response).

@@ -13,6 +13,8 @@ The rules the emulator holds a client to:
   name ends in ``__c`` (code 180), and addresses must look like addresses (code 4).
 
 All methods take the store's lock, so waitress's worker threads may call them concurrently.
+Prospects are indexed by id and by exact address, so an upsert costs the same with 20 or 20,000
+prospects stored (the emulator is the ground truth of long replays).
 """
 
 from __future__ import annotations
@@ -67,6 +69,7 @@ class ProspectStore:
                  clock: Callable[[], datetime] | None = None) -> None:
         self._lock = threading.Lock()
         self._prospects: dict[int, dict[str, Any]] = {}
+        self._ids_by_email: dict[str, list[int]] = {}  # exact address -> ids, in creation order
         self._next_id = 1000
         self._custom_fields: set[str] = set()
         self.ampsea = ampsea
@@ -91,6 +94,11 @@ class ProspectStore:
             prospect["lastActivityAt"] = last_activity_at
             return int(prospect["id"])
 
+    def count(self) -> int:
+        """How many prospects are stored, deleted ones included."""
+        with self._lock:
+            return len(self._prospects)
+
     def all(self) -> list[dict[str, Any]]:
         """Every prospect (deleted ones included), oldest first, as copies."""
         with self._lock:
@@ -103,6 +111,7 @@ class ProspectStore:
             target, action = self._find_target(match_email, secondary_deleted_search)
             if target is None:
                 target, action = self._new_prospect(prospect.get("email", match_email)), "created"
+            self._reindex(target, prospect.get("email", target["email"]))
             target.update(copy.deepcopy(prospect))
             target["isDeleted"] = False
             target["updatedAt"] = _timestamp(self._clock())
@@ -118,7 +127,7 @@ class ProspectStore:
             raise PardotApiError(400, 4)
 
     def _find_target(self, email: str, secondary_deleted_search: bool) -> tuple[dict[str, Any] | None, str]:
-        matches = [p for p in self._prospects.values() if p["email"] == email]
+        matches = [self._prospects[i] for i in self._ids_by_email.get(email, ())]
         live = [p for p in matches if not p["isDeleted"]]
         if live:
             return max(live, key=_recency), "updated"
@@ -135,7 +144,19 @@ class ProspectStore:
             "lastActivityAt": None, "isDeleted": False,
         }  # fmt: skip
         self._prospects[self._next_id] = prospect
+        self._ids_by_email.setdefault(email, []).append(self._next_id)
         return prospect
+
+    def _reindex(self, prospect: dict[str, Any], new_email: str) -> None:
+        """Move the prospect under its new address in the index (an upsert may change the address)."""
+        old_email = prospect["email"]
+        if new_email == old_email:
+            return
+        ids = self._ids_by_email[old_email]
+        ids.remove(prospect["id"])
+        if not ids:
+            del self._ids_by_email[old_email]
+        self._ids_by_email.setdefault(new_email, []).append(prospect["id"])
 
 
 def _recency(prospect: dict[str, Any]) -> tuple[str, str, int]:

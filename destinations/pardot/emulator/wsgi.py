@@ -6,9 +6,11 @@ Routes (on any host, so an instance's origin override can point every request at
 * ``POST /api/v5/objects/prospects/do/upsertLatestByEmail`` - Pardot's upsert;
 * ``GET /_emulator/prospects`` - every prospect of a business unit (``?businessUnitId=``), as JSON;
 * ``GET /_emulator/requests`` - the requests received so far;
-* ``POST /_emulator/faults`` - inject a fault (``{"kind": "status", "status": 503, ...}``).
+* ``POST /_emulator/faults`` - inject a fault (``{"kind": "status", "status": 503, ...}``) or set the
+  random fault mix (``{"mix": "500:0.1,reset:0.02", "seed": 7}``); ``GET`` shows both;
+* ``GET /_emulator/stats`` - the counters of :mod:`.stats`; ``POST /_emulator/reset-stats`` zeroes them.
 
-Checks on API requests follow pardot-v5.md §8 in this order: injected fault, method and path,
+Checks on API requests follow pardot-v5.md §8 in this order: injected or random fault, method and path,
 ``Authorization: Bearer`` (401 code 49), token valid (401 code 184), business unit header (400 code
 181), business unit known for this host (403 code 201), concurrency (code 66), daily quota (code 122),
 then the body (150-152, 206-208, 4, 180).
@@ -29,10 +31,12 @@ from typing import Any, Callable, Iterable
 from urllib.parse import parse_qs
 
 from ..client import TOKEN_PATH, UPSERT_PATH
+from .fault_mix import CONCURRENCY_FAULT, FaultMix
 from .faults import Fault, FaultQueue
 from .limits import ConcurrencyGate, DailyQuota
 from .oauth import CONCURRENT_REFRESH, TokenAuthority, TokenError
-from .responses import PardotApiError, Reply, json_reply, xml_error_reply
+from .responses import MESSAGES, PardotApiError, Reply, json_reply, xml_error_reply
+from .stats import EmulatorCounters
 from .store import ProspectStore, is_valid_email
 
 __all__ = ["EmulatorApp", "ReceivedRequest", "UPSERT_PATH", "TOKEN_PATH", "environment_of_host"]
@@ -53,9 +57,16 @@ _INDEX = {
         "POST " + UPSERT_PATH: "upsert a prospect (JSON)",
         "GET /_emulator/prospects": "every prospect (?businessUnitId=)",
         "GET /_emulator/requests": "requests received so far",
-        "POST /_emulator/faults": 'inject a fault, e.g. {"kind": "status", "status": 503, "count": 2}',
+        "POST /_emulator/faults": 'inject a fault, e.g. {"kind": "status", "status": 503, "count": 2}, '
+                                  'or set the random mix, e.g. {"mix": "500:0.1,reset:0.02", "seed": 7}',
+        "GET /_emulator/faults": "the random fault mix and the faults waiting to fire",
+        "GET /_emulator/stats": "counters: api_calls, by_status, max_in_flight, faults_injected...",
+        "POST /_emulator/reset-stats": "zero the counters",
     },
 }
+# The Pardot code a random status fault answers with (pardot-v5.md §4); 183 for any other status.
+_STATUS_CODES = {401: 184, 403: 201, 404: 192, 405: 60, 504: 214}
+_AFTER_WRITE_FAULTS = frozenset({"reset_after", "timeout_after"})
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
 
@@ -86,6 +97,8 @@ class EmulatorApp:
     gate: ConcurrencyGate
     quota: DailyQuota
     faults: FaultQueue = field(default_factory=FaultQueue)
+    fault_mix: FaultMix = field(default_factory=FaultMix)
+    counters: EmulatorCounters = field(default_factory=EmulatorCounters)
     latency: float = 0.0
     hold_limit: float = 30.0
     xml_auth_errors: bool = False  # answer auth failures as legacy XML 400/403, as older deployments did
@@ -135,17 +148,60 @@ class EmulatorApp:
                 self.received.append(request)
         return request
 
+    def stats(self) -> dict[str, Any]:
+        """The counters described in :mod:`.stats`, as one JSON-ready dict."""
+        counted = self.counters.snapshot()
+        return {
+            "api_calls": counted["api_calls"],
+            "by_status": counted["by_status"],
+            "max_in_flight": self.gate.peaks(),
+            "in_flight_refused": self.gate.refused(),
+            "prospects": {unit: store.count() for unit, store in self.stores.items()},
+            "token_refreshes": counted["token_refreshes"],
+            "faults_injected": counted["faults_injected"],
+        }
+
+    def reset_stats(self) -> None:
+        """Zero the counters (prospects stay: their count is what the stores hold)."""
+        self.counters.reset()
+        self.gate.reset_counters()
+
     def _dispatch(self, environ: dict[str, Any], request: ReceivedRequest) -> Reply | None:
         if request.path == "/" and request.method == "GET":
             return json_reply(200, _INDEX)
         if request.path.startswith("/_emulator/"):
             return self._inspect(request)
-        target = "token" if request.path == TOKEN_PATH else "api"
-        fault = self.faults.take(target)
-        if fault is not None:
-            return self._fire(fault, environ)
-        if target == "token":
+        if request.path == TOKEN_PATH:
+            return self._token_request(environ, request)
+        return self._api_request(environ, request)
+
+    def _token_request(self, environ: dict[str, Any], request: ReceivedRequest) -> Reply | None:
+        fault = self.faults.take("token")
+        if fault is None:
             return self._token(request)
+        self.counters.count_fault(_fault_key(fault))
+        reply = self._fire(fault)
+        if reply is None:
+            _reset_connection(environ)
+        return reply
+
+    def _api_request(self, environ: dict[str, Any], request: ReceivedRequest) -> Reply | None:
+        """One Pardot API request: its fault (if any) decided first, the answer, then the latency floor."""
+        started = time.monotonic()
+        self.counters.count_api_call()
+        fault, after_write = self._next_api_fault()
+        reply = self._fire(fault) if fault is not None else self._api_or_error(request)
+        if after_write == "timeout_after":
+            self.faults.hold(self.hold_limit)
+        self._keep_latency_floor(started)
+        if reply is None or after_write == "reset_after":
+            _reset_connection(environ)
+            return None
+        self._report_api_usage(request, reply)
+        self.counters.count_api_answer(reply.status)
+        return reply
+
+    def _api_or_error(self, request: ReceivedRequest) -> Reply:
         try:
             return self._api(request)
         except PardotApiError as error:
@@ -153,15 +209,60 @@ class EmulatorApp:
                 return xml_error_reply(403 if error.status == 403 else 400, error.code, error.message)
             return error.reply()
 
+    def _keep_latency_floor(self, started: float) -> None:
+        """Make every API request take at least ``latency`` seconds, refused and faulted ones too."""
+        remaining = self.latency - (time.monotonic() - started)
+        if remaining > 0:
+            time.sleep(remaining)
+
+    def _report_api_usage(self, request: ReceivedRequest, reply: Reply) -> None:
+        """``x-api-usage: used/max`` on the answer when the request asked (pardot-v5.md §3)."""
+        if request.headers.get("X-Return-Api-Usage", "").lower() not in ("1", "true"):
+            return
+        unit = request.headers.get("Pardot-Business-Unit-Id", "")
+        if unit in self.business_units:
+            reply.headers.append(("x-api-usage", f"{self.quota.used(unit)}/{self.quota.limit}"))
+
     # -- faults ------------------------------------------------------------------------------------
 
-    def _fire(self, fault: Fault, environ: dict[str, Any]) -> Reply | None:
+    def _next_api_fault(self) -> tuple[Fault | None, str | None]:
+        """The fault answering this request instead of Pardot, and the after-write fault, if any.
+
+        Decided before anything else happens to the request, so a fault that answers an error never
+        writes a prospect; ``expire`` acts here too (the request then meets an expired token).
+        """
+        queued = self.faults.take("api")
+        if queued is not None:
+            self.counters.count_fault(_fault_key(queued))
+            return queued, None
+        kind = self.fault_mix.draw()
+        if kind is None:
+            return None, None
+        self.counters.count_fault(kind)
+        if kind == "expire":
+            self.authority.expire_all()
+            return None, None
+        if kind in _AFTER_WRITE_FAULTS:
+            return None, kind
+        return self._random_fault(kind), None
+
+    def _random_fault(self, kind: str) -> Fault:
+        if kind in ("reset", "timeout"):
+            return Fault(kind)
+        if kind == CONCURRENCY_FAULT:
+            return Fault("status", status=self.gate.status, body={"code": 66, "message": MESSAGES[66]})
+        if kind == "429":
+            return Fault("rate_limit", retry_after="1")
+        code = _STATUS_CODES.get(int(kind), 183)
+        return Fault("status", status=int(kind), body={"code": code, "message": MESSAGES[code]})
+
+    def _fire(self, fault: Fault) -> Reply | None:
+        """The answer ``fault`` gives, or None when the connection is to be dropped."""
         if fault.kind == "reset":
-            _reset_connection(environ)
             return None
         if fault.kind == "timeout":
             self.faults.hold(self.hold_limit)
-            return json_reply(504, {"code": 214, "message": "API request timed out"})
+            return json_reply(504, {"code": 214, "message": MESSAGES[214]})
         if fault.kind == "xml_auth":
             return xml_error_reply(fault.status or 403, 201)
         if fault.kind == "refresh_conflict":
@@ -186,7 +287,9 @@ class EmulatorApp:
         self._wait_in_server()
         environment = environment_of_host(request.host)
         instance_url = "https://emulator.my.salesforce.com"
-        return json_reply(200, self.authority.finish_refresh(refresh_token, environment, instance_url))
+        grant = self.authority.finish_refresh(refresh_token, environment, instance_url)
+        self.counters.count_token_refresh()
+        return json_reply(200, grant)
 
     # -- Pardot API ----------------------------------------------------------------------------------
 
@@ -199,12 +302,9 @@ class EmulatorApp:
         self._authenticate(request.headers.get("Authorization", ""), environment)
         unit = self._business_unit(request.headers.get("Pardot-Business-Unit-Id"), environment)
         with self.gate.enter(unit):
-            used = self.quota.spend(unit)
+            self.quota.spend(unit)
             self._wait_in_server()
-            reply = self._upsert(unit, request)
-        if request.headers.get("X-Return-Api-Usage", "").lower() in ("1", "true"):
-            reply.headers.append(("x-api-usage", f"{used}/{self.quota.limit}"))
-        return reply
+            return self._upsert(unit, request)
 
     def _authenticate(self, authorization: str, environment: str | None) -> None:
         scheme, _, token = authorization.partition(" ")
@@ -252,12 +352,40 @@ class EmulatorApp:
         if request.path == "/_emulator/requests" and request.method == "GET":
             return json_reply(200, [asdict(r) for r in self.received_requests()])
         if request.path == "/_emulator/faults" and request.method == "POST":
-            try:
-                fault = self.faults.add(Fault(**json.loads(request.body or "{}")))
-            except (TypeError, ValueError) as error:
-                return json_reply(400, {"error": str(error)})
-            return json_reply(201, asdict(fault))
+            return self._control_faults(request.body)
+        if request.path == "/_emulator/faults" and request.method == "GET":
+            return json_reply(200, {"mix": self.fault_mix.current(), "pending": [asdict(f) for f in self.faults.pending()]})
+        if request.path == "/_emulator/stats" and request.method == "GET":
+            return json_reply(200, self.stats())
+        if request.path == "/_emulator/reset-stats" and request.method == "POST":
+            self.reset_stats()
+            return json_reply(200, self.stats())
         return json_reply(404, {"error": f"no emulator route {request.method} {request.path}"})
+
+    def _control_faults(self, body: str) -> Reply:
+        """``{"mix": ..., "seed": N}`` sets the random mix; anything else is one fault to inject."""
+        try:
+            control = json.loads(body or "{}")
+            if not isinstance(control, dict):
+                raise ValueError('send a JSON object: {"kind": ...} or {"mix": ..., "seed": N}')
+            if "mix" in control:
+                mix = self.fault_mix.set(control["mix"], _seed(control.get("seed")))
+                return json_reply(200, {"mix": mix})
+            fault = self.faults.add(Fault(**control))
+        except (TypeError, ValueError) as error:
+            return json_reply(400, {"error": str(error)})
+        return json_reply(201, asdict(fault))
+
+
+def _seed(value: Any) -> int | None:
+    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+        return value
+    raise ValueError(f"seed must be a whole number, got {value!r}")
+
+
+def _fault_key(fault: Fault) -> str:
+    """How ``faults_injected`` names a fault: the status for a status fault, else its kind."""
+    return str(fault.status or 500) if fault.kind == "status" else fault.kind
 
 
 def _reason(status: int) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -10,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import requests
 
+from destinations.pardot import classifier
 from destinations.pardot.classifier import error_for_http_error, refresh_error, seconds_until_quota_reset
 from framework.errors import (
     APIError,
@@ -67,6 +69,18 @@ TABLE = [
                  RetryableError, 503, Resolution.RETRY, None, "error code 183", id="json 503"),
     pytest.param(502, "<html>bad gateway</html>", "text/html", None,
                  RetryableError, 502, Resolution.RETRY, None, "502", id="html 502"),
+    pytest.param(400, {"code": 62, "message": "Conflicting update"}, JSON, None,
+                 RetryableError, 400, Resolution.RETRY, None, "concurrent update", id="conflicting update 62"),
+    pytest.param(400, {"code": 183, "message": "Internal error, please retry"}, JSON, None,
+                 RetryableError, 400, Resolution.RETRY, None, "error code 183", id="internal error 183 as 400"),
+    pytest.param(500, {"code": 183, "message": "Internal error, please retry"}, JSON, 2.0,
+                 RetryableError, 500, Resolution.RETRY, 2.0, "internal error", id="internal error 183 as 500"),
+    pytest.param(501, {"code": 183, "message": "Internal error, please retry"}, JSON, None,
+                 RetryableError, 501, Resolution.RETRY, None, "183", id="code 183 wins over 501"),
+    pytest.param(504, {"code": 214, "message": "API request timed out"}, JSON, None,
+                 RetryableError, 504, Resolution.RETRY, None, "time-out", id="timed out 214 as 504"),
+    pytest.param(400, {"code": 214, "message": "API request timed out"}, JSON, None,
+                 RetryableError, 400, Resolution.RETRY, None, "error code 214", id="timed out 214 as 400"),
     pytest.param(501, {"code": 60, "message": "Not implemented"}, JSON, None,
                  IntegrationError, 501, Resolution.TERMINAL, None, "error code 60", id="json 501 is terminal"),
     pytest.param(400, {"code": 4, "message": "Invalid prospect email address"}, JSON, None,
@@ -95,6 +109,14 @@ def test_classifier_table(status: int, body: Any, content_type: str, retry_after
     assert resolution_for(error) is resolution
     assert error.retry_after == wait
     assert text in error.message
+
+
+def test_every_code_in_the_classifier_table_has_a_row() -> None:
+    documented = {int(code) for group in re.findall(r"\{code: ([0-9 /]+)\}", classifier.__doc__ or "")
+                  for code in group.split("/")}
+    covered = {row.values[1]["code"] for row in TABLE if isinstance(row.values[1], dict)}
+    assert {4, 62, 66, 122, 180, 183, 184, 214} <= documented
+    assert documented - {int(code) for code in covered} == set()
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,174 @@
+"""What became of every event a command read, counted so that the totals reconcile.
+
+For each subscription, every event read ends in exactly one column::
+
+    read = filtered + invalid + repeated + done before + delivered + dead-lettered + still queued
+
+``filtered`` and ``invalid`` count both intake (the trigger did not match; the event is malformed or
+too large) and delivery (the mapped payload was refused); ``repeated`` is a messageId seen earlier
+in the same input (dedup keeps one job); ``done before`` is a job an earlier run already finished
+(the dedup of a re-run); ``still queued`` is what is waiting for a retry or a paused account when
+the command stopped. Lines that are not events are counted apart, with their file:line.
+
+Outcomes of jobs this run did not enqueue (queued earlier for the same instance, by ``actions
+enqueue`` or another run) are counted apart too, so they never break the reconciliation. The tally
+is fed from two threads (the intake, the worker's main thread), so its updates hold a lock.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from framework.delivery.jobs import JobState
+from framework.delivery.outcome import DeliveryOutcome
+
+__all__ = ["RunTally", "SubscriptionCounts", "COLUMNS", "TOP_REASONS"]
+
+COLUMNS = ("read", "filtered", "invalid", "repeated", "done_before", "delivered", "dead_lettered", "still_queued")
+TOP_REASONS = 5
+_BAD_LINES_KEPT = 20
+_FINAL_COLUMN = {JobState.DELIVERED: "delivered", JobState.FILTERED: "filtered", JobState.INVALID: "invalid",
+                 JobState.DEAD: "dead_lettered"}
+
+
+@dataclass
+class SubscriptionCounts:
+    """One subscription's columns (``expected``: this run's jobs whose outcome is still to come)."""
+
+    name: str
+    counts: Counter[str] = field(default_factory=Counter)
+    expected: int = 0
+    retries: int = 0
+
+    def row(self) -> dict[str, int]:
+        """The reconciled columns; ``still_queued`` is what was expected and never settled."""
+        row = {column: self.counts[column] for column in COLUMNS}
+        row["still_queued"] = self.expected
+        return row
+
+
+@dataclass
+class RunTally:
+    """Counts per subscription, bad lines, and the most common reasons for what was not delivered."""
+
+    events_read: int = 0
+    bad_line_count: int = 0
+    bad_lines: list[str] = field(default_factory=list)  # the first few, as "path:line: reason"
+    subscriptions: dict[int, SubscriptionCounts] = field(default_factory=dict)
+    reasons: Counter[tuple[str, str, str]] = field(default_factory=Counter)
+    examples: dict[tuple[str, str, str], str] = field(default_factory=dict)  # reason → first file:line or messageId
+    others: Counter[str] = field(default_factory=Counter)  # outcomes of jobs enqueued before this run
+    dry_run: bool = False
+    _this_run: set[int] = field(default_factory=set, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    # -- intake ------------------------------------------------------------------------------------
+
+    def subscription(self, index: int, name: str) -> SubscriptionCounts:
+        """The counts of subscription ``index`` (created on first use, in first-seen order)."""
+        found = self.subscriptions.get(index)
+        if found is None:
+            found = self.subscriptions[index] = SubscriptionCounts(name)
+        return found
+
+    def add_bad_line(self, text: str) -> None:
+        """A line that is not an event: ``path:line: reason``."""
+        with self._lock:
+            self.bad_line_count += 1
+            if len(self.bad_lines) < _BAD_LINES_KEPT:
+                self.bad_lines.append(text)
+
+    def add_intake(self, index: int, name: str, column: str, reason: str = "", where: str = "") -> None:
+        """An event that stopped at intake for one subscription (``filtered``, ``invalid``, ``repeated``,
+        ``done_before``)."""
+        with self._lock:
+            counts = self.subscription(index, name)
+            counts.counts["read"] += 1
+            counts.counts[column] += 1
+            if column == "invalid":
+                self._reason("invalid", name, reason, where)
+
+    def first_sighting(self, index: int, message_id: str) -> bool:
+        """False when this run already read ``message_id`` for this subscription (a repeat in the input)."""
+        with self._lock:
+            key = hash((index, message_id))
+            if key in self._this_run:
+                return False
+            self._this_run.add(key)
+            return True
+
+    def add_enqueued(self, index: int, name: str, jobs: int, done_before: int) -> None:
+        """``jobs`` of this run went to the queue, ``done_before`` of them finished by an earlier run."""
+        with self._lock:
+            counts = self.subscription(index, name)
+            counts.counts["read"] += jobs
+            counts.counts["done_before"] += done_before
+            counts.expected += jobs - done_before
+
+    # -- delivery ----------------------------------------------------------------------------------
+
+    def add_outcome(self, outcome: DeliveryOutcome) -> None:
+        """A settled attempt reported by the worker."""
+        with self._lock:
+            name = outcome.subscription_name or str(outcome.subscription)
+            if outcome.state is JobState.QUEUED:
+                self.subscription(outcome.subscription, name).retries += 1
+                return
+            column = _FINAL_COLUMN[outcome.state]
+            key = hash((outcome.subscription, outcome.message_id))
+            if key not in self._this_run:
+                self.others[column] += 1
+                return
+            self._this_run.discard(key)
+            counts = self.subscription(outcome.subscription, name)
+            counts.counts[column] += 1
+            counts.expected -= 1
+            if column in ("invalid", "dead_lettered"):
+                self._reason(column, name, outcome.reason, outcome.message_id)
+
+    def add_result(self, index: int, name: str, status: str, reason: str, where: str) -> None:
+        """A dry run's result (no queue): ``delivered`` means a request was built."""
+        with self._lock:
+            counts = self.subscription(index, name)
+            counts.counts["read"] += 1
+            column = {"failed": "dead_lettered"}.get(status, status)
+            counts.counts[column] += 1
+            if column in ("invalid", "dead_lettered"):
+                self._reason(column, name, reason, where)
+
+    def _reason(self, status: str, name: str, reason: str, where: str) -> None:
+        key = (status, name, reason or "no reason given")
+        self.reasons[key] += 1
+        if where and key not in self.examples:
+            self.examples[key] = where
+
+    # -- reading it --------------------------------------------------------------------------------
+
+    def total(self, column: str) -> int:
+        """A column's total over every subscription."""
+        return sum(counts.row()[column] for counts in self.subscriptions.values())
+
+    def reconciles(self) -> bool:
+        """True when, for every subscription, read equals the sum of the other columns."""
+        return all(row["read"] == sum(row[c] for c in COLUMNS[1:])
+                   for row in (counts.row() for counts in self.subscriptions.values()))
+
+    def summary(self) -> dict[str, Any]:
+        """Everything as data, for ``--report json`` and for the human table."""
+        top = self.reasons.most_common(TOP_REASONS)
+        return {
+            "events_read": self.events_read,
+            "bad_lines": self.bad_line_count,
+            "dry_run": self.dry_run,
+            "subscriptions": [{"index": index, "subscription": counts.name, **counts.row(), "retries": counts.retries}
+                              for index, counts in self.subscriptions.items()],
+            "reconciles": self.reconciles(),
+            "top_reasons": [{"status": status, "subscription": name, "reason": reason, "count": count,
+                             "example": self.examples.get((status, name, reason), "")}
+                            for (status, name, reason), count in top],
+            "more_reasons": max(0, len(self.reasons) - TOP_REASONS),
+            "earlier_jobs_finished": dict(self.others),
+        }
