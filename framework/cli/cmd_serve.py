@@ -3,7 +3,8 @@
 Point any Segment library at it (``host`` = this server, the instance's write key) and its events
 are committed to the queue before the library hears 200; by default the delivery workers run in this
 process too, so this one command is a whole deployment. ``--no-workers`` when ``actions worker``
-processes deliver from the shared queue instead. See docs/serving.md.
+processes deliver from the shared queue instead. Ctrl+C or SIGTERM: the requests in flight are
+answered, the deliveries in flight settle, then it stops. See docs/serving.md.
 
     actions serve --instance fixtures/instances/pardot.toml --write-key "$SEGMENT_WRITE_KEY"
     actions serve --instance fixtures/instances/pardot.toml --write-key dev-write-key --emulator
@@ -16,7 +17,9 @@ import sys
 from typing import Any
 
 from framework.cli.command_error import EXIT_OK, CommandError
+from framework.cli.destination_lookup import add_path_option
 from framework.cli.instance_loading import load_instance, read_raw_config
+from framework.cli.queue_option import add_queue_option, open_queue_for
 
 __all__ = ["register", "run"]
 
@@ -29,7 +32,8 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--instance", action="append", required=True, metavar="CONFIG",
                         help="instance config (.toml or Segment settings .json); repeat for several")
-    parser.add_argument("--queue", metavar="URL", help="sqlite:///PATH (default .actions/queue.db) or postgresql://...")
+    parser.add_argument("--destination", metavar="SLUG", help="the destination of Segment settings JSON files")
+    add_queue_option(parser)
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8088, help="port to listen on (default 8088; 0: any free port)")
     parser.add_argument("--write-key", metavar="KEY",
@@ -41,6 +45,7 @@ def register(subparsers: Any) -> None:
                          help="deliveries in flight in this process (default: the destinations' limits)")
     workers.add_argument("--no-workers", action="store_true",
                          help="only accept and enqueue; `actions worker` processes deliver")
+    add_path_option(parser)
     parser.set_defaults(run=run)
 
 
@@ -48,80 +53,80 @@ def run(args: argparse.Namespace) -> int:
     """Load the instances, open the queue, serve until SIGINT/SIGTERM."""
     if args.workers is not None and args.workers < 1:
         raise CommandError(f"--workers {args.workers}: give at least 1, or --no-workers to deliver elsewhere")
-    keys = _write_keys(args.instance, args.write_key)
+    if args.emulator and len(args.instance) > 1:
+        raise CommandError("--emulator serves one instance; drop it, or pass one --instance")
+    keys = _write_keys(args.instance, args.write_key, args.destination)
     emulator = _maybe_start_emulator(args)
     try:
         _serve(args, keys, emulator.base_url if emulator else None)
     finally:
         if emulator is not None:
-            _print_prospects(emulator)
+            _print_holdings(emulator)
             emulator.stop()
     return EXIT_OK
 
 
 def _serve(args: argparse.Namespace, keys: list[str], endpoint: str | None) -> None:
-    from framework.delivery import JobProducer, QueueURLError, open_queue
+    from framework.delivery import JobProducer
     from framework.intake import IntakeMetrics, IntakeServer, WriteKeys, create_app
     from framework.intake.delivery_companion import DeliveryCompanion
 
-    instances = [load_instance(path, endpoint=endpoint) for path in args.instance]
+    queue = open_queue_for(args, emulator=args.emulator)
     try:
-        queue = open_queue(args.queue)
-    except (QueueURLError, OSError) as error:
-        raise CommandError(str(error)) from None
-    metrics = IntakeMetrics(queue)
-    app = create_app(WriteKeys(zip(keys, (JobProducer(instance) for instance in instances))), queue, metrics)
-    companions = [] if args.no_workers else [
-        DeliveryCompanion(lambda: open_queue(args.queue), instances, concurrency=args.workers,
-                          on_outcome=metrics.record_settled)]
-    try:
-        server = IntakeServer(app, args.host, args.port, companions=companions)
-    except OSError as error:
-        raise CommandError(f"cannot listen on {args.host}:{args.port}: {error.strerror or error}; "
-                           "pick another --port or --host") from None
-    _announce(server.url, queue.url, instances, args.instance, args.no_workers)
-    try:
+        instances = [load_instance(path, endpoint=endpoint, paths=args.path, token_store=queue.token_store(),
+                                   destination=args.destination) for path in args.instance]
+        metrics = IntakeMetrics(queue)
+        app = create_app(WriteKeys(zip(keys, (JobProducer(instance) for instance in instances))), queue, metrics)
+        companions = [] if args.no_workers else [
+            DeliveryCompanion(queue, instances, concurrency=args.workers, on_outcome=metrics.record_settled)]
+        try:
+            server = IntakeServer(app, args.host, args.port, companions=companions)
+        except OSError as error:
+            raise CommandError(f"cannot listen on {args.host}:{args.port}: {error.strerror or error}; "
+                               "pick another --port or --host") from None
+        _announce(server.url, queue.url, instances, args.instance, args.no_workers)
         server.run()
     finally:
         queue.close()
 
 
-def _maybe_start_emulator(args: argparse.Namespace) -> Any:
-    """With ``--emulator``: the destination's emulator, in-process on a free port, primed for the instance."""
-    if not args.emulator:
-        return None
-    from framework.cli.emulators import start_emulator
-
-    if len(args.instance) > 1:
-        raise CommandError("--emulator serves one instance; drop it, or pass one --instance")
-    config = read_raw_config(args.instance[0])
-    emulator = start_emulator(config.destination, dict(config.settings), config.auth, list(config.subscriptions))
-    print(f"actions serve: started the {config.destination} emulator at {emulator.base_url}", file=sys.stderr)
-    return emulator
-
-
-def _print_prospects(emulator: Any) -> None:
-    """What the emulator holds when the server stops: the proof that events arrived."""
-    prospects = emulator.prospects() if emulator.prospects else []
-    print(f"actions serve: the emulator holds {len(prospects)} prospect{'' if len(prospects) == 1 else 's'}",
-          file=sys.stderr)
-    for prospect in prospects:
-        print(f"  {prospect.get('id')}  {prospect.get('email')}  {prospect.get('firstName') or ''}", file=sys.stderr)
-
-
-def _write_keys(paths: list[str], given: str | None) -> list[str]:
+def _write_keys(paths: list[str], given: str | None, destination: str | None) -> list[str]:
     """Each instance's write key: its config's ``write_key``, else ``--write-key`` (one instance only)."""
     if given is not None and len(paths) > 1:
         raise CommandError("--write-key names the key of one instance; with several, write write_key = "
                            '"${SEGMENT_WRITE_KEY}" in each instance config')
     keys = []
     for path in paths:
-        key = given or read_raw_config(path).write_key
+        key = given or read_raw_config(path, destination).write_key
         if not key:
             raise CommandError(f'{path}: no write key: add write_key = "${{SEGMENT_WRITE_KEY}}" at the top of the '
                                "file (and export the variable), or pass --write-key KEY")
         keys.append(key)
     return keys
+
+
+def _maybe_start_emulator(args: argparse.Namespace) -> Any:
+    """With ``--emulator``: the destination's emulator, in-process on a free port, primed for the instance."""
+    if not args.emulator:
+        return None
+    from framework.cli.destination_lookup import find_destination
+    from framework.cli.emulators import start_emulator
+
+    config = read_raw_config(args.instance[0], args.destination)
+    definition = find_destination(config.destination, args.path or [])
+    emulator = start_emulator(definition, dict(config.settings), config.auth, list(config.subscriptions))
+    print(f"actions serve: started the {config.destination} emulator at {emulator.base_url}", file=sys.stderr)
+    return emulator
+
+
+def _print_holdings(emulator: Any) -> None:
+    """What the emulator holds when the server stops: the proof that the events arrived."""
+    from framework.cli.table import render_table
+
+    title, columns, rows = emulator.holdings()
+    print(f"\n{title}", file=sys.stderr)
+    if rows:
+        print(render_table(list(columns), rows), file=sys.stderr)
 
 
 def _announce(url: str, queue_url: str, instances: list[Any], paths: list[str], no_workers: bool) -> None:

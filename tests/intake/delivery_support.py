@@ -6,24 +6,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import pytest
-
 from destinations.pardot.emulator import PardotEmulator
 
-__all__ = ["requires_delivery_engine", "wait_for_prospects"]
+__all__ = ["wait_for_prospects"]
 
 _DELIVERY_DEADLINE = 60.0  # a generous bound on a loopback delivery; the test fails, never sleeps, past it
-
-try:
-    import framework.delivery.worker  # noqa: F401  (the delivery engine)
-except ImportError:
-    _ENGINE = False
-else:
-    _ENGINE = True
-
-requires_delivery_engine = pytest.mark.skipif(not _ENGINE, reason="the delivery engine (framework.delivery.worker) "
-                                                                  "is not in this tree yet")
-
 
 def wait_for_prospects(emulator: PardotEmulator, done: Callable[[dict[str, dict[str, Any]]], bool]
                        ) -> dict[str, dict[str, Any]]:

@@ -18,7 +18,7 @@ import requests
 
 from destinations.pardot.emulator import PardotEmulator
 from tests.intake.conftest import WRITE_KEY, instance_toml
-from tests.intake.delivery_support import requires_delivery_engine, wait_for_prospects
+from tests.intake.delivery_support import wait_for_prospects
 
 _START_DEADLINE = 60.0
 
@@ -53,7 +53,6 @@ def _listening_url(process: subprocess.Popen[str]) -> str:
     raise AssertionError("actions serve did not start: " + "".join(lines))
 
 
-@requires_delivery_engine
 def test_a_batch_answered_200_survives_kill_9_and_is_delivered_after_restart(tmp_path: Path) -> None:
     emails = [f"crash{number}@example.com" for number in range(25)]
     batch = [{"type": "identify", "userId": f"u{number}", "traits": {"email": email}}

@@ -22,7 +22,7 @@ from framework.instance import DestinationInstance
 from framework.intake import IntakeMetrics, IntakeServer, WriteKeys, create_app
 from framework.intake.delivery_companion import DeliveryCompanion
 from tests.intake.conftest import WRITE_KEY, Served, instance_toml
-from tests.intake.delivery_support import requires_delivery_engine, wait_for_prospects
+from tests.intake.delivery_support import wait_for_prospects
 
 @pytest.fixture
 def server_url(tmp_path: Path) -> Iterator[tuple[str, PardotEmulator]]:
@@ -33,14 +33,13 @@ def server_url(tmp_path: Path) -> Iterator[tuple[str, PardotEmulator]]:
         queue = open_queue(queue_url)
         with DestinationInstance.from_file(path) as instance:
             metrics = IntakeMetrics(queue)
-            workers = DeliveryCompanion(lambda: open_queue(queue_url), [instance], on_outcome=metrics.record_settled)
+            workers = DeliveryCompanion(queue, [instance], on_outcome=metrics.record_settled)
             app = create_app(WriteKeys([(WRITE_KEY, JobProducer(instance))]), queue, metrics)
             with IntakeServer(app, "127.0.0.1", 0, companions=[workers]) as server:
                 yield server.url, emulator
         queue.close()
 
 
-@requires_delivery_engine
 def test_identifies_from_the_official_client_arrive_as_prospects(server_url: tuple[str, PardotEmulator]) -> None:
     url, emulator = server_url
     errors: list[Any] = []
