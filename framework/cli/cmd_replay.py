@@ -117,6 +117,7 @@ def _deliver(args: argparse.Namespace, emulator: Any) -> int:
         print("Interrupted: the summary covers what finished. Run the same command again: it delivers only "
               "what is not delivered yet.", file=out)
     print(summary_text(result.tally.summary(), result.tally.bad_lines), file=out)
+    _print_disabled(instance, out)
     if result.exit is not None and result.exit.reason == "waiting":
         print("\n" + waiting_text(result.exit.unfinished, result.exit.next_due, result.exit.paused_accounts,
                                   f"Deliver them later with: actions worker --instance {args.instance} --until-empty"
@@ -178,11 +179,19 @@ def _dry_run(args: argparse.Namespace) -> int:
         print("Interrupted: the summary covers the events read so far.", file=out)
     print("Dry run: nothing was sent and nothing queued; 'request built' counts requests that would be sent.", file=out)
     print(summary_text(tally.summary(), tally.bad_lines), file=out)
+    _print_disabled(instance, out)
     if args.report:
         report = _open_report(args)
         if report is not None:
             report.finish(tally.summary())
     return EXIT_INTERRUPTED if interrupted else _exit_code(args, tally)
+
+
+def _print_disabled(instance: Any, out: Any) -> None:
+    """Disabled subscriptions never produce a result, so without this line they would just be missing."""
+    disabled = [subscription.name for subscription in instance.subscriptions if not subscription.enabled]
+    if disabled:
+        print(f"\nDisabled (enabled = false, not run): {', '.join(disabled)}", file=out)
 
 
 def _check_arguments(args: argparse.Namespace) -> None:

@@ -42,7 +42,7 @@ def test_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) ->
         (["map", "--mapping", "missing.json", "--event", "fixtures/events/identify.ndjson"],
          "actions: error: missing.json: no such file (expected a mapping"),
         (["replay", "fixtures/events", "--instance", "fixtures/instances/pardot.toml", "--show-prospects"],
-         "actions: error: --show-prospects needs --emulator"),
+         "actions: error: --show-emulator needs --emulator"),
         (["validate", "--path", "no/such/dir"], "actions: error: --path no/such/dir: no such directory"),
     ],
 )

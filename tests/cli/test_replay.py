@@ -22,31 +22,36 @@ def _row(out: str, subscription: str) -> list[int]:
     return [int(number) for number in line[len(subscription):].split()]
 
 
+@pytest.fixture(autouse=True)
+def _queue_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every replay here uses its own queue, never the working directory's."""
+    monkeypatch.setenv("ACTIONS_QUEUE", str(tmp_path / "queue.db"))
+
+
 def test_demo_replay_creates_and_updates_prospects(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["replay", "fixtures/events/", "--instance", TOML, "--emulator", "--show-prospects"])
     out, err = capsys.readouterr()
     assert code == 0, err
-    assert "Events read: 21   Bad lines: 4" in out
-    assert _row(out, "Upsert prospects on identify") == [11, 8, 2, 0]
-    assert _row(out, "Change a prospect's email") == [1, 20, 0, 0]
+    assert "Events read: 21   Bad lines (not events): 4" in out
+    # read, filtered, invalid, repeated, done before, delivered, dead-lettered, still queued
+    assert _row(out, "Upsert prospects on identify") == [21, 8, 2, 0, 0, 11, 0, 0]
+    assert _row(out, "Change a prospect's email") == [21, 20, 0, 0, 0, 1, 0, 0]
+    assert ": reconciles." in out
     for number in (2, 3, 4, 5):
         assert f"fixtures/events/broken.ndjson:{number}: " in out
-    assert "2  invalid  Upsert prospects on identify: " in out and "required field 'email'" in out
-    assert "Prospects in the emulator: 9 created, 3 of them updated afterwards" in out
-    prospects = out.split("Prospects in the emulator")[1]
-    assert re.search(r"jane\.doe@example\.com .*Chief Marketing Officer.* 2\n", prospects)
+    assert "2  invalid        Upsert prospects on identify: " in out and "required field 'email'" in out
+    prospects = out.split("Prospects in the emulator: 9")[1]
+    assert re.search(r"jane\.doe@example\.com .*Chief Marketing Officer", prospects)
     assert "Jane.Doe@Example.com" in prospects  # a different prospect: Pardot is case-sensitive
     assert "raj@globex.example.com" in prospects and "raj.patel@example.org" not in prospects
-    assert re.search(r"sam\.lee@example\.com .*Product Manager.* vegan .* 2\n", prospects)  # from the .gz archive
-    assert "li.wei@example.cn" in prospects and "田中" in prospects
+    assert re.search(r"sam\.lee@example\.com .*Product Manager.* vegan", prospects)  # from the .gz archive
     assert "\r" not in err  # stderr is not a terminal: no progress bar
 
 
 def test_segment_settings_json_replays_like_the_toml(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["replay", "fixtures/events/", "--instance", "fixtures/instances/pardot.json", "--emulator"]) == 0
     out = capsys.readouterr().out
-    assert _row(out, "Upsert prospects on identify") == [11, 8, 2, 0]
-    assert _row(out, "Change a prospect's email") == [1, 20, 0, 0]
+    assert _row(out, "Upsert prospects on identify") == [21, 8, 2, 0, 0, 11, 0, 0]
 
 
 def test_dry_run_shows_redacted_requests_and_sends_nothing(capsys: pytest.CaptureFixture[str]) -> None:
@@ -61,93 +66,65 @@ def test_dry_run_shows_redacted_requests_and_sends_nothing(capsys: pytest.Captur
     assert first < out.index("identify.ndjson:2 ") < out.index("identify.ndjson:7 ")
 
 
-def test_live_mode_failures_are_counted_with_reasons_and_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """Pointed at a port where nothing listens, every delivery fails with a network reason."""
+def test_unreachable_destination_dead_letters_with_the_network_reason(tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """Pointed at a port where nothing listens, every job is retried, then dead-lettered with its reason."""
     config = tmp_path / "closed.toml"
     config.write_text(Path(TOML).read_text(encoding="utf-8").replace(
-        'destination = "actions-pardot"', 'destination = "actions-pardot"\nendpoint = "http://127.0.0.1:9"'),
-        encoding="utf-8")
+        'destination = "actions-pardot"', 'destination = "actions-pardot"\nendpoint = "http://127.0.0.1:9"\n'
+        '[delivery]\nmax_attempts = 2\nbackoff_base = "10ms"\n'), encoding="utf-8")
     code = main(["replay", "fixtures/events/identify.ndjson", "--instance", str(config)])
     out = capsys.readouterr().out
     assert code == 1
-    assert _row(out, "Upsert prospects on identify")[3] == 7
-    assert re.search(r"\d+  failed +Upsert prospects on identify: ", out)
+    assert _row(out, "Upsert prospects on identify")[6] == 7  # dead-lettered
+    assert re.search(r"7  dead_lettered  Upsert prospects on identify: gave up after 2 attempts: .*ConnectionError", out)
 
 
-def test_json_report_has_every_event_and_the_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    report = tmp_path / "report.json"
+def test_a_second_run_delivers_only_what_is_not_delivered_yet(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from destinations.pardot.emulator import start_for_instance
+    from framework.instance import read_config_file
+
+    raw = read_config_file(TOML).config
+    emulator = start_for_instance(dict(raw.settings), raw.auth or {}, list(raw.subscriptions))
+    try:
+        config = tmp_path / "live.toml"
+        config.write_text(Path(TOML).read_text(encoding="utf-8").replace(
+            'destination = "actions-pardot"', f'destination = "actions-pardot"\nendpoint = "{emulator.base_url}"'),
+            encoding="utf-8")
+        argv = ["replay", "fixtures/events/identify.ndjson", "--instance", str(config)]
+        assert main(argv) == 0
+        assert _row(capsys.readouterr().out, "Upsert prospects on identify") == [9, 0, 2, 0, 0, 7, 0, 0]
+        calls = emulator.stats()["api_calls"]
+        assert main(argv) == 0
+        assert _row(capsys.readouterr().out, "Upsert prospects on identify") == [9, 0, 0, 0, 9, 0, 0, 0]  # invalid ones are done too
+        assert emulator.stats()["api_calls"] == calls  # nothing sent again
+        assert main(argv + ["--fresh"]) == 0
+        assert _row(capsys.readouterr().out, "Upsert prospects on identify") == [9, 0, 2, 0, 0, 7, 0, 0]
+    finally:
+        emulator.stop()
+
+
+def test_json_report_is_ndjson_with_every_outcome_and_the_summary(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    report = tmp_path / "report.ndjson"
     code = main(["replay", "fixtures/events/", "--instance", TOML, "--emulator", "--report", "json",
                  "--report-file", str(report)])
     assert code == 0
-    document = json.loads(report.read_text(encoding="utf-8"))
-    events = [item for item in document["events"] if "results" in item]
-    bad = [item for item in document["events"] if "bad_line" in item]
-    assert len(events) == 21 and len(bad) == 4
+    lines = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines()]
+    bad = [line for line in lines if line["kind"] == "bad_line"]
     assert {(item["path"], item["line"]) for item in bad} == {("fixtures/events/broken.ndjson", n) for n in (2, 3, 4, 5)}
-    change = next(item for item in events if item["messageId"] == "ajs-tr-0002")
-    assert [r["status"] for r in change["results"]] == ["filtered", "delivered"]
-    assert change["results"][1]["http_status"] == 200
-    summary = document["summary"]
-    assert summary["events_read"] == 21 and summary["bad_lines"] == 4
-    assert summary["subscriptions"]["Upsert prospects on identify"] == {"delivered": 11, "filtered": 8, "invalid": 2, "failed": 0}
+    delivered = [line for line in lines if line["kind"] == "outcome" and line["state"] == "delivered"]
+    assert len(delivered) == 12
+    summary = lines[-1]
+    assert summary["kind"] == "summary" and summary["events_read"] == 21 and summary["reconciles"]
     assert "emulator-access-token" not in report.read_text(encoding="utf-8")
 
 
 def test_json_report_on_stdout_keeps_the_summary_on_stderr(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["replay", "fixtures/events/track.ndjson", "--instance", TOML, "--dry-run", "--report", "json"]) == 0
     out, err = capsys.readouterr()
-    report = json.loads(out[out.index('{"events"'):])
-    assert len(report["events"]) == 3
+    assert json.loads(out.splitlines()[-1])["events_read"] == 3
     assert "Events read: 3" in err
-
-
-def test_resume_skips_events_delivered_by_an_earlier_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    state = tmp_path / "state.txt"
-    argv = ["replay", "fixtures/events/identify.ndjson", "--instance", TOML, "--emulator", "--resume", str(state)]
-    assert main(argv) == 0
-    first = capsys.readouterr().out
-    assert _row(first, "Upsert prospects on identify") == [7, 0, 2, 0]
-    done = state.read_text().split()
-    assert len(done) == 7 and "ajs-id-0008" not in done  # the invalid ones are not marked delivered
-    assert main(argv) == 0
-    second = capsys.readouterr().out
-    assert "Skipped (already delivered): 7" in second
-    assert _row(second, "Upsert prospects on identify") == [0, 0, 2, 0]
-
-
-def test_a_dry_run_reads_the_resume_state_but_records_nothing(tmp_path: Path,
-                                                               capsys: pytest.CaptureFixture[str]) -> None:
-    state = tmp_path / "state.txt"
-    state.write_text("ajs-id-0001\n")
-    argv = ["replay", "fixtures/events/identify.ndjson", "--instance", TOML, "--dry-run", "--resume", str(state)]
-    assert main(argv) == 0
-    out = capsys.readouterr().out
-    assert "Skipped (already delivered): 1" in out
-    assert f"--resume {state}: read, not written (a dry run delivers nothing to record)." in out
-    assert state.read_text() == "ajs-id-0001\n"  # a later real run still sends what was only previewed
-
-
-def test_resume_says_which_events_it_cannot_record(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    events = tmp_path / "e.ndjson"
-    events.write_text('{"type": "identify", "traits": {"email": "a@example.com"}}\n'
-                      '{"type": "identify", "messageId": "m-2", "traits": {"email": "b@example.com"}}\n')
-    state = tmp_path / "state.txt"
-    assert main(["replay", str(events), "--instance", TOML, "--emulator", "--resume", str(state)]) == 0
-    assert (f"--resume {state}: 1 event has no messageId, so it cannot be recorded and a later run sends it "
-            "again.") in capsys.readouterr().out
-    assert state.read_text() == "m-2\n"
-
-
-def test_concurrency_above_the_destination_limit_is_capped() -> None:
-    from argparse import Namespace
-
-    from framework.cli.cmd_replay import _concurrency
-    from framework.instance import DestinationInstance
-
-    instance = DestinationInstance.from_file(TOML)
-    assert _concurrency(Namespace(concurrency=50, dry_run=False), instance) == 5
-    assert _concurrency(Namespace(concurrency=2, dry_run=False), instance) == 2
-    assert _concurrency(Namespace(concurrency=None, dry_run=False), instance) == 5
 
 
 def test_stdin_replay_through_the_installed_entry_point() -> None:
@@ -155,7 +132,7 @@ def test_stdin_replay_through_the_installed_entry_point() -> None:
     done = subprocess.run([sys.executable, "-m", "framework.cli", "replay", "-", "--instance", TOML, "--emulator"],
                           cwd=ROOT, input=events, capture_output=True, check=False)
     assert done.returncode == 0, done.stderr.decode()
-    assert "Events read: 9   Bad lines: 0" in done.stdout.decode()
+    assert "Events read: 9   Bad lines (not events): 0" in done.stdout.decode()
 
 
 def test_forced_progress_bar_draws_on_stderr(capsys: pytest.CaptureFixture[str]) -> None:
@@ -213,8 +190,7 @@ def test_an_instance_of_a_destination_that_failed_to_load_says_why(
 @pytest.mark.parametrize(
     ("option", "where", "message"),
     [("--report-file", "events/a.ndjson", "is also an event file to replay: writing it would destroy the events"),
-     ("--report-file", "events/report.json", "is inside the event directory"),
-     ("--resume", "events/a.ndjson", "is also an event file to replay")],
+     ("--report-file", "events/report.json", "is inside the event directory"),],
 )
 def test_outputs_never_overwrite_or_join_the_events_being_replayed(
     option: str, where: str, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -240,27 +216,6 @@ def test_an_event_file_given_as_the_instance_is_named_as_such(capsys: pytest.Cap
         "config (a .toml or Segment settings .json, see fixtures/instances/), and event files go after the command\n")
 
 
-@pytest.mark.parametrize(("resume", "advice"),
-                         [(True, "Run the same command again: --resume {state} skips what was delivered."),
-                          (False, "Run again with --resume STATEFILE to skip what was delivered.")])
-def test_an_interrupted_replay_says_how_to_continue(resume: bool, advice: str, tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
-    from framework.cli import cmd_replay
-
-    def interrupted(args: object, state: Any) -> None:
-        if state.resume is not None:
-            state.resume.close()  # as the real loop does on its way out
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(cmd_replay, "_replay", interrupted)
-    state = tmp_path / "state.txt"
-    argv = ["replay", "fixtures/events/identify.ndjson", "--instance", TOML, "--emulator"]
-    assert main(argv + (["--resume", str(state)] if resume else [])) == 130
-    assert ("Interrupted: the summary covers the events finished so far. " + advice.format(state=state)
-            in capsys.readouterr().out)
-
-
 def test_a_disabled_subscription_is_named_rather_than_missing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     settings = json.loads(Path("fixtures/instances/pardot.json").read_text())
     settings["subscriptions"][1]["enabled"] = False
@@ -269,4 +224,4 @@ def test_a_disabled_subscription_is_named_rather_than_missing(tmp_path: Path, ca
     assert main(["replay", "fixtures/events/track.ndjson", "--instance", str(config), "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "Disabled (enabled = false, not run): Change a prospect's email" in out
-    assert _row(out, "Upsert prospects on identify") == [0, 3, 0, 0]
+    assert _row(out, "Upsert prospects on identify") == [3, 3, 0, 0, 0]  # read, filtered, invalid, request built, failed
