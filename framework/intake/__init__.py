@@ -8,7 +8,8 @@ workers (in the same process by default) take them from there.
 * ``event_normalisation``: messageId, receivedAt, and the timestamp corrected for clock skew;
 * ``write_keys``: HTTP Basic (or ``writeKey`` in the body) → the instances of that key;
 * ``acceptance``: events → jobs per matching subscription, committed by ``group_commit``;
-* ``app``: the ASGI routes; ``metrics``: Prometheus counters; ``server``: uvicorn, with companions.
+* ``app``: the ASGI routes; ``metrics``: Prometheus counters; ``server``: uvicorn, with companions;
+* ``delivery_companion``: the delivery engine's worker on a thread beside the server (``actions serve``).
 """
 
 from framework.intake.acceptance import TrackingIntake
