@@ -8,6 +8,7 @@ one group commit: the caller answers 200 only when this returns.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,9 +18,11 @@ from framework.delivery import JobProducer, NewJob
 from framework.intake.event_normalisation import NormalisedEvent, normalise_events
 from framework.intake.group_commit import GroupCommit
 from framework.intake.metrics import IntakeMetrics
-from framework.intake.request_rules import TrackingRequest
+from framework.intake.request_rules import RequestRejected, TrackingRequest
 
 __all__ = ["TrackingIntake"]
+
+log = logging.getLogger("framework.intake")
 
 
 class TrackingIntake:
@@ -30,11 +33,17 @@ class TrackingIntake:
         self._metrics = metrics
 
     async def accept(self, request: TrackingRequest, producers: Sequence[JobProducer], *, batch: bool) -> None:
-        """Normalise, produce and commit; returns once the jobs are durable (raises if they are not)."""
+        """Normalise, produce and commit; returns once the jobs are durable. RequestRejected: 400 for an
+        event normalisation refuses, 503 when the queue could not commit."""
         events = normalise_events(request.events, datetime.now(timezone.utc), request.sent_at, batch=batch)
         jobs: list[NewJob] = []
         tallies = [_produce(producer, events, jobs) for producer in producers]
-        await self._committer.commit(jobs)
+        try:
+            await self._committer.commit(jobs)
+        except Exception as error:  # the queue could not commit: nothing was accepted, the client retries
+            log.error("the queue could not commit %d jobs: %s: %s", len(jobs), type(error).__name__, error)
+            raise RequestRejected(503, "queue_unavailable", f"the queue could not store the events "
+                                  f"({type(error).__name__}: {error}); nothing was accepted: retry") from None
         for producer, tally in zip(producers, tallies):
             self._record(producer, len(request.events), tally)
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any
@@ -39,7 +38,6 @@ from framework.intake.write_keys import WriteKeys, write_key_from_header
 
 __all__ = ["create_app", "TRACKING_ROUTES"]
 
-log = logging.getLogger("framework.intake")
 
 TRACKING_ROUTES: dict[str, str | None] = {
     "batch": None, "import": None, "identify": "identify", "track": "track", "page": "page",
@@ -90,11 +88,6 @@ def _tracking_endpoint(route: str, event_type: str | None, write_keys: WriteKeys
             await _accept(request, event_type, write_keys, intake)
         except RequestRejected as rejected:
             return _refused(rejected, route, metrics)
-        except Exception as error:  # the queue could not commit: nothing was accepted, the client retries
-            log.error("the queue could not commit a %s request: %s: %s", route, type(error).__name__, error)
-            return _refused(RequestRejected(503, "queue_unavailable", f"the queue could not store the events "
-                                            f"({type(error).__name__}: {error}); nothing was accepted: retry"),
-                            route, metrics)
         requests_ok.inc()
         metrics.request_seconds.observe(time.perf_counter() - started)
         return Response(_SUCCESS, media_type="application/json")

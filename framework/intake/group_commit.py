@@ -1,7 +1,7 @@
 """Group commit: the jobs of requests that arrive together are committed in one ``enqueue`` call.
 
 ``JobQueue.enqueue`` is blocking I/O (a SQLite transaction, or a round trip to PostgreSQL) and must
-not run on the event loop. One committer at a time runs it in a thread; requests that arrive while
+not run on the event loop. One committer runs it on its own thread, one call at a time; requests that arrive while
 it runs wait together, and the next call commits all of them in one transaction. Under load the
 cost of a commit is shared by many requests; alone, a request pays one commit, as it would anyway.
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 from framework.delivery import EnqueueResult, JobQueue, NewJob
 
@@ -33,6 +34,7 @@ class GroupCommit:
         self._wake: asyncio.Event | None = None
         self._committer: asyncio.Task[None] | None = None
         self._busy = False
+        self._thread: ThreadPoolExecutor | None = None  # one thread: one enqueue at a time, by construction
 
     async def commit(self, jobs: Sequence[NewJob]) -> None:
         """Return once ``jobs`` are durable in the queue; raise what ``enqueue`` raised otherwise."""
@@ -57,6 +59,9 @@ class GroupCommit:
         except asyncio.CancelledError:
             pass
         self._committer = None
+        if self._thread is not None:
+            self._thread.shutdown(wait=True)
+            self._thread = None
 
     def _start_if_idle(self) -> None:
         if self._committer is None or self._committer.done():
@@ -88,7 +93,9 @@ class GroupCommit:
     async def _commit_group(self, group: list[tuple[Sequence[NewJob], asyncio.Future[None]]]) -> None:
         jobs = [job for request_jobs, _ in group for job in request_jobs]
         try:
-            result = await asyncio.to_thread(self._queue.enqueue, jobs)
+            if self._thread is None:
+                self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="intake-commit")
+            result = await asyncio.get_running_loop().run_in_executor(self._thread, self._queue.enqueue, jobs)
         except Exception as error:  # every caller of the group learns it; the committer goes on
             for _, done in group:
                 if not done.done():
