@@ -10,31 +10,45 @@ entry-point group; the value names a definition or a module holding one::
 One scan happens on first use and is cached. A destination that fails to import is not fatal: the
 others still load, and ``load_errors()`` names the broken one and why, so ``actions list`` can show
 it instead of hiding it.
+
+A destination being written (say, just made by ``actions init``) is neither built in nor installed
+until ``pip install -e``: :func:`find_all` and :func:`find_destination` also import the packages in
+folders given with ``--path`` (a package, a folder of packages, or a project folder holding its package
+next to ``pyproject.toml``). A package there whose slug is already built in or installed is refused
+and named, as a duplicate entry point is: nothing silently replaces a destination.
 """
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import importlib.metadata
 import importlib.util
 import pkgutil
+import sys
 import threading
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from framework.definition import DestinationDefinition
-from framework.import_errors import describe_import_error
+from framework.import_errors import describe_import_error, one_line
 
 __all__ = [
     "ENTRY_POINT_GROUP",
     "DestinationLoadError",
+    "Found",
+    "PathNotADirectoryError",
     "UnknownDestinationError",
+    "clear_cache",
+    "find_all",
+    "find_destination",
     "get_destination",
     "list_destinations",
     "load_errors",
-    "clear_cache",
+    "slug_of",
 ]
 
 ENTRY_POINT_GROUP = "action_destinations"
@@ -57,11 +71,26 @@ class DestinationLoadError:
 class UnknownDestinationError(LookupError):
     """No destination has the slug asked for; the message lists the known ones."""
 
-    def __init__(self, slug: str, known: list[str]) -> None:
+    def __init__(self, slug: str, known: list[str], message: str | None = None) -> None:
         listed = ", ".join(known) if known else "none are installed"
-        super().__init__(f'Unknown destination "{slug}". Known destinations: {listed}.')
+        super().__init__(message or f'Unknown destination "{slug}". Known destinations: {listed}.')
         self.slug = slug
         self.known = known
+
+
+class PathNotADirectoryError(ValueError):
+    """A folder to search (``--path``) is not a directory; the message says which and what to pass."""
+
+
+@dataclass
+class Found:
+    """Every destination found, by slug, where each came from, and what failed to load (readable lines)."""
+
+    by_slug: dict[str, DestinationDefinition] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)  # folder, package or entry-point name → slug
+    errors: list[str] = field(default_factory=list)
+    empty_paths: list[str] = field(default_factory=list)  # folders searched where no destination was found
 
 
 @dataclass
@@ -69,6 +98,7 @@ class _Scan:
     by_slug: dict[str, DestinationDefinition]
     aliases: dict[str, str]
     errors: list[DestinationLoadError]
+    sources: dict[str, str] = field(default_factory=dict)
 
 
 _lock = threading.Lock()
@@ -85,6 +115,37 @@ def get_destination(slug: str) -> DestinationDefinition:
     if key not in scan.by_slug:
         raise UnknownDestinationError(slug, sorted(scan.by_slug))
     return scan.by_slug[key]
+
+
+def find_all(paths: Sequence[str | Path] = ()) -> Found:
+    """Built-in and installed destinations, then the ones under ``paths`` (refused when a slug is taken)."""
+    found = Found()
+    scan = _scanned()
+    for slug in sorted(scan.by_slug):
+        found.by_slug[slug] = scan.by_slug[slug]
+        found.sources[slug] = scan.sources[slug]
+    found.aliases.update(scan.aliases)
+    found.errors.extend(one_line(str(error)) for error in scan.errors)
+    for directory in paths:
+        if not _scan_directory(Path(directory), found):
+            found.empty_paths.append(str(directory))
+    return found
+
+
+def find_destination(name: str, paths: Sequence[str | Path] = ()) -> DestinationDefinition:
+    """The destination called ``name``: its slug, the slug without ``actions-``, its folder, package or
+    entry-point name. Raises :class:`UnknownDestinationError` saying what is known and what to try."""
+    found = find_all(paths)
+    slug = found.aliases.get(name, name)
+    for key, definition in found.by_slug.items():
+        if slug in (key, key.removeprefix("actions-")):
+            return definition
+    raise UnknownDestinationError(name, sorted(found.by_slug), _unknown_message(name, found, paths))
+
+
+def slug_of(definition: Any) -> str:
+    """The slug a destination is found by (its name when it has no slug)."""
+    return str(getattr(definition, "slug", None) or definition.name)
 
 
 def list_destinations() -> list[DestinationDefinition]:
@@ -153,11 +214,83 @@ def _register(scan: _Scan, definition: DestinationDefinition, source: str, alias
         scan.errors.append(DestinationLoadError(alias, source, message))
         return
     scan.by_slug[slug] = definition
+    scan.sources[slug] = "built-in" if source.startswith("built-in") else "installed"
     scan.aliases.setdefault(alias, slug)
 
 
-def _slug_of(definition: DestinationDefinition) -> str:
-    return str(getattr(definition, "slug", None) or definition.name)
+_slug_of = slug_of
+
+
+def _unknown_message(name: str, found: Found, paths: Sequence[str | Path]) -> str:
+    known = ", ".join(sorted(found.by_slug)) or "none"
+    guess = _closest(name, list(found.by_slug))
+    suggestion = f' Did you mean "{guess}"?' if guess else ""
+    hint = " Pass --path DIR for a destination that is not installed." if not paths and not guess else ""
+    hint += "".join(f" Nothing under --path {path} exposes a `definition`: pass the folder that holds the "
+                    "package (the --dir of actions init), or the package folder itself." for path in found.empty_paths)
+    broken = (f" These failed to load (it may be one of them; fix it and run again): {'; '.join(found.errors)}."
+              if found.errors else "")
+    return f'unknown destination "{name}".{suggestion} Known: {known}.{hint}{broken}'
+
+
+def _closest(slug: str, slugs: list[str]) -> str | None:
+    """The known slug a typo most likely meant (``actions-pardto`` → ``actions-pardot``), or None."""
+    candidates = {key: key for key in slugs} | {key.removeprefix("actions-"): key for key in slugs}
+    matches = difflib.get_close_matches(slug, list(candidates), n=1, cutoff=0.75)
+    return candidates[matches[0]] if matches else None
+
+
+def _scan_directory(directory: Path, found: Found) -> bool:
+    """Import the package(s) in ``directory``; False when none of them is (or fails to be) a destination."""
+    if not directory.is_dir():
+        raise PathNotADirectoryError(f"{directory}: no such directory (pass the folder holding your destination "
+                                     "package)")
+    if (directory / "__init__.py").exists():
+        return _import_package(directory.resolve().parent, directory.resolve().name, found)
+    if (directory / "pyproject.toml").exists() and (directory / directory.name / "__init__.py").exists():
+        return _import_package(directory.resolve(), directory.name, found)  # a project made by actions init
+    results = [_import_package(parent, name, found) for parent, name in _packages_in(directory.resolve())]
+    return any(results)
+
+
+def _packages_in(directory: Path) -> list[tuple[Path, str]]:
+    """The packages directly in ``directory``, and those of the project folders in it (``DIR/acme/acme``)."""
+    packages: list[tuple[Path, str]] = []
+    for info in sorted(pkgutil.iter_modules([str(directory)]), key=lambda i: i.name):
+        if info.ispkg and not info.name.startswith(("_", ".")):
+            packages.append((directory, info.name))
+    for project in sorted(path for path in directory.iterdir() if (path / "pyproject.toml").is_file()):
+        if (project / project.name / "__init__.py").is_file() and not (project / "__init__.py").exists():
+            packages.append((project, project.name))
+    return packages
+
+
+def _import_package(parent: Path, name: str, found: Found) -> bool:
+    """True when the package is a destination, or tried to be one and failed to import or was refused."""
+    if str(parent) not in sys.path:
+        sys.path.insert(0, str(parent))
+    try:
+        module = importlib.import_module(name)
+    except Exception as error:  # a broken package under --path is reported, the rest still load
+        found.errors.append(f"{parent / name}: cannot import: {describe_import_error(error, parent / name)}")
+        return True
+    definition = _definition_in(module)
+    if definition is None:
+        return False
+    slug = slug_of(definition)
+    taken = found.by_slug.get(slug)
+    if taken is definition:  # the same module, installed (pip install -e) and under --path
+        found.aliases.setdefault(name, slug)
+        return True
+    if taken is not None:
+        found.errors.append(f"{parent / name}: slug \"{slug}\" is already taken by the {found.sources[slug]} "
+                            f"destination {taken.name!r}; the one under --path is ignored. Give it another slug "
+                            "(the `slug` of its DestinationDefinition), or uninstall the other")
+        return True
+    found.by_slug[slug] = definition
+    found.sources[slug] = str(parent / name)
+    found.aliases.setdefault(name, slug)
+    return True
 
 
 def _definition_from(loaded: Any) -> DestinationDefinition | None:

@@ -9,7 +9,8 @@ What it does, in full:
   ``https://login.salesforce.com/services/oauth2/token`` (``https://test.salesforce.com`` for
   sandboxes) and the event retried.
 * **One action**, ``prospects`` ("Upsert Prospect", triggered by ``type = "identify"``): one
-  ``POST /api/v5/objects/prospects/do/upsertLatestByEmail`` per event (``upsert_prospect``).
+  ``POST /api/v5/objects/prospects/do/upsertLatestByEmail`` per event (``upsert_prospect``), or, with
+  ``enable_batching``, an import per batch on the Import API (``import_batch``).
 * **Limits**: Pardot allows 5 concurrent requests per business unit; the destination declares it.
 * **Errors**: ``classifier`` decides, in one table, which answers are retried, rate limited,
   refreshed or dead-lettered. Questions users ask are answered in ``faq.md``.
@@ -63,6 +64,16 @@ SETTINGS: dict[str, InputField] = {
             "user@acme.com and the sandbox is named `test`, the username to log in to the sandbox is "
             "user@acme.com.test. If you are already authenticated, please disconnect and reconnect with "
             "your sandbox username."
+        ),
+        type="boolean",
+        default=False,
+    ),
+    "returnApiUsage": InputField(
+        label="Report API Usage",
+        description=(
+            "Ask Pardot for the day's API usage with every call (header `X-Return-Api-Usage`) and put it in "
+            "each result as `apiUsage`, so delivery can pace the account and the daily quota lasts. Off by "
+            "default: Segment's destination does not send this header."
         ),
         type="boolean",
         default=False,

@@ -16,6 +16,7 @@ import requests
 from framework.auth import OAuthTokens
 from framework.errors import HTTPError
 
+from .api_usage import USAGE_REQUEST_HEADER
 from .classifier import error_for_http_error, refresh_error, response_json
 
 if TYPE_CHECKING:
@@ -54,12 +55,13 @@ def auth_headers(data: ExecuteInput) -> dict[str, Any]:
     Pardot then answers 401 code 49.
     """
     token = data.auth.access_token if data.auth is not None else None
-    return {
-        "headers": {
-            "Authorization": f"Bearer {token}" if token else None,
-            "Pardot-Business-Unit-Id": data.settings.get("businessUnitID"),
-        }
+    headers = {
+        "Authorization": f"Bearer {token}" if token else None,
+        "Pardot-Business-Unit-Id": data.settings.get("businessUnitID"),
     }
+    if data.settings.get("returnApiUsage") is True:  # opt-in: Segment never sends it (api_usage.py)
+        headers[USAGE_REQUEST_HEADER] = "1"
+    return {"headers": headers}
 
 
 class PardotClient:
@@ -71,9 +73,12 @@ class PardotClient:
 
     def upsert_latest_by_email(self, body: dict[str, Any]) -> requests.Response:
         """``POST …/prospects/do/upsertLatestByEmail``; raises the classified error on failure."""
+        return self.call("POST", UPSERT_PATH, json=body, headers={"Content-Type": "application/json"})
+
+    def call(self, method: str, path: str, **options: Any) -> requests.Response:
+        """One API call on the account's host; a failure raises the classifier's error for it."""
         try:
-            return self._request.post(self._origin + UPSERT_PATH, json=body,
-                                      headers={"Content-Type": "application/json"})
+            return self._request.request(self._origin + path, method, **options)
         except HTTPError as error:
             classified = error_for_http_error(error)
             if classified is error:

@@ -1,6 +1,7 @@
 """The ``prospects`` action ("Upsert Prospect"): create or update a Pardot prospect by email.
 
-One ``upsertLatestByEmail`` call per event. The body is exactly the one Segment's destination sends:
+One ``upsertLatestByEmail`` call per event, or, when the mapping turns ``enable_batching`` on, the
+Import API path of ``import_batch``. The body is exactly the one Segment's destination sends:
 ``{matchEmail, prospect, secondaryDeletedSearch}``, where ``prospect`` holds the mapped standard
 fields followed by the ``customFields`` entries, custom entries overriding standard ones of the same
 name (that is how ``customFields.email`` changes a prospect's address: the lookup still uses
@@ -15,18 +16,17 @@ import requests
 
 from framework.definition import ActionDefinition, InputField
 
+from .api_usage import usage_of
 from .client import PardotClient
+from .import_batch import perform_batch, poll
+from .prospect_body import MERGING, STANDARD_FIELDS, upsert_body
 
 if TYPE_CHECKING:
     from framework.definition import ExecuteInput
     from framework.http import RequestClient
 
-__all__ = ["action", "perform", "upsert_body", "STANDARD_FIELDS"]
+__all__ = ["action", "perform", "upsert_body", "STANDARD_FIELDS", "MERGING"]
 
-# Order matters: it is the key order of ``prospect`` in the body Segment sends.
-STANDARD_FIELDS = ("email", "firstName", "lastName", "salutation", "phone", "company", "jobTitle", "industry",
-                   "city", "state", "zip", "country", "website")  # fmt: skip
-_ABSENT: Any = object()
 
 
 def _traits_then_properties(path: str) -> dict[str, Any]:
@@ -89,29 +89,52 @@ FIELDS: dict[str, InputField] = {
         required=False,
         default_object_ui="keyvalue",
     ),
+    "enable_batching": InputField(
+        label="Use Pardot's Import API (batch)",
+        description=(
+            "Off (the default): one upsert call per event, delivered in about a second. On: events are "
+            "collected into batches and sent through Pardot's Import API, a few API calls per batch instead "
+            "of one per event (a whole replay fits in a day's quota), but a prospect is updated only when "
+            "Pardot has processed the import, usually minutes later. Events that change an email address, "
+            "clear a field (null or empty value) or send a non-text value are still upserted one by one, "
+            "with every other event of the same prospect in that batch, so the result is the same."
+        ),
+        type="boolean",
+    ),
+    "batch_size": InputField(
+        label="Batch Size",
+        description=(
+            "The most events in one import (default 1000; each import holds up to 10 CSV batches under 10 MB)."
+        ),
+        type="number",
+        unsafe_hidden=True,
+    ),
+    "batch_keys": InputField(
+        label="Batch Keys",
+        description=(
+            "Fields whose values keep events in separate imports, e.g. `secondaryDeletedSearch` (an import "
+            "either searches deleted prospects or not; events that differ from their import's first go one by one)."
+        ),
+        type="string",
+        multiple=True,
+        unsafe_hidden=True,
+    ),
 }
 
 
-def upsert_body(payload: dict[str, Any]) -> dict[str, Any]:
-    """The JSON body for a validated payload, key for key and in Segment's order.
+def perform(request: RequestClient, data: ExecuteInput) -> requests.Response | dict[str, Any]:
+    """Upsert the prospect; Pardot's answer (the prospect's ``id`` and ``email``) is the output.
 
-    Custom fields are laid over the standard ones as a JavaScript object spread does: a custom key
-    that names a standard field replaces its value in place. (Integer-like keys are put first by the
-    request client's JSON writer, as JSON.stringify does for every destination.)
+    When Pardot reports the day's API usage (the instance opted in with ``returnApiUsage``), the
+    output also carries it as ``apiUsage`` (``{used, limit, remaining}``) for delivery's pacing.
     """
-    prospect = {name: payload.get(name, _ABSENT) for name in STANDARD_FIELDS}
-    prospect.update(payload.get("customFields") or {})
-    present = {name: value for name, value in prospect.items() if value is not _ABSENT}
-    return {
-        "matchEmail": payload["email"],
-        "prospect": present,
-        "secondaryDeletedSearch": payload["secondaryDeletedSearch"],
-    }
+    response = PardotClient(request, data.settings).upsert_latest_by_email(upsert_body(data.payload))
+    usage = usage_of(response.headers)
+    if usage is None:
+        return response
+    body = getattr(response, "data", None)
+    return {**(body if isinstance(body, dict) else {}), "apiUsage": usage.to_dict()}
 
-
-def perform(request: RequestClient, data: ExecuteInput) -> requests.Response:
-    """Upsert the prospect; Pardot's answer (the prospect's ``id`` and ``email``) is the output."""
-    return PardotClient(request, data.settings).upsert_latest_by_email(upsert_body(data.payload))
 
 
 action = ActionDefinition(
@@ -120,4 +143,7 @@ action = ActionDefinition(
     default_subscription='type = "identify"',
     fields=FIELDS,
     perform=perform,
+    perform_batch=perform_batch,
+    poll=poll,
+    record_merging=MERGING,
 )

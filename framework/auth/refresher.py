@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from framework.auth.store import MemoryTokenStore, TokenStore
+from framework.auth.store import LockableTokenStore, MemoryTokenStore, TokenStore
 from framework.auth.tokens import OAuthTokens
 from framework.errors import (
     HTTPError,
@@ -113,11 +113,11 @@ def _wait(flight: _Flight) -> OAuthTokens:
 
 @contextlib.contextmanager
 def _store_lock(store: TokenStore, key: str) -> Iterator[None]:
-    lock = getattr(store, "lock", None)
-    if lock is None:
+    """The store's cross-process lock for ``key`` when it is a ``LockableTokenStore``; else nothing to hold."""
+    if not isinstance(store, LockableTokenStore):
         yield
         return
-    with lock(key):
+    with store.lock(key):
         yield
 
 

@@ -1,9 +1,10 @@
-"""``actions init NAME``: scaffold a destination package that validates and passes its tests as generated.
+"""``actions init NAME``: scaffold an installable destination project that validates and passes its tests.
 
-The package gets a definition (``__init__.py``), one action (``send_event.py``), tests that use the
-harness (``tests/``) and an event fixture (``fixtures/``). It is not registered anywhere: use it with
-``--path DIR`` while you work, then install it with an ``action_destinations`` entry point
-(docs/writing-a-destination.md).
+The project (``DIR/<package>/``) gets a ``pyproject.toml`` with the ``action_destinations`` entry
+point, the package (a definition, one action ``send_event.py``, a response classifier
+``classifier.py``), tests that use the harness and the standard suite (``tests/``), and an event
+fixture (``fixtures/``). Use it with ``--path DIR`` while you work; ``pip install -e DIR/<package>``
+registers it, and ``actions list`` then shows it without ``--path``.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
         f"  actions validate {names.slug} --path {parent}\n"
         f"  {_cd(parent)}python -m pytest {names.package}/tests\n"
         f"  actions list --path {parent}\n"
-        "Register it for good with an entry point: see docs/writing-a-destination.md."
+        f"Register it for good (its pyproject.toml declares the entry point): pip install -e {target}"
     )
     return EXIT_OK
 

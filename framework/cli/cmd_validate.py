@@ -10,8 +10,7 @@ import argparse
 from typing import Any
 
 from framework.cli.command_error import EXIT_FAILED, EXIT_OK
-from framework.cli.destination_lookup import add_path_option, find_all, find_destination, slug_of
-from framework.cli.static_checks import check_definition
+from framework.cli.destination_lookup import add_path_option, find_all, find_destination
 
 __all__ = ["register", "run"]
 
@@ -47,6 +46,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _report(definition: Any) -> int:
+    from framework.definition import check_definition  # loads pydantic: inside the command, not at start-up
+    from framework.registry import slug_of
+
     findings = check_definition(definition)
     errors = sum(1 for finding in findings if finding.level == "error")
     warnings = len(findings) - errors

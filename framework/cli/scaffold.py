@@ -1,6 +1,8 @@
-"""Rendering a new destination package from the templates in ``templates/destination/``.
+"""Rendering a new destination project from the templates in ``templates/destination/``.
 
-A template file ``x.py.tmpl`` becomes ``x.py`` in the new package; the tree is walked as it is, so
+The project is installable as it is: ``pyproject.toml`` (with the ``action_destinations`` entry
+point), the package (``templates/destination/package_name/``, renamed to the package's name), its
+tests and fixtures. A template file ``x.py.tmpl`` becomes ``x.py``; the tree is walked as it is, so
 adding a file to the scaffold means adding a template, not code. Templates are Jinja with the values
 of :class:`ScaffoldNames` plus the chosen auth scheme.
 """
@@ -18,6 +20,7 @@ __all__ = ["AUTH_SCHEMES", "ScaffoldNames", "names_for", "render_destination"]
 
 AUTH_SCHEMES = ("oauth2", "basic", "custom", "none")
 _TEMPLATE_SUFFIX = ".tmpl"
+_PACKAGE_FOLDER = "package_name"  # the template folder that becomes the package, named after it
 
 _SETTINGS = {
     "oauth2": "{}",
@@ -26,8 +29,12 @@ _SETTINGS = {
     "none": "{}",
 }
 _AUTH = {
-    "oauth2": '{"access_token": "test-access-token", "refresh_token": "test-refresh-token", '
-              '"client_id": "test-client-id", "client_secret": "test-client-secret"}',
+    "oauth2": '{\n'
+              '    "access_token": "test-access-token",\n'
+              '    "refresh_token": "test-refresh-token",\n'
+              '    "client_id": "test-client-id",\n'
+              '    "client_secret": "test-client-secret",\n'
+              '}',
 }
 
 
@@ -55,26 +62,34 @@ def names_for(name: str, slug: str | None = None) -> ScaffoldNames:
                          "start the name with a letter")
     title = " ".join(word if word.isupper() else word[0].upper() + word[1:] for word in words)
     chosen_slug = slug or "actions-" + "-".join(word.lower() for word in words)
-    return ScaffoldNames(title, package, chosen_slug, f"https://api.{'-'.join(w.lower() for w in words)}.example.com/v1")
+    host = "-".join(word.lower() for word in words)
+    return ScaffoldNames(title, package, chosen_slug, f"https://api.{host}.example.com/v1")
 
 
 def render_destination(names: ScaffoldNames, auth: str, target: Path) -> list[Path]:
-    """Write the package into ``target`` (which must not exist); the files written, in order."""
+    """Write the project into ``target`` (which must not exist); the files written, in order."""
     import jinja2  # only `actions init` renders templates: not at every command's start-up
 
     values = {**asdict(names), "auth": auth, "settings_literal": _SETTINGS[auth],
-              "auth_literal": _AUTH.get(auth, "None"), "path_hint": str(target.parent)}
+              "auth_literal": _AUTH.get(auth, "None"), "path_hint": str(target.parent), "project_hint": str(target),
+              "distribution": names.package.replace("_", "-"),
+              "class_name": "".join(part.capitalize() for part in names.package.split("_"))}
     environment = jinja2.Environment(keep_trailing_newline=True, undefined=jinja2.StrictUndefined,
                                      autoescape=False)
     written: list[Path] = []
     root = resources.files("framework.cli") / "templates" / "destination"
     for relative, template in _templates(root):
-        destination = target / relative
+        destination = target / _named(relative, names.package)
         destination.parent.mkdir(parents=True, exist_ok=True)
         destination.write_text(environment.from_string(template.read_text(encoding="utf-8")).render(values),
                                encoding="utf-8")
         written.append(destination)
     return written
+
+
+def _named(relative: Path, package: str) -> Path:
+    """The template path with the package folder renamed after the package."""
+    return Path(*(package if part == _PACKAGE_FOLDER else part for part in relative.parts))
 
 
 def _templates(root: Traversable, prefix: Path = Path()) -> list[tuple[Path, Traversable]]:

@@ -5,6 +5,7 @@ Public surface (see docs/architecture.md)::
     DestinationDefinition, ActionDefinition, InputField, Authentication, Preset
     ExecuteInput, RefreshInput
     fields_to_json_schema(fields), compile_payload_validator(fields, label) -> PayloadValidator
+    check_definition(definition) -> [Finding]   (the static checks ``actions validate`` prints)
 """
 
 from framework.definition.actions import ActionDefinition
@@ -15,6 +16,8 @@ from framework.definition.fields import Choice, InputField
 from framework.definition.inputs import ExecuteInput, RefreshInput
 from framework.definition.json_schema import fields_to_json_schema
 from framework.definition.presets import Preset
+from framework.definition.record_merging import RecordMerging
+from framework.definition.static_checks import Finding, check_definition
 from framework.definition.validator import (
     PayloadValidator,
     compile_payload_validator,
@@ -30,10 +33,13 @@ __all__ = [
     "DestinationDefinition",
     "ExecuteInput",
     "FieldCondition",
+    "Finding",
     "InputField",
     "PayloadValidator",
     "Preset",
+    "RecordMerging",
     "RefreshInput",
+    "check_definition",
     "compile_payload_validator",
     "compile_settings_validator",
     "fields_to_json_schema",

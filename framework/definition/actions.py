@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 from framework.definition.checks import fields_problems
 from framework.definition.fields import InputField
 from framework.definition.json_schema import fields_to_json_schema
+from framework.definition.record_merging import RecordMerging
 from framework.definition.validator import PayloadValidator, compile_payload_validator
 
 __all__ = ["ActionDefinition", "Perform"]
@@ -42,6 +43,11 @@ class ActionDefinition(BaseModel):
     fields: dict[str, InputField] = Field(default_factory=dict)
     perform: Perform
     perform_batch: Perform | None = Field(default=None, alias="performBatch")
+    # ``poll(request, data, ref)`` finishes an asynchronous ``perform_batch`` (one that returned an
+    # ``AsyncBatch``): per-item outcomes, or ``StillRunning`` (framework.runtime.async_batch).
+    poll: Perform | None = Field(default=None, alias="performPoll")
+    # Which record a payload writes, so queued updates of one record may be merged (framework.delivery).
+    record_merging: RecordMerging | None = None
     default_subscription: str | None = Field(default=None, alias="defaultSubscription")
     hidden: bool = False
     platform: Literal["cloud", "web"] = "cloud"
@@ -82,4 +88,5 @@ class ActionDefinition(BaseModel):
 
     @property
     def supports_batch(self) -> bool:
+        """True when the action has ``perform_batch`` (its mappings may then turn ``enable_batching`` on)."""
         return self.perform_batch is not None

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 import requests
 
-from framework.auth import MemoryTokenStore, OAuthTokens, TokenRefresher, TokenStore, refresh_function_for
+from framework.auth import MemoryTokenStore, OAuthTokens, TokenRefresher, TokenStore
 from framework.errors import IntegrationError
+from framework.runtime.token_refresh import refresh_function_for
 
 if TYPE_CHECKING:
     from framework.definition import DestinationDefinition

@@ -9,7 +9,12 @@ monkeypatching, no network), and returns the :class:`RecordedRequest` list. The 
 """
 
 from framework.testing.events import create_test_event
-from framework.testing.integration import CredentialsInvalidError, TestDestination, create_test_integration
+from framework.testing.integration import (
+    CredentialsInvalidError,
+    InvalidSettingsError,
+    TestDestination,
+    create_test_integration,
+)
 from framework.testing.transport import (
     MockRouter,
     MockTransport,
@@ -23,6 +28,7 @@ __all__ = [
     "create_test_integration",
     "TestDestination",
     "CredentialsInvalidError",
+    "InvalidSettingsError",
     "MockTransport",
     "MockRouter",
     "Reply",

@@ -9,7 +9,7 @@ the whole default context.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 __all__ = ["create_test_event"]
@@ -22,7 +22,7 @@ _USER_AGENT = (
 
 def _iso_now() -> str:
     """The current time as JavaScript's ``toISOString`` writes it: millisecond precision and ``Z``."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
 
 

@@ -1,52 +1,72 @@
 """``create_test_integration``: run one action of a definition on one event, HTTP answered in-process.
 
 This is Segment's ``createTestIntegration(definition).testAction(...)`` for Python destination authors,
-with Segment's semantics: no trigger matching, settings passed as given (no validation or stripping),
-``auth`` used as given, and errors propagate so a test can assert on them. Requests go through the
+with Segment's semantics (no trigger matching, ``auth`` used as given, errors propagate so a test can
+assert on them) except one: settings go through the destination's settings validator first, as the
+runtime does, so a missing or mistyped setting fails with :class:`InvalidSettingsError` naming it
+instead of a ``KeyError`` deep inside ``perform`` (docs/divergences.md). Requests go through the
 real request client on a session whose transport is a :class:`~framework.testing.transport.MockRouter`
 (or any ``MockTransport`` given), so nothing reaches the network::
 
     integration = create_test_integration(definition)
     integration.transport.add("POST", "https://api.example.com/v1/*", json={"ok": True})
-    requests = integration.test_action("track", event={"event": "Signed Up"}, use_default_mappings=True)
+    requests = integration.test_action("track", event={"event": "Signed Up"}, settings={"apiKey": "k"},
+                                       use_default_mappings=True)
     assert requests[0].json()["name"] == "Signed Up"
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
-from framework.auth import OAuthTokens, refresh_function_for
+from framework.auth import OAuthTokens
 from framework.auth.refresher import require_access_token
 from framework.errors import IntegrationError, PayloadValidationError, status_of
 from framework.runtime.client import build_request_client
+from framework.runtime.async_batch import AsyncBatch
 from framework.runtime.payload import validated_payload
+from framework.runtime.token_refresh import refresh_function_for
+from framework.testing.batch_results import batch_item_results, poll_item_results
 from framework.testing.events import create_test_event
 from framework.testing.transport import MockRouter, MockTransport, RecordedRequest
 
 if TYPE_CHECKING:
     from framework.definition import ActionDefinition, DestinationDefinition
 
-__all__ = ["TestDestination", "CredentialsInvalidError", "create_test_integration"]
+__all__ = ["TestDestination", "CredentialsInvalidError", "InvalidSettingsError", "create_test_integration"]
 
 
 class CredentialsInvalidError(Exception):
     """``test_authentication`` failed: Segment's plain ``Error("Credentials are invalid: …")``."""
 
 
-class TestDestination:
-    """A destination definition under test, with a mock transport and the requests each call made."""
+class InvalidSettingsError(PayloadValidationError):
+    """The settings given to ``test_action`` fail the destination's settings validator (a setting missing,
+    or of the wrong type); the message names the destination, the setting and what to pass."""
+
+
+TransportT = TypeVar("TransportT", bound=MockTransport)
+
+
+class TestDestination(Generic[TransportT]):
+    """A destination definition under test, with a mock transport and the requests each call made.
+
+    Generic in its transport, so ``create_test_integration(d).transport.add(...)`` type-checks: the
+    default transport is a :class:`MockRouter`.
+    """
 
     __test__ = False  # a harness, not a pytest test class
 
-    def __init__(self, definition: DestinationDefinition, transport: MockTransport | None = None) -> None:
+    def __init__(self, definition: DestinationDefinition, transport: TransportT) -> None:
         self.definition = definition
-        self.transport: MockTransport = transport if transport is not None else MockRouter()
+        self.transport: TransportT = transport
         self.session = self.transport.session()
         self.last_payload: Any = None
         self.last_output: Any = None
         self.batch_errors: dict[int, str] = {}
+        self.batch_results: list[Any] = []  # per event: ItemSuccess | ItemError | StillRunning (batch_results.py)
+        self.batch_job: Any = None  # the AsyncBatch an async perform_batch returned
 
     def test_action(
         self,
@@ -84,6 +104,9 @@ class TestDestination:
 
         No ``events`` means one ``{"type": "track"}`` event. An invalid payload is left out (its message
         is in ``batch_errors`` under the event's index); with none valid, nothing is performed.
+        ``batch_results`` then holds one result per event, in order: the item's status (success, or an
+        error with its Resolution), the invalid payload's error, or ``StillRunning`` for an async job
+        (``batch_job``; finish it with ``test_poll``).
         """
         definition_action = self._action(action)
         if definition_action.perform_batch is None:
@@ -92,9 +115,27 @@ class TestDestination:
         test_events = [create_test_event(dict(event)) for event in (events or [{"type": "track"}])]
         payloads = self._batch_payloads(definition_action, effective, test_events)
         self.last_payload = payloads
+        self.batch_job = None
         if not payloads:
+            self.batch_results = batch_item_results(None, [], self.batch_errors, len(test_events))
             return []
-        return self._perform(definition_action, payloads, test_events, effective, settings, auth, batch=True)
+        sent = self._perform(definition_action, payloads, test_events, effective, settings, auth, batch=True)
+        self.batch_job = self.last_output if isinstance(self.last_output, AsyncBatch) else None
+        self.batch_results = batch_item_results(self.last_output, payloads, self.batch_errors, len(test_events))
+        return sent
+
+    def test_poll(self, action: str, ref: Mapping[str, Any], *, items: int,
+                  settings: Mapping[str, Any] | None = None,
+                  auth: Mapping[str, Any] | OAuthTokens | None = None) -> list[Any]:
+        """Call the action's ``poll`` with an async job's ``ref``: one result per item (``StillRunning`` each)."""
+        from framework.definition import ExecuteInput
+
+        poll = self._action(action).poll
+        if poll is None:
+            raise IntegrationError(f"Action {action} has no poll.", "NotImplemented", 501)
+        data = ExecuteInput(payload=None, settings=dict(settings or {}), auth=as_tokens(auth))
+        self.last_output = poll(build_request_client(self.definition, self.session, data), data, dict(ref))
+        return poll_item_results(self.last_output, items)
 
     def _batch_payloads(
         self, action: ActionDefinition, mapping: dict[str, Any], events: list[dict[str, Any]]
@@ -146,6 +187,13 @@ class TestDestination:
             status = status_of(error)
             raise CredentialsInvalidError(f"Credentials are invalid: {status or ''} {error}") from error
 
+    def _validated_settings(self, settings: Mapping[str, Any] | None) -> dict[str, Any]:
+        """The settings as the runtime would pass them (checked, coerced), or InvalidSettingsError."""
+        try:
+            return self.definition.validate_settings(dict(settings or {}))
+        except PayloadValidationError as error:
+            raise InvalidSettingsError(_settings_problem(self.definition, error)) from None
+
     @property
     def requests(self) -> list[RecordedRequest]:
         """Every request recorded by the transport so far, across calls."""
@@ -165,7 +213,7 @@ class TestDestination:
     ) -> list[RecordedRequest]:
         from framework.definition import ExecuteInput
 
-        data = ExecuteInput(payload=payload, settings=dict(settings or {}), auth=as_tokens(auth),
+        data = ExecuteInput(payload=payload, settings=self._validated_settings(settings), auth=as_tokens(auth),
                             raw_data=event, raw_mapping=mapping)
         start = len(self.transport.requests)
         client = build_request_client(self.definition, self.session, data)
@@ -175,11 +223,27 @@ class TestDestination:
         return self.transport.requests[start:]
 
 
+def _settings_problem(definition: DestinationDefinition, error: PayloadValidationError) -> str:
+    declared = ", ".join(definition.settings_fields) or "none"
+    return (f"{definition.name}: the settings given to test_action are invalid: {error.message} "
+            f"Pass them as test_action(..., settings={{...}}); the declared settings are: {declared}.")
+
+
+@overload
+def create_test_integration(definition: DestinationDefinition, transport: None = None) -> TestDestination[MockRouter]:
+    ...
+
+
+@overload
+def create_test_integration(definition: DestinationDefinition, transport: TransportT) -> TestDestination[TransportT]:
+    ...
+
+
 def create_test_integration(
     definition: DestinationDefinition, transport: MockTransport | None = None
-) -> TestDestination:
+) -> TestDestination[Any]:
     """A :class:`TestDestination` for ``definition``; replies come from ``transport`` (a new MockRouter)."""
-    return TestDestination(definition, transport)
+    return TestDestination(definition, transport if transport is not None else MockRouter())
 
 
 def as_tokens(auth: Mapping[str, Any] | OAuthTokens | None) -> OAuthTokens | None:

@@ -10,7 +10,7 @@ import pytest
 import requests
 from requests.adapters import BaseAdapter
 
-from framework.auth import OAuthTokens, TokenRefresher, refresh_function_for
+from framework.auth import OAuthTokens, TokenRefresher
 from framework.definition import (
     ActionDefinition,
     Authentication,
@@ -20,6 +20,7 @@ from framework.definition import (
 )
 from framework.errors import IntegrationError, InvalidAuthenticationError
 from framework.http import RequestClient
+from framework.runtime.token_refresh import refresh_function_for
 
 
 class TokenEndpoint(BaseAdapter):
@@ -30,7 +31,7 @@ class TokenEndpoint(BaseAdapter):
         self.status = status
         self.requests: list[requests.PreparedRequest] = []
 
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
         self.requests.append(request)
         response = requests.Response()
         response.status_code = self.status
@@ -99,8 +100,8 @@ def test_origin_override_reaches_the_emulator() -> None:
 
 def test_revoked_refresh_token_is_terminal_with_the_reason() -> None:
     do_refresh = refresh_function_for(_definition(), {}, session=_session(TokenEndpoint(status=400)))
-    with pytest.raises(InvalidAuthenticationError,
-                       match="Failed to refresh access token: 400 invalid_grant: expired access/refresh token") as caught:
+    expected = "Failed to refresh access token: 400 invalid_grant: expired access/refresh token"
+    with pytest.raises(InvalidAuthenticationError, match=expected) as caught:
         TokenRefresher().refresh("cred", STALE, do_refresh)
     assert caught.value.code == "OAUTH_REFRESH_FAILED"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ def test_generated_destination_validates_and_passes_its_tests(auth: str, tmp_pat
     assert created.returncode == 0, created.stderr
     assert (tmp_path / package / "tests" / "test_send_event.py").is_file()
     assert (tmp_path / package / "fixtures" / "events.ndjson").is_file()
+    assert (tmp_path / package / package / "classifier.py").is_file()
 
     validated = _actions("validate", f"actions-acme-{auth}", "--path", str(tmp_path), cwd=tmp_path)
     assert validated.returncode == 0, validated.stdout + validated.stderr
@@ -32,7 +34,7 @@ def test_generated_destination_validates_and_passes_its_tests(auth: str, tmp_pat
         cwd=tmp_path, capture_output=True, text=True, check=False,
     )
     assert tested.returncode == 0, tested.stdout + tested.stderr
-    assert "4 passed" in tested.stdout
+    assert "19 passed" in tested.stdout
 
     listed = _actions("list", "--path", str(tmp_path), cwd=tmp_path)
     assert listed.returncode == 0
@@ -41,7 +43,7 @@ def test_generated_destination_validates_and_passes_its_tests(auth: str, tmp_pat
 
 def test_init_refuses_to_overwrite(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["init", "Acme", "--dir", str(tmp_path)]) == 0
-    marker = tmp_path / "acme" / "__init__.py"
+    marker = tmp_path / "acme" / "acme" / "__init__.py"
     before = marker.read_text()
     assert main(["init", "Acme", "--dir", str(tmp_path)]) == 2
     assert "already exists" in capsys.readouterr().err
@@ -67,21 +69,47 @@ def _actions(*argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
                           text=True, check=False)
 
 
-def test_an_installed_package_is_found_through_the_entry_point(tmp_path: Path) -> None:
-    """What `pip install` of a package declaring the entry point leaves behind: a dist-info on sys.path."""
+def test_the_generated_pyproject_declares_an_entry_point_that_list_and_describe_find(tmp_path: Path) -> None:
+    """The project's own metadata, as `pip install` would write it (a dist-info on sys.path), is enough."""
     assert _actions("init", "Acme CRM", "--dir", str(tmp_path), cwd=tmp_path).returncode == 0
-    dist_info = tmp_path / "acme_crm-0.1.0.dist-info"
+    project = tmp_path / "acme_crm"
+    metadata = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
+    assert metadata["build-system"]["build-backend"] == "setuptools.build_meta"
+    assert metadata["project"]["name"] == "acme-crm" and "action-destinations" in metadata["project"]["dependencies"]
+    assert metadata["tool"]["setuptools"]["packages"]["find"]["include"] == ["acme_crm*"]
+    entry_points = metadata["project"]["entry-points"]["action_destinations"]
+    assert entry_points == {"acme_crm": "acme_crm:definition"}
+
+    dist_info = project / "acme_crm-0.1.0.dist-info"  # what pip writes from that table
     dist_info.mkdir()
     (dist_info / "METADATA").write_text("Metadata-Version: 2.1\nName: acme-crm\nVersion: 0.1.0\n")
-    (dist_info / "entry_points.txt").write_text("[action_destinations]\nacme_crm = acme_crm:definition\n")
-    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    lines = "".join(f"{name} = {value}\n" for name, value in entry_points.items())
+    (dist_info / "entry_points.txt").write_text(f"[action_destinations]\n{lines}")
+    env = {**os.environ, "PYTHONPATH": str(project)}
     listed = subprocess.run([sys.executable, "-m", "framework.cli", "list"], cwd=ROOT, env=env,
                             capture_output=True, text=True, check=False)
     assert listed.returncode == 0, listed.stderr
     assert "actions-acme-crm" in listed.stdout and "installed" in listed.stdout
-    described = subprocess.run([sys.executable, "-m", "framework.cli", "validate", "actions-acme-crm"], cwd=ROOT,
-                               env=env, capture_output=True, text=True, check=False)
-    assert described.returncode == 0, described.stdout + described.stderr
+    for name in ("actions-acme-crm", "acme_crm"):  # the slug, and the entry point's name
+        described = subprocess.run([sys.executable, "-m", "framework.cli", "describe", name], cwd=ROOT,
+                                   env=env, capture_output=True, text=True, check=False)
+        assert described.returncode == 0, described.stdout + described.stderr
+        assert described.stdout.startswith("Acme CRM")
+
+
+def test_generated_code_is_typed_and_has_a_classifier(tmp_path: Path) -> None:
+    assert _actions("init", "Acme CRM", "--auth", "oauth2", "--dir", str(tmp_path), cwd=tmp_path).returncode == 0
+    package = tmp_path / "acme_crm" / "acme_crm"
+    code = "".join(path.read_text(encoding="utf-8") for path in package.glob("*.py"))
+    assert ": Any" not in code
+    assert "def perform(request: RequestClient, data: ExecuteInput) -> requests.Response:" in code
+    assert "def refresh_access_token(request: RequestClient, data: RefreshInput) -> OAuthTokens:" in code
+    assert "error_for_response(response)" in code
+    assert (tmp_path / "acme_crm" / "tests" / "test_classifier.py").is_file()
+    assert "StandardDestinationTests" in (tmp_path / "acme_crm" / "tests" / "test_standard.py").read_text()
+    linted = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "."], cwd=tmp_path / "acme_crm",
+                            capture_output=True, text=True, check=False)  # with the generated project's own config
+    assert linted.returncode == 0, linted.stdout + linted.stderr
 
 
 def test_actions_path_environment_variable_works_like_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

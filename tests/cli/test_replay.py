@@ -176,7 +176,7 @@ def test_an_instance_of_a_destination_that_failed_to_load_says_why(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     config = _instance_of_a_new_destination(tmp_path, "Acme Broken CRM")
-    with (tmp_path / "acme_broken_crm" / "send_event.py").open("a") as module:
+    with (tmp_path / "acme_broken_crm" / "acme_broken_crm" / "send_event.py").open("a") as module:
         module.write("import no_such_module_here\n")
     capsys.readouterr()
     events = str(tmp_path / "acme_broken_crm" / "fixtures" / "events.ndjson")

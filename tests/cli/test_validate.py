@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from framework.cli import main
-from framework.cli.static_checks import check_definition
+from framework.definition.static_checks import check_definition
 
 
 def _field(**overrides: Any) -> SimpleNamespace:
@@ -18,13 +18,13 @@ def _field(**overrides: Any) -> SimpleNamespace:
 
 
 def _action(**overrides: Any) -> SimpleNamespace:
-    values = {"title": "Send", "description": "Sends.", "default_subscription": 'type = "track"',
+    values: dict[str, Any] = {"title": "Send", "description": "Sends.", "default_subscription": 'type = "track"',
               "fields": {"name": _field(default={"@path": "$.event"})}}
     return SimpleNamespace(**{**values, **overrides})
 
 
 def _destination(**overrides: Any) -> SimpleNamespace:
-    values = {"name": "Fake", "slug": "actions-fake", "actions": {"send": _action()}, "presets": [],
+    values: dict[str, Any] = {"name": "Fake", "slug": "actions-fake", "actions": {"send": _action()}, "presets": [],
               "authentication": None}
     return SimpleNamespace(**{**values, **overrides})
 
@@ -59,7 +59,8 @@ def test_a_clean_definition_has_no_findings() -> None:
          "error: setting \"apiKey\": looks like a secret but is typed 'string'; type it 'password'"),
         (_destination(actions={"send": _action(fields={"name": _field(description="")})}),
          'warning: action "send" field "name": has no description'),
-        (_destination(authentication=SimpleNamespace(scheme="custom", fields={"sandbox": _field(type="boolean", default="no")})),
+        (_destination(authentication=SimpleNamespace(scheme="custom",
+                                                     fields={"sandbox": _field(type="boolean", default="no")})),
          "warning: setting \"sandbox\": is typed 'boolean' but its default 'no' is a str"),
     ],
 )
@@ -83,14 +84,17 @@ def test_validate_one_slug(capsys: pytest.CaptureFixture[str]) -> None:
     assert "1 destination valid." in capsys.readouterr().out
 
 
-def test_a_destination_that_fails_to_import_fails_validation(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_destination_that_fails_to_import_fails_validation(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     broken = tmp_path / "broken_dest"
     broken.mkdir()
     (broken / "__init__.py").write_text("from framework.definition import DestinationDefinition\n"
                                         "definition = DestinationDefinition(name='X', slug='x', actions={}, bogus=1)\n")
     assert main(["validate", "--path", str(tmp_path)]) == 1
     out = capsys.readouterr().out
-    assert f"error: cannot load destination: {broken}: cannot import: {broken / '__init__.py'}:2: ValidationError" in out
+    where = f"{broken}: cannot import: {broken / '__init__.py'}:2"
+    assert f"error: cannot load destination: {where}: ValidationError" in out
     assert "One or more validation errors were found (1)." in out
 
 

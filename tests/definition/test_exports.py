@@ -13,11 +13,11 @@ MODULES = [
     "framework.definition.presets", "framework.definition.inputs", "framework.definition.json_schema",
     "framework.definition.validator", "framework.definition.messages", "framework.definition.formats",
     "framework.definition.coercion", "framework.definition.empty_values", "framework.definition.schema_nodes",
-    "framework.definition.checks", "framework.definition.js_date", "framework.errors",
+    "framework.definition.checks", "framework.definition.static_checks", "framework.definition.js_date", "framework.errors",
     "framework.http", "framework.http.client", "framework.http.options", "framework.http.redaction",
     "framework.http.exchanges", "framework.http.retry_after", "framework.http.forms", "framework.http.json_body",
     "framework.auth", "framework.auth.tokens", "framework.auth.store", "framework.auth.refresher",
-    "framework.auth.destination_refresh",
+    "framework.runtime.token_refresh",
 ]
 
 

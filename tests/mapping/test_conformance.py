@@ -4,7 +4,7 @@
 (actions-core 3.170.0). Validation errors must carry Segment's exact messages; run-time errors must
 carry Segment's message when it is a mapping-kit message (Liquid's engine messages are liquidjs's and
 only the fact of failing is compared). Deliberate divergences are listed in docs/mapping.md and in
-:data:`DIVERGENCES` with the reason, and skipped.
+:data:`DIVERGENCES` with the reason: each is a strict xfail (it must still differ), never a skip.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from framework.mapping import ABSENT, MappingError, MappingValidationError, compile_mapping
+from framework.testing.recordings import as_params, read_cases
 
 CASES_FILE = Path(__file__).parent / "conformance" / "cases.jsonl"
 
@@ -26,7 +27,6 @@ DIVERGENCES: dict[str, str] = {
     "path-root-54": "`$..b` is jsonpath recursive descent here (extension); Segment reads it as `a.b`",
     "arraypath-54": "`$..b` is jsonpath recursive descent here (extension); Segment reads it as `a.b`",
     "validation-50": "`@first` is this project's extension directive; Segment rejects it",
-    "liquid-112": "Liquid number literals in exponent notation (`1e21`) are a syntax error here; liquidjs misreads them",
     "proto-if-exists": "JS prototype properties (`constructor`, string methods) are absent here; Segment's @if sees a function",
     "big-integer": "integers beyond 2**53 in events are kept exact here; JSON.parse has already rounded them in Segment",
     "liquid-random-91": "Liquid `date` of text that is not ISO 8601: V8 guesses (\"1.5\" is 2001-01-05), we return the text",
@@ -46,15 +46,13 @@ def _load() -> list[dict[str, Any]]:
     """The recorded cases, with shared events (``event_ref``) read from their files."""
     shared: dict[str, Any] = {}
     cases = []
-    with CASES_FILE.open(encoding="utf-8") as lines:
-        for line in filter(str.strip, lines):
-            case = json.loads(line)
-            reference = case.pop("event_ref", None)
-            if reference is not None:
-                if reference not in shared:
-                    shared[reference] = json.loads((CASES_FILE.parent / reference).read_text(encoding="utf-8"))
-                case["event"] = json.loads(json.dumps(shared[reference]))  # a fresh copy per case
-            cases.append(case)
+    for case in read_cases(CASES_FILE):
+        reference = case.pop("event_ref", None)
+        if reference is not None:
+            if reference not in shared:
+                shared[reference] = json.loads((CASES_FILE.parent / reference).read_text(encoding="utf-8"))
+            case["event"] = json.loads(json.dumps(shared[reference]))  # a fresh copy per case
+        cases.append(case)
     return cases
 
 
@@ -105,10 +103,8 @@ def _check_error(case: dict[str, Any], kind: str, ours: Any) -> None:
         assert str(ours) == expected["message"]
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
+@pytest.mark.parametrize("case", as_params(CASES, DIVERGENCES))
 def test_matches_segment(case: dict[str, Any]) -> None:
-    if case["id"] in DIVERGENCES:
-        pytest.skip(DIVERGENCES[case["id"]])
     kind, ours = _outcome(case)
     if "error" in case:
         _check_error(case, kind, ours)

@@ -131,3 +131,57 @@ def test_the_scan_is_cached_until_cleared(tmp_path: Path, monkeypatch: pytest.Mo
         get_destination("actions-late")
     registry.clear_cache()
     assert get_destination("actions-late").name == "Late"
+
+
+def test_a_package_under_path_cannot_replace_a_built_in(tmp_path: Path, forget_modules: list[str]) -> None:
+    write_package(tmp_path, "fake_pardot", DEFINITION.format(name="Fake Pardot", slug="actions-pardot"))
+    forget_modules.append("fake_pardot")
+    found = registry.find_all([tmp_path])
+    assert found.by_slug["actions-pardot"] is get_destination("actions-pardot")
+    assert found.sources["actions-pardot"] == "built-in"
+    [error] = found.errors
+    assert error.startswith(f'{tmp_path / "fake_pardot"}: slug "actions-pardot" is already taken by the built-in '
+                            "destination 'Pardot (Actions)'; the one under --path is ignored.")
+    assert registry.find_destination("actions-pardot", [tmp_path]).name == "Pardot (Actions)"
+
+
+def test_a_package_under_path_cannot_replace_an_installed_plugin(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forget_modules: list[str]
+) -> None:
+    installed, work = tmp_path / "site", tmp_path / "work"
+    installed.mkdir()
+    work.mkdir()
+    write_package(installed, "acme_plugin", DEFINITION.format(name="Acme", slug="actions-acme"))
+    install_plugin(installed, "acme-plugin", "[action_destinations]\nacme = acme_plugin\n", monkeypatch)
+    write_package(work, "acme_copy", DEFINITION.format(name="Acme Copy", slug="actions-acme"))
+    forget_modules.extend(["acme_plugin", "acme_copy"])
+    found = registry.find_all([work])
+    assert found.by_slug["actions-acme"].name == "Acme" and found.sources["actions-acme"] == "installed"
+    assert "already taken by the installed destination 'Acme'" in found.errors[0]
+
+
+def test_destinations_are_found_by_slug_folder_and_entry_point_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forget_modules: list[str]
+) -> None:
+    write_package(tmp_path, "widget_plugin", DEFINITION.format(name="Widget", slug="actions-widget"))
+    install_plugin(tmp_path, "widget-plugin", "[action_destinations]\nwidgets = widget_plugin\n", monkeypatch)
+    forget_modules.append("widget_plugin")
+    for name in ("actions-widget", "widget", "widgets"):
+        assert registry.find_destination(name).name == "Widget"
+    with pytest.raises(UnknownDestinationError, match='unknown destination "widgetz". Did you mean'):
+        registry.find_destination("widgetz")
+
+
+def test_a_project_folder_made_by_init_is_searched_for_its_package(tmp_path: Path, forget_modules: list[str]) -> None:
+    project = tmp_path / "gadget"
+    project.mkdir()
+    (project / "pyproject.toml").write_text("[project]\nname = 'gadget'\n")
+    write_package(project, "gadget", DEFINITION.format(name="Gadget", slug="actions-gadget"))
+    forget_modules.append("gadget")
+    for folder in (tmp_path, project):
+        assert registry.find_destination("gadget", [folder]).name == "Gadget"
+
+
+def test_a_path_that_is_not_a_folder_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(registry.PathNotADirectoryError, match="no such directory"):
+        registry.find_all([tmp_path / "missing"])

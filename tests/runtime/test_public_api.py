@@ -7,8 +7,9 @@ import pytest
 
 SUBMODULES = {
     "framework.instance": {"config", "instance", "problems", "sources", "compiler"},
-    "framework.runtime": {"client", "credentials", "event_shape", "payload", "pipeline", "results", "subscription"},
-    "framework.testing": {"events", "integration", "transport", "sample", "plugin"},
+    "framework.runtime": {"client", "credentials", "event_shape", "payload", "pipeline", "results", "subscription",
+                          "async_batch", "batch", "multistatus"},
+    "framework.testing": {"events", "integration", "transport", "sample", "plugin", "batch_results"},
 }
 
 

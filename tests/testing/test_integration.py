@@ -6,10 +6,11 @@ import pytest
 
 from framework.auth import OAuthTokens
 from framework.errors import HTTPError, IntegrationError, InvalidAuthenticationError, PayloadValidationError
-from framework.testing import CredentialsInvalidError, MockRouter, create_test_integration
+from framework.testing import CredentialsInvalidError, InvalidSettingsError, MockRouter, create_test_integration
 from framework.testing.sample import SAMPLE_API, SAMPLE_TOKEN_URL, build_sample_destination
 
 CONTACTS = f"{SAMPLE_API}/contacts"
+SETTINGS = {"accountId": "acc-1"}
 AUTH = {"accessToken": "AT-1", "refreshToken": "RT-1", "clientId": "CID", "clientSecret": "CS"}
 
 
@@ -33,29 +34,46 @@ def test_returns_the_requests_with_body_headers_and_url() -> None:
 
 def test_use_default_mappings_fills_omitted_fields_and_the_event_is_segments_test_event() -> None:
     tester = integration()
-    [request] = tester.test_action("track_event", mapping={"properties": {"plan": "pro"}}, use_default_mappings=True)
+    [request] = tester.test_action("track_event", mapping={"properties": {"plan": "pro"}}, use_default_mappings=True,
+                                   settings=SETTINGS)
     assert request.json() == {"name": "Test Event", "user_id": "user1234", "properties": {"plan": "pro"}}
 
 
 def test_without_default_mappings_only_the_given_mapping_is_used() -> None:
     tester = integration()
     with pytest.raises(PayloadValidationError, match="missing the required field 'name'"):
-        tester.test_action("track_event", mapping={"user_id": {"@path": "$.userId"}})
+        tester.test_action("track_event", mapping={"user_id": {"@path": "$.userId"}}, settings=SETTINGS)
     assert tester.requests == []
 
 
-def test_no_trigger_matching_and_no_settings_validation() -> None:
+def test_no_trigger_matching_and_undeclared_settings_are_dropped_as_the_runtime_does() -> None:
     tester = integration()
     requests = tester.test_action("upsert_contact", event={"type": "page", "traits": {"email": "a@b.co"}},
-                                  use_default_mappings=True, settings={"unknown": 1})
-    assert len(requests) == 1 and requests[0].headers["X-Account"] == ""
+                                  use_default_mappings=True, settings={"accountId": "acc-2", "unknown": 1})
+    assert len(requests) == 1 and requests[0].headers["X-Account"] == "acc-2"
+
+
+def test_a_missing_setting_is_refused_by_name_before_any_request() -> None:
+    tester = integration()
+    with pytest.raises(InvalidSettingsError, match="missing the required field 'accountId'") as caught:
+        tester.test_action("upsert_contact", event={"traits": {"email": "a@b.co"}}, use_default_mappings=True)
+    assert "Sample: the settings given to test_action are invalid" in str(caught.value)
+    assert "declared settings are: accountId" in str(caught.value)
+    assert isinstance(caught.value, PayloadValidationError) and tester.requests == []
+
+
+def test_a_setting_of_the_wrong_type_is_refused_by_name() -> None:
+    with pytest.raises(InvalidSettingsError, match="accountId"):
+        integration().test_action("upsert_contact", event={"traits": {"email": "a@b.co"}},
+                                  use_default_mappings=True, settings={"accountId": {"nested": True}})
 
 
 def test_errors_from_perform_propagate() -> None:
     tester = create_test_integration(build_sample_destination())
     tester.transport.add("POST", CONTACTS, status=400, json={"code": "BAD", "message": "nope"})
     with pytest.raises(IntegrationError, match="nope") as caught:
-        tester.test_action("upsert_contact", event={"traits": {"email": "a@b.co"}}, use_default_mappings=True)
+        tester.test_action("upsert_contact", event={"traits": {"email": "a@b.co"}}, use_default_mappings=True,
+                           settings=SETTINGS)
     assert caught.value.code == "BAD" and caught.value.status == 400
     assert tester.requests[0].status == 400
 
@@ -63,20 +81,22 @@ def test_errors_from_perform_propagate() -> None:
 def test_each_call_returns_only_its_own_requests() -> None:
     tester = integration()
     event = {"traits": {"email": "a@b.co"}}
-    tester.test_action("upsert_contact", event=event, use_default_mappings=True)
-    second = tester.test_action("upsert_contact", event=event, use_default_mappings=True)
+    tester.test_action("upsert_contact", event=event, use_default_mappings=True, settings=SETTINGS)
+    second = tester.test_action("upsert_contact", event=event, use_default_mappings=True, settings=SETTINGS)
     assert len(second) == 1 and len(tester.requests) == 2
 
 
 def test_an_unknown_action_is_an_error_listing_the_actions() -> None:
-    with pytest.raises(LookupError, match='Sample has no action "upsert"; the actions are: track_event, upsert_contact.'):
+    expected = 'Sample has no action "upsert"; the actions are: track_event, upsert_contact.'
+    with pytest.raises(LookupError, match=expected):
         integration().test_action("upsert")
 
 
 def test_a_given_transport_is_used() -> None:
     router = MockRouter().add("POST", CONTACTS, status=201, json={"id": 5})
     tester = create_test_integration(build_sample_destination(), router)
-    tester.test_action("upsert_contact", event={"traits": {"email": "a@b.co"}}, use_default_mappings=True)
+    tester.test_action("upsert_contact", event={"traits": {"email": "a@b.co"}}, use_default_mappings=True,
+                       settings=SETTINGS)
     assert router.requests[0].status == 201 and tester.last_output.status_code == 201
 
 
@@ -96,6 +116,7 @@ def test_refresh_errors_propagate_and_a_falsy_answer_is_segments_error() -> None
     with pytest.raises(HTTPError):
         tester.refresh_access_token(auth=AUTH)
     definition = build_sample_destination()
+    assert definition.authentication is not None
     definition.authentication.refresh_access_token = lambda request, data: None
     with pytest.raises(InvalidAuthenticationError, match="Failed to refresh access token"):
         create_test_integration(definition).test_refresh(auth=AUTH)
@@ -103,6 +124,7 @@ def test_refresh_errors_propagate_and_a_falsy_answer_is_segments_error() -> None
 
 def test_refresh_needs_an_oauth_scheme() -> None:
     definition = build_sample_destination()
+    assert definition.authentication is not None
     definition.authentication.refresh_access_token = None
     definition.authentication.scheme = "custom"
     with pytest.raises(IntegrationError, match="only valid with oauth2"):
@@ -117,6 +139,7 @@ def test_authentication_checks_settings_then_runs_the_destinations_check() -> No
         seen.append(data.settings)
         request.get(f"{SAMPLE_API}/me")
 
+    assert definition.authentication is not None
     definition.authentication.test_authentication = check
     tester = create_test_integration(definition)
     tester.transport.add("GET", f"{SAMPLE_API}/me", status=403, times=1).add("GET", f"{SAMPLE_API}/me", json={})
@@ -126,7 +149,7 @@ def test_authentication_checks_settings_then_runs_the_destinations_check() -> No
         tester.test_authentication({"accountId": 7, "extra": 1}, auth=AUTH)
     assert str(caught.value) == "Credentials are invalid: 403 Forbidden"
     assert seen == [{"accountId": "7"}]
-    assert tester.test_authentication({"accountId": "a"}) is None
+    tester.test_authentication({"accountId": "a"})  # no CredentialsInvalidError: the retried check passed
 
 
 def batch_destination() -> Any:
@@ -140,7 +163,7 @@ def test_batch_action_performs_the_valid_payloads_and_reports_the_invalid_ones()
     tester = create_test_integration(batch_destination())
     tester.transport.add("POST", f"{SAMPLE_API}/events/batch", json={})
     [request] = tester.test_batch_action("track_event", events=[{"event": "A"}, {"event": None}, {"event": "B"}],
-                                         mapping={"name": {"@path": "$.event"}})
+                                         mapping={"name": {"@path": "$.event"}}, settings=SETTINGS)
     assert request.json() == [{"name": "A"}, {"name": "B"}]
     assert list(tester.batch_errors) == [1] and "name" in tester.batch_errors[1]
 
@@ -148,13 +171,15 @@ def test_batch_action_performs_the_valid_payloads_and_reports_the_invalid_ones()
 def test_batch_action_defaults_to_one_track_event_and_needs_perform_batch() -> None:
     tester = create_test_integration(batch_destination())
     tester.transport.add("POST", f"{SAMPLE_API}/events/batch", json={})
-    [request] = tester.test_batch_action("track_event", use_default_mappings=True)
+    [request] = tester.test_batch_action("track_event", use_default_mappings=True, settings=SETTINGS)
     assert request.json()[0]["name"] == "Test Event"
     with pytest.raises(IntegrationError, match="This action does not support batched requests."):
-        create_test_integration(build_sample_destination()).test_batch_action("track_event")
+        create_test_integration(build_sample_destination()).test_batch_action("track_event", settings=SETTINGS)
 
 
 def test_batch_action_with_no_valid_payload_sends_nothing() -> None:
     tester = create_test_integration(batch_destination())
-    assert tester.test_batch_action("track_event", events=[{"event": None}], mapping={"name": {"@path": "$.event"}}) == []
+    sent = tester.test_batch_action("track_event", events=[{"event": None}], mapping={"name": {"@path": "$.event"}},
+                                    settings=SETTINGS)
+    assert sent == []
     assert tester.requests == [] and 0 in tester.batch_errors

@@ -63,7 +63,9 @@ DEFAULT_CLIENT_ID = "emulator-client-id"
 DEFAULT_CLIENT_SECRET = "emulator-client-secret"
 DEFAULT_REFRESH_TOKEN = "emulator-refresh-token"
 DEFAULT_ACCESS_TOKEN = "emulator-access-token"
-_WORKER_THREADS = 16  # more than the concurrency limit, so the sixth request reaches the gate
+# More than the concurrency limit, so the sixth request reaches the gate. A request held by a
+# timeout fault gets a spare thread for as long as it is held, so holds never starve the rest.
+_WORKER_THREADS = 16
 
 
 class PardotEmulator:
@@ -140,7 +142,8 @@ class PardotEmulator:
         if self._server is not None:
             raise RuntimeError(f"the emulator is already serving at {self.base_url}")
         self._server = _create_server(self.app, host, port)
-        self.app.faults.open()
+        workers = self._server.task_dispatcher
+        self.app.faults.open(on_held_change=lambda held: workers.set_thread_count(_WORKER_THREADS + held))
         self.base_url = f"http://{host}:{self._server.effective_port}"
         self._stopping.clear()
         self._thread = threading.Thread(target=self._serve_until_stopped, name="pardot-emulator", daemon=True)

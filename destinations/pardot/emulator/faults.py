@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 __all__ = ["Fault", "FaultQueue", "FAULT_KINDS"]
 
@@ -62,6 +62,7 @@ class FaultQueue:
         self._releases = 0  # bumped by release_all: requests held before it are let go
         self._closed = False  # while closed (the emulator is stopping) nothing is held
         self._held = 0
+        self._on_held_change: Callable[[int], None] | None = None
 
     def add(self, fault: Fault) -> Fault:
         """Queue a fault; it fires on the next matching requests."""
@@ -94,12 +95,18 @@ class FaultQueue:
         """Block a ``timeout`` fault's request until released, closed, or ``limit`` seconds pass."""
         with self._holding:
             releases = self._releases
-            self._held += 1
-            self._holding.notify_all()
+            self._held_changed(+1)
             try:
                 self._holding.wait_for(lambda: self._closed or self._releases != releases, limit)
             finally:
-                self._held -= 1
+                self._held_changed(-1)
+
+    def _held_changed(self, step: int) -> None:
+        """Count a request held or let go (under ``_holding``) and tell the server, which adds a thread."""
+        self._held += step
+        self._holding.notify_all()
+        if self._on_held_change is not None and not self._closed:
+            self._on_held_change(self._held)
 
     def wait_for_held(self, count: int, timeout: float) -> bool:
         """Block until ``count`` requests are held (tests line up on this instead of sleeping)."""
@@ -113,12 +120,21 @@ class FaultQueue:
             self._holding.notify_all()
 
     def close(self) -> None:
-        """Release every held request and hold none until :meth:`open` (the emulator is stopping)."""
+        """Release every held request and hold none until :meth:`open` (the emulator is stopping).
+
+        Once this returns, ``on_held_change`` is not called again: the server's workers are going away.
+        """
         with self._holding:
             self._closed = True
+            self._on_held_change = None
             self._holding.notify_all()
 
-    def open(self) -> None:
-        """Hold ``timeout`` requests again (the emulator is starting)."""
+    def open(self, on_held_change: Callable[[int], None] | None = None) -> None:
+        """Hold ``timeout`` requests again (the emulator is starting).
+
+        ``on_held_change(held)`` is called whenever the number of held requests changes, so the
+        server can keep a spare worker thread per held request.
+        """
         with self._holding:
             self._closed = False
+            self._on_held_change = on_held_change

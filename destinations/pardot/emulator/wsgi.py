@@ -4,6 +4,7 @@ Routes (on any host, so an instance's origin override can point every request at
 
 * ``POST /services/oauth2/token`` - Salesforce's refresh-token grant;
 * ``POST /api/v5/objects/prospects/do/upsertLatestByEmail`` - Pardot's upsert;
+* ``/api/v5/imports…`` - the Import API (``imports``), counted like every API call;
 * ``GET /_emulator/prospects`` - every prospect of a business unit (``?businessUnitId=``), as JSON;
 * ``GET /_emulator/requests`` - the requests received so far;
 * ``POST /_emulator/faults`` - inject a fault (``{"kind": "status", "status": 503, ...}``) or set the
@@ -33,6 +34,7 @@ from urllib.parse import parse_qs
 from ..client import TOKEN_PATH, UPSERT_PATH
 from .fault_mix import CONCURRENCY_FAULT, FaultMix
 from .faults import Fault, FaultQueue
+from .imports import IMPORTS_PATH, ImportService
 from .limits import ConcurrencyGate, DailyQuota
 from .oauth import CONCURRENT_REFRESH, TokenAuthority, TokenError
 from .responses import MESSAGES, PardotApiError, Reply, json_reply, xml_error_reply
@@ -102,6 +104,7 @@ class EmulatorApp:
     latency: float = 0.0
     hold_limit: float = 30.0
     xml_auth_errors: bool = False  # answer auth failures as legacy XML 400/403, as older deployments did
+    imports: ImportService = field(default_factory=ImportService)  # the Import API (imports.py)
     received: deque[ReceivedRequest] = field(default_factory=lambda: deque(maxlen=_LOG_LIMIT))
 
     def __post_init__(self) -> None:
@@ -294,9 +297,10 @@ class EmulatorApp:
     # -- Pardot API ----------------------------------------------------------------------------------
 
     def _api(self, request: ReceivedRequest) -> Reply:
-        if request.path != UPSERT_PATH:
+        importing = request.path.startswith(IMPORTS_PATH)
+        if request.path != UPSERT_PATH and not importing:
             raise PardotApiError(404, 192)
-        if request.method != "POST":
+        if request.method != "POST" and not importing:
             raise PardotApiError(405, 60)
         environment = environment_of_host(request.host)
         self._authenticate(request.headers.get("Authorization", ""), environment)
@@ -304,6 +308,8 @@ class EmulatorApp:
         with self.gate.enter(unit):
             self.quota.spend(unit)
             self._wait_in_server()
+            if importing:
+                return self.imports.handle(unit, self.stores[unit], request.method, request.path, request.body)
             return self._upsert(unit, request)
 
     def _authenticate(self, authorization: str, environment: str | None) -> None:
@@ -354,7 +360,8 @@ class EmulatorApp:
         if request.path == "/_emulator/faults" and request.method == "POST":
             return self._control_faults(request.body)
         if request.path == "/_emulator/faults" and request.method == "GET":
-            return json_reply(200, {"mix": self.fault_mix.current(), "pending": [asdict(f) for f in self.faults.pending()]})
+            pending = [asdict(fault) for fault in self.faults.pending()]
+            return json_reply(200, {"mix": self.fault_mix.current(), "pending": pending})
         if request.path == "/_emulator/stats" and request.method == "GET":
             return json_reply(200, self.stats())
         if request.path == "/_emulator/reset-stats" and request.method == "POST":

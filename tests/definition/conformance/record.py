@@ -10,15 +10,30 @@ Segment's answer: ``ok`` (the cleaned, coerced object) or ``errors`` (its human 
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import itertools
-import random
 import json
+import os
+import random
 import subprocess
 from pathlib import Path
 from typing import Any
 
+from framework.testing.recordings import write_recording
+
 HERE = Path(__file__).parent
+PEER = Path(os.environ.get("PEER_DIR", "/tmp/segment-peer"))  # where record_segment.js finds Segment's engine
+
+
+def _peer_from_arguments() -> Path:
+    """``--peer DIR`` (default ``$PEER_DIR`` or /tmp/segment-peer), passed on to record_segment.js."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--peer", type=Path, default=PEER)
+    peer: Path = parser.parse_args().peer
+    os.environ["PEER_DIR"] = str(peer)
+    return peer
+DATE_LIKE_SEED = 11  # the generator of the random date-like strings
 
 VALUES: list[Any] = [
     None, "", "x", "5", " 5 ", "0x10", "1e3", "1.5", "-1", "true", "false", "yes", 0, 1, 5, 1.5, -1, True, False,
@@ -168,7 +183,7 @@ DATE_PARTS = [
 
 def date_like_cases() -> list[dict[str, Any]]:
     """Random strings built from date-ish parts: what Segment's date-like check says of each."""
-    rng = random.Random(11)
+    rng = random.Random(DATE_LIKE_SEED)
     texts: set[str] = set()
     while len(texts) < 1500:
         texts.add("".join(rng.choice(DATE_PARTS) for _ in range(rng.randint(1, 5))))
@@ -176,24 +191,26 @@ def date_like_cases() -> list[dict[str, Any]]:
 
 
 def main() -> None:
+    peer_dir = _peer_from_arguments()
     cases = single_field_cases() + multi_field_cases() + condition_cases() + length_cases() + settings_cases()
     cases += schema_cases(cases) + date_like_cases()
     peer = subprocess.run(["node", str(HERE / "record_segment.js")], input="\n".join(map(json.dumps, cases)),
                           capture_output=True, text=True, check=True)
     answers = {a["id"]: a for a in map(json.loads, peer.stdout.splitlines())}
     fieldsets: dict[str, str] = {}  # each distinct set of fields is written once, cases name it
-    with open(HERE / "segment_validation.jsonl", "w", encoding="utf-8") as out:
-        for case in cases:
-            answer = {k: v for k, v in answers[case["id"]].items() if k != "id"}
-            line = {**case, "segment": answer}
-            if "fields" in line:
-                key = json.dumps(line.pop("fields"), ensure_ascii=False)  # field order matters
-                if key not in fieldsets:
-                    fieldsets[key] = f"fs{len(fieldsets)}"
-                    out.write(json.dumps({"fieldset": fieldsets[key], "fields": json.loads(key)},
-                                         ensure_ascii=False) + "\n")
-                line["fieldset"] = fieldsets[key]
-            out.write(json.dumps(line, ensure_ascii=False) + "\n")
+    lines: list[dict[str, Any]] = []
+    for case in cases:
+        answer = {k: v for k, v in answers[case["id"]].items() if k != "id"}
+        line = {**case, "segment": answer}
+        if "fields" in line:
+            key = json.dumps(line.pop("fields"), ensure_ascii=False)  # field order matters
+            if key not in fieldsets:
+                fieldsets[key] = f"fs{len(fieldsets)}"
+                lines.append({"fieldset": fieldsets[key], "fields": json.loads(key)})
+            line["fieldset"] = fieldsets[key]
+        lines.append(line)
+    write_recording(HERE / "segment_validation.jsonl", lines, generator="tests/definition/conformance/record.py",
+                    seed=DATE_LIKE_SEED, peer=peer_dir)
     print(f"recorded {len(cases)} cases")
 
 

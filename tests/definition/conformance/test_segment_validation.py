@@ -23,15 +23,14 @@ from framework.definition import (
 )
 from framework.definition.formats import is_date_like
 from framework.errors import PayloadValidationError
-
+from framework.testing.recordings import as_params, read_cases
 
 
 def _load() -> list[dict[str, Any]]:
     """Cases with their fields put back (the file writes each distinct set of fields once)."""
     fieldsets: dict[str, dict[str, Any]] = {}
     cases = []
-    for line in (Path(__file__).parent / "segment_validation.jsonl").read_text(encoding="utf-8").splitlines():
-        entry = json.loads(line)
+    for entry in read_cases(Path(__file__).parent / "segment_validation.jsonl"):
         if "fieldset" in entry and "fields" in entry:
             fieldsets[entry["fieldset"]] = entry["fields"]
         elif "fieldset" in entry:
@@ -84,14 +83,12 @@ def _loose(ours: Any, theirs: Any) -> bool:
     if isinstance(ours, dict) and isinstance(theirs, dict):
         return ours.keys() == theirs.keys() and all(_loose(ours[k], theirs[k]) for k in ours)
     if isinstance(ours, list) and isinstance(theirs, list):
-        return len(ours) == len(theirs) and all(_loose(a, b) for a, b in zip(ours, theirs))
+        return len(ours) == len(theirs) and all(_loose(a, b) for a, b in zip(ours, theirs, strict=True))
     return ours == theirs
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+@pytest.mark.parametrize("case", as_params(CASES, DIVERGENCES))
 def test_matches_segment(case: dict[str, Any]) -> None:
-    if case["id"] in DIVERGENCES:
-        pytest.skip(DIVERGENCES[case["id"]])
     ours, theirs = _ours(case), case["segment"]
     given = case.get("payload", case.get("settings", case.get("text")))
     assert _same(ours, theirs), f"fields {case.get('fields')} input {given!r}"

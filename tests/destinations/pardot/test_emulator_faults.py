@@ -149,6 +149,19 @@ def test_stopping_releases_a_request_held_by_a_timeout_fault() -> None:
     assert outcome in (504, "dropped")  # answered or cut, not left waiting for the 300 s hold
 
 
+def test_requests_held_by_timeouts_do_not_starve_the_others() -> None:
+    with PardotEmulator(faults="timeout:1", timeout_hold=300) as emulator:
+        with ThreadPoolExecutor(20) as pool:
+            abandoned = [pool.submit(upsert, emulator, f"t{i}@example.com", DEFAULT_ACCESS_TOKEN, 0.5)
+                         for i in range(20)]  # more than the server's 16 worker threads
+            for future in abandoned:
+                with pytest.raises(requests.Timeout):
+                    future.result()
+        assert emulator.wait_for_held_requests(20)
+        emulator.set_fault_mix(None)
+        assert upsert(emulator, "served@example.com").status_code == 200
+
+
 def test_expire_answers_184_until_the_client_refreshes() -> None:
     with PardotEmulator(faults="expire:1") as emulator:
         first = upsert(emulator, "e@example.com")

@@ -223,9 +223,11 @@ def test_definition_reads_like_segments() -> None:
     assert (action.title, action.default_subscription) == ("Upsert Prospect", 'type = "identify"')
     assert list(action.fields) == ["email", "firstName", "lastName", "salutation", "phone", "company", "jobTitle",
                                    "industry", "city", "state", "zip", "country", "website",
-                                   "secondaryDeletedSearch", "customFields"]  # fmt: skip
+                                   "secondaryDeletedSearch", "customFields",
+                                   "enable_batching", "batch_size", "batch_keys"]  # fmt: skip (batching: ours)
     assert [name for name, f in action.fields.items() if f.required is True] == ["email", "secondaryDeletedSearch"]
-    assert list(definition.authentication.fields) == ["businessUnitID", "accountID", "isSandbox"]
+    assert list(definition.authentication.fields) == ["businessUnitID", "accountID", "isSandbox", "returnApiUsage"]
+    assert action.default_mapping().keys().isdisjoint({"enable_batching", "batch_size", "batch_keys"})
     assert "change a prospect's email" in (definition.faq or "")
 
 

@@ -7,12 +7,26 @@ Run from the repository root after ``../shared/peer/setup.sh``::
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
 import subprocess
 from pathlib import Path
 from typing import Any
 
+from framework.testing.recordings import write_recording
+
 HERE = Path(__file__).parent
+PEER = Path(os.environ.get("PEER_DIR", "/tmp/segment-peer"))  # where record_segment.js finds Segment's engine
+
+
+def _peer_from_arguments() -> Path:
+    """``--peer DIR`` (default ``$PEER_DIR`` or /tmp/segment-peer), passed on to record_segment.js."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--peer", type=Path, default=PEER)
+    peer: Path = parser.parse_args().peer
+    os.environ["PEER_DIR"] = str(peer)
+    return peer
 
 CASES: list[dict[str, Any]] = [
     {"id": "json-body", "layers": [], "url": "/a", "call": {"method": "post", "json": {"a": 1, "b": "é", "c": [True, None]}}},
@@ -39,13 +53,13 @@ CASES: list[dict[str, Any]] = [
 
 
 def main() -> None:
+    peer_dir = _peer_from_arguments()
     peer = subprocess.run(["node", str(HERE / "record_segment.js")], input="\n".join(map(json.dumps, CASES)),
                           capture_output=True, text=True, check=True)
     answers = {a["id"]: a for a in map(json.loads, peer.stdout.splitlines())}
-    with open(HERE / "segment_requests.jsonl", "w", encoding="utf-8") as out:
-        for case in CASES:
-            answer = {k: v for k, v in answers[case["id"]].items() if k != "id"}
-            out.write(json.dumps({**case, "segment": answer}, ensure_ascii=False) + "\n")
+    lines = [{**case, "segment": {k: v for k, v in answers[case["id"]].items() if k != "id"}} for case in CASES]
+    write_recording(HERE / "segment_requests.jsonl", lines, generator="tests/http/conformance/record.py",
+                    seed=None, peer=peer_dir)  # hand-written cases: nothing random
     print(f"recorded {len(CASES)} cases")
 
 

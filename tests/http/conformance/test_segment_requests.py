@@ -8,7 +8,6 @@ loopback to the echo server. The user agent differs on purpose (``action-destina
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +15,9 @@ import pytest
 import requests
 
 from framework.http import RequestClient
+from framework.testing.recordings import as_params, read_cases
 
-CASES = [json.loads(line) for line in
-         (Path(__file__).parent / "segment_requests.jsonl").read_text(encoding="utf-8").splitlines()]
+CASES = read_cases(Path(__file__).parent / "segment_requests.jsonl")
 
 DIVERGENCES = {
     "search-params-replace-query": "Segment's searchParams replaces the URL's whole query string; params= "
@@ -43,10 +42,8 @@ def _sent(origin: str, case: dict[str, Any]) -> dict[str, Any]:
     return {"method": echoed["method"], "url": url, "headers": shown, "body": echoed["body"]}
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+@pytest.mark.parametrize("case", as_params(CASES, DIVERGENCES))
 def test_same_request_as_segment(origin: str, case: dict[str, Any]) -> None:
-    if case["id"] in DIVERGENCES:
-        pytest.skip(DIVERGENCES[case["id"]])
     assert _sent(origin, case) == case["segment"]["request"]
 
 

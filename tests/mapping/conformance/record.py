@@ -22,6 +22,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from framework.testing.recordings import read_cases, write_recording
+
 HERE = Path(__file__).parent
 Case = dict[str, Any]
 
@@ -311,7 +313,8 @@ def top_level_cases() -> Iterator[Case]:
     mappings: list[Any] = ["neat", 123, ["cool", p("$.a.b")], None, True, p("$.a"), p("$.nope"), {}, [], {"_metadata": {"x": 1}, "a": 1}, {"@path": "$.a.b", "_metadata": {"label": "x"}}, {"a": [{"@oops": 5}]}, {"a": [{"@path": 5}]}, {"a": [{"@path": "$.a.b", "b": 1}]}, {"a": {"@path": "$.a.b", "b": 1}}, {"a": [{"@path": "$.a.b", "@template": "x"}]}, {"x": {"y": {"z": p("$.nope")}}}, {"a": [p("$.nope"), {"b": p("$.nope")}]}]
     for i, mapping in enumerate(mappings):
         yield case(f"top-{i}", mapping)
-    for i, event in enumerate([[], None, "x", 5, True]):
+    odd_events: list[Any] = [[], None, "x", 5, True]
+    for i, event in enumerate(odd_events):
         yield case(f"event-type-{i}", {"v": p("$.a")}, event)
 
 
@@ -594,6 +597,19 @@ def all_cases(seed: int, random_count: int) -> list[Case]:
     return cases
 
 
+def kept_cases(recording: Path, generated: set[str]) -> list[Case]:
+    """Cases added to the recording by hand (fuzzing finds, ``fuzz-liquid-*``): sent to Segment again,
+    so regenerating the file re-records them instead of dropping them."""
+    if not recording.exists():
+        return []
+    kept = []
+    for line in read_cases(recording):
+        if line["id"] not in generated:
+            event = RICH_EVENT if "event_ref" in line else line["event"]
+            kept.append({"id": line["id"], "kind": "transform", "mapping": line["mapping"], "event": event})
+    return kept
+
+
 def run_peer(peer: Path, cases: list[Case]) -> dict[str, dict[str, Any]]:
     """Send every case to Segment's engine in one process; answers keyed by case id."""
     lines = "".join(json.dumps(c) + "\n" for c in cases)
@@ -624,14 +640,16 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=HERE / "cases.jsonl")
     args = parser.parse_args()
     cases = all_cases(args.seed, args.random)
+    cases += kept_cases(args.out, {c["id"] for c in cases})
     answers = run_peer(args.peer, cases)
     (args.out.parent / "rich_event.json").write_text(json.dumps(RICH_EVENT, indent=2) + "\n", encoding="utf-8")
-    with args.out.open("w", encoding="utf-8") as out:
-        for c in cases:
-            # The shared rich event is stored once (rich_event.json) and referenced, to keep the file small.
-            event = {"event_ref": "rich_event.json"} if c["event"] is RICH_EVENT else {"event": c["event"]}
-            record = {"id": c["id"], "mapping": c["mapping"], **event, **tidy(answers[c["id"]])}
-            out.write(json.dumps(record) + "\n")
+    records = []
+    for c in cases:
+        # The shared rich event is stored once (rich_event.json) and referenced, to keep the file small.
+        event = {"event_ref": "rich_event.json"} if c["event"] is RICH_EVENT else {"event": c["event"]}
+        records.append({"id": c["id"], "mapping": c["mapping"], **event, **tidy(answers[c["id"]])})
+    write_recording(args.out, records, generator="tests/mapping/conformance/record.py", seed=args.seed, peer=args.peer,
+                    ensure_ascii=True)  # some cases hold lone surrogates, as JavaScript strings may
     print(f"recorded {len(cases)} cases to {args.out}")
 
 

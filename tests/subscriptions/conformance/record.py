@@ -18,10 +18,12 @@ import os
 import random
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from framework.subscriptions import FQLSyntaxError, compile_trigger, parse_fql
+from framework.testing.recordings import write_recording
 
 HERE = Path(__file__).resolve().parent
 CASES_FILE = HERE / "cases.jsonl"
@@ -391,16 +393,18 @@ def record(peer: Path, seed: int, count: int) -> int:
     rows = list(all_triggers(rng, count))
     answers = segment_answers(peer, {cid: fql for cid, fql, _ in rows}, events)
     unexplained = 0
-    with CASES_FILE.open("w", encoding="utf-8") as out:
-        for cid, fql, tags in rows:
-            case = {"id": cid, "fql": fql, **answers[cid]}
-            parse_diff, evaluation_diff = parse_differs(answers[cid], fql), evaluation_differs(answers[cid], events)
-            if (parse_diff and not tags) or (evaluation_diff and "js-prototype" not in tags):
-                unexplained += 1
-                print(f"UNEXPLAINED {cid}: {fql!r}\n  segment: {answers[cid]}", file=sys.stderr)
-            if parse_diff or evaluation_diff:
-                case["divergence"] = sorted(tags) if tags else ["UNEXPLAINED"]
-            out.write(json.dumps(case, ensure_ascii=False, sort_keys=True) + "\n")
+    cases = []
+    for cid, fql, tags in rows:
+        case = {"id": cid, "fql": fql, **answers[cid]}
+        parse_diff, evaluation_diff = parse_differs(answers[cid], fql), evaluation_differs(answers[cid], events)
+        if (parse_diff and not tags) or (evaluation_diff and "js-prototype" not in tags):
+            unexplained += 1
+            print(f"UNEXPLAINED {cid}: {fql!r}\n  segment: {answers[cid]}", file=sys.stderr)
+        if parse_diff or evaluation_diff:
+            case["divergence"] = sorted(tags) if tags else ["UNEXPLAINED"]
+        cases.append(case)
+    write_recording(CASES_FILE, cases, generator="tests/subscriptions/conformance/record.py", seed=seed, peer=peer,
+                    sort_keys=True)
     EVENTS_FILE.write_text(json.dumps(events, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     divergent = sum(1 for line in CASES_FILE.read_text().splitlines() if '"divergence"' in line)
     print(f"recorded {len(rows)} triggers x {len(events)} events; {divergent} documented divergences; {unexplained} unexplained")

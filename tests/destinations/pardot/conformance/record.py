@@ -25,6 +25,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from framework.testing.recordings import read_cases, write_recording
+
 __all__ = ["generate_cases", "record", "main"]
 
 HERE = Path(__file__).parent
@@ -312,14 +314,26 @@ def record(cases: list[dict[str, Any]], peer: Path) -> list[dict[str, Any]]:
     return [{"case": case, "segment": outputs[case["id"]]} for case in cases]
 
 
+def kept_cases(generated: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Cases added to the recording by hand (fuzzing finds, ``fuzz-*``): sent to Segment again, so
+    regenerating the file re-records them instead of dropping them."""
+    ids = {case["id"] for case in generated}
+    if not CASES_FILE.exists():
+        return []
+    return [line["case"] for line in read_cases(CASES_FILE) if line["case"]["id"] not in ids]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Generate, record and write ``cases.jsonl``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--peer", type=Path, default=Path("/tmp/segment-peer"))
     parser.add_argument("--count", type=int, default=600)
+    parser.add_argument("--seed", type=int, default=SEED)
     args = parser.parse_args(argv)
-    lines = record(generate_cases(args.count), args.peer)
-    CASES_FILE.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
+    cases = generate_cases(args.count, args.seed)
+    lines = record(cases + kept_cases(cases), args.peer)
+    write_recording(CASES_FILE, lines, generator="tests/destinations/pardot/conformance/record.py", seed=args.seed,
+                    peer=args.peer)
     print(f"recorded {len(lines)} cases into {CASES_FILE}", file=sys.stderr)
     return 0
 

@@ -32,15 +32,16 @@ import requests
 
 from framework.instance import DestinationInstance
 from framework.testing import MockTransport, Reply
+from framework.testing.recordings import read_cases
 
 CASES_FILE = Path(__file__).with_name("cases.jsonl")
 TOKEN_HOSTS = ("https://login.salesforce.com/", "https://test.salesforce.com/")
 API_HEADERS = ("authorization", "pardot-business-unit-id", "content-type")
-DEFAULT_REPLY = {"status": 201, "body": {"id": 1}}
+DEFAULT_REPLY: dict[str, Any] = {"status": 201, "body": {"id": 1}}
 
 
 def load_cases() -> list[dict[str, Any]]:
-    return [json.loads(line) for line in CASES_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return read_cases(CASES_FILE)
 
 
 CASES = load_cases()
@@ -78,7 +79,8 @@ def comparable(method: str, url: str, headers: dict[str, Any], body: str | None)
 def segment_expected(case: dict[str, Any], segment: dict[str, Any]) -> list[dict[str, Any]]:
     """Segment's requests, less the final refresh it makes after giving up (see the module docstring)."""
     sandbox_text_false = case["settings"].get("isSandbox") == "false"
-    sent = [comparable(r["method"], _production_login(r["url"]) if sandbox_text_false else r["url"], r["headers"], r["body"])
+    sent = [comparable(r["method"], _production_login(r["url"]) if sandbox_text_false else r["url"],
+                       r["headers"], r["body"])
             for r in segment["requests"]]  # fmt: skip
     error = segment.get("error") or {}
     refreshes = sum(1 for r in sent if r["url"].startswith(TOKEN_HOSTS))
@@ -122,7 +124,7 @@ def test_same_requests_as_segment(line: dict[str, Any]) -> None:
     transport = replying(case["replies"])
     with DestinationInstance.from_settings(settings, session=transport.session()) as instance:
         results = instance.send(case["event"])
-    ours = [comparable(r.method, r.url, r.headers, r.text) for r in transport.requests]
+    ours = [comparable(r.method, r.url, dict(r.headers), r.text) for r in transport.requests]
     assert ours == segment_expected(case, segment)
     assert compact_outcome(our_outcome(results)) == compact_outcome(segment_outcome(segment)), [
         (r.status.value, r.reason) for r in results

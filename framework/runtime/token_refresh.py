@@ -1,5 +1,8 @@
 """The refresh function for a destination: its ``refresh_access_token`` on a clean request client.
 
+This is runtime glue between a definition (``framework.definition``) and the token refresher
+(``framework.auth``): it lives here so that neither of those packages imports the other.
+
 The token endpoint must never see the destination API's headers (its ``Authorization`` would leak
 the stale access token to another host), so the refresh runs on a new ``RequestClient`` that shares
 only the session (connection pool), the origin override (emulators) and the secrets to redact, not
@@ -9,17 +12,15 @@ the ``extend_request`` options.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import requests
 
 from framework.auth.refresher import RefreshFunction
 from framework.auth.tokens import OAuthTokens
+from framework.definition import DestinationDefinition, RefreshInput
 from framework.errors import IntegrationError
 from framework.http import RequestClient
-
-if TYPE_CHECKING:
-    from framework.definition import DestinationDefinition
 
 __all__ = ["refresh_function_for"]
 
@@ -32,8 +33,6 @@ def refresh_function_for(
     origin_override: str | None = None,
 ) -> RefreshFunction:
     """``do_refresh`` for ``TokenRefresher.refresh``, calling the destination's refresh hook."""
-    from framework.definition import RefreshInput  # here: importing framework.auth must not load pydantic
-
     auth = definition.authentication
     if auth is None or not auth.is_oauth or auth.refresh_access_token is None:
         raise IntegrationError("refreshAccessToken is only valid with oauth2 authentication scheme",
