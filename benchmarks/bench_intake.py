@@ -50,9 +50,21 @@ class IntakeServerProcess:
         folder = Path(self._folder.name)
         (folder / "instance.json").write_text(json.dumps(_SETTINGS))
         self.queue_path = folder / "queue.db"
-        argv = [sys.executable, "-m", "framework.cli", "serve", "--instance", str(folder / "instance.json"),
-                "--write-key", _WRITE_KEY, "--no-workers", "--port", "0",
-                "--queue", f"sqlite:///{self.queue_path}?synchronous={synchronous}"]
+        argv = [
+            sys.executable,
+            "-m",
+            "framework.cli",
+            "serve",
+            "--instance",
+            str(folder / "instance.json"),
+            "--write-key",
+            _WRITE_KEY,
+            "--no-workers",
+            "--port",
+            "0",
+            "--queue",
+            f"sqlite:///{self.queue_path}?synchronous={synchronous}",
+        ]
         self._process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         atexit.register(self.stop)
         self.port = self._read_port()
@@ -97,14 +109,22 @@ class BatchClients:
     def __init__(self, port: int, events: list[dict[str, Any]], clients: int = CLIENTS) -> None:
         self.port = port
         self.clients = clients
-        batches = [events[start:start + BATCH_SIZE] for start in range(0, len(events), BATCH_SIZE)]
+        batches = [events[start : start + BATCH_SIZE] for start in range(0, len(events), BATCH_SIZE)]
         # "@@@@@@@@" in every messageId is replaced by a request counter, so no batch is a duplicate.
-        self._templates = [json.dumps({"batch": [{**event, "messageId": f"@@@@@@@@-{event['messageId']}"}
-                                                 for event in batch],
-                                       "sentAt": "2024-05-01T12:00:00.000Z"}).encode() for batch in batches]
+        self._templates = [
+            json.dumps(
+                {
+                    "batch": [{**event, "messageId": f"@@@@@@@@-{event['messageId']}"} for event in batch],
+                    "sentAt": "2024-05-01T12:00:00.000Z",
+                }
+            ).encode()
+            for batch in batches
+        ]
         self._counter = itertools.count()
-        self._headers = {"Content-Type": "application/json",
-                         "Authorization": "Basic " + b64encode(f"{_WRITE_KEY}:".encode()).decode()}
+        self._headers = {
+            "Content-Type": "application/json",
+            "Authorization": "Basic " + b64encode(f"{_WRITE_KEY}:".encode()).decode(),
+        }
         self._local = threading.local()
 
     def send(self, template: bytes) -> float:
@@ -170,19 +190,30 @@ def _intake(events: list[dict[str, Any]]) -> Pass:
 
 
 BENCHMARKS = [
-    Benchmark("intake.batch100_c4", "actions serve: /v1/batch of 100 events, 4 concurrent clients, committed "
-              "to the embedded SQLite queue before 200 (bench_intake.py)", _intake),
+    Benchmark(
+        "intake.batch100_c4",
+        "actions serve: /v1/batch of 100 events, 4 concurrent clients, committed "
+        "to the embedded SQLite queue before 200 (bench_intake.py)",
+        _intake,
+    ),
 ]
 
 
 def main(argv: list[str] | None = None) -> int:
     """Continuous run: accepted events/s and the p50/p99 latency of a batch request."""
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_intake", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.bench_intake",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--clients", type=int, default=CLIENTS)
-    parser.add_argument("--synchronous", choices=("normal", "full"), default="normal",
-                        help="the queue's SQLite synchronous mode (full: durable against a power cut too)")
+    parser.add_argument(
+        "--synchronous",
+        choices=("normal", "full"),
+        default="normal",
+        help="the queue's SQLite synchronous mode (full: durable against a power cut too)",
+    )
     args = parser.parse_args(argv)
     server = IntakeServerProcess(args.synchronous)
     try:
@@ -192,12 +223,16 @@ def main(argv: list[str] | None = None) -> int:
         accepted, latencies = clients.run_for(args.seconds)
         server_cpu = server.cpu_seconds() - cpu_before
         cuts = statistics.quantiles(latencies, n=100)
-        print(f"accepted {accepted / args.seconds:,.0f} events/s ({accepted:,} in {args.seconds:g} s, "
-              f"{args.clients} clients, batches of {BATCH_SIZE}, synchronous={args.synchronous}); batch latency "
-              f"p50 {cuts[49] * 1000:.1f} ms, p99 {cuts[98] * 1000:.1f} ms")
-        print(f"server CPU: {server_cpu / args.seconds:.2f} cores busy, {server_cpu / accepted * 1e6:.1f} us per "
-              f"accepted event ({accepted / server_cpu:,.0f} events per CPU-second); load average "
-              f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+        print(
+            f"accepted {accepted / args.seconds:,.0f} events/s ({accepted:,} in {args.seconds:g} s, "
+            f"{args.clients} clients, batches of {BATCH_SIZE}, synchronous={args.synchronous}); batch latency "
+            f"p50 {cuts[49] * 1000:.1f} ms, p99 {cuts[98] * 1000:.1f} ms"
+        )
+        print(
+            f"server CPU: {server_cpu / args.seconds:.2f} cores busy, {server_cpu / accepted * 1e6:.1f} us per "
+            f"accepted event ({accepted / server_cpu:,.0f} events per CPU-second); load average "
+            f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+        )
     finally:
         server.stop()
     return 0

@@ -27,24 +27,40 @@ __all__ = ["register", "run"]
 def register(subparsers: Any) -> None:
     """Add ``serve`` to the ``actions`` parser."""
     parser = subparsers.add_parser(
-        "serve", help="serve Segment's tracking API (/v1/batch, /v1/track, ...) in front of the queue",
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
+        "serve",
+        help="serve Segment's tracking API (/v1/batch, /v1/track, ...) in front of the queue",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--instance", action="append", required=True, metavar="CONFIG",
-                        help="instance config (.toml or Segment settings .json); repeat for several")
+    parser.add_argument(
+        "--instance",
+        action="append",
+        required=True,
+        metavar="CONFIG",
+        help="instance config (.toml or Segment settings .json); repeat for several",
+    )
     parser.add_argument("--destination", metavar="SLUG", help="the destination of Segment settings JSON files")
     add_queue_option(parser)
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8088, help="port to listen on (default 8088; 0: any free port)")
-    parser.add_argument("--write-key", metavar="KEY",
-                        help="the write key, when one instance is served and its config names none")
-    parser.add_argument("--emulator", action="store_true",
-                        help="deliver to the destination's local emulator, started in this process (one instance)")
+    parser.add_argument(
+        "--write-key", metavar="KEY", help="the write key, when one instance is served and its config names none"
+    )
+    parser.add_argument(
+        "--emulator",
+        action="store_true",
+        help="deliver to the destination's local emulator, started in this process (one instance)",
+    )
     workers = parser.add_mutually_exclusive_group()
-    workers.add_argument("--workers", type=int, metavar="N",
-                         help="deliveries in flight in this process (default: the destinations' limits)")
-    workers.add_argument("--no-workers", action="store_true",
-                         help="only accept and enqueue; `actions worker` processes deliver")
+    workers.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="deliveries in flight in this process (default: the destinations' limits)",
+    )
+    workers.add_argument(
+        "--no-workers", action="store_true", help="only accept and enqueue; `actions worker` processes deliver"
+    )
     add_path_option(parser)
     parser.set_defaults(run=run)
 
@@ -73,17 +89,27 @@ def _serve(args: argparse.Namespace, keys: list[str], endpoint: str | None) -> N
 
     queue = open_queue_for(args, emulator=args.emulator)
     try:
-        instances = [load_instance(path, endpoint=endpoint, paths=args.path, token_store=queue.token_store(),
-                                   destination=args.destination) for path in args.instance]
+        instances = [
+            load_instance(
+                path, endpoint=endpoint, paths=args.path, token_store=queue.token_store(), destination=args.destination
+            )
+            for path in args.instance
+        ]
         metrics = IntakeMetrics(queue)
-        app = create_app(WriteKeys(zip(keys, (JobProducer(instance) for instance in instances))), queue, metrics)
-        companions = [] if args.no_workers else [
-            DeliveryCompanion(queue, instances, concurrency=args.workers, on_outcome=metrics.record_settled)]
+        app = create_app(
+            WriteKeys(zip(keys, (JobProducer(instance) for instance in instances), strict=True)), queue, metrics
+        )
+        companions = (
+            []
+            if args.no_workers
+            else [DeliveryCompanion(queue, instances, concurrency=args.workers, on_outcome=metrics.record_settled)]
+        )
         try:
             server = IntakeServer(app, args.host, args.port, companions=companions)
         except OSError as error:
-            raise CommandError(f"cannot listen on {args.host}:{args.port}: {error.strerror or error}; "
-                               "pick another --port or --host") from None
+            raise CommandError(
+                f"cannot listen on {args.host}:{args.port}: {error.strerror or error}; pick another --port or --host"
+            ) from None
         _announce(server.url, queue.url, instances, args.instance, args.no_workers)
         server.run()
     finally:
@@ -93,14 +119,18 @@ def _serve(args: argparse.Namespace, keys: list[str], endpoint: str | None) -> N
 def _write_keys(paths: list[str], given: str | None, destination: str | None) -> list[str]:
     """Each instance's write key: its config's ``write_key``, else ``--write-key`` (one instance only)."""
     if given is not None and len(paths) > 1:
-        raise CommandError("--write-key names the key of one instance; with several, write write_key = "
-                           '"${SEGMENT_WRITE_KEY}" in each instance config')
+        raise CommandError(
+            "--write-key names the key of one instance; with several, write write_key = "
+            '"${SEGMENT_WRITE_KEY}" in each instance config'
+        )
     keys = []
     for path in paths:
         key = given or read_raw_config(path, destination).write_key
         if not key:
-            raise CommandError(f'{path}: no write key: add write_key = "${{SEGMENT_WRITE_KEY}}" at the top of the '
-                               "file (and export the variable), or pass --write-key KEY")
+            raise CommandError(
+                f'{path}: no write key: add write_key = "${{SEGMENT_WRITE_KEY}}" at the top of the '
+                "file (and export the variable), or pass --write-key KEY"
+            )
         keys.append(key)
     return keys
 
@@ -131,9 +161,19 @@ def _print_holdings(emulator: Any) -> None:
 
 def _announce(url: str, queue_url: str, instances: list[Any], paths: list[str], no_workers: bool) -> None:
     """One line per fact on stderr; never a write key."""
-    served = ", ".join(f"{instance.id} ({path})" for instance, path in zip(instances, paths))
-    print(f"actions serve: listening on {url} (POST /v1/batch, /v1/track, /v1/identify, ...; GET /health, "
-          f"/metrics)", file=sys.stderr)
+    served = ", ".join(f"{instance.id} ({path})" for instance, path in zip(instances, paths, strict=True))
+    print(
+        f"actions serve: listening on {url} (POST /v1/batch, /v1/track, /v1/identify, ...; GET /health, /metrics)",
+        file=sys.stderr,
+    )
     print(f"actions serve: queue {queue_url}; instances {served}", file=sys.stderr)
-    print("actions serve: delivery " + ("off (--no-workers): run `actions worker` on this queue" if no_workers
-                                        else "workers running in this process"), file=sys.stderr, flush=True)
+    print(
+        "actions serve: delivery "
+        + (
+            "off (--no-workers): run `actions worker` on this queue"
+            if no_workers
+            else "workers running in this process"
+        ),
+        file=sys.stderr,
+        flush=True,
+    )

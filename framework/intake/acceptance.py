@@ -12,7 +12,7 @@ import logging
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from framework.delivery import JobProducer, NewJob
 from framework.intake.event_normalisation import NormalisedEvent, normalise_events
@@ -35,16 +35,19 @@ class TrackingIntake:
     async def accept(self, request: TrackingRequest, producers: Sequence[JobProducer], *, batch: bool) -> None:
         """Normalise, produce and commit; returns once the jobs are durable. RequestRejected: 400 for an
         event normalisation refuses, 503 when the queue could not commit."""
-        events = normalise_events(request.events, datetime.now(timezone.utc), request.sent_at, batch=batch)
+        events = normalise_events(request.events, datetime.now(UTC), request.sent_at, batch=batch)
         jobs: list[NewJob] = []
         tallies = [_produce(producer, events, jobs) for producer in producers]
         try:
             await self._committer.commit(jobs)
         except Exception as error:  # the queue could not commit: nothing was accepted, the client retries
             log.error("the queue could not commit %d jobs: %s: %s", len(jobs), type(error).__name__, error)
-            raise RequestRejected(503, "queue_unavailable", f"the queue could not store the events "
-                                  f"({type(error).__name__}: {error}); nothing was accepted: retry") from None
-        for producer, tally in zip(producers, tallies):
+            raise RequestRejected(
+                503,
+                "queue_unavailable",
+                f"the queue could not store the events ({type(error).__name__}: {error}); nothing was accepted: retry",
+            ) from None
+        for producer, tally in zip(producers, tallies, strict=True):
             self._record(producer, len(request.events), tally)
 
     def _record(self, producer: JobProducer, events: int, tally: _Tally) -> None:
@@ -83,8 +86,18 @@ def _produce(producer: JobProducer, events: list[NormalisedEvent], jobs: list[Ne
     for normalised in events:
         production = producer.produce(normalised.event)
         for job in production.jobs:
-            jobs.append(_EncodedJob(job.instance_id, job.subscription, job.message_id, job.event, job.account_key,
-                                    job.ordering_key, job.subscription_name, normalised.encoded))
+            jobs.append(
+                _EncodedJob(
+                    job.instance_id,
+                    job.subscription,
+                    job.message_id,
+                    job.event,
+                    job.account_key,
+                    job.ordering_key,
+                    job.subscription_name,
+                    normalised.encoded,
+                )
+            )
             tally.enqueued[job.subscription_name] += 1
         for subscription in production.filtered:
             tally.filtered[subscription.label] += 1

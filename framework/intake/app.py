@@ -40,9 +40,21 @@ __all__ = ["create_app", "TRACKING_ROUTES"]
 
 
 TRACKING_ROUTES: dict[str, str | None] = {
-    "batch": None, "import": None, "identify": "identify", "track": "track", "page": "page",
-    "screen": "screen", "group": "group", "alias": "alias",
-    "b": None, "i": "identify", "t": "track", "p": "page", "s": "screen", "g": "group", "a": "alias",
+    "batch": None,
+    "import": None,
+    "identify": "identify",
+    "track": "track",
+    "page": "page",
+    "screen": "screen",
+    "group": "group",
+    "alias": "alias",
+    "b": None,
+    "i": "identify",
+    "t": "track",
+    "p": "page",
+    "s": "screen",
+    "g": "group",
+    "a": "alias",
 }
 """Route name under ``/v1/`` → the event type it implies (None: a batch)."""
 
@@ -55,9 +67,13 @@ def create_app(write_keys: WriteKeys[JobProducer], queue: JobQueue, metrics: Int
     metrics = metrics or IntakeMetrics(queue)
     committer = GroupCommit(queue, on_committed=_count_duplicates(metrics))
     intake = TrackingIntake(committer, metrics)
-    instance_ids = sorted({producer.instance_id for producers in write_keys.by_key().values() for producer in producers})
-    routes = [Route(f"/v1/{name}", _tracking_endpoint(name, kind, write_keys, intake, metrics), methods=["POST"])
-              for name, kind in TRACKING_ROUTES.items()]
+    instance_ids = sorted(
+        {producer.instance_id for producers in write_keys.by_key().values() for producer in producers}
+    )
+    routes = [
+        Route(f"/v1/{name}", _tracking_endpoint(name, kind, write_keys, intake, metrics), methods=["POST"])
+        for name, kind in TRACKING_ROUTES.items()
+    ]
     routes.append(Route("/health", _health_endpoint(queue, instance_ids), methods=["GET"]))
     routes.append(Route("/metrics", _metrics_endpoint(metrics), methods=["GET"]))
 
@@ -75,11 +91,17 @@ def _count_duplicates(metrics: IntakeMetrics) -> Callable[[EnqueueResult], None]
     def on_committed(result: EnqueueResult) -> None:
         if result.duplicate_count:
             metrics.duplicates.inc(result.duplicate_count)
+
     return on_committed
 
 
-def _tracking_endpoint(route: str, event_type: str | None, write_keys: WriteKeys[JobProducer],
-                       intake: TrackingIntake, metrics: IntakeMetrics) -> Endpoint:
+def _tracking_endpoint(
+    route: str,
+    event_type: str | None,
+    write_keys: WriteKeys[JobProducer],
+    intake: TrackingIntake,
+    metrics: IntakeMetrics,
+) -> Endpoint:
     requests_ok = metrics.requests.labels(route, "200")
 
     async def endpoint(request: Request) -> Response:
@@ -95,8 +117,9 @@ def _tracking_endpoint(route: str, event_type: str | None, write_keys: WriteKeys
     return endpoint
 
 
-async def _accept(request: Request, event_type: str | None, write_keys: WriteKeys[JobProducer],
-                  intake: TrackingIntake) -> None:
+async def _accept(
+    request: Request, event_type: str | None, write_keys: WriteKeys[JobProducer], intake: TrackingIntake
+) -> None:
     header_key = write_key_from_header(request.headers.get("authorization"))
     producers: Sequence[JobProducer] = write_keys.targets(header_key) if header_key is not None else ()
     encoding = request.headers.get("content-encoding", "")
@@ -134,8 +157,11 @@ def _health_endpoint(queue: JobQueue, instance_ids: list[str]) -> Endpoint:
         try:
             depth = await asyncio.to_thread(queue.unfinished, instance_ids)
         except Exception as error:
-            body: dict[str, Any] = {"status": "unavailable", "queue": queue.url,
-                                    "error": f"the queue cannot be read: {type(error).__name__}: {error}"}
+            body: dict[str, Any] = {
+                "status": "unavailable",
+                "queue": queue.url,
+                "error": f"the queue cannot be read: {type(error).__name__}: {error}",
+            }
             return JSONResponse(body, status_code=503)
         return JSONResponse({"status": "ok", "queue": queue.url, "depth": depth, "instances": instance_ids})
 

@@ -26,10 +26,17 @@ log = logging.getLogger("framework.intake")
 class DeliveryCompanion:
     """Runs the delivery engine on a thread for the life of the server (a ``Companion``)."""
 
-    def __init__(self, queue: JobQueue, instances: Sequence[DestinationInstance], *,
-                 concurrency: int | None = None, on_outcome: Callable[[Any], None] | None = None) -> None:
-        self._worker = DeliveryWorker(queue, instances, on_outcome=on_outcome,
-                                      options=WorkerOptions(concurrency=concurrency))
+    def __init__(
+        self,
+        queue: JobQueue,
+        instances: Sequence[DestinationInstance],
+        *,
+        concurrency: int | None = None,
+        on_outcome: Callable[[Any], None] | None = None,
+    ) -> None:
+        self._worker = DeliveryWorker(
+            queue, instances, on_outcome=on_outcome, options=WorkerOptions(concurrency=concurrency)
+        )
         self._thread: threading.Thread | None = None
 
     @property

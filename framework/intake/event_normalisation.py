@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -39,8 +39,9 @@ class NormalisedEvent:
     encoded: str
 
 
-def normalise_events(events: list[dict[str, Any]], received_at: datetime, batch_sent_at: Any = None,
-                     *, batch: bool = True) -> list[NormalisedEvent]:
+def normalise_events(
+    events: list[dict[str, Any]], received_at: datetime, batch_sent_at: Any = None, *, batch: bool = True
+) -> list[NormalisedEvent]:
     """A request's events normalised and encoded; RequestRejected names the first event over 32 KB or
     the first unreadable date."""
     received_text = iso_utc(received_at)
@@ -73,7 +74,7 @@ def _encoded(event: dict[str, Any], where: str) -> bytes:
 
 def iso_utc(moment: datetime) -> str:
     """``2024-05-01T12:00:00.000Z``: ISO-8601, UTC, milliseconds."""
-    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _fill_message_id(event: dict[str, Any]) -> None:
@@ -82,8 +83,9 @@ def _fill_message_id(event: dict[str, Any]) -> None:
         event["messageId"] = f"api-{uuid.uuid4()}"
 
 
-def _correct_timestamp(event: dict[str, Any], received_at: datetime, received_text: str,
-                       sent_at: datetime | None, where: str) -> None:
+def _correct_timestamp(
+    event: dict[str, Any], received_at: datetime, received_text: str, sent_at: datetime | None, where: str
+) -> None:
     client_text = event.get("timestamp")
     if client_text is None:
         client_text = event.get("originalTimestamp")
@@ -106,7 +108,10 @@ def _parsed_time(value: Any, where: str) -> datetime:
         except ValueError:
             pass
         else:
-            return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+            return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
     shown = repr(value) if isinstance(value, str) else json_type_phrase(value)
-    raise RequestRejected(400, "invalid_timestamp", f"{where} should be an ISO-8601 date such as "
-                                                    f'"2024-05-01T12:00:00.000Z" but it is {shown}')
+    raise RequestRejected(
+        400,
+        "invalid_timestamp",
+        f'{where} should be an ISO-8601 date such as "2024-05-01T12:00:00.000Z" but it is {shown}',
+    )

@@ -25,8 +25,13 @@ _MAX_GROUP_JOBS = 20_000  # a bound on one transaction; a single request is neve
 class GroupCommit:
     """Commits jobs for concurrent callers, one ``enqueue`` at a time, as many callers per call as wait."""
 
-    def __init__(self, queue: JobQueue, on_committed: Callable[[EnqueueResult], None] | None = None,
-                 *, max_group_jobs: int = _MAX_GROUP_JOBS) -> None:
+    def __init__(
+        self,
+        queue: JobQueue,
+        on_committed: Callable[[EnqueueResult], None] | None = None,
+        *,
+        max_group_jobs: int = _MAX_GROUP_JOBS,
+    ) -> None:
         self._queue = queue
         self._on_committed = on_committed
         self._max_group_jobs = max_group_jobs

@@ -70,24 +70,34 @@ class IntakeMetrics:
     def __init__(self, queue: JobQueue | None = None) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         r = self.registry
-        self.requests = Counter("actions_intake_requests", "Tracking API requests answered", ["route", "status"],
-                                registry=r)
-        self.rejected = Counter("actions_intake_requests_rejected", "Requests refused (nothing enqueued), by reason",
-                                ["reason"], registry=r)
-        self.received = Counter("actions_intake_events_received", "Events accepted for an instance", ["instance"],
-                                registry=r)
+        self.requests = Counter(
+            "actions_intake_requests", "Tracking API requests answered", ["route", "status"], registry=r
+        )
+        self.rejected = Counter(
+            "actions_intake_requests_rejected", "Requests refused (nothing enqueued), by reason", ["reason"], registry=r
+        )
+        self.received = Counter(
+            "actions_intake_events_received", "Events accepted for an instance", ["instance"], registry=r
+        )
         self.enqueued = Counter("actions_jobs_enqueued", "Jobs committed to the queue", _SUBSCRIPTION, registry=r)
         self.duplicates = Counter("actions_jobs_duplicate", "Jobs already in the queue (same messageId)", registry=r)
-        self.filtered = Counter("actions_events_filtered", "Events a subscription's trigger did not match",
-                                _SUBSCRIPTION, registry=r)
-        self.invalid = Counter("actions_events_invalid", "Events a subscription could not use", _SUBSCRIPTION,
-                               registry=r)
+        self.filtered = Counter(
+            "actions_events_filtered", "Events a subscription's trigger did not match", _SUBSCRIPTION, registry=r
+        )
+        self.invalid = Counter(
+            "actions_events_invalid", "Events a subscription could not use", _SUBSCRIPTION, registry=r
+        )
         self.delivered = Counter("actions_jobs_delivered", "Jobs the destination accepted", _SUBSCRIPTION, registry=r)
         self.retried = Counter("actions_jobs_retried", "Attempts that will be tried again", _SUBSCRIPTION, registry=r)
-        self.dead_lettered = Counter("actions_jobs_dead_lettered", "Jobs sent to the dead letters", _SUBSCRIPTION,
-                                     registry=r)
-        self.request_seconds = Histogram("actions_intake_request_seconds", "Time to answer a tracking request",
-                                         registry=r, buckets=(.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5))
+        self.dead_lettered = Counter(
+            "actions_jobs_dead_lettered", "Jobs sent to the dead letters", _SUBSCRIPTION, registry=r
+        )
+        self.request_seconds = Histogram(
+            "actions_intake_request_seconds",
+            "Time to answer a tracking request",
+            registry=r,
+            buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
+        )
         self._bound: dict[tuple[str, str], SubscriptionCounters] = {}
         if queue is not None:
             r.register(_QueueCollector(queue))
@@ -97,8 +107,9 @@ class IntakeMetrics:
         key = (instance_id, subscription)
         bound = self._bound.get(key)
         if bound is None:
-            bound = SubscriptionCounters(self.enqueued.labels(*key), self.filtered.labels(*key),
-                                         self.invalid.labels(*key))
+            bound = SubscriptionCounters(
+                self.enqueued.labels(*key), self.filtered.labels(*key), self.invalid.labels(*key)
+            )
             self._bound[key] = bound
         return bound
 
@@ -106,8 +117,11 @@ class IntakeMetrics:
         """Count one worker outcome: delivered, retried, dead-lettered, filtered or invalid."""
         labels = (job.instance_id, job.subscription_name or f"subscriptions[{job.subscription}]")
         counter = {
-            JobState.DELIVERED: self.delivered, JobState.QUEUED: self.retried, JobState.DEAD: self.dead_lettered,
-            JobState.FILTERED: self.filtered, JobState.INVALID: self.invalid,
+            JobState.DELIVERED: self.delivered,
+            JobState.QUEUED: self.retried,
+            JobState.DEAD: self.dead_lettered,
+            JobState.FILTERED: self.filtered,
+            JobState.INVALID: self.invalid,
         }.get(job.state)
         if counter is not None:
             counter.labels(*labels).inc()

@@ -5,7 +5,8 @@ A request is read in three steps, each refusing the whole request (nothing is en
 
 1. the body: at most 32 KB for a single-event route and 500 KB for a batch, after gzip
    (``Content-Encoding: gzip``) is undone; a body that is not gzip when it says so is refused;
-2. the JSON: it must parse (strict JSON, as orjson reads it: no ``NaN``), and be an object; a batch's ``batch`` must be an array;
+2. the JSON: it must parse (strict JSON, as orjson reads it: no ``NaN``), and be an object; a batch's
+   ``batch`` must be an array;
 3. each event: an object (at most 32 KB as compact JSON: measured by ``event_normalisation``, which
    encodes it anyway), of a known ``type`` (implied by the route for
    single-event routes), with a ``userId`` or ``anonymousId``, a track with an ``event`` name, and
@@ -91,10 +92,18 @@ def read_cap(event_type: str | None, content_encoding: str) -> int:
 def too_large(event_type: str | None) -> RequestRejected:
     """The 400 for a body over its route's limit."""
     if event_type is None:
-        return RequestRejected(400, "batch_too_large", f"the batch is larger than Segment's limit of 500 KB "
-                               f"({MAX_BATCH_BYTES:,} bytes) per batch request: send fewer events per batch")
-    return RequestRejected(400, "event_too_large", f"the {event_type} call is larger than Segment's limit of 32 KB "
-                           f"({MAX_EVENT_BYTES:,} bytes) per event: trim its properties, traits or context")
+        return RequestRejected(
+            400,
+            "batch_too_large",
+            f"the batch is larger than Segment's limit of 500 KB "
+            f"({MAX_BATCH_BYTES:,} bytes) per batch request: send fewer events per batch",
+        )
+    return RequestRejected(
+        400,
+        "event_too_large",
+        f"the {event_type} call is larger than Segment's limit of 32 KB "
+        f"({MAX_EVENT_BYTES:,} bytes) per event: trim its properties, traits or context",
+    )
 
 
 def read_tracking_request(event_type: str | None, raw: bytes, content_encoding: str = "") -> TrackingRequest:
@@ -102,8 +111,9 @@ def read_tracking_request(event_type: str | None, raw: bytes, content_encoding: 
     body = _inflated(raw, content_encoding, body_limit(event_type), event_type)
     parsed = _parsed_json(body)
     if not isinstance(parsed, dict):
-        raise RequestRejected(400, "invalid_body", f"the request body should be a JSON object but it is "
-                                                   f"{json_type_phrase(parsed)}")
+        raise RequestRejected(
+            400, "invalid_body", f"the request body should be a JSON object but it is {json_type_phrase(parsed)}"
+        )
     write_key = _body_write_key(parsed)
     if event_type is None:
         events = _batch_events(parsed)
@@ -124,8 +134,11 @@ def _inflated(raw: bytes, content_encoding: str, limit: int, event_type: str | N
     elif _is_gzip(encoding):
         body = _gunzip(raw, limit)
     else:
-        raise RequestRejected(400, "unsupported_encoding", f"Content-Encoding {content_encoding!r} is not supported: "
-                                                           "send the body as is, or gzip it")
+        raise RequestRejected(
+            400,
+            "unsupported_encoding",
+            f"Content-Encoding {content_encoding!r} is not supported: send the body as is, or gzip it",
+        )
     if len(body) > limit:
         raise too_large(event_type)
     return body
@@ -139,8 +152,12 @@ def _gunzip(raw: bytes, limit: int) -> bytes:
         if len(body) <= limit and not inflater.eof:
             raise zlib.error("the compressed body ends early")
     except zlib.error as error:
-        raise RequestRejected(400, "invalid_gzip", f"the body says Content-Encoding: gzip but it is not valid "
-                                                   f"gzip ({error}): compress it with gzip, or drop the header") from None
+        raise RequestRejected(
+            400,
+            "invalid_gzip",
+            f"the body says Content-Encoding: gzip but it is not valid "
+            f"gzip ({error}): compress it with gzip, or drop the header",
+        ) from None
     return body
 
 
@@ -149,8 +166,11 @@ def _parsed_json(body: bytes) -> Any:
     try:
         return orjson.loads(body)
     except orjson.JSONDecodeError as error:
-        raise RequestRejected(400, "invalid_json", f"the request body is not valid JSON: {error.msg} at line "
-                                                   f"{error.lineno} column {error.colno}") from None
+        raise RequestRejected(
+            400,
+            "invalid_json",
+            f"the request body is not valid JSON: {error.msg} at line {error.lineno} column {error.colno}",
+        ) from None
 
 
 def _body_write_key(parsed: dict[str, Any]) -> str | None:
@@ -162,19 +182,28 @@ def _body_write_key(parsed: dict[str, Any]) -> str | None:
 def _batch_events(parsed: dict[str, Any]) -> list[dict[str, Any]]:
     batch = parsed.get("batch")
     if not isinstance(batch, list):
-        raise RequestRejected(400, "invalid_body", 'the batch request should have "batch": an array of events, but '
-                                                   f"batch is {json_type_phrase(batch) if 'batch' in parsed else 'missing'}")
+        raise RequestRejected(
+            400,
+            "invalid_body",
+            'the batch request should have "batch": an array of events, but '
+            f"batch is {json_type_phrase(batch) if 'batch' in parsed else 'missing'}",
+        )
     shared = _batch_shared(parsed)
     for index, event in enumerate(batch):
         where = f"batch[{index}]"
         if not isinstance(event, dict):
-            raise RequestRejected(400, "invalid_event", f"{where} should be a JSON object (an event) but it is "
-                                                        f"{json_type_phrase(event)}")
+            raise RequestRejected(
+                400, "invalid_event", f"{where} should be a JSON object (an event) but it is {json_type_phrase(event)}"
+            )
         event.pop("writeKey", None)
         kind = event.get("type")
         if kind not in EVENT_TYPES:
-            raise RequestRejected(400, "invalid_event", f"{where}: type should be one of {', '.join(sorted(EVENT_TYPES))} "
-                                                        f"but it is {json.dumps(kind) if isinstance(kind, str) else json_type_phrase(kind)}")
+            raise RequestRejected(
+                400,
+                "invalid_event",
+                f"{where}: type should be one of {', '.join(sorted(EVENT_TYPES))} "
+                f"but it is {json.dumps(kind) if isinstance(kind, str) else json_type_phrase(kind)}",
+            )
         _merge_shared(event, shared)
         _check_event(event, where)
     return batch
@@ -188,8 +217,9 @@ def _batch_shared(parsed: dict[str, Any]) -> dict[str, dict[str, Any]]:
         if value is None:
             continue
         if not isinstance(value, dict):
-            raise RequestRejected(400, "invalid_body", f"the batch's {key} should be an object but it is "
-                                                       f"{json_type_phrase(value)}")
+            raise RequestRejected(
+                400, "invalid_body", f"the batch's {key} should be an object but it is {json_type_phrase(value)}"
+            )
         shared[key] = value
     return shared
 
@@ -205,9 +235,13 @@ def _merge_shared(event: dict[str, Any], shared: dict[str, dict[str, Any]]) -> N
 
 def event_too_large(where: str, size: int) -> RequestRejected:
     """The 400 for one event over 32 KB (measured as compact JSON, as it was sent)."""
-    return RequestRejected(400, "event_too_large", f"{where} is {size:,} bytes, larger than Segment's limit of 32 KB "
-                                                   f"({MAX_EVENT_BYTES:,} bytes) per event: trim its properties, "
-                                                   "traits or context")
+    return RequestRejected(
+        400,
+        "event_too_large",
+        f"{where} is {size:,} bytes, larger than Segment's limit of 32 KB "
+        f"({MAX_EVENT_BYTES:,} bytes) per event: trim its properties, "
+        "traits or context",
+    )
 
 
 def _check_event(event: dict[str, Any], where: str) -> None:
@@ -215,8 +249,12 @@ def _check_event(event: dict[str, Any], where: str) -> None:
     if problem is not None:
         raise RequestRejected(400, "invalid_event", f"{where}: {problem}")
     if _blank(event.get("userId")) and _blank(event.get("anonymousId")):
-        raise RequestRejected(400, "invalid_event", f"{where}: the event has neither userId nor anonymousId; "
-                                                    "Segment needs one of them to know whose event it is")
+        raise RequestRejected(
+            400,
+            "invalid_event",
+            f"{where}: the event has neither userId nor anonymousId; "
+            "Segment needs one of them to know whose event it is",
+        )
     if event["type"] == "track" and _blank(event.get("event")):
         raise RequestRejected(400, "invalid_event", f'{where}: a track event needs its name in "event"')
 

@@ -55,14 +55,28 @@ class IntakeServer:
     ...     requests.post(server.url + "/v1/track", ...)
     """
 
-    def __init__(self, app: Any, host: str = "127.0.0.1", port: int = 8088, *,
-                 companions: Sequence[Companion] = (), log_level: str = "warning") -> None:
+    def __init__(
+        self,
+        app: Any,
+        host: str = "127.0.0.1",
+        port: int = 8088,
+        *,
+        companions: Sequence[Companion] = (),
+        log_level: str = "warning",
+    ) -> None:
         self._socket = bind_socket(host, port)
         self.host = host
         self.port: int = self._socket.getsockname()[1]
         self._companions = list(companions)
-        config = uvicorn.Config(app, log_level=log_level, access_log=False, http="httptools", loop="asyncio",
-                                lifespan="on", timeout_graceful_shutdown=30)
+        config = uvicorn.Config(
+            app,
+            log_level=log_level,
+            access_log=False,
+            http="httptools",
+            loop="asyncio",
+            lifespan="on",
+            timeout_graceful_shutdown=30,
+        )
         self._server = uvicorn.Server(config)
         self._thread: threading.Thread | None = None
 
@@ -84,8 +98,9 @@ class IntakeServer:
     def start(self) -> IntakeServer:
         """Serve in a background thread; returns once the server accepts connections."""
         self._start_companions()
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._socket]},
-                                        name=f"intake :{self.port}", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [self._socket]}, name=f"intake :{self.port}", daemon=True
+        )
         self._thread.start()
         deadline = time.monotonic() + _START_TIMEOUT
         while not self._server.started:

@@ -42,12 +42,18 @@ class WriteKeys(Generic[T]):
     def targets(self, write_key: str | None) -> list[T]:
         """The targets of ``write_key``, or the 401 that says what is wrong with it."""
         if write_key is None:
-            raise RequestRejected(401, "unauthorized", "no write key: send it as the HTTP Basic user name (empty "
-                                                       'password), or as "writeKey" in the body')
+            raise RequestRejected(
+                401,
+                "unauthorized",
+                'no write key: send it as the HTTP Basic user name (empty password), or as "writeKey" in the body',
+            )
         found = self._by_digest.get(_digest(write_key))
         if found is None:
-            raise RequestRejected(401, "unauthorized", "the write key is not one this server knows: use the "
-                                                       "write_key of an instance it serves")
+            raise RequestRejected(
+                401,
+                "unauthorized",
+                "the write key is not one this server knows: use the write_key of an instance it serves",
+            )
         return found
 
     def by_key(self) -> Mapping[bytes, list[T]]:
@@ -61,13 +67,18 @@ def write_key_from_header(authorization: str | None) -> str | None:
         return None
     scheme, _, credentials = authorization.strip().partition(" ")
     if scheme.lower() != "basic":
-        raise RequestRejected(401, "unauthorized", f"Authorization: {scheme} is not supported: use HTTP Basic "
-                                                   "with the write key as user name and an empty password")
+        raise RequestRejected(
+            401,
+            "unauthorized",
+            f"Authorization: {scheme} is not supported: use HTTP Basic "
+            "with the write key as user name and an empty password",
+        )
     try:
         decoded = base64.b64decode(credentials.strip(), validate=True).decode("utf-8")
     except (binascii.Error, UnicodeDecodeError):
-        raise RequestRejected(401, "unauthorized", "the Authorization header is not valid HTTP Basic: "
-                                                   'send base64("WRITE_KEY:")') from None
+        raise RequestRejected(
+            401, "unauthorized", 'the Authorization header is not valid HTTP Basic: send base64("WRITE_KEY:")'
+        ) from None
     user, _, _password = decoded.partition(":")
     return user or None
 

@@ -12,8 +12,10 @@ __all__ = ["wait_for_prospects"]
 
 _DELIVERY_DEADLINE = 60.0  # a generous bound on a loopback delivery; the test fails, never sleeps, past it
 
-def wait_for_prospects(emulator: PardotEmulator, done: Callable[[dict[str, dict[str, Any]]], bool]
-                       ) -> dict[str, dict[str, Any]]:
+
+def wait_for_prospects(
+    emulator: PardotEmulator, done: Callable[[dict[str, dict[str, Any]]], bool]
+) -> dict[str, dict[str, Any]]:
     """The emulator's prospects by email, once ``done(prospects)`` holds (fails after a generous deadline)."""
     deadline = time.monotonic() + _DELIVERY_DEADLINE
     while True:
@@ -21,5 +23,7 @@ def wait_for_prospects(emulator: PardotEmulator, done: Callable[[dict[str, dict[
         if done(prospects):
             return prospects
         if time.monotonic() > deadline:
-            raise AssertionError(f"not delivered within {_DELIVERY_DEADLINE:g} s; the emulator holds {sorted(prospects)}")
+            raise AssertionError(
+                f"not delivered within {_DELIVERY_DEADLINE:g} s; the emulator holds {sorted(prospects)}"
+            )
         time.sleep(0.05)

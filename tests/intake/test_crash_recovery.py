@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import requests
 
@@ -55,8 +56,9 @@ def _listening_url(process: subprocess.Popen[str]) -> str:
 
 def test_a_batch_answered_200_survives_kill_9_and_is_delivered_after_restart(tmp_path: Path) -> None:
     emails = [f"crash{number}@example.com" for number in range(25)]
-    batch = [{"type": "identify", "userId": f"u{number}", "traits": {"email": email}}
-             for number, email in enumerate(emails)]
+    batch: list[dict[str, Any]] = [
+        {"type": "identify", "userId": f"u{number}", "traits": {"email": email}} for number, email in enumerate(emails)
+    ]
     with PardotEmulator() as emulator:
         config = tmp_path / "pardot.toml"
         config.write_text(instance_toml(endpoint=emulator.base_url))

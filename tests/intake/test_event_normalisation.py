@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from framework.intake import MAX_EVENT_BYTES, RequestRejected, iso_utc, normalise_events
 
-RECEIVED = datetime(2024, 5, 1, 12, 0, 0, 250_000, tzinfo=timezone.utc)
+RECEIVED = datetime(2024, 5, 1, 12, 0, 0, 250_000, tzinfo=UTC)
 
 
 def normalised(event: dict[str, Any], sent_at: Any = None) -> dict[str, Any]:
@@ -27,8 +27,14 @@ def compact_size(event: dict[str, Any]) -> int:
     return len(json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode())
 
 
-@pytest.mark.parametrize("server_fields", [{}, {"messageId": "m-1", "timestamp": "2024-05-01T12:00:00Z"},
-                                           {"sentAt": "2024-05-01T12:00:00Z", "receivedAt": 7}])
+@pytest.mark.parametrize(
+    "server_fields",
+    [
+        {},
+        {"messageId": "m-1", "timestamp": "2024-05-01T12:00:00Z"},
+        {"sentAt": "2024-05-01T12:00:00Z", "receivedAt": 7},
+    ],
+)
 def test_an_event_of_exactly_32_kb_as_sent_is_accepted_and_one_byte_more_refused(server_fields: dict[str, Any]) -> None:
     event = {**track(properties={"pad": "é" * 100}), **server_fields}  # é: 2 bytes, 1 character
     event["properties"]["pad"] += "x" * (MAX_EVENT_BYTES - compact_size(event))
@@ -60,8 +66,10 @@ def test_a_client_clock_ten_minutes_fast_is_corrected_from_sentat() -> None:
 
 
 def test_an_events_own_sentat_wins_over_the_batchs_and_offsets_are_read() -> None:
-    event = normalised({"timestamp": "2024-05-01T14:00:00+02:00", "sentAt": "2024-05-01T14:00:01+02:00"},
-                       sent_at="2030-01-01T00:00:00Z")
+    event = normalised(
+        {"timestamp": "2024-05-01T14:00:00+02:00", "sentAt": "2024-05-01T14:00:01+02:00"},
+        sent_at="2030-01-01T00:00:00Z",
+    )
     assert event["timestamp"] == "2024-05-01T11:59:59.250Z"
 
 
@@ -77,12 +85,18 @@ def test_a_messageid_is_filled_when_absent_and_kept_when_given() -> None:
     assert normalised({})["messageId"] != filled
 
 
-@pytest.mark.parametrize(("event", "sent_at", "says"), [
-    ({"timestamp": "yesterday"}, None, "batch[0]: timestamp should be an ISO-8601 date"),
-    ({"timestamp": 1714564800}, None, "batch[0]: timestamp should be an ISO-8601 date such as "
-                                      '"2024-05-01T12:00:00.000Z" but it is a number'),
-    ({}, "soon", "the batch's sentAt should be an ISO-8601 date"),
-])
+@pytest.mark.parametrize(
+    ("event", "sent_at", "says"),
+    [
+        ({"timestamp": "yesterday"}, None, "batch[0]: timestamp should be an ISO-8601 date"),
+        (
+            {"timestamp": 1714564800},
+            None,
+            'batch[0]: timestamp should be an ISO-8601 date such as "2024-05-01T12:00:00.000Z" but it is a number',
+        ),
+        ({}, "soon", "the batch's sentAt should be an ISO-8601 date"),
+    ],
+)
 def test_an_unreadable_date_refuses_the_request(event: dict[str, Any], sent_at: Any, says: str) -> None:
     with pytest.raises(RequestRejected) as caught:
         normalised(event, sent_at)

@@ -6,8 +6,6 @@ import asyncio
 import threading
 from collections.abc import Sequence
 
-import pytest
-
 from framework.delivery import EnqueueResult, NewJob
 from framework.intake import GroupCommit
 

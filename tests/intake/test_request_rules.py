@@ -25,24 +25,59 @@ def rejected(event_type: str | None, raw: bytes, encoding: str = "") -> RequestR
     return caught.value
 
 
-@pytest.mark.parametrize(("event_type", "raw", "code", "says"), [
-    (None, b'{"batch": [', "invalid_json", "not valid JSON: unexpected end of data at line 1 column 12"),
-    (None, b'{"batch": [{"type": "track", "x": NaN}]}', "invalid_json", "not valid JSON: unexpected character"),
-    (None, b'{"batch": "\xff"}', "invalid_json", "not valid UTF-8"),
-    (None, b"[1, 2]", "invalid_body", "should be a JSON object but it is an array"),
-    (None, body({"events": []}), "invalid_body", "batch is missing"),
-    (None, body({"batch": {"type": "track"}}), "invalid_body", "batch is an object"),
-    (None, body({"batch": [track(), "hello"]}), "invalid_event", "batch[1] should be a JSON object (an event) but it is a string"),
-    (None, body({"batch": [track(type="purchase")]}), "invalid_event", 'batch[0]: type should be one of alias, group, identify, page, screen, track but it is "purchase"'),
-    (None, body({"batch": [{"event": "x", "userId": "u"}]}), "invalid_event", "batch[0]: type should be one of"),
-    (None, body({"batch": [track(userId=None)]}), "invalid_event", "batch[0]: the event has neither userId nor anonymousId"),
-    (None, body({"batch": [track(event="")]}), "invalid_event", 'batch[0]: a track event needs its name in "event"'),
-    (None, body({"batch": [track(properties=[1])]}), "invalid_event", "batch[0]: the event's properties should be an object but it is an array"),
-    (None, body({"batch": [track()], "context": "x"}), "invalid_body", "the batch's context should be an object"),
-    ("identify", body({"traits": {}}), "invalid_event", "the identify call: the event has neither userId nor anonymousId"),
-    ("track", body({"userId": "u"}), "invalid_event", "the track call: a track event needs its name"),
-])
-def test_a_malformed_request_is_refused_with_the_reason(event_type: str | None, raw: bytes, code: str, says: str) -> None:
+@pytest.mark.parametrize(
+    ("event_type", "raw", "code", "says"),
+    [
+        (None, b'{"batch": [', "invalid_json", "not valid JSON: unexpected end of data at line 1 column 12"),
+        (None, b'{"batch": [{"type": "track", "x": NaN}]}', "invalid_json", "not valid JSON: unexpected character"),
+        (None, b'{"batch": "\xff"}', "invalid_json", "not valid UTF-8"),
+        (None, b"[1, 2]", "invalid_body", "should be a JSON object but it is an array"),
+        (None, body({"events": []}), "invalid_body", "batch is missing"),
+        (None, body({"batch": {"type": "track"}}), "invalid_body", "batch is an object"),
+        (
+            None,
+            body({"batch": [track(), "hello"]}),
+            "invalid_event",
+            "batch[1] should be a JSON object (an event) but it is a string",
+        ),
+        (
+            None,
+            body({"batch": [track(type="purchase")]}),
+            "invalid_event",
+            'batch[0]: type should be one of alias, group, identify, page, screen, track but it is "purchase"',
+        ),
+        (None, body({"batch": [{"event": "x", "userId": "u"}]}), "invalid_event", "batch[0]: type should be one of"),
+        (
+            None,
+            body({"batch": [track(userId=None)]}),
+            "invalid_event",
+            "batch[0]: the event has neither userId nor anonymousId",
+        ),
+        (
+            None,
+            body({"batch": [track(event="")]}),
+            "invalid_event",
+            'batch[0]: a track event needs its name in "event"',
+        ),
+        (
+            None,
+            body({"batch": [track(properties=[1])]}),
+            "invalid_event",
+            "batch[0]: the event's properties should be an object but it is an array",
+        ),
+        (None, body({"batch": [track()], "context": "x"}), "invalid_body", "the batch's context should be an object"),
+        (
+            "identify",
+            body({"traits": {}}),
+            "invalid_event",
+            "the identify call: the event has neither userId nor anonymousId",
+        ),
+        ("track", body({"userId": "u"}), "invalid_event", "the track call: a track event needs its name"),
+    ],
+)
+def test_a_malformed_request_is_refused_with_the_reason(
+    event_type: str | None, raw: bytes, code: str, says: str
+) -> None:
     refusal = rejected(event_type, raw)
     assert (refusal.status, refusal.code) == (400, code)
     assert says in refusal.message
@@ -84,10 +119,18 @@ def test_the_route_sets_the_type_and_the_write_key_leaves_the_event() -> None:
 
 def test_a_batch_shares_its_context_and_integrations_with_each_event_whose_own_keys_win() -> None:
     events = [track(context={"ip": "10.0.0.1"}), track()]
-    request = read_tracking_request(None, body({
-        "batch": events, "context": {"ip": "127.0.0.1", "library": {"name": "x"}}, "integrations": {"All": False},
-        "sentAt": "2024-05-01T12:00:00Z", "writeKey": "k",
-    }))
+    request = read_tracking_request(
+        None,
+        body(
+            {
+                "batch": events,
+                "context": {"ip": "127.0.0.1", "library": {"name": "x"}},
+                "integrations": {"All": False},
+                "sentAt": "2024-05-01T12:00:00Z",
+                "writeKey": "k",
+            }
+        ),
+    )
     assert request.events[0]["context"] == {"ip": "10.0.0.1", "library": {"name": "x"}}
     assert request.events[1]["context"] == {"ip": "127.0.0.1", "library": {"name": "x"}}
     assert request.events[1]["integrations"] == {"All": False}

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 import requests
-from segment.analytics.client import Client
-from segment.analytics.request import APIError
+from segment.analytics.client import Client  # type: ignore[import-untyped]
+from segment.analytics.request import APIError  # type: ignore[import-untyped]
 
 from destinations.pardot.emulator import PardotEmulator
 from framework.delivery import JobProducer, open_queue
@@ -23,6 +23,7 @@ from framework.intake import IntakeMetrics, IntakeServer, WriteKeys, create_app
 from framework.intake.delivery_companion import DeliveryCompanion
 from tests.intake.conftest import WRITE_KEY, Served, instance_toml
 from tests.intake.delivery_support import wait_for_prospects
+
 
 @pytest.fixture
 def server_url(tmp_path: Path) -> Iterator[tuple[str, PardotEmulator]]:
@@ -44,8 +45,16 @@ def test_identifies_from_the_official_client_arrive_as_prospects(server_url: tup
     url, emulator = server_url
     errors: list[Any] = []
     client = Client(write_key=WRITE_KEY, host=url, max_retries=1, on_error=lambda error, batch: errors.append(error))
-    client.identify("u-ada", {"email": "ada@example.com", "first_name": "Ada", "last_name": "Lovelace",
-                              "company": "Analytical Engines", "phone": "+44 20 0000 0000"})
+    client.identify(
+        "u-ada",
+        {
+            "email": "ada@example.com",
+            "first_name": "Ada",
+            "last_name": "Lovelace",
+            "company": "Analytical Engines",
+            "phone": "+44 20 0000 0000",
+        },
+    )
     client.identify("u-alan", {"email": "alan@example.com", "first_name": "Alan", "last_name": "Turing"})
     client.track("u-ada", "Viewed Pricing", {"plan": "pro"})
     client.track("u-alan", "Viewed Pricing", {"plan": "team"})
@@ -57,17 +66,25 @@ def test_identifies_from_the_official_client_arrive_as_prospects(server_url: tup
     prospects = wait_for_prospects(emulator, lambda found: {"ada@example.com", "alan@example.com"} <= set(found))
     ada = prospects["ada@example.com"]
     assert (ada["firstName"], ada["lastName"], ada["company"], ada["phone"]) == (
-        "Ada", "Lovelace", "Analytical Engines", "+44 20 0000 0000")
+        "Ada",
+        "Lovelace",
+        "Analytical Engines",
+        "+44 20 0000 0000",
+    )
     assert prospects["alan@example.com"]["lastName"] == "Turing"
 
     text = requests.get(url + "/metrics", timeout=10).text
     # Three calls (two tracks, one page) are not identifies; the email-change trigger wants none of the five.
-    assert 'actions_events_filtered_total{instance="pardot-intake",subscription="Upsert prospects on identify"} 3.0' \
+    assert (
+        'actions_events_filtered_total{instance="pardot-intake",subscription="Upsert prospects on identify"} 3.0'
         in text
-    assert ('actions_events_filtered_total{instance="pardot-intake",subscription="Change a prospect\'s email"} 5.0'
-            in text)
-    assert 'actions_jobs_delivered_total{instance="pardot-intake",subscription="Upsert prospects on identify"} 2.0' \
-        in text
+    )
+    assert (
+        'actions_events_filtered_total{instance="pardot-intake",subscription="Change a prospect\'s email"} 5.0' in text
+    )
+    assert (
+        'actions_jobs_delivered_total{instance="pardot-intake",subscription="Upsert prospects on identify"} 2.0' in text
+    )
 
 
 def test_the_client_hears_the_reason_for_a_wrong_write_key(served: Served) -> None:

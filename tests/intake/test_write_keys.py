@@ -18,10 +18,13 @@ def test_the_basic_user_name_is_the_write_key() -> None:
     assert write_key_from_header(None) is None
 
 
-@pytest.mark.parametrize(("header", "says"), [
-    ("Bearer abc", "Authorization: Bearer is not supported"),
-    ("Basic %%%", "not valid HTTP Basic"),
-])
+@pytest.mark.parametrize(
+    ("header", "says"),
+    [
+        ("Bearer abc", "Authorization: Bearer is not supported"),
+        ("Basic %%%", "not valid HTTP Basic"),
+    ],
+)
 def test_other_authorization_is_a_401(header: str, says: str) -> None:
     with pytest.raises(RequestRejected) as caught:
         write_key_from_header(header)
