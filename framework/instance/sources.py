@@ -36,7 +36,7 @@ _SEGMENT_METADATA_KEYS = ("ID", "ConfigID", "ActionID", "ProjectID")
 _SEGMENT_OAUTH_KEYS = {"access_token": "access_token", "refresh_token": "refresh_token",
                        "clientId": "client_id", "clientSecret": "client_secret",
                        "refresh_token_url": "refresh_token_url"}
-_TOML_TOP_KEYS = ("id", "destination", "endpoint", "settings", "auth", "delivery", "subscriptions")
+_TOML_TOP_KEYS = ("id", "destination", "endpoint", "write_key", "settings", "auth", "delivery", "subscriptions")
 _TOML_SUBSCRIPTION_KEYS = ("name", "subscribe", "action", "mapping", "enabled", "use_default_mappings")
 _ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -132,7 +132,19 @@ def config_from_toml(
         auth=_table(data, "auth", problems, env) if "auth" in data else None,
         subscriptions=[_toml_subscription(raw) for raw in _toml_subscriptions(data, problems)],
         endpoint=_expand(data.get("endpoint"), "endpoint", "file", problems, env),
+        write_key=_write_key(data.get("write_key"), problems, env),
     )
+
+
+def _write_key(raw: Any, problems: Problems, env: Mapping[str, str]) -> str | None:
+    """``write_key = "${SEGMENT_WRITE_KEY}"``: the key Segment libraries send to ``actions serve``."""
+    if raw is None:
+        return None
+    if not isinstance(raw, str) or not raw:
+        problems.add("file", f'write_key should be a non-empty string (write_key = "${{SEGMENT_WRITE_KEY}}") but it '
+                             f"is {json_type_phrase(raw) if raw != '' else 'empty'}.")
+        return None
+    return _expand(raw, "write_key", "file", problems, env) or None
 
 
 def _instance_id(raw: Any, problems: Problems) -> str | None:
