@@ -159,8 +159,14 @@ def _compile_mapping(label: str, index: int, mapping: dict[str, Any], problems: 
         return compile_mapping(mapping)
     except MappingValidationError as error:
         for message in error.errors or [str(error)]:
-            problems.add("subscriptions", f"{label}.mapping: {message}", index)
+            problems.add("subscriptions", f"{label}.mapping: {message}", index, ("mapping", _mapped_key(message)))
         return None
+
+
+def _mapped_key(message: str) -> str:
+    """The mapping's top-level key a validation message is about (``/email/@if …`` → ``email``)."""
+    pointer = message.split(" ", 1)[0]
+    return pointer.split("/")[1] if pointer.startswith("/") else ""
 
 
 def _unknown_field_warnings(label: str, action: ActionDefinition, mapping: dict[str, Any]) -> list[str]:

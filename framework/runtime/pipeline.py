@@ -19,14 +19,16 @@ from typing import TYPE_CHECKING, Any
 
 import requests
 
-from framework.errors import PayloadValidationError, Resolution, resolution_for, status_of
-from framework.http import redact_text
+from framework.errors import HTTPError, PayloadValidationError, Resolution, resolution_for, status_of
+from framework.events import nesting_problem
+from framework.http import redact_body, redact_text
+from framework.http.exchanges import body_message
 from framework.http.network_errors import describe_network_error
 from framework.runtime.client import build_request_client, secrets_of
 from framework.runtime.credentials import Credentials
 from framework.runtime.event_shape import event_problem
 from framework.runtime.payload import validated_payload
-from framework.runtime.results import SubscriptionExplanation, SubscriptionResult, SubscriptionStatus
+from framework.runtime.results import MAX_RESULT_BODY, SubscriptionExplanation, SubscriptionResult, SubscriptionStatus
 from framework.runtime.subscription import CompiledSubscription
 
 if TYPE_CHECKING:
@@ -77,7 +79,7 @@ class Pipeline:
 
     def run(self, sub: CompiledSubscription, event: Any) -> SubscriptionResult:
         """One event through one subscription, whatever the event holds."""
-        problem = event_problem(event)
+        problem = _event_problem(event)
         if problem is not None:
             return _result(sub, reason=problem)
         verdict = _trigger_verdict(sub, event)
@@ -96,8 +98,7 @@ class Pipeline:
         """A destination's error text may quote a token or a password setting: never pass it on."""
         if not result.reason:
             return result
-        secrets = [*self.credentials.secrets(), *self._password_settings]
-        return replace(result, reason=redact_text(result.reason, secrets))
+        return replace(result, reason=redact_text(result.reason, self._secrets()))
 
     # -- perform, with one retry after a token refresh --------------------------------------------
 
@@ -113,7 +114,7 @@ class Pipeline:
         try:
             fresh = self.credentials.refresh(tokens)
         except Exception as error:  # the refresh's own failure is the subscription's result
-            return _refresh_failed(first, error)
+            return _with_response(_refresh_failed(first, error), error, (), self._secrets())
         second = self._perform(sub, event, payload, fresh, replace(base, attempts=2))
         return _refused_again(replace(second, exchanges=first.exchanges + second.exchanges))
 
@@ -129,11 +130,24 @@ class Pipeline:
             client = build_request_client(self.definition, self.session, data, self.endpoint)
             output = sub.action.perform(client, data)
         except Exception as error:  # every perform failure becomes a result with its Resolution
-            return _failed(base, error, _exchanges(client))
+            exchanges = _exchanges(client)
+            return _with_response(_failed(base, error, exchanges), error, exchanges, self._secrets())
         exchanges = _exchanges(client)
         http_status = exchanges[-1].status if exchanges else None
         return replace(base, status=SubscriptionStatus.DELIVERED, resolution=Resolution.SUCCESS,
-                       http_status=http_status, exchanges=exchanges, output=_output(output))
+                       http_status=http_status, received_status=http_status, exchanges=exchanges,
+                       output=_output(output))
+
+    def _secrets(self) -> list[str]:
+        return [*self.credentials.secrets(), *self._password_settings]
+
+
+def _event_problem(event: Any) -> str | None:
+    """Why the event cannot be run at all: a wrong shape, or nesting past ``MAX_EVENT_DEPTH``."""
+    problem = event_problem(event)
+    if problem is None and (deep := nesting_problem(event)) is not None:
+        problem = f"the event is {deep}."
+    return problem
 
 
 def _result(sub: CompiledSubscription, status: SubscriptionStatus = SubscriptionStatus.INVALID,
@@ -180,6 +194,50 @@ def _failed(base: SubscriptionResult, error: BaseException, exchanges: tuple[Any
     )
 
 
+def _with_response(
+    result: SubscriptionResult, error: BaseException, exchanges: tuple[Any, ...], secrets: list[str]
+) -> SubscriptionResult:
+    """The status received on the wire and the (redacted, cut) body of the response the failure came from.
+
+    That response is the one the error carries (a token endpoint's, for a failed refresh), else the
+    last exchange's. A plain ``HTTPError`` (no classifier reworded it) only says "Bad Request": the
+    body's own message is added to the reason.
+    """
+    response = _response_of(error)
+    if response is not None:
+        received = response.status_code
+        body = redact_body(response.content, response.headers.get("Content-Type"), secrets)
+    elif exchanges and exchanges[-1].status is not None:
+        received, body = exchanges[-1].status, exchanges[-1].response_body
+    else:
+        return result
+    body = body if isinstance(body, str) or body is None else str(body)
+    reason = result.reason
+    message = body_message(body) if type(error) is HTTPError else None
+    if message and message not in reason:
+        reason = f"{reason}: {message}"
+    return replace(result, received_status=received, response_body=_cut(body), reason=reason)
+
+
+def _response_of(error: BaseException) -> requests.Response | None:
+    """The HTTP response an error (or an error it was raised from) carries."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        response = getattr(current, "response", None)
+        if isinstance(response, requests.Response):
+            return response
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def _cut(body: str | None) -> str | None:
+    if body is None or len(body) <= MAX_RESULT_BODY:
+        return body
+    return body[:MAX_RESULT_BODY] + f"... [{len(body) - MAX_RESULT_BODY} more characters]"
+
+
 def _cannot_refresh(result: SubscriptionResult, definition: DestinationDefinition) -> SubscriptionResult:
     """A refused credential that cannot be refreshed will be refused again: terminal."""
     scheme = definition.authentication.scheme if definition.authentication else "none"
@@ -217,7 +275,7 @@ def _output(output: Any) -> Any:
 def _explain(sub: CompiledSubscription, event: Any) -> SubscriptionExplanation:
     base = SubscriptionExplanation(sub.label, sub.action_slug, sub.index, sub.enabled, sub.subscribe,
                                    matched=False, reason=None)
-    problem = event_problem(event)
+    problem = _event_problem(event)
     if problem is not None:
         return replace(base, error=problem)
     try:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from framework.events import BadLine, EventRecord, SegmentEvent, iter_event_files, read_events
+from framework.events import MAX_EVENT_DEPTH, BadLine, EventRecord, SegmentEvent, iter_event_files, read_events
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "events"
 
@@ -239,3 +239,95 @@ def test_events_before_a_line_that_is_not_utf8_are_kept_and_the_bad_line_is_loca
     [bad] = [item for item in items if isinstance(item, BadLine)]
     bad_line = data.split(b"\n").index(next(line for line in data.split(b"\n") if b"\xff" in line)) + 1
     assert bad.line == bad_line and bad.reason.startswith("not valid UTF-8 at byte")
+
+
+def _nested(levels: int) -> str:
+    """An identify event whose traits hold ``levels`` objects inside each other."""
+    return '{"type": "identify", "traits": ' + '{"n": ' * levels + "1" + "}" * levels + "}"
+
+
+@pytest.mark.parametrize("levels", [70, 1_000, 100_000])
+def test_an_event_nested_past_the_depth_limit_is_a_located_bad_line_and_reading_goes_on(
+    tmp_path: Path, levels: int
+) -> None:
+    path = _write(tmp_path / "deep.ndjson", f'{{"type": "track"}}\n{_nested(levels)}\n{{"type": "page"}}\n')
+    summary = _summary(list(read_events(path)))
+    assert summary[0] == ("event", 1, "track") and summary[2] == ("event", 3, "page")
+    kind, line, reason = summary[1]
+    assert (kind, line) == ("bad", 2)
+    assert f"nested more than {MAX_EVENT_DEPTH} levels deep" in reason
+
+
+@pytest.mark.parametrize("levels", [70, 1_000, 100_000])
+def test_a_deep_array_element_is_refused_and_the_elements_after_it_are_read(tmp_path: Path, levels: int) -> None:
+    text = f'[\n{{"type": "track"}},\n{_nested(levels)},\n{{"type": "page", "s": "[{{\\"]"}}\n]\n'
+    summary = _summary(list(read_events(_write(tmp_path / "deep.json", text))))
+    assert [item[:2] for item in summary] == [("event", 2), ("bad", 3), ("event", 4)]
+    assert f"nested more than {MAX_EVENT_DEPTH} levels deep" in summary[1][2]
+
+
+def test_the_depth_limit_leaves_real_events_alone(tmp_path: Path) -> None:
+    path = _write(tmp_path / "ok.ndjson", _nested(MAX_EVENT_DEPTH - 2) + "\n")
+    assert [type(item) for item in read_events(path)] == [EventRecord]
+
+
+def test_bad_elements_of_a_one_line_array_are_located_by_column(tmp_path: Path) -> None:
+    text = '[{"type": "identify"}, 5, {"type": "track"}, "x", ' + _nested(80) + ', {"type": "page"}]'
+    items = list(read_events(_write(tmp_path / "minified.json", text)))
+    bad = [item for item in items if isinstance(item, BadLine)]
+    columns = [text.index(", 5") + 3, text.index('"x"') + 1, text.index(_nested(80)) + 1]
+    assert [item.location for item in bad] == [f"{tmp_path / 'minified.json'}:1:{column}" for column in columns]
+    assert str(bad[0]).endswith(f"minified.json:1:{columns[0]}: not an event: expected a JSON object, found a number")
+    assert [item.event["type"] for item in items if isinstance(item, EventRecord)] == ["identify", "track", "page"]
+
+
+def test_a_json_error_deep_in_a_one_line_array_names_its_real_column(tmp_path: Path) -> None:
+    text = '[{"type": "identify"}, {"type": "track"}, {"type": "page",}]'
+    [*_, bad] = read_events(_write(tmp_path / "minified.json", text))
+    assert isinstance(bad, BadLine) and bad.line == 1
+    assert f"at column {text.index(',}') + 2}" in bad.reason
+
+
+def test_a_multi_line_array_element_is_located_at_its_own_line_and_column(tmp_path: Path) -> None:
+    text = '[\n  {"type": "identify"},\n  5,\n  {"type": "track"}\n]\n'
+    [bad] = [item for item in read_events(_write(tmp_path / "a.json", text)) if isinstance(item, BadLine)]
+    assert bad.location == f"{tmp_path / 'a.json'}:3:3"
+
+
+@pytest.mark.parametrize("pad", ["x" * 200, "é€😀" * 70, "a\\\"b\\u00e9\\ud83d\\ude00" * 20])
+def test_a_one_line_array_is_streamed_not_loaded_whole(pad: str) -> None:
+    """A minified array is a single line: it must be read in pieces, not as one line (memory and time)."""
+    count = 5000
+    elements = [json.dumps({"type": "track", "i": i, "pad": pad, "n": 12345.678e-3, "t": True}, ensure_ascii=False)
+                for i in range(count)]
+    data = ("[" + ", ".join(elements) + ", 5]").encode("utf-8")
+    pulled: list[int] = []
+
+    class CountingReader(io.BytesIO):
+        def read(self, size: int | None = -1) -> bytes:  # type: ignore[override]
+            chunk = super().read(size)
+            pulled.append(len(chunk))
+            return chunk
+
+    stream = read_events("-", stdin=CountingReader(data))
+    first = next(stream)
+    assert isinstance(first, EventRecord) and first.event["i"] == 0
+    assert 0 < sum(pulled) < len(data) // 4
+    rest = list(stream)
+    assert [item.event["i"] for item in rest[:-1]] == list(range(1, count))  # type: ignore[union-attr]
+    assert rest[-1].location == f"<stdin>:1:{len(data.decode('utf-8')) - 1}"  # type: ignore[union-attr]
+
+
+def test_a_byte_that_is_not_utf8_deep_in_a_one_line_array_is_located_at_its_line(tmp_path: Path) -> None:
+    elements = [json.dumps({"type": "track", "i": i, "pad": "x" * 100}) for i in range(2000)]
+    data = ("[" + ", ".join(elements) + ', {"name": "').encode() + b"\xff" + b'"}]\n'
+    items = list(read_events(_write_bytes(tmp_path / "a.json", data)))
+    assert sum(isinstance(item, EventRecord) for item in items) == 2000
+    assert isinstance(items[-1], BadLine) and items[-1].line == 1
+    bad_byte = data.index(b"\xff") + 1
+    assert items[-1].reason == f"not valid UTF-8 at byte {bad_byte}"
+
+
+def _write_bytes(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path

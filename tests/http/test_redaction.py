@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from framework.http import REDACTED, redact_body, redact_headers, redact_url
+from framework.http import REDACTED, redact_body, redact_headers, redact_text, redact_url
 
 
 @pytest.mark.parametrize(
@@ -65,3 +65,31 @@ def test_urls() -> None:
     assert redact_url("https://h/p?access_token=t&x=1&client_secret=s") == (
         "https://h/p?access_token=[REDACTED]&x=1&client_secret=[REDACTED]")
     assert redact_url("https://h/p/listed-value-1", secrets=["listed-value-1"]) == "https://h/p/[REDACTED]"
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("https://user:s3cret@h.example/p?x=1", "https://[REDACTED]@h.example/p?x=1"),
+        ("https://apikey-only@h.example:8443/p", "https://[REDACTED]@h.example:8443/p"),
+        ("http://h.example/p?to=a@b.example", "http://h.example/p?to=a%40b.example"),
+    ],
+)
+def test_user_info_in_a_url_is_redacted(url: str, shown: str) -> None:
+    assert redact_url(url) == shown
+
+
+def test_user_info_in_urls_quoted_by_text_is_redacted() -> None:
+    text = "400 Client Error: Bad Request for url: https://deploy:pa55word@api.example/v1 (see http://docs.example/a@b)"
+    assert redact_text(text) == ("400 Client Error: Bad Request for url: https://[REDACTED]@api.example/v1 "
+                                 "(see http://docs.example/a@b)")
+
+
+def test_a_network_error_names_the_host_without_the_user_info() -> None:
+    import requests
+
+    from framework.http.network_errors import describe_network_error
+
+    request = requests.Request("GET", "http://deploy:pa55word@127.0.0.1:9/x").prepare()
+    error = requests.ConnectionError(ConnectionRefusedError(111, "Connection refused"), request=request)
+    assert describe_network_error(error) == "could not reach 127.0.0.1:9: [Errno 111] Connection refused"

@@ -132,3 +132,23 @@ def test_toml_problems_point_at_the_line_of_their_subscription(tmp_path: Path) -
     with pytest.raises(InstanceConfigError) as caught:
         problems.raise_if_any(loaded.source, loaded.line_for)
     assert caught.value.errors == [f'{path}:9: subscriptions[1] ("two"): broken']
+
+
+@pytest.mark.parametrize("suffix", [".toml", ".json", ".conf"])
+def test_a_file_that_is_not_utf8_names_the_byte_and_says_to_save_as_utf8(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"latin1{suffix}"
+    path.write_bytes('destination = "actions-pardot"\n[settings]\nname = "Café"\n'.encode("latin-1"))
+    with pytest.raises(InstanceConfigError) as caught:
+        read_config_file(path)
+    [message] = caught.value.errors
+    offset = path.read_bytes().index("é".encode("latin-1"))
+    assert message.startswith(f"{path}:3: ")
+    assert f"byte offset {offset} (0xe9)" in message
+    assert "UTF-8" in message and "save" in message
+
+
+def test_a_binary_file_is_refused_without_a_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "instance.toml"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\xff\xfe")
+    with pytest.raises(InstanceConfigError, match="not UTF-8 text"):
+        read_config_file(path)

@@ -48,3 +48,25 @@ def test_explain_answers_every_event(event: Any) -> None:
     explanations = INSTANCE.explain(event)
     assert len(explanations) == 2
     assert all(e.matched or e.reason or e.error for e in explanations)
+
+
+def _deep_event(levels: int) -> dict[str, Any]:
+    """An identify event with ``levels`` objects nested inside its traits, built without recursion."""
+    inner: dict[str, Any] = {}
+    event = {"type": "identify", "traits": {"email": "deep@example.com", "name": inner}}
+    for _ in range(levels):
+        inner["n"] = {}
+        inner = inner["n"]
+    return event
+
+
+def test_an_event_nested_past_the_depth_limit_is_invalid_and_says_the_limit() -> None:
+    from framework.events import MAX_EVENT_DEPTH
+
+    event = _deep_event(3_000)
+    results = INSTANCE.send(event)
+    assert [r.status for r in results] == [SubscriptionStatus.INVALID] * 2
+    assert all(f"nested more than {MAX_EVENT_DEPTH} levels deep" in r.reason for r in results)
+    explanations = INSTANCE.explain(event)
+    assert all(f"nested more than {MAX_EVENT_DEPTH} levels deep" in (e.error or "") for e in explanations)
+    assert [r.to_dict()["status"] for r in results] == ["invalid", "invalid"]

@@ -96,3 +96,15 @@ def test_a_pardot_instance_without_business_unit_says_which_setting_and_what_to_
     [error] = caught.value.errors
     assert error.startswith(f"{path}:4: settings.businessUnitID: the required setting ")
     assert "is missing" in error and "Add businessUnitID under [settings]" in error
+
+
+def test_code_66_answered_with_http_400_reports_both_statuses_and_the_body(
+    instance: DestinationInstance, emulator: PardotEmulator
+) -> None:
+    emulator.inject("status", status=400, body={"code": 66, "message": "concurrent request limit"})
+    [result] = instance.send(identify("ann@example.com"))
+    assert (result.http_status, result.received_status, result.resolution) == (429, 400, Resolution.RATE_LIMITED)
+    assert result.response_body is not None and '"code":66' in result.response_body.replace(" ", "")
+    shown = result.to_dict()
+    assert (shown["http_status"], shown["received_status"]) == (429, 400)
+    assert shown["response_body"] == result.response_body

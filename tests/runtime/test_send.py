@@ -9,6 +9,7 @@ import requests
 
 from framework.errors import Resolution
 from framework.instance import DestinationInstance, SubscriptionStatus
+from framework.runtime.results import MAX_RESULT_BODY
 from framework.testing import MockRouter, create_test_event
 from framework.testing.sample import SAMPLE_API, SAMPLE_TOKEN_URL, build_sample_destination
 
@@ -177,6 +178,8 @@ def test_a_failed_refresh_is_terminal() -> None:
     assert upsert.status is SubscriptionStatus.FAILED and upsert.resolution is Resolution.TERMINAL
     assert upsert.reason.startswith("the token refresh failed")
     assert [r.url for r in router.requests] == [CONTACTS, SAMPLE_TOKEN_URL]
+    assert upsert.received_status == 400  # the token endpoint's answer, whatever status the error carries
+    assert upsert.to_dict()["received_status"] == 400
 
 
 def test_a_refresh_that_returns_no_token_is_terminal_with_segments_message() -> None:
@@ -244,3 +247,56 @@ def test_a_failure_reason_never_quotes_a_password_setting() -> None:
         [result] = instance.send(create_test_event())
         assert result.status is SubscriptionStatus.FAILED
         assert result.reason == "key [REDACTED] refused for eu"
+
+
+def test_credentials_in_the_endpoint_url_never_reach_the_result_or_report() -> None:
+    instance = make_instance(MockRouter(), UPSERT, endpoint="http://deploy:pa55word-x@127.0.0.1:9")
+    instance_live = DestinationInstance.from_settings(
+        {"accountId": "acc-1", "subscriptions": [UPSERT], "oauth": OAUTH}, build_sample_destination(),
+        endpoint="http://deploy:pa55word-x@127.0.0.1:9")
+    for candidate in (instance, instance_live):
+        [upsert] = candidate.send(identify())
+        assert upsert.status is SubscriptionStatus.FAILED
+        shown = json.dumps(upsert.to_dict()) + upsert.reason
+        assert "pa55word-x" not in shown and "deploy" not in shown
+        assert "[REDACTED]@127.0.0.1:9" in shown
+    assert instance_live.send(identify())[0].exchanges[0].url == "http://[REDACTED]@127.0.0.1:9/v1/contacts"
+
+
+def test_a_failure_keeps_the_response_body_truncated_and_redacted() -> None:
+    body = {"message": "Email is malformed", "access_token": "AT-leaked-in-body", "pad": "x" * 10_000}
+    router = MockRouter().add("POST", CONTACTS, status=400, json=body)
+    [upsert] = make_instance(router, UPSERT).send(identify())
+    assert upsert.status is SubscriptionStatus.FAILED and upsert.received_status == 400
+    kept = upsert.response_body
+    assert kept is not None and kept.startswith('{"message":"Email is malformed"')
+    assert "AT-leaked-in-body" not in kept and "[REDACTED]" in kept
+    assert len(kept) <= MAX_RESULT_BODY + 60 and kept.endswith("more characters]")
+    assert upsert.to_dict()["response_body"] == kept
+
+
+def test_a_delivered_result_keeps_no_response_body() -> None:
+    router = MockRouter().add("POST", CONTACTS, json={"id": 1})
+    [upsert] = make_instance(router, UPSERT).send(identify())
+    assert upsert.status is SubscriptionStatus.DELIVERED and upsert.response_body is None
+    assert upsert.received_status == upsert.http_status == 200
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ({"message": "Email is malformed"}, "Bad Request: Email is malformed"),
+        ({"error": "invalid_request", "error_description": "email required"}, "Bad Request: email required"),
+        ({"errors": [{"message": "plan is unknown"}]}, "Bad Request: plan is unknown"),
+        ({"id": 1}, "Bad Request"),
+    ],
+)
+def test_a_plain_4xx_from_a_destination_without_a_classifier_says_the_bodys_message(body: Any, expected: str) -> None:
+    definition = build_sample_destination()
+    definition.actions["upsert_contact"].perform = lambda request, data: request.post(CONTACTS, json=data.payload)
+    router = MockRouter().add("POST", CONTACTS, status=400, json=body)
+    settings = {"accountId": "a", "subscriptions": [UPSERT], "oauth": OAUTH}
+    [upsert] = DestinationInstance.from_settings(settings, definition, session=router.session()).send(identify())
+    assert upsert.status is SubscriptionStatus.FAILED and upsert.reason == expected
+    assert (upsert.http_status, upsert.received_status) == (400, 400)
+    assert upsert.response_body == json.dumps(body, separators=(",", ":"))

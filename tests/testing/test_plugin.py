@@ -24,7 +24,8 @@ def test_mock_transport_is_new_for_each_test(mock_transport: MockRouter) -> None
 
 def test_all_lists_every_public_name_and_each_exists() -> None:
     public = {name for name in vars(framework.testing) if not name.startswith(("_", "@"))} - {
-        "events", "integration", "transport", "sample", "plugin", "batch_results", "standard_suite", "recordings"}
+        "events", "integration", "transport", "sample", "plugin", "batch_results", "standard_suite", "recordings",
+        "mapping_cases"}
     assert public == set(framework.testing.__all__)
     for name in framework.testing.__all__:
         assert getattr(framework.testing, name) is not None

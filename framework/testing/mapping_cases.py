@@ -17,24 +17,36 @@ case object or a list of them::
 
 Paths in a case are relative to the case file. Instance cases answer every request in-process with
 a 200 (nothing leaves the machine) and compare the requests as sent.
+
+This is a library feature, not a CLI one: :func:`load_cases` reads every case file it can and
+returns the ones it could not (file and why) next to the cases, so one broken file never hides the
+others; :func:`run_case` takes a ``find_destination`` (slug → definition) so a caller can look in
+folders of packages not installed yet (``actions test --path``); the default is the registry.
 """
 
 from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from framework.cli.command_error import CommandError
-from framework.cli.destination_lookup import find_destination
-from framework.cli.instance_loading import load_instance
-from framework.cli.json_files import read_json_file
-from framework.events import BadLine, read_events
+from framework.events import BadLine, nesting_problem, read_events
 
-__all__ = ["MappingCase", "CaseOutcome", "load_cases", "run_case", "json_diff"]
+if TYPE_CHECKING:
+    from framework.definition import DestinationDefinition
+
+__all__ = ["MappingCase", "CaseOutcome", "LoadedCases", "CaseError", "load_cases", "run_case", "json_diff",
+           "DestinationFinder"]
+
+DestinationFinder = Callable[[str], "DestinationDefinition"]
+"""Slug → definition; raises (any exception, its text is shown) when there is no such destination."""
+
+
+class CaseError(ValueError):
+    """A problem with a case as written (its file, its shape, a file it names): the message is located."""
 
 _CASE_KEYS = {"name", "description", "event", "event_file", "event_line", "mapping", "action",
               "use_default_mappings", "instance", "expect"}
@@ -66,16 +78,39 @@ class CaseOutcome:
     diff: list[str] = field(default_factory=list)
 
 
-def load_cases(paths: Iterable[str | Path]) -> list[MappingCase]:
-    """Every case in the given files and directories (``*.json``, sorted), checked for shape."""
+@dataclass(frozen=True)
+class LoadedCases:
+    """The cases read, the located problems of the case files (or cases) that could not be read, and
+    how many case files there were (zero means nothing to test: an error, not a pass)."""
+
+    cases: list[MappingCase]
+    problems: list[str]
+    files: int
+
+
+def load_cases(paths: Iterable[str | Path]) -> LoadedCases:
+    """Every case in the given files and directories (``*.json``, sorted), checked for shape.
+
+    A path that does not exist raises :class:`CaseError` (nothing was asked that can be run); a case
+    file that cannot be read, or a case of the wrong shape, becomes a problem and the rest are read.
+    """
     cases: list[MappingCase] = []
-    for path in _case_files(paths):
-        document = read_json_file(path, "a mapping test case (an object or a list of objects)")
+    problems: list[str] = []
+    files = _case_files(paths)
+    for path in files:
+        try:
+            document = _read_case_file(path)
+        except CaseError as error:
+            problems.append(str(error))
+            continue
         items = document if isinstance(document, list) else [document]
         for index, item in enumerate(items):
             source = f"{path}#{index}" if isinstance(document, list) else str(path)
-            cases.append(_checked_case(item, source, path.parent))
-    return cases
+            try:
+                cases.append(_checked_case(item, source, path.parent))
+            except CaseError as error:
+                problems.append(str(error))
+    return LoadedCases(cases, problems, len(files))
 
 
 def _case_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -87,28 +122,50 @@ def _case_files(paths: Iterable[str | Path]) -> list[Path]:
         elif path.is_file():
             files.append(path)
         else:
-            raise CommandError(f"{path}: no such case file or directory (cases live in fixtures/mappings/*.json)")
+            raise CaseError(f"{path}: no such case file or directory (cases live in fixtures/mappings/*.json)")
     return files
+
+
+_WHAT = "expected a mapping test case: an object or a list of objects"
+
+
+def _read_case_file(path: Path) -> Any:
+    """The parsed file, or a CaseError naming the file, the position and what to do."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise CaseError(f"{path}: cannot read the file: {error.strerror or error}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        raise CaseError(f"{path}:{line}: not UTF-8 text (byte offset {error.start}); save the file as UTF-8") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise CaseError(f"{path}:{error.lineno}:{error.colno}: not valid JSON: {error.msg} ({_WHAT})") from None
+    except RecursionError:
+        raise CaseError(f"{path}: nested too deeply to read ({_WHAT})") from None
 
 
 def _checked_case(item: Any, source: str, base: Path) -> MappingCase:
     if not isinstance(item, dict):
-        raise CommandError(f"{source}: a case must be a JSON object with name, event, mapping/instance and expect")
+        raise CaseError(f"{source}: a case must be a JSON object with name, event, mapping/instance and expect")
     unknown = sorted(set(item) - _CASE_KEYS)
     if unknown:
-        raise CommandError(f"{source}: unknown key(s) {_with_guesses(unknown, _CASE_KEYS)}; "
+        raise CaseError(f"{source}: unknown key(s) {_with_guesses(unknown, _CASE_KEYS)}; "
                            f"a case has {', '.join(sorted(_CASE_KEYS))}")
     expect = item.get("expect")
     unknown = sorted(set(expect) - _EXPECT_KEYS) if isinstance(expect, dict) else []
     if unknown:
-        raise CommandError(f"{source}: unknown key(s) in \"expect\": {_with_guesses(unknown, _EXPECT_KEYS)}; "
+        raise CaseError(f"{source}: unknown key(s) in \"expect\": {_with_guesses(unknown, _EXPECT_KEYS)}; "
                            f"expect has one or more of {', '.join(sorted(_EXPECT_KEYS))}")
     if not isinstance(expect, dict) or not expect:
-        raise CommandError(f"{source}: \"expect\" must be an object with one or more of {', '.join(sorted(_EXPECT_KEYS))}")
+        raise CaseError(f"{source}: \"expect\" must be an object with one or more of {', '.join(sorted(_EXPECT_KEYS))}")
     if "event" not in item and "event_file" not in item:
-        raise CommandError(f"{source}: the case needs an \"event\" (or \"event_file\" and \"event_line\")")
+        raise CaseError(f"{source}: the case needs an \"event\" (or \"event_file\" and \"event_line\")")
     if not any(key in item for key in ("mapping", "action", "instance")):
-        raise CommandError(f"{source}: the case needs a \"mapping\", an \"action\" or an \"instance\" to run")
+        raise CaseError(f"{source}: the case needs a \"mapping\", an \"action\" or an \"instance\" to run")
     return MappingCase(str(item.get("name") or source), source, base, item)
 
 
@@ -121,45 +178,66 @@ def _with_guesses(unknown: list[str], known: set[str]) -> str:
     return ", ".join(shown(key) for key in unknown)
 
 
-def run_case(case: MappingCase) -> CaseOutcome:
-    """Run one case; a user error in the case itself (bad mapping, missing file) is a failure, located."""
+def run_case(case: MappingCase, find_destination: DestinationFinder | None = None) -> CaseOutcome:
+    """Run one case; a user error in the case itself (bad mapping, missing file) is a failure, located.
+
+    ``find_destination`` finds the case's ``action`` or ``instance`` destination by slug (default: the
+    registry, built-in and installed destinations).
+    """
+    finder = find_destination or _registered
     try:
         event = _event(case)
         if "instance" in case.data:
-            return _run_instance_case(case, event)
-        return _run_mapping_case(case, event)
-    except CommandError as error:
-        return CaseOutcome(case, False, error.message)
+            return _run_instance_case(case, event, finder)
+        return _run_mapping_case(case, event, finder)
+    except CaseError as error:
+        return CaseOutcome(case, False, str(error))
+
+
+def _registered(slug: str) -> DestinationDefinition:
+    from framework.registry import get_destination
+
+    return get_destination(slug)
+
+
+def _destination(case: MappingCase, slug: str, finder: DestinationFinder) -> DestinationDefinition:
+    try:
+        return finder(slug)
+    except Exception as error:  # the finder's own message says which destinations exist
+        raise CaseError(f"{case.source}: {getattr(error, 'message', None) or error}") from None
 
 
 def _event(case: MappingCase) -> dict[str, Any]:
     if "event" in case.data:
         event = case.data["event"]
         if not isinstance(event, dict):
-            raise CommandError(f"{case.source}: \"event\" must be a JSON object (a Segment event)")
+            raise CaseError(f"{case.source}: \"event\" must be a JSON object (a Segment event)")
+        deep = nesting_problem(event)
+        if deep is not None:
+            raise CaseError(f"{case.source}: \"event\" is {deep}")
         return event
     path = case.base / str(case.data["event_file"])
     if not path.is_file():
-        raise CommandError(f"{case.source}: event_file {path} does not exist (paths are relative to the case file)")
+        raise CaseError(f"{case.source}: event_file {path} does not exist (paths are relative to the case file)")
     wanted = case.data.get("event_line")
     for item in read_events([path]):
         if wanted is None or item.line == wanted:
             if isinstance(item, BadLine):
-                raise CommandError(f"{case.source}: event_file line is not an event: {item}")
+                raise CaseError(f"{case.source}: event_file line is not an event: {item}")
             return item.event
-    raise CommandError(f"{case.source}: {path} has no event at line {wanted}")
+    raise CaseError(f"{case.source}: {path} has no event at line {wanted}")
 
 
-def _run_mapping_case(case: MappingCase, event: dict[str, Any]) -> CaseOutcome:
+def _run_mapping_case(case: MappingCase, event: dict[str, Any], finder: DestinationFinder) -> CaseOutcome:
     from framework.errors import PayloadValidationError
     from framework.mapping import MappingError, transform
 
-    mapping = _mapping(case)
+    mapping = _mapping(case, finder)
     expect = case.data["expect"]
     try:
         payload = transform(mapping, event)
         if "action" in case.data:
-            payload = _action(case).validate_payload(payload)
+            payload = _action(case, finder).validate_payload(payload)
     except (MappingError, PayloadValidationError) as error:
         return _expected_error(case, expect, _error_text(error))
     if "error" in expect:
@@ -168,35 +246,34 @@ def _run_mapping_case(case: MappingCase, event: dict[str, Any]) -> CaseOutcome:
     return _compare(case, "payload", expect.get("payload"), payload)
 
 
-def _mapping(case: MappingCase) -> dict[str, Any]:
+def _mapping(case: MappingCase, finder: DestinationFinder) -> dict[str, Any]:
     mapping = case.data.get("mapping", {})
     if not isinstance(mapping, dict):
-        raise CommandError(f"{case.source}: \"mapping\" must be a JSON object (a mapping-kit mapping)")
+        raise CaseError(f"{case.source}: \"mapping\" must be a JSON object (a mapping-kit mapping)")
     if case.data.get("use_default_mappings"):
-        return {**_action(case).default_mapping(), **mapping}
+        return {**_action(case, finder).default_mapping(), **mapping}
     return mapping
 
 
-def _action(case: MappingCase) -> Any:
+def _action(case: MappingCase, finder: DestinationFinder) -> Any:
     reference = str(case.data.get("action", ""))
     slug, _, key = reference.partition(":")
     if not key:
-        raise CommandError(f"{case.source}: \"action\" must read SLUG:ACTION, e.g. actions-pardot:prospects")
-    definition = find_destination(slug, [])
+        raise CaseError(f"{case.source}: \"action\" must read SLUG:ACTION, e.g. actions-pardot:prospects")
+    definition = _destination(case, slug, finder)
     if key not in definition.actions:
-        raise CommandError(f"{case.source}: {slug} has no action {key!r} (actions: {', '.join(definition.actions)})")
+        raise CaseError(f"{case.source}: {slug} has no action {key!r} (actions: {', '.join(definition.actions)})")
     return definition.actions[key]
 
 
-def _run_instance_case(case: MappingCase, event: dict[str, Any]) -> CaseOutcome:
-    from framework.testing import MockTransport, Reply
+def _run_instance_case(case: MappingCase, event: dict[str, Any], finder: DestinationFinder) -> CaseOutcome:
+    from framework.testing.transport import MockTransport, Reply
 
     transport = MockTransport(lambda request: Reply(200, json={"id": 1}))
     config = case.base / str(case.data["instance"])
     if not config.is_file():
-        raise CommandError(f"{case.source}: instance {config} does not exist (paths are relative to the case file)")
-    instance = load_instance(str(config), session=transport.session())
-    results = instance.send(event)
+        raise CaseError(f"{case.source}: instance {config} does not exist (paths are relative to the case file)")
+    results = _instance(case, config, finder, transport.session()).send(event)
     expect = case.data["expect"]
     if "statuses" in expect:
         actual = {result.subscription: result.status.value for result in results}
@@ -213,6 +290,18 @@ def _run_instance_case(case: MappingCase, event: dict[str, Any]) -> CaseOutcome:
         wanted = [_only_keys(want, got) for want, got in zip(expect["requests"], sent)] if len(sent) == len(expect["requests"]) else sent
         return _compare(case, "requests", expect["requests"], wanted)
     return CaseOutcome(case, True)
+
+
+def _instance(case: MappingCase, config: Path, finder: DestinationFinder, session: Any) -> Any:
+    """The case's instance, its destination found by ``finder``; config problems are the case's failure."""
+    from framework.instance import DestinationInstance, InstanceConfigError, read_config_file
+
+    try:
+        slug = read_config_file(config).config.destination
+        definition = _destination(case, slug, finder)
+        return DestinationInstance.from_file(config, destination=definition, session=session)
+    except InstanceConfigError as error:
+        raise CaseError(f"{case.source}: instance {config}: " + "; ".join(error.errors)) from None
 
 
 def _request_view(request: Any) -> dict[str, Any]:
