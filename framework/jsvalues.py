@@ -356,4 +356,3 @@ def json_type_phrase(value: Any, unknown: str | None = None) -> str:
 
 
 _TYPE_PHRASES: Final = {str: "a string", list: "an array", tuple: "an array", dict: "an object"}
-

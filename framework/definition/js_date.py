@@ -22,8 +22,20 @@ from framework.jsvalues import JS_WHITESPACE
 __all__ = ["is_js_date"]
 
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_ZONES = {"ut": 0, "utc": 0, "z": 0, "gmt": 0, "cdt": -5, "cst": -6, "edt": -4, "est": -5, "mdt": -6,
-          "mst": -7, "pdt": -7, "pst": -8}
+_ZONES = {
+    "ut": 0,
+    "utc": 0,
+    "z": 0,
+    "gmt": 0,
+    "cdt": -5,
+    "cst": -6,
+    "edt": -4,
+    "est": -5,
+    "mdt": -6,
+    "mst": -7,
+    "pdt": -7,
+    "pst": -8,
+}
 _MAX_DIGITS = 9  # V8 keeps this many significant digits of a numeral
 _YEARS = range(-271821, 275761)  # what a Date's time value can hold
 _SYMBOLS = ":-+.)"
@@ -295,8 +307,11 @@ def _legacy_number(number: int, stream: _Stream, parts: _Parts) -> bool:
     if parts.time_expects(number):
         parts.finish_time(number)
         follower = stream.peek()
-        return (follower.kind in ("end", "space") or (follower.kind == "zone" and follower.length == 1)
-                or (follower.kind == "symbol" and follower.value in "+-"))
+        return (
+            follower.kind in ("end", "space")
+            or (follower.kind == "zone" and follower.length == 1)
+            or (follower.kind == "symbol" and follower.value in "+-")
+        )
     if not parts.add_day(number):
         return False
     stream.skip("-")

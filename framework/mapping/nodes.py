@@ -20,8 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from framework.mapping.errors import MappingResolutionError, MappingValidationError
 from framework.jsvalues import UNDEFINED, remove_undefined
+from framework.mapping.errors import MappingResolutionError, MappingValidationError
 
 __all__ = [
     "Node",

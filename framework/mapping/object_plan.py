@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from framework.mapping.fastpath import build_fast_object
 from framework.jsvalues import UNDEFINED, remove_undefined
+from framework.mapping.fastpath import build_fast_object
 from framework.mapping.nodes import Constant, Node
 from framework.mapping.paths import step
 

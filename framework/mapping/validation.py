@@ -179,7 +179,9 @@ def _one_of(*allowed: str) -> Rule:
     def check(value: Any, stack: Stack) -> None:
         _string(value, stack)
         if value.lower() not in allowed:
-            raise _fail(f"should be one of {', '.join(allowed)} but it is {json.dumps(value, ensure_ascii=False)}", stack)
+            raise _fail(
+                f"should be one of {', '.join(allowed)} but it is {json.dumps(value, ensure_ascii=False)}", stack
+            )
 
     return check
 
@@ -207,7 +209,9 @@ def _fields(required: dict[str, Rule], optional: dict[str, Rule], order: tuple[s
     return check
 
 
-def _check_field(value: dict[str, Any], field: str, required: dict[str, Rule], optional: dict[str, Rule], stack: Stack) -> None:
+def _check_field(
+    value: dict[str, Any], field: str, required: dict[str, Rule], optional: dict[str, Rule], stack: Stack
+) -> None:
     """Check one named option: required ones must be present; present ones must pass their rule."""
     if field in required:
         if field not in value:
@@ -298,8 +302,11 @@ def _replace_second_pass(value: dict[str, Any], stack: Stack) -> None:
     pattern = value.get("pattern2")
     if not (isinstance(pattern, str) and pattern):
         return
-    checks = [lambda key=key: _string_length(0, 10)(value[key], (*stack, key))
-              for key in ("pattern2", "replacement2") if isinstance(value.get(key), str)]
+    checks = [
+        lambda key=key: _string_length(0, 10)(value[key], (*stack, key))
+        for key in ("pattern2", "replacement2")
+        if isinstance(value.get(key), str)
+    ]
     _collect(checks)
 
 
@@ -321,7 +328,11 @@ _LOAD_TIME_RULES: dict[str, Rule] = {
 
 
 _RULES: dict[str, Rule] = {
-    "@if": _fields({}, {"exists": _directive_or_raw, "then": _directive_or_raw, "else": _directive_or_raw}, ("exists", "then", "else")),
+    "@if": _fields(
+        {},
+        {"exists": _directive_or_raw, "then": _directive_or_raw, "else": _directive_or_raw},
+        ("exists", "then", "else"),
+    ),
     "@case": _fields({}, {"operator": _string, "value": _directive_or_string}, ("operator", "value")),
     "@replace": _fields(
         {"pattern": _string_length(1, 10), "value": _directive_or_string},

@@ -5,8 +5,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from framework.mapping.errors import MappingResolutionError
 from framework.jsvalues import UNDEFINED, real_type_of, remove_undefined
+from framework.mapping.errors import MappingResolutionError
 from framework.mapping.nodes import CompileContext, Node, Trace
 from framework.mapping.paths import Getter, compile_jsonpath, compile_path, is_jsonpath, segments_of
 
