@@ -15,18 +15,24 @@ from framework.testing.sample import SAMPLE_API, SAMPLE_TOKEN_URL, build_sample_
 
 CONTACTS = f"{SAMPLE_API}/contacts"
 EVENTS = f"{SAMPLE_API}/events"
-OAUTH = {"access_token": "AT-old-secret", "refresh_token": "RT-secret", "clientId": "CID",
-         "clientSecret": "CS-secret"}
-UPSERT = {"name": "Upsert contacts", "subscribe": 'type = "identify"', "partnerAction": "upsert_contact",
-          "mapping": {"email": {"@path": "$.traits.email"}, "plan": {"@path": "$.traits.plan"}}}
-TRACK = {"name": "Track events", "subscribe": 'type = "track"', "partnerAction": "track_event",
-         "mapping": {"name": {"@path": "$.event"}, "user_id": {"@path": "$.userId"}}}
+OAUTH = {"access_token": "AT-old-secret", "refresh_token": "RT-secret", "clientId": "CID", "clientSecret": "CS-secret"}
+UPSERT = {
+    "name": "Upsert contacts",
+    "subscribe": 'type = "identify"',
+    "partnerAction": "upsert_contact",
+    "mapping": {"email": {"@path": "$.traits.email"}, "plan": {"@path": "$.traits.plan"}},
+}
+TRACK = {
+    "name": "Track events",
+    "subscribe": 'type = "track"',
+    "partnerAction": "track_event",
+    "mapping": {"name": {"@path": "$.event"}, "user_id": {"@path": "$.userId"}},
+}
 
 
 def make_instance(router: MockRouter, *subscriptions: dict[str, Any], **kwargs: Any) -> DestinationInstance:
     settings = {"accountId": "acc-1", "subscriptions": list(subscriptions or (UPSERT, TRACK)), "oauth": OAUTH}
-    return DestinationInstance.from_settings(settings, build_sample_destination(), session=router.session(),
-                                             **kwargs)
+    return DestinationInstance.from_settings(settings, build_sample_destination(), session=router.session(), **kwargs)
 
 
 def identify(**traits: Any) -> dict[str, Any]:
@@ -36,8 +42,11 @@ def identify(**traits: Any) -> dict[str, Any]:
 def test_a_matching_subscription_delivers_and_the_other_says_why_it_filtered() -> None:
     router = MockRouter().add("POST", CONTACTS, json={"id": 1})
     upsert, track = make_instance(router).send(identify())
-    assert (upsert.subscription, upsert.action, upsert.status) == ("Upsert contacts", "upsert_contact",
-                                                                    SubscriptionStatus.DELIVERED)
+    assert (upsert.subscription, upsert.action, upsert.status) == (
+        "Upsert contacts",
+        "upsert_contact",
+        SubscriptionStatus.DELIVERED,
+    )
     assert upsert.resolution is Resolution.SUCCESS and upsert.http_status == 200
     assert upsert.payload == {"email": "ada@example.com", "plan": "pro"}
     assert router.requests[0].json() == upsert.payload
@@ -65,8 +74,10 @@ def test_a_destination_error_fails_with_its_code_status_and_resolution() -> None
     assert upsert.resolution is Resolution.TERMINAL and upsert.exchanges[0].status == 400
 
 
-@pytest.mark.parametrize("status, resolution", [(503, Resolution.RETRY), (429, Resolution.RATE_LIMITED),
-                                                (501, Resolution.TERMINAL), (408, Resolution.RETRY)])
+@pytest.mark.parametrize(
+    "status, resolution",
+    [(503, Resolution.RETRY), (429, Resolution.RATE_LIMITED), (501, Resolution.TERMINAL), (408, Resolution.RETRY)],
+)
 def test_resolutions_come_from_the_error(status: int, resolution: Resolution) -> None:
     router = MockRouter().add("POST", CONTACTS, status=status, json={})
     [upsert] = make_instance(router, UPSERT).send(identify())
@@ -88,12 +99,15 @@ def test_a_bug_in_perform_is_a_terminal_failure_that_names_the_exception() -> No
     assert upsert.reason == "ZeroDivisionError: division by zero"
 
 
-@pytest.mark.parametrize("event, reason", [
-    ([1, 2], "the event should be a JSON object but it is an array."),
-    ("identify", "the event should be a JSON object but it is a string."),
-    ({"type": 5, "traits": {"email": "a@b.co"}}, "the event's type should be a string but it is a number."),
-    ({"type": "identify", "traits": ["a@b.co"]}, "the event's traits should be an object but it is an array."),
-])
+@pytest.mark.parametrize(
+    "event, reason",
+    [
+        ([1, 2], "the event should be a JSON object but it is an array."),
+        ("identify", "the event should be a JSON object but it is a string."),
+        ({"type": 5, "traits": {"email": "a@b.co"}}, "the event's type should be a string but it is a number."),
+        ({"type": "identify", "traits": ["a@b.co"]}, "the event's traits should be an object but it is an array."),
+    ],
+)
 def test_a_malformed_event_is_invalid_in_every_subscription(event: Any, reason: str) -> None:
     router = MockRouter()
     results = make_instance(router).send(event)
@@ -234,15 +248,22 @@ def test_a_failure_reason_never_quotes_a_password_setting() -> None:
         raise IntegrationError(f"key {data.settings['apiKey']} refused for {data.settings['region']}", "BAD_KEY")
 
     definition = DestinationDefinition(
-        name="Keyed", slug="actions-keyed", description="A destination signing in with an API key.",
-        authentication=Authentication(scheme="custom", fields={
-            "apiKey": InputField(label="API Key", description="The key.", type="password", required=True),
-            "region": InputField(label="Region", description="The region.", type="string")}),
+        name="Keyed",
+        slug="actions-keyed",
+        description="A destination signing in with an API key.",
+        authentication=Authentication(
+            scheme="custom",
+            fields={
+                "apiKey": InputField(label="API Key", description="The key.", type="password", required=True),
+                "region": InputField(label="Region", description="The region.", type="string"),
+            },
+        ),
         actions={"send": ActionDefinition(title="Send", description="Send it.", fields={}, perform=perform)},
     )
     subscription = {"subscribe": 'type = "track"', "action": "send", "mapping": {}}
-    instance = DestinationInstance(definition, {"apiKey": "key-secret-123", "region": "eu"}, [subscription],
-                                   session=MockRouter().session())
+    instance = DestinationInstance(
+        definition, {"apiKey": "key-secret-123", "region": "eu"}, [subscription], session=MockRouter().session()
+    )
     for _ in range(2):  # the same on every event
         [result] = instance.send(create_test_event())
         assert result.status is SubscriptionStatus.FAILED
@@ -252,8 +273,10 @@ def test_a_failure_reason_never_quotes_a_password_setting() -> None:
 def test_credentials_in_the_endpoint_url_never_reach_the_result_or_report() -> None:
     instance = make_instance(MockRouter(), UPSERT, endpoint="http://deploy:pa55word-x@127.0.0.1:9")
     instance_live = DestinationInstance.from_settings(
-        {"accountId": "acc-1", "subscriptions": [UPSERT], "oauth": OAUTH}, build_sample_destination(),
-        endpoint="http://deploy:pa55word-x@127.0.0.1:9")
+        {"accountId": "acc-1", "subscriptions": [UPSERT], "oauth": OAUTH},
+        build_sample_destination(),
+        endpoint="http://deploy:pa55word-x@127.0.0.1:9",
+    )
     for candidate in (instance, instance_live):
         [upsert] = candidate.send(identify())
         assert upsert.status is SubscriptionStatus.FAILED
