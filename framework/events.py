@@ -175,7 +175,7 @@ def _read_stream(raw: IO[bytes], shown: str, *, line_hint: bool) -> Iterator[Eve
     buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(_Readable(raw))
     source: IO[bytes] = buffered
     if buffered.peek(2)[:2] == _GZIP_MAGIC:
-        source = io.BufferedReader(gzip.GzipFile(fileobj=buffered, mode="rb"))  # type: ignore[arg-type]
+        source = io.BufferedReader(gzip.GzipFile(fileobj=buffered, mode="rb"))
     try:
         yield from _read_sniffed(source, shown, line_hint=line_hint)  # type: ignore[arg-type]
     except (OSError, EOFError, zlib.error) as error:
@@ -548,8 +548,8 @@ def _next_event(window: _TextWindow, shown: str, offset: int, skipped: str) -> t
         return _located_json_error(window, shown, error, skipped, offset), None
     except RecursionError:  # too deep for the decoder: skip the value by its brackets, go on after it
         line, column = window.line_at(offset), window.column_at(offset)
-        end = _end_of_nested_value(window, offset)
-        return BadLine(shown, line, f"not an event: {_too_deep_reason()}", column), end
+        skip_to = _end_of_nested_value(window, offset)
+        return BadLine(shown, line, f"not an event: {_too_deep_reason()}", column), skip_to
     deep = _could_be_too_deep(window.text, offset, end)
     return _as_event(value, shown, window.line_at(offset), check_depth=deep, column=window.column_at(offset)), end
 

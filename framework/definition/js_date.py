@@ -198,7 +198,7 @@ def is_js_date(text: str) -> bool:
 def _parse_iso(stream: _Stream, parts: _Parts) -> _Token | None:
     """ES5 ISO date-time; returns the first token left for the legacy rules (END when done, None if invalid)."""
     first = stream.peek()
-    if first.kind == "symbol" and first.value in "+-":
+    if first.kind == "symbol" and first.value in ("+", "-"):
         sign = stream.next()
         if not _fixed(stream.peek(), 6):
             return sign
@@ -251,7 +251,7 @@ def _iso_zone(stream: _Stream, parts: _Parts) -> bool:
         stream.next()
         parts.set_zone(0)
         return True
-    if not (token.kind == "symbol" and token.value in "+-"):
+    if not (token.kind == "symbol" and token.value in ("+", "-")):
         return True
     stream.next()
     if _fixed(stream.peek(), 4):
@@ -276,9 +276,9 @@ def _legacy_step(token: _Token, stream: _Stream, parts: _Parts, has_number: bool
         return True if _legacy_number(int(token.value), stream, parts) else None
     if token.kind in ("month", "zone", "ampm", "t", "word"):
         return has_number if _legacy_word(token, stream, parts, has_number) else None
-    if token.kind == "symbol" and token.value in "+-" and (parts.zone_is_utc or parts.time):
+    if token.kind == "symbol" and token.value in ("+", "-") and (parts.zone_is_utc or parts.time):
         return True if _legacy_offset(token, stream, parts) else None
-    if token.kind == "symbol" and token.value in "+-)" and has_number:
+    if token.kind == "symbol" and token.value in ("+", "-", ")") and has_number:
         return None
     return has_number
 
@@ -310,7 +310,7 @@ def _legacy_number(number: int, stream: _Stream, parts: _Parts) -> bool:
         return (
             follower.kind in ("end", "space")
             or (follower.kind == "zone" and follower.length == 1)
-            or (follower.kind == "symbol" and follower.value in "+-")
+            or (follower.kind == "symbol" and follower.value in ("+", "-"))
         )
     if not parts.add_day(number):
         return False

@@ -152,7 +152,9 @@ class ObjectNode(Node):
     def _single_run(self, payload: Any) -> Any:
         """``resolve_clean`` when the plan is one run (the usual default mapping): no loop."""
         result: dict[str, Any] = {}
-        self._only(payload, result)
+        only = self._only
+        assert only is not None  # this method is chosen only when the plan is one run (see __init__)
+        only(payload, result)
         return result
 
     def describe(self) -> str:

@@ -50,7 +50,7 @@ def _shortcut(node: Node) -> tuple[tuple[str, ...], Callable[[Any], Any]] | None
     shortcut = getattr(node, "shortcut", None)
     if shortcut is None or not 2 <= len(shortcut[0]) <= 3:
         return None
-    return shortcut  # type: ignore[no-any-return]
+    return shortcut
 
 
 def plan_runs(members: dict[str, Node]) -> list[Run]:

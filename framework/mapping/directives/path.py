@@ -41,8 +41,8 @@ class PathNode(Node):
         self.segments = None if is_jsonpath(path) else segments_of(path)
         self._clean_payload = clean_payload
         if clean_payload:
-            self.resolve_clean = _owned(get)  # type: ignore[method-assign]
-        self.resolve = get  # type: ignore[method-assign]
+            self.resolve_clean = _owned(get)  # type: ignore[assignment]
+        self.resolve = get  # type: ignore[assignment]
 
     def resolve(self, payload: Any) -> Any:
         return self.get(payload)
