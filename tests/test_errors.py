@@ -7,6 +7,7 @@ import requests
 
 from framework.errors import (
     HTTP_STATUS_CODES,
+    ActionsError,
     APIError,
     HTTPError,
     IntegrationError,
@@ -98,7 +99,7 @@ def test_http_error_carries_status_message_and_retry_after() -> None:
         (RequestTimeoutError("m"), 408, "ETIMEDOUT"),
     ],
 )
-def test_segment_status_and_code(error: BaseException, status: int, code: str) -> None:
+def test_segment_status_and_code(error: ActionsError, status: int, code: str) -> None:
     assert status_of(error) == status
     assert error.code == code
 

@@ -174,7 +174,7 @@ def test_large_array_is_streamed_not_loaded_whole(tmp_path: Path) -> None:
     pulled: list[int] = []
 
     class CountingReader(io.BytesIO):
-        def read(self, size: int | None = -1) -> bytes:  # type: ignore[override]
+        def read(self, size: int | None = -1) -> bytes:
             chunk = super().read(size)
             pulled.append(len(chunk))
             return chunk
@@ -184,7 +184,7 @@ def test_large_array_is_streamed_not_loaded_whole(tmp_path: Path) -> None:
     assert isinstance(first, EventRecord) and first.event["i"] == 0
     assert 0 < sum(pulled) < len(text) // 4
     rest = list(stream)
-    assert len(rest) == count - 1 and rest[-1].line == count + 1  # type: ignore[union-attr]
+    assert len(rest) == count - 1 and rest[-1].line == count + 1
 
 
 def test_fixture_events_cover_every_event_type_and_the_promised_cases() -> None:
@@ -323,7 +323,7 @@ def test_a_one_line_array_is_streamed_not_loaded_whole(pad: str) -> None:
     pulled: list[int] = []
 
     class CountingReader(io.BytesIO):
-        def read(self, size: int | None = -1) -> bytes:  # type: ignore[override]
+        def read(self, size: int | None = -1) -> bytes:
             chunk = super().read(size)
             pulled.append(len(chunk))
             return chunk
@@ -334,7 +334,7 @@ def test_a_one_line_array_is_streamed_not_loaded_whole(pad: str) -> None:
     assert 0 < sum(pulled) < len(data) // 4
     rest = list(stream)
     assert [item.event["i"] for item in rest[:-1]] == list(range(1, count))  # type: ignore[union-attr]
-    assert rest[-1].location == f"<stdin>:1:{len(data.decode('utf-8')) - 1}"  # type: ignore[union-attr]
+    assert rest[-1].location == f"<stdin>:1:{len(data.decode('utf-8')) - 1}"
 
 
 def test_a_byte_that_is_not_utf8_deep_in_a_one_line_array_is_located_at_its_line(tmp_path: Path) -> None:

@@ -145,7 +145,7 @@ def test_generated_default_shape_resolver_matches_the_general_one(
     }
     mapping["k"] = constant
     compiled = compile_mapping(mapping)
-    planned = compiled.root.resolve_clean(event)  # type: ignore[attr-defined]  # the plan, not the generated code
+    planned = compiled.root.resolve_clean(event)  # the plan, not the generated code
     # `_metadata` on `then` hides the shape from every shortcut: the plain @if resolver runs.
     plain = {
         key: {"@if": {**value["@if"], "then": {**value["@if"]["then"], "_metadata": {}}}} if key != "k" else value

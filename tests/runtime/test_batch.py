@@ -1,6 +1,7 @@
 """run_batch / poll_batch / batch_groups: one result per event, each by its own item, Segment's semantics."""
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from framework.runtime import (
     PendingBatch,
     Pipeline,
     StillRunning,
+    SubscriptionResult,
     batch_groups,
     batching_config,
     poll_batch,
@@ -22,6 +24,12 @@ from framework.runtime import (
 from framework.testing import MockRouter, create_test_event
 
 API = "https://api.batch.test"
+
+
+def settled(results: Sequence[SubscriptionResult | None]) -> list[SubscriptionResult]:
+    """The results of a batch run that settled every item (none left to an async job)."""
+    assert all(result is not None for result in results), results
+    return [result for result in results if result is not None]
 
 
 def _perform_batch(request: Any, data: Any) -> MultiStatusResponse:
@@ -127,7 +135,8 @@ def test_one_bad_row_among_good_ones_fails_alone_and_invalid_events_never_reach_
         identify("c@x.com"),
     ]
     run = run_batch(pipeline, pipeline.subscriptions[0], events)
-    statuses = [result.status for result in run.results]
+    results = settled(run.results)
+    statuses = [result.status for result in results]
     assert statuses == [
         SubscriptionStatus.DELIVERED,
         SubscriptionStatus.INVALID,
@@ -135,17 +144,17 @@ def test_one_bad_row_among_good_ones_fails_alone_and_invalid_events_never_reach_
         SubscriptionStatus.FILTERED,
         SubscriptionStatus.DELIVERED,
     ]
-    assert [r.resolution for r in run.results] == [
+    assert [r.resolution for r in results] == [
         Resolution.SUCCESS,
         None,
         Resolution.TERMINAL,
         None,
         Resolution.SUCCESS,
     ]
-    assert "email" in run.results[1].reason and run.results[1].error_code == "PAYLOAD_VALIDATION_FAILED"
-    assert run.results[2].reason == "email is on a block list" and run.results[2].http_status == 400
+    assert "email" in results[1].reason and results[1].error_code == "PAYLOAD_VALIDATION_FAILED"
+    assert results[2].reason == "email is on a block list" and results[2].http_status == 400
     assert [p["email"] for p in router.requests[0].json()] == ["a@x.com", "b@x.com", "c@x.com"]
-    assert run.results[4].output == {"ok": True, "id": 3} and run.pending is None
+    assert results[4].output == {"ok": True, "id": 3} and run.pending is None
 
 
 def test_a_raised_error_gives_every_item_its_resolution() -> None:
@@ -154,7 +163,7 @@ def test_a_raised_error_gives_every_item_its_resolution() -> None:
 
     pipeline = pipeline_for(MockRouter(), perform_batch=unavailable)
     run = run_batch(pipeline, pipeline.subscriptions[0], [identify("a@x.com"), identify("b@x.com")])
-    assert [(r.status, r.resolution, r.http_status) for r in run.results] == [
+    assert [(r.status, r.resolution, r.http_status) for r in settled(run.results)] == [
         (SubscriptionStatus.FAILED, Resolution.RETRY, 503)
     ] * 2
 
@@ -167,7 +176,7 @@ def test_a_refused_token_is_refreshed_once_and_the_batch_retried() -> None:
         .add("POST", f"{API}/contacts/batch", json={"rows": rows})
     )
     pipeline = pipeline_for(router)
-    [result] = run_batch(pipeline, pipeline.subscriptions[0], [identify("a@x.com")]).results
+    [result] = settled(run_batch(pipeline, pipeline.subscriptions[0], [identify("a@x.com")]).results)
     assert result.status is SubscriptionStatus.DELIVERED
     assert router.requests[-1].headers["Authorization"] == "Bearer fresh"
 
@@ -179,7 +188,9 @@ def test_a_multistatus_missing_items_fails_those_items_only() -> None:
         return statuses
 
     pipeline = pipeline_for(MockRouter(), perform_batch=short)
-    first, second = run_batch(pipeline, pipeline.subscriptions[0], [identify("a@x.com"), identify("b@x.com")]).results
+    first, second = settled(
+        run_batch(pipeline, pipeline.subscriptions[0], [identify("a@x.com"), identify("b@x.com")]).results
+    )
     assert first.status is SubscriptionStatus.DELIVERED and first.http_status == 201
     assert second.status is SubscriptionStatus.FAILED and "missing a response" in second.reason
 
@@ -214,7 +225,10 @@ def test_an_async_job_survives_a_restart_and_its_poll_settles_each_item() -> Non
     pipeline = pipeline_for(router, perform_batch=_perform_async, poll=_poll)
     events = [identify("a@x.com"), identify("broken"), identify("b@x.com")]
     run = run_batch(pipeline, pipeline.subscriptions[0], events)
-    assert run.results[0] is None and run.results[2] is None and run.results[1].status is SubscriptionStatus.INVALID
+    invalid = run.results[1]
+    assert run.results[0] is None and run.results[2] is None
+    assert invalid is not None and invalid.status is SubscriptionStatus.INVALID
+    assert run.pending is not None
     stored = json.dumps(run.pending.to_dict())
 
     restarted = pipeline_for(router, perform_batch=_perform_async, poll=_poll)  # everything rebuilt
@@ -244,6 +258,7 @@ def test_a_poll_that_fails_transiently_keeps_the_job_pending() -> None:
     router = MockRouter().add("POST", f"{API}/jobs", json={"id": "j-2"})
     pipeline = pipeline_for(router, perform_batch=_perform_async, poll=flaky_poll)
     run = run_batch(pipeline, pipeline.subscriptions[0], [identify("a@x.com")])
+    assert run.pending is not None
     polled = poll_batch(pipeline, pipeline.subscriptions[0], run.pending)
     assert not polled.done and "Bad Gateway" in polled.detail
 

@@ -1,5 +1,6 @@
 """A TOML instance sending to the Pardot emulator over loopback HTTP, as `actions replay --emulator` does."""
 
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -39,13 +40,15 @@ action = "prospects"
 
 
 @pytest.fixture
-def emulator() -> PardotEmulator:
+def emulator() -> Iterator[PardotEmulator]:
     with PardotEmulator() as running:
         yield running
 
 
 @pytest.fixture
-def instance(tmp_path: Path, emulator: PardotEmulator, monkeypatch: pytest.MonkeyPatch) -> DestinationInstance:
+def instance(
+    tmp_path: Path, emulator: PardotEmulator, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[DestinationInstance]:
     monkeypatch.setenv("TEST_PARDOT_CLIENT_SECRET", DEFAULT_CLIENT_SECRET)
     path = tmp_path / "pardot.toml"
     path.write_text(INSTANCE)

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 import requests
 
+from framework.auth import OAuthTokens
 from framework.errors import Resolution
 from framework.instance import DestinationInstance, SubscriptionStatus
 from framework.runtime.results import MAX_RESULT_BODY
@@ -155,7 +156,7 @@ def test_an_expired_token_is_refreshed_and_only_that_subscription_retried_once()
     router.add("POST", CONTACTS, json={"id": 1})
     router.add("POST", EVENTS, json={})
     router.add("POST", SAMPLE_TOKEN_URL, json={"access_token": "AT-new-secret"})
-    refreshed = []
+    refreshed: list[OAuthTokens] = []
     instance = make_instance(router, TRACK, UPSERT, on_token_refresh=refreshed.append)
     event = identify()
     track_event = {**event, "type": "track"}
@@ -198,6 +199,7 @@ def test_a_failed_refresh_is_terminal() -> None:
 
 def test_a_refresh_that_returns_no_token_is_terminal_with_segments_message() -> None:
     definition = build_sample_destination()
+    assert definition.authentication is not None
     definition.authentication.refresh_access_token = lambda request, data: None
     router = MockRouter().add("POST", CONTACTS, status=401, json={})
     settings = {"accountId": "a", "subscriptions": [UPSERT], "oauth": OAUTH}
@@ -217,6 +219,7 @@ def test_refused_again_after_a_refresh_is_terminal_and_not_retried_twice() -> No
 
 def test_a_401_without_oauth_is_terminal() -> None:
     definition = build_sample_destination()
+    assert definition.authentication is not None
     definition.authentication.scheme = "custom"
     definition.authentication.refresh_access_token = None
     router = MockRouter().add("POST", CONTACTS, status=401, json={"message": "bad key"})

@@ -14,6 +14,7 @@ import requests
 from destinations.pardot import classifier
 from destinations.pardot.classifier import error_for_http_error, refresh_error, seconds_until_quota_reset
 from framework.errors import (
+    ActionsError,
     APIError,
     HTTPError,
     IntegrationError,
@@ -357,7 +358,7 @@ def test_classifier_table(
     body: Any,
     content_type: str,
     retry_after: float | None,
-    kind: type,
+    kind: type[ActionsError],
     error_status: int,
     resolution: Resolution,
     wait: float | None,

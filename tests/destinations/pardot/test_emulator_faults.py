@@ -37,7 +37,7 @@ def headers(token: str = DEFAULT_ACCESS_TOKEN) -> dict[str, str]:
 def upsert(
     emulator: PardotEmulator, email: str, token: str = DEFAULT_ACCESS_TOKEN, timeout: float = 10
 ) -> requests.Response:
-    body = {"matchEmail": email, "prospect": {"email": email}}
+    body: dict[str, Any] = {"matchEmail": email, "prospect": {"email": email}}
     return requests.post(emulator.base_url + UPSERT_PATH, json=body, headers=headers(token), timeout=timeout)
 
 
@@ -56,7 +56,7 @@ def send_and_refresh_on_401(emulator: PardotEmulator, count: int) -> list[Any]:
     token, seen = DEFAULT_ACCESS_TOKEN, []
     for i in range(count):
         try:
-            status = upsert(emulator, f"p{i}@example.com", token).status_code
+            status: int | str = upsert(emulator, f"p{i}@example.com", token).status_code
         except requests.ConnectionError:
             status = "reset"
         if status == 401:
