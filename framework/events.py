@@ -28,9 +28,12 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from framework.jsvalues import json_type_phrase
+
+if TYPE_CHECKING:  # imported on first use by __getattr__ below; named here for type checkers and __all__
+    from framework.segment_event import SegmentEvent
 
 __all__ = [
     "EventRecord",
@@ -104,39 +107,13 @@ class BadLine:
 
 def __getattr__(name: str) -> Any:
     # SegmentEvent needs pydantic, about 0.2 s to import; reading event files does not, and every
-    # `actions` command (--help included) imports this module, so the model is built on first use.
+    # `actions` command (--help included) imports this module, so the model is imported on first use.
     if name == "SegmentEvent":
-        globals()[name] = model = _segment_event_model()
-        return model
+        from framework.segment_event import SegmentEvent
+
+        globals()[name] = SegmentEvent
+        return SegmentEvent
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def _segment_event_model() -> type:
-    from pydantic import BaseModel, ConfigDict
-
-    class SegmentEvent(BaseModel):
-        """A permissive view of a Segment event: the common keys typed, every other key kept as is.
-
-        Mappings and triggers work on the raw dict (Segment's semantics depend on exactly what is there);
-        this model is for code that wants attribute access to the envelope, such as a report keyed by
-        ``messageId``.
-        """
-
-        model_config = ConfigDict(extra="allow", populate_by_name=True)
-
-        type: str | None = None
-        messageId: str | None = None
-        userId: str | None = None
-        anonymousId: str | None = None
-        event: str | None = None
-        name: str | None = None
-        timestamp: str | None = None
-        traits: dict[str, Any] | None = None
-        properties: dict[str, Any] | None = None
-        context: dict[str, Any] | None = None
-
-    SegmentEvent.__qualname__ = "SegmentEvent"
-    return SegmentEvent
 
 
 def read_events(
@@ -198,7 +175,7 @@ def _read_stream(raw: IO[bytes], shown: str, *, line_hint: bool) -> Iterator[Eve
     buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(_Readable(raw))
     source: IO[bytes] = buffered
     if buffered.peek(2)[:2] == _GZIP_MAGIC:
-        source = io.BufferedReader(gzip.GzipFile(fileobj=buffered, mode="rb"))  # type: ignore[arg-type]
+        source = io.BufferedReader(gzip.GzipFile(fileobj=buffered, mode="rb"))
     try:
         yield from _read_sniffed(source, shown, line_hint=line_hint)  # type: ignore[arg-type]
     except (OSError, EOFError, zlib.error) as error:
@@ -280,8 +257,10 @@ def nesting_problem(value: Any, limit: int = MAX_EVENT_DEPTH) -> str | None:
 
 
 def _too_deep_reason(limit: int = MAX_EVENT_DEPTH) -> str:
-    return (f"nested more than {limit} levels deep (objects and arrays inside each other); events are "
-            "limited to that depth so that no mapping or report runs out of stack: flatten the event")
+    return (
+        f"nested more than {limit} levels deep (objects and arrays inside each other); events are "
+        "limited to that depth so that no mapping or report runs out of stack: flatten the event"
+    )
 
 
 def _deeper_than(node: dict[str, Any] | list[Any], levels_left: int) -> bool:
@@ -305,8 +284,6 @@ def _as_event(value: Any, shown: str, line: int, *, check_depth: bool = True, co
         return EventRecord(value, shown, line)
     kind = json_type_phrase(value)
     return BadLine(shown, line, f"not an event: expected a JSON object, found {kind}", column)
-
-
 
 
 def _read_lines(lines: Iterator[bytes], shown: str, first_number: int) -> Iterator[EventRecord | BadLine]:
@@ -489,8 +466,7 @@ def _maybe_unfinished(window: _TextWindow, error: json.JSONDecodeError) -> bool:
     return error.msg.startswith("Unterminated string") or error.pos >= len(window.text) - _LONGEST_CUT_TOKEN
 
 
-def _located_json_error(window: _TextWindow, shown: str, error: json.JSONDecodeError, what: str,
-                        start: int) -> BadLine:
+def _located_json_error(window: _TextWindow, shown: str, error: json.JSONDecodeError, what: str, start: int) -> BadLine:
     """The error where it is; when the input simply ran out, where the unfinished event starts instead.
 
     "Expecting value at line 2 column 1" of a one-line file points past its end; the line the event
@@ -564,9 +540,7 @@ def _concatenated_documents(window: _TextWindow, shown: str) -> Iterator[EventRe
         offset = window.drop(end)
 
 
-def _next_event(
-    window: _TextWindow, shown: str, offset: int, skipped: str
-) -> tuple[EventRecord | BadLine, int | None]:
+def _next_event(window: _TextWindow, shown: str, offset: int, skipped: str) -> tuple[EventRecord | BadLine, int | None]:
     """The value at ``offset`` and the offset after it; a JSON error comes back located, with no end."""
     try:
         value, end = _decode_value(window, offset)
@@ -574,8 +548,8 @@ def _next_event(
         return _located_json_error(window, shown, error, skipped, offset), None
     except RecursionError:  # too deep for the decoder: skip the value by its brackets, go on after it
         line, column = window.line_at(offset), window.column_at(offset)
-        end = _end_of_nested_value(window, offset)
-        return BadLine(shown, line, f"not an event: {_too_deep_reason()}", column), end
+        skip_to = _end_of_nested_value(window, offset)
+        return BadLine(shown, line, f"not an event: {_too_deep_reason()}", column), skip_to
     deep = _could_be_too_deep(window.text, offset, end)
     return _as_event(value, shown, window.line_at(offset), check_depth=deep, column=window.column_at(offset)), end
 

@@ -30,12 +30,21 @@ from framework.jsvalues import json_type_phrase
 
 __all__ = ["LoadedConfig", "config_from_segment_settings", "config_from_toml", "read_config_file"]
 
-_SEGMENT_SUBSCRIPTION_KEYS = {"name": "name", "subscribe": "subscribe", "partnerAction": "action",
-                              "mapping": "mapping", "enabled": "enabled"}
+_SEGMENT_SUBSCRIPTION_KEYS = {
+    "name": "name",
+    "subscribe": "subscribe",
+    "partnerAction": "action",
+    "mapping": "mapping",
+    "enabled": "enabled",
+}
 _SEGMENT_METADATA_KEYS = ("ID", "ConfigID", "ActionID", "ProjectID")
-_SEGMENT_OAUTH_KEYS = {"access_token": "access_token", "refresh_token": "refresh_token",
-                       "clientId": "client_id", "clientSecret": "client_secret",
-                       "refresh_token_url": "refresh_token_url"}
+_SEGMENT_OAUTH_KEYS = {
+    "access_token": "access_token",
+    "refresh_token": "refresh_token",
+    "clientId": "client_id",
+    "clientSecret": "client_secret",
+    "refresh_token_url": "refresh_token_url",
+}
 _TOML_TOP_KEYS = ("id", "destination", "endpoint", "write_key", "settings", "auth", "delivery", "subscriptions")
 _TOML_SUBSCRIPTION_KEYS = ("name", "subscribe", "action", "mapping", "enabled", "use_default_mappings")
 _ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -93,8 +102,11 @@ def _segment_subscriptions(settings: Mapping[str, Any], problems: Problems) -> l
 def _segment_subscription(raw: Any) -> Any:
     if not isinstance(raw, Mapping):
         return raw  # reported by the compiler with its index
-    converted: dict[str, Any] = {ours: raw[theirs] for theirs, ours in _SEGMENT_SUBSCRIPTION_KEYS.items()
-                                 if theirs in raw and raw[theirs] is not None}
+    converted: dict[str, Any] = {
+        ours: raw[theirs]
+        for theirs, ours in _SEGMENT_SUBSCRIPTION_KEYS.items()
+        if theirs in raw and raw[theirs] is not None
+    }
     metadata = {key: raw[key] for key in _SEGMENT_METADATA_KEYS if key in raw}
     if metadata:
         converted["metadata"] = metadata
@@ -121,8 +133,10 @@ def config_from_toml(
             problems.add("file", f'unknown key "{key}"; the TOML form has {", ".join(_TOML_TOP_KEYS)}.')
     destination = data.get("destination")
     if not isinstance(destination, str) or not destination:
-        problems.add("destination", 'destination is missing; add destination = "SLUG" (a slug from '
-                             "`actions list`) at the top of the file.")
+        problems.add(
+            "destination",
+            'destination is missing; add destination = "SLUG" (a slug from `actions list`) at the top of the file.',
+        )
         destination = ""
     return InstanceConfig(
         destination=destination,
@@ -151,8 +165,11 @@ def _instance_id(raw: Any, problems: Problems) -> str | None:
     if raw is None:
         return None
     if not isinstance(raw, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,99}", raw):
-        problems.add("id", f"id should be a short name of letters, digits, '.', '_', ':' or '-' (it names the "
-                           f"instance in a shared queue) but it is {raw!r}.")
+        problems.add(
+            "id",
+            f"id should be a short name of letters, digits, '.', '_', ':' or '-' (it names the "
+            f"instance in a shared queue) but it is {raw!r}.",
+        )
         return None
     return raw
 
@@ -204,8 +221,9 @@ def _expand(value: Any, where: str, section: str, problems: Problems, env: Mappi
     def replace(match: re.Match[str]) -> str:
         name = match.group(1)
         if name not in env:
-            problems.add(section, f"{where}: environment variable {name} is not set; export it, or write "
-                                  "the value in the file.")
+            problems.add(
+                section, f"{where}: environment variable {name} is not set; export it, or write the value in the file."
+            )
             return ""
         return env[name]
 
@@ -218,7 +236,7 @@ def read_config_file(path: str | os.PathLike[str], destination: str | None = Non
     try:
         raw = Path(path).read_bytes()
     except OSError as error:
-        raise InstanceConfigError([f"{source}: cannot read the file: {error.strerror or error}."], source)
+        raise InstanceConfigError([f"{source}: cannot read the file: {error.strerror or error}."], source) from error
     text = _decode_utf8(raw, source)
     problems = Problems()
     if _is_json(source, text):
@@ -242,9 +260,11 @@ def _decode_utf8(raw: bytes, source: str) -> str:
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
         byte = raw[error.start : error.start + 1].hex()
-        message = (f"{source}:{line}: the file is not UTF-8 text: byte offset {error.start} (0x{byte}) is "
-                   "not valid UTF-8; save the file with the UTF-8 encoding (most editors offer it in "
-                   "\"Save as\" or \"Reopen with encoding\") and run the command again.")
+        message = (
+            f"{source}:{line}: the file is not UTF-8 text: byte offset {error.start} (0x{byte}) is "
+            "not valid UTF-8; save the file with the UTF-8 encoding (most editors offer it in "
+            '"Save as" or "Reopen with encoding") and run the command again.'
+        )
         raise InstanceConfigError([message], source) from None
 
 
@@ -348,6 +368,6 @@ def _toml_key_line(lines: _TomlLines, stripped: str, number: int, table: str) ->
         lines.mapping_keys.setdefault((index, key), number)
     elif key == "mapping":
         lines.mappings.setdefault(index, number)
-        rest = _TOML_KEY.match(stripped[found.end():]) if found.group(2) == "." else None
+        rest = _TOML_KEY.match(stripped[found.end() :]) if found.group(2) == "." else None
         if rest is not None:
             lines.mapping_keys.setdefault((index, _toml_key(rest.group(1))), number)

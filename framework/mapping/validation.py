@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 
 from framework.jsvalues import UNDEFINED, is_truthy, js_keys, real_type_of, utf16_length
@@ -70,7 +71,7 @@ def _described(value: Any) -> str:
     return f"{_article(kind)} {kind}"
 
 
-def _collect(checks: list[Callable[[], None]]) -> None:
+def _collect(checks: Iterable[Callable[[], None]]) -> None:
     """Run every check, then raise all their messages together (Segment's AggregateError)."""
     messages: list[str] = []
     for check in checks:
@@ -128,7 +129,7 @@ def _validate_object(node: Any, stack: Stack) -> None:
     if directive_key is not None:
         raise _fail(f"shouldn't have directive (@-prefixed) keys but it has {json.dumps(directive_key)}", stack)
     # Segment walks ``Object.entries``: integer-like keys first, so its messages come in that order.
-    _collect([lambda key=key: _validate(node[key], (*stack, str(key))) for key in js_keys(node)])
+    _collect([partial(_validate, node[key], (*stack, str(key))) for key in js_keys(node)])
 
 
 def _directive_or_raw(value: Any, stack: Stack) -> None:
@@ -179,7 +180,9 @@ def _one_of(*allowed: str) -> Rule:
     def check(value: Any, stack: Stack) -> None:
         _string(value, stack)
         if value.lower() not in allowed:
-            raise _fail(f"should be one of {', '.join(allowed)} but it is {json.dumps(value, ensure_ascii=False)}", stack)
+            raise _fail(
+                f"should be one of {', '.join(allowed)} but it is {json.dumps(value, ensure_ascii=False)}", stack
+            )
 
     return check
 
@@ -202,12 +205,14 @@ def _fields(required: dict[str, Rule], optional: dict[str, Rule], order: tuple[s
 
     def check(value: Any, stack: Stack) -> None:
         _validate_object(value, stack)
-        _collect([lambda field=field: _check_field(value, field, required, optional, stack) for field in order])
+        _collect([partial(_check_field, value, field, required, optional, stack) for field in order])
 
     return check
 
 
-def _check_field(value: dict[str, Any], field: str, required: dict[str, Rule], optional: dict[str, Rule], stack: Stack) -> None:
+def _check_field(
+    value: dict[str, Any], field: str, required: dict[str, Rule], optional: dict[str, Rule], stack: Stack
+) -> None:
     """Check one named option: required ones must be present; present ones must pass their rule."""
     if field in required:
         if field not in value:
@@ -239,7 +244,7 @@ def _first(value: Any, stack: Stack) -> None:
     _array(value, stack)
     if not value:
         raise _fail("should have at least one candidate but it is empty", stack)
-    _collect([lambda i=i, item=item: _directive_or_string(item, (*stack, str(i))) for i, item in enumerate(value)])
+    _collect([partial(_directive_or_string, item, (*stack, str(i))) for i, item in enumerate(value)])
 
 
 # -- load-time rules: what Segment checks only at run time, on every event, so it fails every event ----
@@ -298,8 +303,11 @@ def _replace_second_pass(value: dict[str, Any], stack: Stack) -> None:
     pattern = value.get("pattern2")
     if not (isinstance(pattern, str) and pattern):
         return
-    checks = [lambda key=key: _string_length(0, 10)(value[key], (*stack, key))
-              for key in ("pattern2", "replacement2") if isinstance(value.get(key), str)]
+    checks = [
+        partial(_string_length(0, 10), value[key], (*stack, key))
+        for key in ("pattern2", "replacement2")
+        if isinstance(value.get(key), str)
+    ]
     _collect(checks)
 
 
@@ -321,7 +329,11 @@ _LOAD_TIME_RULES: dict[str, Rule] = {
 
 
 _RULES: dict[str, Rule] = {
-    "@if": _fields({}, {"exists": _directive_or_raw, "then": _directive_or_raw, "else": _directive_or_raw}, ("exists", "then", "else")),
+    "@if": _fields(
+        {},
+        {"exists": _directive_or_raw, "then": _directive_or_raw, "else": _directive_or_raw},
+        ("exists", "then", "else"),
+    ),
     "@case": _fields({}, {"operator": _string, "value": _directive_or_string}, ("operator", "value")),
     "@replace": _fields(
         {"pattern": _string_length(1, 10), "value": _directive_or_string},

@@ -24,7 +24,7 @@ MAX_RESULT_BODY = 2048
 small enough for a report of a million failures."""
 
 
-class SubscriptionStatus(str, enum.Enum):
+class SubscriptionStatus(enum.StrEnum):
     """The outcome of one event in one subscription."""
 
     DELIVERED = "delivered"  # perform succeeded
@@ -72,11 +72,18 @@ class SubscriptionResult:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready view for reports (exchanges as their redacted fields)."""
         return {
-            "subscription": self.subscription, "index": self.index, "action": self.action,
-            "status": self.status.value, "reason": self.reason, "http_status": self.http_status,
-            "received_status": self.received_status, "error_code": self.error_code,
+            "subscription": self.subscription,
+            "index": self.index,
+            "action": self.action,
+            "status": self.status.value,
+            "reason": self.reason,
+            "http_status": self.http_status,
+            "received_status": self.received_status,
+            "error_code": self.error_code,
             "resolution": self.resolution.value if self.resolution else None,
-            "retry_after": self.retry_after, "attempts": self.attempts, "payload": self.payload,
+            "retry_after": self.retry_after,
+            "attempts": self.attempts,
+            "payload": self.payload,
             "response_body": self.response_body,
             "exchanges": [exchange.to_dict() for exchange in self.exchanges],
         }

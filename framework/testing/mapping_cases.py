@@ -38,8 +38,16 @@ from framework.events import BadLine, nesting_problem, read_events
 if TYPE_CHECKING:
     from framework.definition import DestinationDefinition
 
-__all__ = ["MappingCase", "CaseOutcome", "LoadedCases", "CaseError", "load_cases", "run_case", "json_diff",
-           "DestinationFinder"]
+__all__ = [
+    "MappingCase",
+    "CaseOutcome",
+    "LoadedCases",
+    "CaseError",
+    "load_cases",
+    "run_case",
+    "json_diff",
+    "DestinationFinder",
+]
 
 DestinationFinder = Callable[[str], "DestinationDefinition"]
 """Slug → definition; raises (any exception, its text is shown) when there is no such destination."""
@@ -48,8 +56,19 @@ DestinationFinder = Callable[[str], "DestinationDefinition"]
 class CaseError(ValueError):
     """A problem with a case as written (its file, its shape, a file it names): the message is located."""
 
-_CASE_KEYS = {"name", "description", "event", "event_file", "event_line", "mapping", "action",
-              "use_default_mappings", "instance", "expect"}
+
+_CASE_KEYS = {
+    "name",
+    "description",
+    "event",
+    "event_file",
+    "event_line",
+    "mapping",
+    "action",
+    "use_default_mappings",
+    "instance",
+    "expect",
+}
 _EXPECT_KEYS = {"payload", "error", "requests", "statuses"}
 
 
@@ -153,24 +172,28 @@ def _checked_case(item: Any, source: str, base: Path) -> MappingCase:
         raise CaseError(f"{source}: a case must be a JSON object with name, event, mapping/instance and expect")
     unknown = sorted(set(item) - _CASE_KEYS)
     if unknown:
-        raise CaseError(f"{source}: unknown key(s) {_with_guesses(unknown, _CASE_KEYS)}; "
-                           f"a case has {', '.join(sorted(_CASE_KEYS))}")
+        raise CaseError(
+            f"{source}: unknown key(s) {_with_guesses(unknown, _CASE_KEYS)}; a case has {', '.join(sorted(_CASE_KEYS))}"
+        )
     expect = item.get("expect")
     unknown = sorted(set(expect) - _EXPECT_KEYS) if isinstance(expect, dict) else []
     if unknown:
-        raise CaseError(f"{source}: unknown key(s) in \"expect\": {_with_guesses(unknown, _EXPECT_KEYS)}; "
-                           f"expect has one or more of {', '.join(sorted(_EXPECT_KEYS))}")
+        raise CaseError(
+            f'{source}: unknown key(s) in "expect": {_with_guesses(unknown, _EXPECT_KEYS)}; '
+            f"expect has one or more of {', '.join(sorted(_EXPECT_KEYS))}"
+        )
     if not isinstance(expect, dict) or not expect:
-        raise CaseError(f"{source}: \"expect\" must be an object with one or more of {', '.join(sorted(_EXPECT_KEYS))}")
+        raise CaseError(f'{source}: "expect" must be an object with one or more of {", ".join(sorted(_EXPECT_KEYS))}')
     if "event" not in item and "event_file" not in item:
-        raise CaseError(f"{source}: the case needs an \"event\" (or \"event_file\" and \"event_line\")")
+        raise CaseError(f'{source}: the case needs an "event" (or "event_file" and "event_line")')
     if not any(key in item for key in ("mapping", "action", "instance")):
-        raise CaseError(f"{source}: the case needs a \"mapping\", an \"action\" or an \"instance\" to run")
+        raise CaseError(f'{source}: the case needs a "mapping", an "action" or an "instance" to run')
     return MappingCase(str(item.get("name") or source), source, base, item)
 
 
 def _with_guesses(unknown: list[str], known: set[str]) -> str:
     """``paylaod (did you mean payload?)``: a typo in a key is the usual reason it is unknown."""
+
     def shown(key: str) -> str:
         guess = difflib.get_close_matches(key, sorted(known), n=1)
         return f"{key!r} (did you mean {guess[0]!r}?)" if guess else repr(key)
@@ -211,10 +234,10 @@ def _event(case: MappingCase) -> dict[str, Any]:
     if "event" in case.data:
         event = case.data["event"]
         if not isinstance(event, dict):
-            raise CaseError(f"{case.source}: \"event\" must be a JSON object (a Segment event)")
+            raise CaseError(f'{case.source}: "event" must be a JSON object (a Segment event)')
         deep = nesting_problem(event)
         if deep is not None:
-            raise CaseError(f"{case.source}: \"event\" is {deep}")
+            raise CaseError(f'{case.source}: "event" is {deep}')
         return event
     path = case.base / str(case.data["event_file"])
     if not path.is_file():
@@ -241,15 +264,16 @@ def _run_mapping_case(case: MappingCase, event: dict[str, Any], finder: Destinat
     except (MappingError, PayloadValidationError) as error:
         return _expected_error(case, expect, _error_text(error))
     if "error" in expect:
-        return CaseOutcome(case, False, f"expected an error containing {expect['error']!r}, got a payload",
-                           json_diff(None, payload))
+        return CaseOutcome(
+            case, False, f"expected an error containing {expect['error']!r}, got a payload", json_diff(None, payload)
+        )
     return _compare(case, "payload", expect.get("payload"), payload)
 
 
 def _mapping(case: MappingCase, finder: DestinationFinder) -> dict[str, Any]:
     mapping = case.data.get("mapping", {})
     if not isinstance(mapping, dict):
-        raise CaseError(f"{case.source}: \"mapping\" must be a JSON object (a mapping-kit mapping)")
+        raise CaseError(f'{case.source}: "mapping" must be a JSON object (a mapping-kit mapping)')
     if case.data.get("use_default_mappings"):
         return {**_action(case, finder).default_mapping(), **mapping}
     return mapping
@@ -259,7 +283,7 @@ def _action(case: MappingCase, finder: DestinationFinder) -> Any:
     reference = str(case.data.get("action", ""))
     slug, _, key = reference.partition(":")
     if not key:
-        raise CaseError(f"{case.source}: \"action\" must read SLUG:ACTION, e.g. actions-pardot:prospects")
+        raise CaseError(f'{case.source}: "action" must read SLUG:ACTION, e.g. actions-pardot:prospects')
     definition = _destination(case, slug, finder)
     if key not in definition.actions:
         raise CaseError(f"{case.source}: {slug} has no action {key!r} (actions: {', '.join(definition.actions)})")
@@ -279,15 +303,23 @@ def _run_instance_case(case: MappingCase, event: dict[str, Any], finder: Destina
         actual = {result.subscription: result.status.value for result in results}
         missing = [name for name in expect["statuses"] if name not in actual]
         if missing:
-            return CaseOutcome(case, False, f"the instance has no subscription named {', '.join(map(repr, missing))}; "
-                               f"its subscriptions are {', '.join(map(repr, actual))}")
+            return CaseOutcome(
+                case,
+                False,
+                f"the instance has no subscription named {', '.join(map(repr, missing))}; "
+                f"its subscriptions are {', '.join(map(repr, actual))}",
+            )
         outcome = _compare(case, "statuses", expect["statuses"], {k: actual.get(k) for k in expect["statuses"]})
         if not outcome.passed:
             outcome.message += "; reasons: " + "; ".join(f"{r.subscription}: {r.reason}" for r in results if r.reason)
             return outcome
     if "requests" in expect:
         sent = [_request_view(request) for request in transport.requests]
-        wanted = [_only_keys(want, got) for want, got in zip(expect["requests"], sent)] if len(sent) == len(expect["requests"]) else sent
+        wanted = (
+            [_only_keys(want, got) for want, got in zip(expect["requests"], sent, strict=True)]
+            if len(sent) == len(expect["requests"])
+            else sent
+        )
         return _compare(case, "requests", expect["requests"], wanted)
     return CaseOutcome(case, True)
 
@@ -346,6 +378,7 @@ def _compare(case: MappingCase, what: str, expected: Any, actual: Any) -> CaseOu
 
 def json_diff(expected: Any, actual: Any) -> list[str]:
     """A unified diff of two JSON values, pretty-printed with sorted keys so only real changes show."""
+
     def lines(value: Any) -> list[str]:
         return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False, default=str).splitlines()
 

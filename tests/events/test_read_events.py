@@ -22,7 +22,9 @@ def _write(path: Path, text: str, *, compress: bool = False) -> Path:
 
 def _summary(items: list[EventRecord | BadLine]) -> list[tuple[str, int, str]]:
     return [
-        ("event", item.line, item.event.get("type", "")) if isinstance(item, EventRecord) else ("bad", item.line, item.reason)
+        ("event", item.line, item.event.get("type", ""))
+        if isinstance(item, EventRecord)
+        else ("bad", item.line, item.reason)
         for item in items
     ]
 
@@ -45,7 +47,9 @@ PRETTY = '{\n  "type": "page",\n  "n": 1\n}\n'
     ],
 )
 @pytest.mark.parametrize("compress", [False, True])
-def test_reads_each_layout_plain_and_gzipped(tmp_path: Path, name: str, text: str, expected: list, compress: bool) -> None:
+def test_reads_each_layout_plain_and_gzipped(
+    tmp_path: Path, name: str, text: str, expected: list, compress: bool
+) -> None:
     path = _write(tmp_path / (name + (".gz" if compress else "")), text, compress=compress)
     assert _summary(list(read_events([path]))) == expected
 
@@ -69,7 +73,11 @@ def test_a_bad_line_does_not_stop_the_following_files(tmp_path: Path) -> None:
     _write(tmp_path / "a.ndjson", '{"type": "identify"\n')
     _write(tmp_path / "b.ndjson", '{"type": "track"}\n')
     assert _summary(list(read_events([tmp_path]))) == [
-        ("bad", 1, "not valid JSON: Expecting ',' delimiter at column 20 (the line ends before the event does: truncated?)"),
+        (
+            "bad",
+            1,
+            "not valid JSON: Expecting ',' delimiter at column 20 (the line ends before the event does: truncated?)",
+        ),
         ("event", 1, "track"),
     ]
 
@@ -91,15 +99,19 @@ def test_broken_array_element_is_located_and_ends_that_file(tmp_path: Path) -> N
 
 @pytest.mark.parametrize(
     ("name", "text", "line"),
-    [("one.json", '{"type": "identify"\n', 1),
-     ("pretty.json", '{\n  "type": "identify"\n}\n{\n  "type": "track",\n  "event": "X"\n', 4),
-     ("a.json", '[{"type": "identify"},\n {"type": "track"', 2)],
+    [
+        ("one.json", '{"type": "identify"\n', 1),
+        ("pretty.json", '{\n  "type": "identify"\n}\n{\n  "type": "track",\n  "event": "X"\n', 4),
+        ("a.json", '[{"type": "identify"},\n {"type": "track"', 2),
+    ],
 )
-def test_a_document_cut_short_is_called_truncated_at_the_line_it_starts(tmp_path: Path, name: str, text: str,
-                                                                        line: int) -> None:
+def test_a_document_cut_short_is_called_truncated_at_the_line_it_starts(
+    tmp_path: Path, name: str, text: str, line: int
+) -> None:
     bad = [item for item in read_events([_write(tmp_path / name, text)]) if isinstance(item, BadLine)]
     assert [(item.line, item.reason) for item in bad] == [
-        (line, "not valid JSON: the input ends before the event that starts here does (truncated?)")]
+        (line, "not valid JSON: the input ends before the event that starts here does (truncated?)")
+    ]
 
 
 def test_array_missing_separator_is_reported(tmp_path: Path) -> None:
@@ -162,7 +174,7 @@ def test_large_array_is_streamed_not_loaded_whole(tmp_path: Path) -> None:
     pulled: list[int] = []
 
     class CountingReader(io.BytesIO):
-        def read(self, size: int | None = -1) -> bytes:  # type: ignore[override]
+        def read(self, size: int | None = -1) -> bytes:
             chunk = super().read(size)
             pulled.append(len(chunk))
             return chunk
@@ -172,7 +184,7 @@ def test_large_array_is_streamed_not_loaded_whole(tmp_path: Path) -> None:
     assert isinstance(first, EventRecord) and first.event["i"] == 0
     assert 0 < sum(pulled) < len(text) // 4
     rest = list(stream)
-    assert len(rest) == count - 1 and rest[-1].line == count + 1  # type: ignore[union-attr]
+    assert len(rest) == count - 1 and rest[-1].line == count + 1
 
 
 def test_fixture_events_cover_every_event_type_and_the_promised_cases() -> None:
@@ -213,11 +225,14 @@ def test_array_elements_larger_than_a_read_chunk_are_read_whole(tmp_path: Path) 
 
 @pytest.mark.parametrize(
     ("name", "data"),
-    [("a.json", b'[{"type": "identify"},\n {"name": "\xff"}]\n'),
-     ("pretty.json", b'{\n  "type": "identify"\n}\n{\n  "name": "\xff"\n}\n')],
+    [
+        ("a.json", b'[{"type": "identify"},\n {"name": "\xff"}]\n'),
+        ("pretty.json", b'{\n  "type": "identify"\n}\n{\n  "name": "\xff"\n}\n'),
+    ],
 )
-def test_invalid_utf8_in_an_array_or_documents_is_a_bad_line_not_an_exception(tmp_path: Path, name: str,
-                                                                              data: bytes) -> None:
+def test_invalid_utf8_in_an_array_or_documents_is_a_bad_line_not_an_exception(
+    tmp_path: Path, name: str, data: bytes
+) -> None:
     path = tmp_path / name
     path.write_bytes(data)
     bad = [item for item in read_events([path]) if isinstance(item, BadLine)]
@@ -226,8 +241,10 @@ def test_invalid_utf8_in_an_array_or_documents_is_a_bad_line_not_an_exception(tm
 
 @pytest.mark.parametrize(
     ("name", "data"),
-    [("a.json", b'[{"type": "identify"},\n {"type": "track"},\n {"name": "\xff"},\n {"type": "page"}]\n'),
-     ("pretty.json", b'{\n "type": "identify"\n}\n{\n "type": "track"\n}\n{\n "name": "\xff"\n}\n')],
+    [
+        ("a.json", b'[{"type": "identify"},\n {"type": "track"},\n {"name": "\xff"},\n {"type": "page"}]\n'),
+        ("pretty.json", b'{\n "type": "identify"\n}\n{\n "type": "track"\n}\n{\n "name": "\xff"\n}\n'),
+    ],
 )
 def test_events_before_a_line_that_is_not_utf8_are_kept_and_the_bad_line_is_located(
     tmp_path: Path, name: str, data: bytes
@@ -294,17 +311,19 @@ def test_a_multi_line_array_element_is_located_at_its_own_line_and_column(tmp_pa
     assert bad.location == f"{tmp_path / 'a.json'}:3:3"
 
 
-@pytest.mark.parametrize("pad", ["x" * 200, "é€😀" * 70, "a\\\"b\\u00e9\\ud83d\\ude00" * 20])
+@pytest.mark.parametrize("pad", ["x" * 200, "é€😀" * 70, 'a\\"b\\u00e9\\ud83d\\ude00' * 20])
 def test_a_one_line_array_is_streamed_not_loaded_whole(pad: str) -> None:
     """A minified array is a single line: it must be read in pieces, not as one line (memory and time)."""
     count = 5000
-    elements = [json.dumps({"type": "track", "i": i, "pad": pad, "n": 12345.678e-3, "t": True}, ensure_ascii=False)
-                for i in range(count)]
+    elements = [
+        json.dumps({"type": "track", "i": i, "pad": pad, "n": 12345.678e-3, "t": True}, ensure_ascii=False)
+        for i in range(count)
+    ]
     data = ("[" + ", ".join(elements) + ", 5]").encode("utf-8")
     pulled: list[int] = []
 
     class CountingReader(io.BytesIO):
-        def read(self, size: int | None = -1) -> bytes:  # type: ignore[override]
+        def read(self, size: int | None = -1) -> bytes:
             chunk = super().read(size)
             pulled.append(len(chunk))
             return chunk
@@ -315,7 +334,7 @@ def test_a_one_line_array_is_streamed_not_loaded_whole(pad: str) -> None:
     assert 0 < sum(pulled) < len(data) // 4
     rest = list(stream)
     assert [item.event["i"] for item in rest[:-1]] == list(range(1, count))  # type: ignore[union-attr]
-    assert rest[-1].location == f"<stdin>:1:{len(data.decode('utf-8')) - 1}"  # type: ignore[union-attr]
+    assert rest[-1].location == f"<stdin>:1:{len(data.decode('utf-8')) - 1}"
 
 
 def test_a_byte_that_is_not_utf8_deep_in_a_one_line_array_is_located_at_its_line(tmp_path: Path) -> None:

@@ -150,7 +150,9 @@ def test_absent_keys_dropped_null_kept_absent_array_items_become_none() -> None:
 
 def test_root_directive_feeds_the_other_keys_to_transform() -> None:
     mapping = {
-        "__segment_internal_directive": {"@transform": {"apply": {"props": {"@flatten": {"value": p("$.properties.nulls"), "separator": "_"}}}}},
+        "__segment_internal_directive": {
+            "@transform": {"apply": {"props": {"@flatten": {"value": p("$.properties.nulls"), "separator": "_"}}}}
+        },
         "a": p("$.props.aces_a"),
     }
     assert transform(mapping, EVENT) == {"a": 1}
@@ -170,12 +172,25 @@ def test_resolver_does_not_mutate_the_mapping() -> None:
 
 def test_pardot_default_shape_uses_the_fast_path_and_the_general_rules() -> None:
     fields = {"email": "email", "city": "address.city"}
-    mapping: dict[str, Any] = {k: {"@if": {"exists": p(f"$.traits.{v}"), "then": p(f"$.traits.{v}"), "else": p(f"$.properties.{v}")}} for k, v in fields.items()}
+    mapping: dict[str, Any] = {
+        k: {"@if": {"exists": p(f"$.traits.{v}"), "then": p(f"$.traits.{v}"), "else": p(f"$.properties.{v}")}}
+        for k, v in fields.items()
+    }
     mapping["flag"] = True
     resolver = compile_mapping(mapping)
-    assert resolver({"traits": {"email": "t@x", "address": {"city": "Paris"}}}) == {"email": "t@x", "city": "Paris", "flag": True}
-    assert resolver({"traits": {"email": None, "address": "flat"}, "properties": {"email": "p@x"}}) == {"email": "p@x", "flag": True}
-    assert resolver({"traits": "not an object", "properties": {"address": {"city": "Rome"}}}) == {"city": "Rome", "flag": True}
+    assert resolver({"traits": {"email": "t@x", "address": {"city": "Paris"}}}) == {
+        "email": "t@x",
+        "city": "Paris",
+        "flag": True,
+    }
+    assert resolver({"traits": {"email": None, "address": "flat"}, "properties": {"email": "p@x"}}) == {
+        "email": "p@x",
+        "flag": True,
+    }
+    assert resolver({"traits": "not an object", "properties": {"address": {"city": "Rome"}}}) == {
+        "city": "Rome",
+        "flag": True,
+    }
     assert resolver({"traits": {"address": {"city": 0}}}) == {"city": 0, "flag": True}
     assert list(resolver({"traits": {"email": "e", "address": {"city": "c"}}})) == ["email", "city", "flag"]
 
@@ -185,7 +200,10 @@ def test_pardot_default_shape_uses_the_fast_path_and_the_general_rules() -> None
     [
         {"v": p("$.properties.product")},
         {"v": {"@if": {"exists": p("$.properties.product"), "then": p("$.properties.product")}}},
-        {"v": {"@if": {"exists": p("$.properties.product"), "then": p("$.properties.product"), "else": p("$.x")}}, "w": p("$.properties.tags")},
+        {
+            "v": {"@if": {"exists": p("$.properties.product"), "then": p("$.properties.product"), "else": p("$.x")}},
+            "w": p("$.properties.tags"),
+        },
         {"v": {"@arrayPath": ["$.properties.products"]}},
         {"v": {"@first": ["$.properties.product"]}},
     ],

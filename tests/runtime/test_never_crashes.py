@@ -16,23 +16,49 @@ JSON = st.recursive(
 )
 SPEC_KEYS = st.sampled_from(["type", "event", "userId", "anonymousId", "traits", "properties", "context"])
 OBJECTS = st.dictionaries(st.sampled_from(["email", "plan", "name", "x"]), JSON, max_size=4)
-WELL_FORMED = st.fixed_dictionaries({"type": st.sampled_from(["identify", "track"]), "traits": OBJECTS,
-                                     "properties": OBJECTS, "event": st.text(max_size=8)})
+WELL_FORMED = st.fixed_dictionaries(
+    {
+        "type": st.sampled_from(["identify", "track"]),
+        "traits": OBJECTS,
+        "properties": OBJECTS,
+        "event": st.text(max_size=8),
+    }
+)
 EVENTS = JSON | st.dictionaries(SPEC_KEYS, JSON, max_size=5) | WELL_FORMED
 
 ROUTER = MockRouter().add("POST", f"{SAMPLE_API}/*", json={"ok": True})
-INSTANCE = DestinationInstance.from_settings({
-    "accountId": "acc",
-    "oauth": {"access_token": "AT", "refresh_token": "RT"},
-    "subscriptions": [
-        {"name": "Upsert", "subscribe": 'type = "identify" and traits.email != null', "partnerAction": "upsert_contact",
-         "mapping": {"email": {"@path": "$.traits.email"}, "plan": {"@template": "{{traits.plan}}"},
-                     "first_name": {"@if": {"exists": {"@path": "$.traits.name"}, "then": {"@path": "$.traits.name"},
-                                            "else": "unknown"}}}},
-        {"name": "Track", "subscribe": 'type = "track" or event = "Signed Up"', "partnerAction": "track_event",
-         "mapping": {"name": {"@path": "$.event"}, "properties": {"@path": "$.properties"}}},
-    ],
-}, build_sample_destination(), session=ROUTER.session())
+INSTANCE = DestinationInstance.from_settings(
+    {
+        "accountId": "acc",
+        "oauth": {"access_token": "AT", "refresh_token": "RT"},
+        "subscriptions": [
+            {
+                "name": "Upsert",
+                "subscribe": 'type = "identify" and traits.email != null',
+                "partnerAction": "upsert_contact",
+                "mapping": {
+                    "email": {"@path": "$.traits.email"},
+                    "plan": {"@template": "{{traits.plan}}"},
+                    "first_name": {
+                        "@if": {
+                            "exists": {"@path": "$.traits.name"},
+                            "then": {"@path": "$.traits.name"},
+                            "else": "unknown",
+                        }
+                    },
+                },
+            },
+            {
+                "name": "Track",
+                "subscribe": 'type = "track" or event = "Signed Up"',
+                "partnerAction": "track_event",
+                "mapping": {"name": {"@path": "$.event"}, "properties": {"@path": "$.properties"}},
+            },
+        ],
+    },
+    build_sample_destination(),
+    session=ROUTER.session(),
+)
 
 
 @given(EVENTS)
