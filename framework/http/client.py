@@ -18,17 +18,21 @@ import base64
 import functools
 import json as jsonlib
 import logging
+import time
 import weakref
 from collections.abc import Callable, Mapping
+from datetime import timedelta
 from http.cookiejar import CookieJar
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
+from requests.cookies import extract_cookies_to_jar
 from requests.structures import CaseInsensitiveDict
 
 from framework import __version__
 from framework.errors import HTTPError, RequestTimeoutError
+from framework.http.direct import DirectAdapter
 from framework.http.exchanges import RecordedExchange, record_exchange
 from framework.http.forms import FORM_CONTENT_TYPE, encode_form
 from framework.http.json_body import dumps_json
@@ -123,7 +127,7 @@ class RequestClient:
         timeout = _timeout(options.get("timeout", DEFAULT_TIMEOUT))
         environment = _environment_settings(self.session, prepared.url or "")
         try:
-            response = self.session.send(prepared, timeout=timeout, allow_redirects=True, **environment)
+            response = _send_on_session(self.session, prepared, timeout, environment)
         except requests.Timeout as error:
             message = f"Request timed out after {int((timeout or 0) * 1000)}ms"
             self._record(record_exchange(prepared, None, _secrets(options), message))
@@ -133,6 +137,29 @@ class RequestClient:
             raise
         _attach_data(response)
         return response
+
+
+def _send_on_session(session: requests.Session, prepared: requests.PreparedRequest, timeout: float | None,
+                     environment: dict[str, Any]) -> requests.Response:
+    """``session.send``, or, when the session's adapter is a ``DirectAdapter``, what it does in our case.
+
+    ``Session.send`` dispatches response hooks (a prepared request of ours has none), extracts cookies
+    into the session's jar and follows redirects: the direct path does the last two only when the
+    response sets a cookie or redirects. Any other adapter (a test's transport) gets ``session.send``.
+    """
+    adapter = session.get_adapter(prepared.url or "")
+    if type(adapter) is not DirectAdapter or any(prepared.hooks.values()):
+        return session.send(prepared, timeout=timeout, allow_redirects=True, **environment)
+    start = time.perf_counter()
+    response = adapter.send(prepared, timeout=timeout, **environment)
+    response.elapsed = timedelta(seconds=time.perf_counter() - start)
+    if response._set_cookies:  # type: ignore[attr-defined]
+        extract_cookies_to_jar(session.cookies, prepared, response.raw)
+    if response.is_redirect:
+        history = [response, *session.resolve_redirects(response, prepared, timeout=timeout, **environment)]
+        response = history.pop()
+        response.history = history
+    return response
 
 
 def _timeout(value: Any) -> float | None:
