@@ -58,10 +58,18 @@ class DirectResponse(requests.Response):
     _lazy_raw: Any
     _set_cookies: list[str]
 
-    def __init__(self) -> None:  # noqa: D107 - attributes are set by the adapter, not requests' defaults
+    def __init__(self, status_code: int | None = None, reason: str | None = None,
+                 headers: CaseInsensitiveDict[str] | None = None, content: bytes | bool = False,
+                 set_cookies: list[str] | None = None) -> None:
+        """requests' defaults, without the cookie jar (made on first read); the adapter passes the reply."""
+        self.status_code, self.reason = status_code, reason  # type: ignore[assignment]
+        self.headers = headers if headers is not None else CaseInsensitiveDict()
+        self._content, self._content_consumed, self._next = content, content is not False, None
+        self.url, self.encoding, self.history = None, None, []  # type: ignore[assignment]
+        self.elapsed, self.request = timedelta(0), None  # type: ignore[assignment]
         self._lazy_jar = None
         self._lazy_raw = None
-        self._set_cookies = []
+        self._set_cookies = set_cookies or []
 
     @property  # type: ignore[override]
     def cookies(self) -> Any:
@@ -288,10 +296,8 @@ def _read_response(sock: Any, method: str) -> tuple[DirectResponse, bool]:
         body = reader.exactly(_content_length(headers["content-length"]))
     else:
         body, keep = reader.rest(), False
-    response = DirectResponse()
-    response.status_code, response.reason, response.headers = status, reason, headers
-    response._set_cookies = [value for name, value in fields if name.lower() == "set-cookie"]
-    response._content = _decoded(body, headers)
+    set_cookies = [value for name, value in fields if name.lower() == "set-cookie"]
+    response = DirectResponse(status, reason, headers, _decoded(body, headers), set_cookies)
     return response, keep and reader.drained()
 
 
@@ -363,10 +369,6 @@ def _finish(response: DirectResponse, request: requests.PreparedRequest, adapter
     response.url = request.url or ""
     response.request = request
     response.connection = adapter
-    response.history = []
-    response._content_consumed = True
-    response._next = None
-    response.elapsed = timedelta(0)
     if response._set_cookies:
         jar = cookiejar_from_dict({})
         extract_cookies_to_jar(jar, request, response.raw)
