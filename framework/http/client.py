@@ -188,7 +188,8 @@ def _secrets(options: Mapping[str, Any]) -> list[str]:
 def _request_parts(url: str, options: dict[str, Any]) -> tuple[str, dict[str, Any], Any]:
     """URL (origin override applied), headers and body of a request, from its merged options."""
     url = _apply_origin(url, options.get("origin_override"))
-    headers = merge_headers(options.get("headers"), _basic_auth(options))
+    auth = _basic_auth(options)
+    headers = merge_headers(options.get("headers"), auth) if auth else dict(options.get("headers") or {})
     body: Any = None
     if "json" in options:
         body = dumps_json(options["json"]).encode("utf-8")
@@ -243,13 +244,28 @@ def _prepare(session: requests.Session, url: str, options: dict[str, Any]) -> re
 def _merged_headers(session_headers: Mapping[str, Any], headers: Mapping[str, Any]) -> CaseInsensitiveDict[Any]:
     """Session headers under ours, in one case-insensitive dict, each checked as ``prepare_headers`` does."""
     merged: CaseInsensitiveDict[Any] = CaseInsensitiveDict()
-    store = merged._store  # type: ignore[attr-defined]  # {lower: (name, value)}; see test_client_contract
+    store = merged._store  # type: ignore[attr-defined]  # {lower: (name, value)}; see test_direct_contract
     for source in (session_headers, headers):
         for name, value in source.items():
             store[name.lower()] = (name, value)
     for header in store.values():
-        check_header_validity(header)
+        _check_header(header)
     return merged
+
+
+_VALID_HEADERS: set[tuple[str, str]] = set()  # (name, value) pairs already checked: most repeat on every request
+_MAX_VALID_HEADERS = 4096
+
+
+def _check_header(header: tuple[Any, Any]) -> None:
+    """``check_header_validity`` (a line break or bad type raises ``InvalidHeader``), once per distinct header."""
+    if header in _VALID_HEADERS:
+        return
+    check_header_validity(header)
+    if type(header[0]) is str and type(header[1]) is str:
+        if len(_VALID_HEADERS) >= _MAX_VALID_HEADERS:
+            _VALID_HEADERS.clear()
+        _VALID_HEADERS.add(header)
 
 
 def _prepare_bytes_body(prepared: requests.PreparedRequest, body: bytes | None) -> None:

@@ -97,8 +97,8 @@ class DirectResponse(requests.Response):
 class DirectAdapter(PooledAdapter):
     """``PooledAdapter`` whose plain requests are exchanged directly on the pooled connection."""
 
-    def send(self, request: requests.PreparedRequest, stream: bool = False, timeout: Any = None,  # type: ignore[override]
-             verify: Any = True, cert: Any = None, proxies: dict[str, str] | None = None) -> requests.Response:
+    def send(self, request: requests.PreparedRequest, stream: bool = False,  # type: ignore[override]
+             timeout: Any = None, verify: Any = True, cert: Any = None, proxies: dict[str, str] | None = None) -> requests.Response:
         """The direct exchange when it applies, else ``HTTPAdapter.send``."""
         body = request.body
         if stream or proxies or self.max_retries.total != 0 or not (body is None or isinstance(body, bytes)):
@@ -173,13 +173,13 @@ def _request_head(request: requests.PreparedRequest, pool: HTTPConnectionPool) -
     """Request line and headers as http.client would write them (after urllib3's defaults)."""
     method = request.method or "GET"
     lines = [f"{method} {_path_of(request.url or '/')} HTTP/1.1"]
-    headers = request.headers
-    names = {name.lower() for name in headers}
+    fields = _header_fields(request.headers)
+    names = {name.lower() for name, _ in fields}
     if "host" not in names:
         lines.append(f"Host: {_host_header(pool)}")
     if "accept-encoding" not in names:
         lines.append("Accept-Encoding: identity")
-    for name, value in headers.items():
+    for name, value in fields:
         if value is SKIP_HEADER:
             continue
         text = value.decode("latin-1") if isinstance(value, bytes) else str(value)
@@ -193,6 +193,13 @@ def _request_head(request: requests.PreparedRequest, pool: HTTPConnectionPool) -
         lines.append(f"Content-Length: {len(body)}")
     lines.append("\r\n")
     return "\r\n".join(lines).encode("latin-1")
+
+
+def _header_fields(headers: Any) -> list[tuple[str, Any]]:
+    """``(name, value)`` pairs; a ``CaseInsensitiveDict``'s read from its store (its ``items()`` is slow)."""
+    if type(headers) is CaseInsensitiveDict:
+        return list(headers._store.values())  # see test_direct_contract
+    return list(headers.items())
 
 
 _PATHS: dict[str, str] = {}
@@ -322,9 +329,12 @@ def _parse_head(head: bytes) -> tuple[int, str, str, list[tuple[str, str]]]:
 def _header_dict(fields: list[tuple[str, str]]) -> CaseInsensitiveDict[str]:
     """requests' response headers: case-insensitive, repeated fields joined with ``, `` (as urllib3 does)."""
     headers: CaseInsensitiveDict[str] = CaseInsensitiveDict()
+    store = headers._store  # {lower: (name, value)}; see test_direct_contract
     for name, value in fields:
-        existing = headers.get(name)
-        headers[name] = value if existing is None else f"{existing}, {value}"
+        key = name.lower()
+        existing = store.get(key)
+        # a repeated field keeps its first spelling, as urllib3's HTTPHeaderDict does
+        store[key] = (name, value) if existing is None else (existing[0], f"{existing[1]}, {value}")
     return headers
 
 

@@ -45,3 +45,10 @@ def test_direct_response_is_a_requests_response() -> None:
     response = DirectResponse()
     assert isinstance(response, requests.Response)
     assert len(response.cookies) == 0 and response.raw is None
+
+
+def test_case_insensitive_dict_keeps_name_and_value_under_the_lowered_name() -> None:
+    headers = requests.structures.CaseInsensitiveDict({"Content-Type": "a"})
+    assert getattr(headers, "_store", None) == {"content-type": ("Content-Type", "a")}, (
+        "requests' CaseInsensitiveDict no longer keeps _store as {lower: (name, value)}: "
+        "framework/http/client.py _merged_headers and framework/http/direct.py read and fill it")
