@@ -98,7 +98,8 @@ class DirectAdapter(PooledAdapter):
     """``PooledAdapter`` whose plain requests are exchanged directly on the pooled connection."""
 
     def send(self, request: requests.PreparedRequest, stream: bool = False,  # type: ignore[override]
-             timeout: Any = None, verify: Any = True, cert: Any = None, proxies: dict[str, str] | None = None) -> requests.Response:
+             timeout: Any = None, verify: Any = True, cert: Any = None,
+             proxies: dict[str, str] | None = None) -> requests.Response:
         """The direct exchange when it applies, else ``HTTPAdapter.send``."""
         body = request.body
         if stream or proxies or self.max_retries.total != 0 or not (body is None or isinstance(body, bytes)):
