@@ -33,7 +33,7 @@ from requests.utils import check_header_validity
 
 from framework import __version__
 from framework.errors import HTTPError, RequestTimeoutError
-from framework.http.direct import DirectAdapter
+from framework.http.direct import DirectAdapter, DirectResponse
 from framework.http.exchanges import RecordedExchange, record_exchange
 from framework.http.forms import FORM_CONTENT_TYPE, encode_form
 from framework.http.json_body import dumps_json
@@ -154,12 +154,13 @@ def _send_on_session(session: requests.Session, prepared: requests.PreparedReque
     start = time.perf_counter()
     response = adapter.send(prepared, timeout=timeout, **environment)
     response.elapsed = timedelta(seconds=time.perf_counter() - start)
-    if response._set_cookies:  # type: ignore[attr-defined]
+    if not isinstance(response, DirectResponse) or response.sets_cookies:  # a fallback response: as Session.send
         extract_cookies_to_jar(session.cookies, prepared, response.raw)
     if response.is_redirect:
         history = [response, *session.resolve_redirects(response, prepared, timeout=timeout, **environment)]
         response = history.pop()
         response.history = history
+    response.content  # noqa: B018 - read now, as Session.send does without stream=True (a no-op when direct)
     return response
 
 

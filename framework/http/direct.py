@@ -71,6 +71,11 @@ class DirectResponse(requests.Response):
         self._lazy_raw = None
         self._set_cookies = set_cookies or []
 
+    @property
+    def sets_cookies(self) -> bool:
+        """Whether the response has a ``Set-Cookie`` field (the session's jar is only touched then)."""
+        return bool(self._set_cookies)
+
     @property  # type: ignore[override]
     def cookies(self) -> Any:
         """The cookies this response set (an empty jar, made on first read, when it set none)."""
@@ -102,13 +107,15 @@ class DirectAdapter(PooledAdapter):
              proxies: dict[str, str] | None = None) -> requests.Response:
         """The direct exchange when it applies, else ``HTTPAdapter.send``."""
         body = request.body
-        if stream or proxies or self.max_retries.total != 0 or not (body is None or isinstance(body, bytes)):
+        if type(body) is str:  # a form body: urllib3 would send it UTF-8 encoded (requests measured it so)
+            body = body.encode("utf-8")
+        if stream or proxies or self.max_retries.total != 0 or not (body is None or type(body) is bytes):
             return super().send(request, stream, timeout, verify, cert, proxies)
         pool = self.get_connection_with_tls_context(request, verify, proxies, cert)
         self.cert_verify(pool, request.url or "", verify, cert)
         self.add_headers(request, stream=stream, timeout=timeout, verify=verify, cert=cert, proxies=proxies)
         connect_timeout, read_timeout = _timeouts(timeout)
-        head = _request_head(request, pool)
+        head = _request_head(request, pool, body)
         return self._exchange(pool, request, head if body is None else head + body, connect_timeout, read_timeout)
 
     def _exchange(self, pool: HTTPConnectionPool, request: requests.PreparedRequest, message: bytes,
@@ -170,7 +177,7 @@ def _connected_socket(conn: Any, connect_timeout: float | None, request: request
     return conn.sock
 
 
-def _request_head(request: requests.PreparedRequest, pool: HTTPConnectionPool) -> bytes:
+def _request_head(request: requests.PreparedRequest, pool: HTTPConnectionPool, body: bytes | None) -> bytes:
     """Request line and headers as http.client would write them (after urllib3's defaults)."""
     method = request.method or "GET"
     lines = [f"{method} {_path_of(request.url or '/')} HTTP/1.1"]
@@ -189,7 +196,6 @@ def _request_head(request: requests.PreparedRequest, pool: HTTPConnectionPool) -
         lines.append(f"{name}: {text}")
     if "user-agent" not in names:
         lines.append(f"User-Agent: {_urllib3_user_agent()}")
-    body = request.body
     if body is not None and "content-length" not in names:
         lines.append(f"Content-Length: {len(body)}")
     lines.append("\r\n")

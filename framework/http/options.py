@@ -76,6 +76,8 @@ def _as_list(value: Any) -> list[Any]:
 def _check_names(options: Mapping[str, Any]) -> None:
     if not isinstance(options, Mapping):
         raise TypeError(f"request options must be a dict, not {type(options).__name__}")
+    if OPTION_NAMES.issuperset(options):  # the usual case, without building a set per request
+        return
     unknown = sorted(set(options) - OPTION_NAMES)
     if unknown:
         raise TypeError(f"unknown request option(s) {', '.join(unknown)}; "

@@ -225,3 +225,21 @@ def test_a_header_with_a_line_break_is_refused_before_anything_is_sent(serve: Ca
     with pytest.raises(requests.exceptions.InvalidHeader):
         DirectAdapter().send(prepared, timeout=5)
     assert server.received == []
+
+
+def test_a_form_body_is_sent_directly_as_utf8(serve: Callable[[Reply], RawServer]) -> None:
+    server = serve(_fixed(OK_JSON))
+    for adapter in (HTTPAdapter(), DirectAdapter()):
+        RequestClient(_session(adapter)).post(server.url + "/form", data={"name": "é&x"})
+    assert server.received[0][1] == server.received[1][1]
+    assert server.received[1][1].endswith(b"name=%C3%A9%26x")
+
+
+def test_a_fallback_response_is_read_and_its_cookies_kept_as_session_send_does(
+        serve: Callable[[Reply], RawServer]) -> None:
+    server = serve(_fixed(b"HTTP/1.1 200 OK\r\nSet-Cookie: a=1; Path=/\r\nContent-Type: application/json\r\n"
+                          b"Content-Length: 8\r\n\r\n{\"id\":1}"))
+    session = _session(DirectAdapter(max_retries=1))  # retries configured: HTTPAdapter.send does the exchange
+    response = RequestClient(session).get(server.url + "/x")
+    assert not isinstance(response, DirectResponse)
+    assert response.data == {"id": 1} and session.cookies.get_dict() == {"a": "1"}
