@@ -54,9 +54,9 @@ class DirectResponse(requests.Response):
     an empty cookie jar and a urllib3 response object for each would cost more than reading the reply.
     """
 
-    _lazy_jar: Any
-    _lazy_raw: Any
-    _set_cookies: list[str]
+    _lazy_jar: Any = None  # class-level defaults too: unpickling does not call __init__
+    _lazy_raw: Any = None
+    _set_cookies: list[str] | tuple[()] = ()
 
     def __init__(self, status_code: int | None = None, reason: str | None = None,
                  headers: CaseInsensitiveDict[str] | None = None, content: bytes | bool = False,
@@ -112,7 +112,9 @@ class DirectAdapter(PooledAdapter):
         if stream or proxies or self.max_retries.total != 0 or not (body is None or type(body) is bytes):
             return super().send(request, stream, timeout, verify, cert, proxies)
         pool = self.get_connection_with_tls_context(request, verify, proxies, cert)
-        self.cert_verify(pool, request.url or "", verify, cert)
+        if getattr(pool, "_direct_verified", None) != (verify, cert):  # stats the CA bundle: once per pool
+            self.cert_verify(pool, request.url or "", verify, cert)
+            pool._direct_verified = (verify, cert)  # type: ignore[attr-defined]
         self.add_headers(request, stream=stream, timeout=timeout, verify=verify, cert=cert, proxies=proxies)
         connect_timeout, read_timeout = _timeouts(timeout)
         head = _request_head(request, pool, body)
@@ -127,7 +129,8 @@ class DirectAdapter(PooledAdapter):
         keep = False
         try:
             sock = _connected_socket(conn, connect_timeout, request)
-            sock.settimeout(read_timeout)
+            if sock.gettimeout() != read_timeout:  # settimeout is a system call even when nothing changes
+                sock.settimeout(read_timeout)
             try:
                 sock.sendall(message)
                 response, keep = _read_response(sock, request.method or "GET")

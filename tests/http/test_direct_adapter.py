@@ -243,3 +243,11 @@ def test_a_fallback_response_is_read_and_its_cookies_kept_as_session_send_does(
     response = RequestClient(session).get(server.url + "/x")
     assert not isinstance(response, DirectResponse)
     assert response.data == {"id": 1} and session.cookies.get_dict() == {"a": "1"}
+
+
+def test_a_direct_response_survives_pickling_as_requests_responses_do(serve: Callable[[Reply], RawServer]) -> None:
+    import pickle
+
+    server = serve(_fixed(b"HTTP/1.1 200 OK\r\nSet-Cookie: a=1\r\nContent-Length: 2\r\n\r\nhi"))
+    copy = pickle.loads(pickle.dumps(_session().get(server.url, timeout=5)))
+    assert (copy.status_code, copy.content, copy.cookies.get_dict(), copy.raw) == (200, b"hi", {"a": "1"}, None)
