@@ -28,6 +28,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 from requests.cookies import extract_cookies_to_jar
+from requests.sessions import REDIRECT_STATI
 from requests.structures import CaseInsensitiveDict
 from requests.utils import check_header_validity
 
@@ -156,7 +157,7 @@ def _send_on_session(session: requests.Session, prepared: requests.PreparedReque
     response.elapsed = timedelta(seconds=time.perf_counter() - start)
     if not isinstance(response, DirectResponse) or response.sets_cookies:  # a fallback response: as Session.send
         extract_cookies_to_jar(session.cookies, prepared, response.raw)
-    if response.is_redirect:
+    if response.status_code in REDIRECT_STATI and response.is_redirect:
         history = [response, *session.resolve_redirects(response, prepared, timeout=timeout, **environment)]
         response = history.pop()
         response.history = history

@@ -303,19 +303,26 @@ def _read_response(sock: Any, method: str) -> tuple[DirectResponse, bool]:
         if not 100 <= status < 200 or status == 101:
             break  # interim 1xx responses (100 Continue, 103 Early Hints) are skipped, as http.client does
     headers = _header_dict(fields)
-    connection = headers.get("connection", "").lower()
+    store = headers._store  # {lower: (name, value)}: read directly, a miss through the dict raises inside
+    connection = _field(store, "connection").lower()
     keep = "close" not in connection and (version == "HTTP/1.1" or "keep-alive" in connection)
     if method == "HEAD" or status in _NO_BODY_STATUSES or 100 <= status < 200:
         body = b""
-    elif "chunked" in headers.get("transfer-encoding", "").lower():
+    elif "chunked" in _field(store, "transfer-encoding").lower():
         body = _read_chunked(reader)
-    elif "content-length" in headers:
-        body = reader.exactly(_content_length(headers["content-length"]))
+    elif "content-length" in store:
+        body = reader.exactly(_content_length(store["content-length"][1]))
     else:
         body, keep = reader.rest(), False
-    set_cookies = [value for name, value in fields if name.lower() == "set-cookie"]
+    set_cookies = [value for name, value in fields if name.lower() == "set-cookie"] if "set-cookie" in store else []
     response = DirectResponse(status, reason, headers, _decoded(body, headers), set_cookies)
     return response, keep and reader.drained()
+
+
+def _field(store: dict[str, tuple[str, str]], lowered: str) -> str:
+    """A response header's value, or "" when absent."""
+    field = store.get(lowered)
+    return field[1] if field is not None else ""
 
 
 def _parse_head(head: bytes) -> tuple[int, str, str, list[tuple[str, str]]]:
@@ -373,7 +380,7 @@ def _read_chunked(reader: _Reader) -> bytes:
 
 def _decoded(body: bytes, headers: CaseInsensitiveDict[str]) -> bytes:
     """The body with its Content-Encoding undone by urllib3's decoders (gzip, deflate, br, zstd)."""
-    encoding = headers.get("content-encoding", "").strip().lower()
+    encoding = _field(headers._store, "content-encoding").strip().lower()
     if not body or not encoding or encoding == "identity":
         return body
     try:
@@ -385,7 +392,7 @@ def _decoded(body: bytes, headers: CaseInsensitiveDict[str]) -> bytes:
 
 def _finish(response: DirectResponse, request: requests.PreparedRequest, adapter: DirectAdapter) -> None:
     """What ``HTTPAdapter.build_response`` sets, with the body already read."""
-    response.encoding = get_encoding_from_headers(response.headers)
+    response.encoding = _encoding_for(_field(response.headers._store, "content-type"))
     response.url = request.url or ""
     response.request = request
     response.connection = adapter
@@ -393,6 +400,18 @@ def _finish(response: DirectResponse, request: requests.PreparedRequest, adapter
         jar = cookiejar_from_dict({})
         extract_cookies_to_jar(jar, request, response.raw)
         response.cookies = jar
+
+
+_ENCODINGS: dict[str, str | None] = {}
+
+
+def _encoding_for(content_type: str) -> str | None:
+    """``get_encoding_from_headers``'s answer for this Content-Type, remembered (a host sends few)."""
+    if content_type not in _ENCODINGS:
+        if len(_ENCODINGS) >= 256:
+            _ENCODINGS.clear()
+        _ENCODINGS[content_type] = get_encoding_from_headers({"content-type": content_type} if content_type else {})
+    return _ENCODINGS[content_type]
 
 
 class _OriginalResponse:
