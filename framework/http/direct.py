@@ -30,7 +30,7 @@ from typing import Any
 import requests
 from requests.cookies import cookiejar_from_dict, extract_cookies_to_jar
 from requests.structures import CaseInsensitiveDict
-from requests.utils import get_encoding_from_headers
+from requests.utils import get_encoding_from_headers, select_proxy
 from urllib3 import HTTPConnectionPool
 from urllib3 import HTTPResponse as Urllib3Response
 from urllib3.exceptions import ConnectTimeoutError, DecodeError, NewConnectionError, ProtocolError
@@ -109,6 +109,8 @@ class DirectAdapter(PooledAdapter):
         body = request.body
         if type(body) is str:  # a form body: urllib3 would send it UTF-8 encoded (requests measured it so)
             body = body.encode("utf-8")
+        if proxies and select_proxy(request.url or "", proxies) is None:
+            proxies = None  # proxies configured, none for this URL (NO_PROXY, another scheme): a direct request
         if stream or proxies or self.max_retries.total != 0 or not (body is None or type(body) is bytes):
             return super().send(request, stream, timeout, verify, cert, proxies)
         pool = self.get_connection_with_tls_context(request, verify, proxies, cert)
@@ -276,20 +278,30 @@ class _Reader:
                     "Remote end closed connection without response"))
 
     def exactly(self, size: int) -> bytes:
-        while len(self.buffer) - self.position < size:
-            if not self._receive():
-                raise ProtocolError("Connection broken: IncompleteRead", ConnectionResetError(
-                    f"{len(self.buffer) - self.position} bytes read, {size} expected"))
+        """``size`` bytes; a large body is gathered in pieces, not by growing one buffer."""
+        available = len(self.buffer) - self.position
+        if available < size:
+            pieces, missing = [self.buffer[self.position:]], size - available
+            while missing > 0:
+                chunk = self.sock.recv(max(_RECEIVE_SIZE, min(missing, 1 << 20)))
+                if not chunk:
+                    raise ProtocolError("Connection broken: IncompleteRead", ConnectionResetError(
+                        f"{size - missing} bytes read, {size} expected"))
+                pieces.append(chunk)
+                missing -= len(chunk)
+            data = b"".join(pieces)
+            self.buffer, self.position = data, 0
         piece = self.buffer[self.position:self.position + size]
         self.position += size
         return piece
 
     def rest(self) -> bytes:
         """Everything until the server closes (a body with neither length nor chunking)."""
-        while self._receive():
-            pass
-        piece, self.position = self.buffer[self.position:], len(self.buffer)
-        return piece
+        pieces = [self.buffer[self.position:]]
+        while chunk := self.sock.recv(_RECEIVE_SIZE):
+            pieces.append(chunk)
+        self.buffer, self.position = b"", 0
+        return b"".join(pieces)
 
     def drained(self) -> bool:
         return self.position == len(self.buffer)

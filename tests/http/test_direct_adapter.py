@@ -251,3 +251,21 @@ def test_a_direct_response_survives_pickling_as_requests_responses_do(serve: Cal
     server = serve(_fixed(b"HTTP/1.1 200 OK\r\nSet-Cookie: a=1\r\nContent-Length: 2\r\n\r\nhi"))
     copy = pickle.loads(pickle.dumps(_session().get(server.url, timeout=5)))
     assert (copy.status_code, copy.content, copy.cookies.get_dict()) == (200, b"hi", {"a": "1"})
+
+
+def test_a_large_body_arrives_whole_and_the_connection_is_kept(serve: Callable[[Reply], RawServer]) -> None:
+    body = bytes(range(256)) * 20000  # 5 MB, many receives
+    server = serve(_fixed(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)))
+    session = _session()
+    assert session.get(server.url, timeout=5).content == body
+    assert session.get(server.url, timeout=5).content == body
+    assert {number for number, _ in server.received} == {1}
+
+
+def test_proxies_that_do_not_apply_to_the_url_leave_it_direct(serve: Callable[[Reply], RawServer]) -> None:
+    server = serve(_fixed(OK_JSON))
+    session = _session()
+    direct = session.get(server.url, timeout=5, proxies={"https": "http://127.0.0.1:9", "no_proxy": "127.0.0.1"})
+    assert isinstance(direct, DirectResponse) and direct.json() == {"id": 1}
+    with pytest.raises(requests.exceptions.ProxyError):  # a proxy that applies: HTTPAdapter.send, which uses it
+        session.get(server.url, timeout=5, proxies={"http": "http://127.0.0.1:9"})
