@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import io
 import socket
+import ssl
 from datetime import timedelta
 from http.client import HTTPMessage
 from typing import Any
@@ -138,7 +139,7 @@ class DirectAdapter(PooledAdapter):
                 response, keep = _read_response(sock, request.method or "GET")
             except (socket.timeout, TimeoutError) as error:
                 raise requests.ReadTimeout(error, request=request) from error
-            except Urllib3SSLError as error:
+            except (Urllib3SSLError, ssl.SSLError) as error:
                 raise requests.exceptions.SSLError(error, request=request) from error
             except (OSError, ProtocolError) as error:
                 reason = error if isinstance(error, ProtocolError) else ProtocolError("Connection aborted.", error)
@@ -171,7 +172,7 @@ def _connected_socket(conn: Any, connect_timeout: float | None, request: request
     conn.timeout = connect_timeout
     try:
         conn.connect()
-    except Urllib3SSLError as error:
+    except (Urllib3SSLError, ssl.SSLError, ssl.CertificateError) as error:  # a refused certificate, a failed handshake
         raise requests.exceptions.SSLError(error, request=request) from error
     except NewConnectionError as error:  # refused, unresolvable: requests' ConnectionError
         raise requests.ConnectionError(error, request=request) from error

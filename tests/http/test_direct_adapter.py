@@ -269,3 +269,11 @@ def test_proxies_that_do_not_apply_to_the_url_leave_it_direct(serve: Callable[[R
     assert isinstance(direct, DirectResponse) and direct.json() == {"id": 1}
     with pytest.raises(requests.exceptions.ProxyError):  # a proxy that applies: HTTPAdapter.send, which uses it
         session.get(server.url, timeout=5, proxies={"http": "http://127.0.0.1:9"})
+
+
+def test_a_failed_tls_handshake_is_requests_ssl_error(serve: Callable[[Reply], RawServer]) -> None:
+    server = serve(_fixed(OK_JSON))  # speaks plain HTTP: the TLS handshake fails
+    session = requests.Session()
+    session.mount("https://", DirectAdapter())
+    with pytest.raises(requests.exceptions.SSLError):
+        session.get(server.url.replace("http://", "https://"), timeout=5, verify=False)
