@@ -271,9 +271,20 @@ def test_proxies_that_do_not_apply_to_the_url_leave_it_direct(serve: Callable[[R
         session.get(server.url, timeout=5, proxies={"http": "http://127.0.0.1:9"})
 
 
-def test_a_failed_tls_handshake_is_requests_ssl_error(serve: Callable[[Reply], RawServer]) -> None:
-    server = serve(_fixed(OK_JSON))  # speaks plain HTTP: the TLS handshake fails
+def test_a_failed_tls_handshake_is_requests_ssl_error() -> None:
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def answer_in_plain_http() -> None:  # what a TLS client reads instead of a ServerHello
+        conn, _ = listener.accept()
+        with conn:
+            conn.sendall(OK_JSON)
+            conn.recv(65536)
+
+    threading.Thread(target=answer_in_plain_http, daemon=True).start()
     session = requests.Session()
     session.mount("https://", DirectAdapter())
-    with pytest.raises(requests.exceptions.SSLError):
-        session.get(server.url.replace("http://", "https://"), timeout=5, verify=False)
+    try:
+        with pytest.raises(requests.exceptions.SSLError):
+            session.get(f"https://127.0.0.1:{listener.getsockname()[1]}/", timeout=5, verify=False)
+    finally:
+        listener.close()
