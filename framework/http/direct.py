@@ -172,7 +172,7 @@ def _connected_socket(conn: Any, connect_timeout: float | None, request: request
     conn.timeout = connect_timeout
     try:
         conn.connect()
-    except (Urllib3SSLError, ssl.SSLError, ssl.CertificateError) as error:  # a refused certificate, a failed handshake
+    except (Urllib3SSLError, ssl.SSLError, ssl.CertificateError) as error:  # certificate refused, handshake failed
         raise requests.exceptions.SSLError(error, request=request) from error
     except NewConnectionError as error:  # refused, unresolvable: requests' ConnectionError
         raise requests.ConnectionError(error, request=request) from error
