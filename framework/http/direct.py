@@ -339,6 +339,7 @@ def _field(store: dict[str, tuple[str, str]], lowered: str) -> str:
 
 
 def _parse_head(head: bytes) -> tuple[int, str, str, list[tuple[str, str]]]:
+    """Status, reason, version and header fields of a response head (folded lines joined, as http.client does)."""
     lines = head.decode("latin-1").split("\r\n")
     version, _, rest = lines[0].partition(" ")
     code, _, reason = rest.partition(" ")
