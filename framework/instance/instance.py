@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import requests
 
-from framework.http.adapter import PooledAdapter
+from framework.http.direct import DirectAdapter
 from framework.instance.compiler import CompiledInstance, compile_instance
 from framework.instance.config import InstanceConfig
 from framework.instance.problems import InstanceConfigError, LineFinder, Problems
@@ -271,7 +271,7 @@ def _pooled_session(definition: DestinationDefinition) -> requests.Session:
     """
     session = requests.Session()
     size = max(_POOL_SIZE, definition.concurrency_limit or 0)
-    adapter = PooledAdapter(pool_connections=_POOL_SIZE, pool_maxsize=size)
+    adapter = DirectAdapter(pool_connections=_POOL_SIZE, pool_maxsize=size)
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     return session
