@@ -141,8 +141,9 @@ class RequestClient:
         return response
 
 
-def _send_on_session(session: requests.Session, prepared: requests.PreparedRequest, timeout: float | None,
-                     environment: dict[str, Any]) -> requests.Response:
+def _send_on_session(
+    session: requests.Session, prepared: requests.PreparedRequest, timeout: float | None, environment: dict[str, Any]
+) -> requests.Response:
     """``session.send``, or, when the session's adapter is a ``DirectAdapter``, what it does in our case.
 
     ``Session.send`` dispatches response hooks (a prepared request of ours has none), extracts cookies
@@ -176,8 +177,9 @@ def _run_before_hooks(options: dict[str, Any]) -> dict[str, Any]:
     for hook in options.get("before_request", []):
         changes = hook(options)
         if changes:
-            options = merge_options(options, {k: v for k, v in changes.items()
-                                              if k not in ("before_request", "after_response")})
+            options = merge_options(
+                options, {k: v for k, v in changes.items() if k not in ("before_request", "after_response")}
+            )
     return options
 
 

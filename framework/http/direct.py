@@ -22,7 +22,6 @@ was read exactly to its end and the server did not ask to close it.
 from __future__ import annotations
 
 import io
-import socket
 import ssl
 from datetime import timedelta
 from http.client import HTTPMessage
@@ -59,9 +58,14 @@ class DirectResponse(requests.Response):
     _lazy_raw: Any = None
     _set_cookies: list[str] | tuple[()] = ()
 
-    def __init__(self, status_code: int | None = None, reason: str | None = None,
-                 headers: CaseInsensitiveDict[str] | None = None, content: bytes | bool = False,
-                 set_cookies: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        status_code: int | None = None,
+        reason: str | None = None,
+        headers: CaseInsensitiveDict[str] | None = None,
+        content: bytes | bool = False,
+        set_cookies: list[str] | None = None,
+    ) -> None:
         """requests' defaults, without the cookie jar (made on first read); the adapter passes the reply."""
         self.status_code, self.reason = status_code, reason  # type: ignore[assignment]
         self.headers = headers if headers is not None else CaseInsensitiveDict()
@@ -103,9 +107,15 @@ class DirectResponse(requests.Response):
 class DirectAdapter(PooledAdapter):
     """``PooledAdapter`` whose plain requests are exchanged directly on the pooled connection."""
 
-    def send(self, request: requests.PreparedRequest, stream: bool = False,  # type: ignore[override]
-             timeout: Any = None, verify: Any = True, cert: Any = None,
-             proxies: dict[str, str] | None = None) -> requests.Response:
+    def send(
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,  # type: ignore[override]
+        timeout: Any = None,
+        verify: Any = True,
+        cert: Any = None,
+        proxies: dict[str, str] | None = None,
+    ) -> requests.Response:
         """The direct exchange when it applies, else ``HTTPAdapter.send``."""
         body = request.body
         if type(body) is str:  # a form body: urllib3 would send it UTF-8 encoded (requests measured it so)
@@ -123,8 +133,14 @@ class DirectAdapter(PooledAdapter):
         head = _request_head(request, pool, body)
         return self._exchange(pool, request, head if body is None else head + body, connect_timeout, read_timeout)
 
-    def _exchange(self, pool: HTTPConnectionPool, request: requests.PreparedRequest, message: bytes,
-                  connect_timeout: float | None, read_timeout: float | None) -> DirectResponse:
+    def _exchange(
+        self,
+        pool: HTTPConnectionPool,
+        request: requests.PreparedRequest,
+        message: bytes,
+        connect_timeout: float | None,
+        read_timeout: float | None,
+    ) -> DirectResponse:
         try:
             conn = pool._get_conn()  # a kept-alive connection (checked for a drop) or a new one
         except Exception as error:  # ClosedPoolError, EmptyPoolError
@@ -137,7 +153,7 @@ class DirectAdapter(PooledAdapter):
             try:
                 sock.sendall(message)
                 response, keep = _read_response(sock, request.method or "GET")
-            except (socket.timeout, TimeoutError) as error:
+            except TimeoutError as error:
                 raise requests.ReadTimeout(error, request=request) from error
             except (Urllib3SSLError, ssl.SSLError) as error:
                 raise requests.exceptions.SSLError(error, request=request) from error
@@ -159,8 +175,10 @@ def _timeouts(timeout: Any) -> tuple[float | None, float | None]:
         try:
             connect, read = timeout
         except ValueError:
-            raise ValueError(f"Invalid timeout {timeout}. Pass a (connect, read) timeout tuple, "
-                             "or a single float to set both timeouts to the same value.") from None
+            raise ValueError(
+                f"Invalid timeout {timeout}. Pass a (connect, read) timeout tuple, "
+                "or a single float to set both timeouts to the same value."
+            ) from None
         return connect, read
     return timeout, timeout
 
@@ -260,7 +278,7 @@ class _Reader:
         chunk = self.sock.recv(_RECEIVE_SIZE)
         if not chunk:
             return False
-        self.buffer = self.buffer[self.position:] + chunk
+        self.buffer = self.buffer[self.position :] + chunk
         self.position = 0
         return True
 
@@ -269,36 +287,39 @@ class _Reader:
         while True:
             end = self.buffer.find(delimiter, self.position)
             if end >= 0:
-                piece = self.buffer[self.position:end]
+                piece = self.buffer[self.position : end]
                 self.position = end + len(delimiter)
                 return piece
             if len(self.buffer) - self.position > limit:
                 raise ProtocolError("Connection aborted.", ValueError("response head too long"))
             if not self._receive():
-                raise ProtocolError("Connection aborted.", ConnectionResetError(
-                    "Remote end closed connection without response"))
+                raise ProtocolError(
+                    "Connection aborted.", ConnectionResetError("Remote end closed connection without response")
+                )
 
     def exactly(self, size: int) -> bytes:
         """``size`` bytes; a large body is gathered in pieces, not by growing one buffer."""
         available = len(self.buffer) - self.position
         if available < size:
-            pieces, missing = [self.buffer[self.position:]], size - available
+            pieces, missing = [self.buffer[self.position :]], size - available
             while missing > 0:
                 chunk = self.sock.recv(max(_RECEIVE_SIZE, min(missing, 1 << 20)))
                 if not chunk:
-                    raise ProtocolError("Connection broken: IncompleteRead", ConnectionResetError(
-                        f"{size - missing} bytes read, {size} expected"))
+                    raise ProtocolError(
+                        "Connection broken: IncompleteRead",
+                        ConnectionResetError(f"{size - missing} bytes read, {size} expected"),
+                    )
                 pieces.append(chunk)
                 missing -= len(chunk)
             data = b"".join(pieces)
             self.buffer, self.position = data, 0
-        piece = self.buffer[self.position:self.position + size]
+        piece = self.buffer[self.position : self.position + size]
         self.position += size
         return piece
 
     def rest(self) -> bytes:
         """Everything until the server closes (a body with neither length nor chunking)."""
-        pieces = [self.buffer[self.position:]]
+        pieces = [self.buffer[self.position :]]
         while chunk := self.sock.recv(_RECEIVE_SIZE):
             pieces.append(chunk)
         self.buffer, self.position = b"", 0
@@ -398,8 +419,9 @@ def _decoded(body: bytes, headers: CaseInsensitiveDict[str]) -> bytes:
     if not body or not encoding or encoding == "identity":
         return body
     try:
-        return Urllib3Response(body=io.BytesIO(body), headers=dict(headers), preload_content=True,
-                               decode_content=True).data
+        return Urllib3Response(
+            body=io.BytesIO(body), headers=dict(headers), preload_content=True, decode_content=True
+        ).data
     except DecodeError as error:
         raise requests.exceptions.ContentDecodingError(error) from error
 
@@ -442,9 +464,15 @@ class _OriginalResponse:
 
 def _urllib3_view(response: DirectResponse) -> Urllib3Response:
     original = _OriginalResponse(response._set_cookies) if response._set_cookies else None
-    headers = {name: value for name, value in response.headers.items()
-               if name.lower() != "content-encoding"}  # the kept body is already decoded
-    return Urllib3Response(body=io.BytesIO(response._content or b""), headers=headers,
-                           status=response.status_code, reason=response.reason, preload_content=False,
-                           decode_content=False, original_response=original)  # type: ignore[arg-type]
-
+    headers = {
+        name: value for name, value in response.headers.items() if name.lower() != "content-encoding"
+    }  # the kept body is already decoded
+    return Urllib3Response(
+        body=io.BytesIO(response._content or b""),
+        headers=headers,
+        status=response.status_code,
+        reason=response.reason,
+        preload_content=False,
+        decode_content=False,
+        original_response=original,
+    )  # type: ignore[arg-type]

@@ -46,8 +46,14 @@ class RecordedExchange:
     ) -> None:
         self._raw: tuple[Any, ...] | None = None
         self._redacted: dict[str, Any] | None = {
-            "method": method, "url": url, "headers": headers, "body": body, "status": status,
-            "response_headers": response_headers or {}, "response_body": response_body, "error": error,
+            "method": method,
+            "url": url,
+            "headers": headers,
+            "body": body,
+            "status": status,
+            "response_headers": response_headers or {},
+            "response_body": response_body,
+            "error": error,
         }
 
     @classmethod
@@ -70,6 +76,7 @@ class RecordedExchange:
     url = property(lambda self: self._fields()["url"], doc="URL, secret query parameters redacted")
     headers = property(lambda self: self._fields()["headers"], doc="request headers, redacted")
     body = property(lambda self: self._fields()["body"], doc="request body as text, redacted")
+
     @property
     def status(self) -> int | None:
         """Response status, None on failure.

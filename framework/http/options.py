@@ -15,10 +15,23 @@ __all__ = ["OPTION_NAMES", "DEFAULT_TIMEOUT", "merge_options", "merge_headers", 
 
 DEFAULT_TIMEOUT = 10.0
 
-OPTION_NAMES = frozenset({
-    "method", "headers", "json", "data", "params", "timeout", "throw_http_errors", "username",
-    "password", "before_request", "after_response", "origin_override", "secrets",
-})
+OPTION_NAMES = frozenset(
+    {
+        "method",
+        "headers",
+        "json",
+        "data",
+        "params",
+        "timeout",
+        "throw_http_errors",
+        "username",
+        "password",
+        "before_request",
+        "after_response",
+        "origin_override",
+        "secrets",
+    }
+)
 _LIST_OPTIONS = ("before_request", "after_response", "secrets")
 
 
@@ -80,5 +93,4 @@ def _check_names(options: Mapping[str, Any]) -> None:
         return
     unknown = sorted(set(options) - OPTION_NAMES)
     if unknown:
-        raise TypeError(f"unknown request option(s) {', '.join(unknown)}; "
-                        f"known: {', '.join(sorted(OPTION_NAMES))}")
+        raise TypeError(f"unknown request option(s) {', '.join(unknown)}; known: {', '.join(sorted(OPTION_NAMES))}")

@@ -17,16 +17,34 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, quote_plus, urlsplit, urlunsplit
 
-__all__ = ["REDACTED", "redact_headers", "redact_body", "redact_url", "redact_text", "is_secret_key",
-           "is_secret_header"]
+__all__ = [
+    "REDACTED",
+    "redact_headers",
+    "redact_body",
+    "redact_url",
+    "redact_text",
+    "is_secret_key",
+    "is_secret_header",
+]
 
 REDACTED = "[REDACTED]"
 MIN_SECRET_LENGTH = 4  # shorter "secrets" would blank out ordinary text
 
 _SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
 _SECRET_HEADER_WORDS = ("token", "secret", "password", "api-key", "apikey", "api_key", "session")
-_SECRET_KEYS = frozenset({"password", "passwd", "secret", "apikey", "api_key", "api-key",
-                          "authorization", "client_assertion", "code_verifier"})
+_SECRET_KEYS = frozenset(
+    {
+        "password",
+        "passwd",
+        "secret",
+        "apikey",
+        "api_key",
+        "api-key",
+        "authorization",
+        "client_assertion",
+        "code_verifier",
+    }
+)
 
 
 # scheme://userinfo@ : the user info ends at the first "@" before any "/", "?", "#" or whitespace.
@@ -41,8 +59,7 @@ def is_secret_header(name: str) -> bool:
 def is_secret_key(key: str) -> bool:
     """Whether a body or query key holds a credential (``client_secret``, ``refresh_token``, ...)."""
     lowered = key.lower()
-    return (lowered in _SECRET_KEYS or lowered.endswith("token") or "secret" in lowered
-            or "password" in lowered)
+    return lowered in _SECRET_KEYS or lowered.endswith("token") or "secret" in lowered or "password" in lowered
 
 
 def redact_text(text: str, secrets: Iterable[str] = ()) -> str:
@@ -119,8 +136,10 @@ def _redact_json_text(text: str, secrets: list[str]) -> str:
 
 def _redact_structure(value: Any, secrets: list[str]) -> Any:
     if isinstance(value, dict):
-        return {k: REDACTED if isinstance(k, str) and is_secret_key(k) and v is not None
-                else _redact_structure(v, secrets) for k, v in value.items()}
+        return {
+            k: REDACTED if isinstance(k, str) and is_secret_key(k) and v is not None else _redact_structure(v, secrets)
+            for k, v in value.items()
+        }
     if isinstance(value, list):
         return [_redact_structure(item, secrets) for item in value]
     if isinstance(value, str):

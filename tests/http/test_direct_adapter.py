@@ -52,8 +52,14 @@ class RawServer:
                         return
                     buffer += chunk
                 head, _, rest = buffer.partition(b"\r\n\r\n")
-                length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n")
-                               if line.lower().startswith(b"content-length:")), 0)
+                length = next(
+                    (
+                        int(line.split(b":")[1])
+                        for line in head.split(b"\r\n")
+                        if line.lower().startswith(b"content-length:")
+                    ),
+                    0,
+                )
                 while len(rest) < length:
                     rest += conn.recv(65536)
                 request, buffer = head + b"\r\n\r\n" + rest[:length], rest[length:]
@@ -105,7 +111,7 @@ def test_the_bytes_written_are_the_ones_requests_own_adapter_writes(serve: Calla
     sent = [request for _, request in server.received]
     assert sent[:3] == sent[3:]
     assert sent[3].startswith(b"POST /a/b?x=1&y=%20 HTTP/1.1\r\nHost: 127.0.0.1:")
-    assert sent[3].endswith(b"Content-Length: 9\r\n\r\n{\"k\":\"v\"}")
+    assert sent[3].endswith(b'Content-Length: 9\r\n\r\n{"k":"v"}')
 
 
 def test_head_and_body_go_out_in_one_write_and_the_connection_is_kept(serve: Callable[[Reply], RawServer]) -> None:
@@ -118,8 +124,12 @@ def test_head_and_body_go_out_in_one_write_and_the_connection_is_kept(serve: Cal
 
 
 def test_chunked_body_with_extensions_and_trailers(serve: Callable[[Reply], RawServer]) -> None:
-    server = serve(_fixed(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: text/plain\r\n\r\n"
-                          b"4;ext=1\r\nWiki\r\n6\r\npedia \r\n0\r\nX-Trailer: t\r\n\r\n"))
+    server = serve(
+        _fixed(
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: text/plain\r\n\r\n"
+            b"4;ext=1\r\nWiki\r\n6\r\npedia \r\n0\r\nX-Trailer: t\r\n\r\n"
+        )
+    )
     session = _session()
     assert session.get(server.url, timeout=5).content == b"Wikipedia "
     assert session.get(server.url, timeout=5).content == b"Wikipedia "
@@ -127,9 +137,13 @@ def test_chunked_body_with_extensions_and_trailers(serve: Callable[[Reply], RawS
 
 
 def test_interim_responses_are_skipped_and_repeated_headers_joined(serve: Callable[[Reply], RawServer]) -> None:
-    server = serve(_fixed(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
-                          b"HTTP/1.1 201 Created\r\nX-Many: a\r\nx-many: b\r\nX-Folded: one\r\n two\r\n"
-                          b"Content-Length: 0\r\n\r\n"))
+    server = serve(
+        _fixed(
+            b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
+            b"HTTP/1.1 201 Created\r\nX-Many: a\r\nx-many: b\r\nX-Folded: one\r\n two\r\n"
+            b"Content-Length: 0\r\n\r\n"
+        )
+    )
     response = _session().post(server.url, data=b"x", timeout=5)
     assert (response.status_code, response.reason, response.content) == (201, "Created", b"")
     assert response.headers["X-MANY"] == "a, b" and response.headers["x-folded"] == "one two"
@@ -137,13 +151,18 @@ def test_interim_responses_are_skipped_and_repeated_headers_joined(serve: Callab
 
 def test_gzip_bodies_are_decoded(serve: Callable[[Reply], RawServer]) -> None:
     body = gzip.compress(b'{"ok":true}')
-    server = serve(_fixed(b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Type: application/json\r\n"
-                          b"Content-Length: %d\r\n\r\n%s" % (len(body), body)))
+    server = serve(
+        _fixed(
+            b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Type: application/json\r\n"
+            b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+        )
+    )
     assert _session().get(server.url, timeout=5).json() == {"ok": True}
 
 
 def test_a_body_without_length_is_read_to_the_close_and_the_connection_dropped(
-        serve: Callable[[Reply], RawServer]) -> None:
+    serve: Callable[[Reply], RawServer],
+) -> None:
     server = serve(_fixed(b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nall of it"))
     session = _session()
     assert session.get(server.url, timeout=5).content == b"all of it"
@@ -152,8 +171,13 @@ def test_a_body_without_length_is_read_to_the_close_and_the_connection_dropped(
 
 
 def test_no_body_for_head_204_and_304(serve: Callable[[Reply], RawServer]) -> None:
-    server = serve(lambda request: b"HTTP/1.1 204 No Content\r\n\r\n" if request.startswith(b"GET")
-                   else b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n")
+    server = serve(
+        lambda request: (
+            b"HTTP/1.1 204 No Content\r\n\r\n"
+            if request.startswith(b"GET")
+            else b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n"
+        )
+    )
     session = _session()
     assert session.get(server.url, timeout=5).status_code == 204
     assert session.head(server.url, timeout=5).headers["Content-Length"] == "5"
@@ -162,8 +186,9 @@ def test_no_body_for_head_204_and_304(serve: Callable[[Reply], RawServer]) -> No
 
 
 def test_set_cookie_reaches_the_response_and_the_session(serve: Callable[[Reply], RawServer]) -> None:
-    server = serve(_fixed(b"HTTP/1.1 200 OK\r\nSet-Cookie: a=1; Path=/\r\nSet-Cookie: b=2; Path=/\r\n"
-                          b"Content-Length: 0\r\n\r\n"))
+    server = serve(
+        _fixed(b"HTTP/1.1 200 OK\r\nSet-Cookie: a=1; Path=/\r\nSet-Cookie: b=2; Path=/\r\nContent-Length: 0\r\n\r\n")
+    )
     session = _session()
     client = RequestClient(session)
     response = client.get(server.url + "/x")
@@ -174,15 +199,19 @@ def test_set_cookie_reaches_the_response_and_the_session(serve: Callable[[Reply]
 
 
 def test_redirects_are_followed_through_the_session(serve: Callable[[Reply], RawServer]) -> None:
-    server = serve(lambda request: b"HTTP/1.1 302 Found\r\nLocation: /there\r\nContent-Length: 0\r\n\r\n"
-                   if b" /here " in request.split(b"\r\n")[0] else OK_JSON)
+    server = serve(
+        lambda request: (
+            b"HTTP/1.1 302 Found\r\nLocation: /there\r\nContent-Length: 0\r\n\r\n"
+            if b" /here " in request.split(b"\r\n")[0]
+            else OK_JSON
+        )
+    )
     response = RequestClient(_session()).get(server.url + "/here")
     assert response.data == {"id": 1} and [r.status_code for r in response.history] == [302]
     assert response.url == server.url + "/there"
 
 
-def test_a_connection_closed_before_the_response_is_a_connection_error(
-        serve: Callable[[Reply], RawServer]) -> None:
+def test_a_connection_closed_before_the_response_is_a_connection_error(serve: Callable[[Reply], RawServer]) -> None:
     server = serve(lambda request: None)
     with pytest.raises(requests.ConnectionError, match="Remote end closed connection without response"):
         _session().post(server.url, data=b"x", timeout=5)
@@ -236,9 +265,14 @@ def test_a_form_body_is_sent_directly_as_utf8(serve: Callable[[Reply], RawServer
 
 
 def test_a_fallback_response_is_read_and_its_cookies_kept_as_session_send_does(
-        serve: Callable[[Reply], RawServer]) -> None:
-    server = serve(_fixed(b"HTTP/1.1 200 OK\r\nSet-Cookie: a=1; Path=/\r\nContent-Type: application/json\r\n"
-                          b"Content-Length: 8\r\n\r\n{\"id\":1}"))
+    serve: Callable[[Reply], RawServer],
+) -> None:
+    server = serve(
+        _fixed(
+            b"HTTP/1.1 200 OK\r\nSet-Cookie: a=1; Path=/\r\nContent-Type: application/json\r\n"
+            b'Content-Length: 8\r\n\r\n{"id":1}'
+        )
+    )
     session = _session(DirectAdapter(max_retries=1))  # retries configured: HTTPAdapter.send does the exchange
     response = RequestClient(session).get(server.url + "/x")
     assert not isinstance(response, DirectResponse)

@@ -51,4 +51,5 @@ def test_case_insensitive_dict_keeps_name_and_value_under_the_lowered_name() -> 
     headers = requests.structures.CaseInsensitiveDict({"Content-Type": "a"})
     assert getattr(headers, "_store", None) == {"content-type": ("Content-Type", "a")}, (
         "requests' CaseInsensitiveDict no longer keeps _store as {lower: (name, value)}: "
-        "framework/http/client.py _merged_headers and framework/http/direct.py read and fill it")
+        "framework/http/client.py _merged_headers and framework/http/direct.py read and fill it"
+    )
