@@ -48,6 +48,7 @@ class FileIntake:
         self._listener = listener
         self._batch_size = batch
         self._pending: list[NewJob] = []
+        self.added = 0  # jobs new to the queue (the rest of the enqueued ones were there already)
 
     def read(self, items: Iterable[EventRecord | BadLine], on_event: Callable[[], None] | None = None) -> None:
         """Take every item; bad lines and refused events are counted, never fatal."""
@@ -93,6 +94,7 @@ class FileIntake:
         self._pending = []
         for index, jobs in by_subscription.items():
             result = self.queue.enqueue(jobs)
+            self.added += result.added
             done_before = sum(count for state, count in result.duplicates.items() if state not in _UNFINISHED)
             self.tally.add_enqueued(index, jobs[0].subscription_name, len(jobs), done_before)
 
