@@ -85,13 +85,12 @@ def measure_dry_run(events: Path, folder: Path) -> dict[str, Any]:
 
 
 def measure_emulator(folder: Path, count: int = 1000) -> dict[str, Any]:
+    from benchmarks.bench_pipeline import _SETTINGS
     from destinations.pardot.emulator import start_for_instance
     from framework.delivery.jobs import JobState
     from framework.delivery.producer import JobProducer
     from framework.delivery.sqlite_queue import SqliteQueue
     from framework.delivery.worker import DeliveryWorker, WorkerOptions
-
-    from benchmarks.bench_pipeline import _SETTINGS
 
     auth = {"access_token": "tok", "refresh_token": "r", "client_id": "c", "client_secret": "s"}
     emulator = start_for_instance(dict(_SETTINGS), auth, [], latency=0.05)
@@ -146,7 +145,8 @@ def main(argv: list[str] | None = None) -> int:
             done = subprocess.run([sys.executable, "-m", "benchmarks.delivery_scale", "--one", name, "--file",
                                    str(events), "--folder", str(folder)], capture_output=True, text=True, check=False)
             figures = json.loads(done.stdout) if done.returncode == 0 else {"error": done.stderr.strip()[-500:]}
-            print(json.dumps({"measurement": name, "target": _TARGETS[name], **figures}, ensure_ascii=False), flush=True)
+            line = {"measurement": name, "target": _TARGETS[name], **figures}
+            print(json.dumps(line, ensure_ascii=False), flush=True)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return 0
