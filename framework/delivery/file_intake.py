@@ -92,10 +92,12 @@ class FileIntake:
             by_subscription.setdefault(job.subscription, []).append(job)
         self._pending = []
         for index, jobs in by_subscription.items():
-            result = self.queue.enqueue(jobs)
-            self.added += result.added
-            done_before = sum(count for state, count in result.duplicates.items() if state not in _UNFINISHED)
-            self.tally.add_enqueued(index, jobs[0].subscription_name, len(jobs), done_before)
+            with self.tally.holding():
+                result = self.queue.enqueue(jobs)
+                self.added += result.added
+                done_before = sum(count for state, count in result.duplicates.items() if state not in _UNFINISHED)
+                self.tally.add_enqueued(index, jobs[0].subscription_name, len(jobs), done_before,
+                                        [job.message_id for job in jobs])
 
     def _refuse(self, index: int, name: str, why: str, record: EventRecord) -> None:
         self.tally.add_intake(index, name, "invalid", why, record.location)
