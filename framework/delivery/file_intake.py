@@ -96,8 +96,9 @@ class FileIntake:
                 result = self.queue.enqueue(jobs)
                 self.added += result.added
                 done_before = sum(count for state, count in result.duplicates.items() if state not in _UNFINISHED)
-                self.tally.add_enqueued(index, jobs[0].subscription_name, len(jobs), done_before,
-                                        [job.message_id for job in jobs])
+                ours = [job.message_id for job in jobs
+                        if (job.instance_id, job.subscription, job.message_id) not in result.finished]
+                self.tally.add_enqueued(index, jobs[0].subscription_name, len(jobs), done_before, ours)
 
     def _refuse(self, index: int, name: str, why: str, record: EventRecord) -> None:
         self.tally.add_intake(index, name, "invalid", why, record.location)

@@ -134,6 +134,9 @@ class EnqueueResult:
 
     added: int
     duplicates: dict[JobState, int] = field(default_factory=dict)
+    # The identities (instance_id, subscription, message_id) of duplicates already finished when this
+    # enqueue looked: a run counts them as "done before", never also by a worker's outcome for them.
+    finished: frozenset[tuple[str, int, str]] = frozenset()
 
     @property
     def duplicate_count(self) -> int:

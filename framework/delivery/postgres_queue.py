@@ -107,6 +107,7 @@ class PostgresQueue:
             earlier = [job for job in fresh if _identity(job) not in inserted]
             states = _states_of(connection, earlier) if earlier else {}
         duplicates: dict[JobState, int] = {}
+        finished = frozenset(identity for identity, state in states.items() if state.finished)
         seen: set[tuple[str, int, str]] = set()
         for job in jobs:
             identity = _identity(job)
@@ -117,7 +118,7 @@ class PostgresQueue:
             # a repeat of a job this very batch added is queued; an earlier job has its own state
             state = JobState.QUEUED if identity in inserted else states.get(identity, JobState.QUEUED)
             duplicates[state] = duplicates.get(state, 0) + 1
-        return EnqueueResult(len(inserted), duplicates)
+        return EnqueueResult(len(inserted), duplicates, finished)
 
     # -- workers ------------------------------------------------------------------------------------
 

@@ -137,8 +137,10 @@ class SqliteQueue:
                 "INSERT OR IGNORE INTO jobs (instance_id, subscription, subscription_name, message_id, account_key,"
                 " ordering_key, event, enqueued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
             added = db.total_changes - before
-            duplicates = _duplicate_states(db, jobs, now, len(jobs) - added) if added < len(jobs) else {}
-        return EnqueueResult(added, duplicates)
+            if added == len(jobs):
+                return EnqueueResult(added)
+            duplicates, finished = _duplicate_states(db, jobs, now, len(jobs) - added)
+        return EnqueueResult(added, duplicates, finished)
 
     # -- workers ------------------------------------------------------------------------------------
 
@@ -376,20 +378,27 @@ def _requeue_held_by(db: sqlite3.Connection, worker_ids: Sequence[str | None]) -
     return count
 
 
-def _duplicate_states(db: sqlite3.Connection, jobs: Sequence[NewJob], now: float, total: int) -> dict[JobState, int]:
-    """States of the duplicates: those queued before this batch by their current state, those repeated
-    inside the batch itself as ``queued`` (the first of them was just added)."""
+def _duplicate_states(
+    db: sqlite3.Connection, jobs: Sequence[NewJob], now: float, total: int
+) -> tuple[dict[JobState, int], frozenset[tuple[str, int, str]]]:
+    """States of the duplicates (those queued before this batch by their current state, those repeated
+    inside the batch itself as ``queued``: the first of them was just added), and which were finished."""
     counts: dict[JobState, int] = {}
+    finished: set[tuple[str, int, str]] = set()
     for job in jobs:
-        row = db.execute("SELECT state FROM jobs WHERE instance_id = ? AND subscription = ? AND message_id = ?"
-                         " AND enqueued_at < ?", (job.instance_id, job.subscription, job.message_id, now)).fetchone()
+        row = db.execute(
+            "SELECT state FROM jobs WHERE instance_id = ? AND subscription = ? AND message_id = ? AND enqueued_at < ?",
+            (job.instance_id, job.subscription, job.message_id, now),
+        ).fetchone()
         if row is not None:
             state = JobState(row[0])
             counts[state] = counts.get(state, 0) + 1
+            if state.finished:
+                finished.add((job.instance_id, job.subscription, job.message_id))
     repeated = total - sum(counts.values())
     if repeated:
         counts[JobState.QUEUED] = counts.get(JobState.QUEUED, 0) + repeated
-    return counts
+    return counts, frozenset(finished)
 
 
 def _stats_rows(rows: list[tuple[Any, ...]], paused: Mapping[str, tuple[float, str]]) -> list[StatsRow]:

@@ -62,6 +62,7 @@ def test_an_identity_is_enqueued_once_and_duplicates_report_their_state(queue: J
     again = queue.enqueue([job("m1"), job("m2"), job("m3")])
     assert again.added == 1
     assert again.duplicates == {JobState.DELIVERED: 1, JobState.QUEUED: 1}  # m2 waited behind m1
+    assert again.finished == {(INSTANCE, 0, "m1")}  # the one a run counts as done before
 
 
 def test_the_same_message_for_another_subscription_or_instance_is_another_job(queue: JobQueue) -> None:
