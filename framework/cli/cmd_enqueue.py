@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     from framework.delivery.run_tally import RunTally
 
     queue = open_queue_for(args)
-    tally = RunTally()
+    tally = RunTally(expects_outcomes=False)  # no worker here: nothing reports outcomes
     progress = ProgressBar(label="events read", enabled=args.progress)
     try:
         instance = load_instance(args.instance, paths=args.path, destination=args.destination)

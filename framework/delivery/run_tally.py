@@ -63,6 +63,9 @@ class RunTally:
     examples: dict[tuple[str, str, str], str] = field(default_factory=dict)  # reason → first file:line or messageId
     others: Counter[str] = field(default_factory=Counter)  # outcomes of jobs enqueued before this run
     dry_run: bool = False
+    # False when no worker reports to this tally (``actions enqueue``): the jobs' ids are then not kept,
+    # so memory stays small however large the input (a million events' ids would take ~60 MB).
+    expects_outcomes: bool = True
     _seen: set[int] = field(default_factory=set, repr=False)  # (subscription, messageId) read by this run
     _expected: set[int] = field(default_factory=set, repr=False)  # enqueued by this run, outcome still to come
     # Re-entrant: ``holding()`` keeps outcomes out while a batch is enqueued and counted (see ``add_enqueued``).
@@ -114,7 +117,8 @@ class RunTally:
         """``jobs`` of this run went to the queue, ``done_before`` of them finished by an earlier run;
         the outcomes of ``message_ids`` (this subscription's jobs in the batch) are this run's to count."""
         with self._lock:
-            self._expected.update(hash((index, message_id)) for message_id in message_ids)
+            if self.expects_outcomes:
+                self._expected.update(hash((index, message_id)) for message_id in message_ids)
             counts = self.subscription(index, name)
             counts.counts["read"] += jobs
             counts.counts["done_before"] += done_before
