@@ -248,7 +248,7 @@ def _prepare(session: requests.Session, url: str, options: dict[str, Any]) -> re
 def _merged_headers(session_headers: Mapping[str, Any], headers: Mapping[str, Any]) -> CaseInsensitiveDict[Any]:
     """Session headers under ours, in one case-insensitive dict, each checked as ``prepare_headers`` does."""
     merged: CaseInsensitiveDict[Any] = CaseInsensitiveDict()
-    store = merged._store  # type: ignore[attr-defined]  # {lower: (name, value)}; see test_direct_contract
+    store = merged._store  # {lower: (name, value)}; see test_direct_contract
     for source in (session_headers, headers):
         for name, value in source.items():
             store[name.lower()] = (name, value)
@@ -284,7 +284,7 @@ def _prepare_bytes_body(prepared: requests.PreparedRequest, body: bytes | None) 
 def _prepare_cookies(prepared: requests.PreparedRequest, jar: Any) -> None:
     """``prepare_cookies``, skipping the Cookie-header lookup when the session's jar is empty."""
     if isinstance(jar, CookieJar) and not jar._cookies:  # type: ignore[attr-defined]  # read once, atomic
-        prepared._cookies = jar  # type: ignore[attr-defined]  # what prepare_cookies keeps, for redirects
+        prepared._cookies = jar  # what prepare_cookies keeps, for redirects
         return
     prepared.prepare_cookies(jar)
 
