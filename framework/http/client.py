@@ -330,6 +330,11 @@ def _with_origin(url: str, origin: str) -> str:
     return urlunsplit((target.scheme, target.netloc, base_path + original.path, original.query, ""))
 
 
+def response_data(response: requests.Response) -> Any:
+    """``response.data`` (see ``_attach_data``), typed: requests' stubs do not declare the attribute we add."""
+    return response.data  # type: ignore[attr-defined]  # set on every response this client returns
+
+
 def _attach_data(response: requests.Response) -> None:
     """``response.data``: parsed JSON when the content type says JSON, else the text."""
     content_type = response.headers.get("Content-Type", "").lower()
