@@ -42,7 +42,7 @@ from framework.http.network_errors import describe_network_error
 from framework.http.options import DEFAULT_TIMEOUT, merge_headers, merge_options
 from framework.http.retry_after import parse_retry_after
 
-__all__ = ["RequestClient", "USER_AGENT", "BeforeRequest", "AfterResponse"]
+__all__ = ["RequestClient", "USER_AGENT", "BeforeRequest", "AfterResponse", "response_data"]
 
 USER_AGENT = f"action-destinations/{__version__}"
 _log = logging.getLogger("framework.http")
