@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from framework.delivery.merging import merge_payloads
 from framework.errors import Resolution
+from framework.http import response_data
 from framework.runtime.async_batch import AsyncBatch, StillRunning
 from framework.runtime.multistatus import ItemError, ItemStatus, ItemSuccess, MultiStatusResponse, item_error_from
 
@@ -85,8 +86,7 @@ def perform_batch(request: RequestClient, data: ExecuteInput) -> AsyncBatch | Mu
 def poll(request: RequestClient, data: ExecuteInput, ref: dict[str, Any]) -> StillRunning | MultiStatusResponse:
     """The import's outcome per item once Complete; ``StillRunning`` while Pardot works on it."""
     client = PardotClient(request, data.settings)
-    # ``.data``: the parsed body framework.http sets on every response; requests.Response does not declare it.
-    record = client.call("GET", f"{IMPORTS_PATH}/{ref['importId']}").data  # type: ignore[attr-defined]
+    record = response_data(client.call("GET", f"{IMPORTS_PATH}/{ref['importId']}"))
     status = record.get("status") if isinstance(record, dict) else None
     if status in ("Open", "Waiting", "Processing"):
         return StillRunning(f"Pardot import {ref['importId']} is {status}")
@@ -182,7 +182,7 @@ def _import(client: PardotClient, batches: list[str], restore_deleted: bool) -> 
         headers={"Content-Type": "application/json"},
         json={"operation": "Upsert", "object": "Prospect", "restoreDeleted": restore_deleted},
     )
-    import_id = int(created.data["id"])  # type: ignore[attr-defined]
+    import_id = int(response_data(created)["id"])
     for batch in batches:
         client.call(
             "POST",

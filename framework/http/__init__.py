@@ -3,10 +3,11 @@
 Public surface (see docs/architecture.md)::
 
     RequestClient(session=None, *, options=None)  .request/.get/.post/.put/.patch/.delete/.extend/.exchanges
+    response_data(response)  the parsed body the client attaches to each response
     RecordedExchange, redact_headers, redact_body, redact_url, parse_retry_after
 """
 
-from framework.http.client import USER_AGENT, RequestClient
+from framework.http.client import USER_AGENT, RequestClient, response_data
 from framework.http.exchanges import RecordedExchange
 from framework.http.forms import FORM_CONTENT_TYPE, encode_form
 from framework.http.options import DEFAULT_TIMEOUT, merge_headers, merge_options
@@ -28,4 +29,5 @@ __all__ = [
     "redact_headers",
     "redact_text",
     "redact_url",
+    "response_data",
 ]

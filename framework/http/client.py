@@ -42,7 +42,7 @@ from framework.http.network_errors import describe_network_error
 from framework.http.options import DEFAULT_TIMEOUT, merge_headers, merge_options
 from framework.http.retry_after import parse_retry_after
 
-__all__ = ["RequestClient", "USER_AGENT", "BeforeRequest", "AfterResponse"]
+__all__ = ["RequestClient", "USER_AGENT", "BeforeRequest", "AfterResponse", "response_data"]
 
 USER_AGENT = f"action-destinations/{__version__}"
 _log = logging.getLogger("framework.http")
@@ -248,7 +248,7 @@ def _prepare(session: requests.Session, url: str, options: dict[str, Any]) -> re
 def _merged_headers(session_headers: Mapping[str, Any], headers: Mapping[str, Any]) -> CaseInsensitiveDict[Any]:
     """Session headers under ours, in one case-insensitive dict, each checked as ``prepare_headers`` does."""
     merged: CaseInsensitiveDict[Any] = CaseInsensitiveDict()
-    store = merged._store  # type: ignore[attr-defined]  # {lower: (name, value)}; see test_direct_contract
+    store = merged._store  # {lower: (name, value)}; see test_direct_contract
     for source in (session_headers, headers):
         for name, value in source.items():
             store[name.lower()] = (name, value)
@@ -284,7 +284,7 @@ def _prepare_bytes_body(prepared: requests.PreparedRequest, body: bytes | None) 
 def _prepare_cookies(prepared: requests.PreparedRequest, jar: Any) -> None:
     """``prepare_cookies``, skipping the Cookie-header lookup when the session's jar is empty."""
     if isinstance(jar, CookieJar) and not jar._cookies:  # type: ignore[attr-defined]  # read once, atomic
-        prepared._cookies = jar  # type: ignore[attr-defined]  # what prepare_cookies keeps, for redirects
+        prepared._cookies = jar  # what prepare_cookies keeps, for redirects
         return
     prepared.prepare_cookies(jar)
 
@@ -328,6 +328,11 @@ def _with_origin(url: str, origin: str) -> str:
     target, original = urlsplit(origin), urlsplit(url)
     base_path = target.path.rstrip("/")
     return urlunsplit((target.scheme, target.netloc, base_path + original.path, original.query, ""))
+
+
+def response_data(response: requests.Response) -> Any:
+    """``response.data`` (see ``_attach_data``), typed: requests' stubs do not declare the attribute we add."""
+    return response.data  # type: ignore[attr-defined]  # set on every response this client returns
 
 
 def _attach_data(response: requests.Response) -> None:

@@ -25,7 +25,7 @@ import io
 import ssl
 from datetime import timedelta
 from http.client import HTTPMessage
-from typing import Any
+from typing import Any, Literal
 
 import requests
 from requests.cookies import cookiejar_from_dict, extract_cookies_to_jar
@@ -63,7 +63,7 @@ class DirectResponse(requests.Response):
         status_code: int | None = None,
         reason: str | None = None,
         headers: CaseInsensitiveDict[str] | None = None,
-        content: bytes | bool = False,
+        content: bytes | Literal[False] = False,
         set_cookies: list[str] | None = None,
     ) -> None:
         """requests' defaults, without the cookie jar (made on first read); the adapter passes the reply."""
@@ -81,7 +81,7 @@ class DirectResponse(requests.Response):
         """Whether the response has a ``Set-Cookie`` field (the session's jar is only touched then)."""
         return bool(self._set_cookies)
 
-    @property  # type: ignore[override]
+    @property
     def cookies(self) -> Any:
         """The cookies this response set (an empty jar, made on first read, when it set none)."""
         if self._lazy_jar is None:
@@ -92,7 +92,7 @@ class DirectResponse(requests.Response):
     def cookies(self, jar: Any) -> None:
         self._lazy_jar = jar
 
-    @property  # type: ignore[override]
+    @property
     def raw(self) -> Any:
         """A urllib3 response over the already-read body, for code that reads ``raw`` (cookies, redirects)."""
         if self._lazy_raw is None and self._content is not False:
@@ -110,7 +110,7 @@ class DirectAdapter(PooledAdapter):
     def send(
         self,
         request: requests.PreparedRequest,
-        stream: bool = False,  # type: ignore[override]
+        stream: bool = False,
         timeout: Any = None,
         verify: Any = True,
         cert: Any = None,
@@ -398,7 +398,7 @@ def _content_length(value: str) -> int:
 
 
 def _read_chunked(reader: _Reader) -> bytes:
-    pieces = []
+    pieces: list[bytes] = []
     while True:
         size_line = reader.until(b"\r\n", 4096).split(b";", 1)[0].strip()
         try:
@@ -446,7 +446,9 @@ def _encoding_for(content_type: str) -> str | None:
     if content_type not in _ENCODINGS:
         if len(_ENCODINGS) >= 256:
             _ENCODINGS.clear()
-        _ENCODINGS[content_type] = get_encoding_from_headers({"content-type": content_type} if content_type else {})
+        _ENCODINGS[content_type] = get_encoding_from_headers(
+            CaseInsensitiveDict({"content-type": content_type} if content_type else {})
+        )
     return _ENCODINGS[content_type]
 
 
@@ -474,5 +476,6 @@ def _urllib3_view(response: DirectResponse) -> Urllib3Response:
         reason=response.reason,
         preload_content=False,
         decode_content=False,
-        original_response=original,
-    )  # type: ignore[arg-type]
+        # A duck-typed stand-in: cookie extraction reads only ``msg`` from an http.client response.
+        original_response=original,  # type: ignore[arg-type]
+    )

@@ -122,6 +122,8 @@ def _redact(
     request: requests.PreparedRequest, response: requests.Response | None, secrets: list[str], error: str | None
 ) -> dict[str, Any]:
     request_type = request.headers.get("Content-Type")
+    if isinstance(request_type, bytes):  # requests sends a bytes header as is; read it as http.client does
+        request_type = request_type.decode("latin-1")
     return {
         "method": request.method or "GET",
         "url": redact_url(request.url or "", secrets),

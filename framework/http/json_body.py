@@ -47,7 +47,7 @@ def _js_numbers(value: Any) -> Any:
 def _js_object(obj: dict[Any, Any]) -> dict[Any, Any]:
     if _reordered(obj):
         return {key: _js_numbers(obj[key]) for key in js_keys(obj)}
-    for key, item in obj.items():
+    for item in obj.values():
         if type(item) not in _AS_IS and _js_numbers(item) is not item:
             return {k: _js_numbers(v) for k, v in obj.items()}
     return obj

@@ -2,6 +2,7 @@
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3 import HTTPSConnectionPool
 
 from framework.http.adapter import PooledAdapter
 
@@ -17,6 +18,7 @@ def test_one_pool_per_origin_and_tls_settings_remembered() -> None:
     assert adapter.get_connection_with_tls_context(_prepared("https://other.example.com/a"), True) is not first
     assert adapter.get_connection_with_tls_context(_prepared("http://api.example.com/a"), True) is not first
     unverified = adapter.get_connection_with_tls_context(_prepared("https://api.example.com/a"), False)
+    assert isinstance(unverified, HTTPSConnectionPool)
     assert unverified is not first and unverified.cert_reqs == "CERT_NONE"
 
 
@@ -57,7 +59,8 @@ def test_proxied_requests_go_through_requests_own_lookup() -> None:
 
 def test_the_path_sent_without_a_proxy_is_requests_own() -> None:
     adapter = PooledAdapter()
+    no_proxies: tuple[dict[str, str] | None, ...] = (None, {})
     for url in ("https://api.example.com/a/b?x=1&y=%20", "http://h.example.com", "http://u:p@h.example.com/p"):
         request = _prepared(url)
-        for proxies in (None, {}):
+        for proxies in no_proxies:
             assert adapter.request_url(request, proxies) == HTTPAdapter.request_url(adapter, request, proxies)

@@ -10,7 +10,7 @@ import pytest
 import requests
 
 from framework.errors import HTTPError, RequestTimeoutError, Resolution, resolution_for
-from framework.http import USER_AGENT, RecordedExchange, RequestClient
+from framework.http import USER_AGENT, RecordedExchange, RequestClient, response_data
 
 
 @pytest.fixture
@@ -19,7 +19,7 @@ def client() -> RequestClient:
 
 
 def _echo(response: requests.Response) -> dict[str, Any]:
-    return response.data  # type: ignore[attr-defined, no-any-return]
+    return response_data(response)
 
 
 def test_json_body_is_compact_with_content_type(client: RequestClient, origin: str) -> None:
@@ -74,8 +74,8 @@ def test_basic_auth_from_username_and_password(client: RequestClient, origin: st
 
 
 def test_response_data_json_text_and_broken_json(client: RequestClient, origin: str) -> None:
-    assert client.get(f"{origin}/text").data == "héllo"  # type: ignore[attr-defined]
-    assert client.get(f"{origin}/bad-json").data is None  # type: ignore[attr-defined]
+    assert response_data(client.get(f"{origin}/text")) == "héllo"
+    assert response_data(client.get(f"{origin}/bad-json")) is None
 
 
 @pytest.mark.parametrize(
@@ -92,7 +92,7 @@ def test_non_2xx_raises_http_error(client: RequestClient, origin: str, status: i
     with pytest.raises(HTTPError) as caught:
         client.get(f"{origin}/status/{status}")
     assert caught.value.status == status
-    assert caught.value.response.data["error"] == "invalid_grant"  # type: ignore[attr-defined]
+    assert response_data(caught.value.response)["error"] == "invalid_grant"
     assert resolution_for(caught.value) is resolution
 
 

@@ -2,10 +2,10 @@
 
 import requests
 
-from framework.http.exchanges import record_exchange
+from framework.http.exchanges import RecordedExchange, record_exchange
 
 
-def _exchange() -> object:
+def _exchange() -> RecordedExchange:
     request = requests.Request(
         "POST",
         "https://api.example.com/token?client_secret=s3cret",

@@ -97,7 +97,8 @@ def test_toml_mappings_take_defaults_for_omitted_fields_unless_switched_off(
         "plan": {"@path": "$.traits.tier"},
     }
     assert as_written.mapping == {"email": {"@path": "$.traits.email"}}
-    assert instance.credentials.current().access_token == "AT-from-env"
+    tokens = instance.credentials.current()
+    assert tokens is not None and tokens.access_token == "AT-from-env"
 
 
 def test_segment_json_mappings_are_used_exactly_as_given(tmp_path: Path) -> None:

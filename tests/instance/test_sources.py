@@ -138,8 +138,8 @@ def test_toml_problems_point_at_the_line_of_their_subscription(tmp_path: Path) -
     )
     loaded = read_config_file(path)
     assert loaded.line_for is not None
-    assert loaded.line_for("subscriptions", 1) == 9
-    assert loaded.line_for("settings", None) == 3
+    assert loaded.line_for("subscriptions", 1, ()) == 9
+    assert loaded.line_for("settings", None, ()) == 3
     problems = Problems()
     problems.add("subscriptions", 'subscriptions[1] ("two"): broken', 1)
     with pytest.raises(InstanceConfigError) as caught:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import requests
 
-from framework.http import RequestClient
+from framework.http import RequestClient, response_data
 from framework.testing.recordings import as_params, read_cases
 
 CASES = read_cases(Path(__file__).parent / "segment_requests.jsonl")
@@ -35,7 +35,7 @@ def _sent(origin: str, case: dict[str, Any]) -> dict[str, Any]:
     for layer in case["layers"]:
         client = client.extend(_python_options(layer))
     call = _python_options(case["call"])
-    echoed = client.request(origin + case["url"], call.pop("method", "GET"), **call).data  # type: ignore[attr-defined]
+    echoed = response_data(client.request(origin + case["url"], call.pop("method", "GET"), **call))
     headers = {k.lower(): v for k, v in echoed["headers"].items()}
     shown = {k: v for k, v in headers.items() if k in ("content-type", "authorization") or k.startswith("x-")}
     url = echoed["path"] + (f"?{echoed['query']}" if echoed["query"] else "")
