@@ -51,7 +51,11 @@ def _durable_delivery(events: list[dict[str, Any]]) -> Pass:
 
 
 BENCHMARKS = [
-    Benchmark("delivery.durable_c5", "enqueue into a fresh SQLite queue, then DeliveryWorker at concurrency 5 over "
-              "HTTP to a loopback sink", _durable_delivery, segment=(f"segment.delivered_c{CONCURRENCY}",),
-              target=1.0),
+    Benchmark(
+        "delivery.durable_c5",
+        "enqueue into a fresh SQLite queue, then DeliveryWorker at concurrency 5 over HTTP to a loopback sink",
+        _durable_delivery,
+        segment=(f"segment.delivered_c{CONCURRENCY}",),
+        target=1.0,
+    ),
 ]

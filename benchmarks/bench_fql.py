@@ -26,8 +26,18 @@ def _matcher(fql: str) -> Any:
 
 
 BENCHMARKS = [
-    Benchmark("fql.simple", f"Trigger.matches, {SIMPLE_TRIGGER}", _matcher(SIMPLE_TRIGGER),
-              segment=("segment.fql", "segment.fql_steady"), target=1.0),
-    Benchmark("fql.complex", "Trigger.matches, 4 conditions with a group, match() and nested traits",
-              _matcher(COMPLEX_TRIGGER), segment=("segment.fql_complex",), target=1.0),
+    Benchmark(
+        "fql.simple",
+        f"Trigger.matches, {SIMPLE_TRIGGER}",
+        _matcher(SIMPLE_TRIGGER),
+        segment=("segment.fql", "segment.fql_steady"),
+        target=1.0,
+    ),
+    Benchmark(
+        "fql.complex",
+        "Trigger.matches, 4 conditions with a group, match() and nested traits",
+        _matcher(COMPLEX_TRIGGER),
+        segment=("segment.fql_complex",),
+        target=1.0,
+    ),
 ]

@@ -23,6 +23,11 @@ def _compiled_mapping(events: list[dict[str, Any]]) -> Pass:
 
 
 BENCHMARKS = [
-    Benchmark("mapping.pardot_default", "compile_mapping(Pardot prospects defaults)(event)", _compiled_mapping,
-              segment=("segment.transform", "segment.transform_steady"), target=20.0),
+    Benchmark(
+        "mapping.pardot_default",
+        "compile_mapping(Pardot prospects defaults)(event)",
+        _compiled_mapping,
+        segment=("segment.transform", "segment.transform_steady"),
+        target=20.0,
+    ),
 ]

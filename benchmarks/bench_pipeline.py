@@ -58,6 +58,10 @@ def _pipeline(events: list[dict[str, Any]]) -> Pass:
 
 
 BENCHMARKS = [
-    Benchmark("pipeline.pardot_no_network", "DestinationInstance.send(event), HTTP answered in-process",
-              _pipeline, segment=("segment.pipeline_no_network",)),
+    Benchmark(
+        "pipeline.pardot_no_network",
+        "DestinationInstance.send(event), HTTP answered in-process",
+        _pipeline,
+        segment=("segment.pipeline_no_network",),
+    ),
 ]

@@ -66,8 +66,13 @@ def measure_enqueue(events: Path, folder: Path) -> dict[str, Any]:
         FileIntake(queue, instance, tally).read(read_events(events))
         elapsed = time.perf_counter() - started
     queue.close()
-    return {"events": tally.events_read, "queued": tally.total("still_queued"), "seconds": round(elapsed, 1),
-            "events_per_s": round(tally.events_read / elapsed), "peak_rss_mb": round(_peak_rss_mb(), 1)}
+    return {
+        "events": tally.events_read,
+        "queued": tally.total("still_queued"),
+        "seconds": round(elapsed, 1),
+        "events_per_s": round(tally.events_read / elapsed),
+        "peak_rss_mb": round(_peak_rss_mb(), 1),
+    }
 
 
 def measure_dry_run(events: Path, folder: Path) -> dict[str, Any]:
@@ -80,8 +85,13 @@ def measure_dry_run(events: Path, folder: Path) -> dict[str, Any]:
         started = time.perf_counter()
         dry_run(instance, read_events(events), tally, on_results=lambda record, results: None)
         elapsed = time.perf_counter() - started
-    return {"events": tally.events_read, "requests_built": tally.total("delivered"), "seconds": round(elapsed, 1),
-            "events_per_s": round(tally.events_read / elapsed), "peak_rss_mb": round(_peak_rss_mb(), 1)}
+    return {
+        "events": tally.events_read,
+        "requests_built": tally.total("delivered"),
+        "seconds": round(elapsed, 1),
+        "events_per_s": round(tally.events_read / elapsed),
+        "peak_rss_mb": round(_peak_rss_mb(), 1),
+    }
 
 
 def measure_emulator(folder: Path, count: int = 1000) -> dict[str, Any]:
@@ -107,8 +117,13 @@ def measure_emulator(folder: Path, count: int = 1000) -> dict[str, Any]:
     finally:
         emulator.stop()
         queue.close()
-    return {"delivered": delivered, "seconds": round(elapsed, 1), "events_per_s": round(delivered / elapsed, 1),
-            "max_in_flight": stats["max_in_flight"], "refused_66": stats["in_flight_refused"]}
+    return {
+        "delivered": delivered,
+        "seconds": round(elapsed, 1),
+        "events_per_s": round(delivered / elapsed, 1),
+        "max_in_flight": stats["max_in_flight"],
+        "refused_66": stats["in_flight_refused"],
+    }
 
 
 def _run_one(name: str, events: Path, folder: Path) -> dict[str, Any]:
@@ -121,8 +136,11 @@ def _run_one(name: str, events: Path, folder: Path) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     """Generate the file, run each measurement in its own interpreter, print one JSON line each."""
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.delivery_scale", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.delivery_scale",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--events", type=int, default=1_000_000, help="events in the generated file")
     parser.add_argument("--only", choices=sorted(_TARGETS), action="append", help="run only these")
     parser.add_argument("--one", choices=sorted(_TARGETS), help=argparse.SUPPRESS)  # the child's side
@@ -139,11 +157,28 @@ def main(argv: list[str] | None = None) -> int:
         if {"enqueue", "dry-run"} & set(chosen):
             started = time.perf_counter()
             write_events(events, args.events)
-            print(f"generated {args.events:,} events ({events.stat().st_size / 2**20:.0f} MB gzipped) in "
-                  f"{time.perf_counter() - started:.0f} s", file=sys.stderr)
+            print(
+                f"generated {args.events:,} events ({events.stat().st_size / 2**20:.0f} MB gzipped) in "
+                f"{time.perf_counter() - started:.0f} s",
+                file=sys.stderr,
+            )
         for name in chosen:
-            done = subprocess.run([sys.executable, "-m", "benchmarks.delivery_scale", "--one", name, "--file",
-                                   str(events), "--folder", str(folder)], capture_output=True, text=True, check=False)
+            done = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "benchmarks.delivery_scale",
+                    "--one",
+                    name,
+                    "--file",
+                    str(events),
+                    "--folder",
+                    str(folder),
+                ],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
             figures = json.loads(done.stdout) if done.returncode == 0 else {"error": done.stderr.strip()[-500:]}
             line = {"measurement": name, "target": _TARGETS[name], **figures}
             print(json.dumps(line, ensure_ascii=False), flush=True)

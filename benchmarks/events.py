@@ -15,8 +15,13 @@ def synthetic_events(count: int = 1000) -> list[dict[str, Any]]:
             "userId": f"u{i}",
             "messageId": f"m{i}",
             "traits": {
-                "email": f"user{i}@example.com", "first_name": f"First{i}", "last_name": "Last",
-                "phone": "+1 555 0100", "company": "Acme", "title": "CTO", "website": "https://example.com",
+                "email": f"user{i}@example.com",
+                "first_name": f"First{i}",
+                "last_name": "Last",
+                "phone": "+1 555 0100",
+                "company": "Acme",
+                "title": "CTO",
+                "website": "https://example.com",
                 "address": {"city": "Paris", "state": "CA", "postal_code": "94107", "country": "FR"},
             },
         }

@@ -21,10 +21,14 @@ def ratios(result: Result, segment: SegmentNumbers) -> dict[str, float]:
 
 def print_table(results: list[Result], segment: SegmentNumbers, out: TextIO) -> None:
     """One line per benchmark (headline ratio), then further ratios, skips and sanity warnings."""
-    out.write(f"Python {platform.python_version()} on {platform.machine()}; "
-              "events: bench_segment.js's synthetic identify events\n\n")
-    header = (f"{'benchmark':<24}{'ours ev/s':>14}{'Segment ev/s':>15}{'ratio':>9}{'target':>9}  "
-              f"{'peak memory (10k events)':<26}")
+    out.write(
+        f"Python {platform.python_version()} on {platform.machine()}; "
+        "events: bench_segment.js's synthetic identify events\n\n"
+    )
+    header = (
+        f"{'benchmark':<24}{'ours ev/s':>14}{'Segment ev/s':>15}{'ratio':>9}{'target':>9}  "
+        f"{'peak memory (10k events)':<26}"
+    )
     out.write(header + "\n" + "-" * len(header) + "\n")
     for result in results:
         out.write(_line(result, segment) + "\n")
@@ -52,8 +56,10 @@ def _line(result: Result, segment: SegmentNumbers) -> str:
     verdict = "" if ratio is None or result.target is None else ("met" if ratio >= result.target else "MISSED")
     target = f"≥{result.target:g}×" if result.target else "-"
     peak = f"{result.peak_bytes / 1024:,.1f} KiB" if result.peak_bytes is not None else "-"
-    return (f"{result.name:<24}{result.events_per_s or 0:>14,.0f}{(f'{theirs:,.0f}' if theirs else '-'):>15}"
-            f"{(f'{ratio:.2f}×' if ratio else '-'):>9}{target:>9}  {peak:<12}{verdict}")
+    return (
+        f"{result.name:<24}{result.events_per_s or 0:>14,.0f}{(f'{theirs:,.0f}' if theirs else '-'):>15}"
+        f"{(f'{ratio:.2f}×' if ratio else '-'):>9}{target:>9}  {peak:<12}{verdict}"
+    )
 
 
 def _write_sanity(results: list[Result], segment: SegmentNumbers, out: TextIO) -> None:
@@ -62,7 +68,9 @@ def _write_sanity(results: list[Result], segment: SegmentNumbers, out: TextIO) -
         for name in result.segment:
             theirs = segment.matched.get(name)
             if theirs is not None and result.sanity_count is not None and abs(theirs - result.sanity_count) > 1e-9:
-                out.write(f"WARNING {result.name}: ours matched {result.sanity_count:g} per 1000 events, {name} {theirs:g}\n")
+                out.write(
+                    f"WARNING {result.name}: ours matched {result.sanity_count:g} per 1000 events, {name} {theirs:g}\n"
+                )
 
 
 def as_json(results: list[Result], segment: SegmentNumbers) -> str:

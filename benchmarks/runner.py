@@ -11,9 +11,9 @@ import pkgutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Iterator
 
 import benchmarks
 from benchmarks.benchmark import Benchmark, Pass
@@ -47,8 +47,9 @@ def discover() -> Iterator[Benchmark]:
             yield from getattr(module, "BENCHMARKS", [])
 
 
-def run_all(chosen: list[Benchmark], seconds: float, rounds: int,
-            segment: Callable[[], SegmentNumbers] | None) -> tuple[list[Result], SegmentNumbers]:
+def run_all(
+    chosen: list[Benchmark], seconds: float, rounds: int, segment: Callable[[], SegmentNumbers] | None
+) -> tuple[list[Result], SegmentNumbers]:
     """`rounds` alternating rounds of ours (about `seconds` per benchmark) and of Segment's engine."""
     results = [_prepare(benchmark) for benchmark in chosen]
     passes = {result.name: one_pass for result, one_pass in results if one_pass is not None}
@@ -60,7 +61,9 @@ def run_all(chosen: list[Benchmark], seconds: float, rounds: int,
         if segment is not None:
             segment_rounds.append(segment())
     finished = [
-        result if one_pass is None else replace(result, events_per_s=speeds[result.name], peak_bytes=peak_memory(result.name))
+        result
+        if one_pass is None
+        else replace(result, events_per_s=speeds[result.name], peak_bytes=peak_memory(result.name))
         for result, one_pass in results
     ]
     numbers = best_of(segment_rounds) if segment_rounds else SegmentNumbers(skipped="--no-segment given: no ratios")
@@ -90,6 +93,11 @@ def _events_per_second(one_pass: Pass, seconds: float) -> float:
 
 def peak_memory(name: str) -> int | None:
     """The tracemalloc peak measured by benchmarks.memory in a fresh interpreter (no warm caches)."""
-    done = subprocess.run([sys.executable, "-m", "benchmarks.memory", name], capture_output=True, text=True,
-                          cwd=Path(benchmarks.__file__).resolve().parent.parent, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.memory", name],
+        capture_output=True,
+        text=True,
+        cwd=Path(benchmarks.__file__).resolve().parent.parent,
+        timeout=600,
+    )
     return int(done.stdout.strip()) if done.returncode == 0 and done.stdout.strip().isdigit() else None

@@ -61,14 +61,18 @@ def measure_segment(n: int, sink: str | None = None, concurrency: int = 5) -> Se
         return SegmentNumbers(skipped="node is not installed: Segment's engine was not measured (no ratios)")
     peer = find_peer()
     if peer is None:
-        return SegmentNumbers(skipped="Segment's engine (the peer, /work/shared/peer/setup.sh) is not installed: no ratios")
+        return SegmentNumbers(
+            skipped="Segment's engine (the peer, /work/shared/peer/setup.sh) is not installed: no ratios"
+        )
     numbers = SegmentNumbers()
     try:
         delivery = ["--sink", sink, "--concurrency", str(concurrency)] if sink else []
         _collect(numbers, _node(peer, [str(peer / "bench_segment.js"), "--n", str(n), *delivery]))
         triggers = ["segment.fql_steady", SIMPLE_TRIGGER, "segment.fql_complex", COMPLEX_TRIGGER]
         mapping = str(HERE / "data" / "pardot_prospects_default_mapping.json")
-        _collect(numbers, _node(peer, [str(HERE / "segment_steady.js"), "--n", str(n * 50), "--mapping", mapping, *triggers]))
+        _collect(
+            numbers, _node(peer, [str(HERE / "segment_steady.js"), "--n", str(n * 50), "--mapping", mapping, *triggers])
+        )
     except (subprocess.SubprocessError, OSError, ValueError) as error:
         numbers.skipped = f"running Segment's engine failed ({error}): no ratios"
     return numbers
@@ -76,7 +80,9 @@ def measure_segment(n: int, sink: str | None = None, concurrency: int = 5) -> Se
 
 def _node(peer: Path, argv: list[str]) -> str:
     env = {**os.environ, "NODE_PATH": str(peer / "node_modules")}
-    return subprocess.run(["node", *argv], cwd=peer, env=env, capture_output=True, text=True, timeout=900, check=True).stdout
+    return subprocess.run(
+        ["node", *argv], cwd=peer, env=env, capture_output=True, text=True, timeout=900, check=True
+    ).stdout
 
 
 def _collect(numbers: SegmentNumbers, output: str) -> None:

@@ -77,16 +77,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
 
 
-def _check_command_name(parser: argparse.ArgumentParser, commands: dict[str, argparse.ArgumentParser],
-                        arguments: list[str]) -> None:
+def _check_command_name(
+    parser: argparse.ArgumentParser, commands: dict[str, argparse.ArgumentParser], arguments: list[str]
+) -> None:
     """A mistyped command gets the one it most likely meant (``replya`` → ``replay``)."""
     name = next((argument for argument in arguments if not argument.startswith("-")), None)
     if name is None or name in commands:
         return
     guess = difflib.get_close_matches(name, list(commands), n=1)
     if guess:
-        parser.error(f"argument COMMAND: invalid choice: {name!r} (did you mean {guess[0]!r}? "
-                     f"choose from {', '.join(commands)})")
+        parser.error(
+            f"argument COMMAND: invalid choice: {name!r} (did you mean {guess[0]!r}? choose from {', '.join(commands)})"
+        )
 
 
 def _take_trailing_files(args: argparse.Namespace, command: argparse.ArgumentParser, extras: list[str]) -> list[str]:
@@ -94,8 +96,9 @@ def _take_trailing_files(args: argparse.Namespace, command: argparse.ArgumentPar
 
     argparse stops filling a ``FILE...`` positional at the first option; people do not expect that.
     """
-    listing = next((action for action in command._actions
-                    if not action.option_strings and action.nargs in ("+", "*")), None)
+    listing = next(
+        (action for action in command._actions if not action.option_strings and action.nargs in ("+", "*")), None
+    )
     if listing is None or not extras or any(extra.startswith("-") and extra != "-" for extra in extras):
         return extras
     before = getattr(args, listing.dest)
@@ -106,8 +109,12 @@ def _take_trailing_files(args: argparse.Namespace, command: argparse.ArgumentPar
 def _unrecognized(extras: list[str], command: argparse.ArgumentParser) -> str:
     """``unrecognized arguments: --dryrun (did you mean --dry-run?)``."""
     options = [option for action in command._actions for option in action.option_strings]
-    guesses = [match for extra in extras if extra.startswith("-")
-               for match in difflib.get_close_matches(extra.split("=")[0], options, n=1)]
+    guesses = [
+        match
+        for extra in extras
+        if extra.startswith("-")
+        for match in difflib.get_close_matches(extra.split("=")[0], options, n=1)
+    ]
     hint = f" (did you mean {' '.join(guesses)}?)" if guesses else ""
     return f"unrecognized arguments: {' '.join(extras)}{hint}"
 

@@ -44,8 +44,10 @@ def _front(definition: Any) -> str:
     ]
     if getattr(definition, "concurrency_limit", None):
         lines.append(f"- Concurrent requests per instance: at most {definition.concurrency_limit}")
-    lines.append(f"- Mappings per destination instance: at most {MAX_SUBSCRIPTIONS} "
-                 "(a config with more is refused when it loads)")
+    lines.append(
+        f"- Mappings per destination instance: at most {MAX_SUBSCRIPTIONS} "
+        "(a config with more is refused when it loads)"
+    )
     return "\n".join(lines)
 
 
@@ -77,9 +79,11 @@ def _presets(definition: Any) -> str:
 
 
 def _actions(definition: Any) -> str:
-    parts = ["## Available Actions",
-             f"Build your own mappings. Combine supported triggers with the following {definition.name} "
-             f"actions (at most {MAX_SUBSCRIPTIONS} mappings per destination instance):"]
+    parts = [
+        "## Available Actions",
+        f"Build your own mappings. Combine supported triggers with the following {definition.name} "
+        f"actions (at most {MAX_SUBSCRIPTIONS} mappings per destination instance):",
+    ]
     for key, action in definition.actions.items():
         if not getattr(action, "hidden", False):
             parts.append(_action(key, action))
@@ -99,8 +103,9 @@ def _action(key: str, action: Any) -> str:
 
 def _fields_table(first_column: str, fields: Any) -> list[str]:
     """The Setting (or Field) / Type / Description table shared by settings and actions."""
-    rows = [[_label(key, field), _cell(type_text(field)), _cell(_describe_field(field))]
-            for key, field in fields.items()]
+    rows = [
+        [_label(key, field), _cell(type_text(field)), _cell(_describe_field(field))] for key, field in fields.items()
+    ]
     return _table([first_column, "Type", "Description"], rows)
 
 

@@ -22,8 +22,9 @@ _WRAP = 96
 
 def register(subparsers: Any) -> None:
     """Add ``describe`` to the ``actions`` parser."""
-    parser = subparsers.add_parser("describe", help="show a destination's settings, actions and fields",
-                                   description=__doc__)
+    parser = subparsers.add_parser(
+        "describe", help="show a destination's settings, actions and fields", description=__doc__
+    )
     parser.add_argument("slug", metavar="SLUG", help="destination slug (actions-pardot) or folder (pardot)")
     output = parser.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="JSON Schemas, defaults and presets")
@@ -70,8 +71,13 @@ def describe_json(definition: Any) -> dict[str, Any]:
             for key, action in definition.actions.items()
         },
         "presets": [
-            {"name": p.name, "partner_action": p.partner_action, "subscribe": p.subscribe, "type": p.type,
-             "mapping": p.mapping}
+            {
+                "name": p.name,
+                "partner_action": p.partner_action,
+                "subscribe": p.subscribe,
+                "type": p.type,
+                "mapping": p.mapping,
+            }
             for p in definition.presets
         ],
         "faq": definition.faq,

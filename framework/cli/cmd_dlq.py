@@ -26,8 +26,12 @@ __all__ = ["register", "run"]
 
 def register(subparsers: Any) -> None:
     """Add ``dlq`` to the ``actions`` parser."""
-    parser = subparsers.add_parser("dlq", help="inspect and re-drive dead letters", description=__doc__,
-                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = subparsers.add_parser(
+        "dlq",
+        help="inspect and re-drive dead letters",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = parser.add_subparsers(dest="dlq_command", metavar="SUBCOMMAND", required=True)
     listing = sub.add_parser("list", help="list dead letters")
     _add_selection(listing)
@@ -38,8 +42,12 @@ def register(subparsers: Any) -> None:
     _add_selection(retry, ids=True)
     retry.add_argument("--mapping", metavar="NEW.json", help="with --dry-run: preview this mapping's payloads")
     retry.add_argument("--dry-run", action="store_true", help="change nothing; show what would be re-driven")
-    retry.add_argument("--config", dest="instance_config", metavar="CONFIG",
-                       help="the instance config (needed with --mapping, for the action's validation)")
+    retry.add_argument(
+        "--config",
+        dest="instance_config",
+        metavar="CONFIG",
+        help="the instance config (needed with --mapping, for the action's validation)",
+    )
     purge = sub.add_parser("purge", help="delete dead letters for good")
     _add_selection(purge, ids=True)
     parser.set_defaults(run=run)
@@ -51,7 +59,9 @@ def _add_selection(parser: argparse.ArgumentParser, *, ids: bool = False) -> Non
         parser.add_argument("--all", action="store_true", help="every dead letter matching the other options")
     parser.add_argument("--instance", metavar="ID", help="only this instance id")
     parser.add_argument("--reason", metavar="TEXT", help="only those whose reason contains TEXT")
-    parser.add_argument("--since", metavar="WHEN", help="only those enqueued since a date (2026-12-01) or a duration ago (24h)")
+    parser.add_argument(
+        "--since", metavar="WHEN", help="only those enqueued since a date (2026-12-01) or a duration ago (24h)"
+    )
     add_queue_option(parser)
 
 
@@ -86,8 +96,18 @@ def _since(text: str | None) -> float | None:
 
 
 def _list(queue: Any, args: argparse.Namespace) -> int:
-    rows = [[job.id, job.instance_id, job.subscription_name, job.message_id, job.state.value, job.tries,
-             _short(job.last_error)] for job in queue.dead_letters(_selection(args))]
+    rows = [
+        [
+            job.id,
+            job.instance_id,
+            job.subscription_name,
+            job.message_id,
+            job.state.value,
+            job.tries,
+            _short(job.last_error),
+        ]
+        for job in queue.dead_letters(_selection(args))
+    ]
     if not rows:
         print("No dead letters match.")
         return EXIT_OK
@@ -100,16 +120,20 @@ def _show(queue: Any, args: argparse.Namespace) -> int:
     job = queue.job(args.id)
     if job is None:
         raise CommandError(f"dlq show {args.id}: no job with that id in {queue.url} (see actions dlq list)")
-    print(f"Job {job.id}: {job.state.value}, instance {job.instance_id}, subscription [{job.subscription}] "
-          f"{job.subscription_name}, messageId {job.message_id}")
+    print(
+        f"Job {job.id}: {job.state.value}, instance {job.instance_id}, subscription [{job.subscription}] "
+        f"{job.subscription_name}, messageId {job.message_id}"
+    )
     print(f"Reason: {job.last_error or '(none)'}")
     print(f"Event: {json.dumps(job.event, ensure_ascii=False)}")
     for attempt in queue.attempts(job.id):
         when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(attempt.started_at))
-        print(f"\nAttempt {attempt.number} at {when} ({attempt.latency_ms:.0f} ms): {attempt.status}"
-              f"{', ' + attempt.resolution if attempt.resolution else ''}"
-              f"{', HTTP ' + str(attempt.http_status) if attempt.http_status else ''}"
-              f"{', code ' + attempt.error_code if attempt.error_code else ''}")
+        print(
+            f"\nAttempt {attempt.number} at {when} ({attempt.latency_ms:.0f} ms): {attempt.status}"
+            f"{', ' + attempt.resolution if attempt.resolution else ''}"
+            f"{', HTTP ' + str(attempt.http_status) if attempt.http_status else ''}"
+            f"{', code ' + attempt.error_code if attempt.error_code else ''}"
+        )
         if attempt.message:
             print(f"  {attempt.message}")
         if attempt.request:
@@ -127,7 +151,7 @@ def _chosen(queue: Any, args: argparse.Namespace) -> list[Any]:
         raise CommandError("give job ids or --all, not both")
     if args.ids:
         jobs = [queue.job(job_id) for job_id in args.ids]
-        missing = [str(job_id) for job_id, job in zip(args.ids, jobs) if job is None]
+        missing = [str(job_id) for job_id, job in zip(args.ids, jobs, strict=True) if job is None]
         if missing:
             raise CommandError(f"no job {', '.join(missing)} in {queue.url} (see actions dlq list)")
         return jobs
@@ -144,7 +168,9 @@ def _retry(queue: Any, args: argparse.Namespace) -> int:
         print(f"Would queue again {len(jobs)} dead letter{'s' if len(jobs) != 1 else ''} (nothing changed).")
         return EXIT_OK
     count = queue.redrive([job.id for job in jobs])
-    print(f"Queued again: {count} job{'s' if count != 1 else ''}, due now. Deliver them with: actions worker --instance CONFIG")
+    print(
+        f"Queued again: {count} job{'s' if count != 1 else ''}, due now. Deliver them with: actions worker --instance CONFIG"
+    )
     return EXIT_OK
 
 
@@ -153,8 +179,10 @@ def _preview(queue: Any, args: argparse.Namespace, jobs: list[Any]) -> int:
     from framework.delivery.mapping_preview import preview_mapping
 
     if not args.dry_run:
-        raise CommandError("--mapping previews only (add --dry-run); to re-send with a new mapping, put it in the "
-                           "instance config, then run actions dlq retry")
+        raise CommandError(
+            "--mapping previews only (add --dry-run); to re-send with a new mapping, put it in the "
+            "instance config, then run actions dlq retry"
+        )
     if not args.instance_config:
         raise CommandError("--mapping needs --config CONFIG (the instance config, for the action's validation)")
     try:
@@ -165,8 +193,11 @@ def _preview(queue: Any, args: argparse.Namespace, jobs: list[Any]) -> int:
     for preview in preview_mapping(queue, instance, jobs, mapping):
         print(f"Job {preview.job.id} ({preview.job.message_id}): {_short(preview.job.last_error)}")
         print(f"  failed:   {json.dumps(preview.failed_body, ensure_ascii=False)}")
-        print(f"  new:      {json.dumps(preview.new_payload, ensure_ascii=False)}" if preview.problem is None
-              else f"  new:      cannot be built: {preview.problem}")
+        print(
+            f"  new:      {json.dumps(preview.new_payload, ensure_ascii=False)}"
+            if preview.problem is None
+            else f"  new:      cannot be built: {preview.problem}"
+        )
     print(f"\n{len(jobs)} dead letter{'s' if len(jobs) != 1 else ''} previewed; nothing was sent or changed.")
     return EXIT_OK
 

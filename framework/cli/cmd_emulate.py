@@ -17,7 +17,9 @@ __all__ = ["register", "run"]
 def register(subparsers: Any) -> None:
     """Add ``emulate`` to the ``actions`` parser."""
     parser = subparsers.add_parser(
-        "emulate", help="run a destination's API emulator (e.g. pardot)", description=__doc__,
+        "emulate",
+        help="run a destination's API emulator (e.g. pardot)",
+        description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("name", metavar="NAME", help="destination folder or slug, e.g. pardot")

@@ -24,14 +24,22 @@ __all__ = ["register", "run"]
 
 def register(subparsers: Any) -> None:
     """Add ``enqueue`` to the ``actions`` parser."""
-    parser = subparsers.add_parser("enqueue", help="queue event files for delivery by 'actions worker'",
-                                   description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = subparsers.add_parser(
+        "enqueue",
+        help="queue event files for delivery by 'actions worker'",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("files", nargs="+", metavar="FILE", help="event files or directories; - for stdin")
     parser.add_argument("--instance", required=True, metavar="CONFIG", help="instance config (.toml or Segment .json)")
     parser.add_argument("--destination", metavar="SLUG", help="the destination of a Segment settings JSON")
     parser.add_argument("--fresh", action="store_true", help="queue again what an earlier run queued or delivered")
-    parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                        help="force the progress line on or off (default: on when stderr is a terminal)")
+    parser.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="force the progress line on or off (default: on when stderr is a terminal)",
+    )
     add_queue_option(parser)
     add_path_option(parser)
     parser.set_defaults(run=run)
@@ -56,8 +64,12 @@ def run(args: argparse.Namespace) -> int:
     print(summary_text(tally.summary(), tally.bad_lines))
     queued = tally.total("still_queued")
     earlier = queued - intake.added
-    print(f"\nQueued for {instance.id}: {queued} job{'s' if queued != 1 else ''} in {queue.url}"
-          + (f" ({earlier} of them queued by an earlier run, not yet delivered)" if earlier else "") + ". "
-          f"Deliver them with: actions worker --instance {args.instance}"
-          f"{' --queue ' + args.queue if args.queue else ''} --until-empty", file=sys.stdout)
+    print(
+        f"\nQueued for {instance.id}: {queued} job{'s' if queued != 1 else ''} in {queue.url}"
+        + (f" ({earlier} of them queued by an earlier run, not yet delivered)" if earlier else "")
+        + ". "
+        f"Deliver them with: actions worker --instance {args.instance}"
+        f"{' --queue ' + args.queue if args.queue else ''} --until-empty",
+        file=sys.stdout,
+    )
     return EXIT_OK if not tally.bad_line_count and not tally.total("invalid") else EXIT_FAILED

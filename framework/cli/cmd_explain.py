@@ -12,10 +12,10 @@ import argparse
 from typing import Any
 
 from framework.cli.command_error import EXIT_OK
-from framework.cli.event_input import read_event_records
 from framework.cli.destination_lookup import add_path_option
-from framework.cli.instance_loading import load_instance
+from framework.cli.event_input import read_event_records
 from framework.cli.field_text import trace_value_text
+from framework.cli.instance_loading import load_instance
 from framework.cli.table import render_table
 
 __all__ = ["register", "run"]
@@ -23,14 +23,16 @@ __all__ = ["register", "run"]
 
 def register(subparsers: Any) -> None:
     """Add ``explain`` to the ``actions`` parser."""
-    parser = subparsers.add_parser("explain", help="show each trigger's verdict and each field's source",
-                                   description=__doc__)
+    parser = subparsers.add_parser(
+        "explain", help="show each trigger's verdict and each field's source", description=__doc__
+    )
     parser.add_argument("--instance", required=True, metavar="FILE", help="instance config (.toml or Segment .json)")
     parser.add_argument("--destination", metavar="SLUG", help="the destination of a Segment settings JSON")
     parser.add_argument("--event", required=True, metavar="FILE", help="event file (JSON, NDJSON, .gz, or -)")
     parser.add_argument("--line", type=int, metavar="N", help="only the event starting on line N")
-    parser.add_argument("--all-fields", action="store_true",
-                        help="also show the fields of subscriptions whose trigger does not match")
+    parser.add_argument(
+        "--all-fields", action="store_true", help="also show the fields of subscriptions whose trigger does not match"
+    )
     add_path_option(parser)
     parser.set_defaults(run=run)
 
@@ -61,4 +63,3 @@ def _show(explanation: Any, all_fields: bool) -> None:
     if explanation.fields and (explanation.matched or all_fields):
         rows = [[trace.field, trace_value_text(trace), trace.source] for trace in explanation.fields]
         print(render_table(["field", "value", "source"], rows, indent="      "))
-

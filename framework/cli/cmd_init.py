@@ -23,8 +23,12 @@ def register(subparsers: Any) -> None:
     """Add ``init`` to the ``actions`` parser."""
     parser = subparsers.add_parser("init", help="scaffold a new destination package", description=__doc__)
     parser.add_argument("name", metavar="NAME", help="the destination's name, e.g. 'Acme CRM'")
-    parser.add_argument("--auth", choices=AUTH_SCHEMES, default="custom",
-                        help="authentication scheme (default: custom, an API key setting)")
+    parser.add_argument(
+        "--auth",
+        choices=AUTH_SCHEMES,
+        default="custom",
+        help="authentication scheme (default: custom, an API key setting)",
+    )
     parser.add_argument("--dir", default=".", metavar="DIR", help="folder to create the package in (default: .)")
     parser.add_argument("--slug", help="the slug to register (default: actions-<name>)")
     parser.set_defaults(run=run)

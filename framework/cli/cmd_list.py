@@ -34,8 +34,11 @@ def run(args: argparse.Namespace) -> int:
     for error in found.errors:
         print(f"actions: warning: destination failed to load: {error}", file=sys.stderr)
     for path in found.empty_paths:
-        print(f"actions: warning: --path {path}: no package here exposes a `definition` (pass the folder that "
-              "holds the package, or the package folder itself)", file=sys.stderr)
+        print(
+            f"actions: warning: --path {path}: no package here exposes a `definition` (pass the folder that "
+            "holds the package, or the package folder itself)",
+            file=sys.stderr,
+        )
     return EXIT_OK
 
 

@@ -15,8 +15,8 @@ from typing import Any
 from framework.cli.command_error import EXIT_FAILED, EXIT_OK, CommandError
 from framework.cli.destination_lookup import add_path_option, find_destination
 from framework.cli.event_input import read_event_records
-from framework.cli.json_files import read_json_file
 from framework.cli.field_text import trace_value_text
+from framework.cli.json_files import read_json_file
 from framework.cli.table import render_table
 
 __all__ = ["register", "run"]
@@ -39,7 +39,9 @@ def run(args: argparse.Namespace) -> int:
 
     mapping = read_json_file(args.mapping, "a mapping (a JSON object of output fields)")
     if not isinstance(mapping, dict):
-        raise CommandError(f"{args.mapping}: a mapping must be a JSON object of output fields, not {type(mapping).__name__}")
+        raise CommandError(
+            f"{args.mapping}: a mapping must be a JSON object of output fields, not {type(mapping).__name__}"
+        )
     action = _action(args.action, args.path) if args.action else None
     if action is not None:
         mapping = {**action.default_mapping(), **mapping}
@@ -48,8 +50,11 @@ def run(args: argparse.Namespace) -> int:
     except MappingValidationError as error:
         raise CommandError("\n".join(f"{args.mapping}: {problem}" for problem in error.errors)) from None
     for pointer, text in _literal_paths(mapping):
-        print(f"actions: warning: {args.mapping}: {pointer} is the literal text {json.dumps(text)}; to read it from "
-              f"the event, write {{\"@path\": {json.dumps(text)}}}", file=sys.stderr)
+        print(
+            f"actions: warning: {args.mapping}: {pointer} is the literal text {json.dumps(text)}; to read it from "
+            f'the event, write {{"@path": {json.dumps(text)}}}',
+            file=sys.stderr,
+        )
     failures = sum(_show(record, compiled, action) for record in read_event_records(args.event, args.line))
     return EXIT_FAILED if failures else EXIT_OK
 
@@ -65,18 +70,26 @@ def _literal_paths(value: Any, pointer: str = "") -> list[tuple[str, str]]:
         return [found for index, item in enumerate(value) for found in _literal_paths(item, f"{pointer}/{index}")]
     if not isinstance(value, dict):
         return []
-    return [found for key, item in value.items() if not (key.startswith("@") and isinstance(item, str))
-            for found in _literal_paths(item, f"{pointer}/{key}")]
+    return [
+        found
+        for key, item in value.items()
+        if not (key.startswith("@") and isinstance(item, str))
+        for found in _literal_paths(item, f"{pointer}/{key}")
+    ]
 
 
 def _action(reference: str, paths: list[str]) -> Any:
     slug, _, key = reference.partition(":")
     definition = find_destination(slug, paths)
     if not key:
-        raise CommandError(f"--action {reference}: name the action too, as SLUG:ACTION "
-                           f"(e.g. {slug}:{next(iter(definition.actions), 'ACTION')})")
+        raise CommandError(
+            f"--action {reference}: name the action too, as SLUG:ACTION "
+            f"(e.g. {slug}:{next(iter(definition.actions), 'ACTION')})"
+        )
     if key not in definition.actions:
-        raise CommandError(f"--action {reference}: {slug} has no action {key!r} (actions: {', '.join(definition.actions)})")
+        raise CommandError(
+            f"--action {reference}: {slug} has no action {key!r} (actions: {', '.join(definition.actions)})"
+        )
     return definition.actions[key]
 
 
@@ -104,8 +117,9 @@ def _show(record: Any, compiled: Any, action: Any) -> int:
         print("  validated: " + json.dumps(cleaned, ensure_ascii=False, default=str))
         dropped = [key for key in payload if key not in action.fields]
         if dropped:
-            print(f"  not fields of {action.title}, so never sent: {', '.join(dropped)} "
-                  f"(its fields: {', '.join(action.fields)})")
+            print(
+                f"  not fields of {action.title}, so never sent: {', '.join(dropped)} "
+                f"(its fields: {', '.join(action.fields)})"
+            )
     print()
     return 0
-

@@ -39,16 +39,25 @@ def run(args: argparse.Namespace) -> int:
     finally:
         queue.close()
     if args.json:
-        print(json.dumps({"queue": queue.url, "rows": [row.__dict__ for row in stats.rows],
-                          "paused_accounts": {k: {"until": u, "reason": r} for k, (u, r) in stats.paused_accounts.items()}},
-                         indent=2))
+        print(
+            json.dumps(
+                {
+                    "queue": queue.url,
+                    "rows": [row.__dict__ for row in stats.rows],
+                    "paused_accounts": {k: {"until": u, "reason": r} for k, (u, r) in stats.paused_accounts.items()},
+                },
+                indent=2,
+            )
+        )
         return EXIT_OK
     print(f"Queue {queue.url}")
     if not stats.rows:
         print("No jobs" + (f" for instance {args.instance}" if args.instance else "") + ".")
     else:
-        rows = [[row.instance_id, f"[{row.subscription}] {row.subscription_name}", *(row.counts.get(s, 0) for s in _STATES)]
-                for row in stats.rows]
+        rows = [
+            [row.instance_id, f"[{row.subscription}] {row.subscription_name}", *(row.counts.get(s, 0) for s in _STATES)]
+            for row in stats.rows
+        ]
         rows.append(["total", "", *(stats.total(s) for s in _STATES)])
         print(render_table(["instance", "subscription", *_STATES], rows))
     for account, (until, reason) in sorted(stats.paused_accounts.items()):

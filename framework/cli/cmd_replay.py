@@ -46,8 +46,12 @@ _TRANSPORT_HEADERS = {"accept", "accept-encoding", "connection", "content-length
 
 def register(subparsers: Any) -> None:
     """Add ``replay`` to the ``actions`` parser."""
-    parser = subparsers.add_parser("replay", help="deliver event files through a destination instance",
-                                   description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = subparsers.add_parser(
+        "replay",
+        help="deliver event files through a destination instance",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("files", nargs="+", metavar="FILE", help="event files or directories; - for stdin")
     parser.add_argument("--instance", required=True, metavar="CONFIG", help="instance config (.toml or Segment .json)")
     parser.add_argument("--destination", metavar="SLUG", help="the destination of a Segment settings JSON")
@@ -55,8 +59,13 @@ def register(subparsers: Any) -> None:
     mode.add_argument("--dry-run", action="store_true", help="send nothing, use no queue; print each request, redacted")
     mode.add_argument("--emulator", action="store_true", help="deliver to the destination's local emulator")
     parser.add_argument("--fresh", action="store_true", help="deliver again what an earlier run delivered")
-    parser.add_argument("--show-emulator", "--show-prospects", dest="show_emulator", action="store_true",
-                        help="with --emulator: print what the emulator holds afterwards")
+    parser.add_argument(
+        "--show-emulator",
+        "--show-prospects",
+        dest="show_emulator",
+        action="store_true",
+        help="with --emulator: print what the emulator holds afterwards",
+    )
     add_delivery_options(parser)
     parser.add_argument("--strict", action="store_true", help="exit 1 on bad lines and invalid events too")
     add_path_option(parser)
@@ -66,12 +75,20 @@ def register(subparsers: Any) -> None:
 def add_delivery_options(parser: argparse.ArgumentParser) -> None:
     """Options shared by the commands that deliver: queue, concurrency, report, progress."""
     add_queue_option(parser)
-    parser.add_argument("--concurrency", type=_positive_int, metavar="N",
-                        help="attempts in flight (default: the destination's concurrency_limit; never above it per account)")
+    parser.add_argument(
+        "--concurrency",
+        type=_positive_int,
+        metavar="N",
+        help="attempts in flight (default: the destination's concurrency_limit; never above it per account)",
+    )
     parser.add_argument("--report", choices=["json"], help="also write every outcome as NDJSON")
     parser.add_argument("--report-file", metavar="PATH", help="where --report goes (default: stdout)")
-    parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                        help="force the progress line on or off (default: on when stderr is a terminal)")
+    parser.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="force the progress line on or off (default: on when stderr is a terminal)",
+    )
 
 
 def _positive_int(text: str) -> int:
@@ -102,26 +119,47 @@ def _deliver(args: argparse.Namespace, emulator: Any) -> int:
     report = _open_report(args)
     progress = ProgressBar(label="events settled", enabled=args.progress)
     try:
-        instance = load_instance(args.instance, endpoint=emulator.base_url if emulator else None, paths=args.path,
-                                 token_store=queue.token_store(), destination=args.destination)
+        instance = load_instance(
+            args.instance,
+            endpoint=emulator.base_url if emulator else None,
+            paths=args.path,
+            token_store=queue.token_store(),
+            destination=args.destination,
+        )
         with instance, terminate_as_interrupt():
             result = replay_into_queue(
-                queue, instance, read_events(args.files), fresh=args.fresh or emulator is not None,
+                queue,
+                instance,
+                read_events(args.files),
+                fresh=args.fresh or emulator is not None,
                 options=WorkerOptions(concurrency=args.concurrency),
-                on_outcome=_outcome_reporter(progress, report), listener=report.line if report else None)
+                on_outcome=_outcome_reporter(progress, report),
+                listener=report.line if report else None,
+            )
     finally:
         progress.close()
         queue.close()
     out = _summary_stream(args)
     if result.interrupted:
-        print("Interrupted: the summary covers what finished. Run the same command again: it delivers only "
-              "what is not delivered yet.", file=out)
+        print(
+            "Interrupted: the summary covers what finished. Run the same command again: it delivers only "
+            "what is not delivered yet.",
+            file=out,
+        )
     print(summary_text(result.tally.summary(), result.tally.bad_lines), file=out)
     _print_disabled(instance, out)
     if result.exit is not None and result.exit.reason == "waiting":
-        print("\n" + waiting_text(result.exit.unfinished, result.exit.next_due, result.exit.paused_accounts,
-                                  f"Deliver them later with: actions worker --instance {args.instance} --until-empty"
-                                  f"{' --queue ' + args.queue if args.queue else ''}"), file=out)
+        print(
+            "\n"
+            + waiting_text(
+                result.exit.unfinished,
+                result.exit.next_due,
+                result.exit.paused_accounts,
+                f"Deliver them later with: actions worker --instance {args.instance} --until-empty"
+                f"{' --queue ' + args.queue if args.queue else ''}",
+            ),
+            file=out,
+        )
     if report is not None:
         report.finish(result.tally.summary())
     if emulator is not None and args.show_emulator:
@@ -147,6 +185,7 @@ def _outcome_reporter(progress: ProgressBar, report: NdjsonReport | None) -> Any
 @contextmanager
 def terminate_as_interrupt() -> Iterator[None]:
     """SIGTERM stops a delivering command as Ctrl+C does: in-flight attempts settle, held jobs go back."""
+
     def interrupt(signum: int, frame: Any) -> None:
         raise KeyboardInterrupt
 
@@ -168,9 +207,13 @@ def _dry_run(args: argparse.Namespace) -> int:
     interrupted = False
     with instance:
         try:
-            dry_run(instance, read_events(args.files), tally,
-                    on_results=lambda record, results: _print_requests(record, results, out),
-                    on_event=progress.advance)
+            dry_run(
+                instance,
+                read_events(args.files),
+                tally,
+                on_results=lambda record, results: _print_requests(record, results, out),
+                on_event=progress.advance,
+            )
         except KeyboardInterrupt:
             interrupted = True
         finally:
@@ -201,13 +244,18 @@ def _check_arguments(args: argparse.Namespace) -> None:
         raise CommandError("--report-file needs --report json")
     missing = [name for name in args.files if name != "-" and not Path(name).exists()]
     if missing:
-        raise CommandError(f"{missing[0]}: no such event file or directory (pass NDJSON, JSON or .gz files, "
-                           "a directory, or - for stdin)")
+        raise CommandError(
+            f"{missing[0]}: no such event file or directory (pass NDJSON, JSON or .gz files, "
+            "a directory, or - for stdin)"
+        )
     _check_outputs_are_not_inputs(args)
     for name in args.files:
         if name != "-" and Path(name).is_dir() and next(iter_event_files([name]), None) is None:
-            print(f"actions: warning: {name}: no event files in this directory (read: *.json, *.ndjson, *.jsonl "
-                  "and their .gz; hidden files are skipped)", file=sys.stderr)
+            print(
+                f"actions: warning: {name}: no event files in this directory (read: *.json, *.ndjson, *.jsonl "
+                "and their .gz; hidden files are skipped)",
+                file=sys.stderr,
+            )
 
 
 def _check_outputs_are_not_inputs(args: argparse.Namespace) -> None:
@@ -219,12 +267,20 @@ def _check_outputs_are_not_inputs(args: argparse.Namespace) -> None:
     for source in args.files:
         given = Path(source).resolve() if source != "-" else None
         if given == target:
-            raise CommandError(f"--report-file {name} is also an event file to replay: writing it would destroy "
-                               "the events before they are read; write it somewhere else")
-        if given is not None and given.is_dir() and target.is_relative_to(given) \
-                and target.name.lower().endswith(EVENT_FILE_SUFFIXES):
-            raise CommandError(f"--report-file {name} is inside the event directory {source}, so it would be read "
-                               "back as events; write it somewhere else")
+            raise CommandError(
+                f"--report-file {name} is also an event file to replay: writing it would destroy "
+                "the events before they are read; write it somewhere else"
+            )
+        if (
+            given is not None
+            and given.is_dir()
+            and target.is_relative_to(given)
+            and target.name.lower().endswith(EVENT_FILE_SUFFIXES)
+        ):
+            raise CommandError(
+                f"--report-file {name} is inside the event directory {source}, so it would be read "
+                "back as events; write it somewhere else"
+            )
 
 
 def _open_report(args: argparse.Namespace) -> NdjsonReport | None:
@@ -263,8 +319,11 @@ def _print_requests(record: EventRecord, results: list[SubscriptionResult], out:
         for exchange in result.exchanges:
             lines.append(f"{record.location}  [{result.subscription}]")
             lines.append(f"  {exchange.method} {exchange.url}")
-            lines.extend(f"  {name}: {value}" for name, value in (exchange.headers or {}).items()
-                         if name.lower() not in _TRANSPORT_HEADERS)
+            lines.extend(
+                f"  {name}: {value}"
+                for name, value in (exchange.headers or {}).items()
+                if name.lower() not in _TRANSPORT_HEADERS
+            )
             lines.append("  " + _body_text(exchange.body))
     if lines:
         print("\n".join(lines), file=out)

@@ -27,8 +27,9 @@ DEFAULT_CASES = "fixtures/mappings"
 def register(subparsers: Any) -> None:
     """Add ``test`` to the ``actions`` parser."""
     parser = subparsers.add_parser("test", help="run declarative mapping test cases", description=__doc__)
-    parser.add_argument("paths", nargs="*", metavar="PATH", default=[],
-                        help=f"case files or directories (default: {DEFAULT_CASES})")
+    parser.add_argument(
+        "paths", nargs="*", metavar="PATH", default=[], help=f"case files or directories (default: {DEFAULT_CASES})"
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="print failures and the summary only")
     add_path_option(parser)
     parser.set_defaults(run=run)
@@ -50,9 +51,11 @@ def _load(paths: list[str]) -> LoadedCases:
     from framework.testing.mapping_cases import CaseError, load_cases
 
     if not paths and not Path(DEFAULT_CASES).is_dir():
-        raise CommandError(f"{DEFAULT_CASES}: no such folder here; with no PATH, actions test reads the cases in "
-                           f"{DEFAULT_CASES}/ under the current folder: run it from the project folder, or pass "
-                           "case files or folders")
+        raise CommandError(
+            f"{DEFAULT_CASES}: no such folder here; with no PATH, actions test reads the cases in "
+            f"{DEFAULT_CASES}/ under the current folder: run it from the project folder, or pass "
+            "case files or folders"
+        )
     shown = ", ".join(paths or [DEFAULT_CASES])
     try:
         loaded = load_cases(paths or [DEFAULT_CASES])
@@ -60,8 +63,10 @@ def _load(paths: list[str]) -> LoadedCases:
         raise CommandError(str(error)) from None
     if not loaded.cases and not loaded.problems:
         found = "no case files (*.json)" if not loaded.files else "case files with no case in them"
-        raise CommandError(f"{shown}: {found}, so nothing was tested; write cases as described in "
-                           "docs/operating.md, or pass the folder that holds them")
+        raise CommandError(
+            f"{shown}: {found}, so nothing was tested; write cases as described in "
+            "docs/operating.md, or pass the folder that holds them"
+        )
     return loaded
 
 

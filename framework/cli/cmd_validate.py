@@ -17,9 +17,7 @@ __all__ = ["register", "run"]
 
 def register(subparsers: Any) -> None:
     """Add ``validate`` to the ``actions`` parser."""
-    parser = subparsers.add_parser(
-        "validate", help="check destination definitions statically", description=__doc__
-    )
+    parser = subparsers.add_parser("validate", help="check destination definitions statically", description=__doc__)
     parser.add_argument("slug", nargs="?", metavar="SLUG", help="only this destination (default: all)")
     add_path_option(parser)
     parser.set_defaults(run=run)

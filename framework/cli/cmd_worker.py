@@ -26,10 +26,12 @@ __all__ = ["register", "run"]
 
 def register(subparsers: Any) -> None:
     """Add ``worker`` to the ``actions`` parser."""
-    parser = subparsers.add_parser("worker", help="deliver queued jobs", description=__doc__,
-                                   formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--instance", required=True, action="append", metavar="CONFIG",
-                        help="instance config (repeat for several)")
+    parser = subparsers.add_parser(
+        "worker", help="deliver queued jobs", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--instance", required=True, action="append", metavar="CONFIG", help="instance config (repeat for several)"
+    )
     parser.add_argument("--destination", metavar="SLUG", help="the destination of Segment settings JSON files")
     parser.add_argument("--until-empty", action="store_true", help="stop once the instances' jobs are settled")
     add_delivery_options(parser)
@@ -44,23 +46,31 @@ def run(args: argparse.Namespace) -> int:
 
     queue = open_queue_for(args)
     report = NdjsonReport(args.report_file) if args.report else None
-    instances = [load_instance(path, paths=args.path, token_store=queue.token_store(), destination=args.destination)
-                 for path in args.instance]
+    instances = [
+        load_instance(path, paths=args.path, token_store=queue.token_store(), destination=args.destination)
+        for path in args.instance
+    ]
     counts: dict[str, int] = {}
     progress = ProgressBar(label="jobs settled", enabled=args.progress)
 
     def on_outcome(outcome: Any) -> None:
-        counts[outcome.state.value if outcome.final else "retried"] = counts.get(
-            outcome.state.value if outcome.final else "retried", 0) + 1
+        counts[outcome.state.value if outcome.final else "retried"] = (
+            counts.get(outcome.state.value if outcome.final else "retried", 0) + 1
+        )
         if report is not None:
             report.outcome(outcome)
         if outcome.final:
             progress.advance()
 
-    worker = DeliveryWorker(queue, instances, on_outcome=on_outcome, options=WorkerOptions(concurrency=args.concurrency))
+    worker = DeliveryWorker(
+        queue, instances, on_outcome=on_outcome, options=WorkerOptions(concurrency=args.concurrency)
+    )
     out = sys.stderr if args.report and args.report_file in (None, "-") else sys.stdout
-    print(f"Worker {worker.worker_id}: {', '.join(i.id for i in instances)} from {queue.url}, "
-          f"{worker.concurrency} in flight at most", file=sys.stderr)
+    print(
+        f"Worker {worker.worker_id}: {', '.join(i.id for i in instances)} from {queue.url}, "
+        f"{worker.concurrency} in flight at most",
+        file=sys.stderr,
+    )
     started = time.monotonic()
     interrupted = False
     try:
@@ -73,11 +83,21 @@ def run(args: argparse.Namespace) -> int:
         progress.close()
         for instance in instances:
             instance.close()
-    print(f"Settled in {time.monotonic() - started:.1f} s: "
-          + (", ".join(f"{count} {state}" for state, count in sorted(counts.items())) or "nothing to do"), file=out)
+    print(
+        f"Settled in {time.monotonic() - started:.1f} s: "
+        + (", ".join(f"{count} {state}" for state, count in sorted(counts.items())) or "nothing to do"),
+        file=out,
+    )
     if exit_ is not None and exit_.reason == "waiting":
-        print(waiting_text(exit_.unfinished, exit_.next_due, exit_.paused_accounts,
-                           "Run the worker again then (or keep one running)."), file=out)
+        print(
+            waiting_text(
+                exit_.unfinished,
+                exit_.next_due,
+                exit_.paused_accounts,
+                "Run the worker again then (or keep one running).",
+            ),
+            file=out,
+        )
     if report is not None:
         report.finish({"settled": counts, "stopped": exit_.reason if exit_ else "interrupted"})
     queue.close()

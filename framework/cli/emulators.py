@@ -42,11 +42,18 @@ def run_emulator_main(name: str, argv: Sequence[str]) -> int:
     return int(main(list(argv)) or 0)
 
 
-def start_emulator(definition: Any, settings: dict[str, Any], auth: dict[str, Any] | None,
-                   subscriptions: list[dict[str, Any]], **options: Any) -> Any:
+def start_emulator(
+    definition: Any,
+    settings: dict[str, Any],
+    auth: dict[str, Any] | None,
+    subscriptions: list[dict[str, Any]],
+    **options: Any,
+) -> Any:
     """Start the destination's emulator through its definition's ``emulator`` hook."""
     hook = getattr(definition, "emulator", None)
     if hook is None:
-        raise CommandError(f'--emulator: destination "{definition.slug}" declares no emulator (emulator= in its '
-                           "definition); point the instance's endpoint at your own stand-in instead")
+        raise CommandError(
+            f'--emulator: destination "{definition.slug}" declares no emulator (emulator= in its '
+            "definition); point the instance's endpoint at your own stand-in instead"
+        )
     return hook(settings, auth or {}, subscriptions, **options)

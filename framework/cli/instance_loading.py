@@ -22,9 +22,15 @@ __all__ = ["load_instance", "read_raw_config"]
 _EVENT_ONLY_SUFFIXES = (".ndjson", ".jsonl", ".gz")  # never an instance config, always events
 
 
-def load_instance(path: str, *, endpoint: str | None = None, session: requests.Session | None = None,
-                  paths: list[str] | None = None, token_store: TokenStore | None = None,
-                  destination: str | None = None) -> Any:
+def load_instance(
+    path: str,
+    *,
+    endpoint: str | None = None,
+    session: requests.Session | None = None,
+    paths: list[str] | None = None,
+    token_store: TokenStore | None = None,
+    destination: str | None = None,
+) -> Any:
     """A ready ``DestinationInstance`` from a TOML or Segment JSON file, or a CommandError saying why not.
 
     ``paths`` (``--path``) lets an instance name a destination that is being written and not installed;
@@ -36,8 +42,9 @@ def load_instance(path: str, *, endpoint: str | None = None, session: requests.S
     _require_file(path)
     chosen: Any = _destination_under(path, paths) if paths else None
     try:
-        return DestinationInstance.from_file(path, destination=chosen or destination, endpoint=endpoint,
-                                             session=session, token_store=token_store)
+        return DestinationInstance.from_file(
+            path, destination=chosen or destination, endpoint=endpoint, session=session, token_store=token_store
+        )
     except InstanceConfigError as error:
         raise CommandError(_config_errors_text(path, error.errors)) from None
 
@@ -51,8 +58,10 @@ def _destination_under(path: str, paths: list[str]) -> Any:
     if found.sources.get(slug, "installed") != "installed":
         return found.by_slug[slug]
     if slug not in found.by_slug and found.errors:
-        raise CommandError(f'{path}: destination "{slug}" is not installed, and these failed to load under --path '
-                           f"(it may be one of them; fix it and run again): {'; '.join(found.errors)}")
+        raise CommandError(
+            f'{path}: destination "{slug}" is not installed, and these failed to load under --path '
+            f"(it may be one of them; fix it and run again): {'; '.join(found.errors)}"
+        )
     return None
 
 
@@ -69,11 +78,14 @@ def read_raw_config(path: str, destination: str | None = None) -> Any:
 
 def _require_file(path: str) -> None:
     if not Path(path).is_file():
-        raise CommandError(f"{path}: no such instance config file (pass a .toml or Segment settings .json; "
-                           "see fixtures/instances/)")
+        raise CommandError(
+            f"{path}: no such instance config file (pass a .toml or Segment settings .json; see fixtures/instances/)"
+        )
     if path.lower().endswith(_EVENT_ONLY_SUFFIXES):
-        raise CommandError(f"{path}: this looks like an event file; --instance takes an instance config (a .toml "
-                           "or Segment settings .json, see fixtures/instances/), and event files go after the command")
+        raise CommandError(
+            f"{path}: this looks like an event file; --instance takes an instance config (a .toml "
+            "or Segment settings .json, see fixtures/instances/), and event files go after the command"
+        )
 
 
 def _config_errors_text(path: str, errors: list[str]) -> str:

@@ -27,5 +27,6 @@ def read_json_file(path: str | Path, what: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
-        raise CommandError(f"{shown}:{error.lineno}:{error.colno}: not valid JSON: {error.msg} "
-                           f"(expected {what})") from None
+        raise CommandError(
+            f"{shown}:{error.lineno}:{error.colno}: not valid JSON: {error.msg} (expected {what})"
+        ) from None

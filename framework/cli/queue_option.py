@@ -20,9 +20,11 @@ EMULATOR_QUEUE = ".actions/emulator-queue.db"
 
 def add_queue_option(parser: argparse.ArgumentParser) -> None:
     """Add ``--queue URL``."""
-    parser.add_argument("--queue", metavar="URL",
-                        help="the queue: sqlite:///PATH (default $ACTIONS_QUEUE, else .actions/queue.db) "
-                             "or postgresql://USER@HOST/DB")
+    parser.add_argument(
+        "--queue",
+        metavar="URL",
+        help="the queue: sqlite:///PATH (default $ACTIONS_QUEUE, else .actions/queue.db) or postgresql://USER@HOST/DB",
+    )
 
 
 def open_queue_for(args: argparse.Namespace, *, emulator: bool = False) -> Any:

@@ -29,12 +29,12 @@ _SETTINGS = {
     "none": "{}",
 }
 _AUTH = {
-    "oauth2": '{\n'
-              '    "access_token": "test-access-token",\n'
-              '    "refresh_token": "test-refresh-token",\n'
-              '    "client_id": "test-client-id",\n'
-              '    "client_secret": "test-client-secret",\n'
-              '}',
+    "oauth2": "{\n"
+    '    "access_token": "test-access-token",\n'
+    '    "refresh_token": "test-refresh-token",\n'
+    '    "client_id": "test-client-id",\n'
+    '    "client_secret": "test-client-secret",\n'
+    "}",
 }
 
 
@@ -58,8 +58,9 @@ def names_for(name: str, slug: str | None = None) -> ScaffoldNames:
         raise ValueError(f"{name!r} has no letters or digits; use a name such as 'Acme CRM'")
     package = "_".join(word.lower() for word in words)
     if package[0].isdigit() or keyword.iskeyword(package):
-        raise ValueError(f"{name!r} gives the package name {package!r}, which Python cannot import; "
-                         "start the name with a letter")
+        raise ValueError(
+            f"{name!r} gives the package name {package!r}, which Python cannot import; start the name with a letter"
+        )
     title = " ".join(word if word.isupper() else word[0].upper() + word[1:] for word in words)
     chosen_slug = slug or "actions-" + "-".join(word.lower() for word in words)
     host = "-".join(word.lower() for word in words)
@@ -70,19 +71,25 @@ def render_destination(names: ScaffoldNames, auth: str, target: Path) -> list[Pa
     """Write the project into ``target`` (which must not exist); the files written, in order."""
     import jinja2  # only `actions init` renders templates: not at every command's start-up
 
-    values = {**asdict(names), "auth": auth, "settings_literal": _SETTINGS[auth],
-              "auth_literal": _AUTH.get(auth, "None"), "path_hint": str(target.parent), "project_hint": str(target),
-              "distribution": names.package.replace("_", "-"),
-              "class_name": "".join(part.capitalize() for part in names.package.split("_"))}
-    environment = jinja2.Environment(keep_trailing_newline=True, undefined=jinja2.StrictUndefined,
-                                     autoescape=False)
+    values = {
+        **asdict(names),
+        "auth": auth,
+        "settings_literal": _SETTINGS[auth],
+        "auth_literal": _AUTH.get(auth, "None"),
+        "path_hint": str(target.parent),
+        "project_hint": str(target),
+        "distribution": names.package.replace("_", "-"),
+        "class_name": "".join(part.capitalize() for part in names.package.split("_")),
+    }
+    environment = jinja2.Environment(keep_trailing_newline=True, undefined=jinja2.StrictUndefined, autoescape=False)
     written: list[Path] = []
     root = resources.files("framework.cli") / "templates" / "destination"
     for relative, template in _templates(root):
         destination = target / _named(relative, names.package)
         destination.parent.mkdir(parents=True, exist_ok=True)
-        destination.write_text(environment.from_string(template.read_text(encoding="utf-8")).render(values),
-                               encoding="utf-8")
+        destination.write_text(
+            environment.from_string(template.read_text(encoding="utf-8")).render(values), encoding="utf-8"
+        )
         written.append(destination)
     return written
 

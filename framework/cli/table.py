@@ -49,7 +49,7 @@ def _is_number(value: Any) -> bool:
 
 def _line(values: Sequence[str], widths: list[int], numeric: list[bool]) -> str:
     parts = []
-    for value, width, right in zip(values, widths, numeric):
+    for value, width, right in zip(values, widths, numeric, strict=False):
         pad = " " * (width - display_width(value))
         parts.append(pad + value if right else value + pad)
     return "  ".join(parts)

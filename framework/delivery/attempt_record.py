@@ -25,9 +25,16 @@ def attempt_of(job: Job, result: SubscriptionResult, started_at: float, latency_
     """The attempt record of ``job`` (its next number) for ``result``."""
     resolution = result.resolution.value if result.resolution is not None else None
     return Attempt(
-        job_id=job.id, number=job.tries + 1, started_at=started_at, latency_ms=latency_ms,
-        status=result.status.value, resolution=resolution, http_status=_status_received(result),
-        error_code=result.error_code, message=reason_of(result), request=_request_of(result),
+        job_id=job.id,
+        number=job.tries + 1,
+        started_at=started_at,
+        latency_ms=latency_ms,
+        status=result.status.value,
+        resolution=resolution,
+        http_status=_status_received(result),
+        error_code=result.error_code,
+        message=reason_of(result),
+        request=_request_of(result),
     )
 
 
@@ -75,8 +82,13 @@ def _request_of(result: SubscriptionResult) -> dict[str, Any] | None:
     body = exchange.body
     if isinstance(body, str) and len(body) > _REQUEST_BODY_CHARS:
         body = body[:_REQUEST_BODY_CHARS] + "…"
-    request: dict[str, Any] = {"method": exchange.method, "url": exchange.url, "headers": exchange.headers,
-                               "body": body, "status": exchange.status}
+    request: dict[str, Any] = {
+        "method": exchange.method,
+        "url": exchange.url,
+        "headers": exchange.headers,
+        "body": body,
+        "status": exchange.status,
+    }
     if exchange.error:
         request["error"] = exchange.error
     if exchange.response_body:

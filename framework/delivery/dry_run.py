@@ -31,7 +31,10 @@ _EMPTY_JSON = b"{}"
 class AcceptingAdapter(BaseAdapter):
     """A ``requests`` transport that answers every request with ``200 {}`` and records nothing."""
 
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+    def send(  # type: ignore[override]  # requests passes stream, timeout, ... by keyword; none matter here
+        self, request: requests.PreparedRequest, **kwargs: Any
+    ) -> requests.Response:
+        """``200 {}`` for ``request``, built in-process."""
         response = requests.Response()
         response.status_code = 200
         response.reason = "OK"
@@ -55,9 +58,14 @@ def dry_run_session() -> requests.Session:
     return session
 
 
-def dry_run(instance: DestinationInstance, items: Iterable[EventRecord | BadLine], tally: RunTally, *,
-            on_results: Callable[[EventRecord, list[SubscriptionResult]], None] | None = None,
-            on_event: Callable[[], None] | None = None) -> None:
+def dry_run(
+    instance: DestinationInstance,
+    items: Iterable[EventRecord | BadLine],
+    tally: RunTally,
+    *,
+    on_results: Callable[[EventRecord, list[SubscriptionResult]], None] | None = None,
+    on_event: Callable[[], None] | None = None,
+) -> None:
     """Run every event through ``instance`` (whose session must be a ``dry_run_session``), counting results."""
     tally.dry_run = True
     for item in items:

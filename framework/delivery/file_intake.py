@@ -38,12 +38,22 @@ IntakeListener = Callable[[str, dict[str, object]], None]  # (kind, fields): for
 class FileIntake:
     """Feeds events to the queue for one instance and counts every one of them in ``tally``."""
 
-    def __init__(self, queue: JobQueue, instance: DestinationInstance, tally: RunTally, *,
-                 fresh: bool = False, listener: IntakeListener | None = None, batch: int = _BATCH) -> None:
+    def __init__(
+        self,
+        queue: JobQueue,
+        instance: DestinationInstance,
+        tally: RunTally,
+        *,
+        fresh: bool = False,
+        listener: IntakeListener | None = None,
+        batch: int = _BATCH,
+    ) -> None:
         self.queue = queue
         self.tally = tally
         self._producer = JobProducer(instance)
-        self._run_mark = f"#fresh-{time.strftime('%Y%m%dT%H%M%S')}-{int(time.time() * 1000) % 1000:03d}" if fresh else ""
+        self._run_mark = (
+            f"#fresh-{time.strftime('%Y%m%dT%H%M%S')}-{int(time.time() * 1000) % 1000:03d}" if fresh else ""
+        )
         self._listener = listener
         self._batch_size = batch
         self._pending: list[NewJob] = []
@@ -96,14 +106,25 @@ class FileIntake:
                 result = self.queue.enqueue(jobs)
                 self.added += result.added
                 done_before = sum(count for state, count in result.duplicates.items() if state not in _UNFINISHED)
-                ours = [job.message_id for job in jobs
-                        if (job.instance_id, job.subscription, job.message_id) not in result.finished]
+                ours = [
+                    job.message_id
+                    for job in jobs
+                    if (job.instance_id, job.subscription, job.message_id) not in result.finished
+                ]
                 self.tally.add_enqueued(index, jobs[0].subscription_name, len(jobs), done_before, ours)
 
     def _refuse(self, index: int, name: str, why: str, record: EventRecord) -> None:
         self.tally.add_intake(index, name, "invalid", why, record.location)
-        self._tell("invalid", {"path": record.path, "line": record.line, "messageId": record.event.get("messageId")
-                               if isinstance(record.event, dict) else None, "subscription": name, "reason": why})
+        self._tell(
+            "invalid",
+            {
+                "path": record.path,
+                "line": record.line,
+                "messageId": record.event.get("messageId") if isinstance(record.event, dict) else None,
+                "subscription": name,
+                "reason": why,
+            },
+        )
 
     def _tell(self, kind: str, fields: dict[str, object]) -> None:
         if self._listener is not None:
@@ -117,5 +138,7 @@ def _too_large(encoded: str) -> str | None:
     size = len(encoded.encode())
     if size <= MAX_EVENT_BYTES:
         return None
-    return (f"the event is {size / 1024:.1f} KB, over Segment's 32 KB limit per event; Segment's tracking API "
-            "would refuse it, so it is not queued (trim its properties or traits)")
+    return (
+        f"the event is {size / 1024:.1f} KB, over Segment's 32 KB limit per event; Segment's tracking API "
+        "would refuse it, so it is not queued (trim its properties or traits)"
+    )

@@ -14,12 +14,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
-    "JobState", "NewJob", "encode_event", "Job", "Attempt", "Settlement", "EnqueueResult", "QueueStats",
-    "StatsRow", "DeadLetterSelection",
+    "JobState",
+    "NewJob",
+    "encode_event",
+    "Job",
+    "Attempt",
+    "Settlement",
+    "EnqueueResult",
+    "QueueStats",
+    "StatsRow",
+    "DeadLetterSelection",
 ]
 
 
-class JobState(str, enum.Enum):
+class JobState(enum.StrEnum):
     """Where a job is. ``queued`` and ``running`` are unfinished; the rest are final."""
 
     QUEUED = "queued"  # waiting to be claimed (maybe not before ``not_before``: a scheduled retry)
@@ -105,9 +113,15 @@ class Attempt:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready fields, for reports and ``dlq show --json``."""
         return {
-            "job_id": self.job_id, "attempt": self.number, "started_at": self.started_at,
-            "latency_ms": round(self.latency_ms, 3), "status": self.status, "resolution": self.resolution,
-            "http_status": self.http_status, "error_code": self.error_code, "message": self.message,
+            "job_id": self.job_id,
+            "attempt": self.number,
+            "started_at": self.started_at,
+            "latency_ms": round(self.latency_ms, 3),
+            "status": self.status,
+            "resolution": self.resolution,
+            "http_status": self.http_status,
+            "error_code": self.error_code,
+            "message": self.message,
             "request": self.request,
         }
 

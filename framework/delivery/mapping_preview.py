@@ -30,7 +30,9 @@ class MappingPreview:
     problem: str | None
 
 
-def preview_mapping(queue: JobQueue, instance: DestinationInstance, jobs: list[Job], mapping: dict[str, Any]) -> list[MappingPreview]:
+def preview_mapping(
+    queue: JobQueue, instance: DestinationInstance, jobs: list[Job], mapping: dict[str, Any]
+) -> list[MappingPreview]:
     """Apply ``mapping`` to each job's event with the action of the job's subscription."""
     from framework.mapping import compile_mapping
 

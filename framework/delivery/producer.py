@@ -59,6 +59,15 @@ class JobProducer:
             if not matched:
                 production.filtered.append(sub)
                 continue
-            production.jobs.append(NewJob(self.instance_id, sub.index, message_id, event, self.account_key,
-                                          ordering_key, subscription_name=sub.label))
+            production.jobs.append(
+                NewJob(
+                    self.instance_id,
+                    sub.index,
+                    message_id,
+                    event,
+                    self.account_key,
+                    ordering_key,
+                    subscription_name=sub.label,
+                )
+            )
         return production

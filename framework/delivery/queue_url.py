@@ -37,8 +37,10 @@ def open_queue(url: str | None = None) -> JobQueue:
         return _open_sqlite(url)
     if scheme in ("postgresql", "postgres"):
         return _open_postgres(url)
-    raise QueueURLError(f"--queue {redact_queue_url(url)}: unknown kind of queue {scheme!r}; use sqlite:///PATH "
-                        "(embedded, the default) or postgresql://USER@HOST/DB")
+    raise QueueURLError(
+        f"--queue {redact_queue_url(url)}: unknown kind of queue {scheme!r}; use sqlite:///PATH "
+        "(embedded, the default) or postgresql://USER@HOST/DB"
+    )
 
 
 def _open_sqlite(url: str) -> JobQueue:
@@ -68,7 +70,8 @@ def _open_postgres(url: str) -> JobQueue:
         if error.name and error.name.split(".")[0] in ("procrastinate", "psycopg", "psycopg_pool"):
             raise QueueURLError(
                 f"--queue {redact_queue_url(url)}: the PostgreSQL queue needs the postgres extra: "
-                "pip install 'action-destinations[postgres]'") from None
+                "pip install 'action-destinations[postgres]'"
+            ) from None
         raise
     queue: JobQueue = module.PostgresQueue(url)
     return queue

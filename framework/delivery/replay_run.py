@@ -35,11 +35,17 @@ class ReplayOutcome:
     interrupted: bool
 
 
-def replay_into_queue(queue: JobQueue, instance: DestinationInstance, items: Iterable[EventRecord | BadLine], *,
-                      fresh: bool = False, options: WorkerOptions = WorkerOptions(),
-                      on_outcome: Callable[[DeliveryOutcome], None] | None = None,
-                      listener: IntakeListener | None = None,
-                      on_event: Callable[[], None] | None = None) -> ReplayOutcome:
+def replay_into_queue(
+    queue: JobQueue,
+    instance: DestinationInstance,
+    items: Iterable[EventRecord | BadLine],
+    *,
+    fresh: bool = False,
+    options: WorkerOptions | None = None,
+    on_outcome: Callable[[DeliveryOutcome], None] | None = None,
+    listener: IntakeListener | None = None,
+    on_event: Callable[[], None] | None = None,
+) -> ReplayOutcome:
     """Enqueue ``items`` and deliver until this instance's jobs are settled (or only due much later)."""
     tally = RunTally()
     intake = FileIntake(queue, instance, tally, fresh=fresh, listener=listener)
@@ -49,7 +55,7 @@ def replay_into_queue(queue: JobQueue, instance: DestinationInstance, items: Ite
         if on_outcome is not None:
             on_outcome(outcome)
 
-    worker = DeliveryWorker(queue, [instance], on_outcome=report, options=options)
+    worker = DeliveryWorker(queue, [instance], on_outcome=report, options=options or WorkerOptions())
     intake_done = threading.Event()
     failure: list[BaseException] = []
 

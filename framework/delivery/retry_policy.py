@@ -73,8 +73,9 @@ class RetryPolicy:
             return Verdict(Settlement(job.id, JobState.DEAD, reason=reason), reauthorise=revoked)
         if resolution is Resolution.RATE_LIMITED:
             until = now + (result.retry_after if result.retry_after is not None else self.rate_limit_pause)
-            settlement = Settlement(job.id, JobState.QUEUED, reason=result.reason, not_before=until,
-                                    counts_attempt=False)
+            settlement = Settlement(
+                job.id, JobState.QUEUED, reason=result.reason, not_before=until, counts_attempt=False
+            )
             if until - now >= self.park_after:
                 return Verdict(settlement, pause_account_until=until)
             return Verdict(settlement, slow_account_until=until)

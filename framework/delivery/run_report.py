@@ -35,12 +35,22 @@ class NdjsonReport:
 
     def outcome(self, outcome: DeliveryOutcome) -> None:
         """A settled attempt (retries included: ``state`` is ``queued`` then)."""
-        self.line("outcome", {
-            "job": outcome.job_id, "instance": outcome.instance_id, "subscription": outcome.subscription_name,
-            "messageId": outcome.message_id, "state": outcome.state.value, "attempt": outcome.attempt,
-            "http_status": outcome.http_status, "error_code": outcome.error_code,
-            "resolution": outcome.resolution, "reason": outcome.reason, "latency_ms": round(outcome.latency_ms, 3),
-        })
+        self.line(
+            "outcome",
+            {
+                "job": outcome.job_id,
+                "instance": outcome.instance_id,
+                "subscription": outcome.subscription_name,
+                "messageId": outcome.message_id,
+                "state": outcome.state.value,
+                "attempt": outcome.attempt,
+                "http_status": outcome.http_status,
+                "error_code": outcome.error_code,
+                "resolution": outcome.resolution,
+                "reason": outcome.reason,
+                "latency_ms": round(outcome.latency_ms, 3),
+            },
+        )
 
     def finish(self, summary: dict[str, Any]) -> None:
         """The summary line, then close (stdout is flushed, not closed)."""

@@ -31,8 +31,12 @@ __all__ = ["RunTally", "SubscriptionCounts", "COLUMNS", "TOP_REASONS"]
 COLUMNS = ("read", "filtered", "invalid", "repeated", "done_before", "delivered", "dead_lettered", "still_queued")
 TOP_REASONS = 5
 _BAD_LINES_KEPT = 20
-_FINAL_COLUMN = {JobState.DELIVERED: "delivered", JobState.FILTERED: "filtered", JobState.INVALID: "invalid",
-                 JobState.DEAD: "dead_lettered"}
+_FINAL_COLUMN = {
+    JobState.DELIVERED: "delivered",
+    JobState.FILTERED: "filtered",
+    JobState.INVALID: "invalid",
+    JobState.DEAD: "dead_lettered",
+}
 
 
 @dataclass
@@ -169,8 +173,10 @@ class RunTally:
 
     def reconciles(self) -> bool:
         """True when, for every subscription, read equals the sum of the other columns."""
-        return all(row["read"] == sum(row[c] for c in COLUMNS[1:]) and row["still_queued"] >= 0
-                   for row in (counts.row() for counts in self.subscriptions.values()))
+        return all(
+            row["read"] == sum(row[c] for c in COLUMNS[1:]) and row["still_queued"] >= 0
+            for row in (counts.row() for counts in self.subscriptions.values())
+        )
 
     def summary(self) -> dict[str, Any]:
         """Everything as data, for ``--report json`` and for the human table."""
@@ -179,12 +185,21 @@ class RunTally:
             "events_read": self.events_read,
             "bad_lines": self.bad_line_count,
             "dry_run": self.dry_run,
-            "subscriptions": [{"index": index, "subscription": counts.name, **counts.row(), "retries": counts.retries}
-                              for index, counts in self.subscriptions.items()],
+            "subscriptions": [
+                {"index": index, "subscription": counts.name, **counts.row(), "retries": counts.retries}
+                for index, counts in self.subscriptions.items()
+            ],
             "reconciles": self.reconciles(),
-            "top_reasons": [{"status": status, "subscription": name, "reason": reason, "count": count,
-                             "example": self.examples.get((status, name, reason), "")}
-                            for (status, name, reason), count in top],
+            "top_reasons": [
+                {
+                    "status": status,
+                    "subscription": name,
+                    "reason": reason,
+                    "count": count,
+                    "example": self.examples.get((status, name, reason), ""),
+                }
+                for (status, name, reason), count in top
+            ],
             "more_reasons": max(0, len(self.reasons) - TOP_REASONS),
             "earlier_jobs_finished": dict(self.others),
         }

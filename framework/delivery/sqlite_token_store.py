@@ -44,8 +44,9 @@ class SqliteTokenStore:
     def save(self, key: str, tokens: OAuthTokens) -> None:
         data = json.dumps(dataclasses.asdict(tokens))
         with self._lock:
-            self._db.execute("INSERT OR REPLACE INTO tokens (key, data, updated_at) VALUES (?, ?, ?)",
-                             (key, data, time.time()))
+            self._db.execute(
+                "INSERT OR REPLACE INTO tokens (key, data, updated_at) VALUES (?, ?, ?)", (key, data, time.time())
+            )
 
     @contextlib.contextmanager
     def lock(self, key: str) -> Iterator[None]:

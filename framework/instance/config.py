@@ -7,9 +7,8 @@ Settings and auth are kept out of every ``repr``: they hold secrets.
 
 from __future__ import annotations
 
-from typing import Any
-
 import re
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -65,7 +64,7 @@ def parse_duration(text: str) -> float:
     """Seconds in ``"90s"``, ``"30m"``, ``"24h"``, ``"7d"`` or a bare number; ValueError otherwise."""
     found = _DURATION.match(text)
     if found is None:
-        raise ValueError(f"{text!r} is not a duration: write seconds, or a number with s, m, h or d (\"24h\")")
+        raise ValueError(f'{text!r} is not a duration: write seconds, or a number with s, m, h or d ("24h")')
     return float(found.group(1)) * _UNIT_SECONDS[found.group(2)]
 
 

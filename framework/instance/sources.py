@@ -155,8 +155,11 @@ def _write_key(raw: Any, problems: Problems, env: Mapping[str, str]) -> str | No
     if raw is None:
         return None
     if not isinstance(raw, str) or not raw:
-        problems.add("file", f'write_key should be a non-empty string (write_key = "${{SEGMENT_WRITE_KEY}}") but it '
-                             f"is {json_type_phrase(raw) if raw != '' else 'empty'}.")
+        problems.add(
+            "file",
+            f'write_key should be a non-empty string (write_key = "${{SEGMENT_WRITE_KEY}}") but it '
+            f"is {json_type_phrase(raw) if raw != '' else 'empty'}.",
+        )
         return None
     return _expand(raw, "write_key", "file", problems, env) or None
 

@@ -22,12 +22,18 @@ UPSERT = "Upsert prospects on identify"
 
 def _row(out: str, subscription: str) -> dict[str, int]:
     line = next(line for line in out.splitlines() if line.startswith(subscription))
-    return dict(zip(COLUMNS, (int(number) for number in line[len(subscription):].split()), strict=True))
+    return dict(zip(COLUMNS, (int(number) for number in line[len(subscription) :].split()), strict=True))
 
 
 def _identify(n: int, **traits: Any) -> str:
-    return json.dumps({"type": "identify", "userId": f"u{n}", "messageId": f"bad-input-{n}",
-                       "traits": {"email": f"u{n}@example.com", "firstName": f"F{n}", **traits}})
+    return json.dumps(
+        {
+            "type": "identify",
+            "userId": f"u{n}",
+            "messageId": f"bad-input-{n}",
+            "traits": {"email": f"u{n}@example.com", "firstName": f"F{n}", **traits},
+        }
+    )
 
 
 @pytest.fixture
@@ -42,9 +48,12 @@ def emulator() -> Iterator[Any]:
 def config(tmp_path: Path, emulator: Any, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("ACTIONS_QUEUE", str(tmp_path / "queue.db"))
     path = tmp_path / "live.toml"
-    path.write_text(TOML.read_text(encoding="utf-8").replace(
-        'destination = "actions-pardot"', f'destination = "actions-pardot"\nendpoint = "{emulator.base_url}"'),
-        encoding="utf-8")
+    path.write_text(
+        TOML.read_text(encoding="utf-8").replace(
+            'destination = "actions-pardot"', f'destination = "actions-pardot"\nendpoint = "{emulator.base_url}"'
+        ),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -53,15 +62,15 @@ def test_bad_lines_and_bad_events_are_reported_where_they_are_and_the_rest_is_de
 ) -> None:
     events = tmp_path / "mixed.ndjson"
     lines = [
-        _identify(1),                                                        # 1 good
-        '{"type": "identify", "traits": ',                                   # 2 malformed JSON
-        '"just a string"',                                                   # 3 not an object
-        "[1, 2, 3]",                                                         # 4 not an object
-        _identify(5, notes="x" * 40_000),                                    # 5 over 32 KB
+        _identify(1),  # 1 good
+        '{"type": "identify", "traits": ',  # 2 malformed JSON
+        '"just a string"',  # 3 not an object
+        "[1, 2, 3]",  # 4 not an object
+        _identify(5, notes="x" * 40_000),  # 5 over 32 KB
         json.dumps({"userId": "u6", "messageId": "bad-input-6", "traits": {"email": "u6@example.com"}}),  # 6 no type
         json.dumps({"type": "identify", "userId": "u7", "messageId": "bad-input-7", "traits": {"firstName": "N"}}),
-        json.dumps({"type": 42, "messageId": "bad-input-8"}),                # 8 a type that is not a string
-        _identify(9),                                                        # 9 good, after all of the above
+        json.dumps({"type": 42, "messageId": "bad-input-8"}),  # 8 a type that is not a string
+        _identify(9),  # 9 good, after all of the above
     ]
     events.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
@@ -75,11 +84,22 @@ def test_bad_lines_and_bad_events_are_reported_where_they_are_and_the_rest_is_de
     assert "expected a JSON object, found a string" in out and "expected a JSON object, found an array" in out
     row = _row(out, UPSERT)
     # 1 and 9 delivered; 5 (too large), 7 (no email) and 8 (type not a string) invalid; 6 (no type) filtered.
-    assert row == {"read": 6, "filtered": 1, "invalid": 3, "repeated": 0, "done_before": 0, "delivered": 2,
-                   "dead_lettered": 0, "still_queued": 0}
+    assert row == {
+        "read": 6,
+        "filtered": 1,
+        "invalid": 3,
+        "repeated": 0,
+        "done_before": 0,
+        "delivered": 2,
+        "dead_lettered": 0,
+        "still_queued": 0,
+    }
     assert ": reconciles." in out
-    assert re.search(r"invalid +Upsert prospects on identify: the event is \d+\.\d KB, over Segment's 32 KB limit.*"
-                     rf"\(e\.g\. {re.escape(events.as_posix())}:5\)", out)
+    assert re.search(
+        r"invalid +Upsert prospects on identify: the event is \d+\.\d KB, over Segment's 32 KB limit.*"
+        rf"\(e\.g\. {re.escape(events.as_posix())}:5\)",
+        out,
+    )
     assert re.search(r"invalid +Upsert prospects on identify: .*required field 'email'.*\(e\.g\. bad-input-7\)", out)
     assert re.search(rf"the event's type should be a string.*\(e\.g\. {re.escape(events.as_posix())}:8\)", out)
     assert sorted(p["email"] for p in emulator.prospects()) == ["u1@example.com", "u9@example.com"]
@@ -101,7 +121,7 @@ def test_an_unknown_action_names_the_subscription_and_consumes_nothing(
 
     assert main([*argv, str(broken)]) == 2
     err = capsys.readouterr().err
-    assert f"{broken}:35: subscriptions[1] (\"Change a prospect's email\").action" in err
+    assert f'{broken}:35: subscriptions[1] ("Change a prospect\'s email").action' in err
     assert 'has no action "prospect_upsert"' in err and "the actions are: prospects" in err
     assert emulator.stats()["api_calls"] == 0
 

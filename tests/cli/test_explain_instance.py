@@ -19,12 +19,22 @@ def test_explain_prints_the_configured_id_first(tmp_path: Path, capsys: pytest.C
 
 
 def test_explain_takes_destination_and_shows_the_derived_id(capsys: pytest.CaptureFixture[str]) -> None:
-    argv = ["explain", "--instance", "fixtures/instances/pardot.json", "--destination", "actions-pardot",
-            "--event", "fixtures/events/identify.ndjson", "--line", "1"]
+    argv = [
+        "explain",
+        "--instance",
+        "fixtures/instances/pardot.json",
+        "--destination",
+        "actions-pardot",
+        "--event",
+        "fixtures/events/identify.ndjson",
+        "--line",
+        "1",
+    ]
     assert main(argv) == 0
     first, *rest = capsys.readouterr().out.splitlines()
-    assert first.startswith("Instance actions-pardot-") and first.endswith("(actions-pardot): the id its jobs carry "
-                                                                            "in the queue")
+    assert first.startswith("Instance actions-pardot-") and first.endswith(
+        "(actions-pardot): the id its jobs carry in the queue"
+    )
     assert any("[0] Upsert prospects on identify → prospects: matches" in line for line in rest)
     assert main([*argv[:3], "--destination", "actions-nope", *argv[5:]]) == 2
     assert "actions-nope" in capsys.readouterr().err

@@ -31,7 +31,10 @@ def test_generated_destination_validates_and_passes_its_tests(auth: str, tmp_pat
 
     tested = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "error", f"{package}/tests"],
-        cwd=tmp_path, capture_output=True, text=True, check=False,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert tested.returncode == 0, tested.stdout + tested.stderr
     assert "19 passed" in tested.stdout
@@ -65,8 +68,9 @@ def test_describe_finds_a_destination_on_path(tmp_path: Path, capsys: pytest.Cap
 
 
 def _actions(*argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "framework.cli", *argv], cwd=cwd, capture_output=True,
-                          text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "framework.cli", *argv], cwd=cwd, capture_output=True, text=True, check=False
+    )
 
 
 def test_the_generated_pyproject_declares_an_entry_point_that_list_and_describe_find(tmp_path: Path) -> None:
@@ -86,13 +90,20 @@ def test_the_generated_pyproject_declares_an_entry_point_that_list_and_describe_
     lines = "".join(f"{name} = {value}\n" for name, value in entry_points.items())
     (dist_info / "entry_points.txt").write_text(f"[action_destinations]\n{lines}")
     env = {**os.environ, "PYTHONPATH": str(project)}
-    listed = subprocess.run([sys.executable, "-m", "framework.cli", "list"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, check=False)
+    listed = subprocess.run(
+        [sys.executable, "-m", "framework.cli", "list"], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
     assert listed.returncode == 0, listed.stderr
     assert "actions-acme-crm" in listed.stdout and "installed" in listed.stdout
     for name in ("actions-acme-crm", "acme_crm"):  # the slug, and the entry point's name
-        described = subprocess.run([sys.executable, "-m", "framework.cli", "describe", name], cwd=ROOT,
-                                   env=env, capture_output=True, text=True, check=False)
+        described = subprocess.run(
+            [sys.executable, "-m", "framework.cli", "describe", name],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         assert described.returncode == 0, described.stdout + described.stderr
         assert described.stdout.startswith("Acme CRM")
 
@@ -107,13 +118,19 @@ def test_generated_code_is_typed_and_has_a_classifier(tmp_path: Path) -> None:
     assert "error_for_response(response)" in code
     assert (tmp_path / "acme_crm" / "tests" / "test_classifier.py").is_file()
     assert "StandardDestinationTests" in (tmp_path / "acme_crm" / "tests" / "test_standard.py").read_text()
-    linted = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "."], cwd=tmp_path / "acme_crm",
-                            capture_output=True, text=True, check=False)  # with the generated project's own config
+    linted = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--no-cache", "."],
+        cwd=tmp_path / "acme_crm",
+        capture_output=True,
+        text=True,
+        check=False,
+    )  # with the generated project's own config
     assert linted.returncode == 0, linted.stdout + linted.stderr
 
 
-def test_actions_path_environment_variable_works_like_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_actions_path_environment_variable_works_like_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["init", "Env Found", "--dir", str(tmp_path)]) == 0
     capsys.readouterr()
     monkeypatch.setenv("ACTIONS_PATH", str(tmp_path))
@@ -121,21 +138,23 @@ def test_actions_path_environment_variable_works_like_path(tmp_path: Path, monke
     assert "actions-env-found" in capsys.readouterr().out
 
 
-
 def test_an_actions_path_entry_that_is_not_a_directory_is_blamed_on_the_variable(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("ACTIONS_PATH", str(tmp_path / "gone"))
     assert main(["list"]) == 2
-    assert capsys.readouterr().err == (f"actions: error: $ACTIONS_PATH names {tmp_path / 'gone'}, which is not a "
-                                       "directory; fix it, or unset ACTIONS_PATH\n")
+    assert capsys.readouterr().err == (
+        f"actions: error: $ACTIONS_PATH names {tmp_path / 'gone'}, which is not a "
+        "directory; fix it, or unset ACTIONS_PATH\n"
+    )
 
 
-@pytest.mark.parametrize(("where", "test_line"), [(".", "  python -m pytest acme/tests"),
-                                                  ("sub", "  cd sub && python -m pytest acme/tests")])
-def test_next_steps_change_folder_only_when_needed(where: str, test_line: str, tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("where", "test_line"), [(".", "  python -m pytest acme/tests"), ("sub", "  cd sub && python -m pytest acme/tests")]
+)
+def test_next_steps_change_folder_only_when_needed(
+    where: str, test_line: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(tmp_path)
     assert main(["init", "Acme", "--dir", where]) == 0
     assert test_line in capsys.readouterr().out.splitlines()
@@ -147,8 +166,10 @@ def test_a_path_with_no_destination_under_it_says_which_folder_to_pass(
     assert main(["init", "Deep Dest", "--dir", str(tmp_path / "work")]) == 0
     capsys.readouterr()
     assert main(["validate", "actions-deep-dest", "--path", str(tmp_path)]) == 2
-    assert (f"Nothing under --path {tmp_path} exposes a `definition`: pass the folder that holds the package"
-            in capsys.readouterr().err)
+    assert (
+        f"Nothing under --path {tmp_path} exposes a `definition`: pass the folder that holds the package"
+        in capsys.readouterr().err
+    )
     assert main(["list", "--path", str(tmp_path / "work"), "--path", str(tmp_path / "work")]) == 0
     captured = capsys.readouterr()
     assert "actions-deep-dest" in captured.out and "no package here" not in captured.err

@@ -30,12 +30,17 @@ def _explain(tmp_path: Path, text: str, capsys: pytest.CaptureFixture[str]) -> t
 
 
 def test_unparsable_trigger_names_the_subscription_and_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, lines = _explain(tmp_path, HEAD + """
+    code, lines = _explain(
+        tmp_path,
+        HEAD
+        + """
 [[subscriptions]]
 name = "Broken trigger"
 subscribe = 'type = = "identify"'
 action = "prospects"
-""", capsys)
+""",
+        capsys,
+    )
     assert code == 2
     assert len(lines) == 1
     assert lines[0].startswith(f"actions: error: {tmp_path / 'instance.toml'}:13: ")
@@ -43,7 +48,10 @@ action = "prospects"
 
 
 def test_every_problem_is_listed_each_on_its_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, lines = _explain(tmp_path, HEAD + """
+    code, lines = _explain(
+        tmp_path,
+        HEAD
+        + """
 [[subscriptions]]
 name = "Unknown action"
 subscribe = 'type = "identify"'
@@ -54,7 +62,9 @@ name = "Bad mapping"
 subscribe = 'type = "identify"'
 action = "prospects"
 mapping = { email = { "@path" = 5 } }
-""", capsys)
+""",
+        capsys,
+    )
     assert code == 2
     assert len(lines) == 2
     assert all(line.startswith("actions: error: ") for line in lines)
@@ -62,7 +72,9 @@ mapping = { email = { "@path" = 5 } }
     assert "Bad mapping" in lines[1] and "email" in lines[1]
 
 
-def test_more_than_fifty_subscriptions_is_refused_naming_the_limit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_more_than_fifty_subscriptions_is_refused_naming_the_limit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     one = '\n[[subscriptions]]\nsubscribe = \'type = "identify"\'\naction = "prospects"\n'
     code, lines = _explain(tmp_path, HEAD + one * 51, capsys)
     assert code == 2
@@ -82,8 +94,11 @@ def test_a_config_saved_as_latin1_is_refused_with_its_byte_offset(
 ) -> None:
     config = tmp_path / "instance.toml"
     config.write_bytes((HEAD + '\n[settings.extra]\nname = "Société"\n').encode("latin-1"))
-    args = ["--event", "fixtures/events/identify.ndjson", "--line", "1"] if command == "explain" else \
-        ["--dry-run", "fixtures/events/identify.ndjson"]
+    args = (
+        ["--event", "fixtures/events/identify.ndjson", "--line", "1"]
+        if command == "explain"
+        else ["--dry-run", "fixtures/events/identify.ndjson"]
+    )
     code = main([command, "--instance", str(config), *args])
     err = capsys.readouterr().err
     assert code == 2
@@ -91,7 +106,9 @@ def test_a_config_saved_as_latin1_is_refused_with_its_byte_offset(
     assert "save the file with the UTF-8 encoding" in err and "Traceback" not in err
 
 
-def test_mapping_errors_point_at_the_line_of_their_mapping_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_mapping_errors_point_at_the_line_of_their_mapping_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     subscriptions = """
 [[subscriptions]]
 name = "Inline"

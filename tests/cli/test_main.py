@@ -34,15 +34,23 @@ def test_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) ->
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["replay", "nope.ndjson", "--instance", "fixtures/instances/pardot.toml"],
-         "actions: error: nope.ndjson: no such event file or directory"),
-        (["replay", "fixtures/events", "--instance", "missing.toml"],
-         "actions: error: missing.toml: no such instance config file"),
+        (
+            ["replay", "nope.ndjson", "--instance", "fixtures/instances/pardot.toml"],
+            "actions: error: nope.ndjson: no such event file or directory",
+        ),
+        (
+            ["replay", "fixtures/events", "--instance", "missing.toml"],
+            "actions: error: missing.toml: no such instance config file",
+        ),
         (["describe", "no-such-destination"], 'actions: error: unknown destination "no-such-destination". Known: '),
-        (["map", "--mapping", "missing.json", "--event", "fixtures/events/identify.ndjson"],
-         "actions: error: missing.json: no such file (expected a mapping"),
-        (["replay", "fixtures/events", "--instance", "fixtures/instances/pardot.toml", "--show-prospects"],
-         "actions: error: --show-emulator needs --emulator"),
+        (
+            ["map", "--mapping", "missing.json", "--event", "fixtures/events/identify.ndjson"],
+            "actions: error: missing.json: no such file (expected a mapping",
+        ),
+        (
+            ["replay", "fixtures/events", "--instance", "fixtures/instances/pardot.toml", "--show-prospects"],
+            "actions: error: --show-emulator needs --emulator",
+        ),
         (["validate", "--path", "no/such/dir"], "actions: error: --path no/such/dir: no such directory"),
     ],
 )
@@ -67,8 +75,14 @@ def test_a_mistyped_command_gets_a_suggestion(capsys: pytest.CaptureFixture[str]
 
 
 def test_files_after_the_options_are_replayed_too(capsys: pytest.CaptureFixture[str]) -> None:
-    argv = ["replay", "fixtures/events/identify.ndjson", "--instance", "fixtures/instances/pardot.toml",
-            "--dry-run", "fixtures/events/track.ndjson"]
+    argv = [
+        "replay",
+        "fixtures/events/identify.ndjson",
+        "--instance",
+        "fixtures/instances/pardot.toml",
+        "--dry-run",
+        "fixtures/events/track.ndjson",
+    ]
     assert main(argv) == 0
     out = capsys.readouterr().out
     assert "fixtures/events/identify.ndjson:1" in out and "fixtures/events/track.ndjson:2" in out
@@ -80,8 +94,9 @@ def test_case_files_after_an_option_replace_the_default_folder(capsys: pytest.Ca
 
 
 def test_python_dash_m_runs_the_same_command() -> None:
-    done = subprocess.run([sys.executable, "-m", "framework.cli", "list"], cwd=ROOT, capture_output=True,
-                          text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "framework.cli", "list"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0, done.stderr
     assert "actions-pardot" in done.stdout
 

@@ -28,9 +28,18 @@ def test_there_are_cases_of_each_kind() -> None:
 
 
 def test_actions_test_prints_a_diff_per_failure(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    case = {"name": "wrong city", "event": {"traits": {"address": {"city": "Oslo"}}},
-            "mapping": {"city": {"@path": "$.traits.address.city"}}, "expect": {"payload": {"city": "Bergen"}}}
-    good = {"name": "right city", "event": case["event"], "mapping": case["mapping"], "expect": {"payload": {"city": "Oslo"}}}
+    case = {
+        "name": "wrong city",
+        "event": {"traits": {"address": {"city": "Oslo"}}},
+        "mapping": {"city": {"@path": "$.traits.address.city"}},
+        "expect": {"payload": {"city": "Bergen"}},
+    }
+    good = {
+        "name": "right city",
+        "event": case["event"],
+        "mapping": case["mapping"],
+        "expect": {"payload": {"city": "Oslo"}},
+    }
     (tmp_path / "cases.json").write_text(json.dumps([case, good]), encoding="utf-8")
     assert main(["test", str(tmp_path)]) == 1
     out = capsys.readouterr().out
@@ -49,10 +58,14 @@ def test_actions_test_runs_the_fixture_cases(capsys: pytest.CaptureFixture[str])
     [
         ('{"name": "x"', "cases.json:1:13: not valid JSON"),
         ('{"name": "x", "event": {}, "mapping": {}, "expect": {"payload": {}}, "extra": 1}', "unknown key(s) 'extra'"),
-        ('{"name": "x", "evnet": {}, "mapping": {}, "expect": {"payload": {}}}',
-         "unknown key(s) 'evnet' (did you mean 'event'?)"),
-        ('{"name": "x", "event": {}, "mapping": {}, "expect": {"paylaod": {}}}',
-         "unknown key(s) in \"expect\": 'paylaod' (did you mean 'payload'?)"),
+        (
+            '{"name": "x", "evnet": {}, "mapping": {}, "expect": {"payload": {}}}',
+            "unknown key(s) 'evnet' (did you mean 'event'?)",
+        ),
+        (
+            '{"name": "x", "event": {}, "mapping": {}, "expect": {"paylaod": {}}}',
+            "unknown key(s) in \"expect\": 'paylaod' (did you mean 'payload'?)",
+        ),
         ('{"name": "x", "event": {}, "mapping": {}}', '"expect" must be an object'),
         ('{"name": "x", "mapping": {}, "expect": {"payload": {}}}', 'needs an "event"'),
     ],
@@ -61,8 +74,12 @@ def test_malformed_case_files_are_located_and_the_other_files_still_run(
     tmp_path: Path, content: str, message: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (tmp_path / "cases.json").write_text(content, encoding="utf-8")
-    good = {"name": "fine", "event": {"traits": {"a": 1}}, "mapping": {"a": {"@path": "$.traits.a"}},
-            "expect": {"payload": {"a": 1}}}
+    good = {
+        "name": "fine",
+        "event": {"traits": {"a": 1}},
+        "mapping": {"a": {"@path": "$.traits.a"}},
+        "expect": {"payload": {"a": 1}},
+    }
     (tmp_path / "later.json").write_text(json.dumps(good), encoding="utf-8")
     assert main(["test", str(tmp_path)]) == 2
     out, err = capsys.readouterr()
@@ -74,13 +91,19 @@ def test_malformed_case_files_are_located_and_the_other_files_still_run(
 def test_a_status_for_a_subscription_the_instance_lacks_names_the_ones_it_has(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    case = {"name": "typo", "instance": str(ROOT_INSTANCE), "event": {"type": "identify", "traits": {"email": "a@b.co"}},
-            "expect": {"statuses": {"Upsert prospect": "delivered"}}}
+    case = {
+        "name": "typo",
+        "instance": str(ROOT_INSTANCE),
+        "event": {"type": "identify", "traits": {"email": "a@b.co"}},
+        "expect": {"statuses": {"Upsert prospect": "delivered"}},
+    }
     (tmp_path / "case.json").write_text(json.dumps(case), encoding="utf-8")
     assert main(["test", str(tmp_path / "case.json")]) == 1
     out = capsys.readouterr().out
-    assert "the instance has no subscription named 'Upsert prospect'; its subscriptions are " \
-           "'Upsert prospects on identify', \"Change a prospect's email\"" in out
+    assert (
+        "the instance has no subscription named 'Upsert prospect'; its subscriptions are "
+        "'Upsert prospects on identify', \"Change a prospect's email\"" in out
+    )
     assert "0 passed, 1 failed, 1 case\n" in out
 
 
@@ -94,13 +117,21 @@ def test_without_paths_outside_the_project_it_says_where_cases_are_looked_for(
     assert "run it from the project folder, or pass case files or folders" in err
 
 
-def test_a_missing_instance_is_located_relative_to_the_case_file(tmp_path: Path,
-                                                                 capsys: pytest.CaptureFixture[str]) -> None:
-    case = {"name": "x", "instance": "nope.toml", "event": {"type": "identify"}, "expect": {"statuses": {"a": "filtered"}}}
+def test_a_missing_instance_is_located_relative_to_the_case_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    case = {
+        "name": "x",
+        "instance": "nope.toml",
+        "event": {"type": "identify"},
+        "expect": {"statuses": {"a": "filtered"}},
+    }
     (tmp_path / "case.json").write_text(json.dumps(case), encoding="utf-8")
     assert main(["test", str(tmp_path / "case.json")]) == 1
-    assert (f"{tmp_path / 'case.json'}: instance {tmp_path / 'nope.toml'} does not exist (paths are relative to the "
-            "case file)") in capsys.readouterr().out
+    assert (
+        f"{tmp_path / 'case.json'}: instance {tmp_path / 'nope.toml'} does not exist (paths are relative to the "
+        "case file)"
+    ) in capsys.readouterr().out
 
 
 def test_a_case_file_that_is_not_utf8_is_reported_with_its_byte_offset(
@@ -125,8 +156,12 @@ def test_a_folder_without_cases_is_an_error_not_a_pass(
 
 def test_a_deeply_nested_case_event_fails_that_case_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     def case(levels: int) -> str:
-        return '{"name": "deep", "mapping": {}, "expect": {"payload": {}}, "event": ' + '{"n": ' * levels + "1" + \
-            "}" * (levels + 1)
+        return (
+            '{"name": "deep", "mapping": {}, "expect": {"payload": {}}, "event": '
+            + '{"n": ' * levels
+            + "1"
+            + "}" * (levels + 1)
+        )
 
     (tmp_path / "a.json").write_text(case(1000), encoding="utf-8")
     (tmp_path / "b.json").write_text(case(80), encoding="utf-8")
@@ -140,9 +175,14 @@ def _scaffold(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     """A destination package made by ``actions init``, not installed, and a case for its action."""
     assert main(["init", "Case Target", "--dir", str(tmp_path / "packages")]) == 0
     capsys.readouterr()
-    case = {"name": "maps the event name", "action": "actions-case-target:send_event", "use_default_mappings": True,
-            "event": {"type": "track", "event": "Signed Up", "userId": "u1"}, "mapping": {},
-            "expect": {"payload": {"event_name": "Signed Up", "user_id": "u1"}}}
+    case = {
+        "name": "maps the event name",
+        "action": "actions-case-target:send_event",
+        "use_default_mappings": True,
+        "event": {"type": "track", "event": "Signed Up", "userId": "u1"},
+        "mapping": {},
+        "expect": {"payload": {"event_name": "Signed Up", "user_id": "u1"}},
+    }
     (tmp_path / "case.json").write_text(json.dumps(case), encoding="utf-8")
     return tmp_path / "packages"
 
@@ -155,8 +195,9 @@ def test_actions_test_finds_a_destination_under_path(tmp_path: Path, capsys: pyt
     assert "1 passed, 0 failed, 1 case" in capsys.readouterr().out
 
 
-def test_actions_test_honours_actions_path(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_actions_test_honours_actions_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     packages = _scaffold(tmp_path, capsys)
     monkeypatch.setenv("ACTIONS_PATH", str(packages))
     assert main(["test", str(tmp_path / "case.json")]) == 0

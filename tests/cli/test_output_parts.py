@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import io
-import threading
-from pathlib import Path
 
 import pytest
 
-from framework.cli.command_error import CommandError
 from framework.cli.progress import ProgressBar
 from framework.cli.scaffold import names_for
 from framework.cli.table import display_width, render_table

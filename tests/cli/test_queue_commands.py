@@ -32,10 +32,14 @@ def emulator() -> Iterator[Any]:
 def setup(tmp_path: Path, emulator: Any) -> tuple[list[str], str]:
     """(--queue option, instance config path): one attempt per job, so a failure dead-letters at once."""
     config = tmp_path / "dlq.toml"
-    config.write_text(TOML.read_text(encoding="utf-8").replace(
-        'destination = "actions-pardot"',
-        f'id = "dlq-test"\ndestination = "actions-pardot"\nendpoint = "{emulator.base_url}"\n'
-        "[delivery]\nmax_attempts = 1\n"), encoding="utf-8")
+    config.write_text(
+        TOML.read_text(encoding="utf-8").replace(
+            'destination = "actions-pardot"',
+            f'id = "dlq-test"\ndestination = "actions-pardot"\nendpoint = "{emulator.base_url}"\n'
+            "[delivery]\nmax_attempts = 1\n",
+        ),
+        encoding="utf-8",
+    )
     return ["--queue", f"sqlite:///{tmp_path / 'ops.db'}"], str(config)
 
 
@@ -97,9 +101,15 @@ def test_dead_letters_are_listed_shown_previewed_with_a_new_mapping_re_driven_an
     assert "Authorization: Bearer [REDACTED]" in shown and "emulator-access-token" not in shown
 
     mapping = tmp_path / "new.json"
-    mapping.write_text(json.dumps({"email": {"@path": "$.traits.email"},
-                                   "lastName": {"@template": "{{traits.lastName}} (re-driven)"},
-                                   "secondaryDeletedSearch": True}))
+    mapping.write_text(
+        json.dumps(
+            {
+                "email": {"@path": "$.traits.email"},
+                "lastName": {"@template": "{{traits.lastName}} (re-driven)"},
+                "secondaryDeletedSearch": True,
+            }
+        )
+    )
     calls = emulator.stats()["api_calls"]
     argv = ["dlq", "retry", "--reason", "gave up", "--mapping", str(mapping), "--dry-run", "--config", config, *queue]
     assert main(argv) == 0

@@ -7,7 +7,6 @@ import re
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -19,7 +18,7 @@ TOML = "fixtures/instances/pardot.toml"
 
 def _row(out: str, subscription: str) -> list[int]:
     line = next(line for line in out.splitlines() if line.startswith(subscription))
-    return [int(number) for number in line[len(subscription):].split()]
+    return [int(number) for number in line[len(subscription) :].split()]
 
 
 @pytest.fixture(autouse=True)
@@ -66,21 +65,33 @@ def test_dry_run_shows_redacted_requests_and_sends_nothing(capsys: pytest.Captur
     assert first < out.index("identify.ndjson:2 ") < out.index("identify.ndjson:7 ")
 
 
-def test_unreachable_destination_dead_letters_with_the_network_reason(tmp_path: Path,
-                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_unreachable_destination_dead_letters_with_the_network_reason(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Pointed at a port where nothing listens, every job is retried, then dead-lettered with its reason."""
     config = tmp_path / "closed.toml"
-    config.write_text(Path(TOML).read_text(encoding="utf-8").replace(
-        'destination = "actions-pardot"', 'destination = "actions-pardot"\nendpoint = "http://127.0.0.1:9"\n'
-        '[delivery]\nmax_attempts = 2\nbackoff_base = "10ms"\n'), encoding="utf-8")
+    config.write_text(
+        Path(TOML)
+        .read_text(encoding="utf-8")
+        .replace(
+            'destination = "actions-pardot"',
+            'destination = "actions-pardot"\nendpoint = "http://127.0.0.1:9"\n'
+            '[delivery]\nmax_attempts = 2\nbackoff_base = "10ms"\n',
+        ),
+        encoding="utf-8",
+    )
     code = main(["replay", "fixtures/events/identify.ndjson", "--instance", str(config)])
     out = capsys.readouterr().out
     assert code == 1
     assert _row(out, "Upsert prospects on identify")[6] == 7  # dead-lettered
-    assert re.search(r"7  dead_lettered  Upsert prospects on identify: gave up after 2 attempts: .*ConnectionError", out)
+    assert re.search(
+        r"7  dead_lettered  Upsert prospects on identify: gave up after 2 attempts: .*ConnectionError", out
+    )
 
 
-def test_a_second_run_delivers_only_what_is_not_delivered_yet(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_second_run_delivers_only_what_is_not_delivered_yet(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from destinations.pardot.emulator import start_for_instance
     from framework.instance import read_config_file
 
@@ -88,15 +99,29 @@ def test_a_second_run_delivers_only_what_is_not_delivered_yet(tmp_path: Path, ca
     emulator = start_for_instance(dict(raw.settings), raw.auth or {}, list(raw.subscriptions))
     try:
         config = tmp_path / "live.toml"
-        config.write_text(Path(TOML).read_text(encoding="utf-8").replace(
-            'destination = "actions-pardot"', f'destination = "actions-pardot"\nendpoint = "{emulator.base_url}"'),
-            encoding="utf-8")
+        config.write_text(
+            Path(TOML)
+            .read_text(encoding="utf-8")
+            .replace(
+                'destination = "actions-pardot"', f'destination = "actions-pardot"\nendpoint = "{emulator.base_url}"'
+            ),
+            encoding="utf-8",
+        )
         argv = ["replay", "fixtures/events/identify.ndjson", "--instance", str(config)]
         assert main(argv) == 0
         assert _row(capsys.readouterr().out, "Upsert prospects on identify") == [9, 0, 2, 0, 0, 7, 0, 0]
         calls = emulator.stats()["api_calls"]
         assert main(argv) == 0
-        assert _row(capsys.readouterr().out, "Upsert prospects on identify") == [9, 0, 0, 0, 9, 0, 0, 0]  # invalid ones are done too
+        assert _row(capsys.readouterr().out, "Upsert prospects on identify") == [
+            9,
+            0,
+            0,
+            0,
+            9,
+            0,
+            0,
+            0,
+        ]  # invalid ones are done too
         assert emulator.stats()["api_calls"] == calls  # nothing sent again
         assert main(argv + ["--fresh"]) == 0
         assert _row(capsys.readouterr().out, "Upsert prospects on identify") == [9, 0, 2, 0, 0, 7, 0, 0]
@@ -104,15 +129,29 @@ def test_a_second_run_delivers_only_what_is_not_delivered_yet(tmp_path: Path, ca
         emulator.stop()
 
 
-def test_json_report_is_ndjson_with_every_outcome_and_the_summary(tmp_path: Path,
-                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_json_report_is_ndjson_with_every_outcome_and_the_summary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     report = tmp_path / "report.ndjson"
-    code = main(["replay", "fixtures/events/", "--instance", TOML, "--emulator", "--report", "json",
-                 "--report-file", str(report)])
+    code = main(
+        [
+            "replay",
+            "fixtures/events/",
+            "--instance",
+            TOML,
+            "--emulator",
+            "--report",
+            "json",
+            "--report-file",
+            str(report),
+        ]
+    )
     assert code == 0
     lines = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines()]
     bad = [line for line in lines if line["kind"] == "bad_line"]
-    assert {(item["path"], item["line"]) for item in bad} == {("fixtures/events/broken.ndjson", n) for n in (2, 3, 4, 5)}
+    assert {(item["path"], item["line"]) for item in bad} == {
+        ("fixtures/events/broken.ndjson", n) for n in (2, 3, 4, 5)
+    }
     delivered = [line for line in lines if line["kind"] == "outcome" and line["state"] == "delivered"]
     assert len(delivered) == 12
     summary = lines[-1]
@@ -129,8 +168,13 @@ def test_json_report_on_stdout_keeps_the_summary_on_stderr(capsys: pytest.Captur
 
 def test_stdin_replay_through_the_installed_entry_point() -> None:
     events = (ROOT / "fixtures/events/identify.ndjson").read_bytes()
-    done = subprocess.run([sys.executable, "-m", "framework.cli", "replay", "-", "--instance", TOML, "--emulator"],
-                          cwd=ROOT, input=events, capture_output=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "framework.cli", "replay", "-", "--instance", TOML, "--emulator"],
+        cwd=ROOT,
+        input=events,
+        capture_output=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr.decode()
     assert "Events read: 9   Bad lines (not events): 0" in done.stdout.decode()
 
@@ -154,8 +198,10 @@ def _instance_of_a_new_destination(tmp_path: Path, name: str) -> Path:
     assert main(["init", name, "--dir", str(tmp_path)]) == 0
     config = tmp_path / "acme.toml"
     slug = "actions-" + name.lower().replace(" ", "-")
-    config.write_text(f'destination = "{slug}"\n[settings]\napi_key = "k-123"\n'
-                      '[[subscriptions]]\nname = "Track"\nsubscribe = \'type = "track"\'\naction = "send_event"\n')
+    config.write_text(
+        f'destination = "{slug}"\n[settings]\napi_key = "k-123"\n'
+        '[[subscriptions]]\nname = "Track"\nsubscribe = \'type = "track"\'\naction = "send_event"\n'
+    )
     return config
 
 
@@ -182,15 +228,19 @@ def test_an_instance_of_a_destination_that_failed_to_load_says_why(
     events = str(tmp_path / "acme_broken_crm" / "fixtures" / "events.ndjson")
     assert main(["replay", events, "--instance", str(config), "--dry-run", "--path", str(tmp_path)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith(f'actions: error: {config}: destination "actions-acme-broken-crm" is not installed, and these '
-                          "failed to load under --path")
+    assert err.startswith(
+        f'actions: error: {config}: destination "actions-acme-broken-crm" is not installed, and these '
+        "failed to load under --path"
+    )
     assert "send_event.py:" in err and "No module named 'no_such_module_here'" in err
 
 
 @pytest.mark.parametrize(
     ("option", "where", "message"),
-    [("--report-file", "events/a.ndjson", "is also an event file to replay: writing it would destroy the events"),
-     ("--report-file", "events/report.json", "is inside the event directory"),],
+    [
+        ("--report-file", "events/a.ndjson", "is also an event file to replay: writing it would destroy the events"),
+        ("--report-file", "events/report.json", "is inside the event directory"),
+    ],
 )
 def test_outputs_never_overwrite_or_join_the_events_being_replayed(
     option: str, where: str, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -213,10 +263,13 @@ def test_an_event_file_given_as_the_instance_is_named_as_such(capsys: pytest.Cap
     assert main(argv) == 2
     assert capsys.readouterr().err == (
         "actions: error: fixtures/events/identify.ndjson: this looks like an event file; --instance takes an instance "
-        "config (a .toml or Segment settings .json, see fixtures/instances/), and event files go after the command\n")
+        "config (a .toml or Segment settings .json, see fixtures/instances/), and event files go after the command\n"
+    )
 
 
-def test_a_disabled_subscription_is_named_rather_than_missing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_disabled_subscription_is_named_rather_than_missing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     settings = json.loads(Path("fixtures/instances/pardot.json").read_text())
     settings["subscriptions"][1]["enabled"] = False
     config = tmp_path / "disabled.json"
@@ -224,4 +277,10 @@ def test_a_disabled_subscription_is_named_rather_than_missing(tmp_path: Path, ca
     assert main(["replay", "fixtures/events/track.ndjson", "--instance", str(config), "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "Disabled (enabled = false, not run): Change a prospect's email" in out
-    assert _row(out, "Upsert prospects on identify") == [3, 3, 0, 0, 0]  # read, filtered, invalid, request built, failed
+    assert _row(out, "Upsert prospects on identify") == [
+        3,
+        3,
+        0,
+        0,
+        0,
+    ]  # read, filtered, invalid, request built, failed
