@@ -13,6 +13,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
 __all__ = [
     "JobState",
     "NewJob",
@@ -70,8 +72,16 @@ class NewJob:
 
 
 def encode_event(event: Any) -> str:
-    """An event as a job stores it, and as Segment measures its size: compact JSON, non-ASCII kept."""
-    return json.dumps(event, ensure_ascii=False, separators=(",", ":"))
+    """An event as a job stores it, and as Segment measures its size: compact JSON, non-ASCII kept.
+
+    orjson writes the same text as ``json.dumps(..., ensure_ascii=False, separators=(",", ":"))`` about
+    ten times faster (the intake's hot path); what it refuses (integers beyond 64 bits, NaN, non-string
+    keys) goes through the standard library, which writes it as before.
+    """
+    try:
+        return orjson.dumps(event).decode()
+    except (TypeError, orjson.JSONEncodeError):
+        return json.dumps(event, ensure_ascii=False, separators=(",", ":"))
 
 
 @dataclass(frozen=True)
