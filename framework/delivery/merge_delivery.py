@@ -9,7 +9,10 @@ job is sent alone, in order, exactly as it would be outside a run.
 
 Calls go one after another in the user's order. Once one fails, the run's later calls are not made:
 their jobs are handed back untried (they sit behind the failed job in the lane anyway), so a retry
-never lets a later update overtake an earlier one.
+never lets a later update overtake an earlier one. A merged call that fails with a retryable
+Resolution settles all its jobs alike (each counts the attempt; they are retried together); one
+refused for good (TERMINAL) is sent again payload by payload, so only the bad update is dead-lettered
+and the record ends as the per-event calls would leave it.
 """
 
 from __future__ import annotations
@@ -74,11 +77,34 @@ def deliver_run(pipeline: Pipeline, sub: CompiledSubscription, jobs: Sequence[Jo
         started, begun = time.time(), time.perf_counter()
         result = _performed(pipeline, sub, jobs[positions[-1]], group.payload)
         latency = (time.perf_counter() - begun) * 1000
+        if group.merged and result.resolution is Resolution.TERMINAL:
+            split = _one_by_one(pipeline, sub, jobs, positions, [payloads[i] for i in group.indexes])
+            items.update(split)
+            failed = any(item.result is None or item.result.status is not SubscriptionStatus.DELIVERED
+                         for item in split.values())
+            continue
         ids = [jobs[p].id for p in positions]
         for p in positions:
             items[p] = RunItem(jobs[p], result, started, latency, tuple(i for i in ids if i != jobs[p].id))
         failed = result.status is not SubscriptionStatus.DELIVERED
     return [items[position] for position in range(len(jobs))]
+
+
+def _one_by_one(pipeline: Pipeline, sub: CompiledSubscription, jobs: Sequence[Job], positions: list[int],
+                payloads: list[Any]) -> dict[int, RunItem]:
+    """A merged call refused for good: its payloads one by one, so one bad update does not take the
+    others with it (in order; after a failure that is not final, the rest are handed back)."""
+    items: dict[int, RunItem] = {}
+    failed = False
+    for position, payload in zip(positions, payloads, strict=True):
+        if failed:
+            items[position] = RunItem(jobs[position], None, time.time(), 0.0)
+            continue
+        started, begun = time.time(), time.perf_counter()
+        result = _performed(pipeline, sub, jobs[position], payload)
+        items[position] = RunItem(jobs[position], result, started, (time.perf_counter() - begun) * 1000)
+        failed = result.status is not SubscriptionStatus.DELIVERED and result.resolution is not Resolution.TERMINAL
+    return items
 
 
 def _performed(pipeline: Pipeline, sub: CompiledSubscription, last: Job, payload: Any) -> SubscriptionResult:
