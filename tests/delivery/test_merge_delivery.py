@@ -16,7 +16,12 @@ from typing import Any
 
 import pytest
 
-from destinations.pardot.emulator import DEFAULT_ACCESS_TOKEN, DEFAULT_BUSINESS_UNIT, DEFAULT_REFRESH_TOKEN, PardotEmulator
+from destinations.pardot.emulator import (
+    DEFAULT_ACCESS_TOKEN,
+    DEFAULT_BUSINESS_UNIT,
+    DEFAULT_REFRESH_TOKEN,
+    PardotEmulator,
+)
 from framework.delivery.jobs import JobState
 from framework.delivery.outcome import DeliveryOutcome
 from framework.delivery.replay_run import ReplayOutcome, replay_into_queue
@@ -87,11 +92,11 @@ def people(emulator: PardotEmulator) -> dict[str, dict[str, Any]]:
 
 
 def replay(tmp_path: Path, name: str, instance: DestinationInstance, events: list[EventRecord],
-           seen: list[DeliveryOutcome] | None = None, options: WorkerOptions = WorkerOptions()) -> ReplayOutcome:
+           seen: list[DeliveryOutcome] | None = None, options: WorkerOptions | None = None) -> ReplayOutcome:
     queue = SqliteQueue(tmp_path / f"{name}.db")
     try:
         with instance:
-            return replay_into_queue(queue, instance, events, options=options,
+            return replay_into_queue(queue, instance, events, options=options or WorkerOptions(),
                                      on_outcome=seen.append if seen is not None else None)
     finally:
         queue.close()
