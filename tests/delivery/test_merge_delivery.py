@@ -22,6 +22,7 @@ from destinations.pardot.emulator import (
     DEFAULT_REFRESH_TOKEN,
     PardotEmulator,
 )
+from framework.cli.run_summary import summary_text
 from framework.delivery.jobs import JobState
 from framework.delivery.outcome import DeliveryOutcome
 from framework.delivery.replay_run import ReplayOutcome, replay_into_queue
@@ -121,6 +122,10 @@ def test_merged_delivery_leaves_every_prospect_field_as_per_event_delivery(
     merged_outcomes = [outcome for outcome in seen if outcome.merged_with]
     assert merged_outcomes and all(outcome.state is JobState.DELIVERED for outcome in merged_outcomes)
     assert len(seen) - len([o for o in seen if o.state is JobState.INVALID]) > calls_merged
+    summary = together.tally.summary()
+    assert summary["subscriptions"][0]["merged"] == len(merged_outcomes)
+    assert f"Delivered with fewer API calls: {len(merged_outcomes)} in calls merged per record" in \
+        summary_text(summary, [])
 
 
 def test_switched_off_merging_sends_one_call_per_event(emulators: tuple[PardotEmulator, PardotEmulator],
