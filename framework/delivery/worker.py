@@ -267,8 +267,8 @@ class DeliveryWorker:
 
     def _start_polls(self, pool: ThreadPoolExecutor, ids: list[str]) -> int:
         """Poll the async batches that are due (each leased, so no other worker polls it meanwhile)."""
-        if self._in_flight >= self.concurrency:
-            return 0
+        if not self._batching or self._in_flight >= self.concurrency:
+            return 0  # only batching subscriptions make async batches
         polls = self.queue.claim_polls(ids, lease=self.options.poll_lease)
         for poll in polls:
             self._in_flight += 1
