@@ -172,6 +172,7 @@ class DeliveryWorker:
         self._lane_run = max(1, options.lane_run) if merges else 1
         self._batches_in_flight: set[tuple[str, int]] = set()
         self._pacer = QuotaPacer(free_share=options.quota_free_share)
+        self._polls_checked = 0.0
 
     # -- control -----------------------------------------------------------------------------------
 
@@ -267,8 +268,12 @@ class DeliveryWorker:
 
     def _start_polls(self, pool: ThreadPoolExecutor, ids: list[str]) -> int:
         """Poll the async batches that are due (each leased, so no other worker polls it meanwhile)."""
-        if not self._batching or self._in_flight >= self.concurrency:
-            return 0  # only batching subscriptions make async batches
+        now = self._clock()
+        if self._in_flight >= self.concurrency:
+            return 0
+        if not self._batching and now - self._polls_checked < self.options.poll_every:
+            return 0  # without batching subscriptions only leftovers (batching since switched off) remain
+        self._polls_checked = now
         polls = self.queue.claim_polls(ids, lease=self.options.poll_lease)
         for poll in polls:
             self._in_flight += 1
