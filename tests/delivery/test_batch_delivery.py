@@ -125,3 +125,23 @@ def test_an_import_submitted_before_a_restart_is_polled_to_the_end_by_a_new_work
     assert {p["email"] for p in batched.prospects()} == {"ann@example.com", "cy@example.com"}
     assert reopened.claim_polls([instance.id], lease=1) == []
     reopened.close()
+
+
+def test_failed_imports_and_polls_are_retried_item_by_item_and_still_leave_the_per_event_prospects(
+        emulators: tuple[PardotEmulator, PardotEmulator], tmp_path: Path) -> None:
+    batched, per_event = emulators
+    with instance_for(per_event, batching=False) as one_by_one:
+        for record in EVENTS:
+            one_by_one.send(record.event)
+    batched.app.fault_mix.set("500:0.3,503:0.1", seed=2)
+    seen: list[DeliveryOutcome] = []
+    queue = SqliteQueue(tmp_path / "queue.db")
+    with instance_for(batched, batch_size=20) as instance:
+        instance.delivery = instance.delivery.model_copy(update={"backoff_base": 0.02, "backoff_cap": 0.1,
+                                                                 "max_attempts": 30})
+        outcome = replay_into_queue(queue, instance, EVENTS, options=QUICK, on_outcome=seen.append)
+    assert outcome.exit is not None and outcome.exit.reason == "drained"
+    assert any(o.state is JobState.QUEUED for o in seen), "no call failed: the fault mix did not exercise retries"
+    assert {o.message_id for o in seen if o.state is JobState.DEAD} == {"m1"}
+    assert people(batched) == people(per_event)
+    queue.close()
