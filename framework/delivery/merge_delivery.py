@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 
 __all__ = ["RunItem", "deliver_run", "merging_policy"]
 
+_CREDENTIAL_CODES = frozenset({"OAUTH_REFRESH_FAILED", "REFRESH_TOKEN_EXPIRED"})  # refused for who sent it
+
 
 @dataclass(frozen=True)
 class RunItem:
@@ -77,7 +79,7 @@ def deliver_run(pipeline: Pipeline, sub: CompiledSubscription, jobs: Sequence[Jo
         started, begun = time.time(), time.perf_counter()
         result = _performed(pipeline, sub, jobs[positions[-1]], group.payload)
         latency = (time.perf_counter() - begun) * 1000
-        if group.merged and result.resolution is Resolution.TERMINAL:
+        if group.merged and _refused_for_its_content(result):
             split = _one_by_one(pipeline, sub, jobs, positions, [payloads[i] for i in group.indexes])
             items.update(split)
             failed = any(item.result is None or item.result.status is not SubscriptionStatus.DELIVERED
@@ -88,6 +90,12 @@ def deliver_run(pipeline: Pipeline, sub: CompiledSubscription, jobs: Sequence[Jo
             items[p] = RunItem(jobs[p], result, started, latency, tuple(i for i in ids if i != jobs[p].id))
         failed = result.status is not SubscriptionStatus.DELIVERED
     return [items[position] for position in range(len(jobs))]
+
+
+def _refused_for_its_content(result: SubscriptionResult) -> bool:
+    """A TERMINAL refusal that may be about one of the merged updates (not the credentials or the account)."""
+    return (result.resolution is Resolution.TERMINAL and result.http_status not in (401, 403)
+            and (result.error_code or "") not in _CREDENTIAL_CODES)
 
 
 def _one_by_one(pipeline: Pipeline, sub: CompiledSubscription, jobs: Sequence[Job], positions: list[int],
