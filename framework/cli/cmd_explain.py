@@ -16,6 +16,7 @@ from framework.cli.destination_lookup import add_path_option
 from framework.cli.instance_loading import load_instance
 from framework.cli.field_text import trace_value_text
 from framework.cli.table import render_table
+from framework.delivery.delivery_mode import delivery_mode_text
 
 __all__ = ["register", "run"]
 
@@ -40,6 +41,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"{record.location}  {record.event.get('type', '?')} {record.event.get('messageId', '')}".rstrip())
         for explanation in instance.explain(record.event):
             _show(explanation, args.all_fields)
+            if explanation.matched and explanation.enabled and not explanation.error:
+                sub = next(s for s in instance.subscriptions if s.index == explanation.index)
+                print(f"      delivery: {delivery_mode_text(instance, sub)}")
         print()
     return EXIT_OK
 
