@@ -33,8 +33,8 @@ def test_each_way_of_delivering_reads_as_one_sentence() -> None:
 
 
 def test_explain_prints_the_delivery_of_matching_subscriptions(capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["explain", "--instance", "fixtures/instances/pardot.toml", "--event", "fixtures/events/identify.ndjson",
-                 "--line", "1"])
+    code = main(["explain", "--instance", "fixtures/instances/pardot.toml",
+                 "--event", "fixtures/events/identify.ndjson", "--line", "1"])
     out = capsys.readouterr().out
     assert code == 0
     assert "delivery: merged: a user's queued updates of one record (same email) go as one call" in out
