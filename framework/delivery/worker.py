@@ -22,6 +22,8 @@ grace period, then unregisters: jobs it still holds go back to the queue, nothin
 
 from __future__ import annotations
 
+import inspect
+import logging
 import os
 import queue as queue_module
 import socket
@@ -47,7 +49,10 @@ from framework.runtime import PendingBatch, Pipeline, PollRun, SubscriptionResul
 if TYPE_CHECKING:
     from framework.instance import DestinationInstance
 
-__all__ = ["DeliveryWorker", "WorkerOptions", "WorkerExit", "policy_for", "default_concurrency"]
+__all__ = ["DeliveryWorker", "WorkerOptions", "WorkerExit", "policy_for", "default_concurrency",
+           "supports_runs_and_batches"]
+
+log = logging.getLogger("framework.delivery")
 
 _UNLIMITED_ACCOUNT_SHARE = 4  # threads for an account whose destination declares no limit
 _MAX_DEFAULT_CONCURRENCY = 32
@@ -120,6 +125,17 @@ def policy_for(instance: DestinationInstance) -> RetryPolicy:
                        backoff_base=options.backoff_base, backoff_cap=options.backoff_cap)
 
 
+def supports_runs_and_batches(queue: JobQueue) -> bool:
+    """Whether a queue backend has issue 10's additions (lane runs, batch claims, polls); one written
+    before them still works, one call per event."""
+    names = ("claim_batch", "start_polling", "claim_polls", "reschedule_poll", "finish_poll")
+    try:
+        takes_runs = "lane_run" in inspect.signature(queue.claim).parameters
+    except (TypeError, ValueError):
+        return False
+    return takes_runs and all(callable(getattr(queue, name, None)) for name in names)
+
+
 def account_limits_of(instances: Sequence[DestinationInstance]) -> dict[str, int]:
     """Each account's concurrency limit (accounts whose destination declares none are absent)."""
     limits: dict[str, int] = {}
@@ -168,7 +184,11 @@ class DeliveryWorker:
         self._batching = {(instance.id, sub.index): batching_config(sub)
                           for instance in instances for sub in instance.subscriptions
                           if sub.enabled and batching_config(sub).enabled}
-        merges = any(policy is not None for policy in self._merging.values())
+        self._runs_and_batches = supports_runs_and_batches(queue)
+        if not self._runs_and_batches and (self._batching or any(self._merging.values())):
+            log.warning("%s does not implement lane runs and batches yet: one call per event", queue.url)
+            self._batching = {}
+        merges = self._runs_and_batches and any(policy is not None for policy in self._merging.values())
         self._lane_run = max(1, options.lane_run) if merges else 1
         self._batches_in_flight: set[tuple[str, int]] = set()
         self._pacer = QuotaPacer(free_share=options.quota_free_share)
@@ -237,8 +257,11 @@ class DeliveryWorker:
         free = self.concurrency - self._in_flight
         if free <= 0:
             return started
-        jobs = self.queue.claim(self.worker_id, instances=ids, limit=free, account_limits=self._limits_now(),
-                                lane_run=self._lane_run, skip=tuple(self._batching))
+        if self._runs_and_batches:
+            jobs = self.queue.claim(self.worker_id, instances=ids, limit=free, account_limits=self._limits_now(),
+                                    lane_run=self._lane_run, skip=tuple(self._batching))
+        else:
+            jobs = self.queue.claim(self.worker_id, instances=ids, limit=free, account_limits=self._limits_now())
         for run in _lane_runs(jobs):
             self._in_flight += 1
             pool.submit(self._guarded, self._attempt_run, run)
@@ -269,7 +292,7 @@ class DeliveryWorker:
     def _start_polls(self, pool: ThreadPoolExecutor, ids: list[str]) -> int:
         """Poll the async batches that are due (each leased, so no other worker polls it meanwhile)."""
         now = self._clock()
-        if self._in_flight >= self.concurrency:
+        if not self._runs_and_batches or self._in_flight >= self.concurrency:
             return 0
         if not self._batching and now - self._polls_checked < self.options.poll_every:
             return 0  # without batching subscriptions only leftovers (batching since switched off) remain

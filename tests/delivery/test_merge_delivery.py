@@ -151,7 +151,8 @@ def test_merged_calls_that_fail_are_retried_together_and_still_leave_the_same_pr
     retried_together = [o for o in seen if o.state is JobState.QUEUED and o.merged_with]
     assert retried_together, "no merged call failed: the fault mix did not exercise the retry"
     calls: list[tuple[frozenset[int], set[float]]] = []  # a call's outcomes are reported one after another
-    previous, members = None, set()
+    previous: frozenset[int] | None = None
+    members: set[int] = set()
     for o in seen:
         group = frozenset((o.job_id, *o.merged_with)) if o.state is JobState.QUEUED and o.merged_with else None
         if group is not None and (group != previous or o.job_id in members):
@@ -180,3 +181,33 @@ def test_an_update_refused_for_good_is_dead_lettered_alone_and_the_others_still_
     assert {o.message_id for o in seen if o.state is JobState.DEAD} == {"bad"}
     assert outcome.tally.total("delivered") == 3
     assert people(merged) == people(per_event)
+
+
+class _QueueBeforeIssue10:
+    """A backend written before lane runs and batches: the old ``claim`` and nothing new."""
+
+    _NEW = {"claim_batch", "start_polling", "claim_polls", "reschedule_poll", "finish_poll"}
+
+    def __init__(self, inner: SqliteQueue) -> None:
+        self._inner = inner
+
+    def claim(self, worker_id: str, *, instances: Any, limit: int, account_limits: Any) -> Any:
+        return self._inner.claim(worker_id, instances=instances, limit=limit, account_limits=account_limits)
+
+    def __getattr__(self, name: str) -> Any:
+        if name in self._NEW:
+            raise AttributeError(name)
+        return getattr(self._inner, name)
+
+
+def test_a_backend_without_lane_runs_still_delivers_one_call_per_event(
+        emulators: tuple[PardotEmulator, PardotEmulator], tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    merged, _ = emulators
+    inner = SqliteQueue(tmp_path / "old.db")
+    events = generated_events(seed=5, users=4, per_user=6)
+    with instance_for(merged, merge=True) as instance:
+        outcome = replay_into_queue(_QueueBeforeIssue10(inner), instance, events)  # type: ignore[arg-type]
+    assert outcome.exit is not None and outcome.exit.reason == "drained"
+    assert merged.stats()["api_calls"] == outcome.tally.total("delivered") > 0
+    assert "does not implement lane runs and batches yet: one call per event" in caplog.text
+    inner.close()
