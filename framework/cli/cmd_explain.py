@@ -16,7 +16,6 @@ from framework.cli.destination_lookup import add_path_option
 from framework.cli.instance_loading import load_instance
 from framework.cli.field_text import trace_value_text
 from framework.cli.table import render_table
-from framework.delivery.delivery_mode import delivery_mode_text
 
 __all__ = ["register", "run"]
 
@@ -36,6 +35,8 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Explain every event against every subscription."""
+    from framework.delivery.delivery_mode import delivery_mode_text  # heavy: only when the command runs
+
     instance = load_instance(args.instance, paths=args.path)
     for record in read_event_records(args.event, args.line):
         print(f"{record.location}  {record.event.get('type', '?')} {record.event.get('messageId', '')}".rstrip())
