@@ -23,7 +23,8 @@ def describe_import_error(error: BaseException, package: Path | None = None) -> 
     """
     frames = traceback.extract_tb(error.__traceback__)
     inside = [frame for frame in frames if package is not None and _is_under(frame.filename, package)]
-    frame = (inside or frames or [None])[-1]
+    candidates = inside or frames
+    frame = candidates[-1] if candidates else None
     where = f"{frame.filename}:{frame.lineno}: " if frame is not None else ""
     return f"{where}{type(error).__name__}: {_error_text(error)}"
 

@@ -355,5 +355,4 @@ def json_type_phrase(value: Any, unknown: str | None = None) -> str:
     return _TYPE_PHRASES.get(kind) or unknown or f"a {kind.__name__}"
 
 
-_TYPE_PHRASES: Final = {str: "a string", list: "an array", tuple: "an array", dict: "an object"}
-
+_TYPE_PHRASES: Final[dict[type, str]] = {str: "a string", list: "an array", tuple: "an array", dict: "an object"}

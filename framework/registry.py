@@ -226,10 +226,16 @@ def _unknown_message(name: str, found: Found, paths: Sequence[str | Path]) -> st
     guess = _closest(name, list(found.by_slug))
     suggestion = f' Did you mean "{guess}"?' if guess else ""
     hint = " Pass --path DIR for a destination that is not installed." if not paths and not guess else ""
-    hint += "".join(f" Nothing under --path {path} exposes a `definition`: pass the folder that holds the "
-                    "package (the --dir of actions init), or the package folder itself." for path in found.empty_paths)
-    broken = (f" These failed to load (it may be one of them; fix it and run again): {'; '.join(found.errors)}."
-              if found.errors else "")
+    hint += "".join(
+        f" Nothing under --path {path} exposes a `definition`: pass the folder that holds the "
+        "package (the --dir of actions init), or the package folder itself."
+        for path in found.empty_paths
+    )
+    broken = (
+        f" These failed to load (it may be one of them; fix it and run again): {'; '.join(found.errors)}."
+        if found.errors
+        else ""
+    )
     return f'unknown destination "{name}".{suggestion} Known: {known}.{hint}{broken}'
 
 
@@ -243,8 +249,9 @@ def _closest(slug: str, slugs: list[str]) -> str | None:
 def _scan_directory(directory: Path, found: Found) -> bool:
     """Import the package(s) in ``directory``; False when none of them is (or fails to be) a destination."""
     if not directory.is_dir():
-        raise PathNotADirectoryError(f"{directory}: no such directory (pass the folder holding your destination "
-                                     "package)")
+        raise PathNotADirectoryError(
+            f"{directory}: no such directory (pass the folder holding your destination package)"
+        )
     if (directory / "__init__.py").exists():
         return _import_package(directory.resolve().parent, directory.resolve().name, found)
     if (directory / "pyproject.toml").exists() and (directory / directory.name / "__init__.py").exists():
@@ -283,9 +290,11 @@ def _import_package(parent: Path, name: str, found: Found) -> bool:
         found.aliases.setdefault(name, slug)
         return True
     if taken is not None:
-        found.errors.append(f"{parent / name}: slug \"{slug}\" is already taken by the {found.sources[slug]} "
-                            f"destination {taken.name!r}; the one under --path is ignored. Give it another slug "
-                            "(the `slug` of its DestinationDefinition), or uninstall the other")
+        found.errors.append(
+            f'{parent / name}: slug "{slug}" is already taken by the {found.sources[slug]} '
+            f"destination {taken.name!r}; the one under --path is ignored. Give it another slug "
+            "(the `slug` of its DestinationDefinition), or uninstall the other"
+        )
         return True
     found.by_slug[slug] = definition
     found.sources[slug] = str(parent / name)

@@ -7,6 +7,7 @@ import requests
 
 from framework.errors import (
     HTTP_STATUS_CODES,
+    ActionsError,
     APIError,
     HTTPError,
     IntegrationError,
@@ -29,8 +30,12 @@ def _response(status: int, reason: str = "") -> requests.Response:
     return response
 
 
-RETRY, RATE, REFRESH, TERMINAL = (Resolution.RETRY, Resolution.RATE_LIMITED,
-                                  Resolution.REFRESH_THEN_RETRY, Resolution.TERMINAL)
+RETRY, RATE, REFRESH, TERMINAL = (
+    Resolution.RETRY,
+    Resolution.RATE_LIMITED,
+    Resolution.REFRESH_THEN_RETRY,
+    Resolution.TERMINAL,
+)
 
 ERROR_TABLE = [
     (RetryableError("busy"), RETRY),
@@ -94,9 +99,9 @@ def test_http_error_carries_status_message_and_retry_after() -> None:
         (RequestTimeoutError("m"), 408, "ETIMEDOUT"),
     ],
 )
-def test_segment_status_and_code(error: BaseException, status: int, code: str) -> None:
+def test_segment_status_and_code(error: ActionsError, status: int, code: str) -> None:
     assert status_of(error) == status
-    assert getattr(error, "code") == code
+    assert error.code == code
 
 
 def test_payload_validation_error_lists_each_problem() -> None:
@@ -107,15 +112,36 @@ def test_payload_validation_error_lists_each_problem() -> None:
 
 @pytest.mark.parametrize(
     ("status", "code"),
-    [(200, "OK"), (301, "MOVED_PERMENANTLY"), (404, "NOT_FOUND"), (418, "IM_A_TEAPOT"),
-     (429, "TOO_MANY_REQUESTS"), (499, "CANCELLED"), (529, "SITE_IS_OVERLOADED"),
-     (599, "UNKNOWN_ERROR"), (None, "UNKNOWN_ERROR")],
+    [
+        (200, "OK"),
+        (301, "MOVED_PERMENANTLY"),
+        (404, "NOT_FOUND"),
+        (418, "IM_A_TEAPOT"),
+        (429, "TOO_MANY_REQUESTS"),
+        (499, "CANCELLED"),
+        (529, "SITE_IS_OVERLOADED"),
+        (599, "UNKNOWN_ERROR"),
+        (None, "UNKNOWN_ERROR"),
+    ],
 )
 def test_error_code_for_status(status: int | None, code: str) -> None:
     assert error_code_for_status(status) == code
 
 
 def test_status_table_covers_segment_ranges() -> None:
-    expected = ({*range(100, 104), *range(200, 209), 226, *range(300, 309), *range(400, 419),
-                 *range(421, 427), 428, 429, 431, 451, 499, *range(500, 512), 529})
+    expected = {
+        *range(100, 104),
+        *range(200, 209),
+        226,
+        *range(300, 309),
+        *range(400, 419),
+        *range(421, 427),
+        428,
+        429,
+        431,
+        451,
+        499,
+        *range(500, 512),
+        529,
+    }
     assert set(HTTP_STATUS_CODES) == expected

@@ -69,8 +69,16 @@ def test_liquid_math_filters_read_strings_as_javascript_number_does() -> None:
 
 @pytest.mark.parametrize(
     ("value", "phrase"),
-    [(None, "null"), (True, "a boolean"), (3, "a number"), (2.5, "a number"), ("s", "a string"),
-     ([1], "an array"), ((1,), "an array"), ({}, "an object")],
+    [
+        (None, "null"),
+        (True, "a boolean"),
+        (3, "a number"),
+        (2.5, "a number"),
+        ("s", "a string"),
+        ([1], "an array"),
+        ((1,), "an array"),
+        ({}, "an object"),
+    ],
 )
 def test_one_wording_for_a_values_json_type(value: object, phrase: str) -> None:
     assert json_type_phrase(value) == phrase

@@ -89,8 +89,13 @@ definition = DestinationDefinition(
     extend_request=auth_headers,
     actions={"prospects": upsert_prospect},
     presets=[
-        Preset(name="Upsert Prospect", partner_action="prospects", subscribe='type = "identify"',
-               mapping=upsert_prospect.default_mapping(), type="automatic"),
+        Preset(
+            name="Upsert Prospect",
+            partner_action="prospects",
+            subscribe='type = "identify"',
+            mapping=upsert_prospect.default_mapping(),
+            type="automatic",
+        ),
     ],
     concurrency_limit=CONCURRENCY_LIMIT,
     concurrency_key="businessUnitID",  # the limit is per business unit, whichever instance sends
@@ -98,8 +103,10 @@ definition = DestinationDefinition(
     faq=(Path(__file__).with_name("faq.md")).read_text(encoding="utf-8"),
 )
 
-def _start_emulator(settings: dict[str, Any], auth: dict[str, Any], subscriptions: list[dict[str, Any]],
-                    **options: Any) -> Any:
+
+def _start_emulator(
+    settings: dict[str, Any], auth: dict[str, Any], subscriptions: list[dict[str, Any]], **options: Any
+) -> Any:
     """``actions replay --emulator``: the local Pardot, imported only when asked for (it loads waitress)."""
     from .emulator import start_for_instance
 

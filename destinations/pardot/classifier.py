@@ -31,8 +31,9 @@ failure → APIError with Salesforce's ``error_description``, terminal for 4xx.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone, tzinfo
-from typing import Any, Callable
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Any
 
 import requests
 
@@ -61,7 +62,7 @@ ERROR_CODES_URL = (
 )
 # Pardot resets the daily counter at midnight in the account's time zone, which the API does not
 # reveal; UTC is the assumption (see the destination's FAQ).
-QUOTA_TIMEZONE: tzinfo = timezone.utc
+QUOTA_TIMEZONE: tzinfo = UTC
 CONCURRENT_REFRESH_DESCRIPTIONS = frozenset({"token request is already being processed", "expired authorization code"})
 
 _EXPIRED_TOKEN = 184
@@ -93,7 +94,7 @@ def seconds_until_quota_reset(now: datetime, tz: tzinfo = QUOTA_TIMEZONE) -> flo
 def error_for_http_error(
     error: HTTPError,
     *,
-    clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     quota_timezone: tzinfo = QUOTA_TIMEZONE,
 ) -> ActionsError:
     """The error to raise for a Pardot API answer the request client refused (see the table)."""
@@ -132,8 +133,9 @@ def response_json(response: requests.Response) -> Any:
         return None
 
 
-def _pardot_json_error(status: int, body: dict[str, Any], retry_after: float | None, now: datetime,
-                       quota_timezone: tzinfo) -> ActionsError:
+def _pardot_json_error(
+    status: int, body: dict[str, Any], retry_after: float | None, now: datetime, quota_timezone: tzinfo
+) -> ActionsError:
     code, said = _as_code(body.get("code")), body.get("message", "")
     named = f"Pardot responded with error code {code}: {said}"
     if code == _DAILY_LIMIT:
@@ -168,9 +170,16 @@ def _as_code(code: Any) -> Any:
 def _error_by_status(error: HTTPError) -> ActionsError:
     status = error.response.status_code
     if status == 429:
-        return RetryableError("Pardot answered 429 Too Many Requests; slowing down and retrying.", 429,
-                              retry_after=error.retry_after, resolution=Resolution.RATE_LIMITED)
+        return RetryableError(
+            "Pardot answered 429 Too Many Requests; slowing down and retrying.",
+            429,
+            retry_after=error.retry_after,
+            resolution=Resolution.RATE_LIMITED,
+        )
     if 500 <= status <= 599 and status != 501:
-        return RetryableError(f"Pardot answered {status} {error.response.reason or ''}".rstrip() + "; retrying.",
-                              status, retry_after=error.retry_after)
+        return RetryableError(
+            f"Pardot answered {status} {error.response.reason or ''}".rstrip() + "; retrying.",
+            status,
+            retry_after=error.retry_after,
+        )
     return error

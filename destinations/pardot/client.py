@@ -99,8 +99,12 @@ def refresh_access_token(request: RequestClient, data: RefreshInput) -> OAuthTok
         "client_secret": data.auth.client_secret,
         "grant_type": "refresh_token",
     }
-    response = request.post(token_url(data.settings), data=form, throw_http_errors=False,
-                            headers={"Authorization": None, "Pardot-Business-Unit-Id": None})
+    response = request.post(
+        token_url(data.settings),
+        data=form,
+        throw_http_errors=False,
+        headers={"Authorization": None, "Pardot-Business-Unit-Id": None},
+    )
     body = response_json(response)
     if not response.ok:
         raise refresh_error(response.status_code, body)

@@ -74,30 +74,37 @@ def perform_batch(request: RequestClient, data: ExecuteInput) -> AsyncBatch | Mu
     except Exception as error:  # the import could not be made: its items all get this error
         failed = item_error_from(error)
         return _statuses(settled, {i: failed for _, items in imported for i in items}, len(payloads))
-    ref = {"importId": import_id, "rows": [[_digest(row), items] for row, items in imported],
-           "settled": [[index, _stored(status)] for index, status in sorted(settled.items())]}
+    ref = {
+        "importId": import_id,
+        "rows": [[_digest(row), items] for row, items in imported],
+        "settled": [[index, _stored(status)] for index, status in sorted(settled.items())],
+    }
     return AsyncBatch(ref=ref, items=len(payloads))
 
 
 def poll(request: RequestClient, data: ExecuteInput, ref: dict[str, Any]) -> StillRunning | MultiStatusResponse:
     """The import's outcome per item once Complete; ``StillRunning`` while Pardot works on it."""
     client = PardotClient(request, data.settings)
-    record = client.call("GET", f"{IMPORTS_PATH}/{ref['importId']}").data
+    # ``.data``: the parsed body framework.http sets on every response; requests.Response does not declare it.
+    record = client.call("GET", f"{IMPORTS_PATH}/{ref['importId']}").data  # type: ignore[attr-defined]
     status = record.get("status") if isinstance(record, dict) else None
     if status in ("Open", "Waiting", "Processing"):
         return StillRunning(f"Pardot import {ref['importId']} is {status}")
     settled = {int(index): _restored(node) for index, node in ref["settled"]}
     if status != "Complete" or record.get("isExpired"):
-        failed = ItemError(502, f"Pardot import {ref['importId']} ended as {status!r}", "IMPORT_FAILED",
-                           Resolution.RETRY)
+        failed = ItemError(
+            502, f"Pardot import {ref['importId']} ended as {status!r}", "IMPORT_FAILED", Resolution.RETRY
+        )
         return _statuses(settled, {i: failed for _, items in ref["rows"] for i in items}, _count(ref))
     errors = _error_rows(client, ref["importId"]) if record.get("errorCount") else {}
     outcomes: dict[int, ItemStatus] = {}
     for digest, items in ref["rows"]:
         message = errors.get(digest, [None]).pop(0) if errors.get(digest) else None
-        row_status: ItemStatus = (ItemSuccess(200, body={"importId": ref["importId"]}) if message is None else
-                                  ItemError(400, f"Pardot refused the import row: {message}", "IMPORT_ROW_ERROR",
-                                            Resolution.TERMINAL))
+        row_status: ItemStatus = (
+            ItemSuccess(200, body={"importId": ref["importId"]})
+            if message is None
+            else ItemError(400, f"Pardot refused the import row: {message}", "IMPORT_ROW_ERROR", Resolution.TERMINAL)
+        )
         outcomes.update({index: row_status for index in items})
     return _statuses(settled, outcomes, _count(ref))
 
@@ -147,8 +154,11 @@ def _as_per_event(payload: dict[str, Any]) -> dict[str, Any]:
 def _per_event_items(payloads: list[dict[str, Any]]) -> set[int]:
     """Items the CSV cannot express, plus every item writing a prospect one of those writes."""
     deleted_search = payloads[0].get("secondaryDeletedSearch") is True if payloads else False
-    single = {i for i, p in enumerate(payloads)
-              if why_per_event(p) is not None or (p.get("secondaryDeletedSearch") is True) != deleted_search}
+    single = {
+        i
+        for i, p in enumerate(payloads)
+        if why_per_event(p) is not None or (p.get("secondaryDeletedSearch") is True) != deleted_search
+    }
     touched = {payloads[i]["email"] for i in single}
     touched |= {(payloads[i].get("customFields") or {}).get("email") for i in single}
     return single | {i for i, p in enumerate(payloads) if p["email"] in touched}
@@ -166,14 +176,23 @@ def _upsert_one(client: PardotClient, payload: dict[str, Any]) -> ItemStatus:
 
 
 def _import(client: PardotClient, batches: list[str], restore_deleted: bool) -> int:
-    created = client.call("POST", IMPORTS_PATH, headers={"Content-Type": "application/json"},
-                          json={"operation": "Upsert", "object": "Prospect", "restoreDeleted": restore_deleted})
-    import_id = int(created.data["id"])
+    created = client.call(
+        "POST",
+        IMPORTS_PATH,
+        headers={"Content-Type": "application/json"},
+        json={"operation": "Upsert", "object": "Prospect", "restoreDeleted": restore_deleted},
+    )
+    import_id = int(created.data["id"])  # type: ignore[attr-defined]
     for batch in batches:
-        client.call("POST", f"{IMPORTS_PATH}/{import_id}/batches", data=batch.encode("utf-8"),
-                    headers={"Content-Type": "text/csv"})
-    client.call("PATCH", f"{IMPORTS_PATH}/{import_id}", json={"status": "Ready"},
-                headers={"Content-Type": "application/json"})
+        client.call(
+            "POST",
+            f"{IMPORTS_PATH}/{import_id}/batches",
+            data=batch.encode("utf-8"),
+            headers={"Content-Type": "text/csv"},
+        )
+    client.call(
+        "PATCH", f"{IMPORTS_PATH}/{import_id}", json={"status": "Ready"}, headers={"Content-Type": "application/json"}
+    )
     return import_id
 
 
@@ -210,8 +229,12 @@ def _digest(row: dict[str, Any]) -> str:
 def _stored(status: ItemStatus) -> dict[str, Any]:
     if isinstance(status, ItemSuccess):
         return {"status": status.status}
-    return {"status": status.status, "errortype": status.errortype, "errormessage": status.errormessage,
-            "resolution": status.resolution.value}
+    return {
+        "status": status.status,
+        "errortype": status.errortype,
+        "errormessage": status.errormessage,
+        "resolution": status.resolution.value,
+    }
 
 
 def _restored(node: dict[str, Any]) -> ItemStatus:

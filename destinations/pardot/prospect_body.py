@@ -21,8 +21,13 @@ _ABSENT: Any = object()
 # Queued upserts of one prospect may be sent as one (framework.delivery.merging): the upsert finds the
 # prospect by ``email`` (and ``secondaryDeletedSearch``), writes every present key (null clears, absent
 # keeps) and lays ``customFields`` over the standard fields; ``customFields.email`` changes the address.
-MERGING = RecordMerging(identity="email", identity_change="customFields.email", overlay="customFields",
-                        lookup_fields=("secondaryDeletedSearch",), safe=True)
+MERGING = RecordMerging(
+    identity="email",
+    identity_change="customFields.email",
+    overlay="customFields",
+    lookup_fields=("secondaryDeletedSearch",),
+    safe=True,
+)
 
 
 def upsert_body(payload: dict[str, Any]) -> dict[str, Any]:

@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 __all__ = ["action", "perform", "upsert_body", "STANDARD_FIELDS", "MERGING"]
 
 
-
 def _traits_then_properties(path: str) -> dict[str, Any]:
     """Segment's default: ``traits.<path>`` when it exists, else ``properties.<path>``."""
     return {"@if": {"exists": {"@path": f"$.traits.{path}"}, "then": {"@path": f"$.traits.{path}"},
@@ -134,7 +133,6 @@ def perform(request: RequestClient, data: ExecuteInput) -> requests.Response | d
         return response
     body = getattr(response, "data", None)
     return {**(body if isinstance(body, dict) else {}), "apiUsage": usage.to_dict()}
-
 
 
 action = ActionDefinition(

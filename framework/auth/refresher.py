@@ -128,7 +128,8 @@ def _call_refresh(stale: OAuthTokens, do_refresh: RefreshFunction) -> OAuthToken
         if _passes_through(error):
             raise
         raise InvalidAuthenticationError(
-            f"Failed to refresh access token: {_describe(error)}", code=OAUTH_REFRESH_FAILED) from error
+            f"Failed to refresh access token: {_describe(error)}", code=OAUTH_REFRESH_FAILED
+        ) from error
     return require_access_token(result)
 
 

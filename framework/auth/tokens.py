@@ -41,9 +41,11 @@ class OAuthTokens:
     refresh_token_url: str | None = None
 
     def __repr__(self) -> str:
-        return (f"OAuthTokens(access_token={mask(self.access_token)}, "
-                f"refresh_token={mask(self.refresh_token)}, client_id={self.client_id!r}, "
-                f"client_secret={mask(self.client_secret)}, refresh_token_url={self.refresh_token_url!r})")
+        return (
+            f"OAuthTokens(access_token={mask(self.access_token)}, "
+            f"refresh_token={mask(self.refresh_token)}, client_id={self.client_id!r}, "
+            f"client_secret={mask(self.client_secret)}, refresh_token_url={self.refresh_token_url!r})"
+        )
 
     __str__ = __repr__
 
@@ -57,17 +59,20 @@ class OAuthTokens:
 
     def to_segment(self) -> dict[str, Any]:
         """Segment's ``settings["oauth"]`` shape (only the keys that have values)."""
-        shaped = {"access_token": self.access_token, "refresh_token": self.refresh_token,
-                  "clientId": self.client_id, "clientSecret": self.client_secret,
-                  "refresh_token_url": self.refresh_token_url}
+        shaped = {
+            "access_token": self.access_token,
+            "refresh_token": self.refresh_token,
+            "clientId": self.client_id,
+            "clientSecret": self.client_secret,
+            "refresh_token_url": self.refresh_token_url,
+        }
         return {k: v for k, v in shaped.items() if v is not None}
 
     def refreshed(self, new: OAuthTokens | Mapping[str, Any]) -> OAuthTokens:
         """These tokens after a refresh: new values win, a refresh token not returned is kept."""
         if isinstance(new, Mapping):
             new = OAuthTokens.from_segment(new) or OAuthTokens()
-        changes = {f.name: getattr(new, f.name) for f in dataclasses.fields(self)
-                   if getattr(new, f.name) is not None}
+        changes = {f.name: getattr(new, f.name) for f in dataclasses.fields(self) if getattr(new, f.name) is not None}
         return dataclasses.replace(self, **changes)
 
     def secrets(self) -> list[str]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from pathlib import Path
 from typing import Any
 
 from framework.cli.command_error import EXIT_OK, CommandError
@@ -157,7 +158,7 @@ def _preview(queue: Any, args: argparse.Namespace, jobs: list[Any]) -> int:
     if not args.instance_config:
         raise CommandError("--mapping needs --config CONFIG (the instance config, for the action's validation)")
     try:
-        mapping = json.loads(open(args.mapping, encoding="utf-8").read())
+        mapping = json.loads(Path(args.mapping).read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise CommandError(f"--mapping {args.mapping}: cannot read a JSON mapping ({error})") from None
     instance = load_instance(args.instance_config)

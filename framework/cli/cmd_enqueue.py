@@ -48,13 +48,16 @@ def run(args: argparse.Namespace) -> int:
     try:
         instance = load_instance(args.instance, paths=args.path, destination=args.destination)
         with instance:
-            FileIntake(queue, instance, tally, fresh=args.fresh).read(read_events(args.files), progress.advance)
+            intake = FileIntake(queue, instance, tally, fresh=args.fresh)
+            intake.read(read_events(args.files), progress.advance)
     finally:
         progress.close()
         queue.close()
     print(summary_text(tally.summary(), tally.bad_lines))
     queued = tally.total("still_queued")
-    print(f"\nQueued for {instance.id}: {queued} job{'s' if queued != 1 else ''} in {queue.url}. "
+    earlier = queued - intake.added
+    print(f"\nQueued for {instance.id}: {queued} job{'s' if queued != 1 else ''} in {queue.url}"
+          + (f" ({earlier} of them queued by an earlier run, not yet delivered)" if earlier else "") + ". "
           f"Deliver them with: actions worker --instance {args.instance}"
           f"{' --queue ' + args.queue if args.queue else ''} --until-empty", file=sys.stdout)
     return EXIT_OK if not tally.bad_line_count and not tally.total("invalid") else EXIT_FAILED

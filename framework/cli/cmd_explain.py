@@ -1,5 +1,6 @@
 """``actions explain --instance FILE --event FILE``: why each subscription takes or skips each event.
 
+First the instance's id (the ``id`` in its config, else derived from it: what its queued jobs carry).
 For every event and subscription: the trigger's verdict (and, when it does not match, the condition
 that failed: ``type = "identify" is false: type is "track"``), then each mapped field's value and
 source. Nothing is sent.
@@ -25,6 +26,7 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("explain", help="show each trigger's verdict and each field's source",
                                    description=__doc__)
     parser.add_argument("--instance", required=True, metavar="FILE", help="instance config (.toml or Segment .json)")
+    parser.add_argument("--destination", metavar="SLUG", help="the destination of a Segment settings JSON")
     parser.add_argument("--event", required=True, metavar="FILE", help="event file (JSON, NDJSON, .gz, or -)")
     parser.add_argument("--line", type=int, metavar="N", help="only the event starting on line N")
     parser.add_argument("--all-fields", action="store_true",
@@ -37,7 +39,8 @@ def run(args: argparse.Namespace) -> int:
     """Explain every event against every subscription."""
     from framework.delivery.delivery_mode import delivery_mode_text  # heavy: only when the command runs
 
-    instance = load_instance(args.instance, paths=args.path)
+    instance = load_instance(args.instance, paths=args.path, destination=args.destination)
+    print(f"Instance {instance.id} ({instance.definition.slug}): the id its jobs carry in the queue\n")
     for record in read_event_records(args.event, args.line):
         print(f"{record.location}  {record.event.get('type', '?')} {record.event.get('messageId', '')}".rstrip())
         for explanation in instance.explain(record.event):

@@ -7,6 +7,7 @@ import json
 import time
 from typing import Any
 
+from framework.cli.cmd_queue_migrate import add_migrate_parser, run_migrate
 from framework.cli.command_error import EXIT_OK
 from framework.cli.queue_option import add_queue_option, open_queue_for
 from framework.cli.table import render_table
@@ -24,11 +25,14 @@ def register(subparsers: Any) -> None:
     add_queue_option(stats)
     stats.add_argument("--instance", metavar="ID", help="only this instance id")
     stats.add_argument("--json", action="store_true", help="print the counts as JSON")
+    add_migrate_parser(sub)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Print the counts: queued (due now), running (in flight), retrying, parked, and the finished states."""
+    if args.queue_command == "migrate":
+        return run_migrate(args)
     queue = open_queue_for(args)
     try:
         stats = queue.stats(args.instance)

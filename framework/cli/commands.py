@@ -20,6 +20,7 @@ from framework.cli import (
     cmd_map,
     cmd_queue,
     cmd_replay,
+    cmd_serve,
     cmd_test,
     cmd_validate,
     cmd_worker,
@@ -41,4 +42,5 @@ COMMANDS: tuple[ModuleType, ...] = (
     cmd_queue,
     cmd_dlq,
     cmd_emulate,
+    cmd_serve,
 )

@@ -15,19 +15,32 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from framework.definition.fields import InputField
 
-__all__ = ["Authentication", "AuthScheme", "SETTING_TYPES", "RESERVED_OAUTH_SETTING_NAMES",
-           "authentication_problems"]
+__all__ = ["Authentication", "AuthScheme", "SETTING_TYPES", "RESERVED_OAUTH_SETTING_NAMES", "authentication_problems"]
 
 AuthScheme = Literal["custom", "basic", "oauth2", "oauth-managed", "none"]
 SETTING_TYPES = ("string", "password", "number", "boolean")
 OAUTH_SCHEMES = ("oauth2", "oauth-managed")
 
 # Segment's CLI refuses these setting names on OAuth destinations (they collide with token storage).
-RESERVED_OAUTH_SETTING_NAMES = frozenset({
-    "oauth", "oauth2", "accesstoken", "access-token", "acccess_token", "refresh-token", "refresh_token",
-    "token_type", "apikey", "apisecret", "clientsecret", "password", "secretkey", "secret",
-    "securitytoken",
-})
+RESERVED_OAUTH_SETTING_NAMES = frozenset(
+    {
+        "oauth",
+        "oauth2",
+        "accesstoken",
+        "access-token",
+        "acccess_token",
+        "refresh-token",
+        "refresh_token",
+        "token_type",
+        "apikey",
+        "apisecret",
+        "clientsecret",
+        "password",
+        "secretkey",
+        "secret",
+        "securitytoken",
+    }
+)
 
 
 class Authentication(BaseModel):
@@ -60,8 +73,7 @@ def authentication_problems(auth: Authentication) -> list[str]:
         problems.append(f"refresh_access_token is only valid with the oauth2 scheme, not {auth.scheme!r}.")
     for key, field in auth.fields.items():
         if field.type not in SETTING_TYPES:
-            problems.append(f"setting {key!r} has type {field.type!r}; settings are one of "
-                            f"{', '.join(SETTING_TYPES)}.")
+            problems.append(f"setting {key!r} has type {field.type!r}; settings are one of {', '.join(SETTING_TYPES)}.")
         if auth.is_oauth and key.lower() in RESERVED_OAUTH_SETTING_NAMES:
             problems.append(f"setting {key!r} uses a name reserved for OAuth tokens; rename it.")
     return problems

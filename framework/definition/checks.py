@@ -24,9 +24,13 @@ IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 DIRECTIVES = frozenset(DIRECTIVE_NAMES + EXTENSION_DIRECTIVE_NAMES)
 
 _SCALAR_DEFAULT_TYPES: dict[str, tuple[type, ...]] = {
-    "string": (str, int, float, bool), "text": (str, int, float, bool),
-    "password": (str, int, float, bool), "datetime": (str, int, float),
-    "number": (int, float, str), "integer": (int, str), "boolean": (bool, str, int),
+    "string": (str, int, float, bool),
+    "text": (str, int, float, bool),
+    "password": (str, int, float, bool),
+    "datetime": (str, int, float),
+    "number": (int, float, str),
+    "integer": (int, str),
+    "boolean": (bool, str, int),
 }
 
 
@@ -41,8 +45,9 @@ def fields_problems(fields: Mapping[str, InputField], where: str) -> list[str]:
     for key, field in fields.items():
         place = f"{where} field {key!r}"
         if not is_identifier(key):
-            problems.append(f"{place}: the key is not an identifier (letters, digits and underscores, "
-                            "not starting with a digit).")
+            problems.append(
+                f"{place}: the key is not an identifier (letters, digits and underscores, not starting with a digit)."
+            )
         problems.extend(f"{place}: {p}" for p in _field_problems(key, field, fields))
     return problems
 
@@ -89,22 +94,29 @@ def _condition_problems(required: ConditionalRequired, siblings: Mapping[str, In
         head, _, tail = condition.field_key.partition(".")
         target = siblings.get(head)
         if target is None:
-            problems.append(f"required depends on field {condition.field_key!r}, which the action "
-                            f"does not declare (declared: {', '.join(siblings)}).")
+            problems.append(
+                f"required depends on field {condition.field_key!r}, which the action "
+                f"does not declare (declared: {', '.join(siblings)})."
+            )
         elif tail and "." in tail:
-            problems.append(f"required depends on {condition.field_key!r}; only one level of "
-                            "'parent.child' is supported.")
+            problems.append(
+                f"required depends on {condition.field_key!r}; only one level of 'parent.child' is supported."
+            )
         elif tail and not condition.value_given:
-            problems.append(f"required depends on {condition.field_key!r} without a value; Segment "
-                            "never evaluates such a condition, so give the value to compare with.")
+            problems.append(
+                f"required depends on {condition.field_key!r} without a value; Segment "
+                "never evaluates such a condition, so give the value to compare with."
+            )
     return problems
 
 
 def _depends_on_problems(depends_on: DependsOn, siblings: Mapping[str, InputField]) -> list[str]:
     """A UI condition on a field that does not exist would silently never show the field."""
-    return [f"depends_on names field {c.field_key!r}, which the action does not declare."
-            for c in depends_on.conditions
-            if isinstance(c, FieldCondition) and c.field_key.partition(".")[0] not in siblings]
+    return [
+        f"depends_on names field {c.field_key!r}, which the action does not declare."
+        for c in depends_on.conditions
+        if isinstance(c, FieldCondition) and c.field_key.partition(".")[0] not in siblings
+    ]
 
 
 def default_mapping_problem(default: Any, field: InputField) -> str | None:
@@ -113,12 +125,14 @@ def default_mapping_problem(default: Any, field: InputField) -> str | None:
         return _directive_problem(default, field)
     if isinstance(default, list):
         if not field.multiple:
-            return f"the default is a list but the field is not multiple."
+            return "the default is a list but the field is not multiple."
         return None
     allowed = _SCALAR_DEFAULT_TYPES.get(field.type)
     if allowed is None or not isinstance(default, allowed):
-        return (f"the default {default!r} is not a mapping for a {field.type} field; use a directive "
-                "such as {'@path': '$.traits.email'} or a literal of the field's type.")
+        return (
+            f"the default {default!r} is not a mapping for a {field.type} field; use a directive "
+            "such as {'@path': '$.traits.email'} or a literal of the field's type."
+        )
     return None
 
 
@@ -127,8 +141,10 @@ def _directive_problem(default: dict[str, Any], field: InputField) -> str | None
     if not directive_keys:
         if field.type == "object":
             return None
-        return (f"the default {default!r} is an object but the field is a {field.type}; use one "
-                "directive such as {'@path': '$.traits.email'}.")
+        return (
+            f"the default {default!r} is an object but the field is a {field.type}; use one "
+            "directive such as {'@path': '$.traits.email'}."
+        )
     if len(default) != 1:
         return f"the default {default!r} mixes a directive with other keys; a directive object has exactly one key."
     directive = directive_keys[0]

@@ -15,8 +15,17 @@ from typing import Any, Final
 
 from framework.jsvalues import js_string, string_to_number
 
-__all__ = ["NOT_COERCIBLE", "COERCIBLE_TYPES", "matches_type", "matches_any", "coerce", "js_number", "js_equal",
-           "unwrapped", "type_predicate"]
+__all__ = [
+    "NOT_COERCIBLE",
+    "COERCIBLE_TYPES",
+    "matches_type",
+    "matches_any",
+    "coerce",
+    "js_number",
+    "js_equal",
+    "unwrapped",
+    "type_predicate",
+]
 
 
 class _NotCoercible:
@@ -28,7 +37,6 @@ class _NotCoercible:
 
 NOT_COERCIBLE: Final = _NotCoercible()
 COERCIBLE_TYPES = ("string", "number", "integer", "boolean", "null", "array")
-
 
 
 def _is_number(value: Any) -> bool:
@@ -74,7 +82,11 @@ def _is_list(value: Any) -> bool:
 
 
 _SINGLE_TYPE_CHECKS: dict[str, Callable[[Any], bool]] = {
-    "string": _is_str, "boolean": _is_bool, "object": _is_dict, "array": _is_list, "number": _is_number,
+    "string": _is_str,
+    "boolean": _is_bool,
+    "object": _is_dict,
+    "array": _is_list,
+    "number": _is_number,
 }
 
 
@@ -185,5 +197,5 @@ def js_equal(left: Any, right: Any) -> bool:
     if isinstance(left, dict) and isinstance(right, dict):
         return left.keys() == right.keys() and all(js_equal(left[k], right[k]) for k in left)
     if isinstance(left, list) and isinstance(right, list):
-        return len(left) == len(right) and all(js_equal(a, b) for a, b in zip(left, right))
+        return len(left) == len(right) and all(js_equal(a, b) for a, b in zip(left, right, strict=True))
     return type(left) is type(right) and left == right

@@ -63,8 +63,7 @@ class DestinationDefinition(BaseModel):
 
     def model_post_init(self, context: Any, /) -> None:
         if self.authentication is not None:
-            self._settings_validator = compile_settings_validator(
-                self.authentication.fields, f"{self.name} settings")
+            self._settings_validator = compile_settings_validator(self.authentication.fields, f"{self.name} settings")
 
     @property
     def settings_fields(self) -> dict[str, Any]:
@@ -92,19 +91,25 @@ class DestinationDefinition(BaseModel):
         try:
             return self.actions[key]
         except KeyError:
-            raise KeyError(f"destination {self.name!r} has no action {key!r} "
-                           f"(actions: {', '.join(self.actions) or 'none'})") from None
+            raise KeyError(
+                f"destination {self.name!r} has no action {key!r} (actions: {', '.join(self.actions) or 'none'})"
+            ) from None
 
 
 def destination_problems(definition: DestinationDefinition) -> list[str]:
     """Cross-part problems: action keys, presets naming unknown actions, settings fields."""
     where = f"destination {definition.name!r}"
-    problems = [f"{where}: action key {key!r} is not an identifier (letters, digits, underscores)."
-                for key in definition.actions if not is_identifier(key)]
+    problems = [
+        f"{where}: action key {key!r} is not an identifier (letters, digits, underscores)."
+        for key in definition.actions
+        if not is_identifier(key)
+    ]
     for preset in definition.presets:
         if preset.partner_action not in definition.actions:
-            problems.append(f"{where}: preset {preset.name!r} uses action {preset.partner_action!r}, "
-                            f"which is not defined (actions: {', '.join(definition.actions) or 'none'}).")
+            problems.append(
+                f"{where}: preset {preset.name!r} uses action {preset.partner_action!r}, "
+                f"which is not defined (actions: {', '.join(definition.actions) or 'none'})."
+            )
     if definition.authentication is not None:
         problems.extend(fields_problems(definition.authentication.fields, f"{where} settings:"))
     return problems

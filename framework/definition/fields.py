@@ -20,13 +20,24 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from framework.definition.conditions import ConditionalRequired, DependsOn
 
-__all__ = ["FieldType", "FieldFormat", "Choice", "InputField", "FIELD_TYPES", "FIELD_FORMATS",
-           "field_shape_problems"]
+__all__ = ["FieldType", "FieldFormat", "Choice", "InputField", "FIELD_TYPES", "FIELD_FORMATS", "field_shape_problems"]
 
 FieldType = Literal["string", "text", "number", "integer", "datetime", "boolean", "password", "object"]
 FieldFormat = Literal[
-    "date", "time", "date-time", "uri", "uri-reference", "uri-template", "email", "hostname",
-    "ipv4", "ipv6", "regex", "uuid", "password", "text",
+    "date",
+    "time",
+    "date-time",
+    "uri",
+    "uri-reference",
+    "uri-template",
+    "email",
+    "hostname",
+    "ipv4",
+    "ipv6",
+    "regex",
+    "uuid",
+    "password",
+    "text",
 ]
 FIELD_TYPES: tuple[str, ...] = FieldType.__args__  # type: ignore[attr-defined]
 FIELD_FORMATS: tuple[str, ...] = FieldFormat.__args__  # type: ignore[attr-defined]
@@ -72,17 +83,13 @@ class InputField(BaseModel):
     # UI and catalog only: no effect at runtime.
     placeholder: str | None = None
     dynamic: bool = False
-    default_object_ui: (
-        Literal["keyvalue", "object", "keyvalue:only", "object:only", "arrayeditor"] | None
-    ) = None
+    default_object_ui: Literal["keyvalue", "object", "keyvalue:only", "object:only", "arrayeditor"] | None = None
     unsafe_hidden: bool = False
     read_only: bool = False
     depends_on: DependsOn | None = None
     category: Literal["identifier", "data", "internal", "config", "sync", "hashedPII"] | None = None
     display_mode: Literal["expanded", "normal", "collapsed"] | None = None
-    disabled_input_methods: (
-        list[Literal["literal", "variable", "function", "enrichment", "freeform"]] | None
-    ) = None
+    disabled_input_methods: list[Literal["literal", "variable", "function", "enrichment", "freeform"]] | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -124,8 +131,13 @@ def _normalise_choices(choices: list[Any]) -> list[Any]:
 
 
 _CHOICE_TYPES: dict[str, tuple[type, ...]] = {
-    "string": (str,), "text": (str,), "password": (str,), "datetime": (str,),
-    "number": (int, float), "integer": (int,), "boolean": (bool,),
+    "string": (str,),
+    "text": (str,),
+    "password": (str,),
+    "datetime": (str,),
+    "number": (int, float),
+    "integer": (int,),
+    "boolean": (bool,),
 }
 
 

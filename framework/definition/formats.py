@@ -18,8 +18,17 @@ from framework.definition.coercion import js_number
 from framework.definition.js_date import is_js_date
 from framework.jsvalues import js_string
 
-__all__ = ["FORMAT_CHECKS", "is_date_like", "format_check", "is_date", "is_date_time", "is_ipv6",
-           "is_regex", "is_time", "is_uri"]
+__all__ = [
+    "FORMAT_CHECKS",
+    "is_date_like",
+    "format_check",
+    "is_date",
+    "is_date_time",
+    "is_ipv6",
+    "is_regex",
+    "is_time",
+    "is_uri",
+]
 
 _EMAIL = re.compile(
     r"^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
@@ -36,8 +45,9 @@ _DATE = re.compile(r"^(\d\d\d\d)-(\d\d)-(\d\d)$")
 _TIME = re.compile(r"^(\d\d):(\d\d):(\d\d(?:\.\d+)?)(z|([+-])(\d\d)(?::?(\d\d))?)?$", re.IGNORECASE)
 _URI = re.compile(r"^[a-z][a-z0-9+.-]*:[^\s<>\"{}|\\^`]*$", re.IGNORECASE)
 _URI_REFERENCE = re.compile(r"^[^\s<>\"{}|\\^`]*$")
-_URI_TEMPLATE = re.compile(r"^(?:[^\x00-\x20\"'<>%\\^`{|}]|%[0-9a-f]{2}|\{[+#./;?&=,!@|]?[a-z0-9_%.,:*]+\})*$",
-                           re.IGNORECASE)
+_URI_TEMPLATE = re.compile(
+    r"^(?:[^\x00-\x20\"'<>%\\^`{|}]|%[0-9a-f]{2}|\{[+#./;?&=,!@|]?[a-z0-9_%.,:*]+\})*$", re.IGNORECASE
+)
 _DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
@@ -138,6 +148,6 @@ def is_date_like(text: str) -> bool:
     number = js_number(text)
     if number is not None and js_string(number) == text:
         return abs(number) * 1000 <= _MAX_TIME_MS  # a canonical number string is unix seconds
-    if not text[-1:] in ("z", "Z") and _DAYJS.match(text):
+    if text[-1:] not in ("z", "Z") and _DAYJS.match(text):
         return True  # dayjs builds the date from parts; out-of-range parts roll over
     return is_js_date(text)

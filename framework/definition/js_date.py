@@ -22,8 +22,20 @@ from framework.jsvalues import JS_WHITESPACE
 __all__ = ["is_js_date"]
 
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_ZONES = {"ut": 0, "utc": 0, "z": 0, "gmt": 0, "cdt": -5, "cst": -6, "edt": -4, "est": -5, "mdt": -6,
-          "mst": -7, "pdt": -7, "pst": -8}
+_ZONES = {
+    "ut": 0,
+    "utc": 0,
+    "z": 0,
+    "gmt": 0,
+    "cdt": -5,
+    "cst": -6,
+    "edt": -4,
+    "est": -5,
+    "mdt": -6,
+    "mst": -7,
+    "pdt": -7,
+    "pst": -8,
+}
 _MAX_DIGITS = 9  # V8 keeps this many significant digits of a numeral
 _YEARS = range(-271821, 275761)  # what a Date's time value can hold
 _SYMBOLS = ":-+.)"
@@ -186,7 +198,7 @@ def is_js_date(text: str) -> bool:
 def _parse_iso(stream: _Stream, parts: _Parts) -> _Token | None:
     """ES5 ISO date-time; returns the first token left for the legacy rules (END when done, None if invalid)."""
     first = stream.peek()
-    if first.kind == "symbol" and first.value in "+-":
+    if first.kind == "symbol" and first.value in ("+", "-"):
         sign = stream.next()
         if not _fixed(stream.peek(), 6):
             return sign
@@ -239,7 +251,7 @@ def _iso_zone(stream: _Stream, parts: _Parts) -> bool:
         stream.next()
         parts.set_zone(0)
         return True
-    if not (token.kind == "symbol" and token.value in "+-"):
+    if not (token.kind == "symbol" and token.value in ("+", "-")):
         return True
     stream.next()
     if _fixed(stream.peek(), 4):
@@ -264,9 +276,9 @@ def _legacy_step(token: _Token, stream: _Stream, parts: _Parts, has_number: bool
         return True if _legacy_number(int(token.value), stream, parts) else None
     if token.kind in ("month", "zone", "ampm", "t", "word"):
         return has_number if _legacy_word(token, stream, parts, has_number) else None
-    if token.kind == "symbol" and token.value in "+-" and (parts.zone_is_utc or parts.time):
+    if token.kind == "symbol" and token.value in ("+", "-") and (parts.zone_is_utc or parts.time):
         return True if _legacy_offset(token, stream, parts) else None
-    if token.kind == "symbol" and token.value in "+-)" and has_number:
+    if token.kind == "symbol" and token.value in ("+", "-", ")") and has_number:
         return None
     return has_number
 
@@ -295,8 +307,11 @@ def _legacy_number(number: int, stream: _Stream, parts: _Parts) -> bool:
     if parts.time_expects(number):
         parts.finish_time(number)
         follower = stream.peek()
-        return (follower.kind in ("end", "space") or (follower.kind == "zone" and follower.length == 1)
-                or (follower.kind == "symbol" and follower.value in "+-"))
+        return (
+            follower.kind in ("end", "space")
+            or (follower.kind == "zone" and follower.length == 1)
+            or (follower.kind == "symbol" and follower.value in ("+", "-"))
+        )
     if not parts.add_day(number):
         return False
     stream.skip("-")

@@ -29,9 +29,7 @@ def field_json_type(field: InputField) -> str | list[str]:
     return field.type
 
 
-def fields_to_json_schema(
-    fields: Mapping[str, InputField], *, additional_properties: bool = False
-) -> dict[str, Any]:
+def fields_to_json_schema(fields: Mapping[str, InputField], *, additional_properties: bool = False) -> dict[str, Any]:
     """The JSON Schema Segment builds for ``fields`` (an action's fields or a destination's settings).
 
     >>> fields_to_json_schema({"n": InputField(label="N", type="number", required=True)})["required"]
@@ -156,8 +154,10 @@ def condition_schema(condition: FieldCondition, *, in_list: bool = False) -> dic
     parent, _, child = condition.field_key.partition(".")
     if child:
         value_schema = _value_schema(condition) if condition.value_given else {}
-        return {"properties": {parent: {"properties": {child: value_schema}, "required": [child]}},
-                "required": [parent]}
+        return {
+            "properties": {parent: {"properties": {child: value_schema}, "required": [child]}},
+            "required": [parent],
+        }
     if not condition.value_given:
         return _presence_schema(parent, condition.operator == "is", in_list)
     if in_list:
@@ -166,7 +166,7 @@ def condition_schema(condition: FieldCondition, *, in_list: bool = False) -> dic
 
 
 def _presence_schema(key: str, missing: bool, in_list: bool) -> dict[str, Any]:
-    """"Is empty" alone means missing or null; in a list of conditions Segment only tests presence."""
+    """ "Is empty" alone means missing or null; in a list of conditions Segment only tests presence."""
     if in_list:
         return {"not": {"required": [key]}} if missing else {"required": [key]}
     if missing:

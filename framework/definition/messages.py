@@ -40,9 +40,6 @@ FORMAT_LABELS: dict[str, str] = {
 }
 
 
-
-
-
 def humanize_value_type(value: Any) -> str:
     """ajv-human-errors' words for a value's type; anything JSON cannot hold reads ``undefined``."""
     return json_type_phrase(value, unknown="undefined")
@@ -94,8 +91,10 @@ def format_text(fmt: str) -> str:
 
 def length_text(limit: int | float, actual: int, *, at_least: bool) -> str:
     """``must be 2 characters or more but it was 1 character``."""
+
     def characters(n: float) -> str:
         return f"{js_string(n)} character" + ("" if n == 1 else "s")
+
     direction = "more" if at_least else "fewer"
     return f"must be {characters(limit)} or {direction} but it was {characters(actual)}"
 

@@ -13,9 +13,14 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 __all__ = ["Preset", "EVENT_SLUGS"]
 
 EVENT_SLUGS = (
-    "warehouse_entity_added_track", "warehouse_entity_removed_track", "warehouse_audience_entered_track",
-    "warehouse_audience_exited_track", "warehouse_audience_membership_changed_identify",
-    "warehouse_entity_values_changed_track", "warehouse_all_events_track", "journeys_step_entered_track",
+    "warehouse_entity_added_track",
+    "warehouse_entity_removed_track",
+    "warehouse_audience_entered_track",
+    "warehouse_audience_exited_track",
+    "warehouse_audience_membership_changed_identify",
+    "warehouse_entity_values_changed_track",
+    "warehouse_all_events_track",
+    "journeys_step_entered_track",
 )
 
 

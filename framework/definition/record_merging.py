@@ -28,9 +28,12 @@ class RecordMerging(BaseModel):
 
     identity: str = Field(min_length=1, description="payload field naming the record written (Pardot: email)")
     identity_change: str | None = Field(
-        default=None, description="dotted payload path whose presence changes the record's identity: a barrier")
+        default=None, description="dotted payload path whose presence changes the record's identity: a barrier"
+    )
     overlay: str | None = Field(
-        default=None, description="object field whose entries are written over top-level fields of the same name")
+        default=None, description="object field whose entries are written over top-level fields of the same name"
+    )
     lookup_fields: tuple[str, ...] = Field(
-        default=(), description="fields that change how the record is found; payloads merge only when equal")
+        default=(), description="fields that change how the record is found; payloads merge only when equal"
+    )
     safe: bool = Field(default=False, description="merging is on by default for this action")

@@ -67,9 +67,7 @@ class RequiredWhen:
     conditions: tuple[FieldCondition, ...] = field(default_factory=tuple)
 
 
-def compile_fields(
-    fields: Mapping[str, InputField], *, keep_unknown: bool = False, nested: bool = False
-) -> ObjectNode:
+def compile_fields(fields: Mapping[str, InputField], *, keep_unknown: bool = False, nested: bool = False) -> ObjectNode:
     """Compile a set of fields (an action's, or a destination's settings) into an ObjectNode.
 
     Conditions of nested properties are hoisted to the top level (as ``parent.child``), as Segment
@@ -119,10 +117,14 @@ def _compile_multiple(f: InputField, value_types: tuple[str, ...], enum: list[An
     if enum is not None and f.allow_null:
         enum = [*enum, None]
     obj = _object_of(f)
-    items = Node(title=None, types=value_types, coerce_to=_coercible(value_types),
-                 enum=tuple(enum) if enum is not None else None, obj=obj)
-    return Node(title=f.label, types=("array",), coerce_to=("array",), items=items,
-                **_format_and_bounds(f))
+    items = Node(
+        title=None,
+        types=value_types,
+        coerce_to=_coercible(value_types),
+        enum=tuple(enum) if enum is not None else None,
+        obj=obj,
+    )
+    return Node(title=f.label, types=("array",), coerce_to=("array",), items=items, **_format_and_bounds(f))
 
 
 def _format_and_bounds(f: InputField) -> dict[str, Any]:
@@ -149,5 +151,7 @@ def _object_of(f: InputField) -> ObjectNode | None:
 
 
 def _conditions(fields: Mapping[str, InputField]) -> tuple[RequiredWhen, ...]:
-    return tuple(RequiredWhen(key=key, match_any=required.match == "any", conditions=tuple(required.conditions))
-                 for key, required in conditionally_required(fields))
+    return tuple(
+        RequiredWhen(key=key, match_any=required.match == "any", conditions=tuple(required.conditions))
+        for key, required in conditionally_required(fields)
+    )

@@ -47,8 +47,11 @@ def check_definition(definition: Any) -> list[Finding]:
 def _destination_findings(definition: Any) -> Iterator[Finding]:
     actions: Mapping[str, Any] = getattr(definition, "actions", None) or {}
     if not actions:
-        yield Finding("error", f'destination "{definition.name}"', "does not define any actions; add one "
-                      "(see docs/writing-a-destination.md)")
+        yield Finding(
+            "error",
+            f'destination "{definition.name}"',
+            "does not define any actions; add one (see docs/writing-a-destination.md)",
+        )
     for key, action in actions.items():
         yield from _action_findings(key, action)
     yield from _settings_findings(definition)
@@ -86,8 +89,12 @@ def _settings_findings(definition: Any) -> Iterator[Finding]:
         where = f'setting "{key}"'
         kind = getattr(field, "type", None)
         if SECRET_NAME.search(key) and kind != "password":
-            yield Finding("error", where, f"looks like a secret but is typed {kind!r}; type it 'password' so "
-                          "it is masked in the UI and redacted in output")
+            yield Finding(
+                "error",
+                where,
+                f"looks like a secret but is typed {kind!r}; type it 'password' so "
+                "it is masked in the UI and redacted in output",
+            )
         if not (getattr(field, "description", "") or "").strip():
             yield Finding("warning", where, "has no description; say where the user finds this value")
         yield from _default_type_findings(where, field)
@@ -96,12 +103,18 @@ def _settings_findings(definition: Any) -> Iterator[Finding]:
 def _default_type_findings(where: str, field: Any) -> Iterator[Finding]:
     kind, default = getattr(field, "type", None), getattr(field, "default", None)
     wrong_boolean = kind == "boolean" and default is not None and not isinstance(default, bool)
-    wrong_number = kind in ("number", "integer") and default is not None and (
-        isinstance(default, bool) or not isinstance(default, (int, float))
+    wrong_number = (
+        kind in ("number", "integer")
+        and default is not None
+        and (isinstance(default, bool) or not isinstance(default, (int, float)))
     )
     if wrong_boolean or wrong_number:
-        yield Finding("warning", where, f"is typed {kind!r} but its default {default!r} is a "
-                      f"{type(default).__name__}; give a default of the field's type")
+        yield Finding(
+            "warning",
+            where,
+            f"is typed {kind!r} but its default {default!r} is a "
+            f"{type(default).__name__}; give a default of the field's type",
+        )
 
 
 def _preset_findings(index: int, preset: Any, actions: Mapping[str, Any]) -> Iterator[Finding]:
@@ -110,8 +123,12 @@ def _preset_findings(index: int, preset: Any, actions: Mapping[str, Any]) -> Ite
     action_key = getattr(preset, "partner_action", None)
     action = actions.get(action_key) if action_key else None
     if action is None:
-        yield Finding("error", where, f"names action {action_key!r}, which this destination does not define "
-                      f"(actions: {', '.join(actions) or 'none'})")
+        yield Finding(
+            "error",
+            where,
+            f"names action {action_key!r}, which this destination does not define "
+            f"(actions: {', '.join(actions) or 'none'})",
+        )
     if getattr(preset, "type", "automatic") == "automatic":
         problem = _fql_problem(getattr(preset, "subscribe", "") or "")
         if problem:
@@ -121,8 +138,11 @@ def _preset_findings(index: int, preset: Any, actions: Mapping[str, Any]) -> Ite
         fields = getattr(action, "fields", None) or {}
         for key in mapping:
             if key not in fields:
-                yield Finding("error", where, f"maps field {key!r}, which action {action_key!r} does not "
-                              f"have (fields: {', '.join(fields)})")
+                yield Finding(
+                    "error",
+                    where,
+                    f"maps field {key!r}, which action {action_key!r} does not have (fields: {', '.join(fields)})",
+                )
     problem = _mapping_problem(mapping)
     if problem:
         yield Finding("error", where, f"mapping is not valid: {problem}")
@@ -132,7 +152,7 @@ def _fql_problem(text: str) -> str | None:
     from framework.subscriptions import FQLSyntaxError, parse_fql
 
     if not text.strip():
-        return "the trigger is empty; write one such as type = \"track\""
+        return 'the trigger is empty; write one such as type = "track"'
     try:
         parse_fql(text)
     except FQLSyntaxError as error:

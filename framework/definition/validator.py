@@ -89,18 +89,25 @@ def _raise(errors: _Errors) -> NoReturn:
     raise PayloadValidationError(" ".join(errors), errors=errors)
 
 
-def _check_object(obj: ObjectNode, value: dict[str, Any], title: str | None, pointer: str,
-                  errors: _Errors) -> dict[str, Any]:
+def _check_object(
+    obj: ObjectNode, value: dict[str, Any], title: str | None, pointer: str, errors: _Errors
+) -> dict[str, Any]:
     for condition in obj.conditions:
         _check_condition(condition, value, errors)
     for key in obj.required:
         if key not in value:
             errors.append(messages.compose(title, pointer, messages.required_text(key)))
     segments = obj.pointer_segments
-    checked = {key: _check(node, value[key], f"{pointer}/{segments[key]}", errors)
-               for key, node in obj.properties.items() if key in value}  # messages in definition order
-    return {key: checked[key] if key in checked else item  # payload order kept
-            for key, item in value.items() if key in checked or obj.keep_unknown}
+    checked = {
+        key: _check(node, value[key], f"{pointer}/{segments[key]}", errors)
+        for key, node in obj.properties.items()
+        if key in value
+    }  # messages in definition order
+    return {
+        key: checked[key] if key in checked else item  # payload order kept
+        for key, item in value.items()
+        if key in checked or obj.keep_unknown
+    }
 
 
 def _check(node: Node, value: Any, pointer: str, errors: _Errors) -> Any:
@@ -145,6 +152,7 @@ def _check_string(node: Node, value: str, pointer: str, errors: _Errors) -> None
 
 
 # ---- conditionally required fields -----------------------------------------------------------------
+
 
 def _check_condition(rule: RequiredWhen, payload: dict[str, Any], errors: _Errors) -> None:
     single = len(rule.conditions) == 1

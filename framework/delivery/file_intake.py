@@ -12,13 +12,12 @@ earlier run delivered are delivered again instead of being skipped as duplicates
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from framework.delivery.jobs import JobState, NewJob
+from framework.delivery.jobs import JobState, NewJob, encode_event
 from framework.delivery.producer import JobProducer
 from framework.delivery.queue_port import JobQueue
 from framework.delivery.run_tally import RunTally
@@ -48,6 +47,7 @@ class FileIntake:
         self._listener = listener
         self._batch_size = batch
         self._pending: list[NewJob] = []
+        self.added = 0  # jobs new to the queue (the rest of the enqueued ones were there already)
 
     def read(self, items: Iterable[EventRecord | BadLine], on_event: Callable[[], None] | None = None) -> None:
         """Take every item; bad lines and refused events are counted, never fatal."""
@@ -65,15 +65,15 @@ class FileIntake:
         """One event: its jobs join the pending batch; filtered and invalid subscriptions are counted."""
         self.tally.events_read += 1
         production = self._producer.produce(record.event)
-        too_large = _too_large(record.event) if production.jobs else None
+        encoded = encode_event(record.event) if production.jobs else ""  # once: for the size check and storage
+        too_large = _too_large(encoded) if production.jobs else None
         where = record.location
         for sub in production.filtered:
             self.tally.add_intake(sub.index, sub.label, "filtered")
         for sub, why in production.invalid:
             self._refuse(sub.index, sub.label, why, record)
         for job in production.jobs:
-            if self._run_mark:
-                job = replace(job, message_id=job.message_id + self._run_mark)
+            job = replace(job, message_id=job.message_id + self._run_mark, encoded=encoded)
             if too_large:
                 self._refuse(job.subscription, job.subscription_name, too_large, record)
             elif not self.tally.first_sighting(job.subscription, job.message_id):
@@ -92,9 +92,12 @@ class FileIntake:
             by_subscription.setdefault(job.subscription, []).append(job)
         self._pending = []
         for index, jobs in by_subscription.items():
-            result = self.queue.enqueue(jobs)
-            done_before = sum(count for state, count in result.duplicates.items() if state not in _UNFINISHED)
-            self.tally.add_enqueued(index, jobs[0].subscription_name, len(jobs), done_before)
+            with self.tally.holding():
+                result = self.queue.enqueue(jobs)
+                self.added += result.added
+                done_before = sum(count for state, count in result.duplicates.items() if state not in _UNFINISHED)
+                self.tally.add_enqueued(index, jobs[0].subscription_name, len(jobs), done_before,
+                                        [job.message_id for job in jobs])
 
     def _refuse(self, index: int, name: str, why: str, record: EventRecord) -> None:
         self.tally.add_intake(index, name, "invalid", why, record.location)
@@ -106,9 +109,11 @@ class FileIntake:
             self._listener(kind, fields)
 
 
-def _too_large(event: object) -> str | None:
+def _too_large(encoded: str) -> str | None:
     """Why an event is refused for its size, or None (the JSON size, as Segment measures it)."""
-    size = len(json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode())
+    if len(encoded) * 4 <= MAX_EVENT_BYTES:  # UTF-8 takes at most 4 bytes a character: no need to encode
+        return None
+    size = len(encoded.encode())
     if size <= MAX_EVENT_BYTES:
         return None
     return (f"the event is {size / 1024:.1f} KB, over Segment's 32 KB limit per event; Segment's tracking API "

@@ -13,8 +13,10 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["JobState", "NewJob", "Job", "Attempt", "Settlement", "EnqueueResult", "QueueStats", "StatsRow",
-           "DeadLetterSelection", "PendingPoll"]
+__all__ = [
+    "JobState", "NewJob", "encode_event", "Job", "Attempt", "Settlement", "EnqueueResult", "QueueStats",
+    "StatsRow", "DeadLetterSelection", "PendingPoll",
+]
 
 
 class JobState(str, enum.Enum):
@@ -51,10 +53,18 @@ class NewJob:
     account_key: str
     ordering_key: str | None = None
     subscription_name: str = ""
+    encoded: str | None = field(default=None, repr=False, compare=False)  # event_json() already computed
 
     def event_json(self) -> str:
-        """The event as stored: compact JSON, non-ASCII kept."""
-        return json.dumps(self.event, ensure_ascii=False, separators=(",", ":"))
+        """The event as stored: compact JSON, non-ASCII kept (computed once by the intake when it can)."""
+        if self.encoded is not None:
+            return self.encoded
+        return encode_event(self.event)
+
+
+def encode_event(event: Any) -> str:
+    """An event as a job stores it, and as Segment measures its size: compact JSON, non-ASCII kept."""
+    return json.dumps(event, ensure_ascii=False, separators=(",", ":"))
 
 
 @dataclass(frozen=True)

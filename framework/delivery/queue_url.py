@@ -5,7 +5,8 @@ Every command that touches the queue takes ``--queue URL``; without it the queue
 
 * ``sqlite:///var/lib/actions/queue.db`` is the absolute path ``/var/lib/actions/queue.db``;
   ``sqlite:///./q.db`` or ``q.db`` a relative one. ``?synchronous=full`` survives power cuts too.
-* ``postgresql://user@host:5432/db`` needs the ``postgres`` extra (procrastinate and psycopg).
+* ``postgresql://user@host:5432/db`` needs the ``postgres`` extra (psycopg 3 and its pool); create its
+  schema first with ``actions queue migrate --queue URL``.
 """
 
 from __future__ import annotations

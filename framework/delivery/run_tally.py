@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,8 +65,10 @@ class RunTally:
     examples: dict[tuple[str, str, str], str] = field(default_factory=dict)  # reason → first file:line or messageId
     others: Counter[str] = field(default_factory=Counter)  # outcomes of jobs enqueued before this run
     dry_run: bool = False
-    _this_run: set[int] = field(default_factory=set, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _seen: set[int] = field(default_factory=set, repr=False)  # (subscription, messageId) read by this run
+    _expected: set[int] = field(default_factory=set, repr=False)  # enqueued by this run, outcome still to come
+    # Re-entrant: ``holding()`` keeps outcomes out while a batch is enqueued and counted (see ``add_enqueued``).
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     # -- intake ------------------------------------------------------------------------------------
 
@@ -97,14 +100,23 @@ class RunTally:
         """False when this run already read ``message_id`` for this subscription (a repeat in the input)."""
         with self._lock:
             key = hash((index, message_id))
-            if key in self._this_run:
+            if key in self._seen:
                 return False
-            self._this_run.add(key)
+            self._seen.add(key)
             return True
 
-    def add_enqueued(self, index: int, name: str, jobs: int, done_before: int) -> None:
-        """``jobs`` of this run went to the queue, ``done_before`` of them finished by an earlier run."""
+    def holding(self) -> threading.RLock:
+        """Hold this while enqueueing a batch and calling ``add_enqueued``: a worker delivering the same
+        jobs at the same time then reports their outcomes only after they are counted as this run's, and
+        a job an earlier run queued and this run's worker finished before the batch reached the queue is
+        counted once (as done before), never also as delivered."""
+        return self._lock
+
+    def add_enqueued(self, index: int, name: str, jobs: int, done_before: int, message_ids: Iterable[str] = ()) -> None:
+        """``jobs`` of this run went to the queue, ``done_before`` of them finished by an earlier run;
+        the outcomes of ``message_ids`` (this subscription's jobs in the batch) are this run's to count."""
         with self._lock:
+            self._expected.update(hash((index, message_id)) for message_id in message_ids)
             counts = self.subscription(index, name)
             counts.counts["read"] += jobs
             counts.counts["done_before"] += done_before
@@ -121,10 +133,10 @@ class RunTally:
                 return
             column = _FINAL_COLUMN[outcome.state]
             key = hash((outcome.subscription, outcome.message_id))
-            if key not in self._this_run:
+            if key not in self._expected:
                 self.others[column] += 1
                 return
-            self._this_run.discard(key)
+            self._expected.discard(key)
             counts = self.subscription(outcome.subscription, name)
             counts.counts[column] += 1
             counts.expected -= 1
@@ -159,7 +171,7 @@ class RunTally:
 
     def reconciles(self) -> bool:
         """True when, for every subscription, read equals the sum of the other columns."""
-        return all(row["read"] == sum(row[c] for c in COLUMNS[1:])
+        return all(row["read"] == sum(row[c] for c in COLUMNS[1:]) and row["still_queued"] >= 0
                    for row in (counts.row() for counts in self.subscriptions.values()))
 
     def summary(self) -> dict[str, Any]:

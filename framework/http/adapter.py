@@ -32,8 +32,9 @@ class PooledAdapter(HTTPAdapter):
         self._pools = {}
         super().init_poolmanager(*args, **kwargs)
 
-    def get_connection_with_tls_context(self, request: PreparedRequest, verify: Any,
-                                        proxies: dict[str, str] | None = None, cert: Any = None) -> HTTPConnectionPool:
+    def get_connection_with_tls_context(
+        self, request: PreparedRequest, verify: Any, proxies: dict[str, str] | None = None, cert: Any = None
+    ) -> HTTPConnectionPool:
         """The remembered pool for this origin and TLS settings, if it is still open."""
         key = None if proxies else _pool_key(request.url or "", verify, cert)
         pool = self._pools.get(key) if key is not None else None

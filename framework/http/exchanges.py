@@ -7,13 +7,14 @@ test can show it, without ever exposing a credential.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import requests
 
 from framework.http.redaction import redact_body, redact_headers, redact_url
 
-__all__ = ["RecordedExchange", "record_exchange", "MAX_RECORDED_BODY"]
+__all__ = ["RecordedExchange", "record_exchange", "MAX_RECORDED_BODY", "body_message"]
 
 MAX_RECORDED_BODY = 64 * 1024  # characters kept of a recorded response body
 
@@ -45,8 +46,14 @@ class RecordedExchange:
     ) -> None:
         self._raw: tuple[Any, ...] | None = None
         self._redacted: dict[str, Any] | None = {
-            "method": method, "url": url, "headers": headers, "body": body, "status": status,
-            "response_headers": response_headers or {}, "response_body": response_body, "error": error,
+            "method": method,
+            "url": url,
+            "headers": headers,
+            "body": body,
+            "status": status,
+            "response_headers": response_headers or {},
+            "response_body": response_body,
+            "error": error,
         }
 
     @classmethod
@@ -69,6 +76,7 @@ class RecordedExchange:
     url = property(lambda self: self._fields()["url"], doc="URL, secret query parameters redacted")
     headers = property(lambda self: self._fields()["headers"], doc="request headers, redacted")
     body = property(lambda self: self._fields()["body"], doc="request body as text, redacted")
+
     @property
     def status(self) -> int | None:
         """Response status, None on failure.
@@ -133,3 +141,39 @@ def _response_text(response: requests.Response | None, secrets: list[str]) -> st
     if isinstance(text, str) and len(text) > MAX_RECORDED_BODY:
         return text[:MAX_RECORDED_BODY] + f"... [{len(text) - MAX_RECORDED_BODY} more characters]"
     return text
+
+
+_MESSAGE_KEYS = ("message", "error_description", "error", "detail", "title", "errors", "error_message", "msg")
+_MAX_MESSAGE = 300
+
+
+def body_message(body: str | None) -> str | None:
+    """The human message an API put in an error body (``{"message": "Email is malformed"}``), or None.
+
+    APIs spell it differently: ``message``, OAuth's ``error_description``/``error``, RFC 7807's
+    ``detail``/``title``, a list under ``errors`` whose first item has a ``message``. Plain-text bodies
+    are not guessed at (an HTML error page is not a message).
+    """
+    try:
+        parsed = json.loads(body) if body else None
+    except ValueError:
+        return None
+    found = _message_in(parsed, depth=0)
+    if found is None:
+        return None
+    return found if len(found) <= _MAX_MESSAGE else found[:_MAX_MESSAGE] + "…"
+
+
+def _message_in(value: Any, depth: int) -> str | None:
+    if depth > 3:  # {"errors": [{"message": …}]} is three levels down
+        return None
+    if isinstance(value, list) and value:
+        return _message_in(value[0], depth + 1)
+    if not isinstance(value, dict):
+        return value.strip() or None if isinstance(value, str) and depth > 0 else None
+    for key in _MESSAGE_KEYS:
+        if key in value:
+            found = _message_in(value[key], depth + 1)
+            if found:
+                return found
+    return None

@@ -27,19 +27,45 @@ _AS_IS = frozenset({str, int, bool, type(None)})  # exact types: most of a body'
 
 
 def _js_numbers(value: Any) -> Any:
-    if type(value) in _AS_IS:
+    """``value`` with JavaScript's numbers and key order; the same object when nothing changes.
+
+    Every delivered event's body passes through here, and almost none holds an integral float or a
+    key starting with a digit: containers are copied only from the first item that changes.
+    """
+    kind = type(value)
+    if kind in _AS_IS:
         return value
+    if kind is dict or isinstance(value, dict):
+        return _js_object(value)
+    if kind is list or isinstance(value, (list, tuple)):
+        return _js_array(value)
     if isinstance(value, float):
         return int(value) if value.is_integer() and abs(value) < _MAX_EXACT else value
-    if isinstance(value, dict):
-        return {key: _js_numbers(value[key]) for key in _key_order(value)}
-    if isinstance(value, (list, tuple)):
-        return [_js_numbers(item) for item in value]
     return value
 
 
-def _key_order(obj: dict[Any, Any]) -> Any:
-    """``JSON.stringify``'s key order; the usual object (no key starting with a digit) is left as is."""
-    if all(type(key) is str for key in obj) and any(key[:1].isdigit() for key in obj):
-        return js_keys(obj)
+def _js_object(obj: dict[Any, Any]) -> dict[Any, Any]:
+    if _reordered(obj):
+        return {key: _js_numbers(obj[key]) for key in js_keys(obj)}
+    for key, item in obj.items():
+        if type(item) not in _AS_IS and _js_numbers(item) is not item:
+            return {k: _js_numbers(v) for k, v in obj.items()}
     return obj
+
+
+def _js_array(items: list[Any] | tuple[Any, ...]) -> list[Any] | tuple[Any, ...]:
+    for item in items:
+        if type(item) not in _AS_IS and _js_numbers(item) is not item:
+            return [_js_numbers(v) for v in items]
+    return items
+
+
+def _reordered(obj: dict[Any, Any]) -> bool:
+    """Whether ``JSON.stringify`` would write the keys in another order (a key starting with a digit)."""
+    digit_first = False
+    for key in obj:
+        if type(key) is not str:
+            return False
+        if key[:1].isdigit():
+            digit_first = True
+    return digit_first

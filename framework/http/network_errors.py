@@ -21,8 +21,13 @@ def describe_network_error(error: requests.RequestException) -> str:
     'could not reach the server: [Errno 111] Connection refused'
     """
     request = getattr(error, "request", None)
-    host = urlsplit(getattr(request, "url", None) or "").netloc or "the server"
-    return f"could not reach {host}: {_innermost_reason(error)}"
+    return f"could not reach {_host(getattr(request, 'url', None) or '')}: {_innermost_reason(error)}"
+
+
+def _host(url: str) -> str:
+    """``host:port`` of ``url``, never its user info (``https://user:secret@host`` names ``host``)."""
+    netloc = urlsplit(url).netloc.rpartition("@")[2]
+    return netloc or "the server"
 
 
 def _innermost_reason(error: BaseException) -> str:

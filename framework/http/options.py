@@ -15,10 +15,23 @@ __all__ = ["OPTION_NAMES", "DEFAULT_TIMEOUT", "merge_options", "merge_headers", 
 
 DEFAULT_TIMEOUT = 10.0
 
-OPTION_NAMES = frozenset({
-    "method", "headers", "json", "data", "params", "timeout", "throw_http_errors", "username",
-    "password", "before_request", "after_response", "origin_override", "secrets",
-})
+OPTION_NAMES = frozenset(
+    {
+        "method",
+        "headers",
+        "json",
+        "data",
+        "params",
+        "timeout",
+        "throw_http_errors",
+        "username",
+        "password",
+        "before_request",
+        "after_response",
+        "origin_override",
+        "secrets",
+    }
+)
 _LIST_OPTIONS = ("before_request", "after_response", "secrets")
 
 
@@ -32,11 +45,22 @@ def header_value(value: Any) -> str:
 def merge_headers(base: Mapping[str, Any] | None, extra: Mapping[str, Any] | None) -> dict[str, Any]:
     """``base`` updated by ``extra``, names compared case-insensitively; ``None`` deletes a header."""
     merged: dict[str, Any] = dict(base or {})
-    for name, value in (extra or {}).items():
-        for existing in [k for k in merged if k.lower() == name.lower()]:
-            del merged[existing]
+    if not extra:
+        return merged
+    names = {name.lower(): name for name in merged}  # every request merges headers: one pass, not one per name
+    for name, value in extra.items():
+        lowered = name.lower()
+        if lowered in names:
+            if len(names) == len(merged):
+                del merged[names[lowered]]
+            else:  # base itself held one name in two cases: remove them all
+                for existing in [k for k in merged if k.lower() == lowered]:
+                    del merged[existing]
         if value is not None:
             merged[name] = header_value(value)
+            names[lowered] = name
+        else:
+            names.pop(lowered, None)
     return merged
 
 
@@ -65,7 +89,8 @@ def _as_list(value: Any) -> list[Any]:
 def _check_names(options: Mapping[str, Any]) -> None:
     if not isinstance(options, Mapping):
         raise TypeError(f"request options must be a dict, not {type(options).__name__}")
+    if OPTION_NAMES.issuperset(options):  # the usual case, without building a set per request
+        return
     unknown = sorted(set(options) - OPTION_NAMES)
     if unknown:
-        raise TypeError(f"unknown request option(s) {', '.join(unknown)}; "
-                        f"known: {', '.join(sorted(OPTION_NAMES))}")
+        raise TypeError(f"unknown request option(s) {', '.join(unknown)}; known: {', '.join(sorted(OPTION_NAMES))}")

@@ -3,27 +3,52 @@
 Headers: ``Authorization`` (the scheme word is kept: ``Bearer [REDACTED]``), cookies, and any header
 whose name says token, secret, password, API key or session. Bodies (JSON or form): values under
 keys such as ``client_secret``, ``refresh_token``, ``access_token``, ``password`` (any key ending in
-``token`` or containing ``secret``/``password``). URLs: such keys in the query string. Any value the
-caller lists as secret is replaced wherever it appears (raw, URL-encoded or JSON-escaped).
+``token`` or containing ``secret``/``password``). URLs: such keys in the query string, and the user
+info (``https://user:secret@host``: ``https://[REDACTED]@host``), also where a URL is quoted in text (an
+error message, a network error). Any value the caller lists as secret is replaced wherever it appears
+(raw, URL-encoded or JSON-escaped).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, quote_plus, urlsplit, urlunsplit
 
-__all__ = ["REDACTED", "redact_headers", "redact_body", "redact_url", "redact_text", "is_secret_key",
-           "is_secret_header"]
+__all__ = [
+    "REDACTED",
+    "redact_headers",
+    "redact_body",
+    "redact_url",
+    "redact_text",
+    "is_secret_key",
+    "is_secret_header",
+]
 
 REDACTED = "[REDACTED]"
 MIN_SECRET_LENGTH = 4  # shorter "secrets" would blank out ordinary text
 
 _SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
 _SECRET_HEADER_WORDS = ("token", "secret", "password", "api-key", "apikey", "api_key", "session")
-_SECRET_KEYS = frozenset({"password", "passwd", "secret", "apikey", "api_key", "api-key",
-                          "authorization", "client_assertion", "code_verifier"})
+_SECRET_KEYS = frozenset(
+    {
+        "password",
+        "passwd",
+        "secret",
+        "apikey",
+        "api_key",
+        "api-key",
+        "authorization",
+        "client_assertion",
+        "code_verifier",
+    }
+)
+
+
+# scheme://userinfo@ : the user info ends at the first "@" before any "/", "?", "#" or whitespace.
+_URL_USER_INFO = re.compile(r"\b([A-Za-z][A-Za-z0-9+.-]*://)[^/?#\s@]+@")
 
 
 def is_secret_header(name: str) -> bool:
@@ -34,12 +59,13 @@ def is_secret_header(name: str) -> bool:
 def is_secret_key(key: str) -> bool:
     """Whether a body or query key holds a credential (``client_secret``, ``refresh_token``, ...)."""
     lowered = key.lower()
-    return (lowered in _SECRET_KEYS or lowered.endswith("token") or "secret" in lowered
-            or "password" in lowered)
+    return lowered in _SECRET_KEYS or lowered.endswith("token") or "secret" in lowered or "password" in lowered
 
 
 def redact_text(text: str, secrets: Iterable[str] = ()) -> str:
-    """``text`` with every listed secret replaced (also in URL-encoded and JSON-escaped form)."""
+    """``text`` with URL user info and every listed secret replaced (also URL-encoded and JSON-escaped)."""
+    if "@" in text and "://" in text:
+        text = _URL_USER_INFO.sub(rf"\1{REDACTED}@", text)
     for secret in secrets:
         if not secret or len(secret) < MIN_SECRET_LENGTH:
             continue
@@ -63,12 +89,12 @@ def redact_headers(headers: Mapping[str, Any] | None, secrets: Iterable[str] = (
 
 
 def redact_url(url: str, secrets: Iterable[str] = ()) -> str:
-    """``url`` with secret query parameters and listed secrets replaced."""
+    """``url`` with its user info, secret query parameters and listed secrets replaced."""
     parts = urlsplit(url)
     if parts.query:
         query = _redact_form(parts.query)
         url = urlunsplit(parts._replace(query=query))
-    return redact_text(url, secrets)
+    return redact_text(url, secrets)  # redact_text takes the user info out
 
 
 def redact_body(body: Any, content_type: str | None = None, secrets: Iterable[str] = ()) -> Any:
@@ -110,8 +136,10 @@ def _redact_json_text(text: str, secrets: list[str]) -> str:
 
 def _redact_structure(value: Any, secrets: list[str]) -> Any:
     if isinstance(value, dict):
-        return {k: REDACTED if isinstance(k, str) and is_secret_key(k) and v is not None
-                else _redact_structure(v, secrets) for k, v in value.items()}
+        return {
+            k: REDACTED if isinstance(k, str) and is_secret_key(k) and v is not None else _redact_structure(v, secrets)
+            for k, v in value.items()
+        }
     if isinstance(value, list):
         return [_redact_structure(item, secrets) for item in value]
     if isinstance(value, str):

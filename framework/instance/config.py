@@ -87,3 +87,4 @@ class InstanceConfig(BaseModel):
     auth: dict[str, Any] | None = Field(default=None, repr=False)
     subscriptions: list[dict[str, Any]] = Field(default_factory=list, repr=False)
     endpoint: str | None = None
+    write_key: str | None = Field(default=None, repr=False)  # the Segment write key `actions serve` takes

@@ -20,17 +20,26 @@ def detect_destination(settings: Any, problems: Problems) -> str:
     from framework.registry import list_destinations
 
     keys = set(settings) if isinstance(settings, Mapping) else set()
-    matching = [definition.slug for definition in list_destinations() if _required_settings(definition) <= keys
-                and _required_settings(definition)]
+    matching = [
+        definition.slug
+        for definition in list_destinations()
+        if _required_settings(definition) <= keys and _required_settings(definition)
+    ]
     if len(matching) == 1:
         return matching[0]
     if matching:
-        problems.add("destination", f"these settings fit several destinations ({', '.join(sorted(matching))}); "
-                                    "say which with --destination SLUG.")
+        problems.add(
+            "destination",
+            f"these settings fit several destinations ({', '.join(sorted(matching))}); "
+            "say which with --destination SLUG.",
+        )
     else:
-        problems.add("destination", "a Segment settings JSON does not name its destination and no installed "
-                                    "destination's required settings match these keys; pass --destination SLUG "
-                                    "(see `actions list`).")
+        problems.add(
+            "destination",
+            "a Segment settings JSON does not name its destination and no installed "
+            "destination's required settings match these keys; pass --destination SLUG "
+            "(see `actions list`).",
+        )
     return ""
 
 

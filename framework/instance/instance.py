@@ -16,13 +16,13 @@ import hashlib
 import json
 import logging
 import os
-from pathlib import Path
 from collections.abc import Callable, Collection, Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import requests
 
-from framework.http.adapter import PooledAdapter
+from framework.http.direct import DirectAdapter
 from framework.instance.compiler import CompiledInstance, compile_instance
 from framework.instance.config import InstanceConfig
 from framework.instance.problems import InstanceConfigError, LineFinder, Problems
@@ -68,8 +68,11 @@ class DestinationInstance:
     ) -> None:
         slug, given = _split(definition)
         config = InstanceConfig(
-            destination=slug or "", settings=dict(settings or {}), auth=_auth_dict(auth),
-            subscriptions=[dict(s) for s in subscriptions], endpoint=endpoint,
+            destination=slug or "",
+            settings=dict(settings or {}),
+            auth=_auth_dict(auth),
+            subscriptions=[dict(s) for s in subscriptions],
+            endpoint=endpoint,
         )
         self._load(_Loading(config, Problems(), given), _Wiring(session, token_store, on_token_refresh))
 
@@ -87,8 +90,7 @@ class DestinationInstance:
         """An instance from Segment's settings JSON as Segment stores it (mappings used as given)."""
         slug, given = _split(destination)
         problems = Problems()
-        config = _with_endpoint(config_from_segment_settings(settings, slug,
-                                                             problems=problems), endpoint)
+        config = _with_endpoint(config_from_segment_settings(settings, slug, problems=problems), endpoint)
         self = cls.__new__(cls)
         self._load(_Loading(config, problems, given), _Wiring(session, token_store, on_token_refresh))
         return self
@@ -111,8 +113,9 @@ class DestinationInstance:
         """
         slug, given = _split(destination)
         loaded = read_config_file(path, slug)
-        loading = _Loading(_with_endpoint(loaded.config, endpoint), loaded.problems, given, loaded.source,
-                           loaded.line_for)
+        loading = _Loading(
+            _with_endpoint(loaded.config, endpoint), loaded.problems, given, loaded.source, loaded.line_for
+        )
         self = cls.__new__(cls)
         self._load(loading, _Wiring(session, token_store, on_token_refresh))
         return self
@@ -131,13 +134,24 @@ class DestinationInstance:
         self._owns_session = wiring.session is None
         self.session = wiring.session if wiring.session is not None else _pooled_session(compiled.definition)
         self.credentials = Credentials(
-            compiled.definition, compiled.settings, compiled.auth, session=self.session,
-            endpoint=self.endpoint, token_store=wiring.token_store, on_token_refresh=wiring.on_token_refresh,
+            compiled.definition,
+            compiled.settings,
+            compiled.auth,
+            session=self.session,
+            endpoint=self.endpoint,
+            token_store=wiring.token_store,
+            on_token_refresh=wiring.on_token_refresh,
         )
         for warning in compiled.warnings:
             log.warning("%s%s", f"{self.source}: " if self.source else "", warning)
-        self._pipeline = Pipeline(compiled.definition, compiled.settings, compiled.subscriptions,
-                                  self.credentials, session=self.session, endpoint=self.endpoint)
+        self._pipeline = Pipeline(
+            compiled.definition,
+            compiled.settings,
+            compiled.subscriptions,
+            self.credentials,
+            session=self.session,
+            endpoint=self.endpoint,
+        )
 
     # -- what users call ---------------------------------------------------------------------------
 
@@ -204,8 +218,10 @@ class DestinationInstance:
     def __repr__(self) -> str:
         enabled = sum(1 for s in self.subscriptions if s.enabled)
         endpoint = f", endpoint={self.endpoint!r}" if self.endpoint else ""
-        return (f"<DestinationInstance {self.destination}: {len(self.subscriptions)} subscriptions "
-                f"({enabled} enabled){endpoint}>")
+        return (
+            f"<DestinationInstance {self.destination}: {len(self.subscriptions)} subscriptions "
+            f"({enabled} enabled){endpoint}>"
+        )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -236,8 +252,11 @@ def derived_instance_id(compiled: CompiledInstance, source: str | None) -> str:
     queued jobs), while two config files for one account get two ids. Set ``id`` to pin it.
     """
     definition = compiled.definition
-    secret_keys = {key for key, field in (definition.authentication.fields if definition.authentication else {}).items()
-                   if field.type == "password"}
+    secret_keys = {
+        key
+        for key, field in (definition.authentication.fields if definition.authentication else {}).items()
+        if field.type == "password"
+    }
     public = {key: value for key, value in compiled.settings.items() if key not in secret_keys}
     origin: Any = Path(source).stem if source else [(sub.name, sub.action_slug) for sub in compiled.subscriptions]
     material = json.dumps([public, origin], sort_keys=True, default=str)
@@ -271,7 +290,7 @@ def _pooled_session(definition: DestinationDefinition) -> requests.Session:
     """
     session = requests.Session()
     size = max(_POOL_SIZE, definition.concurrency_limit or 0)
-    adapter = PooledAdapter(pool_connections=_POOL_SIZE, pool_maxsize=size)
+    adapter = DirectAdapter(pool_connections=_POOL_SIZE, pool_maxsize=size)
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     return session

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 __all__ = ["InstanceConfigError", "LineFinder", "Problem", "Problems", "subscription_label"]
 
-LineFinder = Callable[[str, "int | None"], "int | None"]
+LineFinder = Callable[[str, "int | None", "tuple[str, ...]"], "int | None"]
+"""(section, subscription index, key path such as ``("mapping", "email")``) → the line it is on, if known."""
 
 
 class InstanceConfigError(ValueError):
@@ -34,11 +35,13 @@ def subscription_label(index: int, name: str | None) -> str:
 
 @dataclass(frozen=True)
 class Problem:
-    """One problem: which part of the config (``section``, subscription ``index``) and the message."""
+    """One problem: which part of the config (``section``, subscription ``index``, the ``key`` path inside
+    it such as ``("mapping", "email")``) and the message."""
 
     section: str
     index: int | None
     message: str
+    key: tuple[str, ...] = ()
 
 
 @dataclass
@@ -47,9 +50,9 @@ class Problems:
 
     items: list[Problem] = field(default_factory=list)
 
-    def add(self, section: str, message: str, index: int | None = None) -> None:
-        """Record a problem in ``section`` (and subscription ``index``)."""
-        self.items.append(Problem(section, index, message))
+    def add(self, section: str, message: str, index: int | None = None, key: tuple[str, ...] = ()) -> None:
+        """Record a problem in ``section`` (and subscription ``index``, at ``key`` inside it when known)."""
+        self.items.append(Problem(section, index, message, key))
 
     def __bool__(self) -> bool:
         return bool(self.items)
@@ -64,5 +67,5 @@ class Problems:
     def _render(problem: Problem, source: str | None, line_for: LineFinder | None) -> str:
         if source is None:
             return problem.message
-        line = line_for(problem.section, problem.index) if line_for else None
+        line = line_for(problem.section, problem.index, problem.key) if line_for else None
         return f"{source}:{line}: {problem.message}" if line else f"{source}: {problem.message}"

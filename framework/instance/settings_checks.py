@@ -36,8 +36,11 @@ def check_settings(
     for key in missing:
         field = fields[key]
         about = f" ({_first_sentence(field.description)})" if field.description else ""
-        problems.add("settings", f'settings.{key}: the required setting "{field.label}" is missing{about}. '
-                                 f"{_where_to_add(key, settings, fields)}")
+        problems.add(
+            "settings",
+            f'settings.{key}: the required setting "{field.label}" is missing{about}. '
+            f"{_where_to_add(key, settings, fields)}",
+        )
     try:
         return dict(definition.validate_settings(dict(settings)))
     except (PayloadValidationError, ValueError) as error:
@@ -59,10 +62,15 @@ def unknown_setting_warnings(definition: DestinationDefinition, settings: Mappin
     known = ", ".join(fields) or "none"
     warnings = []
     for key in (name for name in settings if name not in fields and name not in _SET_ASIDE):
-        hint = (" To send to an emulator, give endpoint in the TOML form or DestinationInstance(..., endpoint=...)."
-                if key == "endpoint" else "")
-        warnings.append(f"settings.{key}: {definition.name} has no such setting, so it is ignored (its "
-                        f"settings are: {known}).{hint}")
+        hint = (
+            " To send to an emulator, give endpoint in the TOML form or DestinationInstance(..., endpoint=...)."
+            if key == "endpoint"
+            else ""
+        )
+        warnings.append(
+            f"settings.{key}: {definition.name} has no such setting, so it is ignored (its "
+            f"settings are: {known}).{hint}"
+        )
     return warnings
 
 
@@ -102,9 +110,12 @@ def check_auth(
     """OAuth tokens from ``[auth]`` / ``oauth``; an OAuth destination without them cannot send anything."""
     if auth is None:
         if definition.authentication is not None and definition.authentication.is_oauth:
-            problems.add("auth", f"auth: {definition.name} signs in with OAuth 2 but the config has no "
-                                 "tokens. Add [auth] with access_token, refresh_token, client_id and "
-                                 'client_secret (TOML) or an "oauth" object (settings JSON).')
+            problems.add(
+                "auth",
+                f"auth: {definition.name} signs in with OAuth 2 but the config has no "
+                "tokens. Add [auth] with access_token, refresh_token, client_id and "
+                'client_secret (TOML) or an "oauth" object (settings JSON).',
+            )
         return None
     unknown = sorted(set(auth) - set(TOKEN_KEYS))
     wrong = sorted(key for key in TOKEN_KEYS if key in auth and not isinstance(auth[key], str))

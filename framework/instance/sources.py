@@ -30,13 +30,22 @@ from framework.jsvalues import json_type_phrase
 
 __all__ = ["LoadedConfig", "config_from_segment_settings", "config_from_toml", "read_config_file"]
 
-_SEGMENT_SUBSCRIPTION_KEYS = {"name": "name", "subscribe": "subscribe", "partnerAction": "action",
-                              "mapping": "mapping", "enabled": "enabled"}
+_SEGMENT_SUBSCRIPTION_KEYS = {
+    "name": "name",
+    "subscribe": "subscribe",
+    "partnerAction": "action",
+    "mapping": "mapping",
+    "enabled": "enabled",
+}
 _SEGMENT_METADATA_KEYS = ("ID", "ConfigID", "ActionID", "ProjectID")
-_SEGMENT_OAUTH_KEYS = {"access_token": "access_token", "refresh_token": "refresh_token",
-                       "clientId": "client_id", "clientSecret": "client_secret",
-                       "refresh_token_url": "refresh_token_url"}
-_TOML_TOP_KEYS = ("id", "destination", "endpoint", "settings", "auth", "delivery", "subscriptions")
+_SEGMENT_OAUTH_KEYS = {
+    "access_token": "access_token",
+    "refresh_token": "refresh_token",
+    "clientId": "client_id",
+    "clientSecret": "client_secret",
+    "refresh_token_url": "refresh_token_url",
+}
+_TOML_TOP_KEYS = ("id", "destination", "endpoint", "write_key", "settings", "auth", "delivery", "subscriptions")
 _TOML_SUBSCRIPTION_KEYS = ("name", "subscribe", "action", "mapping", "enabled", "use_default_mappings")
 _ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -93,8 +102,11 @@ def _segment_subscriptions(settings: Mapping[str, Any], problems: Problems) -> l
 def _segment_subscription(raw: Any) -> Any:
     if not isinstance(raw, Mapping):
         return raw  # reported by the compiler with its index
-    converted: dict[str, Any] = {ours: raw[theirs] for theirs, ours in _SEGMENT_SUBSCRIPTION_KEYS.items()
-                                 if theirs in raw and raw[theirs] is not None}
+    converted: dict[str, Any] = {
+        ours: raw[theirs]
+        for theirs, ours in _SEGMENT_SUBSCRIPTION_KEYS.items()
+        if theirs in raw and raw[theirs] is not None
+    }
     metadata = {key: raw[key] for key in _SEGMENT_METADATA_KEYS if key in raw}
     if metadata:
         converted["metadata"] = metadata
@@ -121,8 +133,10 @@ def config_from_toml(
             problems.add("file", f'unknown key "{key}"; the TOML form has {", ".join(_TOML_TOP_KEYS)}.')
     destination = data.get("destination")
     if not isinstance(destination, str) or not destination:
-        problems.add("destination", 'destination is missing; add destination = "SLUG" (a slug from '
-                             "`actions list`) at the top of the file.")
+        problems.add(
+            "destination",
+            'destination is missing; add destination = "SLUG" (a slug from `actions list`) at the top of the file.',
+        )
         destination = ""
     return InstanceConfig(
         destination=destination,
@@ -132,15 +146,30 @@ def config_from_toml(
         auth=_table(data, "auth", problems, env) if "auth" in data else None,
         subscriptions=[_toml_subscription(raw) for raw in _toml_subscriptions(data, problems)],
         endpoint=_expand(data.get("endpoint"), "endpoint", "file", problems, env),
+        write_key=_write_key(data.get("write_key"), problems, env),
     )
+
+
+def _write_key(raw: Any, problems: Problems, env: Mapping[str, str]) -> str | None:
+    """``write_key = "${SEGMENT_WRITE_KEY}"``: the key Segment libraries send to ``actions serve``."""
+    if raw is None:
+        return None
+    if not isinstance(raw, str) or not raw:
+        problems.add("file", f'write_key should be a non-empty string (write_key = "${{SEGMENT_WRITE_KEY}}") but it '
+                             f"is {json_type_phrase(raw) if raw != '' else 'empty'}.")
+        return None
+    return _expand(raw, "write_key", "file", problems, env) or None
 
 
 def _instance_id(raw: Any, problems: Problems) -> str | None:
     if raw is None:
         return None
     if not isinstance(raw, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,99}", raw):
-        problems.add("id", f"id should be a short name of letters, digits, '.', '_', ':' or '-' (it names the "
-                           f"instance in a shared queue) but it is {raw!r}.")
+        problems.add(
+            "id",
+            f"id should be a short name of letters, digits, '.', '_', ':' or '-' (it names the "
+            f"instance in a shared queue) but it is {raw!r}.",
+        )
         return None
     return raw
 
@@ -192,8 +221,9 @@ def _expand(value: Any, where: str, section: str, problems: Problems, env: Mappi
     def replace(match: re.Match[str]) -> str:
         name = match.group(1)
         if name not in env:
-            problems.add(section, f"{where}: environment variable {name} is not set; export it, or write "
-                                  "the value in the file.")
+            problems.add(
+                section, f"{where}: environment variable {name} is not set; export it, or write the value in the file."
+            )
             return ""
         return env[name]
 
@@ -204,9 +234,10 @@ def read_config_file(path: str | os.PathLike[str], destination: str | None = Non
     """Read a Segment settings JSON or TOML instance file; syntax errors raise with file and line."""
     source = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        raw = Path(path).read_bytes()
     except OSError as error:
-        raise InstanceConfigError([f"{source}: cannot read the file: {error.strerror or error}."], source)
+        raise InstanceConfigError([f"{source}: cannot read the file: {error.strerror or error}."], source) from error
+    text = _decode_utf8(raw, source)
     problems = Problems()
     if _is_json(source, text):
         data = _parse_json(text, source)
@@ -216,6 +247,25 @@ def read_config_file(path: str | os.PathLike[str], destination: str | None = Non
     if destination is not None:
         config = config.model_copy(update={"destination": destination})
     return LoadedConfig(config, problems, source, _toml_line_finder(text))
+
+
+def _decode_utf8(raw: bytes, source: str) -> str:
+    """The file as text; bytes that are not UTF-8 (Latin-1 TOML, a binary file) are refused where they are.
+
+    Editors on Windows still save as Latin-1 or UTF-16 by default: the message names the line and byte
+    offset of the first bad byte, and says to save the file as UTF-8.
+    """
+    try:
+        return raw.decode("utf-8").removeprefix("\ufeff")  # a BOM is not part of the config
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        byte = raw[error.start : error.start + 1].hex()
+        message = (
+            f"{source}:{line}: the file is not UTF-8 text: byte offset {error.start} (0x{byte}) is "
+            "not valid UTF-8; save the file with the UTF-8 encoding (most editors offer it in "
+            '"Save as" or "Reopen with encoding") and run the command again.'
+        )
+        raise InstanceConfigError([message], source) from None
 
 
 def _is_json(source: str, text: str) -> bool:
@@ -243,22 +293,81 @@ def _parse_toml(text: str, source: str) -> dict[str, Any]:
         raise InstanceConfigError([f"{where}: invalid TOML: {reason}."], source) from None
 
 
+_TOML_KEY = re.compile(r"""\s*("(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)\s*(\.|=)""")
+_TOML_HEADER = re.compile(r"\[\s*subscriptions\s*\.\s*mapping\s*(?:\.\s*(.+?)\s*)?\]$")
+
+
+def _toml_key(raw: str) -> str:
+    return raw[1:-1] if raw[:1] in "\"'" else raw
+
+
+@dataclass
+class _TomlLines:
+    """Where things are in a TOML instance file: tables, subscription headers and mapping keys."""
+
+    tables: dict[str, int]
+    subscriptions: list[int]
+    mappings: dict[int, int]  # subscription index → line of its mapping (table header or key)
+    mapping_keys: dict[tuple[int, str], int]  # (subscription index, mapping key) → line
+
+    def line_for(self, section: str, index: int | None, key: tuple[str, ...] = ()) -> int | None:
+        if section != "subscriptions" or index is None or index >= len(self.subscriptions):
+            return self.tables.get(section)
+        if key[:1] == ("mapping",):
+            found = self.mapping_keys.get((index, key[1])) if len(key) > 1 else None
+            return found or self.mappings.get(index) or self.subscriptions[index]
+        return self.subscriptions[index]
+
+
 def _toml_line_finder(text: str) -> LineFinder:
-    """Line numbers of ``[settings]``, ``[auth]`` and each ``[[subscriptions]]`` header, for messages."""
-    tables: dict[str, int] = {}
-    subscriptions: list[int] = []
+    """Line numbers of ``[settings]``, ``[auth]``, each ``[[subscriptions]]`` and its mapping's keys.
+
+    A line scan, not a TOML parse (tomllib keeps no positions): a mapping key is found in
+    ``[subscriptions.mapping]``, ``[subscriptions.mapping.KEY]``, ``mapping = { … }`` (inline tables
+    are one line) and ``mapping.KEY = …``. What is not found falls back to the subscription's header.
+    """
+    lines = _TomlLines({}, [], {}, {})
+    table = "top"  # what the keys below the last header belong to: top, subscription, mapping, other
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
-        if re.match(r"\[\[\s*subscriptions\s*\]\]", stripped):
-            subscriptions.append(number)
-        elif found := re.match(r"\[\s*(settings|auth|delivery)\s*\]", stripped):
-            tables.setdefault(found.group(1), number)
-        elif re.match(r"destination\s*=", stripped):
-            tables.setdefault("destination", number)
+        if stripped.startswith("["):
+            table = _toml_header(lines, stripped, number)
+        elif table in ("subscription", "mapping"):
+            _toml_key_line(lines, stripped, number, table)
+        elif table == "top" and re.match(r"destination\s*=", stripped):
+            lines.tables.setdefault("destination", number)
+    return lines.line_for
 
-    def line_for(section: str, index: int | None) -> int | None:
-        if section == "subscriptions" and index is not None and index < len(subscriptions):
-            return subscriptions[index]
-        return tables.get(section)
 
-    return line_for
+def _toml_header(lines: _TomlLines, header: str, number: int) -> str:
+    """Record a table header; return what the keys under it belong to."""
+    index = len(lines.subscriptions) - 1
+    if re.match(r"\[\[\s*subscriptions\s*\]\]", header):
+        lines.subscriptions.append(number)
+        return "subscription"
+    if found := re.match(r"\[\s*(settings|auth|delivery)\s*\]", header):
+        lines.tables.setdefault(found.group(1), number)
+    elif (mapping := _TOML_HEADER.match(header)) and index >= 0:
+        lines.mappings.setdefault(index, number)
+        if not mapping.group(1):
+            return "mapping"
+        first = _TOML_KEY.match(mapping.group(1) + "=")
+        if first:
+            lines.mapping_keys.setdefault((index, _toml_key(first.group(1))), number)
+    return "other"
+
+
+def _toml_key_line(lines: _TomlLines, stripped: str, number: int, table: str) -> None:
+    """Record a mapping key (under a mapping table, or ``mapping.KEY =`` / ``mapping = {`` in a subscription)."""
+    index = len(lines.subscriptions) - 1
+    found = _TOML_KEY.match(stripped)
+    if found is None:
+        return
+    key = _toml_key(found.group(1))
+    if table == "mapping":
+        lines.mapping_keys.setdefault((index, key), number)
+    elif key == "mapping":
+        lines.mappings.setdefault(index, number)
+        rest = _TOML_KEY.match(stripped[found.end() :]) if found.group(2) == "." else None
+        if rest is not None:
+            lines.mapping_keys.setdefault((index, _toml_key(rest.group(1))), number)

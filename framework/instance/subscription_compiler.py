@@ -46,9 +46,13 @@ def compile_subscriptions(
 def _refuse_over_limit(raws: list[Any], problems: Problems) -> None:
     label = subscription_label(MAX_SUBSCRIPTIONS, _raw_name(raws[MAX_SUBSCRIPTIONS]))
     extra = f" ({len(raws)} in all)" if len(raws) > MAX_SUBSCRIPTIONS + 1 else ""
-    problems.add("subscriptions", f"{label}: an instance holds at most {MAX_SUBSCRIPTIONS} mappings; this is "
-                                  f"the {MAX_SUBSCRIPTIONS + 1}st{extra}. Split the subscriptions across "
-                                  "two instances.", MAX_SUBSCRIPTIONS)
+    problems.add(
+        "subscriptions",
+        f"{label}: an instance holds at most {MAX_SUBSCRIPTIONS} mappings; this is "
+        f"the {MAX_SUBSCRIPTIONS + 1}st{extra}. Split the subscriptions across "
+        "two instances.",
+        MAX_SUBSCRIPTIONS,
+    )
 
 
 def _compile_one(
@@ -73,9 +77,16 @@ def _compile_one(
     if len(problems.items) > before or action is None or trigger is None or compiled_mapping is None:
         return None
     return CompiledSubscription(
-        index=index, name=config.name, action_slug=config.action, action=action,
-        subscribe=config.subscribe, trigger=trigger, mapping=mapping, compiled_mapping=compiled_mapping,
-        enabled=config.enabled, metadata=dict(config.metadata),
+        index=index,
+        name=config.name,
+        action_slug=config.action,
+        action=action,
+        subscribe=config.subscribe,
+        trigger=trigger,
+        mapping=mapping,
+        compiled_mapping=compiled_mapping,
+        enabled=config.enabled,
+        metadata=dict(config.metadata),
     )
 
 
@@ -142,8 +153,11 @@ def _find_action(
     action = definition.actions.get(slug)
     if action is None:
         valid = ", ".join(sorted(definition.actions)) or "none"
-        problems.add("subscriptions", f'{label}.action: {definition.name} has no action "{slug}"; '
-                                      f"the actions are: {valid}.", index)
+        problems.add(
+            "subscriptions",
+            f'{label}.action: {definition.name} has no action "{slug}"; the actions are: {valid}.',
+            index,
+        )
     return action
 
 
@@ -159,8 +173,14 @@ def _compile_mapping(label: str, index: int, mapping: dict[str, Any], problems: 
         return compile_mapping(mapping)
     except MappingValidationError as error:
         for message in error.errors or [str(error)]:
-            problems.add("subscriptions", f"{label}.mapping: {message}", index)
+            problems.add("subscriptions", f"{label}.mapping: {message}", index, ("mapping", _mapped_key(message)))
         return None
+
+
+def _mapped_key(message: str) -> str:
+    """The mapping's top-level key a validation message is about (``/email/@if …`` → ``email``)."""
+    pointer = message.split(" ", 1)[0]
+    return pointer.split("/")[1] if pointer.startswith("/") else ""
 
 
 def _unknown_field_warnings(label: str, action: ActionDefinition, mapping: dict[str, Any]) -> list[str]:
@@ -168,5 +188,8 @@ def _unknown_field_warnings(label: str, action: ActionDefinition, mapping: dict[
     if not action.fields:
         return []  # an action without fields receives every mapped key, as in Segment
     unknown = [key for key in mapping if key not in action.fields and not key.startswith(_RESERVED_MAPPING_PREFIX)]
-    return [f'{label}.mapping.{key}: "{action.title}" has no field "{key}"; Segment drops it from the payload. '
-            f"The fields are: {', '.join(action.fields)}." for key in unknown]
+    return [
+        f'{label}.mapping.{key}: "{action.title}" has no field "{key}"; Segment drops it from the payload. '
+        f"The fields are: {', '.join(action.fields)}."
+        for key in unknown
+    ]

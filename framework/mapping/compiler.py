@@ -14,10 +14,10 @@ from __future__ import annotations
 import json
 from typing import Any, Final
 
+from framework.jsvalues import UNDEFINED, Undefined, real_type_of
 from framework.mapping.directives import DIRECTIVE_COMPILERS
 from framework.mapping.errors import MappingResolutionError, MappingValidationError
 from framework.mapping.explain import FieldTrace, explain_fields
-from framework.jsvalues import UNDEFINED, Undefined, real_type_of
 from framework.mapping.nodes import ArrayNode, CompileContext, Constant, Failing, Node, ObjectNode
 from framework.mapping.object_plan import plan_runs  # noqa: F401 - loaded with the kit, not at first compile
 from framework.mapping.root import root_mapping

@@ -77,4 +77,4 @@ def build_fast_object(
     }
     code = compile(_source(members), "<framework.mapping.fastpath>", "exec")
     exec(code, namespace)  # noqa: S102 - source built only from repr() of strings, see module docstring
-    return namespace["build"]  # type: ignore[no-any-return]
+    return namespace["build"]

@@ -20,8 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from framework.mapping.errors import MappingResolutionError, MappingValidationError
 from framework.jsvalues import UNDEFINED, remove_undefined
+from framework.mapping.errors import MappingResolutionError, MappingValidationError
 
 __all__ = [
     "Node",
@@ -152,7 +152,9 @@ class ObjectNode(Node):
     def _single_run(self, payload: Any) -> Any:
         """``resolve_clean`` when the plan is one run (the usual default mapping): no loop."""
         result: dict[str, Any] = {}
-        self._only(payload, result)
+        only = self._only
+        assert only is not None  # this method is chosen only when the plan is one run (see __init__)
+        only(payload, result)
         return result
 
     def describe(self) -> str:

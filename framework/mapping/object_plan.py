@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from framework.mapping.fastpath import build_fast_object
 from framework.jsvalues import UNDEFINED, remove_undefined
+from framework.mapping.fastpath import build_fast_object
 from framework.mapping.nodes import Constant, Node
 from framework.mapping.paths import step
 
@@ -50,7 +50,7 @@ def _shortcut(node: Node) -> tuple[tuple[str, ...], Callable[[Any], Any]] | None
     shortcut = getattr(node, "shortcut", None)
     if shortcut is None or not 2 <= len(shortcut[0]) <= 3:
         return None
-    return shortcut  # type: ignore[no-any-return]
+    return shortcut
 
 
 def plan_runs(members: dict[str, Node]) -> list[Run]:

@@ -9,7 +9,7 @@ that is not an object (it spreads it: a string becomes ``{"0": "n", "1": "e", â€
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from framework.mapping.errors import MappingValidationError
 
@@ -54,5 +54,5 @@ def root_mapping(mapping: Any) -> Any:
     if type(directive) is list:
         return holder
     customer = {key: value for key, value in mapping.items() if key != ROOT_DIRECTIVE_KEY}
-    injected = {**directive, "mapping": customer}
+    injected = {**cast("dict[str, Any]", directive), "mapping": customer}
     return [injected] if type(holder) is list else {keys[0]: injected}

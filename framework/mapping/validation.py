@@ -5,17 +5,25 @@ ones Segment shows: a plain object checks all its keys and collects their errors
 its own options (some stop at the first problem, as Segment's do); arrays are not looked into (their
 elements fail, if at all, when resolved). Each message starts with its location:
 ``/hash/@template should be a string or a mapping directive but it is an object.``
+
+Segment's ``validate`` lets through some directives that then fail on every event at run time (``@if``
+with neither ``exists`` nor ``blank``, ``@case`` without an ``operator`` or with ``"UPPER"``, ``@flatten``
+without a separator…). Those are caught here too, at load, after Segment's own rule for the directive
+passed, in the same format (docs/mapping.md, "Divergences"); an unknown directive name gets the
+closest known one (``@tempalte (did you mean @template?)``).
 """
 
 from __future__ import annotations
 
+import difflib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 
+from framework.jsvalues import UNDEFINED, is_truthy, js_keys, real_type_of, utf16_length
 from framework.mapping.errors import MappingValidationError
 from framework.mapping.root import root_mapping
-from framework.jsvalues import js_keys, real_type_of, utf16_length
 
 __all__ = ["validate_mapping", "mapping_errors", "DIRECTIVE_NAMES", "EXTENSION_DIRECTIVE_NAMES"]
 
@@ -63,7 +71,7 @@ def _described(value: Any) -> str:
     return f"{_article(kind)} {kind}"
 
 
-def _collect(checks: list[Callable[[], None]]) -> None:
+def _collect(checks: Iterable[Callable[[], None]]) -> None:
     """Run every check, then raise all their messages together (Segment's AggregateError)."""
     messages: list[str] = []
     for check in checks:
@@ -97,8 +105,18 @@ def _validate_directive(node: Any, stack: Stack) -> None:
     name = directive_keys[0]
     rule = _RULES.get(name)
     if rule is None:
-        raise _fail(f"has an invalid directive: {name}", stack)
+        raise _fail(f"has an invalid directive: {name}{_did_you_mean(name)}", stack)
     rule(node[name], (*stack, name))
+    load_time_rule = _LOAD_TIME_RULES.get(name)
+    if load_time_rule is not None:
+        load_time_rule(node[name], (*stack, name))
+
+
+def _did_you_mean(name: str) -> str:
+    """`` (did you mean @path?)`` when a known directive is close to ``name`` (case or a typo), else ``""``."""
+    known = {known.lower(): known for known in (*DIRECTIVE_NAMES, *EXTENSION_DIRECTIVE_NAMES)}
+    close = difflib.get_close_matches(name.lower(), list(known), n=1, cutoff=0.75)
+    return f" (did you mean {known[close[0]]}?)" if close else ""
 
 
 def _validate_object(node: Any, stack: Stack) -> None:
@@ -111,7 +129,7 @@ def _validate_object(node: Any, stack: Stack) -> None:
     if directive_key is not None:
         raise _fail(f"shouldn't have directive (@-prefixed) keys but it has {json.dumps(directive_key)}", stack)
     # Segment walks ``Object.entries``: integer-like keys first, so its messages come in that order.
-    _collect([lambda key=key: _validate(node[key], (*stack, str(key))) for key in js_keys(node)])
+    _collect([partial(_validate, node[key], (*stack, str(key))) for key in js_keys(node)])
 
 
 def _directive_or_raw(value: Any, stack: Stack) -> None:
@@ -162,7 +180,9 @@ def _one_of(*allowed: str) -> Rule:
     def check(value: Any, stack: Stack) -> None:
         _string(value, stack)
         if value.lower() not in allowed:
-            raise _fail(f"should be one of {', '.join(allowed)} but it is {json.dumps(value, ensure_ascii=False)}", stack)
+            raise _fail(
+                f"should be one of {', '.join(allowed)} but it is {json.dumps(value, ensure_ascii=False)}", stack
+            )
 
     return check
 
@@ -185,12 +205,14 @@ def _fields(required: dict[str, Rule], optional: dict[str, Rule], order: tuple[s
 
     def check(value: Any, stack: Stack) -> None:
         _validate_object(value, stack)
-        _collect([lambda field=field: _check_field(value, field, required, optional, stack) for field in order])
+        _collect([partial(_check_field, value, field, required, optional, stack) for field in order])
 
     return check
 
 
-def _check_field(value: dict[str, Any], field: str, required: dict[str, Rule], optional: dict[str, Rule], stack: Stack) -> None:
+def _check_field(
+    value: dict[str, Any], field: str, required: dict[str, Rule], optional: dict[str, Rule], stack: Stack
+) -> None:
     """Check one named option: required ones must be present; present ones must pass their rule."""
     if field in required:
         if field not in value:
@@ -222,11 +244,96 @@ def _first(value: Any, stack: Stack) -> None:
     _array(value, stack)
     if not value:
         raise _fail("should have at least one candidate but it is empty", stack)
-    _collect([lambda i=i, item=item: _directive_or_string(item, (*stack, str(i))) for i, item in enumerate(value)])
+    _collect([partial(_directive_or_string, item, (*stack, str(i))) for i, item in enumerate(value)])
+
+
+# -- load-time rules: what Segment checks only at run time, on every event, so it fails every event ----
+
+_FALSY_SHOWN = 'a mapping directive or a value other than false, 0, "" and null'
+
+
+def _falsy_option(value: dict[str, Any], key: str, stack: Stack) -> _Invalid:
+    """``key`` is absent (should have field) or present but falsy (Segment reads it as absent)."""
+    if key not in value:
+        return _fail(f"should have field {json.dumps(key)} but it doesn't", stack)
+    shown = json.dumps(value[key], ensure_ascii=False)
+    return _fail(f"should be {_FALSY_SHOWN} but it is {shown}", (*stack, key))
+
+
+def _if_condition(value: dict[str, Any], stack: Stack) -> None:
+    """``@if`` needs a truthy ``exists`` or ``blank``: Segment fails every event otherwise."""
+    if is_truthy(value.get("exists", UNDEFINED)) or is_truthy(value.get("blank", UNDEFINED)):
+        return
+    if "exists" not in value and "blank" not in value:
+        raise _fail('should have field "exists" or "blank" but it doesn\'t', stack)
+    raise _falsy_option(value, "exists" if "exists" in value else "blank", stack)
+
+
+def _case_operator(value: dict[str, Any], stack: Stack) -> None:
+    """``@case`` needs ``operator`` exactly ``lower`` or ``upper`` (Segment compares case-sensitively)."""
+    if "operator" not in value:
+        raise _fail('should have field "operator" but it doesn\'t', stack)
+    operator = value["operator"]
+    if operator not in ("lower", "upper"):
+        shown = json.dumps(operator, ensure_ascii=False)
+        raise _fail(f"should be one of lower, upper but it is {shown}", (*stack, "operator"))
+
+
+def _json_value(value: dict[str, Any], stack: Stack) -> None:
+    """``@json`` reads a falsy raw ``value`` as a missing one and fails every event."""
+    if not is_truthy(value.get("value", UNDEFINED)):
+        raise _falsy_option(value, "value", stack)
+
+
+def _flatten_separator(value: dict[str, Any], stack: Stack) -> None:
+    """``@flatten`` needs a non-empty separator."""
+    if "separator" not in value:
+        raise _fail('should have field "separator" but it doesn\'t', stack)
+    _string_length(1, 10**9)(value["separator"], (*stack, "separator"))
+
+
+def _merge_direction(value: dict[str, Any], stack: Stack) -> None:
+    """``@merge`` needs a ``direction`` (optional in Segment's validate, required by every run)."""
+    if "direction" not in value:
+        raise _fail('should have field "direction" but it doesn\'t', stack)
+
+
+def _replace_second_pass(value: dict[str, Any], stack: Stack) -> None:
+    """The second pass has the first one's length limits, checked by Segment only when it runs."""
+    pattern = value.get("pattern2")
+    if not (isinstance(pattern, str) and pattern):
+        return
+    checks = [
+        partial(_string_length(0, 10), value[key], (*stack, key))
+        for key in ("pattern2", "replacement2")
+        if isinstance(value.get(key), str)
+    ]
+    _collect(checks)
+
+
+def _liquid_length(value: Any, stack: Stack) -> None:
+    """Liquid templates are limited to 1000 characters; a longer one fails every event."""
+    if utf16_length(value) > 1000:
+        raise _fail("should be a string of length 1000 or less", stack)
+
+
+_LOAD_TIME_RULES: dict[str, Rule] = {
+    "@if": _if_condition,
+    "@case": _case_operator,
+    "@json": _json_value,
+    "@flatten": _flatten_separator,
+    "@merge": _merge_direction,
+    "@replace": _replace_second_pass,
+    "@liquid": _liquid_length,
+}
 
 
 _RULES: dict[str, Rule] = {
-    "@if": _fields({}, {"exists": _directive_or_raw, "then": _directive_or_raw, "else": _directive_or_raw}, ("exists", "then", "else")),
+    "@if": _fields(
+        {},
+        {"exists": _directive_or_raw, "then": _directive_or_raw, "else": _directive_or_raw},
+        ("exists", "then", "else"),
+    ),
     "@case": _fields({}, {"operator": _string, "value": _directive_or_string}, ("operator", "value")),
     "@replace": _fields(
         {"pattern": _string_length(1, 10), "value": _directive_or_string},

@@ -7,7 +7,15 @@ errors all come back as results.
 """
 
 from framework.runtime.async_batch import AsyncBatch, PendingBatch, StillRunning
-from framework.runtime.batch import BatchingConfig, BatchRun, PollRun, batch_groups, batching_config, poll_batch, run_batch
+from framework.runtime.batch import (
+    BatchingConfig,
+    BatchRun,
+    PollRun,
+    batch_groups,
+    batching_config,
+    poll_batch,
+    run_batch,
+)
 from framework.runtime.client import build_request_client
 from framework.runtime.credentials import Credentials, credential_key
 from framework.runtime.event_shape import event_problem

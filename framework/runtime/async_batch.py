@@ -33,8 +33,10 @@ def require_json(value: Any, what: str) -> Any:
     except (TypeError, ValueError) as error:
         raise TypeError(f"{what} must be plain JSON (it is stored while the job runs): {error}") from None
     if json.loads(text) != value:
-        raise TypeError(f"{what} must be plain JSON (it is stored while the job runs): it changes in a "
-                        "JSON round trip (tuples, non-string keys?)")
+        raise TypeError(
+            f"{what} must be plain JSON (it is stored while the job runs): it changes in a "
+            "JSON round trip (tuples, non-string keys?)"
+        )
     return value
 
 
@@ -74,11 +76,18 @@ class PendingBatch:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON for a database column."""
-        return {"subscription": self.subscription_index, "ref": self.job.ref, "items": self.job.items,
-                "positions": list(self.positions)}
+        return {
+            "subscription": self.subscription_index,
+            "ref": self.job.ref,
+            "items": self.job.items,
+            "positions": list(self.positions),
+        }
 
     @classmethod
     def from_dict(cls, stored: dict[str, Any]) -> PendingBatch:
         """A pending batch back from ``to_dict`` (after a restart)."""
-        return cls(int(stored["subscription"]), AsyncBatch(dict(stored["ref"]), int(stored["items"])),
-                   tuple(int(p) for p in stored["positions"]))
+        return cls(
+            int(stored["subscription"]),
+            AsyncBatch(dict(stored["ref"]), int(stored["items"])),
+            tuple(int(p) for p in stored["positions"]),
+        )

@@ -40,8 +40,17 @@ if TYPE_CHECKING:
     from framework.runtime.pipeline import Pipeline
     from framework.runtime.subscription import CompiledSubscription
 
-__all__ = ["BatchingConfig", "BatchRun", "PollRun", "batching_config", "batch_groups", "run_batch", "poll_batch",
-           "statuses_of", "DEFAULT_BATCH_SIZE"]
+__all__ = [
+    "BatchingConfig",
+    "BatchRun",
+    "PollRun",
+    "batching_config",
+    "batch_groups",
+    "run_batch",
+    "poll_batch",
+    "statuses_of",
+    "DEFAULT_BATCH_SIZE",
+]
 
 DEFAULT_BATCH_SIZE = 1000  # Segment's default when a mapping does not set batch_size
 _MISSING_ITEM = "MultiStatusResponse is missing a response at the specified index"
@@ -151,8 +160,9 @@ def poll_batch(pipeline: Pipeline, sub: CompiledSubscription, pending: PendingBa
     if sub.action.poll is None:
         error = ItemError(501, f"{sub.action.title!r} returned an AsyncBatch but has no poll", "NotImplemented")
         return PollRun(True, _item_results(pipeline, sub, pending, [error] * pending.job.items))
-    answer, exchanges = _call(pipeline, sub, lambda client, data: sub.action.poll(client, data, pending.job.ref),
-                              payload=None, events=None)
+    answer, exchanges = _call(
+        pipeline, sub, lambda client, data: sub.action.poll(client, data, pending.job.ref), payload=None, events=None
+    )
     if isinstance(answer, StillRunning):
         return PollRun(False, {}, answer.detail, answer.poll_after)
     if isinstance(answer, BaseException):
@@ -187,8 +197,9 @@ def _checked(sub: CompiledSubscription, event: Any) -> tuple[SubscriptionResult 
         return None, validated_payload(sub.action, mapped, batch=True)
     except PayloadValidationError as error:
         reason = f"the payload is invalid for {sub.action.title!r}: {error.message}"
-        return replace(base, reason=reason, payload=mapped, http_status=400,
-                       error_code="PAYLOAD_VALIDATION_FAILED"), None
+        return replace(
+            base, reason=reason, payload=mapped, http_status=400, error_code="PAYLOAD_VALIDATION_FAILED"
+        ), None
     except Exception as error:  # a validator bug must not crash the batch either
         return replace(base, reason=f"the payload could not be validated: {type(error).__name__}: {error}"), None
 
@@ -215,8 +226,9 @@ class IntegrationNotBatched(Exception):
         return _NO_BATCH
 
 
-def _call(pipeline: Pipeline, sub: CompiledSubscription, function: Any, *, payload: Any,
-          events: Any) -> tuple[Any, tuple[Any, ...]]:
+def _call(
+    pipeline: Pipeline, sub: CompiledSubscription, function: Any, *, payload: Any, events: Any
+) -> tuple[Any, tuple[Any, ...]]:
     """Run ``function(client, data)``; a refused token is refreshed once (shared) and the call retried."""
     tokens = pipeline.credentials.current()
     answer, exchanges = _call_once(pipeline, sub, function, payload, events, tokens)
@@ -231,12 +243,14 @@ def _call(pipeline: Pipeline, sub: CompiledSubscription, function: Any, *, paylo
     return second, exchanges + more
 
 
-def _call_once(pipeline: Pipeline, sub: CompiledSubscription, function: Any, payload: Any, events: Any,
-               tokens: Any) -> tuple[Any, tuple[Any, ...]]:
+def _call_once(
+    pipeline: Pipeline, sub: CompiledSubscription, function: Any, payload: Any, events: Any, tokens: Any
+) -> tuple[Any, tuple[Any, ...]]:
     from framework.definition import ExecuteInput
 
-    data = ExecuteInput(payload=payload, settings=dict(pipeline.settings), auth=tokens, raw_data=events,
-                        raw_mapping=dict(sub.mapping))
+    data = ExecuteInput(
+        payload=payload, settings=dict(pipeline.settings), auth=tokens, raw_data=events, raw_mapping=dict(sub.mapping)
+    )
     client = None
     try:
         client = build_request_client(pipeline.definition, pipeline.session, data, pipeline.endpoint)
@@ -249,18 +263,25 @@ def _call_once(pipeline: Pipeline, sub: CompiledSubscription, function: Any, pay
 # -- the answer, item by item -------------------------------------------------------------------------
 
 
-def _settle(pipeline: Pipeline, sub: CompiledSubscription, results: list[SubscriptionResult | None],
-            valid: list[int], payloads: list[Any], outcome: tuple[Any, tuple[Any, ...]]) -> BatchRun:
+def _settle(
+    pipeline: Pipeline,
+    sub: CompiledSubscription,
+    results: list[SubscriptionResult | None],
+    valid: list[int],
+    payloads: list[Any],
+    outcome: tuple[Any, tuple[Any, ...]],
+) -> BatchRun:
     answer, exchanges = outcome
     if isinstance(answer, AsyncBatch):
         if answer.items != len(payloads):
-            answer = TypeError(f"perform_batch returned an AsyncBatch of {answer.items} items for "
-                               f"{len(payloads)} payloads")
+            answer = TypeError(
+                f"perform_batch returned an AsyncBatch of {answer.items} items for {len(payloads)} payloads"
+            )
         else:
             pending = PendingBatch(sub.index, answer, tuple(valid), tuple(payloads))
             return BatchRun(tuple(results), pending)
     statuses = statuses_of(answer, payloads)
-    for position, payload, status in zip(valid, payloads, statuses):
+    for position, payload, status in zip(valid, payloads, statuses, strict=False):
         results[position] = _item_result(pipeline, sub, status, payload, exchanges)
     return BatchRun(tuple(results))
 
@@ -295,22 +316,42 @@ class _StatusOnly(Exception):
         self.code = ""
 
 
-def _item_results(pipeline: Pipeline, sub: CompiledSubscription, pending: PendingBatch,
-                  statuses: Sequence[ItemStatus], exchanges: tuple[Any, ...] = ()) -> dict[int, SubscriptionResult]:
+def _item_results(
+    pipeline: Pipeline,
+    sub: CompiledSubscription,
+    pending: PendingBatch,
+    statuses: Sequence[ItemStatus],
+    exchanges: tuple[Any, ...] = (),
+) -> dict[int, SubscriptionResult]:
     payloads = list(pending.payloads) or [None] * len(pending.positions)
-    return {position: _item_result(pipeline, sub, status, payload, exchanges)
-            for position, payload, status in zip(pending.positions, payloads, statuses)}
+    return {
+        position: _item_result(pipeline, sub, status, payload, exchanges)
+        for position, payload, status in zip(pending.positions, payloads, statuses, strict=False)
+    }
 
 
-def _item_result(pipeline: Pipeline, sub: CompiledSubscription, status: ItemStatus, payload: Any,
-                 exchanges: tuple[Any, ...]) -> SubscriptionResult:
-    base = SubscriptionResult(sub.label, sub.action_slug, SubscriptionStatus.DELIVERED, payload=payload,
-                              index=sub.index, exchanges=exchanges, http_status=status.status)
+def _item_result(
+    pipeline: Pipeline, sub: CompiledSubscription, status: ItemStatus, payload: Any, exchanges: tuple[Any, ...]
+) -> SubscriptionResult:
+    base = SubscriptionResult(
+        sub.label,
+        sub.action_slug,
+        SubscriptionStatus.DELIVERED,
+        payload=payload,
+        index=sub.index,
+        exchanges=exchanges,
+        http_status=status.status,
+    )
     if isinstance(status, ItemSuccess):
         return replace(base, resolution=Resolution.SUCCESS, output=status.body)
-    return replace(base, status=SubscriptionStatus.FAILED, resolution=status.resolution,
-                   reason=_redacted(pipeline, status.errormessage), error_code=status.errortype or None,
-                   retry_after=status.retry_after)
+    return replace(
+        base,
+        status=SubscriptionStatus.FAILED,
+        resolution=status.resolution,
+        reason=_redacted(pipeline, status.errormessage),
+        error_code=status.errortype or None,
+        retry_after=status.retry_after,
+    )
 
 
 def _redacted(pipeline: Pipeline, text: str) -> str:

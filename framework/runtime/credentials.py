@@ -83,8 +83,10 @@ class Credentials:
     def refresh(self, stale: OAuthTokens) -> OAuthTokens:
         """New tokens for ``stale`` ones; callers that race here share one refresh."""
         if not self.can_refresh or self.key is None:
-            raise IntegrationError("refreshAccessToken is only valid with oauth2 authentication scheme",
-                                   "NotImplemented", 501)
-        do_refresh = refresh_function_for(self._definition, self._settings, session=self._session,
-                                          origin_override=self._endpoint)
+            raise IntegrationError(
+                "refreshAccessToken is only valid with oauth2 authentication scheme", "NotImplemented", 501
+            )
+        do_refresh = refresh_function_for(
+            self._definition, self._settings, session=self._session, origin_override=self._endpoint
+        )
         return self._refresher.refresh(self.key, stale, do_refresh)

@@ -55,8 +55,7 @@ class ItemError:
 
     def to_dict(self) -> dict[str, Any]:
         """Segment's error node (``errorreporter`` is DESTINATION when the destination answered)."""
-        node: dict[str, Any] = {"status": self.status, "errortype": self.errortype,
-                                "errormessage": self.errormessage}
+        node: dict[str, Any] = {"status": self.status, "errortype": self.errortype, "errormessage": self.errormessage}
         if self.sent is not None:
             node["sent"] = self.sent
         if self.body is not None:
@@ -67,9 +66,14 @@ class ItemError:
     @classmethod
     def from_dict(cls, node: dict[str, Any]) -> ItemError:
         """The error node back from ``to_dict`` plus its ``resolution`` (how an async job stores it)."""
-        return cls(status=int(node["status"]), errormessage=str(node.get("errormessage", "")),
-                   errortype=str(node.get("errortype", "")), sent=node.get("sent"), body=node.get("body"),
-                   resolution=Resolution(node.get("resolution", Resolution.TERMINAL.value)))
+        return cls(
+            status=int(node["status"]),
+            errormessage=str(node.get("errormessage", "")),
+            errortype=str(node.get("errortype", "")),
+            sent=node.get("sent"),
+            body=node.get("body"),
+            resolution=Resolution(node.get("resolution", Resolution.TERMINAL.value)),
+        )
 
 
 ItemStatus = ItemSuccess | ItemError
@@ -79,10 +83,14 @@ def item_error_from(error: BaseException, sent: Any = None) -> ItemError:
     """The item error an exception stands for: its status, message, code and Resolution."""
     status = getattr(error, "status", None)
     status = status if isinstance(status, int) else 500
-    return ItemError(status=status, errormessage=str(error) or type(error).__name__,
-                     errortype=getattr(error, "code", "") or error_code_for_status(status),
-                     resolution=resolution_for(error), sent=sent,
-                     retry_after=getattr(error, "retry_after", None))
+    return ItemError(
+        status=status,
+        errormessage=str(error) or type(error).__name__,
+        errortype=getattr(error, "code", "") or error_code_for_status(status),
+        resolution=resolution_for(error),
+        sent=sent,
+        retry_after=getattr(error, "retry_after", None),
+    )
 
 
 class MultiStatusResponse:
@@ -95,13 +103,23 @@ class MultiStatusResponse:
         """Record the next payload as accepted."""
         self._items.append(ItemSuccess(status, sent, body))
 
-    def push_error(self, status: int, message: str, *, errortype: str = "", sent: Any = None, body: Any = None,
-                   resolution: Resolution | None = None, retry_after: float | None = None) -> None:
+    def push_error(
+        self,
+        status: int,
+        message: str,
+        *,
+        errortype: str = "",
+        sent: Any = None,
+        body: Any = None,
+        resolution: Resolution | None = None,
+        retry_after: float | None = None,
+    ) -> None:
         """Record the next payload as failed; without ``resolution`` its status decides (resolution_for)."""
         if resolution is None:
             resolution = resolution_for(IntegrationError(message, errortype, status))
-        self._items.append(ItemError(status, message, errortype or error_code_for_status(status), resolution,
-                                     sent, body, retry_after))
+        self._items.append(
+            ItemError(status, message, errortype or error_code_for_status(status), resolution, sent, body, retry_after)
+        )
 
     def push(self, item: ItemStatus) -> None:
         """Record an already-built status for the next payload."""

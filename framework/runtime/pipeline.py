@@ -19,14 +19,16 @@ from typing import TYPE_CHECKING, Any
 
 import requests
 
-from framework.errors import PayloadValidationError, Resolution, resolution_for, status_of
-from framework.http import redact_text
+from framework.errors import HTTPError, PayloadValidationError, Resolution, resolution_for, status_of
+from framework.events import nesting_problem
+from framework.http import redact_body, redact_text
+from framework.http.exchanges import body_message
 from framework.http.network_errors import describe_network_error
 from framework.runtime.client import build_request_client, secrets_of
 from framework.runtime.credentials import Credentials
 from framework.runtime.event_shape import event_problem
 from framework.runtime.payload import validated_payload
-from framework.runtime.results import SubscriptionExplanation, SubscriptionResult, SubscriptionStatus
+from framework.runtime.results import MAX_RESULT_BODY, SubscriptionExplanation, SubscriptionResult, SubscriptionStatus
 from framework.runtime.subscription import CompiledSubscription
 
 if TYPE_CHECKING:
@@ -71,8 +73,9 @@ class Pipeline:
         chosen = [sub for sub in self.subscriptions if sub.enabled and (only is None or sub.index in only)]
         results = [self.run(sub, event) for sub in chosen]
         for result in results:
-            log.debug("%s (%s): %s %s", result.subscription, result.action, result.status.value,
-                      result.http_status or "")
+            log.debug(
+                "%s (%s): %s %s", result.subscription, result.action, result.status.value, result.http_status or ""
+            )
         return results
 
     def run(self, sub: CompiledSubscription, event: Any) -> SubscriptionResult:
@@ -87,7 +90,7 @@ class Pipeline:
 
         Delivery uses it with :meth:`perform_payload` to merge several events' payloads into one call.
         """
-        problem = event_problem(event)
+        problem = _event_problem(event)
         if problem is not None:
             return _result(sub, reason=problem), None
         verdict = _trigger_verdict(sub, event)
@@ -110,8 +113,7 @@ class Pipeline:
         """A destination's error text may quote a token or a password setting: never pass it on."""
         if not result.reason:
             return result
-        secrets = [*self.credentials.secrets(), *self._password_settings]
-        return replace(result, reason=redact_text(result.reason, secrets))
+        return replace(result, reason=redact_text(result.reason, self._secrets()))
 
     # -- perform, with one retry after a token refresh --------------------------------------------
 
@@ -127,31 +129,59 @@ class Pipeline:
         try:
             fresh = self.credentials.refresh(tokens)
         except Exception as error:  # the refresh's own failure is the subscription's result
-            return _refresh_failed(first, error)
+            return _with_response(_refresh_failed(first, error), error, (), self._secrets())
         second = self._perform(sub, event, payload, fresh, replace(base, attempts=2))
         return _refused_again(replace(second, exchanges=first.exchanges + second.exchanges))
 
     def _perform(
-        self, sub: CompiledSubscription, event: dict[str, Any], payload: Any, tokens: Any,
+        self,
+        sub: CompiledSubscription,
+        event: dict[str, Any],
+        payload: Any,
+        tokens: Any,
         base: SubscriptionResult,
     ) -> SubscriptionResult:
         # Copies: a perform that edits its settings or mapping must not change the next event's.
-        data = self._execute_input(payload=payload, settings=dict(self.settings), auth=tokens,
-                                   raw_data=event, raw_mapping=dict(sub.mapping))
+        data = self._execute_input(
+            payload=payload, settings=dict(self.settings), auth=tokens, raw_data=event, raw_mapping=dict(sub.mapping)
+        )
         client = None
         try:
             client = build_request_client(self.definition, self.session, data, self.endpoint)
             output = sub.action.perform(client, data)
         except Exception as error:  # every perform failure becomes a result with its Resolution
-            return _failed(base, error, _exchanges(client))
+            exchanges = _exchanges(client)
+            return _with_response(_failed(base, error, exchanges), error, exchanges, self._secrets())
         exchanges = _exchanges(client)
         http_status = exchanges[-1].status if exchanges else None
-        return replace(base, status=SubscriptionStatus.DELIVERED, resolution=Resolution.SUCCESS,
-                       http_status=http_status, exchanges=exchanges, output=_output(output))
+        return replace(
+            base,
+            status=SubscriptionStatus.DELIVERED,
+            resolution=Resolution.SUCCESS,
+            http_status=http_status,
+            received_status=http_status,
+            exchanges=exchanges,
+            output=_output(output),
+        )
+
+    def _secrets(self) -> list[str]:
+        return [*self.credentials.secrets(), *self._password_settings]
 
 
-def _result(sub: CompiledSubscription, status: SubscriptionStatus = SubscriptionStatus.INVALID,
-            reason: str = "", payload: Any = None) -> SubscriptionResult:
+def _event_problem(event: Any) -> str | None:
+    """Why the event cannot be run at all: a wrong shape, or nesting past ``MAX_EVENT_DEPTH``."""
+    problem = event_problem(event)
+    if problem is None and (deep := nesting_problem(event)) is not None:
+        problem = f"the event is {deep}."
+    return problem
+
+
+def _result(
+    sub: CompiledSubscription,
+    status: SubscriptionStatus = SubscriptionStatus.INVALID,
+    reason: str = "",
+    payload: Any = None,
+) -> SubscriptionResult:
     """A subscription's result, built once: ``replace`` costs a few microseconds per event on the hot path."""
     return SubscriptionResult(sub.label, sub.action_slug, status, reason=reason, payload=payload, index=sub.index)
 
@@ -188,10 +218,59 @@ def _failed(base: SubscriptionResult, error: BaseException, exchanges: tuple[Any
     elif not hasattr(error, "resolution"):  # not one of ours: say what it was, to find the bug
         message = f"{type(error).__name__}: {message}"
     return replace(
-        base, status=SubscriptionStatus.FAILED, reason=message, resolution=resolution_for(error),
-        http_status=status_of(error), error_code=getattr(error, "code", None) or None,
-        retry_after=getattr(error, "retry_after", None), exchanges=exchanges,
+        base,
+        status=SubscriptionStatus.FAILED,
+        reason=message,
+        resolution=resolution_for(error),
+        http_status=status_of(error),
+        error_code=getattr(error, "code", None) or None,
+        retry_after=getattr(error, "retry_after", None),
+        exchanges=exchanges,
     )
+
+
+def _with_response(
+    result: SubscriptionResult, error: BaseException, exchanges: tuple[Any, ...], secrets: list[str]
+) -> SubscriptionResult:
+    """The status received on the wire and the (redacted, cut) body of the response the failure came from.
+
+    That response is the one the error carries (a token endpoint's, for a failed refresh), else the
+    last exchange's. A plain ``HTTPError`` (no classifier reworded it) only says "Bad Request": the
+    body's own message is added to the reason.
+    """
+    response = _response_of(error)
+    if response is not None:
+        received = response.status_code
+        body = redact_body(response.content, response.headers.get("Content-Type"), secrets)
+    elif exchanges and exchanges[-1].status is not None:
+        received, body = exchanges[-1].status, exchanges[-1].response_body
+    else:
+        return result
+    body = body if isinstance(body, str) or body is None else str(body)
+    reason = result.reason
+    message = body_message(body) if type(error) is HTTPError else None
+    if message and message not in reason:
+        reason = f"{reason}: {message}"
+    return replace(result, received_status=received, response_body=_cut(body), reason=reason)
+
+
+def _response_of(error: BaseException) -> requests.Response | None:
+    """The HTTP response an error (or an error it was raised from) carries."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        response = getattr(current, "response", None)
+        if isinstance(response, requests.Response):
+            return response
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def _cut(body: str | None) -> str | None:
+    if body is None or len(body) <= MAX_RESULT_BODY:
+        return body
+    return body[:MAX_RESULT_BODY] + f"... [{len(body) - MAX_RESULT_BODY} more characters]"
 
 
 def _cannot_refresh(result: SubscriptionResult, definition: DestinationDefinition) -> SubscriptionResult:
@@ -203,7 +282,9 @@ def _cannot_refresh(result: SubscriptionResult, definition: DestinationDefinitio
 
 def _refresh_failed(result: SubscriptionResult, error: BaseException) -> SubscriptionResult:
     return replace(
-        result, resolution=resolution_for(error), reason=f"the token refresh failed: {error}",
+        result,
+        resolution=resolution_for(error),
+        reason=f"the token refresh failed: {error}",
         error_code=getattr(error, "code", None) or result.error_code,
         http_status=status_of(error) or result.http_status,
     )
@@ -229,9 +310,10 @@ def _output(output: Any) -> Any:
 
 
 def _explain(sub: CompiledSubscription, event: Any) -> SubscriptionExplanation:
-    base = SubscriptionExplanation(sub.label, sub.action_slug, sub.index, sub.enabled, sub.subscribe,
-                                   matched=False, reason=None)
-    problem = event_problem(event)
+    base = SubscriptionExplanation(
+        sub.label, sub.action_slug, sub.index, sub.enabled, sub.subscribe, matched=False, reason=None
+    )
+    problem = _event_problem(event)
     if problem is not None:
         return replace(base, error=problem)
     try:

@@ -17,10 +17,14 @@ if TYPE_CHECKING:
     from framework.http import RecordedExchange
     from framework.mapping import FieldTrace
 
-__all__ = ["SubscriptionStatus", "SubscriptionResult", "SubscriptionExplanation"]
+__all__ = ["SubscriptionStatus", "SubscriptionResult", "SubscriptionExplanation", "MAX_RESULT_BODY"]
+
+MAX_RESULT_BODY = 2048
+"""Characters of a failed response's body kept on the result (redacted): enough for any error message,
+small enough for a report of a million failures."""
 
 
-class SubscriptionStatus(str, enum.Enum):
+class SubscriptionStatus(enum.StrEnum):
     """The outcome of one event in one subscription."""
 
     DELIVERED = "delivered"  # perform succeeded
@@ -36,6 +40,12 @@ class SubscriptionResult:
     ``reason`` is a sentence for people (the trigger's failing condition, the invalid field, the
     destination's error message). ``exchanges`` are the HTTP requests made, already redacted.
     ``attempts`` is 2 when the subscription was retried after an OAuth token refresh.
+
+    ``http_status`` is the status the destination's classifier decided (Pardot's error code 66 answered
+    with HTTP 400 is a 429, rate limited); ``received_status`` is the status that came over the wire
+    (400), from the response the outcome came from (the token endpoint's, when a refresh failed).
+    ``response_body`` is that response's body on a failure, redacted and cut to
+    :data:`MAX_RESULT_BODY` characters; None when delivered or when no response arrived.
     """
 
     subscription: str
@@ -51,6 +61,8 @@ class SubscriptionResult:
     attempts: int = 1
     output: Any = None
     retry_after: float | None = None
+    received_status: int | None = None
+    response_body: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -60,11 +72,19 @@ class SubscriptionResult:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready view for reports (exchanges as their redacted fields)."""
         return {
-            "subscription": self.subscription, "index": self.index, "action": self.action,
-            "status": self.status.value, "reason": self.reason, "http_status": self.http_status,
+            "subscription": self.subscription,
+            "index": self.index,
+            "action": self.action,
+            "status": self.status.value,
+            "reason": self.reason,
+            "http_status": self.http_status,
+            "received_status": self.received_status,
             "error_code": self.error_code,
             "resolution": self.resolution.value if self.resolution else None,
-            "retry_after": self.retry_after, "attempts": self.attempts, "payload": self.payload,
+            "retry_after": self.retry_after,
+            "attempts": self.attempts,
+            "payload": self.payload,
+            "response_body": self.response_body,
             "exchanges": [exchange.to_dict() for exchange in self.exchanges],
         }
 

@@ -35,8 +35,9 @@ def refresh_function_for(
     """``do_refresh`` for ``TokenRefresher.refresh``, calling the destination's refresh hook."""
     auth = definition.authentication
     if auth is None or not auth.is_oauth or auth.refresh_access_token is None:
-        raise IntegrationError("refreshAccessToken is only valid with oauth2 authentication scheme",
-                               "NotImplemented", 501)
+        raise IntegrationError(
+            "refreshAccessToken is only valid with oauth2 authentication scheme", "NotImplemented", 501
+        )
     hook = auth.refresh_access_token
 
     def do_refresh(stale: OAuthTokens) -> Any:

@@ -8,20 +8,39 @@ side once, so a compiled trigger (predicate.py) and this reference walk share on
 
 from __future__ import annotations
 
-from typing import Any, Callable, Final
+from collections.abc import Callable
+from typing import Any, Final
 
 from framework.jsvalues import UNDEFINED, js_string
-from framework.subscriptions.operands import get_path, is_js_number, js_number, split_path
 from framework.subscriptions.nodes import EVENT_KEY_OF_KIND, NESTED_FIELDS
+from framework.subscriptions.operands import get_path, is_js_number, js_number, split_path
 
 __all__ = ["Test", "make_test", "actual_value", "evaluate", "event_key", "OPERATORS", "NUMERIC_OPERATORS"]
 
 Test = Callable[[Any], bool]
 
-OPERATORS: Final = frozenset({
-    "=", "!=", "<", "<=", ">", ">=", "number_equals", "number_not_equals", "contains", "not_contains",
-    "starts_with", "not_starts_with", "ends_with", "not_ends_with", "exists", "not_exists", "is_true", "is_false",
-})
+OPERATORS: Final = frozenset(
+    {
+        "=",
+        "!=",
+        "<",
+        "<=",
+        ">",
+        ">=",
+        "number_equals",
+        "number_not_equals",
+        "contains",
+        "not_contains",
+        "starts_with",
+        "not_starts_with",
+        "ends_with",
+        "not_ends_with",
+        "exists",
+        "not_exists",
+        "is_true",
+        "is_false",
+    }
+)
 NUMERIC_OPERATORS: Final = frozenset({"number_equals", "number_not_equals", "<", "<=", ">", ">="})
 """Operators that compare `Number(expected)` with an actual value that must be a number."""
 

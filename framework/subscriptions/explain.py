@@ -11,8 +11,8 @@ import json
 import math
 from typing import Any
 
-from framework.subscriptions.evaluate import NUMERIC_OPERATORS, actual_value, evaluate, event_key
 from framework.jsvalues import UNDEFINED
+from framework.subscriptions.evaluate import NUMERIC_OPERATORS, actual_value, evaluate, event_key
 from framework.subscriptions.operands import is_js_number
 from framework.subscriptions.render import field_text, render_fql
 
@@ -41,7 +41,11 @@ def _explain(node: Any, event: Any) -> str:
         return _explain(failing, event)
     if node.get("operator") == "or":
         reasons = "; ".join(_explain(child, event) for child in children)
-        return f"none of the {len(children)} alternatives matched ({reasons})" if children else "an empty 'or' never matches"
+        return (
+            f"none of the {len(children)} alternatives matched ({reasons})"
+            if children
+            else "an empty 'or' never matches"
+        )
     return f"a group with operator {node.get('operator')!r} never matches"
 
 

@@ -140,7 +140,7 @@ class _Lexer:
         if after and after not in _TERMINATORS:
             raise self._fail(
                 f"the string opened at column {start + 1} ends here but is followed by {after!r}: "
-                'FQL strings have no escape sequences and cannot contain a double quote',
+                "FQL strings have no escape sequences and cannot contain a double quote",
                 end,
             )
         self._emit(Kind.STRING, self.text[start + 1 : end], start)

@@ -14,7 +14,18 @@ from typing import Any, Final
 from framework.jsvalues import js_string
 from framework.subscriptions.lexer import Kind, Token
 
-__all__ = ["MAX_DEPTH", "ast_depth_exceeds", "FIELD_KINDS", "EVENT_KEY_OF_KIND", "TOP_LEVEL_FIELDS", "NESTED_FIELDS", "field_node", "condition_node", "group_node", "token_value"]
+__all__ = [
+    "MAX_DEPTH",
+    "ast_depth_exceeds",
+    "FIELD_KINDS",
+    "EVENT_KEY_OF_KIND",
+    "TOP_LEVEL_FIELDS",
+    "NESTED_FIELDS",
+    "field_node",
+    "condition_node",
+    "group_node",
+    "token_value",
+]
 
 MAX_DEPTH: Final = 64
 """Groups nest at most this deep, in text and in ASTs, so no trigger can exhaust the stack."""

@@ -20,8 +20,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, Final
 
-from framework.subscriptions.errors import FQLSyntaxError
 from framework.jsvalues import js_string
+from framework.subscriptions.errors import FQLSyntaxError
 from framework.subscriptions.lexer import Kind, Token, tokenize
 from framework.subscriptions.nodes import (
     FIELD_KINDS,
@@ -96,7 +96,7 @@ class _Parser:
 
     def parse(self) -> dict[str, Any]:
         if self.current.kind is Kind.END:
-            raise self._fail("the trigger is empty: expected a condition such as type = \"track\"")
+            raise self._fail('the trigger is empty: expected a condition such as type = "track"')
         node = self._or_expr()
         following = self.tokens[self.index]
         if following.kind is not Kind.END:
@@ -134,8 +134,11 @@ class _Parser:
         if token.kind is Kind.NOT:
             self._advance()
             if not self._at_function():
-                raise self._fail("'!' negates only contains(...) or match(...): write the opposite condition "
-                                 "(for example != instead of =)", token)
+                raise self._fail(
+                    "'!' negates only contains(...) or match(...): write the opposite condition "
+                    "(for example != instead of =)",
+                    token,
+                )
             return self._function(negate=True)
         if self._at_function():
             return self._function(negate=False)
@@ -181,7 +184,9 @@ class _Parser:
 
     def _value(self, what: str) -> Token:
         if self.current.kind not in _VALUE_KINDS:
-            raise self._fail(f"expected {what} (a \"string\", a number, true, false or null), got {self.current.describe()}")
+            raise self._fail(
+                f'expected {what} (a "string", a number, true, false or null), got {self.current.describe()}'
+            )
         return self._advance()
 
     def _function(self, negate: bool) -> dict[str, Any]:

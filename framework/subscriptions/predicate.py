@@ -11,12 +11,13 @@ both agree on random ASTs and events, and an AST too deep to compile falls back 
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any, Callable, Final, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any, Final
 
-from framework.subscriptions.evaluate import NUMERIC_OPERATORS, evaluate, event_key
 from framework.jsvalues import UNDEFINED, js_string
-from framework.subscriptions.operands import get_path, is_js_number, js_number, split_path
+from framework.subscriptions.evaluate import NUMERIC_OPERATORS, evaluate, event_key
 from framework.subscriptions.nodes import NESTED_FIELDS
+from framework.subscriptions.operands import get_path, is_js_number, js_number, split_path
 
 __all__ = ["Predicate", "compile_predicate"]
 
@@ -67,9 +68,7 @@ def compile_predicate(node: Any) -> Predicate:
     fast_expression, safe_expression = fast.expression(node), safe.expression(node)
     source = (
         "def predicate(event):\n"
-        "    try:\n"
-        + "".join(f"        {line}\n" for line in fast.prologue)
-        + f"        return {fast_expression}\n"
+        "    try:\n" + "".join(f"        {line}\n" for line in fast.prologue) + f"        return {fast_expression}\n"
         "    except (KeyError, TypeError, AttributeError):\n"
         "        return safe(event)\n"
         "def safe(event):\n"

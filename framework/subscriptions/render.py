@@ -6,14 +6,16 @@ import re
 from typing import Any, Final
 
 from framework.jsvalues import UNDEFINED, js_string
-from framework.subscriptions.operands import is_js_number, js_number
 from framework.subscriptions.nodes import EVENT_KEY_OF_KIND, NESTED_FIELDS
+from framework.subscriptions.operands import is_js_number, js_number
 
 __all__ = ["render_fql", "field_text"]
 
 _PLAIN_NAME: Final = re.compile(r"[^a-zA-Z0-9._-]")
 _FUNCTIONS: Final = {
-    "contains": ("contains", "{}"), "starts_with": ("match", "{}*"), "ends_with": ("match", "*{}"),
+    "contains": ("contains", "{}"),
+    "starts_with": ("match", "{}*"),
+    "ends_with": ("match", "*{}"),
 }
 
 

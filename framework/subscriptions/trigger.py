@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, Callable, Final
+from typing import Any, Final
 
 from framework.subscriptions.explain import explain_mismatch
 from framework.subscriptions.nodes import MAX_DEPTH, ast_depth_exceeds

@@ -24,8 +24,9 @@ __all__ = ["batch_item_results", "poll_item_results", "PENDING"]
 PENDING = StillRunning("held by an async batch job: call test_poll with batch_job.ref")
 
 
-def batch_item_results(answer: Any, payloads: Sequence[Any], invalid: dict[int, str],
-                       count: int) -> list[ItemStatus | StillRunning]:
+def batch_item_results(
+    answer: Any, payloads: Sequence[Any], invalid: dict[int, str], count: int
+) -> list[ItemStatus | StillRunning]:
     """One entry per event given: its invalid-payload error, its item status, or ``PENDING``."""
     if isinstance(answer, AsyncBatch):
         statuses: list[ItemStatus | StillRunning] = [PENDING] * len(payloads)

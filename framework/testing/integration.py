@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 from framework.auth import OAuthTokens
 from framework.auth.refresher import require_access_token
 from framework.errors import IntegrationError, PayloadValidationError, status_of
-from framework.runtime.client import build_request_client
 from framework.runtime.async_batch import AsyncBatch
+from framework.runtime.client import build_request_client
 from framework.runtime.payload import validated_payload
 from framework.runtime.token_refresh import refresh_function_for
 from framework.testing.batch_results import batch_item_results, poll_item_results
@@ -124,9 +124,15 @@ class TestDestination(Generic[TransportT]):
         self.batch_results = batch_item_results(self.last_output, payloads, self.batch_errors, len(test_events))
         return sent
 
-    def test_poll(self, action: str, ref: Mapping[str, Any], *, items: int,
-                  settings: Mapping[str, Any] | None = None,
-                  auth: Mapping[str, Any] | OAuthTokens | None = None) -> list[Any]:
+    def test_poll(
+        self,
+        action: str,
+        ref: Mapping[str, Any],
+        *,
+        items: int,
+        settings: Mapping[str, Any] | None = None,
+        auth: Mapping[str, Any] | OAuthTokens | None = None,
+    ) -> list[Any]:
         """Call the action's ``poll`` with an async job's ``ref``: one result per item (``StillRunning`` each)."""
         from framework.definition import ExecuteInput
 
@@ -155,8 +161,9 @@ class TestDestination(Generic[TransportT]):
         """Run the definition's ``refresh_access_token`` with these tokens: the new tokens, merged."""
         authentication = self.definition.authentication
         if authentication is None or not authentication.is_oauth:
-            raise IntegrationError("refreshAccessToken is only valid with oauth2 authentication scheme",
-                                   "NotImplemented", 501)
+            raise IntegrationError(
+                "refreshAccessToken is only valid with oauth2 authentication scheme", "NotImplemented", 501
+            )
         tokens = as_tokens(auth)
         if tokens is None:
             raise ValueError("test_refresh needs auth: the tokens to refresh (refresh_token, client_id, ...).")
@@ -208,13 +215,25 @@ class TestDestination(Generic[TransportT]):
             raise LookupError(f'{self.definition.name} has no action "{slug}"; the actions are: {known}.') from None
 
     def _perform(
-        self, action: ActionDefinition, payload: Any, event: Any, mapping: dict[str, Any],
-        settings: Mapping[str, Any] | None, auth: Mapping[str, Any] | OAuthTokens | None, *, batch: bool = False,
+        self,
+        action: ActionDefinition,
+        payload: Any,
+        event: Any,
+        mapping: dict[str, Any],
+        settings: Mapping[str, Any] | None,
+        auth: Mapping[str, Any] | OAuthTokens | None,
+        *,
+        batch: bool = False,
     ) -> list[RecordedRequest]:
         from framework.definition import ExecuteInput
 
-        data = ExecuteInput(payload=payload, settings=self._validated_settings(settings), auth=as_tokens(auth),
-                            raw_data=event, raw_mapping=mapping)
+        data = ExecuteInput(
+            payload=payload,
+            settings=self._validated_settings(settings),
+            auth=as_tokens(auth),
+            raw_data=event,
+            raw_mapping=mapping,
+        )
         start = len(self.transport.requests)
         client = build_request_client(self.definition, self.session, data)
         perform = action.perform_batch if batch else action.perform
@@ -225,18 +244,22 @@ class TestDestination(Generic[TransportT]):
 
 def _settings_problem(definition: DestinationDefinition, error: PayloadValidationError) -> str:
     declared = ", ".join(definition.settings_fields) or "none"
-    return (f"{definition.name}: the settings given to test_action are invalid: {error.message} "
-            f"Pass them as test_action(..., settings={{...}}); the declared settings are: {declared}.")
+    return (
+        f"{definition.name}: the settings given to test_action are invalid: {error.message} "
+        f"Pass them as test_action(..., settings={{...}}); the declared settings are: {declared}."
+    )
 
 
 @overload
-def create_test_integration(definition: DestinationDefinition, transport: None = None) -> TestDestination[MockRouter]:
-    ...
+def create_test_integration(
+    definition: DestinationDefinition, transport: None = None
+) -> TestDestination[MockRouter]: ...
 
 
 @overload
-def create_test_integration(definition: DestinationDefinition, transport: TransportT) -> TestDestination[TransportT]:
-    ...
+def create_test_integration(
+    definition: DestinationDefinition, transport: TransportT
+) -> TestDestination[TransportT]: ...
 
 
 def create_test_integration(
@@ -265,5 +288,3 @@ def _transform(mapping: dict[str, Any], event: dict[str, Any]) -> Any:
     from framework.mapping import transform
 
     return transform(mapping, event)
-
-

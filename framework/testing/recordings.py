@@ -22,7 +22,13 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
-    "HEADER_KEY", "ENGINE_PACKAGES", "as_params", "engine_versions", "read_cases", "read_header", "write_recording",
+    "HEADER_KEY",
+    "ENGINE_PACKAGES",
+    "as_params",
+    "engine_versions",
+    "read_cases",
+    "read_header",
+    "write_recording",
 ]
 
 HEADER_KEY = "recording"
@@ -44,8 +50,16 @@ def engine_versions(peer: Path) -> dict[str, str]:
     return versions
 
 
-def write_recording(path: Path, lines: Iterable[Mapping[str, Any]], *, generator: str, seed: int | None,
-                    peer: Path, sort_keys: bool = False, ensure_ascii: bool = False) -> int:
+def write_recording(
+    path: Path,
+    lines: Iterable[Mapping[str, Any]],
+    *,
+    generator: str,
+    seed: int | None,
+    peer: Path,
+    sort_keys: bool = False,
+    ensure_ascii: bool = False,
+) -> int:
     """Write the header (generator, seed, engine versions) then one JSON line each; the lines written.
 
     The file is replaced only once every line is written, so a recorder that fails midway leaves the
@@ -73,8 +87,9 @@ def read_header(path: Path) -> dict[str, Any]:
     except (ValueError, AttributeError):
         header = None
     if not isinstance(header, dict):
-        raise ValueError(f"{path}:1: no recording header (generator, seed, engine versions); regenerate the file "
-                         "with `make record`")
+        raise ValueError(
+            f"{path}:1: no recording header (generator, seed, engine versions); regenerate the file with `make record`"
+        )
     return header
 
 
@@ -96,8 +111,12 @@ def _vendored_version(peer: Path) -> str:
     return "unknown (setup.sh not beside the peer)"
 
 
-def as_params(cases: Iterable[dict[str, Any]], divergences: Mapping[str, str], *,
-              case_id: Callable[[dict[str, Any]], str] = lambda case: str(case["id"])) -> list[Any]:
+def as_params(
+    cases: Iterable[dict[str, Any]],
+    divergences: Mapping[str, str],
+    *,
+    case_id: Callable[[dict[str, Any]], str] = lambda case: str(case["id"]),
+) -> list[Any]:
     """``pytest.param`` per case; a documented divergence is a strict xfail with its reason, never a skip.
 
     Strict: the comparison with Segment must still fail for it, so a divergence that is fixed (or a

@@ -35,8 +35,12 @@ def _extend_request(data: ExecuteInput) -> dict[str, Any]:
 def _refresh(request: RequestClient, data: RefreshInput) -> OAuthTokens:
     from framework.auth import OAuthTokens
 
-    form = {"grant_type": "refresh_token", "refresh_token": data.auth.refresh_token or "",
-            "client_id": data.auth.client_id or "", "client_secret": data.auth.client_secret or ""}
+    form = {
+        "grant_type": "refresh_token",
+        "refresh_token": data.auth.refresh_token or "",
+        "client_id": data.auth.client_id or "",
+        "client_secret": data.auth.client_secret or "",
+    }
     response = request.post(SAMPLE_TOKEN_URL, data=form)
     return OAuthTokens(access_token=response.json()["access_token"])
 
@@ -69,12 +73,23 @@ def build_sample_destination() -> DestinationDefinition:
         description="Create or update a contact by email.",
         default_subscription='type = "identify"',
         fields={
-            "email": InputField(label="Email", description="The contact's email.", type="string",
-                                format="email", required=True, default={"@path": "$.traits.email"}),
-            "first_name": InputField(label="First Name", description="Given name.", type="string",
-                                     default={"@path": "$.traits.first_name"}),
-            "plan": InputField(label="Plan", description="The plan the contact is on.", type="string",
-                               default={"@path": "$.traits.plan"}),
+            "email": InputField(
+                label="Email",
+                description="The contact's email.",
+                type="string",
+                format="email",
+                required=True,
+                default={"@path": "$.traits.email"},
+            ),
+            "first_name": InputField(
+                label="First Name", description="Given name.", type="string", default={"@path": "$.traits.first_name"}
+            ),
+            "plan": InputField(
+                label="Plan",
+                description="The plan the contact is on.",
+                type="string",
+                default={"@path": "$.traits.plan"},
+            ),
         },
         perform=lambda request, data: _post(request, "/contacts", data.payload),
     )
@@ -83,17 +98,24 @@ def build_sample_destination() -> DestinationDefinition:
         description="Record an event for a user.",
         default_subscription='type = "track"',
         fields={
-            "name": InputField(label="Event Name", description="The event.", type="string", required=True,
-                               default={"@path": "$.event"}),
-            "user_id": InputField(label="User ID", description="Who did it.", type="string",
-                                  default={"@path": "$.userId"}),
-            "properties": InputField(label="Properties", description="Event properties.", type="object",
-                                     default={"@path": "$.properties"}),
+            "name": InputField(
+                label="Event Name", description="The event.", type="string", required=True, default={"@path": "$.event"}
+            ),
+            "user_id": InputField(
+                label="User ID", description="Who did it.", type="string", default={"@path": "$.userId"}
+            ),
+            "properties": InputField(
+                label="Properties", description="Event properties.", type="object", default={"@path": "$.properties"}
+            ),
         },
         perform=lambda request, data: _post(request, "/events", data.payload),
     )
-    account = InputField(label="Account ID", description="Your Sample account, shown under Settings → Account",
-                         type="string", required=True)
+    account = InputField(
+        label="Account ID",
+        description="Your Sample account, shown under Settings → Account",
+        type="string",
+        required=True,
+    )
     return DestinationDefinition(
         name="Sample",
         slug="actions-sample",

@@ -111,8 +111,13 @@ class StandardDestinationTests:
     def test_perform_builds_a_request(self, action_key: str) -> None:
         action = self.definition.actions[action_key]
         integration = create_test_integration(self.definition, MockRouter().add("*", "*", json={}))
-        sent = integration.test_action(action_key, event=self._events_for(action_key, action)[0],
-                                       settings=self.settings, auth=self.auth, use_default_mappings=True)
+        sent = integration.test_action(
+            action_key,
+            event=self._events_for(action_key, action)[0],
+            settings=self.settings,
+            auth=self.auth,
+            use_default_mappings=True,
+        )
         assert sent, f'action "{action_key}" of {self.definition.name} sent no request for its first sample event'
         for request in sent:
             assert request.url.startswith(("https://", "http://")), f"{request.method} {request.url} is not HTTP(S)"
@@ -145,8 +150,10 @@ class StandardDestinationTests:
         ]
         trigger = action.default_subscription
         chosen = [event for event in events if not trigger or matches(trigger, event)]
-        assert chosen, (f'no sample event matches action "{action_key}"\'s default trigger {trigger!r}; add one to '
-                        f"sample_events of {type(self).__name__}")
+        assert chosen, (
+            f'no sample event matches action "{action_key}"\'s default trigger {trigger!r}; add one to '
+            f"sample_events of {type(self).__name__}"
+        )
         return chosen
 
 
@@ -158,8 +165,13 @@ def resolution_of(suite: StandardDestinationTests, case: ResponseCase) -> Resolu
     reply.update({"body": case.body} if case.body is not None else {"json": case.json if case.json is not None else {}})
     integration = create_test_integration(suite.definition, MockRouter().add("*", "*", **reply))
     try:
-        integration.test_action(action_key, event=suite._events_for(action_key, action)[0],
-                                settings=suite.settings, auth=suite.auth, use_default_mappings=True)
+        integration.test_action(
+            action_key,
+            event=suite._events_for(action_key, action)[0],
+            settings=suite.settings,
+            auth=suite.auth,
+            use_default_mappings=True,
+        )
     except Exception as error:  # the classified error is what is under test
         return resolution_for(error)
     return Resolution.SUCCESS

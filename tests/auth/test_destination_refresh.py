@@ -37,8 +37,11 @@ class TokenEndpoint(BaseAdapter):
         response.status_code = self.status
         response.reason = "OK" if self.status == 200 else "Bad Request"
         response.headers["Content-Type"] = "application/json"
-        body = ({"access_token": "fresh-token", "token_type": "Bearer"} if self.status == 200 else
-                {"error": "invalid_grant", "error_description": "expired access/refresh token"})
+        body = (
+            {"access_token": "fresh-token", "token_type": "Bearer"}
+            if self.status == 200
+            else {"error": "invalid_grant", "error_description": "expired access/refresh token"}
+        )
         response._content = json.dumps(body).encode()
         response.request = request
         response.url = request.url or ""
@@ -49,23 +52,35 @@ class TokenEndpoint(BaseAdapter):
 
 
 def _refresh(request: RequestClient, data: RefreshInput) -> dict[str, Any]:
-    response = request.post(data.auth.refresh_token_url or "", data={
-        "refresh_token": data.auth.refresh_token, "client_id": data.auth.client_id,
-        "client_secret": data.auth.client_secret, "grant_type": "refresh_token"})
+    response = request.post(
+        data.auth.refresh_token_url or "",
+        data={
+            "refresh_token": data.auth.refresh_token,
+            "client_id": data.auth.client_id,
+            "client_secret": data.auth.client_secret,
+            "grant_type": "refresh_token",
+        },
+    )
     return {"accessToken": response.data["access_token"]}  # type: ignore[attr-defined]
 
 
 def _definition(scheme: str = "oauth2") -> DestinationDefinition:
     return DestinationDefinition(
-        name="Example", slug="actions-example",
+        name="Example",
+        slug="actions-example",
         authentication=Authentication(scheme=scheme, refresh_access_token=_refresh if scheme == "oauth2" else None),
         extend_request=lambda data: {"headers": {"Authorization": f"Bearer {data.auth.access_token}"}},
         actions={"a": ActionDefinition(title="A", perform=lambda request, data: None)},
     )
 
 
-STALE = OAuthTokens(access_token="stale-token", refresh_token="refresh-token-value", client_id="cid",
-                    client_secret="client-secret-value", refresh_token_url="https://login.example.com/token")
+STALE = OAuthTokens(
+    access_token="stale-token",
+    refresh_token="refresh-token-value",
+    client_id="cid",
+    client_secret="client-secret-value",
+    refresh_token_url="https://login.example.com/token",
+)
 
 
 def _session(endpoint: TokenEndpoint) -> requests.Session:
@@ -86,14 +101,19 @@ def test_refresh_request_is_form_encoded_without_api_headers() -> None:
     (sent,) = endpoint.requests
     assert "Authorization" not in sent.headers
     assert sent.headers["Content-Type"] == "application/x-www-form-urlencoded;charset=UTF-8"
-    assert parse_qs(str(sent.body)) == {"refresh_token": ["refresh-token-value"], "client_id": ["cid"],
-                                       "client_secret": ["client-secret-value"], "grant_type": ["refresh_token"]}
+    assert parse_qs(str(sent.body)) == {
+        "refresh_token": ["refresh-token-value"],
+        "client_id": ["cid"],
+        "client_secret": ["client-secret-value"],
+        "grant_type": ["refresh_token"],
+    }
 
 
 def test_origin_override_reaches_the_emulator() -> None:
     endpoint = TokenEndpoint()
-    do_refresh = refresh_function_for(_definition(), {}, session=_session(endpoint),
-                                      origin_override="http://127.0.0.1:9999")
+    do_refresh = refresh_function_for(
+        _definition(), {}, session=_session(endpoint), origin_override="http://127.0.0.1:9999"
+    )
     do_refresh(STALE)
     assert endpoint.requests[0].url == "http://127.0.0.1:9999/token"
 

@@ -29,16 +29,20 @@ def _imported_modules(package: str) -> dict[str, set[str]]:
 
 
 def test_framework_auth_never_imports_framework_definition() -> None:
-    offenders = {file: sorted(name for name in names if name.startswith("framework.definition"))
-                 for file, names in _imported_modules("auth").items()}
+    offenders = {
+        file: sorted(name for name in names if name.startswith("framework.definition"))
+        for file, names in _imported_modules("auth").items()
+    }
     assert {file: names for file, names in offenders.items() if names} == {}
 
 
 def test_importing_framework_auth_loads_neither_definition_nor_pydantic() -> None:
-    code = ("import sys, framework.auth; "
-            "print(sorted(m for m in ('framework.definition', 'pydantic') if m in sys.modules))")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                            cwd=FRAMEWORK.parent)
+    code = (
+        "import sys, framework.auth; print(sorted(m for m in ('framework.definition', 'pydantic') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=FRAMEWORK.parent
+    )
     assert result.stdout.strip() == "[]"
 
 

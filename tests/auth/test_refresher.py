@@ -84,6 +84,7 @@ def _http_error(status: int, body: dict[str, Any]) -> HTTPError:
 def _raise(error: BaseException) -> Any:
     def do_refresh(stale: OAuthTokens) -> Any:
         raise error
+
     return do_refresh
 
 
@@ -93,11 +94,15 @@ def _raise(error: BaseException) -> Any:
         (lambda s: None, "^Failed to refresh access token$"),
         (lambda s: {}, "^Failed to refresh access token$"),
         (lambda s: {"refresh_token": "only"}, "^Failed to refresh access token$"),
-        (_raise(_http_error(400, {"error": "invalid_grant", "error_description": "expired access/refresh token"})),
-         "^Failed to refresh access token: 400 invalid_grant: expired access/refresh token$"),
+        (
+            _raise(_http_error(400, {"error": "invalid_grant", "error_description": "expired access/refresh token"})),
+            "^Failed to refresh access token: 400 invalid_grant: expired access/refresh token$",
+        ),
         (_raise(_http_error(401, {})), "^Failed to refresh access token: 401 Bad Request$"),
-        (_raise(APIError("expired access/refresh token", 400)),
-         "^Failed to refresh access token: expired access/refresh token$"),
+        (
+            _raise(APIError("expired access/refresh token", 400)),
+            "^Failed to refresh access token: expired access/refresh token$",
+        ),
         (_raise(KeyError("access_token")), "^Failed to refresh access token: 'access_token'$"),
     ],
 )

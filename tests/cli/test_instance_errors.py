@@ -74,3 +74,64 @@ def test_toml_syntax_error_points_at_line_and_column(tmp_path: Path, capsys: pyt
     assert code == 2
     assert lines[0].startswith(f"actions: error: {tmp_path / 'instance.toml'}:2:")
     assert "invalid TOML" in lines[0]
+
+
+@pytest.mark.parametrize("command", ["explain", "replay"])
+def test_a_config_saved_as_latin1_is_refused_with_its_byte_offset(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    config = tmp_path / "instance.toml"
+    config.write_bytes((HEAD + '\n[settings.extra]\nname = "Société"\n').encode("latin-1"))
+    args = ["--event", "fixtures/events/identify.ndjson", "--line", "1"] if command == "explain" else \
+        ["--dry-run", "fixtures/events/identify.ndjson"]
+    code = main([command, "--instance", str(config), *args])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"{config}:14: the file is not UTF-8 text: byte offset" in err
+    assert "save the file with the UTF-8 encoding" in err and "Traceback" not in err
+
+
+def test_mapping_errors_point_at_the_line_of_their_mapping_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    subscriptions = """
+[[subscriptions]]
+name = "Inline"
+subscribe = 'type = "identify"'
+action = "prospects"
+mapping = { email = { "@path" = 5 } }
+
+[[subscriptions]]
+name = "Table"
+subscribe = 'type = "identify"'
+action = "prospects"
+
+[subscriptions.mapping]
+firstName = { "@path" = "$.traits.first_name" }
+"lastName" = { "@tempalte" = "x" }
+
+[[subscriptions]]
+name = "Sub-table"
+subscribe = 'type = "identify"'
+action = "prospects"
+
+[subscriptions.mapping.email]
+"@if" = { then = 1 }
+
+[[subscriptions]]
+name = "Dotted"
+subscribe = 'type = "identify"'
+action = "prospects"
+mapping.email = { "@path" = 5 }
+"""
+    code, lines = _explain(tmp_path, HEAD + subscriptions, capsys)
+    text = (HEAD + subscriptions).splitlines()
+    expected = {
+        "Inline": text.index('mapping = { email = { "@path" = 5 } }') + 1,
+        "Table": text.index('"lastName" = { "@tempalte" = "x" }') + 1,
+        "Sub-table": text.index("[subscriptions.mapping.email]") + 1,
+        "Dotted": text.index('mapping.email = { "@path" = 5 }') + 1,
+    }
+    assert code == 2
+    config = tmp_path / "instance.toml"
+    for name, line in expected.items():
+        [message] = [message for message in lines if f'("{name}")' in message]
+        assert message.startswith(f"actions: error: {config}:{line}: "), message

@@ -131,3 +131,20 @@ def test_map_warns_about_an_event_path_written_as_plain_text(tmp_path: Path, cap
     assert captured.err.splitlines() == [
         f'actions: warning: {tmp_path / "mapping.json"}: /email is the literal text "$.traits.email"; to read it from '
         'the event, write {"@path": "$.traits.email"}']
+
+
+@pytest.mark.parametrize("command", ["map", "explain"])
+def test_an_event_nested_1000_levels_deep_is_a_warning_and_the_events_after_it_are_shown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    good = json.dumps({"type": "identify", "messageId": "after-deep", "traits": {"email": "a@example.com"}})
+    deep = '{"type": "identify", "messageId": "deep", "traits": ' + '{"n": ' * 1000 + "1" + "}" * 1000 + "}"
+    events = tmp_path / "deep.ndjson"
+    events.write_text(f"{deep}\n{good}\n", encoding="utf-8")
+    source = ["--mapping", _mapping_file(tmp_path, MAPPING)] if command == "map" else \
+        ["--instance", "fixtures/instances/pardot.toml"]
+    code = main([command, *source, "--event", str(events)])
+    out, err = capsys.readouterr()
+    assert code == 0
+    assert f"{events}:1: not an event: nested more than" in err
+    assert "after-deep" in out and "Traceback" not in err

@@ -35,6 +35,7 @@ def assert_within_pins() -> Callable[[str, str], None]:
         assert package in pins, f"pyproject.toml does not pin {package} as '{package}>=LOWER,<UPPER'; pin it"
         lower, upper = pins[package]
         assert _release(lower) <= _release(version) < _release(upper), (
-            f"{package} {version} is installed, outside the tested range >={lower},<{upper} in pyproject.toml")
+            f"{package} {version} is installed, outside the tested range >={lower},<{upper} in pyproject.toml"
+        )
 
     return check

@@ -38,19 +38,23 @@ def test_create_server_accepts_a_socket_map_and_a_dispatcher() -> None:
     parameters = _parameters(create_server)
     assert {"map", "_dispatcher"} <= set(parameters), (
         f"waitress {VERSION}: create_server's parameters are now {parameters}; the emulator passes map= and "
-        f"_dispatcher=; {HINT}")
+        f"_dispatcher=; {HINT}"
+    )
 
 
 def test_wasyncore_loop_and_close_all_keep_their_parameters() -> None:
     assert {"timeout", "map", "count"} <= set(_parameters(wasyncore.loop)), (
-        f"waitress {VERSION}: wasyncore.loop; {HINT}")
+        f"waitress {VERSION}: wasyncore.loop; {HINT}"
+    )
     assert {"map", "ignore_all"} <= set(_parameters(wasyncore.close_all)), (
-        f"waitress {VERSION}: wasyncore.close_all; {HINT}")
+        f"waitress {VERSION}: wasyncore.close_all; {HINT}"
+    )
 
 
 def test_the_dispatcher_sets_threads_and_shuts_down_with_a_timeout() -> None:
     assert "timeout" in _parameters(ThreadedTaskDispatcher.shutdown), (
-        f"waitress {VERSION}: ThreadedTaskDispatcher.shutdown(timeout=) is gone; {HINT}")
+        f"waitress {VERSION}: ThreadedTaskDispatcher.shutdown(timeout=) is gone; {HINT}"
+    )
     workers = ThreadedTaskDispatcher()
     workers.set_thread_count(2)
     workers.shutdown(timeout=5)
@@ -61,8 +65,9 @@ def test_a_server_built_as_the_emulator_builds_it_serves_polls_and_closes() -> N
     sockets: dict[int, Any] = {}
     workers = ThreadedTaskDispatcher()
     workers.set_thread_count(2)
-    server = create_server(_hello, map=sockets, _dispatcher=workers, host="127.0.0.1", port=0,
-                           clear_untrusted_proxy_headers=True)
+    server = create_server(
+        _hello, map=sockets, _dispatcher=workers, host="127.0.0.1", port=0, clear_untrusted_proxy_headers=True
+    )
     stopping = threading.Event()
 
     def poll() -> None:
@@ -73,7 +78,8 @@ def test_a_server_built_as_the_emulator_builds_it_serves_polls_and_closes() -> N
     thread.start()
     try:
         assert server._map is sockets and server.task_dispatcher is workers, (
-            f"waitress {VERSION}: the server no longer keeps the map and dispatcher it was given; {HINT}")
+            f"waitress {VERSION}: the server no longer keeps the map and dispatcher it was given; {HINT}"
+        )
         port = int(server.effective_port)  # the emulator builds its base URL from it (a str in waitress 3)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as answer:
             assert answer.read() == b"hello"

@@ -72,8 +72,9 @@ COERCIONS = [
 ]
 
 
-@pytest.mark.parametrize(("type_", "options", "given", "expected"), COERCIONS,
-                         ids=[f"{t}-{v!r}" for t, _, v, _ in COERCIONS])
+@pytest.mark.parametrize(
+    ("type_", "options", "given", "expected"), COERCIONS, ids=[f"{t}-{v!r}" for t, _, v, _ in COERCIONS]
+)
 def test_coercion(type_: str, options: dict[str, Any], given: Any, expected: Any) -> None:
     result = _validator(f=_field(type_, **options))({"f": given})
     assert result == {"f": expected}
@@ -84,13 +85,21 @@ def test_coercion(type_: str, options: dict[str, Any], given: Any, expected: Any
 MESSAGES = [
     (_field("number", label="Num", maximum=10), 11, "Num must be equal to or less than 10."),
     (_field("number", label="Num", minimum=3), 2, "Num must be equal to or greater than 3."),
-    (_field("string", label="Email", format="email"), "nope", "Email must be a valid email address string but it was not."),
+    (
+        _field("string", label="Email", format="email"),
+        "nope",
+        "Email must be a valid email address string but it was not.",
+    ),
     (_field("datetime", label="When"), "abc", "When must be a valid date-like string but it was not."),
     (_field("datetime", label="When"), True, "When must be a valid date-like string but it was not."),
     (_field("string", label="Choice", choices=["a", "b"]), "c", 'Choice must be one of: "a" or "b".'),
     (_field("string", label="Choice", choices=["a", "b", "c"]), "d", 'Choice must be one of: "a", "b", or "c".'),
     (_field("string", label="StrLen", minimum=2), "x", "StrLen must be 2 characters or more but it was 1 character."),
-    (_field("string", label="StrLen", maximum=3), "abcde", "StrLen must be 3 characters or fewer but it was 5 characters."),
+    (
+        _field("string", label="StrLen", maximum=3),
+        "abcde",
+        "StrLen must be 3 characters or fewer but it was 5 characters.",
+    ),
     (_field("integer", label="Int"), 1.5, "Int must be an integer but it was a number."),
     (_field("integer", label="Int"), "1.5", "Int must be an integer but it was a string."),
     (_field("number", label="Num"), "x", "Num must be a number but it was a string."),
@@ -100,11 +109,23 @@ MESSAGES = [
     (_field("string", label="Str"), ["a", "b"], "Str must be a string but it was an array."),
     (_field("string", label="Str", allow_null=True), {"a": 1}, "Str must be a string or null but it was an object."),
     (_field("object", label="Obj"), "text", "Obj must be an object but it was a string."),
-    (_field("string", label="M", multiple=True), [{"a": 1}], "The value at /f/0 must be a string but it was an object."),
+    (
+        _field("string", label="M", multiple=True),
+        [{"a": 1}],
+        "The value at /f/0 must be a string but it was an object.",
+    ),
     (_field("string", label="U", format="uri"), "not a uri", "U must be a valid URI string but it was not."),
-    (_field("string", label="D", format="date-time"), "2024-01-02", "D must be a valid date and time string but it was not."),
+    (
+        _field("string", label="D", format="date-time"),
+        "2024-01-02",
+        "D must be a valid date and time string but it was not.",
+    ),
     (_field("string", label="D", format="date"), "2024-02-30", "D must be a valid date string but it was not."),
-    (_field("string", label="Ip", format="ipv4"), "300.1.1.1", "Ip must be a valid IPv4 address string but it was not."),
+    (
+        _field("string", label="Ip", format="ipv4"),
+        "300.1.1.1",
+        "Ip must be a valid IPv4 address string but it was not.",
+    ),
     (_field("string", label="Id", format="uuid"), "x", "Id must be a valid uuid string but it was not."),
 ]
 
@@ -120,7 +141,8 @@ def test_required_messages_name_the_parent() -> None:
         o=_field("object", label="ObjProps", properties={"x": _field("string", required=True)}),
     )
     assert _message(validate, {"o": {}}) == (
-        "The root value is missing the required field 'req'. ObjProps is missing the required field 'x'.")
+        "The root value is missing the required field 'req'. ObjProps is missing the required field 'x'."
+    )
 
 
 def test_multiple_errors_join_in_segment_order() -> None:
@@ -131,28 +153,35 @@ def test_multiple_errors_join_in_segment_order() -> None:
     )
     with pytest.raises(PayloadValidationError) as caught:
         validate({"choice": "z", "num": "x"})
-    assert caught.value.message == ("The root value is missing the required field 'req'. "
-                                    "Num must be a number but it was a string. "
-                                    'Choice must be one of: "a" or "b".')
-    assert caught.value.errors == ["The root value is missing the required field 'req'.",
-                                   "Num must be a number but it was a string.",
-                                   'Choice must be one of: "a" or "b".']
+    assert caught.value.message == (
+        "The root value is missing the required field 'req'. "
+        "Num must be a number but it was a string. "
+        'Choice must be one of: "a" or "b".'
+    )
+    assert caught.value.errors == [
+        "The root value is missing the required field 'req'.",
+        "Num must be a number but it was a string.",
+        'Choice must be one of: "a" or "b".',
+    ]
     assert caught.value.status == 400 and caught.value.code == "PAYLOAD_VALIDATION_FAILED"
 
 
 def test_email_address_example() -> None:
     validate = _validator(
         email=_field("string", label="Email Address", required=True),
-        person=_field("object", label="Email Address Holder",
-                      properties={"email": _field("string", label="Email", required=True)}),
+        person=_field(
+            "object", label="Email Address Holder", properties={"email": _field("string", label="Email", required=True)}
+        ),
     )
     assert _message(validate, {"email": "a@b.c", "person": {}}) == (
-        "Email Address Holder is missing the required field 'email'.")
+        "Email Address Holder is missing the required field 'email'."
+    )
 
 
 def test_items_of_multiple_objects_are_named_by_pointer() -> None:
-    validate = _validator(arr=_field("object", label="Arr", multiple=True,
-                                     properties={"x": _field("string", required=True)}))
+    validate = _validator(
+        arr=_field("object", label="Arr", multiple=True, properties={"x": _field("string", required=True)})
+    )
     assert _message(validate, {"arr": [{"x": "1"}, {}]}) == "The value at /arr/1 is missing the required field 'x'."
 
 
@@ -179,6 +208,7 @@ def test_payload_is_not_mutated() -> None:
 
 # ---- empty-value stripping (§3.10) ---------------------------------------------------------------
 
+
 def test_top_level_empty_string_is_removed_so_required_reads_missing() -> None:
     validate = _validator(req=_field("string", required=True))
     assert _message(validate, {"req": ""}) == "The root value is missing the required field 'req'."
@@ -196,8 +226,11 @@ def test_batch_keeps_top_level_empty_strings() -> None:
         (_field("string", allow_null=True), "", {}),
         (_field("number"), "", {}),
         (_field("string", multiple=True), ["a", None, "", 3], {"f": ["a", "", "3"]}),
-        (_field("object", properties={"x": _field("string"), "y": _field("number")}), {"x": "", "y": ""},
-         {"f": {"x": ""}}),
+        (
+            _field("object", properties={"x": _field("string"), "y": _field("number")}),
+            {"x": "", "y": ""},
+            {"f": {"x": ""}},
+        ),
         (_field("object", properties={"x": _field("string")}), {"x": None}, {"f": {}}),
         (_field("object"), {"x": None, "y": ""}, {"f": {"x": None, "y": ""}}),
         (_field("object"), {}, {"f": {}}),
@@ -208,6 +241,7 @@ def test_empty_values(field: InputField, given: Any, expected: dict[str, Any]) -
 
 
 # ---- conditionally required (§3.7) -------------------------------------------------------------------
+
 
 def _conditional(**condition: Any) -> dict[str, Any]:
     return {"conditions": [condition]}
@@ -236,20 +270,22 @@ def test_conditionally_required(condition: dict[str, Any], payload: dict[str, An
         creationName=_field("string", required=condition),
     )
     if fires:
-        assert _message(validate, payload) == ("The root value is missing the required field 'creationName'. "
-                                               'The root value must match "then" schema.')
+        assert _message(validate, payload) == (
+            "The root value is missing the required field 'creationName'. The root value must match \"then\" schema."
+        )
     else:
         validate(payload)
     validate({**payload, "creationName": "given"})
 
 
 def test_conditions_any_and_all() -> None:
-    conditions = [{"fieldKey": "a", "operator": "is", "value": "x"},
-                  {"fieldKey": "b", "operator": "is", "value": "y"}]
-    any_of = _validator(a=_field("string"), b=_field("string"),
-                        c=_field("string", required={"match": "any", "conditions": conditions}))
-    all_of = _validator(a=_field("string"), b=_field("string"),
-                        c=_field("string", required={"match": "all", "conditions": conditions}))
+    conditions = [{"fieldKey": "a", "operator": "is", "value": "x"}, {"fieldKey": "b", "operator": "is", "value": "y"}]
+    any_of = _validator(
+        a=_field("string"), b=_field("string"), c=_field("string", required={"match": "any", "conditions": conditions})
+    )
+    all_of = _validator(
+        a=_field("string"), b=_field("string"), c=_field("string", required={"match": "all", "conditions": conditions})
+    )
     assert any_of.errors({"a": "x"}) and not all_of.errors({"a": "x"})
     assert all_of.errors({"a": "x", "b": "y"})
 
@@ -257,19 +293,25 @@ def test_conditions_any_and_all() -> None:
 def test_conditionally_required_sub_property_is_hoisted() -> None:
     validate = _validator(
         mode=_field("string"),
-        o=_field("object", label="O", properties={
-            "x": _field("string", required=_conditional(fieldKey="mode", operator="is", value="on"))}),
+        o=_field(
+            "object",
+            label="O",
+            properties={"x": _field("string", required=_conditional(fieldKey="mode", operator="is", value="on"))},
+        ),
     )
     assert _message(validate, {"mode": "on", "o": {}}) == (
-        "The value at /o is missing the required field 'x'. The root value must match \"then\" schema.")
+        "The value at /o is missing the required field 'x'. The root value must match \"then\" schema."
+    )
     assert _message(validate, {"mode": "on"}) == (
-        "The root value is missing the required field 'o'. The root value must match \"then\" schema.")
+        "The root value is missing the required field 'o'. The root value must match \"then\" schema."
+    )
     assert validate({"mode": "off", "o": {}}) == {"mode": "off", "o": {}}
 
 
 def test_conditions_compare_values_before_coercion() -> None:
-    validate = _validator(flag=_field("boolean"),
-                          c=_field("string", required=_conditional(fieldKey="flag", operator="is", value=True)))
+    validate = _validator(
+        flag=_field("boolean"), c=_field("string", required=_conditional(fieldKey="flag", operator="is", value=True))
+    )
     assert validate({"flag": "true"}) == {"flag": True}  # Segment compares the mapped value, "true" != true
     assert validate.errors({"flag": True})
 

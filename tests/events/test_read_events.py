@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from framework.events import BadLine, EventRecord, SegmentEvent, iter_event_files, read_events
+from framework.events import MAX_EVENT_DEPTH, BadLine, EventRecord, SegmentEvent, iter_event_files, read_events
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "events"
 
@@ -22,7 +22,9 @@ def _write(path: Path, text: str, *, compress: bool = False) -> Path:
 
 def _summary(items: list[EventRecord | BadLine]) -> list[tuple[str, int, str]]:
     return [
-        ("event", item.line, item.event.get("type", "")) if isinstance(item, EventRecord) else ("bad", item.line, item.reason)
+        ("event", item.line, item.event.get("type", ""))
+        if isinstance(item, EventRecord)
+        else ("bad", item.line, item.reason)
         for item in items
     ]
 
@@ -45,7 +47,9 @@ PRETTY = '{\n  "type": "page",\n  "n": 1\n}\n'
     ],
 )
 @pytest.mark.parametrize("compress", [False, True])
-def test_reads_each_layout_plain_and_gzipped(tmp_path: Path, name: str, text: str, expected: list, compress: bool) -> None:
+def test_reads_each_layout_plain_and_gzipped(
+    tmp_path: Path, name: str, text: str, expected: list, compress: bool
+) -> None:
     path = _write(tmp_path / (name + (".gz" if compress else "")), text, compress=compress)
     assert _summary(list(read_events([path]))) == expected
 
@@ -69,7 +73,11 @@ def test_a_bad_line_does_not_stop_the_following_files(tmp_path: Path) -> None:
     _write(tmp_path / "a.ndjson", '{"type": "identify"\n')
     _write(tmp_path / "b.ndjson", '{"type": "track"}\n')
     assert _summary(list(read_events([tmp_path]))) == [
-        ("bad", 1, "not valid JSON: Expecting ',' delimiter at column 20 (the line ends before the event does: truncated?)"),
+        (
+            "bad",
+            1,
+            "not valid JSON: Expecting ',' delimiter at column 20 (the line ends before the event does: truncated?)",
+        ),
         ("event", 1, "track"),
     ]
 
@@ -91,15 +99,19 @@ def test_broken_array_element_is_located_and_ends_that_file(tmp_path: Path) -> N
 
 @pytest.mark.parametrize(
     ("name", "text", "line"),
-    [("one.json", '{"type": "identify"\n', 1),
-     ("pretty.json", '{\n  "type": "identify"\n}\n{\n  "type": "track",\n  "event": "X"\n', 4),
-     ("a.json", '[{"type": "identify"},\n {"type": "track"', 2)],
+    [
+        ("one.json", '{"type": "identify"\n', 1),
+        ("pretty.json", '{\n  "type": "identify"\n}\n{\n  "type": "track",\n  "event": "X"\n', 4),
+        ("a.json", '[{"type": "identify"},\n {"type": "track"', 2),
+    ],
 )
-def test_a_document_cut_short_is_called_truncated_at_the_line_it_starts(tmp_path: Path, name: str, text: str,
-                                                                        line: int) -> None:
+def test_a_document_cut_short_is_called_truncated_at_the_line_it_starts(
+    tmp_path: Path, name: str, text: str, line: int
+) -> None:
     bad = [item for item in read_events([_write(tmp_path / name, text)]) if isinstance(item, BadLine)]
     assert [(item.line, item.reason) for item in bad] == [
-        (line, "not valid JSON: the input ends before the event that starts here does (truncated?)")]
+        (line, "not valid JSON: the input ends before the event that starts here does (truncated?)")
+    ]
 
 
 def test_array_missing_separator_is_reported(tmp_path: Path) -> None:
@@ -162,7 +174,7 @@ def test_large_array_is_streamed_not_loaded_whole(tmp_path: Path) -> None:
     pulled: list[int] = []
 
     class CountingReader(io.BytesIO):
-        def read(self, size: int | None = -1) -> bytes:  # type: ignore[override]
+        def read(self, size: int | None = -1) -> bytes:
             chunk = super().read(size)
             pulled.append(len(chunk))
             return chunk
@@ -172,7 +184,7 @@ def test_large_array_is_streamed_not_loaded_whole(tmp_path: Path) -> None:
     assert isinstance(first, EventRecord) and first.event["i"] == 0
     assert 0 < sum(pulled) < len(text) // 4
     rest = list(stream)
-    assert len(rest) == count - 1 and rest[-1].line == count + 1  # type: ignore[union-attr]
+    assert len(rest) == count - 1 and rest[-1].line == count + 1
 
 
 def test_fixture_events_cover_every_event_type_and_the_promised_cases() -> None:
@@ -213,11 +225,14 @@ def test_array_elements_larger_than_a_read_chunk_are_read_whole(tmp_path: Path) 
 
 @pytest.mark.parametrize(
     ("name", "data"),
-    [("a.json", b'[{"type": "identify"},\n {"name": "\xff"}]\n'),
-     ("pretty.json", b'{\n  "type": "identify"\n}\n{\n  "name": "\xff"\n}\n')],
+    [
+        ("a.json", b'[{"type": "identify"},\n {"name": "\xff"}]\n'),
+        ("pretty.json", b'{\n  "type": "identify"\n}\n{\n  "name": "\xff"\n}\n'),
+    ],
 )
-def test_invalid_utf8_in_an_array_or_documents_is_a_bad_line_not_an_exception(tmp_path: Path, name: str,
-                                                                              data: bytes) -> None:
+def test_invalid_utf8_in_an_array_or_documents_is_a_bad_line_not_an_exception(
+    tmp_path: Path, name: str, data: bytes
+) -> None:
     path = tmp_path / name
     path.write_bytes(data)
     bad = [item for item in read_events([path]) if isinstance(item, BadLine)]
@@ -226,8 +241,10 @@ def test_invalid_utf8_in_an_array_or_documents_is_a_bad_line_not_an_exception(tm
 
 @pytest.mark.parametrize(
     ("name", "data"),
-    [("a.json", b'[{"type": "identify"},\n {"type": "track"},\n {"name": "\xff"},\n {"type": "page"}]\n'),
-     ("pretty.json", b'{\n "type": "identify"\n}\n{\n "type": "track"\n}\n{\n "name": "\xff"\n}\n')],
+    [
+        ("a.json", b'[{"type": "identify"},\n {"type": "track"},\n {"name": "\xff"},\n {"type": "page"}]\n'),
+        ("pretty.json", b'{\n "type": "identify"\n}\n{\n "type": "track"\n}\n{\n "name": "\xff"\n}\n'),
+    ],
 )
 def test_events_before_a_line_that_is_not_utf8_are_kept_and_the_bad_line_is_located(
     tmp_path: Path, name: str, data: bytes
@@ -239,3 +256,97 @@ def test_events_before_a_line_that_is_not_utf8_are_kept_and_the_bad_line_is_loca
     [bad] = [item for item in items if isinstance(item, BadLine)]
     bad_line = data.split(b"\n").index(next(line for line in data.split(b"\n") if b"\xff" in line)) + 1
     assert bad.line == bad_line and bad.reason.startswith("not valid UTF-8 at byte")
+
+
+def _nested(levels: int) -> str:
+    """An identify event whose traits hold ``levels`` objects inside each other."""
+    return '{"type": "identify", "traits": ' + '{"n": ' * levels + "1" + "}" * levels + "}"
+
+
+@pytest.mark.parametrize("levels", [70, 1_000, 100_000])
+def test_an_event_nested_past_the_depth_limit_is_a_located_bad_line_and_reading_goes_on(
+    tmp_path: Path, levels: int
+) -> None:
+    path = _write(tmp_path / "deep.ndjson", f'{{"type": "track"}}\n{_nested(levels)}\n{{"type": "page"}}\n')
+    summary = _summary(list(read_events(path)))
+    assert summary[0] == ("event", 1, "track") and summary[2] == ("event", 3, "page")
+    kind, line, reason = summary[1]
+    assert (kind, line) == ("bad", 2)
+    assert f"nested more than {MAX_EVENT_DEPTH} levels deep" in reason
+
+
+@pytest.mark.parametrize("levels", [70, 1_000, 100_000])
+def test_a_deep_array_element_is_refused_and_the_elements_after_it_are_read(tmp_path: Path, levels: int) -> None:
+    text = f'[\n{{"type": "track"}},\n{_nested(levels)},\n{{"type": "page", "s": "[{{\\"]"}}\n]\n'
+    summary = _summary(list(read_events(_write(tmp_path / "deep.json", text))))
+    assert [item[:2] for item in summary] == [("event", 2), ("bad", 3), ("event", 4)]
+    assert f"nested more than {MAX_EVENT_DEPTH} levels deep" in summary[1][2]
+
+
+def test_the_depth_limit_leaves_real_events_alone(tmp_path: Path) -> None:
+    path = _write(tmp_path / "ok.ndjson", _nested(MAX_EVENT_DEPTH - 2) + "\n")
+    assert [type(item) for item in read_events(path)] == [EventRecord]
+
+
+def test_bad_elements_of_a_one_line_array_are_located_by_column(tmp_path: Path) -> None:
+    text = '[{"type": "identify"}, 5, {"type": "track"}, "x", ' + _nested(80) + ', {"type": "page"}]'
+    items = list(read_events(_write(tmp_path / "minified.json", text)))
+    bad = [item for item in items if isinstance(item, BadLine)]
+    columns = [text.index(", 5") + 3, text.index('"x"') + 1, text.index(_nested(80)) + 1]
+    assert [item.location for item in bad] == [f"{tmp_path / 'minified.json'}:1:{column}" for column in columns]
+    assert str(bad[0]).endswith(f"minified.json:1:{columns[0]}: not an event: expected a JSON object, found a number")
+    assert [item.event["type"] for item in items if isinstance(item, EventRecord)] == ["identify", "track", "page"]
+
+
+def test_a_json_error_deep_in_a_one_line_array_names_its_real_column(tmp_path: Path) -> None:
+    text = '[{"type": "identify"}, {"type": "track"}, {"type": "page",}]'
+    [*_, bad] = read_events(_write(tmp_path / "minified.json", text))
+    assert isinstance(bad, BadLine) and bad.line == 1
+    assert f"at column {text.index(',}') + 2}" in bad.reason
+
+
+def test_a_multi_line_array_element_is_located_at_its_own_line_and_column(tmp_path: Path) -> None:
+    text = '[\n  {"type": "identify"},\n  5,\n  {"type": "track"}\n]\n'
+    [bad] = [item for item in read_events(_write(tmp_path / "a.json", text)) if isinstance(item, BadLine)]
+    assert bad.location == f"{tmp_path / 'a.json'}:3:3"
+
+
+@pytest.mark.parametrize("pad", ["x" * 200, "é€😀" * 70, 'a\\"b\\u00e9\\ud83d\\ude00' * 20])
+def test_a_one_line_array_is_streamed_not_loaded_whole(pad: str) -> None:
+    """A minified array is a single line: it must be read in pieces, not as one line (memory and time)."""
+    count = 5000
+    elements = [
+        json.dumps({"type": "track", "i": i, "pad": pad, "n": 12345.678e-3, "t": True}, ensure_ascii=False)
+        for i in range(count)
+    ]
+    data = ("[" + ", ".join(elements) + ", 5]").encode("utf-8")
+    pulled: list[int] = []
+
+    class CountingReader(io.BytesIO):
+        def read(self, size: int | None = -1) -> bytes:
+            chunk = super().read(size)
+            pulled.append(len(chunk))
+            return chunk
+
+    stream = read_events("-", stdin=CountingReader(data))
+    first = next(stream)
+    assert isinstance(first, EventRecord) and first.event["i"] == 0
+    assert 0 < sum(pulled) < len(data) // 4
+    rest = list(stream)
+    assert [item.event["i"] for item in rest[:-1]] == list(range(1, count))  # type: ignore[union-attr]
+    assert rest[-1].location == f"<stdin>:1:{len(data.decode('utf-8')) - 1}"
+
+
+def test_a_byte_that_is_not_utf8_deep_in_a_one_line_array_is_located_at_its_line(tmp_path: Path) -> None:
+    elements = [json.dumps({"type": "track", "i": i, "pad": "x" * 100}) for i in range(2000)]
+    data = ("[" + ", ".join(elements) + ', {"name": "').encode() + b"\xff" + b'"}]\n'
+    items = list(read_events(_write_bytes(tmp_path / "a.json", data)))
+    assert sum(isinstance(item, EventRecord) for item in items) == 2000
+    assert isinstance(items[-1], BadLine) and items[-1].line == 1
+    bad_byte = data.index(b"\xff") + 1
+    assert items[-1].reason == f"not valid UTF-8 at byte {bad_byte}"
+
+
+def _write_bytes(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path

@@ -34,8 +34,15 @@ class LoopbackApp:
             if "retry_after" in query:
                 headers.append(("Retry-After", query["retry_after"][0]))
             start_response(f"{path.rsplit('/', 1)[1]} Whatever", headers)
-            return [json.dumps({"error": "invalid_grant", "error_description": "expired access/refresh token",
-                                "access_token": "leaky-token-value"}).encode()]
+            return [
+                json.dumps(
+                    {
+                        "error": "invalid_grant",
+                        "error_description": "expired access/refresh token",
+                        "access_token": "leaky-token-value",
+                    }
+                ).encode()
+            ]
         if path == "/text":
             start_response("200 OK", [("Content-Type", "text/plain; charset=utf-8")])
             return ["héllo".encode()]
@@ -54,8 +61,13 @@ class LoopbackApp:
         headers = {k[5:].replace("_", "-").title(): v for k, v in environ.items() if k.startswith("HTTP_")}
         if environ.get("CONTENT_TYPE"):
             headers["Content-Type"] = environ["CONTENT_TYPE"]
-        echoed = {"method": environ["REQUEST_METHOD"], "path": environ["PATH_INFO"],
-                  "query": environ.get("QUERY_STRING", ""), "headers": headers, "body": body}
+        echoed = {
+            "method": environ["REQUEST_METHOD"],
+            "path": environ["PATH_INFO"],
+            "query": environ.get("QUERY_STRING", ""),
+            "headers": headers,
+            "body": body,
+        }
         start_response("200 OK", [("Content-Type", "application/json; charset=utf-8")])
         return [json.dumps(echoed).encode()]
 

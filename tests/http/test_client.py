@@ -41,8 +41,9 @@ def test_form_body_from_dict(client: RequestClient, origin: str) -> None:
 
 
 def test_form_content_type_given_by_the_caller_is_kept(client: RequestClient, origin: str) -> None:
-    echoed = _echo(client.post(f"{origin}/echo", data={"a": "1"},
-                               headers={"content-type": "application/x-www-form-urlencoded"}))
+    echoed = _echo(
+        client.post(f"{origin}/echo", data={"a": "1"}, headers={"content-type": "application/x-www-form-urlencoded"})
+    )
     assert echoed["headers"]["Content-Type"] == "application/x-www-form-urlencoded"
 
 
@@ -77,9 +78,16 @@ def test_response_data_json_text_and_broken_json(client: RequestClient, origin: 
     assert client.get(f"{origin}/bad-json").data is None  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize(("status", "resolution"), [(400, Resolution.TERMINAL), (401, Resolution.REFRESH_THEN_RETRY),
-                                                    (429, Resolution.RATE_LIMITED), (503, Resolution.RETRY),
-                                                    (501, Resolution.TERMINAL)])
+@pytest.mark.parametrize(
+    ("status", "resolution"),
+    [
+        (400, Resolution.TERMINAL),
+        (401, Resolution.REFRESH_THEN_RETRY),
+        (429, Resolution.RATE_LIMITED),
+        (503, Resolution.RETRY),
+        (501, Resolution.TERMINAL),
+    ],
+)
 def test_non_2xx_raises_http_error(client: RequestClient, origin: str, status: int, resolution: Resolution) -> None:
     with pytest.raises(HTTPError) as caught:
         client.get(f"{origin}/status/{status}")
@@ -92,10 +100,12 @@ def test_throw_http_errors_false_returns_the_response(client: RequestClient, ori
     assert client.get(f"{origin}/status/404", throw_http_errors=False).status_code == 404
 
 
-@pytest.mark.parametrize(("header", "expected"), [("120", 120.0), ("0", 0.0), ("soon", None),
-                                                  ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0)])
-def test_retry_after_is_parsed_into_the_error(client: RequestClient, origin: str, header: str,
-                                              expected: float | None) -> None:
+@pytest.mark.parametrize(
+    ("header", "expected"), [("120", 120.0), ("0", 0.0), ("soon", None), ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0)]
+)
+def test_retry_after_is_parsed_into_the_error(
+    client: RequestClient, origin: str, header: str, expected: float | None
+) -> None:
     with pytest.raises(HTTPError) as caught:
         client.get(f"{origin}/status/429", params={"retry_after": header})
     assert caught.value.retry_after == expected
@@ -151,8 +161,10 @@ def test_unknown_option_is_refused_with_the_known_ones(client: RequestClient) ->
 def test_every_exchange_is_recorded_redacted(origin: str) -> None:
     client = RequestClient(requests.Session(), options={"secrets": ["sup3r-secret-value"]})
     api = client.extend({"headers": {"Authorization": "Bearer live-token-123"}})
-    api.post(f"{origin}/echo?access_token=abc&keep=1", data={"client_secret": "s", "note": "sup3r-secret-value",
-                                                             "user": "me"})
+    api.post(
+        f"{origin}/echo?access_token=abc&keep=1",
+        data={"client_secret": "s", "note": "sup3r-secret-value", "user": "me"},
+    )
     with pytest.raises(HTTPError):
         api.get(f"{origin}/status/400")
     first, second = client.exchanges

@@ -29,8 +29,9 @@ def test_two_records_of_the_same_exchange_are_equal() -> None:
 
 
 def test_reading_the_status_does_not_redact_and_agrees_with_the_redacted_record() -> None:
-    request = requests.Request("POST", "https://api.example.com/x", headers={"Authorization": "Bearer t0ken"},
-                               data=b'{"a": 1}').prepare()
+    request = requests.Request(
+        "POST", "https://api.example.com/x", headers={"Authorization": "Bearer t0ken"}, data=b'{"a": 1}'
+    ).prepare()
     response = requests.Response()
     response.status_code, response._content = 201, b'{"id": 1}'
     response.headers["Content-Type"] = "application/json"

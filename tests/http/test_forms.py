@@ -12,8 +12,10 @@ from framework.http import encode_form
 @pytest.mark.parametrize(
     ("data", "encoded"),
     [
-        ({"k ey": "a b~*-._!'()é&=+/:;,?#[]@$", "t": True, "f": False, "n": 1.5, "i": 7},
-         "k+ey=a+b%7E*-._%21%27%28%29%C3%A9%26%3D%2B%2F%3A%3B%2C%3F%23%5B%5D%40%24&t=true&f=false&n=1.5&i=7"),
+        (
+            {"k ey": "a b~*-._!'()é&=+/:;,?#[]@$", "t": True, "f": False, "n": 1.5, "i": 7},
+            "k+ey=a+b%7E*-._%21%27%28%29%C3%A9%26%3D%2B%2F%3A%3B%2C%3F%23%5B%5D%40%24&t=true&f=false&n=1.5&i=7",
+        ),
         ([("a", "1"), ("a", "2")], "a=1&a=2"),
         ({"x": 2.0, "skip": None}, "x=2"),
         ({}, ""),

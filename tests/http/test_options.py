@@ -28,10 +28,16 @@ def test_merge_options_layers() -> None:
         return None
 
     base = {"headers": {"X": "1"}, "params": {"a": 1}, "before_request": [hook_a], "timeout": 10, "secrets": ["s1"]}
-    merged = merge_options(base, {"headers": {"y": "2"}, "params": {"b": 2}, "before_request": hook_b,
-                                  "timeout": 3, "secrets": ["s2"]})
-    assert merged == {"headers": {"X": "1", "y": "2"}, "params": {"a": 1, "b": 2},
-                      "before_request": [hook_a, hook_b], "timeout": 3, "secrets": ["s1", "s2"]}
+    merged = merge_options(
+        base, {"headers": {"y": "2"}, "params": {"b": 2}, "before_request": hook_b, "timeout": 3, "secrets": ["s2"]}
+    )
+    assert merged == {
+        "headers": {"X": "1", "y": "2"},
+        "params": {"a": 1, "b": 2},
+        "before_request": [hook_a, hook_b],
+        "timeout": 3,
+        "secrets": ["s1", "s2"],
+    }
     assert base["headers"] == {"X": "1"}  # not mutated
 
 
@@ -44,8 +50,18 @@ def test_merge_options_rejects_non_dicts_and_unknown_names() -> None:
 
 @pytest.mark.parametrize(
     ("value", "seconds"),
-    [("120", 120.0), ("1.5", 1.5), ("0", 0.0), ("-1", None), ("nan", None), ("", None), (None, None),
-     ("Wed, 21 Oct 2015 07:28:00 GMT", 10.0), ("Wed, 21 Oct 2015 07:27:00 GMT", 0.0), ("garbage", None)],
+    [
+        ("120", 120.0),
+        ("1.5", 1.5),
+        ("0", 0.0),
+        ("-1", None),
+        ("nan", None),
+        ("", None),
+        (None, None),
+        ("Wed, 21 Oct 2015 07:28:00 GMT", 10.0),
+        ("Wed, 21 Oct 2015 07:27:00 GMT", 0.0),
+        ("garbage", None),
+    ],
 )
 def test_parse_retry_after(value: str | None, seconds: float | None) -> None:
     assert parse_retry_after(value, now=1445412470.0) == seconds

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from framework.http import REDACTED, redact_body, redact_headers, redact_url
+from framework.http import REDACTED, redact_body, redact_headers, redact_text, redact_url
 
 
 @pytest.mark.parametrize(
@@ -33,13 +33,21 @@ def test_headers(name: str, value: str, shown: str) -> None:
     ("body", "content_type", "shown"),
     [
         ('{"access_token":"a","x":1}', "application/json", '{"access_token":"[REDACTED]","x":1}'),
-        ('{"nested":{"refresh_token":"r","password":"p"},"list":[{"client_secret":"c"}]}', "application/json",
-         '{"nested":{"refresh_token":"[REDACTED]","password":"[REDACTED]"},"list":[{"client_secret":"[REDACTED]"}]}'),
-        ('{"accessToken":"a","api_key":"k","user_password":"p"}', None,
-         '{"accessToken":"[REDACTED]","api_key":"[REDACTED]","user_password":"[REDACTED]"}'),
-        ("grant_type=refresh_token&refresh_token=r%2F1&client_id=id&client_secret=s",
-         "application/x-www-form-urlencoded",
-         "grant_type=refresh_token&refresh_token=[REDACTED]&client_id=id&client_secret=[REDACTED]"),
+        (
+            '{"nested":{"refresh_token":"r","password":"p"},"list":[{"client_secret":"c"}]}',
+            "application/json",
+            '{"nested":{"refresh_token":"[REDACTED]","password":"[REDACTED]"},"list":[{"client_secret":"[REDACTED]"}]}',
+        ),
+        (
+            '{"accessToken":"a","api_key":"k","user_password":"p"}',
+            None,
+            '{"accessToken":"[REDACTED]","api_key":"[REDACTED]","user_password":"[REDACTED]"}',
+        ),
+        (
+            "grant_type=refresh_token&refresh_token=r%2F1&client_id=id&client_secret=s",
+            "application/x-www-form-urlencoded",
+            "grant_type=refresh_token&refresh_token=[REDACTED]&client_id=id&client_secret=[REDACTED]",
+        ),
         (b'{"token":"t"}', "application/json; charset=utf-8", '{"token":"[REDACTED]"}'),
         ("plain text with the-listed-secret inside", "text/plain", "plain text with [REDACTED] inside"),
         ('{"note":"the-listed-secret"}', "application/json", '{"note":"[REDACTED]"}'),
@@ -54,7 +62,9 @@ def test_bodies(body: Any, content_type: str | None, shown: Any) -> None:
 
 def test_structures_stay_structures() -> None:
     assert redact_body({"password": "p", "keep": ["the-listed-secret"]}, secrets=["the-listed-secret"]) == {
-        "password": REDACTED, "keep": [REDACTED]}
+        "password": REDACTED,
+        "keep": [REDACTED],
+    }
 
 
 def test_short_listed_values_are_not_treated_as_secrets() -> None:
@@ -63,5 +73,35 @@ def test_short_listed_values_are_not_treated_as_secrets() -> None:
 
 def test_urls() -> None:
     assert redact_url("https://h/p?access_token=t&x=1&client_secret=s") == (
-        "https://h/p?access_token=[REDACTED]&x=1&client_secret=[REDACTED]")
+        "https://h/p?access_token=[REDACTED]&x=1&client_secret=[REDACTED]"
+    )
     assert redact_url("https://h/p/listed-value-1", secrets=["listed-value-1"]) == "https://h/p/[REDACTED]"
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("https://user:s3cret@h.example/p?x=1", "https://[REDACTED]@h.example/p?x=1"),
+        ("https://apikey-only@h.example:8443/p", "https://[REDACTED]@h.example:8443/p"),
+        ("http://h.example/p?to=a@b.example", "http://h.example/p?to=a%40b.example"),
+    ],
+)
+def test_user_info_in_a_url_is_redacted(url: str, shown: str) -> None:
+    assert redact_url(url) == shown
+
+
+def test_user_info_in_urls_quoted_by_text_is_redacted() -> None:
+    text = "400 Client Error: Bad Request for url: https://deploy:pa55word@api.example/v1 (see http://docs.example/a@b)"
+    assert redact_text(text) == (
+        "400 Client Error: Bad Request for url: https://[REDACTED]@api.example/v1 (see http://docs.example/a@b)"
+    )
+
+
+def test_a_network_error_names_the_host_without_the_user_info() -> None:
+    import requests
+
+    from framework.http.network_errors import describe_network_error
+
+    request = requests.Request("GET", "http://deploy:pa55word@127.0.0.1:9/x").prepare()
+    error = requests.ConnectionError(ConnectionRefusedError(111, "Connection refused"), request=request)
+    assert describe_network_error(error) == "could not reach 127.0.0.1:9: [Errno 111] Connection refused"

@@ -12,8 +12,15 @@ SEGMENT_SETTINGS = {
     "businessUnitID": "0Uv000000000001AAA",
     "isSandbox": False,
     "subscriptions": [
-        {"name": "Upsert", "subscribe": 'type = "identify"', "partnerAction": "prospects",
-         "mapping": {"email": {"@path": "$.traits.email"}}, "enabled": True, "ID": "abc", "ConfigID": "cfg"},
+        {
+            "name": "Upsert",
+            "subscribe": 'type = "identify"',
+            "partnerAction": "prospects",
+            "mapping": {"email": {"@path": "$.traits.email"}},
+            "enabled": True,
+            "ID": "abc",
+            "ConfigID": "cfg",
+        },
     ],
     "oauth": {"access_token": "AT", "refresh_token": "RT", "clientId": "CI", "clientSecret": "CS"},
 }
@@ -32,10 +39,12 @@ def test_segment_settings_split_into_settings_auth_and_subscriptions() -> None:
 
 
 def test_segment_single_subscription_and_json_string_subscriptions() -> None:
-    single = {"subscription": {"subscribe": "type = \"track\"", "partnerAction": "a"}}
+    single = {"subscription": {"subscribe": 'type = "track"', "partnerAction": "a"}}
     assert len(config_from_segment_settings(single, "actions-pardot", problems=Problems()).subscriptions) == 1
     as_string = {"subscriptions": '[{"subscribe": "type = \\"track\\"", "partnerAction": "a"}]'}
-    assert config_from_segment_settings(as_string, "actions-pardot", problems=Problems()).subscriptions[0]["action"] == "a"
+    assert (
+        config_from_segment_settings(as_string, "actions-pardot", problems=Problems()).subscriptions[0]["action"] == "a"
+    )
     problems = Problems()
     config_from_segment_settings({"subscriptions": "[oops"}, "actions-pardot", problems=problems)
     assert "subscriptions is a string that is not valid JSON" in problems.items[0].message
@@ -53,7 +62,7 @@ def test_toml_form_expands_env_and_defaults_to_using_default_mappings() -> None:
         "endpoint": "http://127.0.0.1:${PORT}",
         "settings": {"businessUnitID": "${BU}", "isSandbox": True},
         "auth": {"access_token": "${TOKEN}"},
-        "subscriptions": [{"name": "x", "subscribe": "type = \"identify\"", "partnerAction": "prospects"}],
+        "subscriptions": [{"name": "x", "subscribe": 'type = "identify"', "partnerAction": "prospects"}],
     }
     problems = Problems()
     config = config_from_toml(data, problems=problems, environ={"PORT": "8080", "BU": "0Uv1", "TOKEN": "t"})
@@ -71,7 +80,10 @@ def test_toml_unknown_env_names_and_keys_are_each_reported() -> None:
     config_from_toml(data, problems=problems, environ={})
     messages = [p.message for p in problems.items]
     assert any(m.startswith('unknown key "setings"') for m in messages)
-    assert "auth.access_token: environment variable NOPE_TOKEN is not set; export it, or write the value in the file." in messages
+    assert (
+        "auth.access_token: environment variable NOPE_TOKEN is not set; export it, or write the value in the file."
+        in messages
+    )
 
 
 def test_toml_without_destination_says_what_to_add() -> None:
@@ -121,8 +133,9 @@ def test_form_is_sniffed_from_content_without_a_known_suffix(tmp_path: Path) -> 
 
 def test_toml_problems_point_at_the_line_of_their_subscription(tmp_path: Path) -> None:
     path = tmp_path / "i.toml"
-    path.write_text('destination = "d"\n\n[settings]\na = 1\n\n[[subscriptions]]\nname = "one"\n\n'
-                    '[[subscriptions]]\nname = "two"\n')
+    path.write_text(
+        'destination = "d"\n\n[settings]\na = 1\n\n[[subscriptions]]\nname = "one"\n\n[[subscriptions]]\nname = "two"\n'
+    )
     loaded = read_config_file(path)
     assert loaded.line_for is not None
     assert loaded.line_for("subscriptions", 1) == 9
@@ -132,3 +145,23 @@ def test_toml_problems_point_at_the_line_of_their_subscription(tmp_path: Path) -
     with pytest.raises(InstanceConfigError) as caught:
         problems.raise_if_any(loaded.source, loaded.line_for)
     assert caught.value.errors == [f'{path}:9: subscriptions[1] ("two"): broken']
+
+
+@pytest.mark.parametrize("suffix", [".toml", ".json", ".conf"])
+def test_a_file_that_is_not_utf8_names_the_byte_and_says_to_save_as_utf8(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"latin1{suffix}"
+    path.write_bytes('destination = "actions-pardot"\n[settings]\nname = "Café"\n'.encode("latin-1"))
+    with pytest.raises(InstanceConfigError) as caught:
+        read_config_file(path)
+    [message] = caught.value.errors
+    offset = path.read_bytes().index("é".encode("latin-1"))
+    assert message.startswith(f"{path}:3: ")
+    assert f"byte offset {offset} (0xe9)" in message
+    assert "UTF-8" in message and "save" in message
+
+
+def test_a_binary_file_is_refused_without_a_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "instance.toml"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\xff\xfe")
+    with pytest.raises(InstanceConfigError, match="not UTF-8 text"):
+        read_config_file(path)

@@ -15,7 +15,9 @@ def test_transform_of_an_absent_array_slot_starts_from_an_empty_object() -> None
 
 
 def test_transform_of_a_null_slot_still_fails() -> None:
-    mapping = {"v": {"@arrayPath": [{"@literal": [None]}, {"w": {"@transform": {"apply": {"t": 1}, "mapping": {"u": 1}}}}]}}
+    mapping = {
+        "v": {"@arrayPath": [{"@literal": [None]}, {"w": {"@transform": {"apply": {"t": 1}, "mapping": {"u": 1}}}}]}
+    }
     with pytest.raises(Exception, match="data must be an object, got null"):
         compile_mapping(mapping)({})
 
@@ -42,7 +44,11 @@ def test_proto_keys_are_ordinary_keys() -> None:
     event = {"o": {"__proto__": 1, "a": 2}}
     mapping = {"__proto__": {"@path": "$.o.a"}, "v": {"@path": "$.o"},
                "m": {"@merge": {"direction": "right", "objects": [{"@path": "$.o"}]}}}  # fmt: skip
-    assert compile_mapping(mapping)(event) == {"__proto__": 2, "v": {"__proto__": 1, "a": 2}, "m": {"__proto__": 1, "a": 2}}
+    assert compile_mapping(mapping)(event) == {
+        "__proto__": 2,
+        "v": {"__proto__": 1, "a": 2},
+        "m": {"__proto__": 1, "a": 2},
+    }
 
 
 def test_replace_ignorecase_folds_as_javascript_does() -> None:
@@ -53,5 +59,12 @@ def test_replace_ignorecase_folds_as_javascript_does() -> None:
 
 
 def test_lone_surrogates_are_escaped_in_json_text() -> None:
-    mapping = {"v": {"@json": {"mode": "encode", "value": {"@json": {"mode": "decode", "value": '["\\ud800", "\\ud83d\\ude00"]'}}}}}
+    mapping = {
+        "v": {
+            "@json": {
+                "mode": "encode",
+                "value": {"@json": {"mode": "decode", "value": '["\\ud800", "\\ud83d\\ude00"]'}},
+            }
+        }
+    }
     assert compile_mapping(mapping)({}) == {"v": '["\\ud800","😀"]'}

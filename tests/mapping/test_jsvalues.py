@@ -32,13 +32,32 @@ def test_number_to_string_matches_js(number: float, text: str) -> None:
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [([1, [2, 3], None, "x", {"a": 1}], "1,2,3,,x,[object Object]"), ([], ""), (True, "true"), ({}, "[object Object]"), (None, "null")],
+    [
+        ([1, [2, 3], None, "x", {"a": 1}], "1,2,3,,x,[object Object]"),
+        ([], ""),
+        (True, "true"),
+        ({}, "[object Object]"),
+        (None, "null"),
+    ],
 )
 def test_js_string(value: Any, text: str) -> None:
     assert js_string(value) == text
 
 
-@pytest.mark.parametrize(("value", "truthy"), [([], True), ({}, True), ("", False), (0, False), (0.0, False), (math.nan, False), (UNDEFINED, False), ("0", True), (False, False)])
+@pytest.mark.parametrize(
+    ("value", "truthy"),
+    [
+        ([], True),
+        ({}, True),
+        ("", False),
+        (0, False),
+        (0.0, False),
+        (math.nan, False),
+        (UNDEFINED, False),
+        ("0", True),
+        (False, False),
+    ],
+)
 def test_js_truthiness(value: Any, truthy: bool) -> None:
     assert is_truthy(value) is truthy
 
@@ -69,5 +88,8 @@ def test_json_parse_turns_an_integer_past_the_double_range_into_an_infinity_like
 
 
 def test_remove_undefined_drops_members_and_nulls_slots() -> None:
-    assert remove_undefined({"x": UNDEFINED, "y": {"z": UNDEFINED}, "l": [UNDEFINED, {"k": UNDEFINED}]}) == {"y": {}, "l": [None, {}]}
+    assert remove_undefined({"x": UNDEFINED, "y": {"z": UNDEFINED}, "l": [UNDEFINED, {"k": UNDEFINED}]}) == {
+        "y": {},
+        "l": [None, {}],
+    }
     assert strip_undefined_members({"x": UNDEFINED, "l": [UNDEFINED]}) == {"l": [UNDEFINED]}

@@ -48,12 +48,19 @@ def test_strings_are_indexed_by_utf16_code_units() -> None:
 
 
 def test_split_drops_quotes_and_empty_segments() -> None:
-    assert split_path('a["b"][\'c\'][0]..d') == ("a", "b", "c", "0", "d")
+    assert split_path("a[\"b\"]['c'][0]..d") == ("a", "b", "c", "0", "d")
 
 
 @pytest.mark.parametrize(
     ("path", "is_extension"),
-    [("$.a[*].x", True), ("$..x", True), ("$.a[?(@.x > 1)]", True), ("$.a[0:2]", True), ("$.a.b", False), ("a..b", False)],
+    [
+        ("$.a[*].x", True),
+        ("$..x", True),
+        ("$.a[?(@.x > 1)]", True),
+        ("$.a[0:2]", True),
+        ("$.a.b", False),
+        ("a..b", False),
+    ],
 )
 def test_jsonpath_extension_is_recognised(path: str, is_extension: bool) -> None:
     assert is_jsonpath(path) is is_extension

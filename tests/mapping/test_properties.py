@@ -20,7 +20,9 @@ SCALARS = st.one_of(
     st.none(), st.booleans(), st.integers(-(2**60), 2**60), st.floats(allow_nan=False, allow_infinity=False),
     st.text(max_size=12), st.sampled_from(["$.a", "$.", "a.b", "{{a}}", "{{ a | upcase }}", "$.a[0]", "$..a", "$.a[*]"]),
 )  # fmt: skip
-JSON = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(KEYS, inner, max_size=4), max_leaves=20)
+JSON = st.recursive(
+    SCALARS, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(KEYS, inner, max_size=4), max_leaves=20
+)
 
 DIRECTIVES = [
     "@path", "@template", "@literal", "@if", "@case", "@replace", "@arrayPath", "@json", "@flatten", "@merge",
@@ -30,7 +32,9 @@ OPTION_KEYS = st.sampled_from([
     "exists", "blank", "then", "else", "operator", "value", "pattern", "replacement", "pattern2", "replacement2",
     "ignorecase", "global", "mode", "separator", "omitArrays", "direction", "objects", "apply", "mapping",
 ])  # fmt: skip
-OPTION_VALUES = st.sampled_from(["lower", "upper", "encode", "decode", "left", "right", "a", ".", "", "-", True, False, 0, None])
+OPTION_VALUES = st.sampled_from(
+    ["lower", "upper", "encode", "decode", "left", "right", "a", ".", "", "-", True, False, 0, None]
+)
 
 
 def _directive(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
@@ -39,7 +43,11 @@ def _directive(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
     return st.builds(lambda name, value: {name: value}, st.sampled_from(DIRECTIVES), argument)
 
 
-MAPPINGS = st.recursive(SCALARS, lambda inner: _directive(inner) | st.dictionaries(KEYS, inner, max_size=3) | st.lists(inner, max_size=3), max_leaves=15)
+MAPPINGS = st.recursive(
+    SCALARS,
+    lambda inner: _directive(inner) | st.dictionaries(KEYS, inner, max_size=3) | st.lists(inner, max_size=3),
+    max_leaves=15,
+)
 EVENTS = st.dictionaries(KEYS, JSON, max_size=6)
 
 
@@ -75,7 +83,10 @@ def test_validation_reports_errors_as_located_messages(mapping: Any) -> None:
 
 @given(event=EVENTS)
 def test_compiled_and_one_shot_agree(event: Any) -> None:
-    mapping = {"a": {"@if": {"exists": {"@path": "$.a"}, "then": {"@path": "$.a"}, "else": {"@path": "$.b"}}}, "t": {"@template": "{{x}}"}}
+    mapping = {
+        "a": {"@if": {"exists": {"@path": "$.a"}, "then": {"@path": "$.a"}, "else": {"@path": "$.b"}}},
+        "t": {"@template": "{{x}}"},
+    }
     assert compile_mapping(mapping)(event) == transform(mapping, event)
 
 
@@ -96,26 +107,50 @@ def test_any_liquid_text_raises_only_mapping_errors(pieces: list[str], event: An
 
 
 DEFAULT_SHAPE_PATHS = st.lists(
-    st.lists(st.sampled_from(["traits", "properties", "address", "city", "email", "0", "length"]), min_size=1, max_size=3).map(".".join),
+    st.lists(
+        st.sampled_from(["traits", "properties", "address", "city", "email", "0", "length"]), min_size=1, max_size=3
+    ).map(".".join),
     min_size=1,
     max_size=6,
 )
-SHAPE_VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=2) | st.dictionaries(st.sampled_from(["traits", "address", "city", "email", "0"]), inner, max_size=3), max_leaves=12)
+SHAPE_VALUES = st.recursive(
+    SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=2)
+        | st.dictionaries(st.sampled_from(["traits", "address", "city", "email", "0"]), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
 
 
 @settings(max_examples=400)
-@given(paths=DEFAULT_SHAPE_PATHS, constant=SCALARS, event=st.dictionaries(st.sampled_from(["traits", "properties", "email"]), SHAPE_VALUES, max_size=3))
-def test_generated_default_shape_resolver_matches_the_general_one(paths: list[str], constant: Any, event: dict[str, Any]) -> None:
+@given(
+    paths=DEFAULT_SHAPE_PATHS,
+    constant=SCALARS,
+    event=st.dictionaries(st.sampled_from(["traits", "properties", "email"]), SHAPE_VALUES, max_size=3),
+)
+def test_generated_default_shape_resolver_matches_the_general_one(
+    paths: list[str], constant: Any, event: dict[str, Any]
+) -> None:
     """The generated fast path (framework.mapping.fastpath) gives what the per-field resolvers give."""
     mapping: dict[str, Any] = {
-        f"f{index}": {"@if": {"exists": {"@path": f"$.{path}"}, "then": {"@path": f"$.{path}"}, "else": {"@path": "$.properties.email"}}}
+        f"f{index}": {
+            "@if": {
+                "exists": {"@path": f"$.{path}"},
+                "then": {"@path": f"$.{path}"},
+                "else": {"@path": "$.properties.email"},
+            }
+        }
         for index, path in enumerate(paths)
     }
     mapping["k"] = constant
     compiled = compile_mapping(mapping)
-    planned = compiled.root.resolve_clean(event)  # type: ignore[attr-defined]  # the plan, not the generated code
+    planned = compiled.root.resolve_clean(event)  # the plan, not the generated code
     # `_metadata` on `then` hides the shape from every shortcut: the plain @if resolver runs.
-    plain = {key: {"@if": {**value["@if"], "then": {**value["@if"]["then"], "_metadata": {}}}} if key != "k" else value for key, value in mapping.items()}
+    plain = {
+        key: {"@if": {**value["@if"], "then": {**value["@if"]["then"], "_metadata": {}}}} if key != "k" else value
+        for key, value in mapping.items()
+    }
     general = compile_mapping(plain)(event)
     assert compiled(event) == planned == general
     assert list(compiled(event)) == list(planned) == list(general)

@@ -15,7 +15,11 @@ def test_all_names_the_architecture_seam() -> None:
 def test_every_exported_name_exists_and_public_names_are_exported() -> None:
     for name in mapping.__all__:
         assert hasattr(mapping, name), name
-    public = {name for name in vars(mapping) if not name.startswith("_") and not isinstance(getattr(mapping, name), type(mapping))}
+    public = {
+        name
+        for name in vars(mapping)
+        if not name.startswith("_") and not isinstance(getattr(mapping, name), type(mapping))
+    }
     assert public == set(mapping.__all__)
 
 

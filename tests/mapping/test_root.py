@@ -27,6 +27,9 @@ def test_invalid_root_directives(holder: Any, message: str) -> None:
     assert raised.value.errors == [message]
 
 
-@pytest.mark.parametrize(("mapping", "spread"), [("ab", {"0": "a", "1": "b"}), (["x"], {"0": "x"}), (5, {}), (True, {}), ("😀", {"0": "\ud83d", "1": "\ude00"})])
+@pytest.mark.parametrize(
+    ("mapping", "spread"),
+    [("ab", {"0": "a", "1": "b"}), (["x"], {"0": "x"}), (5, {}), (True, {}), ("😀", {"0": "\ud83d", "1": "\ude00"})],
+)
 def test_non_object_top_levels_are_spread(mapping: Any, spread: dict[str, Any]) -> None:
     assert root_mapping(mapping) == spread

@@ -1,7 +1,9 @@
 """Validation, table-driven by folders as in Segment's repo: ``cases/valid`` and ``cases/invalid``.
 
 Each invalid case carries the exact messages Segment's engine gives for it (recorded from
-actions-core 3.170.0); each valid case must compile without error.
+actions-core 3.170.0), or, for options Segment accepts and then fails on every event (``@if`` without
+``exists``, ``@case`` with ``"UPPER"``…), this project's load-time message in the same format (see
+docs/mapping.md, "Validation"); each valid case must compile without error.
 """
 
 from __future__ import annotations

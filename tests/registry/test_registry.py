@@ -11,14 +11,14 @@ import destinations
 from framework import registry
 from framework.registry import UnknownDestinationError, get_destination, list_destinations, load_errors
 
-DEFINITION = '''
+DEFINITION = """
 from framework.definition import ActionDefinition, DestinationDefinition
 
 definition = DestinationDefinition(
     name="{name}", slug="{slug}",
     actions={{"ping": ActionDefinition(title="Ping", description="Ping.", perform=lambda request, data: None)}},
 )
-'''
+"""
 
 
 @pytest.fixture(autouse=True)
@@ -68,13 +68,18 @@ def test_a_plugin_registers_through_the_entry_point_group_and_a_broken_one_is_na
     write_package(tmp_path, "acme_destination", DEFINITION.format(name="Acme", slug="actions-acme"))
     write_package(tmp_path, "broken_destination", "raise RuntimeError('missing API key table')\n")
     forget_modules += ["acme_destination", "broken_destination"]
-    install_plugin(tmp_path, "acme_destination", """
+    install_plugin(
+        tmp_path,
+        "acme_destination",
+        """
         [action_destinations]
         acme = acme_destination:definition
         broken = broken_destination:definition
         module = acme_destination
         wrong = acme_destination:DestinationDefinition
-    """, monkeypatch)
+    """,
+        monkeypatch,
+    )
     acme = get_destination("actions-acme")
     assert acme.name == "Acme" and get_destination("acme") is acme
     assert "actions-pardot" in [d.slug for d in list_destinations()]
@@ -91,11 +96,12 @@ def test_a_plugin_registers_through_the_entry_point_group_and_a_broken_one_is_na
 def test_a_broken_definition_is_located_in_the_plugins_file_not_in_pydantic(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forget_modules: list[str]
 ) -> None:
-    source = DEFINITION.format(name="Typo", slug="actions-typo").replace('description="Ping.",', 'description=5,')
+    source = DEFINITION.format(name="Typo", slug="actions-typo").replace('description="Ping.",', "description=5,")
     write_package(tmp_path, "typo_destination", source)
     forget_modules.append("typo_destination")
-    install_plugin(tmp_path, "typo_destination", "[action_destinations]\ntypo = typo_destination:definition\n",
-                   monkeypatch)
+    install_plugin(
+        tmp_path, "typo_destination", "[action_destinations]\ntypo = typo_destination:definition\n", monkeypatch
+    )
     [error] = load_errors()
     plugin_file = tmp_path / "typo_destination" / "__init__.py"
     assert error.message.startswith(f"{plugin_file}:6: ValidationError: ActionDefinition.description: ")
@@ -108,10 +114,17 @@ def test_built_ins_are_every_subpackage_exposing_a_definition(
     write_package(tmp_path, "zz_example", DEFINITION.format(name="Example", slug="actions-example"))
     write_package(tmp_path, "zz_broken", "import not_a_module_anywhere\n")
     write_package(tmp_path, "zz_helpers", "VALUE = 1\n")
-    write_package(tmp_path, "zz_named", DEFINITION.format(name="Named", slug="actions-named").replace(
-        "definition = ", "destination = "))
-    forget_modules += ["destinations.zz_example", "destinations.zz_broken", "destinations.zz_helpers",
-                       "destinations.zz_named"]
+    write_package(
+        tmp_path,
+        "zz_named",
+        DEFINITION.format(name="Named", slug="actions-named").replace("definition = ", "destination = "),
+    )
+    forget_modules += [
+        "destinations.zz_example",
+        "destinations.zz_broken",
+        "destinations.zz_helpers",
+        "destinations.zz_named",
+    ]
     monkeypatch.setattr(destinations, "__path__", [*destinations.__path__, str(tmp_path)])
     assert get_destination("zz_example").slug == "actions-example"
     assert get_destination("actions-named").name == "Named"
@@ -121,8 +134,9 @@ def test_built_ins_are_every_subpackage_exposing_a_definition(
     assert "zz_helpers" not in [d.slug for d in list_destinations()]
 
 
-def test_the_scan_is_cached_until_cleared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                          forget_modules: list[str]) -> None:
+def test_the_scan_is_cached_until_cleared(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forget_modules: list[str]
+) -> None:
     list_destinations()
     write_package(tmp_path, "zz_late", DEFINITION.format(name="Late", slug="actions-late"))
     forget_modules.append("destinations.zz_late")
@@ -140,8 +154,10 @@ def test_a_package_under_path_cannot_replace_a_built_in(tmp_path: Path, forget_m
     assert found.by_slug["actions-pardot"] is get_destination("actions-pardot")
     assert found.sources["actions-pardot"] == "built-in"
     [error] = found.errors
-    assert error.startswith(f'{tmp_path / "fake_pardot"}: slug "actions-pardot" is already taken by the built-in '
-                            "destination 'Pardot (Actions)'; the one under --path is ignored.")
+    assert error.startswith(
+        f'{tmp_path / "fake_pardot"}: slug "actions-pardot" is already taken by the built-in '
+        "destination 'Pardot (Actions)'; the one under --path is ignored."
+    )
     assert registry.find_destination("actions-pardot", [tmp_path]).name == "Pardot (Actions)"
 
 

@@ -8,10 +8,19 @@ SETTINGS = {
     "accountId": "acc-1",
     "oauth": {"access_token": "AT", "refresh_token": "RT"},
     "subscriptions": [
-        {"name": "Upsert", "subscribe": 'type = "identify"', "partnerAction": "upsert_contact",
-         "mapping": {"email": {"@path": "$.traits.email"}, "plan": {"@path": "$.traits.plan"}}},
-        {"name": "Track", "subscribe": 'type = "track"', "partnerAction": "track_event",
-         "mapping": {"name": {"@path": "$.event"}}, "enabled": False},
+        {
+            "name": "Upsert",
+            "subscribe": 'type = "identify"',
+            "partnerAction": "upsert_contact",
+            "mapping": {"email": {"@path": "$.traits.email"}, "plan": {"@path": "$.traits.plan"}},
+        },
+        {
+            "name": "Track",
+            "subscribe": 'type = "track"',
+            "partnerAction": "track_event",
+            "mapping": {"name": {"@path": "$.event"}},
+            "enabled": False,
+        },
     ],
 }
 

@@ -7,17 +7,32 @@ import pytest
 
 SUBMODULES = {
     "framework.instance": {"config", "instance", "problems", "sources", "compiler"},
-    "framework.runtime": {"client", "credentials", "event_shape", "payload", "pipeline", "results", "subscription",
-                          "async_batch", "batch", "multistatus"},
+    "framework.runtime": {
+        "client",
+        "credentials",
+        "event_shape",
+        "payload",
+        "pipeline",
+        "results",
+        "subscription",
+        "async_batch",
+        "batch",
+        "multistatus",
+    },
     "framework.testing": {"events", "integration", "transport", "sample", "plugin", "batch_results"},
 }
 
 
 def public_names(module: ModuleType) -> set[str]:
     ignored = SUBMODULES.get(module.__name__, set())
-    return {name for name, value in vars(module).items()
-            if not name.startswith(("_", "@")) and name not in ignored and not isinstance(value, ModuleType)
-            and name not in ("annotations",)}
+    return {
+        name
+        for name, value in vars(module).items()
+        if not name.startswith(("_", "@"))
+        and name not in ignored
+        and not isinstance(value, ModuleType)
+        and name not in ("annotations",)
+    }
 
 
 @pytest.mark.parametrize("name", ["framework.instance", "framework.runtime", "framework.testing", "framework.registry"])

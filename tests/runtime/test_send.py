@@ -7,25 +7,33 @@ from typing import Any
 import pytest
 import requests
 
+from framework.auth import OAuthTokens
 from framework.errors import Resolution
 from framework.instance import DestinationInstance, SubscriptionStatus
+from framework.runtime.results import MAX_RESULT_BODY
 from framework.testing import MockRouter, create_test_event
 from framework.testing.sample import SAMPLE_API, SAMPLE_TOKEN_URL, build_sample_destination
 
 CONTACTS = f"{SAMPLE_API}/contacts"
 EVENTS = f"{SAMPLE_API}/events"
-OAUTH = {"access_token": "AT-old-secret", "refresh_token": "RT-secret", "clientId": "CID",
-         "clientSecret": "CS-secret"}
-UPSERT = {"name": "Upsert contacts", "subscribe": 'type = "identify"', "partnerAction": "upsert_contact",
-          "mapping": {"email": {"@path": "$.traits.email"}, "plan": {"@path": "$.traits.plan"}}}
-TRACK = {"name": "Track events", "subscribe": 'type = "track"', "partnerAction": "track_event",
-         "mapping": {"name": {"@path": "$.event"}, "user_id": {"@path": "$.userId"}}}
+OAUTH = {"access_token": "AT-old-secret", "refresh_token": "RT-secret", "clientId": "CID", "clientSecret": "CS-secret"}
+UPSERT = {
+    "name": "Upsert contacts",
+    "subscribe": 'type = "identify"',
+    "partnerAction": "upsert_contact",
+    "mapping": {"email": {"@path": "$.traits.email"}, "plan": {"@path": "$.traits.plan"}},
+}
+TRACK = {
+    "name": "Track events",
+    "subscribe": 'type = "track"',
+    "partnerAction": "track_event",
+    "mapping": {"name": {"@path": "$.event"}, "user_id": {"@path": "$.userId"}},
+}
 
 
 def make_instance(router: MockRouter, *subscriptions: dict[str, Any], **kwargs: Any) -> DestinationInstance:
     settings = {"accountId": "acc-1", "subscriptions": list(subscriptions or (UPSERT, TRACK)), "oauth": OAUTH}
-    return DestinationInstance.from_settings(settings, build_sample_destination(), session=router.session(),
-                                             **kwargs)
+    return DestinationInstance.from_settings(settings, build_sample_destination(), session=router.session(), **kwargs)
 
 
 def identify(**traits: Any) -> dict[str, Any]:
@@ -35,8 +43,11 @@ def identify(**traits: Any) -> dict[str, Any]:
 def test_a_matching_subscription_delivers_and_the_other_says_why_it_filtered() -> None:
     router = MockRouter().add("POST", CONTACTS, json={"id": 1})
     upsert, track = make_instance(router).send(identify())
-    assert (upsert.subscription, upsert.action, upsert.status) == ("Upsert contacts", "upsert_contact",
-                                                                    SubscriptionStatus.DELIVERED)
+    assert (upsert.subscription, upsert.action, upsert.status) == (
+        "Upsert contacts",
+        "upsert_contact",
+        SubscriptionStatus.DELIVERED,
+    )
     assert upsert.resolution is Resolution.SUCCESS and upsert.http_status == 200
     assert upsert.payload == {"email": "ada@example.com", "plan": "pro"}
     assert router.requests[0].json() == upsert.payload
@@ -64,8 +75,10 @@ def test_a_destination_error_fails_with_its_code_status_and_resolution() -> None
     assert upsert.resolution is Resolution.TERMINAL and upsert.exchanges[0].status == 400
 
 
-@pytest.mark.parametrize("status, resolution", [(503, Resolution.RETRY), (429, Resolution.RATE_LIMITED),
-                                                (501, Resolution.TERMINAL), (408, Resolution.RETRY)])
+@pytest.mark.parametrize(
+    "status, resolution",
+    [(503, Resolution.RETRY), (429, Resolution.RATE_LIMITED), (501, Resolution.TERMINAL), (408, Resolution.RETRY)],
+)
 def test_resolutions_come_from_the_error(status: int, resolution: Resolution) -> None:
     router = MockRouter().add("POST", CONTACTS, status=status, json={})
     [upsert] = make_instance(router, UPSERT).send(identify())
@@ -87,12 +100,15 @@ def test_a_bug_in_perform_is_a_terminal_failure_that_names_the_exception() -> No
     assert upsert.reason == "ZeroDivisionError: division by zero"
 
 
-@pytest.mark.parametrize("event, reason", [
-    ([1, 2], "the event should be a JSON object but it is an array."),
-    ("identify", "the event should be a JSON object but it is a string."),
-    ({"type": 5, "traits": {"email": "a@b.co"}}, "the event's type should be a string but it is a number."),
-    ({"type": "identify", "traits": ["a@b.co"]}, "the event's traits should be an object but it is an array."),
-])
+@pytest.mark.parametrize(
+    "event, reason",
+    [
+        ([1, 2], "the event should be a JSON object but it is an array."),
+        ("identify", "the event should be a JSON object but it is a string."),
+        ({"type": 5, "traits": {"email": "a@b.co"}}, "the event's type should be a string but it is a number."),
+        ({"type": "identify", "traits": ["a@b.co"]}, "the event's traits should be an object but it is an array."),
+    ],
+)
 def test_a_malformed_event_is_invalid_in_every_subscription(event: Any, reason: str) -> None:
     router = MockRouter()
     results = make_instance(router).send(event)
@@ -140,7 +156,7 @@ def test_an_expired_token_is_refreshed_and_only_that_subscription_retried_once()
     router.add("POST", CONTACTS, json={"id": 1})
     router.add("POST", EVENTS, json={})
     router.add("POST", SAMPLE_TOKEN_URL, json={"access_token": "AT-new-secret"})
-    refreshed = []
+    refreshed: list[OAuthTokens] = []
     instance = make_instance(router, TRACK, UPSERT, on_token_refresh=refreshed.append)
     event = identify()
     track_event = {**event, "type": "track"}
@@ -177,10 +193,13 @@ def test_a_failed_refresh_is_terminal() -> None:
     assert upsert.status is SubscriptionStatus.FAILED and upsert.resolution is Resolution.TERMINAL
     assert upsert.reason.startswith("the token refresh failed")
     assert [r.url for r in router.requests] == [CONTACTS, SAMPLE_TOKEN_URL]
+    assert upsert.received_status == 400  # the token endpoint's answer, whatever status the error carries
+    assert upsert.to_dict()["received_status"] == 400
 
 
 def test_a_refresh_that_returns_no_token_is_terminal_with_segments_message() -> None:
     definition = build_sample_destination()
+    assert definition.authentication is not None
     definition.authentication.refresh_access_token = lambda request, data: None
     router = MockRouter().add("POST", CONTACTS, status=401, json={})
     settings = {"accountId": "a", "subscriptions": [UPSERT], "oauth": OAUTH}
@@ -200,6 +219,7 @@ def test_refused_again_after_a_refresh_is_terminal_and_not_retried_twice() -> No
 
 def test_a_401_without_oauth_is_terminal() -> None:
     definition = build_sample_destination()
+    assert definition.authentication is not None
     definition.authentication.scheme = "custom"
     definition.authentication.refresh_access_token = None
     router = MockRouter().add("POST", CONTACTS, status=401, json={"message": "bad key"})
@@ -231,16 +251,78 @@ def test_a_failure_reason_never_quotes_a_password_setting() -> None:
         raise IntegrationError(f"key {data.settings['apiKey']} refused for {data.settings['region']}", "BAD_KEY")
 
     definition = DestinationDefinition(
-        name="Keyed", slug="actions-keyed", description="A destination signing in with an API key.",
-        authentication=Authentication(scheme="custom", fields={
-            "apiKey": InputField(label="API Key", description="The key.", type="password", required=True),
-            "region": InputField(label="Region", description="The region.", type="string")}),
+        name="Keyed",
+        slug="actions-keyed",
+        description="A destination signing in with an API key.",
+        authentication=Authentication(
+            scheme="custom",
+            fields={
+                "apiKey": InputField(label="API Key", description="The key.", type="password", required=True),
+                "region": InputField(label="Region", description="The region.", type="string"),
+            },
+        ),
         actions={"send": ActionDefinition(title="Send", description="Send it.", fields={}, perform=perform)},
     )
     subscription = {"subscribe": 'type = "track"', "action": "send", "mapping": {}}
-    instance = DestinationInstance(definition, {"apiKey": "key-secret-123", "region": "eu"}, [subscription],
-                                   session=MockRouter().session())
+    instance = DestinationInstance(
+        definition, {"apiKey": "key-secret-123", "region": "eu"}, [subscription], session=MockRouter().session()
+    )
     for _ in range(2):  # the same on every event
         [result] = instance.send(create_test_event())
         assert result.status is SubscriptionStatus.FAILED
         assert result.reason == "key [REDACTED] refused for eu"
+
+
+def test_credentials_in_the_endpoint_url_never_reach_the_result_or_report() -> None:
+    instance = make_instance(MockRouter(), UPSERT, endpoint="http://deploy:pa55word-x@127.0.0.1:9")
+    instance_live = DestinationInstance.from_settings(
+        {"accountId": "acc-1", "subscriptions": [UPSERT], "oauth": OAUTH},
+        build_sample_destination(),
+        endpoint="http://deploy:pa55word-x@127.0.0.1:9",
+    )
+    for candidate in (instance, instance_live):
+        [upsert] = candidate.send(identify())
+        assert upsert.status is SubscriptionStatus.FAILED
+        shown = json.dumps(upsert.to_dict()) + upsert.reason
+        assert "pa55word-x" not in shown and "deploy" not in shown
+        assert "[REDACTED]@127.0.0.1:9" in shown
+    assert instance_live.send(identify())[0].exchanges[0].url == "http://[REDACTED]@127.0.0.1:9/v1/contacts"
+
+
+def test_a_failure_keeps_the_response_body_truncated_and_redacted() -> None:
+    body = {"message": "Email is malformed", "access_token": "AT-leaked-in-body", "pad": "x" * 10_000}
+    router = MockRouter().add("POST", CONTACTS, status=400, json=body)
+    [upsert] = make_instance(router, UPSERT).send(identify())
+    assert upsert.status is SubscriptionStatus.FAILED and upsert.received_status == 400
+    kept = upsert.response_body
+    assert kept is not None and kept.startswith('{"message":"Email is malformed"')
+    assert "AT-leaked-in-body" not in kept and "[REDACTED]" in kept
+    assert len(kept) <= MAX_RESULT_BODY + 60 and kept.endswith("more characters]")
+    assert upsert.to_dict()["response_body"] == kept
+
+
+def test_a_delivered_result_keeps_no_response_body() -> None:
+    router = MockRouter().add("POST", CONTACTS, json={"id": 1})
+    [upsert] = make_instance(router, UPSERT).send(identify())
+    assert upsert.status is SubscriptionStatus.DELIVERED and upsert.response_body is None
+    assert upsert.received_status == upsert.http_status == 200
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ({"message": "Email is malformed"}, "Bad Request: Email is malformed"),
+        ({"error": "invalid_request", "error_description": "email required"}, "Bad Request: email required"),
+        ({"errors": [{"message": "plan is unknown"}]}, "Bad Request: plan is unknown"),
+        ({"id": 1}, "Bad Request"),
+    ],
+)
+def test_a_plain_4xx_from_a_destination_without_a_classifier_says_the_bodys_message(body: Any, expected: str) -> None:
+    definition = build_sample_destination()
+    definition.actions["upsert_contact"].perform = lambda request, data: request.post(CONTACTS, json=data.payload)
+    router = MockRouter().add("POST", CONTACTS, status=400, json=body)
+    settings = {"accountId": "a", "subscriptions": [UPSERT], "oauth": OAUTH}
+    [upsert] = DestinationInstance.from_settings(settings, definition, session=router.session()).send(identify())
+    assert upsert.status is SubscriptionStatus.FAILED and upsert.reason == expected
+    assert (upsert.http_status, upsert.received_status) == (400, 400)
+    assert upsert.response_body == json.dumps(body, separators=(",", ":"))

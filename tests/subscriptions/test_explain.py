@@ -14,19 +14,42 @@ from framework.subscriptions import compile_trigger
     [
         ('type = "identify"', {"type": "track"}, 'type = "identify" is false: type is "track"'),
         ('type = "identify"', {}, 'type = "identify" is false: type is missing'),
-        ("properties.price > 5", {"properties": {"price": "10"}},
-         'properties.price > 5 is false: properties.price is "10" (this comparison needs a number)'),
-        ("properties.price = 10", {"properties": {"price": 9}}, "properties.price = 10 is false: properties.price is 9"),
-        ('properties.price = "10"', {"properties": {"price": 10}},
-         'properties.price = "10" is false: properties.price is 10 (this comparison needs a string)'),
-        ('type = "track" and properties.flag = true', {"type": "track", "properties": {"flag": False}},
-         "properties.flag = true is false: properties.flag is false"),
-        ('type = "track" or type = "page"', {"type": "identify"},
-         'none of the 2 alternatives matched (type = "track" is false: type is "identify"; '
-         'type = "page" is false: type is "identify")'),
-        ('!match(traits.email, "*@segment.com")', {"traits": {"email": "a@segment.com"}},
-         '!match(traits.email, "*@segment.com") is false: traits.email is "a@segment.com"'),
-        ('contains(context.page.url, "x")', {"context": {"page": None}}, 'contains(context.page.url, "x") is false: context.page.url is null'),
+        (
+            "properties.price > 5",
+            {"properties": {"price": "10"}},
+            'properties.price > 5 is false: properties.price is "10" (this comparison needs a number)',
+        ),
+        (
+            "properties.price = 10",
+            {"properties": {"price": 9}},
+            "properties.price = 10 is false: properties.price is 9",
+        ),
+        (
+            'properties.price = "10"',
+            {"properties": {"price": 10}},
+            'properties.price = "10" is false: properties.price is 10 (this comparison needs a string)',
+        ),
+        (
+            'type = "track" and properties.flag = true',
+            {"type": "track", "properties": {"flag": False}},
+            "properties.flag = true is false: properties.flag is false",
+        ),
+        (
+            'type = "track" or type = "page"',
+            {"type": "identify"},
+            'none of the 2 alternatives matched (type = "track" is false: type is "identify"; '
+            'type = "page" is false: type is "identify")',
+        ),
+        (
+            '!match(traits.email, "*@segment.com")',
+            {"traits": {"email": "a@segment.com"}},
+            '!match(traits.email, "*@segment.com") is false: traits.email is "a@segment.com"',
+        ),
+        (
+            'contains(context.page.url, "x")',
+            {"context": {"page": None}},
+            'contains(context.page.url, "x") is false: context.page.url is null',
+        ),
         ("userId != null", {"userId": None}, "userId != null is false: userId is null"),
         ("traits.my\\ key = 1", {}, "traits.my\\ key = 1 is false: traits.my\\ key is missing"),
     ],
@@ -36,7 +59,10 @@ def test_explain_names_the_failing_condition(fql: str, event: dict[str, Any], se
 
 
 def test_explain_is_none_on_a_match() -> None:
-    assert compile_trigger('type = "track" and (event = "A" or event = "B")').explain({"type": "track", "event": "B"}) is None
+    assert (
+        compile_trigger('type = "track" and (event = "A" or event = "B")').explain({"type": "track", "event": "B"})
+        is None
+    )
 
 
 def test_explain_long_values_are_shortened() -> None:

@@ -9,13 +9,22 @@ from framework.errors import APIError, Resolution
 from framework.runtime import AsyncBatch, ItemError, ItemSuccess, MultiStatusResponse, StillRunning
 from framework.testing import create_test_integration
 
-FIELDS = {"email": InputField(label="Email", description="Who.", type="string", format="email", required=True,
-                              default={"@path": "$.traits.email"})}
+FIELDS = {
+    "email": InputField(
+        label="Email",
+        description="Who.",
+        type="string",
+        format="email",
+        required=True,
+        default={"@path": "$.traits.email"},
+    )
+}
 
 
 def destination(perform_batch: Any, poll: Any = None) -> DestinationDefinition:
-    action = ActionDefinition(title="Contacts", fields=FIELDS, perform=lambda request, data: None,
-                              perform_batch=perform_batch, poll=poll)
+    action = ActionDefinition(
+        title="Contacts", fields=FIELDS, perform=lambda request, data: None, perform_batch=perform_batch, poll=poll
+    )
     return DestinationDefinition(name="T", slug="actions-t", actions={"contacts": action})
 
 
@@ -51,9 +60,12 @@ def test_a_raised_error_propagates_as_in_segments_harness() -> None:
 
 def test_an_async_batch_is_pending_until_polled() -> None:
     polls = iter([StillRunning("queued"), MultiStatusResponse([ItemSuccess(200), ItemError(400, "bad row")])])
-    integration = create_test_integration(destination(
-        lambda request, data: AsyncBatch(ref={"job": 7}, items=len(data.payload)),
-        poll=lambda request, data, ref: next(polls)))
+    integration = create_test_integration(
+        destination(
+            lambda request, data: AsyncBatch(ref={"job": 7}, items=len(data.payload)),
+            poll=lambda request, data, ref: next(polls),
+        )
+    )
     integration.test_batch_action("contacts", events=[EVENTS[0], EVENTS[2]], use_default_mappings=True)
     assert integration.batch_job.ref == {"job": 7}
     assert all(isinstance(result, StillRunning) for result in integration.batch_results)

@@ -10,21 +10,46 @@ ISO_MS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 
 def test_default_event_has_segments_exact_fields() -> None:
     event = create_test_event()
-    assert sorted(event) == sorted([
-        "anonymousId", "context", "event", "messageId", "properties", "receivedAt", "sentAt",
-        "timestamp", "traits", "type", "userId",
-    ])
+    assert sorted(event) == sorted(
+        [
+            "anonymousId",
+            "context",
+            "event",
+            "messageId",
+            "properties",
+            "receivedAt",
+            "sentAt",
+            "timestamp",
+            "traits",
+            "type",
+            "userId",
+        ]
+    )
     assert (event["type"], event["event"], event["userId"], event["anonymousId"]) == (
-        "track", "Test Event", "user1234", "anonId1234")
+        "track",
+        "Test Event",
+        "user1234",
+        "anonId1234",
+    )
     assert event["properties"] == {} and event["traits"] == {}
     context = event["context"]
     assert context["ip"] == "8.8.8.8"
     assert context["library"] == {"name": "analytics.js", "version": "2.11.1"}
     assert context["locale"] == "en-US"
-    assert context["location"] == {"city": "San Francisco", "country": "United States",
-                                   "latitude": 40.2964197, "longitude": -76.9411617, "speed": 0}
-    assert context["page"] == {"path": "/academy/", "referrer": "", "search": "",
-                               "title": "Analytics Academy", "url": "https://segment.com/academy/"}
+    assert context["location"] == {
+        "city": "San Francisco",
+        "country": "United States",
+        "latitude": 40.2964197,
+        "longitude": -76.9411617,
+        "speed": 0,
+    }
+    assert context["page"] == {
+        "path": "/academy/",
+        "referrer": "",
+        "search": "",
+        "title": "Analytics Academy",
+        "url": "https://segment.com/academy/",
+    }
     assert context["timezone"] == "Europe/Amsterdam"
     assert context["userAgent"].startswith("Mozilla/5.0 (iPhone; CPU iPhone OS 9_1 like Mac OS X)")
     assert context["userAgent"].endswith("Version/9.0 Mobile/13B143 Safari/601.1")

@@ -22,9 +22,13 @@ def integration() -> Any:
 
 def test_returns_the_requests_with_body_headers_and_url() -> None:
     tester = integration()
-    [request] = tester.test_action("upsert_contact", event={"traits": {"email": "ada@example.com"}},
-                                   mapping={"email": {"@path": "$.traits.email"}},
-                                   settings={"accountId": "acc-9"}, auth=AUTH)
+    [request] = tester.test_action(
+        "upsert_contact",
+        event={"traits": {"email": "ada@example.com"}},
+        mapping={"email": {"@path": "$.traits.email"}},
+        settings={"accountId": "acc-9"},
+        auth=AUTH,
+    )
     assert (request.method, request.url) == ("POST", CONTACTS)
     assert request.json() == {"email": "ada@example.com"}
     assert request.headers["Authorization"] == "Bearer AT-1"
@@ -34,8 +38,9 @@ def test_returns_the_requests_with_body_headers_and_url() -> None:
 
 def test_use_default_mappings_fills_omitted_fields_and_the_event_is_segments_test_event() -> None:
     tester = integration()
-    [request] = tester.test_action("track_event", mapping={"properties": {"plan": "pro"}}, use_default_mappings=True,
-                                   settings=SETTINGS)
+    [request] = tester.test_action(
+        "track_event", mapping={"properties": {"plan": "pro"}}, use_default_mappings=True, settings=SETTINGS
+    )
     assert request.json() == {"name": "Test Event", "user_id": "user1234", "properties": {"plan": "pro"}}
 
 
@@ -48,8 +53,12 @@ def test_without_default_mappings_only_the_given_mapping_is_used() -> None:
 
 def test_no_trigger_matching_and_undeclared_settings_are_dropped_as_the_runtime_does() -> None:
     tester = integration()
-    requests = tester.test_action("upsert_contact", event={"type": "page", "traits": {"email": "a@b.co"}},
-                                  use_default_mappings=True, settings={"accountId": "acc-2", "unknown": 1})
+    requests = tester.test_action(
+        "upsert_contact",
+        event={"type": "page", "traits": {"email": "a@b.co"}},
+        use_default_mappings=True,
+        settings={"accountId": "acc-2", "unknown": 1},
+    )
     assert len(requests) == 1 and requests[0].headers["X-Account"] == "acc-2"
 
 
@@ -64,16 +73,21 @@ def test_a_missing_setting_is_refused_by_name_before_any_request() -> None:
 
 def test_a_setting_of_the_wrong_type_is_refused_by_name() -> None:
     with pytest.raises(InvalidSettingsError, match="accountId"):
-        integration().test_action("upsert_contact", event={"traits": {"email": "a@b.co"}},
-                                  use_default_mappings=True, settings={"accountId": {"nested": True}})
+        integration().test_action(
+            "upsert_contact",
+            event={"traits": {"email": "a@b.co"}},
+            use_default_mappings=True,
+            settings={"accountId": {"nested": True}},
+        )
 
 
 def test_errors_from_perform_propagate() -> None:
     tester = create_test_integration(build_sample_destination())
     tester.transport.add("POST", CONTACTS, status=400, json={"code": "BAD", "message": "nope"})
     with pytest.raises(IntegrationError, match="nope") as caught:
-        tester.test_action("upsert_contact", event={"traits": {"email": "a@b.co"}}, use_default_mappings=True,
-                           settings=SETTINGS)
+        tester.test_action(
+            "upsert_contact", event={"traits": {"email": "a@b.co"}}, use_default_mappings=True, settings=SETTINGS
+        )
     assert caught.value.code == "BAD" and caught.value.status == 400
     assert tester.requests[0].status == 400
 
@@ -95,8 +109,9 @@ def test_an_unknown_action_is_an_error_listing_the_actions() -> None:
 def test_a_given_transport_is_used() -> None:
     router = MockRouter().add("POST", CONTACTS, status=201, json={"id": 5})
     tester = create_test_integration(build_sample_destination(), router)
-    tester.test_action("upsert_contact", event={"traits": {"email": "a@b.co"}}, use_default_mappings=True,
-                       settings=SETTINGS)
+    tester.test_action(
+        "upsert_contact", event={"traits": {"email": "a@b.co"}}, use_default_mappings=True, settings=SETTINGS
+    )
     assert router.requests[0].status == 201 and tester.last_output.status_code == 201
 
 
@@ -105,8 +120,12 @@ def test_refresh_returns_merged_tokens() -> None:
     tester.transport.add("POST", SAMPLE_TOKEN_URL, json={"access_token": "AT-2"})
     tokens = tester.test_refresh(settings={"accountId": "a"}, auth=AUTH)
     assert tokens == OAuthTokens(access_token="AT-2", refresh_token="RT-1", client_id="CID", client_secret="CS")
-    assert tester.requests[0].form() == {"grant_type": "refresh_token", "refresh_token": "RT-1",
-                                         "client_id": "CID", "client_secret": "CS"}
+    assert tester.requests[0].form() == {
+        "grant_type": "refresh_token",
+        "refresh_token": "RT-1",
+        "client_id": "CID",
+        "client_secret": "CS",
+    }
     assert "Authorization" not in tester.requests[0].headers
 
 
@@ -162,8 +181,12 @@ def batch_destination() -> Any:
 def test_batch_action_performs_the_valid_payloads_and_reports_the_invalid_ones() -> None:
     tester = create_test_integration(batch_destination())
     tester.transport.add("POST", f"{SAMPLE_API}/events/batch", json={})
-    [request] = tester.test_batch_action("track_event", events=[{"event": "A"}, {"event": None}, {"event": "B"}],
-                                         mapping={"name": {"@path": "$.event"}}, settings=SETTINGS)
+    [request] = tester.test_batch_action(
+        "track_event",
+        events=[{"event": "A"}, {"event": None}, {"event": "B"}],
+        mapping={"name": {"@path": "$.event"}},
+        settings=SETTINGS,
+    )
     assert request.json() == [{"name": "A"}, {"name": "B"}]
     assert list(tester.batch_errors) == [1] and "name" in tester.batch_errors[1]
 
@@ -179,7 +202,8 @@ def test_batch_action_defaults_to_one_track_event_and_needs_perform_batch() -> N
 
 def test_batch_action_with_no_valid_payload_sends_nothing() -> None:
     tester = create_test_integration(batch_destination())
-    sent = tester.test_batch_action("track_event", events=[{"event": None}], mapping={"name": {"@path": "$.event"}},
-                                    settings=SETTINGS)
+    sent = tester.test_batch_action(
+        "track_event", events=[{"event": None}], mapping={"name": {"@path": "$.event"}}, settings=SETTINGS
+    )
     assert sent == []
     assert tester.requests == [] and 0 in tester.batch_errors

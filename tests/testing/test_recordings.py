@@ -40,8 +40,12 @@ def test_write_then_read_keeps_the_lines_and_names_the_engines(tmp_path: Path) -
     (peer / "node_modules" / "@segment" / "actions-core").mkdir(parents=True)
     (peer / "node_modules" / "@segment" / "actions-core" / "package.json").write_text('{"version": "9.9.9"}')
     target = tmp_path / "cases.jsonl"
-    assert write_recording(target, [{"id": "a"}, {"id": "b", "text": "\ud83d"}], generator="g.py", seed=3,
-                           peer=peer, ensure_ascii=True) == 2
+    assert (
+        write_recording(
+            target, [{"id": "a"}, {"id": "b", "text": "\ud83d"}], generator="g.py", seed=3, peer=peer, ensure_ascii=True
+        )
+        == 2
+    )
     header = read_header(target)
     assert (header["generator"], header["seed"], header["engines"]["@segment/actions-core"]) == ("g.py", 3, "9.9.9")
     assert "node" in header["engines"]
@@ -71,7 +75,10 @@ def test_a_documented_divergence_is_a_strict_xfail_with_its_reason() -> None:
 
 def test_no_conformance_test_skips_a_case() -> None:
     sources = [path for path in ROOT.glob("tests/**/test_*.py") if "conformance" in path.read_text(encoding="utf-8")]
-    skipping = [str(path.relative_to(ROOT)) for path in sources
-                if "conformance" in str(path) or path.name == "test_conformance.py"
-                if "pytest.skip(" in path.read_text(encoding="utf-8")]
+    skipping = [
+        str(path.relative_to(ROOT))
+        for path in sources
+        if "conformance" in str(path) or path.name == "test_conformance.py"
+        if "pytest.skip(" in path.read_text(encoding="utf-8")
+    ]
     assert skipping == []

@@ -18,8 +18,13 @@ EVENTS = [{"type": "identify", "traits": {"email": "ada@example.com"}}, {"type":
 
 
 def suite(**overrides: Any) -> StandardDestinationTests:
-    attributes = {"definition": build_sample_destination(), "settings": {"accountId": "acc-1"},
-                  "auth": {"accessToken": "AT"}, "sample_events": EVENTS, **overrides}
+    attributes = {
+        "definition": build_sample_destination(),
+        "settings": {"accountId": "acc-1"},
+        "auth": {"accessToken": "AT"},
+        "sample_events": EVENTS,
+        **overrides,
+    }
     return type("TestSampleStandard", (StandardDestinationTests,), attributes)()
 
 
@@ -66,9 +71,24 @@ def test_a_stale_docs_page_fails_with_the_command_that_regenerates_it(tmp_path: 
 
 def test_the_suite_generates_one_test_per_action_and_per_response_case() -> None:
     target = ROOT / "tests" / "destinations" / "pardot" / "test_standard_suite.py"
-    listed = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-p", "no:cacheprovider",
-                             "-o", "addopts=--import-mode=importlib", "-q",
-                             str(target)], capture_output=True, text=True, cwd=ROOT, check=True).stdout
+    listed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--collect-only",
+            "-p",
+            "no:cacheprovider",
+            "-o",
+            "addopts=--import-mode=importlib",
+            "-q",
+            str(target),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    ).stdout
     names = [line.split("::")[-1] for line in listed.splitlines() if "::" in line]
     assert "test_perform_builds_a_request[prospects]" in names
     assert "test_a_documented_response_is_classified[code 66 concurrency as 400]" in names

@@ -9,10 +9,10 @@ from framework.testing import MockRouter, MockTransport, Reply, UnmatchedRequest
 
 
 def test_router_answers_json_with_headers_and_records_the_request() -> None:
-    router = MockRouter().add("POST", "https://api.test/v1/*", status=201, json={"id": 7},
-                              headers={"Retry-After": "3"})
-    response = router.session().post("https://api.test/v1/things?x=1", json={"name": "a"},
-                                      headers={"Authorization": "Bearer t"})
+    router = MockRouter().add("POST", "https://api.test/v1/*", status=201, json={"id": 7}, headers={"Retry-After": "3"})
+    response = router.session().post(
+        "https://api.test/v1/things?x=1", json={"name": "a"}, headers={"Authorization": "Bearer t"}
+    )
     assert response.status_code == 201 and response.reason == "Created"
     assert response.json() == {"id": 7}
     assert response.headers["content-type"] == "application/json"
@@ -45,7 +45,9 @@ def test_query_is_ignored_unless_the_pattern_has_one() -> None:
 
 def test_unmatched_request_fails_loudly_naming_request_and_routes() -> None:
     router = MockRouter().add("POST", "https://api.test/a")
-    with pytest.raises(UnmatchedRequestError, match=r"No mock reply for GET https://other.test/b.*POST https://api.test/a"):
+    with pytest.raises(
+        UnmatchedRequestError, match=r"No mock reply for GET https://other.test/b.*POST https://api.test/a"
+    ):
         router.session().get("https://other.test/b")
 
 

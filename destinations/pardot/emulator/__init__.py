@@ -24,11 +24,11 @@ import errno
 import logging
 import sys
 import threading
-from datetime import datetime, timezone, tzinfo
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import UTC, datetime, tzinfo
+from typing import Any
 
-from waitress import create_server
-from waitress import wasyncore
+from waitress import create_server, wasyncore
 from waitress.task import ThreadedTaskDispatcher
 
 from .fault_mix import FaultMix, parse_fault_mix
@@ -96,7 +96,7 @@ class PardotEmulator:
         concurrency_status: int = 400,
         daily_limit: int = 100_000,
         daily_limit_status: int = 429,
-        quota_timezone: tzinfo = timezone.utc,
+        quota_timezone: tzinfo = UTC,
         token_ttl: float = 7200.0,
         rotate_refresh_tokens: bool = False,
         ampsea: bool = True,
@@ -126,8 +126,9 @@ class PardotEmulator:
         self._stopping = threading.Event()
         self.base_url = ""
 
-    def _seed_credentials(self, clients: Mapping[str, str] | None, refresh_tokens: Mapping[str, str] | None,
-                          access_tokens: Iterable[str]) -> None:
+    def _seed_credentials(
+        self, clients: Mapping[str, str] | None, refresh_tokens: Mapping[str, str] | None, access_tokens: Iterable[str]
+    ) -> None:
         for client_id, secret in (clients or {DEFAULT_CLIENT_ID: DEFAULT_CLIENT_SECRET}).items():
             self.authority.add_client(client_id, secret)
         for refresh_token, client_id in (refresh_tokens or {DEFAULT_REFRESH_TOKEN: DEFAULT_CLIENT_ID}).items():
@@ -198,8 +199,15 @@ class PardotEmulator:
         """Define a custom prospect field (its API name must end in ``__c``)."""
         self._store(business_unit).define_custom_field(name)
 
-    def seed_prospect(self, email: str, *, business_unit: str | None = None, deleted: bool = False,
-                      last_activity_at: str | None = None, **fields: Any) -> int:
+    def seed_prospect(
+        self,
+        email: str,
+        *,
+        business_unit: str | None = None,
+        deleted: bool = False,
+        last_activity_at: str | None = None,
+        **fields: Any,
+    ) -> int:
         """Add a prospect as it exists before a test (``last_activity_at`` is ISO-8601 UTC); its id."""
         return self._store(business_unit).seed(email, deleted=deleted, last_activity_at=last_activity_at, **fields)
 
@@ -307,8 +315,9 @@ def _create_server(app: Any, host: str, port: int) -> Any:
     workers = ThreadedTaskDispatcher()
     workers.set_thread_count(_WORKER_THREADS)
     try:
-        return create_server(app, map=sockets, _dispatcher=workers, host=host, port=port,
-                             clear_untrusted_proxy_headers=True)
+        return create_server(
+            app, map=sockets, _dispatcher=workers, host=host, port=port, clear_untrusted_proxy_headers=True
+        )
     except OSError:
         workers.shutdown(timeout=5)
         wasyncore.close_all(sockets)
@@ -373,24 +382,50 @@ def _fault_mix_argument(spec: str) -> str:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="actions emulate pardot",
-                                     description="Run the Pardot v5 + Salesforce token emulator on loopback.",
-                                     epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="actions emulate pardot",
+        description="Run the Pardot v5 + Salesforce token emulator on loopback.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080; 0 picks a free one)")
-    parser.add_argument("--business-unit", action="append", dest="business_units", metavar="ID",
-                        help=f"business unit id to accept (repeatable; default {DEFAULT_BUSINESS_UNIT})")
-    parser.add_argument("--custom-field", action="append", default=[], dest="custom_fields", metavar="NAME__c",
-                        help="custom prospect field to define (repeatable)")
-    parser.add_argument("--daily-limit", type=int, default=100_000, metavar="N",
-                        help="API calls per business unit per day (default 100000; code 122 after)")
-    parser.add_argument("--latency", type=float, default=0.0, metavar="SECONDS",
-                        help="least seconds every API call takes (default 0)")
-    parser.add_argument("--faults", type=_fault_mix_argument, metavar="KIND:P,...",
-                        help="random faults per API request (see below)")
+    parser.add_argument(
+        "--business-unit",
+        action="append",
+        dest="business_units",
+        metavar="ID",
+        help=f"business unit id to accept (repeatable; default {DEFAULT_BUSINESS_UNIT})",
+    )
+    parser.add_argument(
+        "--custom-field",
+        action="append",
+        default=[],
+        dest="custom_fields",
+        metavar="NAME__c",
+        help="custom prospect field to define (repeatable)",
+    )
+    parser.add_argument(
+        "--daily-limit",
+        type=int,
+        default=100_000,
+        metavar="N",
+        help="API calls per business unit per day (default 100000; code 122 after)",
+    )
+    parser.add_argument(
+        "--latency", type=float, default=0.0, metavar="SECONDS", help="least seconds every API call takes (default 0)"
+    )
+    parser.add_argument(
+        "--faults", type=_fault_mix_argument, metavar="KIND:P,...", help="random faults per API request (see below)"
+    )
     parser.add_argument("--seed", type=int, metavar="N", help="seed for the random faults (reproducible runs)")
-    parser.add_argument("--timeout-hold", type=float, default=30.0, metavar="SECONDS",
-                        help="how long a timeout fault holds its answer (default 30)")
+    parser.add_argument(
+        "--timeout-hold",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="how long a timeout fault holds its answer (default 30)",
+    )
     parser.add_argument("--token-ttl", type=float, default=7200.0, help="seconds an access token stays valid")
     parser.add_argument("--rotate-refresh-tokens", action="store_true", help="issue a new refresh token per refresh")
     parser.add_argument("--xml-auth-errors", action="store_true", help="answer auth failures as legacy XML")
@@ -409,11 +444,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.getLogger("waitress").setLevel(logging.ERROR)
     try:
-        serve(args.host, args.port, business_units=args.business_units or (DEFAULT_BUSINESS_UNIT,),
-              custom_fields=args.custom_fields, daily_limit=args.daily_limit, latency=args.latency,
-              token_ttl=args.token_ttl, rotate_refresh_tokens=args.rotate_refresh_tokens,
-              xml_auth_errors=args.xml_auth_errors, faults=args.faults, seed=args.seed,
-              timeout_hold=args.timeout_hold)
+        serve(
+            args.host,
+            args.port,
+            business_units=args.business_units or (DEFAULT_BUSINESS_UNIT,),
+            custom_fields=args.custom_fields,
+            daily_limit=args.daily_limit,
+            latency=args.latency,
+            token_ttl=args.token_ttl,
+            rotate_refresh_tokens=args.rotate_refresh_tokens,
+            xml_auth_errors=args.xml_auth_errors,
+            faults=args.faults,
+            seed=args.seed,
+            timeout_hold=args.timeout_hold,
+        )
     except (OSError, ValueError) as error:
         print(f"actions emulate pardot: {error}{_hint(error, args.host, args.port)}", file=sys.stderr)
         return 1

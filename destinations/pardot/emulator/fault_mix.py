@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import random
 import threading
-from typing import Mapping
+from collections.abc import Mapping
 
 __all__ = ["FaultMix", "parse_fault_mix", "NAMED_FAULT_KINDS", "CONCURRENCY_FAULT"]
 
@@ -53,8 +53,10 @@ def parse_fault_mix(spec: str | Mapping[str, float] | None) -> dict[str, float]:
         mix[kind] = mix.get(kind, 0.0) + _checked_probability(probability, item)
     total = sum(mix.values())
     if total > 1.0 + 1e-9:
-        raise ValueError(f"fault probabilities add up to {total:g}, more than 1: one draw per request picks "
-                         "at most one fault, so lower some of them")
+        raise ValueError(
+            f"fault probabilities add up to {total:g}, more than 1: one draw per request picks "
+            "at most one fault, so lower some of them"
+        )
     return mix
 
 
@@ -75,8 +77,10 @@ def _checked_kind(kind: str, item: str) -> str:
         return kind
     if kind.isdigit() and 100 <= int(kind) <= 599:
         return str(int(kind))
-    raise ValueError(f'fault item "{item}": unknown kind "{kind}"; use an HTTP status (100-599) or one of '
-                     f"{', '.join(NAMED_FAULT_KINDS)}")
+    raise ValueError(
+        f'fault item "{item}": unknown kind "{kind}"; use an HTTP status (100-599) or one of '
+        f"{', '.join(NAMED_FAULT_KINDS)}"
+    )
 
 
 def _checked_probability(probability: object, item: str) -> float:

@@ -20,8 +20,9 @@ fault hold ``timeout`` requests here, so stopping the emulator releases every on
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 __all__ = ["Fault", "FaultQueue", "FAULT_KINDS"]
 

@@ -61,8 +61,9 @@ class RunningPardotEmulator:
         return f"Prospects in the emulator: {len(prospects)}", columns, rows
 
 
-def start_for_instance(settings: dict[str, Any], auth: dict[str, Any], subscriptions: list[dict[str, Any]],
-                       **options: Any) -> RunningPardotEmulator:
+def start_for_instance(
+    settings: dict[str, Any], auth: dict[str, Any], subscriptions: list[dict[str, Any]], **options: Any
+) -> RunningPardotEmulator:
     """Serve an emulator on a free loopback port that accepts this instance as it is configured.
 
     ``options`` go to :class:`PardotEmulator` (``faults``, ``seed``, ``latency``, ``daily_limit``...).
@@ -70,8 +71,9 @@ def start_for_instance(settings: dict[str, Any], auth: dict[str, Any], subscript
     from . import DEFAULT_BUSINESS_UNIT, PardotEmulator  # the package imports this module first
 
     unit = str(settings.get("businessUnitID") or DEFAULT_BUSINESS_UNIT)
-    emulator = PardotEmulator(business_units=[unit], custom_fields=sorted(custom_fields_written(subscriptions)),
-                              **options)
+    emulator = PardotEmulator(
+        business_units=[unit], custom_fields=sorted(custom_fields_written(subscriptions)), **options
+    )
     _accept_credentials(emulator, auth)
     logging.getLogger("waitress").setLevel(logging.ERROR)
     emulator.start("127.0.0.1", 0)

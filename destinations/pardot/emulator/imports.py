@@ -59,10 +59,18 @@ class _Import:
     error_columns: list[str] = field(default_factory=list)
 
     def record(self) -> dict[str, Any]:
-        return {"id": self.id, "operation": "Upsert", "object": "Prospect", "status": self.status,
-                "isExpired": False, "batchesRef": f"{IMPORTS_PATH}/{self.id}/batches",
-                "createdCount": self.created, "updatedCount": self.updated, "errorCount": len(self.errors),
-                "errorsRef": f"{IMPORTS_PATH}/{self.id}/errors" if self.errors else None}
+        return {
+            "id": self.id,
+            "operation": "Upsert",
+            "object": "Prospect",
+            "status": self.status,
+            "isExpired": False,
+            "batchesRef": f"{IMPORTS_PATH}/{self.id}/batches",
+            "createdCount": self.created,
+            "updatedCount": self.updated,
+            "errorCount": len(self.errors),
+            "errorsRef": f"{IMPORTS_PATH}/{self.id}/errors" if self.errors else None,
+        }
 
 
 class ImportService:

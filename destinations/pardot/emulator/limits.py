@@ -8,9 +8,9 @@ account's time zone (UTC unless configured).
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone, tzinfo
-from typing import Callable, Iterator
+from datetime import UTC, datetime, tzinfo
 
 from .responses import PardotApiError
 
@@ -81,12 +81,13 @@ class ConcurrencyGate:
 class DailyQuota:
     """API calls per business unit per local day; the call over ``limit`` gets code 122."""
 
-    def __init__(self, limit: int = 100_000, *, status: int = 429, tz: tzinfo = timezone.utc,
-                 clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self, limit: int = 100_000, *, status: int = 429, tz: tzinfo = UTC, clock: Callable[[], datetime] | None = None
+    ) -> None:
         self.limit = limit
         self.status = status
         self.tz = tz
-        self._clock = clock or (lambda: datetime.now(timezone.utc))
+        self._clock = clock or (lambda: datetime.now(UTC))
         self._lock = threading.Lock()
         self._used: dict[tuple[str, str], int] = {}
 

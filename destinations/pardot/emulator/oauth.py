@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import secrets
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Callable
+from datetime import UTC, datetime, timedelta
 
 __all__ = ["TokenAuthority", "TokenError", "CONCURRENT_REFRESH"]
 
@@ -43,8 +43,9 @@ class _AccessToken:
 class TokenAuthority:
     """Issues and checks tokens; thread-safe."""
 
-    def __init__(self, *, ttl: float = 7200.0, rotate_refresh_tokens: bool = False,
-                 clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self, *, ttl: float = 7200.0, rotate_refresh_tokens: bool = False, clock: Callable[[], datetime] | None = None
+    ) -> None:
         self._lock = threading.Condition()
         self._clients: dict[str, str] = {}
         self._refresh_tokens: dict[str, str] = {}  # refresh token -> client id
@@ -52,7 +53,7 @@ class TokenAuthority:
         self._refreshing: set[str] = set()
         self.ttl = ttl
         self.rotate_refresh_tokens = rotate_refresh_tokens
-        self._clock = clock or (lambda: datetime.now(timezone.utc))
+        self._clock = clock or (lambda: datetime.now(UTC))
 
     def add_client(self, client_id: str, client_secret: str) -> None:
         """Register a connected app's consumer key and secret."""

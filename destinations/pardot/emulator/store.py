@@ -22,9 +22,10 @@ from __future__ import annotations
 import copy
 import re
 import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Callable, Iterable
+from datetime import UTC, datetime
+from typing import Any
 
 from .responses import PardotApiError
 
@@ -59,21 +60,22 @@ class UpsertOutcome:
 
 
 def _timestamp(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 class ProspectStore:
     """The business unit's prospects and custom field definitions."""
 
-    def __init__(self, custom_fields: Iterable[str] = (), *, ampsea: bool = True,
-                 clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self, custom_fields: Iterable[str] = (), *, ampsea: bool = True, clock: Callable[[], datetime] | None = None
+    ) -> None:
         self._lock = threading.Lock()
         self._prospects: dict[int, dict[str, Any]] = {}
         self._ids_by_email: dict[str, list[int]] = {}  # exact address -> ids, in creation order
         self._next_id = 1000
         self._custom_fields: set[str] = set()
         self.ampsea = ampsea
-        self._clock = clock or (lambda: datetime.now(timezone.utc))
+        self._clock = clock or (lambda: datetime.now(UTC))
         for name in custom_fields:
             self.define_custom_field(name)
 
@@ -84,8 +86,7 @@ class ProspectStore:
         with self._lock:
             self._custom_fields.add(name)
 
-    def seed(self, email: str, *, deleted: bool = False, last_activity_at: str | None = None,
-             **fields: Any) -> int:
+    def seed(self, email: str, *, deleted: bool = False, last_activity_at: str | None = None, **fields: Any) -> int:
         """Add a prospect directly (no validation) and return its id; for setting up scenarios."""
         with self._lock:
             prospect = self._new_prospect(email)

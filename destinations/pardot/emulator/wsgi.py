@@ -26,9 +26,10 @@ import struct
 import threading
 import time
 from collections import deque
-from http import HTTPStatus
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from typing import Any, Callable, Iterable
+from http import HTTPStatus
+from typing import Any
 from urllib.parse import parse_qs
 
 from ..client import TOKEN_PATH, UPSERT_PATH
@@ -60,7 +61,7 @@ _INDEX = {
         "GET /_emulator/prospects": "every prospect (?businessUnitId=)",
         "GET /_emulator/requests": "requests received so far",
         "POST /_emulator/faults": 'inject a fault, e.g. {"kind": "status", "status": 503, "count": 2}, '
-                                  'or set the random mix, e.g. {"mix": "500:0.1,reset:0.02", "seed": 7}',
+        'or set the random mix, e.g. {"mix": "500:0.1,reset:0.02", "seed": 7}',
         "GET /_emulator/faults": "the random fault mix and the faults waiting to fire",
         "GET /_emulator/stats": "counters: api_calls, by_status, max_in_flight, faults_injected...",
         "POST /_emulator/reset-stats": "zero the counters",
@@ -144,8 +145,14 @@ class EmulatorApp:
         headers = {k[5:].replace("_", "-").title(): v for k, v in environ.items() if k.startswith("HTTP_")}
         if environ.get("CONTENT_TYPE"):
             headers["Content-Type"] = environ["CONTENT_TYPE"]
-        request = ReceivedRequest(environ["REQUEST_METHOD"], environ.get("HTTP_HOST", ""),
-                                  environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""), headers, body)
+        request = ReceivedRequest(
+            environ["REQUEST_METHOD"],
+            environ.get("HTTP_HOST", ""),
+            environ.get("PATH_INFO", ""),
+            environ.get("QUERY_STRING", ""),
+            headers,
+            body,
+        )
         if not request.path.startswith("/_emulator/"):
             with self._log_lock:
                 self.received.append(request)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from framework.mapping.errors import MappingResolutionError
 from framework.jsvalues import UNDEFINED, is_truthy
+from framework.mapping.errors import MappingResolutionError
 from framework.mapping.nodes import CompileContext, Constant, Failing, Node, Trace
 
 __all__ = ["compile_case", "CaseNode"]

@@ -98,8 +98,8 @@ class IfExistsPathNode(IfNode):
         super().__init__("exists", condition, condition, otherwise)
         else_raw = otherwise.resolve if otherwise is not None else _undefined
         else_clean = otherwise.resolve_clean if otherwise is not None else _undefined
-        self.resolve = _fused(get, segments, else_raw)  # type: ignore[method-assign]
-        self.resolve_clean = _fused(get, segments, else_clean)  # type: ignore[method-assign]
+        self.resolve = _fused(get, segments, else_raw)  # type: ignore[assignment]
+        self.resolve_clean = _fused(get, segments, else_clean)  # type: ignore[assignment]
         #: For :class:`~framework.mapping.nodes.ObjectNode`'s grouped runs: what to read, what else.
         self.shortcut = (segments, else_clean) if segments else None
 

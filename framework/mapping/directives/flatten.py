@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from framework.mapping.errors import MappingResolutionError
 from framework.jsvalues import UNDEFINED, is_truthy, js_keys
+from framework.mapping.errors import MappingResolutionError
 from framework.mapping.nodes import CompileContext, Failing, Node, Trace
 
 __all__ = ["compile_flatten", "FlattenNode", "flatten_object"]

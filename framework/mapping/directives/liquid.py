@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from framework.mapping.errors import MappingResolutionError
 from framework.jsvalues import utf16_length
+from framework.mapping.errors import MappingResolutionError
 from framework.mapping.nodes import CompileContext, Constant, Failing, Node, Trace, preview
 
 __all__ = ["compile_liquid", "LiquidNode", "MAX_TEMPLATE_LENGTH"]

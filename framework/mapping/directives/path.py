@@ -5,8 +5,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from framework.mapping.errors import MappingResolutionError
 from framework.jsvalues import UNDEFINED, real_type_of, remove_undefined
+from framework.mapping.errors import MappingResolutionError
 from framework.mapping.nodes import CompileContext, Node, Trace
 from framework.mapping.paths import Getter, compile_jsonpath, compile_path, is_jsonpath, segments_of
 
@@ -41,8 +41,8 @@ class PathNode(Node):
         self.segments = None if is_jsonpath(path) else segments_of(path)
         self._clean_payload = clean_payload
         if clean_payload:
-            self.resolve_clean = _owned(get)  # type: ignore[method-assign]
-        self.resolve = get  # type: ignore[method-assign]
+            self.resolve_clean = _owned(get)  # type: ignore[assignment]
+        self.resolve = get  # type: ignore[assignment]
 
     def resolve(self, payload: Any) -> Any:
         return self.get(payload)

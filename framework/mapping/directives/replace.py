@@ -11,8 +11,8 @@ import functools
 import re
 from typing import Any
 
-from framework.mapping.errors import MappingResolutionError
 from framework.jsvalues import UNDEFINED, is_truthy, js_string, utf16_length
+from framework.mapping.errors import MappingResolutionError
 from framework.mapping.nodes import CompileContext, Constant, Failing, Node, Trace
 
 __all__ = ["compile_replace", "ReplaceNode", "js_replace"]

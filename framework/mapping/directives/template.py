@@ -12,8 +12,8 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from framework.mapping.errors import MappingResolutionError
 from framework.jsvalues import JS_WHITESPACE, is_nullish, js_string, real_type_of
+from framework.mapping.errors import MappingResolutionError
 from framework.mapping.nodes import CompileContext, Node, Trace, preview
 from framework.mapping.paths import Getter, compile_path
 
@@ -68,7 +68,7 @@ class TemplateNode(Node):
         if not self._getters:
             return self.template
         out = [parts[0]]
-        for getter, text in zip(self._getters, parts[1:]):
+        for getter, text in zip(self._getters, parts[1:], strict=True):
             out.append(_text_of(getter(payload)))
             out.append(text)
         return "".join(out)
@@ -112,5 +112,3 @@ def compile_template(option: Any, ctx: CompileContext) -> Node:
     if type(option) is str:
         return TemplateNode(option)
     return DynamicTemplateNode(ctx.sub(option))
-
-

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from framework.mapping.errors import MappingResolutionError, MappingValidationError
 from framework.jsvalues import UNDEFINED, is_truthy, real_type_of, strip_undefined_members
+from framework.mapping.errors import MappingResolutionError, MappingValidationError
 from framework.mapping.nodes import CompileContext, Failing, Node, Trace
 from framework.mapping.root import root_mapping
 from framework.mapping.validation import mapping_errors

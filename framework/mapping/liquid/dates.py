@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from framework.jsvalues import is_nullish
@@ -18,11 +18,41 @@ from framework.mapping.liquid.values import stringify
 __all__ = ["date_filter", "parse_date", "strftime"]
 
 _FORMAT = re.compile(r"%([-_0^#:]+)?(\d+)?([EO])?(.)", re.DOTALL)
-_PAD_WIDTHS = {"C": 2, "d": 2, "e": 2, "H": 2, "I": 2, "j": 3, "k": 2, "l": 2, "L": 3, "m": 2, "M": 2, "S": 2, "U": 2, "W": 2, "y": 2, "Y": 4}
+_PAD_WIDTHS = {
+    "C": 2,
+    "d": 2,
+    "e": 2,
+    "H": 2,
+    "I": 2,
+    "j": 3,
+    "k": 2,
+    "l": 2,
+    "L": 3,
+    "m": 2,
+    "M": 2,
+    "S": 2,
+    "U": 2,
+    "W": 2,
+    "y": 2,
+    "Y": 4,
+}
 _PAD_WITH_SPACES = set("aAbBceklpP")
 _DAYS = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ISO_DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -43,8 +73,8 @@ def _from_text(text: str) -> datetime | None:
     except ValueError:
         return None
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
 
 
 def parse_date(value: Any) -> datetime | None:

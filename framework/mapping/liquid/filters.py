@@ -13,11 +13,27 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, unquote
 
-from framework.jsvalues import JS_WHITESPACE, UNDEFINED, is_nullish, js_string, json_stringify, number_to_string, utf16_length
+from framework.jsvalues import (
+    JS_WHITESPACE,
+    UNDEFINED,
+    is_nullish,
+    js_string,
+    json_stringify,
+    number_to_string,
+    utf16_length,
+)
 from framework.jsvalues import is_truthy as js_is_truthy
 from framework.mapping.liquid.dates import date_filter
 from framework.mapping.liquid.more_filters import MORE_FILTERS
-from framework.mapping.liquid.values import compare, is_literal_drop, is_truthy, js_number, read_property, stringify, to_number
+from framework.mapping.liquid.values import (
+    compare,
+    is_literal_drop,
+    is_truthy,
+    js_number,
+    read_property,
+    stringify,
+    to_number,
+)
 
 __all__ = ["FILTERS", "DISABLED_FILTERS", "LiquidFilterError"]
 
@@ -252,11 +268,15 @@ _json.raw_value = True  # type: ignore[attr-defined]  # sees the literal drops (
 
 
 def _escape(text: str, *_: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;").replace("'", "&#39;")
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;").replace("'", "&#39;")
+    )
 
 
 def _escape_once(text: str, *_: str) -> str:
-    unescaped = re.sub(r"&(amp|lt|gt|#34|#39);", lambda m: {"amp": "&", "lt": "<", "gt": ">", "#34": '"', "#39": "'"}[m.group(1)], text)
+    unescaped = re.sub(
+        r"&(amp|lt|gt|#34|#39);", lambda m: {"amp": "&", "lt": "<", "gt": ">", "#34": '"', "#39": "'"}[m.group(1)], text
+    )
     return _escape(unescaped)
 
 
@@ -275,8 +295,20 @@ def _strip_html(text: str, *_: str) -> str:
 
 def _trim_chars(text: str, chars: str, *, left: bool, right: bool) -> str:
     if chars:
-        return text.lstrip(chars) if left and not right else text.rstrip(chars) if right and not left else text.strip(chars)
-    return text.lstrip(JS_WHITESPACE) if left and not right else text.rstrip(JS_WHITESPACE) if right and not left else text.strip(JS_WHITESPACE)
+        return (
+            text.lstrip(chars)
+            if left and not right
+            else text.rstrip(chars)
+            if right and not left
+            else text.strip(chars)
+        )
+    return (
+        text.lstrip(JS_WHITESPACE)
+        if left and not right
+        else text.rstrip(JS_WHITESPACE)
+        if right and not left
+        else text.strip(JS_WHITESPACE)
+    )
 
 
 def _replace(text: str, pattern: str = "", replacement: str = "", *_: str) -> str:
@@ -356,4 +388,3 @@ FILTERS: dict[str, Callable[..., Any]] = {
 
 # The less common filters live in their own module (which does not import this one).
 FILTERS.update(MORE_FILTERS)
-

@@ -56,7 +56,7 @@ def _read_markup(source: str, start: int) -> tuple[Token, int]:
     end = _find_close(source, start + 2, closer)
     if end < 0:
         what = "output" if is_output else "tag"
-        raise LiquidSyntaxError(f'{what} "{source[start:start + 40]}" not closed, line:1, col:{start + 1}')
+        raise LiquidSyntaxError(f'{what} "{source[start : start + 40]}" not closed, line:1, col:{start + 1}')
     inner = source[start + 2 : end]
     trim_left = inner.startswith("-")
     trim_right = inner.endswith("-")
@@ -68,7 +68,7 @@ def _raw_block(source: str, after: int) -> tuple[Token, int]:
     """The text of a ``{% raw %}`` block, verbatim, and the index after ``{% endraw %}``."""
     match = _RAW_END.search(source, after)
     if match is None:
-        raise LiquidSyntaxError("raw \"{% raw %}\" not closed, line:1, col:1")
+        raise LiquidSyntaxError('raw "{% raw %}" not closed, line:1, col:1')
     return Token("text", source[after : match.start()]), match.end()
 
 

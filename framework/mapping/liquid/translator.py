@@ -360,7 +360,7 @@ def _tag_endunless(rest: str, writer: _Writer) -> None:
 def _tag_assign(rest: str, writer: _Writer) -> None:
     name, equals, expression = rest.partition("=")
     if not equals or not name.strip():
-        raise LiquidSyntaxError(f'illegal token {rest}, line:1, col:1')
+        raise LiquidSyntaxError(f"illegal token {rest}, line:1, col:1")
     writer.parts.append(f"{{{{ _a(_s, {writer.constant(name.strip())}, {_expression(expression, writer)}) }}}}")
 
 
@@ -452,5 +452,5 @@ def translate(source: str) -> Translation:
         _emit(token, writer)
     if writer.blocks:
         block = writer.blocks[-1].split(":", 1)[0]
-        raise LiquidSyntaxError(f'tag {{% {block} %}} not closed, line:1, col:1')
+        raise LiquidSyntaxError(f"tag {{% {block} %}} not closed, line:1, col:1")
     return Translation("".join(writer.parts), writer.constants, list(dict.fromkeys(writer.variables)))

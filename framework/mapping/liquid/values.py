@@ -72,6 +72,8 @@ def is_literal_drop(value: Any) -> bool:
 def plain(value: Any) -> Any:
     """liquidjs ``toValue``: a literal drop as the plain value it stands for."""
     return value.value if isinstance(value, _Special) else value
+
+
 _CANONICAL_INDEX = re.compile(r"-?(0|[1-9][0-9]*)")
 
 

@@ -33,17 +33,63 @@ def _peer_from_arguments() -> Path:
     peer: Path = parser.parse_args().peer
     os.environ["PEER_DIR"] = str(peer)
     return peer
+
+
 DATE_LIKE_SEED = 11  # the generator of the random date-like strings
 
 VALUES: list[Any] = [
-    None, "", "x", "5", " 5 ", "0x10", "1e3", "1.5", "-1", "true", "false", "yes", 0, 1, 5, 1.5, -1, True, False,
-    [], ["a"], ["5"], [1, 2], [None], ["", "a", None, 3], [True], [[1]], {}, {"x": "1"}, {"x": "", "y": None},
-    [{"x": "1"}], [{"x": None}], "2024-01-02", "01/02/2024", "January 2, 2024", "2024-13-45", "abc", "1700000000",
-    "2024-01-02T03:04:05Z", "a@b.co", "https://x.io/p", "192.168.0.1", "héllo wörld", "ab",
+    None,
+    "",
+    "x",
+    "5",
+    " 5 ",
+    "0x10",
+    "1e3",
+    "1.5",
+    "-1",
+    "true",
+    "false",
+    "yes",
+    0,
+    1,
+    5,
+    1.5,
+    -1,
+    True,
+    False,
+    [],
+    ["a"],
+    ["5"],
+    [1, 2],
+    [None],
+    ["", "a", None, 3],
+    [True],
+    [[1]],
+    {},
+    {"x": "1"},
+    {"x": "", "y": None},
+    [{"x": "1"}],
+    [{"x": None}],
+    "2024-01-02",
+    "01/02/2024",
+    "January 2, 2024",
+    "2024-13-45",
+    "abc",
+    "1700000000",
+    "2024-01-02T03:04:05Z",
+    "a@b.co",
+    "https://x.io/p",
+    "192.168.0.1",
+    "héllo wörld",
+    "ab",
 ]
 
 OPTIONS: list[dict[str, Any]] = [
-    {}, {"multiple": True}, {"allowNull": True}, {"multiple": True, "allowNull": True}, {"required": True},
+    {},
+    {"multiple": True},
+    {"allowNull": True},
+    {"multiple": True, "allowNull": True},
+    {"required": True},
 ]
 
 PROPERTIES = {"x": {"label": "X", "type": "number"}, "y": {"label": "Y", "type": "string", "required": True}}
@@ -71,15 +117,26 @@ EXTRA_FIELDS: list[dict[str, Any]] = [
 
 
 def single_field_cases() -> list[dict[str, Any]]:
-    specs = [{"label": "F", "type": t, **o} for t, o in itertools.product(
-        ["string", "text", "number", "integer", "boolean", "datetime", "password", "object"], OPTIONS)]
+    specs = [
+        {"label": "F", "type": t, **o}
+        for t, o in itertools.product(
+            ["string", "text", "number", "integer", "boolean", "datetime", "password", "object"], OPTIONS
+        )
+    ]
     specs += EXTRA_FIELDS
     cases = []
     for spec_index, spec in enumerate(specs):
         for value_index, value in enumerate(VALUES):
             for batch in (False, True) if value in ("", None) else (False,):
-                cases.append({"id": f"f{spec_index}-v{value_index}-{'b' if batch else 's'}", "kind": "payload",
-                              "fields": {"f": spec}, "payload": {"f": value, "unknown": 1}, "batch": batch})
+                cases.append(
+                    {
+                        "id": f"f{spec_index}-v{value_index}-{'b' if batch else 's'}",
+                        "kind": "payload",
+                        "fields": {"f": spec},
+                        "payload": {"f": value, "unknown": 1},
+                        "batch": batch,
+                    }
+                )
     return cases
 
 
@@ -90,32 +147,67 @@ def multi_field_cases() -> list[dict[str, Any]]:
         "choice": {"label": "Choice", "type": "string", "choices": ["a", "b"]},
         "mode": {"label": "Mode", "type": "string"},
         "flag": {"label": "Flag", "type": "boolean"},
-        "obj": {"label": "ObjProps", "type": "object", "properties": {
-            "x": {"label": "X", "type": "string", "required": True},
-            "k": {"label": "K", "type": "string", "required": {
-                "conditions": [{"fieldKey": "mode", "operator": "is", "value": "deep"}]}}}},
-        "named": {"label": "Named", "type": "string", "required": {
-            "conditions": [{"fieldKey": "mode", "operator": "is", "value": "create"}]}},
-        "other": {"label": "Other", "type": "string", "required": {"match": "any", "conditions": [
-            {"fieldKey": "mode", "operator": "is_not", "value": "create"},
-            {"fieldKey": "flag", "operator": "is", "value": True}]}},
-        "blank": {"label": "Blank", "type": "string", "required": {
-            "conditions": [{"fieldKey": "mode", "operator": "is"}]}},
-        "deep": {"label": "Deep", "type": "string", "required": {
-            "conditions": [{"fieldKey": "obj.x", "operator": "is", "value": "go"}]}},
+        "obj": {
+            "label": "ObjProps",
+            "type": "object",
+            "properties": {
+                "x": {"label": "X", "type": "string", "required": True},
+                "k": {
+                    "label": "K",
+                    "type": "string",
+                    "required": {"conditions": [{"fieldKey": "mode", "operator": "is", "value": "deep"}]},
+                },
+            },
+        },
+        "named": {
+            "label": "Named",
+            "type": "string",
+            "required": {"conditions": [{"fieldKey": "mode", "operator": "is", "value": "create"}]},
+        },
+        "other": {
+            "label": "Other",
+            "type": "string",
+            "required": {
+                "match": "any",
+                "conditions": [
+                    {"fieldKey": "mode", "operator": "is_not", "value": "create"},
+                    {"fieldKey": "flag", "operator": "is", "value": True},
+                ],
+            },
+        },
+        "blank": {
+            "label": "Blank",
+            "type": "string",
+            "required": {"conditions": [{"fieldKey": "mode", "operator": "is"}]},
+        },
+        "deep": {
+            "label": "Deep",
+            "type": "string",
+            "required": {"conditions": [{"fieldKey": "obj.x", "operator": "is", "value": "go"}]},
+        },
     }
     payloads = [
-        {}, {"num": "x", "choice": "z"}, {"req": "r", "num": 11, "choice": "a"},
-        {"req": "r", "mode": "create"}, {"req": "r", "mode": "create", "named": "n", "other": "o"},
-        {"req": "r", "mode": "update", "blank": "b"}, {"req": "r", "flag": True, "mode": "create", "named": "n"},
-        {"req": "r", "flag": "true", "mode": "create", "named": "n"}, {"req": "r", "obj": {}, "blank": "b"},
-        {"req": "r", "obj": {"x": "go"}, "blank": "b"}, {"req": "r", "obj": {"x": "go"}, "deep": "d", "blank": "b"},
-        {"req": "r", "mode": "deep", "obj": {"x": "1"}, "other": "o"}, {"req": "r", "mode": "deep", "other": "o"},
-        {"req": "", "num": "", "choice": None, "blank": ""}, {"req": ["a"], "num": ["7"], "blank": [1]},
+        {},
+        {"num": "x", "choice": "z"},
+        {"req": "r", "num": 11, "choice": "a"},
+        {"req": "r", "mode": "create"},
+        {"req": "r", "mode": "create", "named": "n", "other": "o"},
+        {"req": "r", "mode": "update", "blank": "b"},
+        {"req": "r", "flag": True, "mode": "create", "named": "n"},
+        {"req": "r", "flag": "true", "mode": "create", "named": "n"},
+        {"req": "r", "obj": {}, "blank": "b"},
+        {"req": "r", "obj": {"x": "go"}, "blank": "b"},
+        {"req": "r", "obj": {"x": "go"}, "deep": "d", "blank": "b"},
+        {"req": "r", "mode": "deep", "obj": {"x": "1"}, "other": "o"},
+        {"req": "r", "mode": "deep", "other": "o"},
+        {"req": "", "num": "", "choice": None, "blank": ""},
+        {"req": ["a"], "num": ["7"], "blank": [1]},
         {"obj": "nope", "req": {"a": 1}, "num": [1, 2], "blank": "b"},
     ]
-    return [{"id": f"multi-{i}", "kind": "payload", "fields": fields, "payload": p, "batch": False}
-            for i, p in enumerate(payloads)]
+    return [
+        {"id": f"multi-{i}", "kind": "payload", "fields": fields, "payload": p, "batch": False}
+        for i, p in enumerate(payloads)
+    ]
 
 
 def condition_cases() -> list[dict[str, Any]]:
@@ -123,29 +215,61 @@ def condition_cases() -> list[dict[str, Any]]:
     fields = {
         "mode": {"label": "Mode", "type": "string", "allowNull": True},
         "kind": {"label": "Kind", "type": "string"},
-        "a": {"label": "A", "type": "string", "required": {"match": "all", "conditions": [
-            {"fieldKey": "mode", "operator": "is"}, {"fieldKey": "kind", "operator": "is_not"}]}},
-        "b": {"label": "B", "type": "string", "required": {"match": "any", "conditions": [
-            {"fieldKey": "mode", "operator": "is_not"}, {"fieldKey": "kind", "operator": "is", "value": "k"}]}},
+        "a": {
+            "label": "A",
+            "type": "string",
+            "required": {
+                "match": "all",
+                "conditions": [{"fieldKey": "mode", "operator": "is"}, {"fieldKey": "kind", "operator": "is_not"}],
+            },
+        },
+        "b": {
+            "label": "B",
+            "type": "string",
+            "required": {
+                "match": "any",
+                "conditions": [
+                    {"fieldKey": "mode", "operator": "is_not"},
+                    {"fieldKey": "kind", "operator": "is", "value": "k"},
+                ],
+            },
+        },
         "c": {"label": "C", "type": "string", "required": {"conditions": [{"fieldKey": "mode", "operator": "is"}]}},
-        "d": {"label": "D", "type": "string", "required": {"conditions": [
-            {"fieldKey": "mode", "operator": "is", "value": None}]}},
-        "e": {"label": "E", "type": "string", "required": {"conditions": [
-            {"fieldKey": "kind", "operator": "is", "value": ["x", "y"]}]}},
+        "d": {
+            "label": "D",
+            "type": "string",
+            "required": {"conditions": [{"fieldKey": "mode", "operator": "is", "value": None}]},
+        },
+        "e": {
+            "label": "E",
+            "type": "string",
+            "required": {"conditions": [{"fieldKey": "kind", "operator": "is", "value": ["x", "y"]}]},
+        },
     }
-    payloads = [{}, {"mode": None}, {"mode": None, "kind": "k"}, {"kind": "k", "c": "c"},
-                {"mode": "m", "kind": "x"}, {"mode": None, "a": "a", "b": "b", "c": "c", "d": "d"},
-                {"kind": ["x", "y"]}, {"kind": "x"}]
-    return [{"id": f"conditions-{i}", "kind": "payload", "fields": fields, "payload": p, "batch": False}
-            for i, p in enumerate(payloads)]
+    payloads = [
+        {},
+        {"mode": None},
+        {"mode": None, "kind": "k"},
+        {"kind": "k", "c": "c"},
+        {"mode": "m", "kind": "x"},
+        {"mode": None, "a": "a", "b": "b", "c": "c", "d": "d"},
+        {"kind": ["x", "y"]},
+        {"kind": "x"},
+    ]
+    return [
+        {"id": f"conditions-{i}", "kind": "payload", "fields": fields, "payload": p, "batch": False}
+        for i, p in enumerate(payloads)
+    ]
 
 
 def length_cases() -> list[dict[str, Any]]:
     """Lengths count code points but messages quote JavaScript's UTF-16 length."""
     fields = {"s": {"label": "S", "type": "string", "minimum": 3, "maximum": 4}}
     values = ["😀😀", "😀😀😀", "😀😀😀😀😀", "ab", "abcde", "é", "日本語日本"]
-    return [{"id": f"length-{i}", "kind": "payload", "fields": fields, "payload": {"s": v}, "batch": False}
-            for i, v in enumerate(values)]
+    return [
+        {"id": f"length-{i}", "kind": "payload", "fields": fields, "payload": {"s": v}, "batch": False}
+        for i, v in enumerate(values)
+    ]
 
 
 def settings_cases() -> list[dict[str, Any]]:
@@ -157,27 +281,83 @@ def settings_cases() -> list[dict[str, Any]]:
     }
     settings = [
         {"apiKey": "k", "port": "5", "sandbox": "false", "extra": 1, "dynamicAuthSettings": {"a": 1}},
-        {"port": "x"}, {"apiKey": "", "region": "eu"}, {"apiKey": None, "sandbox": None, "port": None},
+        {"port": "x"},
+        {"apiKey": "", "region": "eu"},
+        {"apiKey": None, "sandbox": None, "port": None},
         {"apiKey": 123, "port": True, "region": ["us"]},
     ]
-    return [{"id": f"settings-{i}", "kind": "settings", "fields": fields, "settings": s}
-            for i, s in enumerate(settings)]
+    return [
+        {"id": f"settings-{i}", "kind": "settings", "fields": fields, "settings": s} for i, s in enumerate(settings)
+    ]
 
 
 def schema_cases(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The JSON Schema of every distinct set of fields above, plus described fields."""
     distinct = {json.dumps(c["fields"], sort_keys=True): c["fields"] for c in cases}
-    distinct["described"] = {"e": {"label": "E", "description": "Where to write.", "type": "string",
-                                   "default": {"@path": "$.traits.email"}, "format": "email"}}
-    return [{"id": f"schema-{hashlib.sha1(key.encode()).hexdigest()[:8]}", "kind": "schema", "fields": fields}
-            for key, fields in distinct.items()]
+    distinct["described"] = {
+        "e": {
+            "label": "E",
+            "description": "Where to write.",
+            "type": "string",
+            "default": {"@path": "$.traits.email"},
+            "format": "email",
+        }
+    }
+    return [
+        {"id": f"schema-{hashlib.sha1(key.encode()).hexdigest()[:8]}", "kind": "schema", "fields": fields}
+        for key, fields in distinct.items()
+    ]
 
 
 DATE_PARTS = [
-    "2024", "1", "12", "31", "32", "0", "05", "-", "/", ".", ",", " ", "T", "Z", "Jan", "January", "Sept",
-    "Monday", "Tue", "PM", "am", "GMT", "UTC", "+0200", "-05:00", "+5", "10:00", "10:00:00",
-    "23:59:59.9999", "24:00", "(x (y))", ")", "abc", "é", "\u00a0", "1e3", "+", "13", "99", "1999-12-31",
-    "T10:00Z", "+002024", "-000000", "2024-02-30", "est", "::", "1.", "Sat, 01 Jan 2000",
+    "2024",
+    "1",
+    "12",
+    "31",
+    "32",
+    "0",
+    "05",
+    "-",
+    "/",
+    ".",
+    ",",
+    " ",
+    "T",
+    "Z",
+    "Jan",
+    "January",
+    "Sept",
+    "Monday",
+    "Tue",
+    "PM",
+    "am",
+    "GMT",
+    "UTC",
+    "+0200",
+    "-05:00",
+    "+5",
+    "10:00",
+    "10:00:00",
+    "23:59:59.9999",
+    "24:00",
+    "(x (y))",
+    ")",
+    "abc",
+    "é",
+    "\u00a0",
+    "1e3",
+    "+",
+    "13",
+    "99",
+    "1999-12-31",
+    "T10:00Z",
+    "+002024",
+    "-000000",
+    "2024-02-30",
+    "est",
+    "::",
+    "1.",
+    "Sat, 01 Jan 2000",
 ]
 
 
@@ -194,8 +374,13 @@ def main() -> None:
     peer_dir = _peer_from_arguments()
     cases = single_field_cases() + multi_field_cases() + condition_cases() + length_cases() + settings_cases()
     cases += schema_cases(cases) + date_like_cases()
-    peer = subprocess.run(["node", str(HERE / "record_segment.js")], input="\n".join(map(json.dumps, cases)),
-                          capture_output=True, text=True, check=True)
+    peer = subprocess.run(
+        ["node", str(HERE / "record_segment.js")],
+        input="\n".join(map(json.dumps, cases)),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     answers = {a["id"]: a for a in map(json.loads, peer.stdout.splitlines())}
     fieldsets: dict[str, str] = {}  # each distinct set of fields is written once, cases name it
     lines: list[dict[str, Any]] = []
@@ -209,8 +394,13 @@ def main() -> None:
                 lines.append({"fieldset": fieldsets[key], "fields": json.loads(key)})
             line["fieldset"] = fieldsets[key]
         lines.append(line)
-    write_recording(HERE / "segment_validation.jsonl", lines, generator="tests/definition/conformance/record.py",
-                    seed=DATE_LIKE_SEED, peer=peer_dir)
+    write_recording(
+        HERE / "segment_validation.jsonl",
+        lines,
+        generator="tests/definition/conformance/record.py",
+        seed=DATE_LIKE_SEED,
+        peer=peer_dir,
+    )
     print(f"recorded {len(cases)} cases")
 
 

@@ -45,7 +45,7 @@ CASES = _load()
 # id → why we answer differently from Segment on purpose.
 DIVERGENCES: dict[str, str] = {
     "multi-8": "Segment drops every required sub-field of an object once one of its sub-fields is "
-               "conditionally required (omitRequiredSchemas); ObjProps.x stays required here.",
+    "conditionally required (omitRequiredSchemas); ObjProps.x stays required here.",
     "schema-f6a393ee": "the same: our exported schema keeps ObjProps's nested 'required': ['x'].",
 }
 
@@ -66,8 +66,11 @@ def _ours(case: dict[str, Any]) -> dict[str, Any]:
 
 def _destination(settings: dict[str, InputField]) -> DestinationDefinition:
     return DestinationDefinition(
-        name="Case", slug="actions-case", authentication=Authentication(scheme="custom", fields=settings),
-        actions={"noop": ActionDefinition(title="Noop", perform=lambda request, data: None)})
+        name="Case",
+        slug="actions-case",
+        authentication=Authentication(scheme="custom", fields=settings),
+        actions={"noop": ActionDefinition(title="Noop", perform=lambda request, data: None)},
+    )
 
 
 def _same(ours: Any, theirs: Any) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -32,8 +32,13 @@ REFRESH_FORM = {
 }
 
 
-def upsert(emulator: PardotEmulator, match: str, prospect: dict[str, Any] | None = None,
-           headers: dict[str, str] | None = None, **body: Any) -> requests.Response:
+def upsert(
+    emulator: PardotEmulator,
+    match: str,
+    prospect: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+    **body: Any,
+) -> requests.Response:
     payload = {"matchEmail": match, "prospect": prospect if prospect is not None else {"email": match}, **body}
     return requests.post(emulator.base_url + UPSERT_PATH, json=payload, headers=headers or HEADERS, timeout=10)
 
@@ -159,8 +164,12 @@ def test_invalid_email_answers_code_4(emulator: PardotEmulator, match: str, pros
     ],
 )
 def test_malformed_bodies_are_refused(emulator: PardotEmulator, body: str, content_type: str, code: int) -> None:
-    response = requests.post(emulator.base_url + UPSERT_PATH, data=body.encode(),
-                             headers={**HEADERS, "Content-Type": content_type}, timeout=10)
+    response = requests.post(
+        emulator.base_url + UPSERT_PATH,
+        data=body.encode(),
+        headers={**HEADERS, "Content-Type": content_type},
+        timeout=10,
+    )
     assert (response.status_code, error_code(response)) == (400, code)
 
 
@@ -225,8 +234,9 @@ def test_expired_token_answers_184_until_refreshed(emulator: PardotEmulator) -> 
         ({"refresh_token": "revoked"}, "invalid_grant", "expired access/refresh token"),
     ],
 )
-def test_token_endpoint_errors(emulator: PardotEmulator, overrides: dict[str, str], error: str,
-                               description: str) -> None:
+def test_token_endpoint_errors(
+    emulator: PardotEmulator, overrides: dict[str, str], error: str, description: str
+) -> None:
     response = refresh(emulator, **overrides)
     assert response.status_code == 400
     assert response.json() == {"error": error, "error_description": description}
@@ -234,8 +244,9 @@ def test_token_endpoint_errors(emulator: PardotEmulator, overrides: dict[str, st
 
 def test_client_credentials_may_come_in_basic_auth(emulator: PardotEmulator) -> None:
     form = {"grant_type": "refresh_token", "refresh_token": DEFAULT_REFRESH_TOKEN}
-    response = requests.post(emulator.base_url + TOKEN_PATH, data=form,
-                             auth=(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET), timeout=10)
+    response = requests.post(
+        emulator.base_url + TOKEN_PATH, data=form, auth=(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET), timeout=10
+    )
     assert response.status_code == 200
 
 
@@ -274,7 +285,7 @@ def test_sixth_concurrent_request_answers_code_66(emulator: PardotEmulator) -> N
 
 
 def test_daily_quota_answers_code_122_until_the_next_day() -> None:
-    now = [datetime(2026, 3, 1, 23, 0, tzinfo=timezone.utc)]
+    now = [datetime(2026, 3, 1, 23, 0, tzinfo=UTC)]
     with PardotEmulator(daily_limit=2, clock=lambda: now[0]) as emulator:
         statuses = [upsert(emulator, "q@example.com").status_code for _ in range(2)]
         over = upsert(emulator, "q@example.com")
@@ -286,7 +297,7 @@ def test_daily_quota_answers_code_122_until_the_next_day() -> None:
 
 
 def test_quota_used_counts_todays_calls_per_business_unit() -> None:
-    now = [datetime(2026, 3, 1, 23, 0, tzinfo=timezone.utc)]
+    now = [datetime(2026, 3, 1, 23, 0, tzinfo=UTC)]
     with PardotEmulator(clock=lambda: now[0]) as emulator:
         upsert(emulator, "q@example.com")
         upsert(emulator, "q@example.com")
@@ -358,8 +369,9 @@ def test_inspection_endpoints(emulator: PardotEmulator) -> None:
     upsert(emulator, "i@example.com", {"firstName": "I"})
     prospects = requests.get(emulator.base_url + "/_emulator/prospects", timeout=10).json()
     received = requests.get(emulator.base_url + "/_emulator/requests", timeout=10).json()
-    injected = requests.post(emulator.base_url + "/_emulator/faults", json={"kind": "status", "status": 502},
-                             timeout=10)
+    injected = requests.post(
+        emulator.base_url + "/_emulator/faults", json={"kind": "status", "status": 502}, timeout=10
+    )
     assert [p["firstName"] for p in prospects] == ["I"]
     assert [r["path"] for r in received] == [UPSERT_PATH]
     assert received[0]["headers"]["Pardot-Business-Unit-Id"] == DEFAULT_BUSINESS_UNIT

@@ -34,15 +34,20 @@ def headers(token: str = DEFAULT_ACCESS_TOKEN) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}", "Pardot-Business-Unit-Id": DEFAULT_BUSINESS_UNIT}
 
 
-def upsert(emulator: PardotEmulator, email: str, token: str = DEFAULT_ACCESS_TOKEN,
-           timeout: float = 10) -> requests.Response:
-    body = {"matchEmail": email, "prospect": {"email": email}}
+def upsert(
+    emulator: PardotEmulator, email: str, token: str = DEFAULT_ACCESS_TOKEN, timeout: float = 10
+) -> requests.Response:
+    body: dict[str, Any] = {"matchEmail": email, "prospect": {"email": email}}
     return requests.post(emulator.base_url + UPSERT_PATH, json=body, headers=headers(token), timeout=timeout)
 
 
 def refresh(emulator: PardotEmulator) -> str:
-    form = {"grant_type": "refresh_token", "refresh_token": DEFAULT_REFRESH_TOKEN,
-            "client_id": DEFAULT_CLIENT_ID, "client_secret": DEFAULT_CLIENT_SECRET}
+    form = {
+        "grant_type": "refresh_token",
+        "refresh_token": DEFAULT_REFRESH_TOKEN,
+        "client_id": DEFAULT_CLIENT_ID,
+        "client_secret": DEFAULT_CLIENT_SECRET,
+    }
     return str(requests.post(emulator.base_url + TOKEN_PATH, data=form, timeout=10).json()["access_token"])
 
 
@@ -51,7 +56,7 @@ def send_and_refresh_on_401(emulator: PardotEmulator, count: int) -> list[Any]:
     token, seen = DEFAULT_ACCESS_TOKEN, []
     for i in range(count):
         try:
-            status = upsert(emulator, f"p{i}@example.com", token).status_code
+            status: int | str = upsert(emulator, f"p{i}@example.com", token).status_code
         except requests.ConnectionError:
             status = "reset"
         if status == 401:
@@ -152,8 +157,9 @@ def test_stopping_releases_a_request_held_by_a_timeout_fault() -> None:
 def test_requests_held_by_timeouts_do_not_starve_the_others() -> None:
     with PardotEmulator(faults="timeout:1", timeout_hold=300) as emulator:
         with ThreadPoolExecutor(20) as pool:
-            abandoned = [pool.submit(upsert, emulator, f"t{i}@example.com", DEFAULT_ACCESS_TOKEN, 0.5)
-                         for i in range(20)]  # more than the server's 16 worker threads
+            abandoned = [
+                pool.submit(upsert, emulator, f"t{i}@example.com", DEFAULT_ACCESS_TOKEN, 0.5) for i in range(20)
+            ]  # more than the server's 16 worker threads
             for future in abandoned:
                 with pytest.raises(requests.Timeout):
                     future.result()
@@ -242,8 +248,9 @@ def test_the_command_line_refuses_a_bad_fault_spec(capsys: pytest.CaptureFixture
 
 def test_the_command_line_accepts_the_reliability_flags(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exited:  # --help last: every flag before it has been parsed
-        main(["--faults", MIX, "--seed", "7", "--latency", "0.01", "--daily-limit", "5", "--timeout-hold", "2",
-              "--help"])
+        main(
+            ["--faults", MIX, "--seed", "7", "--latency", "0.01", "--daily-limit", "5", "--timeout-hold", "2", "--help"]
+        )
     shown = capsys.readouterr().out
     assert exited.value.code == 0
     assert "reset_after" in shown and "/_emulator/faults" in shown and "/_emulator/stats" in shown

@@ -30,8 +30,10 @@ def test_an_import_moves_open_waiting_processing_complete_and_counts_its_rows(em
     emulator.app.imports.polls_per_step = 2
     import_id = new_import(emulator)
     rows = "email,firstName,Tier__c\nold@example.com,,gold\nnew@example.com,New,\nbad,Bad,\nx@example.com,X,\n"
-    assert call(emulator, "POST", f"/{import_id}/batches", data=rows, headers={"Content-Type": "text/csv"}
-                ).status_code == 204
+    assert (
+        call(emulator, "POST", f"/{import_id}/batches", data=rows, headers={"Content-Type": "text/csv"}).status_code
+        == 204
+    )
     assert call(emulator, "PATCH", f"/{import_id}", json={"status": "Ready"}).json()["status"] == "Waiting"
     seen = [call(emulator, "GET", f"/{import_id}").json()["status"] for _ in range(4)]
     assert seen == ["Waiting", "Processing", "Processing", "Complete"]
@@ -56,13 +58,17 @@ def test_batches_are_limited_in_number_and_only_open_imports_take_them(emulator:
     assert call(emulator, "POST", f"/{import_id}/batches", data="email\na@example.com\n").json()["code"] == 155
 
 
-@pytest.mark.parametrize(("method", "path", "body", "status", "code"), [
-    ("GET", "/9999", None, 404, 192),
-    ("POST", "", {"operation": "Delete", "object": "Prospect"}, 400, 154),
-    ("DELETE", "/501", None, 405, 60),
-])
-def test_import_requests_are_checked(emulator: PardotEmulator, method: str, path: str, body: Any, status: int,
-                                     code: int) -> None:
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status", "code"),
+    [
+        ("GET", "/9999", None, 404, 192),
+        ("POST", "", {"operation": "Delete", "object": "Prospect"}, 400, 154),
+        ("DELETE", "/501", None, 405, 60),
+    ],
+)
+def test_import_requests_are_checked(
+    emulator: PardotEmulator, method: str, path: str, body: Any, status: int, code: int
+) -> None:
     new_import(emulator)
     answer = call(emulator, method, path, json=body)
     assert (answer.status_code, answer.json()["code"]) == (status, code)
@@ -77,15 +83,26 @@ def test_import_calls_share_the_daily_quota_with_upserts() -> None:
 
 
 def test_import_answers_report_api_usage_when_asked(emulator: PardotEmulator) -> None:
-    answer = requests.post(emulator.base_url + "/api/v5/imports", json={"operation": "Upsert", "object": "Prospect"},
-                           headers={**HEADERS, "X-Return-Api-Usage": "1"})
+    answer = requests.post(
+        emulator.base_url + "/api/v5/imports",
+        json={"operation": "Upsert", "object": "Prospect"},
+        headers={**HEADERS, "X-Return-Api-Usage": "1"},
+    )
     assert parse_api_usage(answer.headers["x-api-usage"]) == ApiUsage(1, 100_000)
 
 
-@pytest.mark.parametrize(("text", "usage"), [
-    ("1200/25000", ApiUsage(1200, 25000)), (" 3 / 5 ", ApiUsage(3, 5)), ("26000/25000", ApiUsage(26000, 25000)),
-    (None, None), ("", None), ("12", None), ("a/b", None),
-])
+@pytest.mark.parametrize(
+    ("text", "usage"),
+    [
+        ("1200/25000", ApiUsage(1200, 25000)),
+        (" 3 / 5 ", ApiUsage(3, 5)),
+        ("26000/25000", ApiUsage(26000, 25000)),
+        (None, None),
+        ("", None),
+        ("12", None),
+        ("a/b", None),
+    ],
+)
 def test_parse_api_usage(text: str | None, usage: ApiUsage | None) -> None:
     assert parse_api_usage(text) == usage
     if usage is not None:

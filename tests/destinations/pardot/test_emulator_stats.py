@@ -23,8 +23,9 @@ from destinations.pardot.emulator.store import ProspectStore
 HEADERS = {"Authorization": f"Bearer {DEFAULT_ACCESS_TOKEN}", "Pardot-Business-Unit-Id": DEFAULT_BUSINESS_UNIT}
 
 
-def upsert(base_url: str, email: str, prospect: dict[str, Any] | None = None,
-           headers: dict[str, str] | None = None) -> requests.Response:
+def upsert(
+    base_url: str, email: str, prospect: dict[str, Any] | None = None, headers: dict[str, str] | None = None
+) -> requests.Response:
     body = {"matchEmail": email, "prospect": prospect if prospect is not None else {"email": email}}
     return requests.post(base_url + UPSERT_PATH, json=body, headers=headers or HEADERS, timeout=10)
 
@@ -118,8 +119,9 @@ def test_api_usage_is_reported_only_when_asked_and_counts() -> None:
     with PardotEmulator(daily_limit=3) as emulator:
         silent = upsert(emulator.base_url, "a@example.com")
         first = upsert(emulator.base_url, "a@example.com", headers=asking)
-        refused_field = upsert(emulator.base_url, "a@example.com", {"Nope__c": 1}, headers={**asking,
-                                                                                          "X-Return-Api-Usage": "1"})
+        refused_field = upsert(
+            emulator.base_url, "a@example.com", {"Nope__c": 1}, headers={**asking, "X-Return-Api-Usage": "1"}
+        )
         over_quota = upsert(emulator.base_url, "a@example.com", headers=asking)
         not_asked_false = upsert(emulator.base_url, "a@example.com", headers={**HEADERS, "X-Return-Api-Usage": "0"})
     assert "x-api-usage" not in silent.headers and "x-api-usage" not in not_asked_false.headers
@@ -175,8 +177,16 @@ def test_an_instance_started_emulator_accepts_the_instance_as_configured() -> No
     try:
         unit_headers = {"Authorization": "Bearer instance-token", "Pardot-Business-Unit-Id": UNIT}
         created = upsert(running.base_url, "i@example.com", {"firstName": "Ida", "Tier__c": "gold"}, unit_headers)
-        grant = requests.post(running.base_url + TOKEN_PATH, timeout=10, data={
-            "grant_type": "refresh_token", "refresh_token": "rtok", "client_id": "cid", "client_secret": "csecret"})
+        grant = requests.post(
+            running.base_url + TOKEN_PATH,
+            timeout=10,
+            data={
+                "grant_type": "refresh_token",
+                "refresh_token": "rtok",
+                "client_id": "cid",
+                "client_secret": "csecret",
+            },
+        )
         upsert(running.base_url, "j@example.com", None, unit_headers)
         over_quota = upsert(running.base_url, "k@example.com", None, unit_headers)  # daily_limit reached
         title, columns, rows = running.holdings()

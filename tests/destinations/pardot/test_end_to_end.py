@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from destinations.pardot import definition
 from destinations.pardot.emulator import (
     DEFAULT_ACCESS_TOKEN,
     DEFAULT_BUSINESS_UNIT,
@@ -17,7 +18,6 @@ from destinations.pardot.emulator import (
     UPSERT_PATH,
     PardotEmulator,
 )
-from destinations.pardot import definition
 from framework.errors import Resolution
 from framework.instance import DestinationInstance
 
@@ -26,8 +26,13 @@ OAUTH = {"access_token": DEFAULT_ACCESS_TOKEN, "refresh_token": DEFAULT_REFRESH_
 DEFAULTS_ONLY = {"secondaryDeletedSearch": True}
 
 
-def instance_for(emulator: PardotEmulator, mapping: dict[str, Any] | None = None, *, sandbox: bool = False,
-                 oauth: dict[str, Any] | None = None) -> DestinationInstance:
+def instance_for(
+    emulator: PardotEmulator,
+    mapping: dict[str, Any] | None = None,
+    *,
+    sandbox: bool = False,
+    oauth: dict[str, Any] | None = None,
+) -> DestinationInstance:
     """An instance from Segment's settings JSON (default mappings plus ``mapping``) aimed at the emulator."""
     full_mapping = {**definition.actions["prospects"].default_mapping(), **(mapping or {})}
     settings = {
@@ -44,12 +49,20 @@ def identify(**traits: Any) -> dict[str, Any]:
 
 def test_identify_creates_a_prospect(emulator: PardotEmulator) -> None:
     with instance_for(emulator) as instance:
-        [result] = instance.send(identify(email="ann@example.com", first_name="Ann", title="CTO",
-                                          address={"city": "Lyon", "postal_code": "69001"}))
+        [result] = instance.send(
+            identify(
+                email="ann@example.com", first_name="Ann", title="CTO", address={"city": "Lyon", "postal_code": "69001"}
+            )
+        )
     assert (result.status.value, result.http_status) == ("delivered", 200)
     [prospect] = emulator.prospects()
     assert {k: prospect[k] for k in ("email", "firstName", "jobTitle", "city", "zip")} == {
-        "email": "ann@example.com", "firstName": "Ann", "jobTitle": "CTO", "city": "Lyon", "zip": "69001"}
+        "email": "ann@example.com",
+        "firstName": "Ann",
+        "jobTitle": "CTO",
+        "city": "Lyon",
+        "zip": "69001",
+    }
     [request] = emulator.requests()
     assert request.headers["Authorization"] == f"Bearer {DEFAULT_ACCESS_TOKEN}"
     assert request.headers["Pardot-Business-Unit-Id"] == DEFAULT_BUSINESS_UNIT
@@ -133,8 +146,9 @@ def test_sandbox_instances_reach_the_emulator_through_the_endpoint(emulator: Par
      ({"kind": "xml_auth", "status": 403}, Resolution.TERMINAL, None)],
     ids=["503", "429 with Retry-After", "connection reset", "xml auth error"],
 )  # fmt: skip
-def test_injected_faults_get_their_resolution(emulator: PardotEmulator, fault: dict[str, Any],
-                                              resolution: Resolution, retry_after: float | None) -> None:
+def test_injected_faults_get_their_resolution(
+    emulator: PardotEmulator, fault: dict[str, Any], resolution: Resolution, retry_after: float | None
+) -> None:
     emulator.inject(**fault)
     with instance_for(emulator) as instance:
         [result] = instance.send(identify(email="ann@example.com"))
@@ -187,4 +201,8 @@ def test_sandbox_given_as_the_text_false_refreshes_on_the_production_login_host(
     with DestinationInstance.from_settings(settings, session=transport.session()) as instance:
         [result] = instance.send({"type": "identify", "traits": {"email": "ann@example.com"}})
     assert result.status.value == "delivered"
-    assert [r.url.split("/")[2] for r in transport.requests] == ["pi.pardot.com", "login.salesforce.com", "pi.pardot.com"]
+    assert [r.url.split("/")[2] for r in transport.requests] == [
+        "pi.pardot.com",
+        "login.salesforce.com",
+        "pi.pardot.com",
+    ]

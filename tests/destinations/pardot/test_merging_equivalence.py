@@ -1,8 +1,9 @@
 """Merged upserts leave Pardot exactly as one upsert per payload in order: two emulators, every field."""
 
 import random
-from datetime import datetime, timezone
-from typing import Any, Iterator
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 import requests
@@ -12,14 +13,16 @@ from destinations.pardot.upsert_prospect import MERGING, upsert_body
 from framework.delivery.merging import merge_payloads
 
 CUSTOM = ["Tier__c", "Score__c"]
-MOMENT = datetime(2026, 1, 1, tzinfo=timezone.utc)
+MOMENT = datetime(2026, 1, 1, tzinfo=UTC)
 HEADERS = {"Authorization": f"Bearer {DEFAULT_ACCESS_TOKEN}", "Pardot-Business-Unit-Id": DEFAULT_BUSINESS_UNIT}
 
 
 @pytest.fixture
 def emulators() -> Iterator[tuple[PardotEmulator, PardotEmulator]]:
-    with PardotEmulator(custom_fields=CUSTOM, clock=lambda: MOMENT) as one, \
-            PardotEmulator(custom_fields=CUSTOM, clock=lambda: MOMENT) as other:
+    with (
+        PardotEmulator(custom_fields=CUSTOM, clock=lambda: MOMENT) as one,
+        PardotEmulator(custom_fields=CUSTOM, clock=lambda: MOMENT) as other,
+    ):
         yield one, other
 
 
@@ -51,7 +54,8 @@ def send(emulator: PardotEmulator, payloads: list[dict[str, Any]]) -> None:
 
 @pytest.mark.parametrize("seed", range(8))
 def test_merged_and_per_payload_delivery_leave_the_same_prospects(
-        emulators: tuple[PardotEmulator, PardotEmulator], seed: int) -> None:
+    emulators: tuple[PardotEmulator, PardotEmulator], seed: int
+) -> None:
     per_payload, merged = emulators
     payloads = generated_payloads(seed, 80)
     groups = merge_payloads(payloads, MERGING)

@@ -10,7 +10,6 @@ import pytest
 
 from destinations.pardot import definition
 from destinations.pardot.upsert_prospect import upsert_body
-from framework.http.json_body import dumps_json
 from framework.errors import (
     APIError,
     IntegrationError,
@@ -20,6 +19,7 @@ from framework.errors import (
     RetryableError,
     resolution_for,
 )
+from framework.http.json_body import dumps_json
 from framework.testing import create_test_integration
 
 UPSERT = "https://pi.pardot.com/api/v5/objects/prospects/do/upsertLatestByEmail"
@@ -81,8 +81,14 @@ def test_should_create_prospects_record(integration: Any) -> None:
 
 
 def test_should_create_prospects_record_with_default_mappings(integration: Any) -> None:
-    [request] = integration.test_action("prospects", event=identify(SPONGEBOB), settings=SETTINGS, auth=AUTH,
-                                        mapping={"secondaryDeletedSearch": True}, use_default_mappings=True)
+    [request] = integration.test_action(
+        "prospects",
+        event=identify(SPONGEBOB),
+        settings=SETTINGS,
+        auth=AUTH,
+        mapping={"secondaryDeletedSearch": True},
+        use_default_mappings=True,
+    )
     assert request.url == UPSERT and request.headers["Authorization"] == "Bearer abc123"
     assert ordered(request.text) == ordered(json.dumps(
         {"matchEmail": "sponge@seamail.com", "prospect": SPONGEBOB_PROSPECT, "secondaryDeletedSearch": True}
@@ -91,7 +97,11 @@ def test_should_create_prospects_record_with_default_mappings(integration: Any) 
 
 def test_should_create_prospects_record_with_custom_fields(integration: Any) -> None:
     [request] = integration.test_action(
-        "prospects", event=identify(SPONGEBOB), settings=SETTINGS, auth=AUTH, use_default_mappings=True,
+        "prospects",
+        event=identify(SPONGEBOB),
+        settings=SETTINGS,
+        auth=AUTH,
+        use_default_mappings=True,
         mapping={"secondaryDeletedSearch": True, "customFields": {"A": "1", "B": "2", "C": "3"}},
     )
     prospect = {**SPONGEBOB_PROSPECT, "A": "1", "B": "2", "C": "3"}
@@ -102,7 +112,11 @@ def test_should_create_prospects_record_with_custom_fields(integration: Any) -> 
 
 def test_duplicate_field_should_prioritize_custom_fields(integration: Any) -> None:
     [request] = integration.test_action(
-        "prospects", event=identify(SPONGEBOB), settings=SETTINGS, auth=AUTH, use_default_mappings=True,
+        "prospects",
+        event=identify(SPONGEBOB),
+        settings=SETTINGS,
+        auth=AUTH,
+        use_default_mappings=True,
         mapping={"secondaryDeletedSearch": True, "customFields": {"email": "kevin@segment.com"}},
     )
     prospect = {**SPONGEBOB_PROSPECT, "email": "kevin@segment.com"}
@@ -121,8 +135,13 @@ def test_should_throw_an_error_for_missing_required_field_email(integration: Any
     assert integration.requests == []
 
 
-@pytest.mark.parametrize(("sandbox", "url"), [(False, "https://login.salesforce.com/services/oauth2/token"),
-                                              (True, "https://test.salesforce.com/services/oauth2/token")])
+@pytest.mark.parametrize(
+    ("sandbox", "url"),
+    [
+        (False, "https://login.salesforce.com/services/oauth2/token"),
+        (True, "https://test.salesforce.com/services/oauth2/token"),
+    ],
+)
 def test_refresh_returns_the_access_token(sandbox: bool, url: str) -> None:
     integration = create_test_integration(definition)
     integration.transport.add("POST", url, json={"access_token": "abc123"})
@@ -138,16 +157,24 @@ def test_refresh_returns_the_access_token(sandbox: bool, url: str) -> None:
 @pytest.mark.parametrize("description", ["expired authorization code", "token request is already being processed"])
 def test_concurrent_refresh_is_a_retryable_error(description: str) -> None:
     integration = create_test_integration(definition)
-    integration.transport.add("POST", "https://login.salesforce.com/services/oauth2/token", status=400,
-                              json={"error": "invalid_grant", "error_description": description})
+    integration.transport.add(
+        "POST",
+        "https://login.salesforce.com/services/oauth2/token",
+        status=400,
+        json={"error": "invalid_grant", "error_description": description},
+    )
     with pytest.raises(RetryableError, match="Concurrent token refresh error. This request will be retried"):
         integration.test_refresh(SETTINGS, REFRESH_AUTH)
 
 
 def test_other_refresh_errors_are_api_errors() -> None:
     integration = create_test_integration(definition)
-    integration.transport.add("POST", "https://login.salesforce.com/services/oauth2/token", status=401,
-                              json={"error": "invalid_grant", "error_description": "Failed to refresh access token"})
+    integration.transport.add(
+        "POST",
+        "https://login.salesforce.com/services/oauth2/token",
+        status=401,
+        json={"error": "invalid_grant", "error_description": "Failed to refresh access token"},
+    )
     with pytest.raises(APIError, match="Failed to refresh access token") as raised:
         integration.test_refresh(SETTINGS, REFRESH_AUTH)
     assert (raised.value.status, raised.value.code) == (401, "401")
@@ -159,16 +186,22 @@ def test_other_refresh_errors_are_api_errors() -> None:
 
 def test_rotated_refresh_token_replaces_the_old_one() -> None:
     integration = create_test_integration(definition)
-    integration.transport.add("POST", "https://login.salesforce.com/services/oauth2/token",
-                              json={"access_token": "new", "refresh_token": "rotated"})
+    integration.transport.add(
+        "POST",
+        "https://login.salesforce.com/services/oauth2/token",
+        json={"access_token": "new", "refresh_token": "rotated"},
+    )
     assert integration.test_refresh(SETTINGS, REFRESH_AUTH).refresh_token == "rotated"
 
 
 def test_traits_win_over_properties_in_default_mappings(integration: Any) -> None:
-    event = identify({"email": "props@example.com", "first_name": "Prop"},
-                     traits={"email": "traits@example.com", "title": "CTO", "address": {"city": "Paris"}})
-    [request] = integration.test_action("prospects", event=event, settings=SETTINGS, auth=AUTH,
-                                        use_default_mappings=True)
+    event = identify(
+        {"email": "props@example.com", "first_name": "Prop"},
+        traits={"email": "traits@example.com", "title": "CTO", "address": {"city": "Paris"}},
+    )
+    [request] = integration.test_action(
+        "prospects", event=event, settings=SETTINGS, auth=AUTH, use_default_mappings=True
+    )
     assert request.json() == {
         "matchEmail": "traits@example.com",
         "prospect": {"email": "traits@example.com", "firstName": "Prop", "jobTitle": "CTO", "city": "Paris"},
@@ -186,13 +219,19 @@ def test_traits_win_over_properties_in_default_mappings(integration: Any) -> Non
       Resolution.TERMINAL)],
     ids=["code 4", "code 66", "code 184", "xml 403"],
 )  # fmt: skip
-def test_pardot_errors_go_through_the_classifier(reply: dict[str, Any], error_type: type,
-                                                 resolution: Resolution) -> None:
+def test_pardot_errors_go_through_the_classifier(
+    reply: dict[str, Any], error_type: type, resolution: Resolution
+) -> None:
     integration = create_test_integration(definition)
     integration.transport.add("POST", UPSERT, **reply)
     with pytest.raises(error_type) as raised:
-        integration.test_action("prospects", event=identify({"email": "a@example.com"}), settings=SETTINGS,
-                                auth=AUTH, use_default_mappings=True)
+        integration.test_action(
+            "prospects",
+            event=identify({"email": "a@example.com"}),
+            settings=SETTINGS,
+            auth=AUTH,
+            use_default_mappings=True,
+        )
     assert resolution_for(raised.value) is resolution
 
 
@@ -221,10 +260,26 @@ def test_definition_reads_like_segments() -> None:
     assert definition.slug == "actions-pardot" and definition.concurrency_limit == 5
     assert definition.authentication is not None and definition.authentication.scheme == "oauth2"
     assert (action.title, action.default_subscription) == ("Upsert Prospect", 'type = "identify"')
-    assert list(action.fields) == ["email", "firstName", "lastName", "salutation", "phone", "company", "jobTitle",
-                                   "industry", "city", "state", "zip", "country", "website",
-                                   "secondaryDeletedSearch", "customFields",
-                                   "enable_batching", "batch_size", "batch_keys"]  # fmt: skip (batching: ours)
+    assert list(action.fields) == [
+        "email",
+        "firstName",
+        "lastName",
+        "salutation",
+        "phone",
+        "company",
+        "jobTitle",
+        "industry",
+        "city",
+        "state",
+        "zip",
+        "country",
+        "website",
+        "secondaryDeletedSearch",
+        "customFields",
+        "enable_batching",
+        "batch_size",
+        "batch_keys",
+    ]  # fmt: skip (batching: ours)
     assert [name for name, f in action.fields.items() if f.required is True] == ["email", "secondaryDeletedSearch"]
     assert list(definition.authentication.fields) == ["businessUnitID", "accountID", "isSandbox", "returnApiUsage"]
     assert action.default_mapping().keys().isdisjoint({"enable_batching", "batch_size", "batch_keys"})

@@ -21,7 +21,7 @@ CASES = read_cases(Path(__file__).parent / "segment_requests.jsonl")
 
 DIVERGENCES = {
     "search-params-replace-query": "Segment's searchParams replaces the URL's whole query string; params= "
-                                   "adds to it here (requests' meaning; dropping ?x=1 silently is a trap).",
+    "adds to it here (requests' meaning; dropping ?x=1 silently is a trap).",
 }
 
 

@@ -135,7 +135,14 @@ def template_cases() -> Iterator[Case]:
 
 
 def literal_cases() -> Iterator[Case]:
-    values: list[Any] = [*SCALARS, [], {}, [1, {"@path": "$.a.b"}], {"a": p("$.a.b"), "b": p("$.nope")}, {"x": {"y": [1, 2]}}]
+    values: list[Any] = [
+        *SCALARS,
+        [],
+        {},
+        [1, {"@path": "$.a.b"}],
+        {"a": p("$.a.b"), "b": p("$.nope")},
+        {"x": {"y": [1, 2]}},
+    ]
     for i, value in enumerate(values):
         yield case(f"literal-{i}", {"v": {"@literal": value}})
         yield case(f"raw-{i}", {"v": value})
@@ -154,7 +161,10 @@ def if_cases() -> Iterator[Case]:
     for i, cond in enumerate(conditions):
         for mode in ("exists", "blank"):
             yield case(f"if-{mode}-{i}", {"v": {"@if": {mode: p(cond), "then": "yes", "else": "no"}}})
-        yield case(f"if-default-shape-{i}", {"v": {"@if": {"exists": p(cond), "then": p(cond), "else": p("$.properties.email")}}})
+        yield case(
+            f"if-default-shape-{i}",
+            {"v": {"@if": {"exists": p(cond), "then": p(cond), "else": p("$.properties.email")}}},
+        )
     for i, branch in enumerate(branches):
         yield case(f"if-then-{i}", {"v": {"@if": {"exists": p("$.traits.email"), "then": branch}}})
         yield case(f"if-else-{i}", {"v": {"@if": {"exists": p("$.nope"), "then": 1, "else": branch}}})
@@ -162,16 +172,31 @@ def if_cases() -> Iterator[Case]:
     for i, raw in enumerate(raw_conditions):
         yield case(f"if-raw-exists-{i}", {"v": {"@if": {"exists": raw, "then": "t", "else": "e"}}})
         yield case(f"if-raw-blank-{i}", {"v": {"@if": {"blank": raw, "then": "t", "else": "e"}}})
-    yield case("if-both", {"v": {"@if": {"exists": p("$.traits.blank"), "blank": p("$.traits.blank"), "then": "t", "else": "e"}}})
+    yield case(
+        "if-both",
+        {"v": {"@if": {"exists": p("$.traits.blank"), "blank": p("$.traits.blank"), "then": "t", "else": "e"}}},
+    )
     yield case("if-none", {"v": {"@if": {"then": "t"}}})
     yield case("if-not-object", {"v": {"@if": "x"}})
     yield case("if-extra-key", {"v": {"@if": {"exists": p("$.a"), "then": 1, "other": 2}}})
     yield case("if-no-branches", {"v": {"@if": {"exists": p("$.a")}}})
-    yield case("if-nested", {"v": {"@if": {"exists": p("$.nope"), "then": 1, "else": {"@if": {"blank": p("$.traits.spaces"), "then": 2}}}}})
+    yield case(
+        "if-nested",
+        {"v": {"@if": {"exists": p("$.nope"), "then": 1, "else": {"@if": {"blank": p("$.traits.spaces"), "then": 2}}}}},
+    )
 
 
 def case_cases() -> Iterator[Case]:
-    values: list[Any] = [p("$.traits.email"), p("$.traits.age"), p("$.nope"), p("$.n"), p("$.traits.address"), "MiXeD", "", p("$.traits.unicode")]
+    values: list[Any] = [
+        p("$.traits.email"),
+        p("$.traits.age"),
+        p("$.nope"),
+        p("$.n"),
+        p("$.traits.address"),
+        "MiXeD",
+        "",
+        p("$.traits.unicode"),
+    ]
     for i, value in enumerate(values):
         for op in ("lower", "upper", "UPPER", "title", ""):
             yield case(f"case-{op or 'none'}-{i}", {"v": {"@case": {"operator": op, "value": value}}})
@@ -247,7 +272,18 @@ def json_cases() -> Iterator[Case]:
     for i, value in enumerate(values):
         for mode in ("encode", "decode", "ENCODE"):
             yield case(f"json-{mode}-{i}", {"v": {"@json": {"mode": mode, "value": value}}})
-    for i, option in enumerate([{"mode": "encode"}, {"value": "x"}, {"mode": "x", "value": "x"}, "x", {"mode": "encode", "value": False}, {"mode": "encode", "value": 0}, {"mode": "decode", "value": None}, {"mode": "encode", "value": ""}]):
+    for i, option in enumerate(
+        [
+            {"mode": "encode"},
+            {"value": "x"},
+            {"mode": "x", "value": "x"},
+            "x",
+            {"mode": "encode", "value": False},
+            {"mode": "encode", "value": 0},
+            {"mode": "decode", "value": None},
+            {"mode": "encode", "value": ""},
+        ]
+    ):
         yield case(f"json-invalid-{i}", {"v": {"@json": option}})
 
 
@@ -260,7 +296,16 @@ def flatten_cases() -> Iterator[Case]:
         for sep in (".", "_", "::"):
             yield case(f"flatten-{i}-{sep}", {"v": {"@flatten": {"value": value, "separator": sep}}})
         yield case(f"flatten-omit-{i}", {"v": {"@flatten": {"value": value, "separator": ".", "omitArrays": True}}})
-    for i, option in enumerate([{"value": p("$.a")}, {"value": p("$.a"), "separator": ""}, {"value": p("$.a"), "separator": p("$.a.s")}, {"separator": "."}, "x", {"value": 1, "separator": 5}]):
+    for i, option in enumerate(
+        [
+            {"value": p("$.a")},
+            {"value": p("$.a"), "separator": ""},
+            {"value": p("$.a"), "separator": p("$.a.s")},
+            {"separator": "."},
+            "x",
+            {"value": 1, "separator": 5},
+        ]
+    ):
         yield case(f"flatten-invalid-{i}", {"v": {"@flatten": option}})
 
 
@@ -279,7 +324,17 @@ def merge_cases() -> Iterator[Case]:
     for i, objects in enumerate(object_lists):
         for direction in ("right", "left", "LEFT"):
             yield case(f"merge-{direction}-{i}", {"v": {"@merge": {"direction": direction, "objects": objects}}})
-    for i, option in enumerate([{"objects": [{"a": 1}]}, {"direction": "right"}, {"direction": "right", "objects": {}}, {"direction": "up", "objects": []}, {"direction": "right", "objects": [1, "x"]}, "x", {"direction": "right", "objects": [{"@oops": 1}, {"k": {"@path": 1}}]}]):
+    for i, option in enumerate(
+        [
+            {"objects": [{"a": 1}]},
+            {"direction": "right"},
+            {"direction": "right", "objects": {}},
+            {"direction": "up", "objects": []},
+            {"direction": "right", "objects": [1, "x"]},
+            "x",
+            {"direction": "right", "objects": [{"@oops": 1}, {"k": {"@path": 1}}]},
+        ]
+    ):
         yield case(f"merge-invalid-{i}", {"v": {"@merge": option}})
 
 
@@ -287,9 +342,28 @@ def transform_cases() -> Iterator[Case]:
     apply = {"properties": {"@flatten": {"value": p("$.properties"), "separator": "_"}}}
     mapping = {"properties": p("$.properties"), "topLevel": p("$.properties.nested_a_b_c")}
     yield case("transform-basic", {"v": {"@transform": {"apply": apply, "mapping": mapping}}})
-    yield case("transform-directive-mapping", {"v": {"@transform": {"apply": {"x": p("$.traits.email")}, "mapping": p("$.x")}}})
-    yield case("transform-absent", {"v": {"@transform": {"apply": {"x": p("$.nope"), "l": [p("$.nope")]}, "mapping": {"x": p("$.x"), "l": p("$.l"), "l0": p("$.l.0")}}}})
-    yield case("root-directive", {"__segment_internal_directive": {"@transform": {"apply": apply}}, "out": p("$.properties.nested_list_1_0"), "email": p("$.properties.email")})
+    yield case(
+        "transform-directive-mapping", {"v": {"@transform": {"apply": {"x": p("$.traits.email")}, "mapping": p("$.x")}}}
+    )
+    yield case(
+        "transform-absent",
+        {
+            "v": {
+                "@transform": {
+                    "apply": {"x": p("$.nope"), "l": [p("$.nope")]},
+                    "mapping": {"x": p("$.x"), "l": p("$.l"), "l0": p("$.l.0")},
+                }
+            }
+        },
+    )
+    yield case(
+        "root-directive",
+        {
+            "__segment_internal_directive": {"@transform": {"apply": apply}},
+            "out": p("$.properties.nested_list_1_0"),
+            "email": p("$.properties.email"),
+        },
+    )
     yield case("root-directive-path", {"__segment_internal_directive": {"@path": "$.a"}, "x": 1})
     yield case("root-directive-string", {"__segment_internal_directive": "str", "x": 1})
     yield case("root-directive-one-char", {"__segment_internal_directive": "s", "x": 1})
@@ -297,20 +371,63 @@ def transform_cases() -> Iterator[Case]:
     yield case("root-directive-two", {"__segment_internal_directive": {"a": {}, "b": {}}, "x": 1})
     yield case("root-directive-empty", {"__segment_internal_directive": {}, "x": 1})
     yield case("root-directive-object", {"__segment_internal_directive": {"wrap": {"k": 1}}, "x": 1})
-    yield case("root-directive-invalid", {"__segment_internal_directive": {"@transform": {"apply": {"k": {"@oops": 1}}}}, "x": 1})
-    for i, option in enumerate([{"apply": {"a": 1}}, {"mapping": {"a": 1}}, {"apply": p("$.a"), "mapping": {"a": 1}}, {"apply": 5, "mapping": {}}, "x", {"apply": {"a": {"@path": 5}}, "mapping": {"a": p("$.a")}}]):
+    yield case(
+        "root-directive-invalid",
+        {"__segment_internal_directive": {"@transform": {"apply": {"k": {"@oops": 1}}}}, "x": 1},
+    )
+    for i, option in enumerate(
+        [
+            {"apply": {"a": 1}},
+            {"mapping": {"a": 1}},
+            {"apply": p("$.a"), "mapping": {"a": 1}},
+            {"apply": 5, "mapping": {}},
+            "x",
+            {"apply": {"a": {"@path": 5}}, "mapping": {"a": p("$.a")}},
+        ]
+    ):
         yield case(f"transform-invalid-{i}", {"v": {"@transform": option}})
-    yield case("transform-in-arraypath", {"v": {"@arrayPath": ["$.traits.tags", {"@transform": {"apply": {"x": p("$.")}, "mapping": p("$.x")}}]}})
+    yield case(
+        "transform-in-arraypath",
+        {"v": {"@arrayPath": ["$.traits.tags", {"@transform": {"apply": {"x": p("$.")}, "mapping": p("$.x")}}]}},
+    )
 
 
 def exclude_cases() -> Iterator[Case]:
-    values: list[Any] = [p("$.properties.nulls"), p("$.n"), p("$.nope"), "", [None, {"a": None}], {"a": None, "b": {"c": None, "d": 1}}, 0, p("$.traits")]
+    values: list[Any] = [
+        p("$.properties.nulls"),
+        p("$.n"),
+        p("$.nope"),
+        "",
+        [None, {"a": None}],
+        {"a": None, "b": {"c": None, "d": 1}},
+        0,
+        p("$.traits"),
+    ]
     for i, value in enumerate(values):
         yield case(f"exclude-{i}", {"v": {"@excludeWhenNull": value}})
 
 
 def top_level_cases() -> Iterator[Case]:
-    mappings: list[Any] = ["neat", 123, ["cool", p("$.a.b")], None, True, p("$.a"), p("$.nope"), {}, [], {"_metadata": {"x": 1}, "a": 1}, {"@path": "$.a.b", "_metadata": {"label": "x"}}, {"a": [{"@oops": 5}]}, {"a": [{"@path": 5}]}, {"a": [{"@path": "$.a.b", "b": 1}]}, {"a": {"@path": "$.a.b", "b": 1}}, {"a": [{"@path": "$.a.b", "@template": "x"}]}, {"x": {"y": {"z": p("$.nope")}}}, {"a": [p("$.nope"), {"b": p("$.nope")}]}]
+    mappings: list[Any] = [
+        "neat",
+        123,
+        ["cool", p("$.a.b")],
+        None,
+        True,
+        p("$.a"),
+        p("$.nope"),
+        {},
+        [],
+        {"_metadata": {"x": 1}, "a": 1},
+        {"@path": "$.a.b", "_metadata": {"label": "x"}},
+        {"a": [{"@oops": 5}]},
+        {"a": [{"@path": 5}]},
+        {"a": [{"@path": "$.a.b", "b": 1}]},
+        {"a": {"@path": "$.a.b", "b": 1}},
+        {"a": [{"@path": "$.a.b", "@template": "x"}]},
+        {"x": {"y": {"z": p("$.nope")}}},
+        {"a": [p("$.nope"), {"b": p("$.nope")}]},
+    ]
     for i, mapping in enumerate(mappings):
         yield case(f"top-{i}", mapping)
     odd_events: list[Any] = [[], None, "x", 5, True]
@@ -347,7 +464,10 @@ def validation_cases() -> Iterator[Case]:
 def divergence_cases() -> Iterator[Case]:
     """Cases that show the documented divergences (docs/mapping.md), recorded so the gap stays visible."""
     yield case("proto-path", {"v": {"@path": "$.a.constructor"}, "w": {"@path": "$.a.s.toUpperCase"}})
-    yield case("proto-if-exists", {"v": {"@if": {"exists": {"@path": "$.a.constructor"}, "then": "function", "else": "absent"}}})
+    yield case(
+        "proto-if-exists",
+        {"v": {"@if": {"exists": {"@path": "$.a.constructor"}, "then": "function", "else": "absent"}}},
+    )
     yield case("big-integer", {"v": {"@path": "$.big"}}, {"big": 12345678901234567890})
     yield case("null-mapping", None)
 
@@ -429,12 +549,32 @@ def liquid_cases() -> Iterator[Case]:
     yield case("liquid-too-long", {"v": {"@liquid": "x" * 1001}})
     yield case("liquid-max", {"v": {"@liquid": "{{ traits.age }}" + "y" * 984}})
     yield case("liquid-empty", {"v": {"@liquid": ""}})
-    yield case("liquid-data-not-template", {"v": {"@liquid": "{{ traits.braces }}"}}, {"traits": {"braces": "{{ secret }}", "secret": "leak"}})
+    yield case(
+        "liquid-data-not-template",
+        {"v": {"@liquid": "{{ traits.braces }}"}},
+        {"traits": {"braces": "{{ secret }}", "secret": "leak"}},
+    )
 
 
 def pardot_cases() -> Iterator[Case]:
-    fields = {"email": "email", "firstName": "first_name", "lastName": "last_name", "phone": "phone", "company": "company", "jobTitle": "title", "city": "address.city", "state": "address.state", "zip": "address.postal_code", "country": "address.country", "website": "website", "salesforceId": "salesforce_id"}
-    mapping: dict[str, Any] = {k: {"@if": {"exists": p(f"$.traits.{v}"), "then": p(f"$.traits.{v}"), "else": p(f"$.properties.{v}")}} for k, v in fields.items()}
+    fields = {
+        "email": "email",
+        "firstName": "first_name",
+        "lastName": "last_name",
+        "phone": "phone",
+        "company": "company",
+        "jobTitle": "title",
+        "city": "address.city",
+        "state": "address.state",
+        "zip": "address.postal_code",
+        "country": "address.country",
+        "website": "website",
+        "salesforceId": "salesforce_id",
+    }
+    mapping: dict[str, Any] = {
+        k: {"@if": {"exists": p(f"$.traits.{v}"), "then": p(f"$.traits.{v}"), "else": p(f"$.properties.{v}")}}
+        for k, v in fields.items()
+    }
     mapping["secondaryDeletedSearch"] = True
     events = [
         {"type": "identify", "traits": {"email": "a@b.c", "first_name": "A", "address": {"city": "Paris"}}},
@@ -477,7 +617,9 @@ def random_liquid_condition(rng: random.Random) -> str:
     parts = []
     for _ in range(rng.randint(1, 3)):
         left = rng.choice(LIQUID_VALUES)
-        parts.append(f"{left} {rng.choice(LIQUID_OPERATORS)} {rng.choice(LIQUID_VALUES)}" if rng.random() < 0.7 else left)
+        parts.append(
+            f"{left} {rng.choice(LIQUID_OPERATORS)} {rng.choice(LIQUID_VALUES)}" if rng.random() < 0.7 else left
+        )
     joined = parts[0]
     for part in parts[1:]:
         joined += f" {rng.choice(['and', 'or'])} {part}"
@@ -515,7 +657,11 @@ def random_value(rng: random.Random, depth: int) -> Any:
 def random_event(rng: random.Random) -> dict[str, Any]:
     event = {key: random_value(rng, 3) for key in rng.sample(KEYS, rng.randint(1, 7))}
     if rng.random() < 0.5:
-        event["a"] = {"b": random_value(rng, 2), "arr": [random_value(rng, 2) for _ in range(3)], "s": rng.choice(["str", "", "😀x"])}
+        event["a"] = {
+            "b": random_value(rng, 2),
+            "arr": [random_value(rng, 2) for _ in range(3)],
+            "s": rng.choice(["str", "", "😀x"]),
+        }
     return event
 
 
@@ -532,15 +678,42 @@ def random_path(rng: random.Random) -> str:
 
 def random_mapping(rng: random.Random, depth: int) -> Any:
     if depth <= 0 or rng.random() < 0.25:
-        return rng.choice([{"@path": random_path(rng)}, rng.choice(SCALARS), {"@template": "{{" + random_path(rng).replace("$.", "") + "}}!"}])
-    kind = rng.choice(["path", "template", "literal", "if", "case", "replace", "arrayPath", "json", "flatten", "merge", "transform", "exclude", "object", "array", "dynpath", "liquid"])
+        return rng.choice(
+            [
+                {"@path": random_path(rng)},
+                rng.choice(SCALARS),
+                {"@template": "{{" + random_path(rng).replace("$.", "") + "}}!"},
+            ]
+        )
+    kind = rng.choice(
+        [
+            "path",
+            "template",
+            "literal",
+            "if",
+            "case",
+            "replace",
+            "arrayPath",
+            "json",
+            "flatten",
+            "merge",
+            "transform",
+            "exclude",
+            "object",
+            "array",
+            "dynpath",
+            "liquid",
+        ]
+    )
     sub = lambda: random_mapping(rng, depth - 1)  # noqa: E731
     if kind == "path":
         return {"@path": random_path(rng)}
     if kind == "dynpath":
         return {"@path": {"@literal": random_path(rng)}}
     if kind == "template":
-        return {"@template": " ".join("{{" + random_path(rng).replace("$.", "", 1) + "}}" for _ in range(rng.randint(1, 3)))}
+        return {
+            "@template": " ".join("{{" + random_path(rng).replace("$.", "", 1) + "}}" for _ in range(rng.randint(1, 3)))
+        }
     if kind == "literal":
         return {"@literal": random_value(rng, 2) if rng.random() < 0.7 else sub()}
     if kind == "if":
@@ -553,15 +726,31 @@ def random_mapping(rng: random.Random, depth: int) -> Any:
     if kind == "case":
         return {"@case": {"operator": rng.choice(["lower", "upper"]), "value": {"@path": random_path(rng)}}}
     if kind == "replace":
-        return {"@replace": {"value": {"@path": random_path(rng)}, "pattern": rng.choice(["a", "1", "o", ",", "."]), "replacement": rng.choice(["", "X", "$&$&"]), "global": rng.random() < 0.5}}
+        return {
+            "@replace": {
+                "value": {"@path": random_path(rng)},
+                "pattern": rng.choice(["a", "1", "o", ",", "."]),
+                "replacement": rng.choice(["", "X", "$&$&"]),
+                "global": rng.random() < 0.5,
+            }
+        }
     if kind == "arrayPath":
-        return {"@arrayPath": [random_path(rng), {"v": sub(), "w": {"@path": "$."}}] if rng.random() < 0.7 else [random_path(rng)]}
+        return {
+            "@arrayPath": [random_path(rng), {"v": sub(), "w": {"@path": "$."}}]
+            if rng.random() < 0.7
+            else [random_path(rng)]
+        }
     if kind == "json":
         return {"@json": {"mode": rng.choice(["encode", "decode"]), "value": {"@path": random_path(rng)}}}
     if kind == "flatten":
         return {"@flatten": {"value": sub(), "separator": rng.choice([".", "_"]), "omitArrays": rng.random() < 0.3}}
     if kind == "merge":
-        return {"@merge": {"direction": rng.choice(["left", "right"]), "objects": [{"@path": random_path(rng)}, {"k": sub()}]}}
+        return {
+            "@merge": {
+                "direction": rng.choice(["left", "right"]),
+                "objects": [{"@path": random_path(rng)}, {"k": sub()}],
+            }
+        }
     if kind == "transform":
         return {"@transform": {"apply": {"t": sub()}, "mapping": {"u": {"@path": "$.t"}}}}
     if kind == "exclude":
@@ -613,7 +802,9 @@ def kept_cases(recording: Path, generated: set[str]) -> list[Case]:
 def run_peer(peer: Path, cases: list[Case]) -> dict[str, dict[str, Any]]:
     """Send every case to Segment's engine in one process; answers keyed by case id."""
     lines = "".join(json.dumps(c) + "\n" for c in cases)
-    done = subprocess.run(["node", str(peer / "segment_peer.js")], input=lines, capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        ["node", str(peer / "segment_peer.js")], input=lines, capture_output=True, text=True, check=True
+    )
     answers = (json.loads(line) for line in done.stdout.split("\n") if line.strip())
     return {answer.pop("id"): answer for answer in answers}
 
@@ -623,7 +814,9 @@ def tidy(answer: dict[str, Any]) -> dict[str, Any]:
     error = answer.get("error")
     if error and error.get("name") == "AggregateError":
         lines = error["message"].split("\n")
-        messages = [line.strip()[len("ValidationError: ") :] for line in lines if line.strip().startswith("ValidationError: ")]
+        messages = [
+            line.strip()[len("ValidationError: ") :] for line in lines if line.strip().startswith("ValidationError: ")
+        ]
         answer["error"] = {"name": "AggregateError", "messages": messages}
     elif error and error.get("name") == "ValidationError":
         answer["error"] = {"name": "ValidationError", "messages": [error["message"]]}
@@ -648,8 +841,14 @@ def main() -> None:
         # The shared rich event is stored once (rich_event.json) and referenced, to keep the file small.
         event = {"event_ref": "rich_event.json"} if c["event"] is RICH_EVENT else {"event": c["event"]}
         records.append({"id": c["id"], "mapping": c["mapping"], **event, **tidy(answers[c["id"]])})
-    write_recording(args.out, records, generator="tests/mapping/conformance/record.py", seed=args.seed, peer=args.peer,
-                    ensure_ascii=True)  # some cases hold lone surrogates, as JavaScript strings may
+    write_recording(
+        args.out,
+        records,
+        generator="tests/mapping/conformance/record.py",
+        seed=args.seed,
+        peer=args.peer,
+        ensure_ascii=True,
+    )  # some cases hold lone surrogates, as JavaScript strings may
     print(f"recorded {len(cases)} cases to {args.out}")
 
 

@@ -23,7 +23,15 @@ def test_strftime_codes(pattern: str, text: str) -> None:
     assert date_filter(MOMENT, pattern) == text
 
 
-@pytest.mark.parametrize(("value", "day"), [(1700000000, "2023-11-14"), ("1700000000", "2023-11-14"), ("2024-01-15", "2024-01-15"), ("2024-01-15T23:30:00-02:00", "2024-01-16")])
+@pytest.mark.parametrize(
+    ("value", "day"),
+    [
+        (1700000000, "2023-11-14"),
+        ("1700000000", "2023-11-14"),
+        ("2024-01-15", "2024-01-15"),
+        ("2024-01-15T23:30:00-02:00", "2024-01-16"),
+    ],
+)
 def test_accepted_inputs(value: Any, day: str) -> None:
     assert date_filter(value, "%Y-%m-%d") == day
 

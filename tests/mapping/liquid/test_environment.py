@@ -7,10 +7,18 @@ from typing import Any
 import pytest
 
 from framework.mapping import MappingResolutionError, compile_mapping
-from framework.mapping.liquid import DISABLED_FILTERS, DISABLED_TAGS, FILTERS, parse_liquid
-from framework.mapping.liquid import runtime
+from framework.mapping.liquid import DISABLED_FILTERS, DISABLED_TAGS, FILTERS, parse_liquid, runtime
 
-EVENT = {"traits": {"name": "Ada", "age": 36, "tags": ["a", "b", None, 3], "blank": "", "no": False, "when": "2024-01-15T10:20:30Z"}}
+EVENT = {
+    "traits": {
+        "name": "Ada",
+        "age": 36,
+        "tags": ["a", "b", None, 3],
+        "blank": "",
+        "no": False,
+        "when": "2024-01-15T10:20:30Z",
+    }
+}
 
 
 def render(template: str, event: Any = None) -> str:
@@ -96,4 +104,7 @@ def test_render_time_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_variables_read_are_reported() -> None:
-    assert parse_liquid("{{ traits.name }}{% if traits.age > 1 %}{% endif %}").variables == ("traits.name", "traits.age")
+    assert parse_liquid("{{ traits.name }}{% if traits.age > 1 %}{% endif %}").variables == (
+        "traits.name",
+        "traits.age",
+    )

@@ -49,12 +49,20 @@ def test_segment_prints(template: str, printed: str) -> None:
     ("template", "printed"),
     [
         # Filter arguments are compared and sliced as JavaScript does (a text that is not a number is NaN).
-        ("{{ w | truncatewords: 'x' }}|{{ w | truncatewords: missing }}|{{ w | truncatewords: 1.5 }}|{{ w | truncatewords: nil }}",
-         "|Hello World|Hello...|Hello..."),
+        (
+            "{{ w | truncatewords: 'x' }}|{{ w | truncatewords: missing }}|{{ w | truncatewords: 1.5 }}|{{ w | truncatewords: nil }}",
+            "|Hello World|Hello...|Hello...",
+        ),
         ("{{ w | truncate: 'x' }}|{{ w | truncate: 5.5 }}|{{ '' | truncate: 'x' }}", "...|Hel...|"),
-        ("{{ nums | slice: 'y' | join: ',' }}|{{ w | slice: 'y' }}|{{ w | slice: 1.5, 2 }}|{{ nums | slice: 1.5, 2 | join: ',' }}"
-         "|{{ w | slice: 1, 2.2 }}|{{ nums | slice: missing, 2 | join: ',' }}|{{ w | slice: missing, 2 }}", "|H|ll|2,3|ell||He"),
-        ("{{ tiny | round: 1 }}|{{ big | round: 2.5 }}|{{ 1.005 | round: 2 }}|{{ 123.456 | round: 1.5 }}", "0|1e+21|1.01|123.456"),
+        (
+            "{{ nums | slice: 'y' | join: ',' }}|{{ w | slice: 'y' }}|{{ w | slice: 1.5, 2 }}|{{ nums | slice: 1.5, 2 | join: ',' }}"
+            "|{{ w | slice: 1, 2.2 }}|{{ nums | slice: missing, 2 | join: ',' }}|{{ w | slice: missing, 2 }}",
+            "|H|ll|2,3|ell||He",
+        ),
+        (
+            "{{ tiny | round: 1 }}|{{ big | round: 2.5 }}|{{ 1.005 | round: 2 }}|{{ 123.456 | round: 1.5 }}",
+            "0|1e+21|1.01|123.456",
+        ),
         ("{{ tiny | divided_by: nums | modulo: big }}|{{ -7 | modulo: 3 }}", "NaN|2"),
         ("{{ 'ab' | replace: '', '-' }}", "a-b"),
         ("{% if empty contains e %}T{% endif %}{% if 'undefined x' contains missing %}T{% endif %}", "TT"),
@@ -65,7 +73,9 @@ def test_filters_follow_javascript_arithmetic(template: str, printed: str) -> No
     assert render(template) == printed
 
 
-@pytest.mark.parametrize("template", ["{{ a : b }}", "{{ a ] }}", "{{ a = b }}", "{{ a .. b }}", "{{ b..n | plus: 1 }}"])
+@pytest.mark.parametrize(
+    "template", ["{{ a : b }}", "{{ a ] }}", "{{ a = b }}", "{{ a .. b }}", "{{ b..n | plus: 1 }}"]
+)
 def test_what_cannot_precede_a_filter_fails_as_in_segment(template: str) -> None:
     with pytest.raises(MappingError):
         render(template)
@@ -74,7 +84,9 @@ def test_what_cannot_precede_a_filter_fails_as_in_segment(template: str) -> None
 def test_text_filters_keep_whole_characters() -> None:
     # Documented divergence (docs/mapping.md, conformance case fuzz-liquid-surrogate): liquidjs cuts the
     # emoji into lone UTF-16 surrogates, which no UTF-8 request body can carry.
-    rendered = compile_mapping({"v": {"@liquid": "{{ u | last }}|{{ u | first }}|{{ u | replace: '', '-' }}"}})({"u": "😀ab😀"})
+    rendered = compile_mapping({"v": {"@liquid": "{{ u | last }}|{{ u | first }}|{{ u | replace: '', '-' }}"}})(
+        {"u": "😀ab😀"}
+    )
     assert rendered == {"v": "😀|😀|😀-a-b-😀"}
     rendered["v"].encode("utf-8")
 

@@ -10,14 +10,24 @@ from framework.jsvalues import UNDEFINED
 from framework.mapping.liquid.values import BLANK, EMPTY, NIL, compare, is_truthy, read_property, stringify, to_number
 
 
-@pytest.mark.parametrize(("value", "truthy"), [(0, True), ("", True), ([], True), (False, False), (None, False), (UNDEFINED, False), (NIL, False)])
+@pytest.mark.parametrize(
+    ("value", "truthy"),
+    [(0, True), ("", True), ([], True), (False, False), (None, False), (UNDEFINED, False), (NIL, False)],
+)
 def test_only_false_and_nil_are_falsy(value: Any, truthy: bool) -> None:
     assert is_truthy(value) is truthy
 
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [(None, ""), (["a", None, 3, ["b"]], "a3b"), ({"a": 1}, "[object Object]"), (5.0, "5"), (True, "true"), (EMPTY, "")],
+    [
+        (None, ""),
+        (["a", None, 3, ["b"]], "a3b"),
+        ({"a": 1}, "[object Object]"),
+        (5.0, "5"),
+        (True, "true"),
+        (EMPTY, ""),
+    ],
 )
 def test_printing(value: Any, text: str) -> None:
     assert stringify(value) == text
@@ -48,6 +58,8 @@ def test_comparisons(operator: str, left: Any, right: Any, result: bool) -> None
     assert compare(operator, left, right) is result
 
 
-@pytest.mark.parametrize(("value", "number"), [("5", 5), ("abc", 0), ("", 0), (None, 0), (True, 1), ("0x10", 16), (" 2.5 ", 2.5), ([7], 7)])
+@pytest.mark.parametrize(
+    ("value", "number"), [("5", 5), ("abc", 0), ("", 0), (None, 0), (True, 1), ("0x10", 16), (" 2.5 ", 2.5), ([7], 7)]
+)
 def test_to_number_is_liquidjs_tonumber(value: Any, number: float) -> None:
     assert to_number(value) == number

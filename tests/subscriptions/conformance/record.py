@@ -46,26 +46,68 @@ rl.on('line', (line) => {
 def sample_events() -> dict[str, Any]:
     """The spec's sample events (section 2.9) plus events aimed at each comparison rule."""
     return {
-        "T": {"type": "track", "event": "Order Completed", "userId": "u1",
-              "properties": {"price": 10, "sprice": "10", "flag": True, "name": "Nike Air", "nested": {"a": 1}, "nul": None},
-              "context": {"library": {"name": "analytics.js"}, "page": {"url": "https://x.com/a"}}},
+        "T": {
+            "type": "track",
+            "event": "Order Completed",
+            "userId": "u1",
+            "properties": {
+                "price": 10,
+                "sprice": "10",
+                "flag": True,
+                "name": "Nike Air",
+                "nested": {"a": 1},
+                "nul": None,
+            },
+            "context": {"library": {"name": "analytics.js"}, "page": {"url": "https://x.com/a"}},
+        },
         "I": {"type": "identify", "userId": None, "traits": {"email": "A@segment.com", "logins": 3, "vip": False}},
         "P": {"type": "page", "name": "Home", "properties": {}},
         "L": {"type": "track", "event": "order completed", "properties": {"price": "5"}},
-        "falsy": {"type": "track", "event": "", "name": "", "userId": 0,
-                  "properties": {"price": 0, "sprice": "", "flag": False, "name": None, "nested": {"a": 0}, "nested2": 0},
-                  "traits": {"email": "", "logins": 0, "vip": None}, "context": {"library": 0}},
-        "numbers": {"type": "track", "event": "5", "userId": "5",
-                    "properties": {"price": 10.5, "sprice": "10.0", "count": -3, "big": 1e21, "nested": {"a": 1.0}, "name": 5},
-                    "traits": {"logins": 3.0, "email": 7}, "context": {"ip": "127.0.0.1"}},
-        "arrays": {"type": "track", "event": "Product Added",
-                   "properties": {"items": [{"sku": "a"}, {"sku": "b"}], "name": "abc", "tags": ["x", "y"], "nested": [1]},
-                   "traits": {"address": {"city": "Paris"}}, "context": {"page": {"url": "https://example.com/cart"}}},
-        "wrongtypes": {"type": 5, "event": True, "name": ["Home"], "userId": True,
-                       "properties": "price", "traits": ["email"], "context": None},
-        "identify2": {"type": "identify", "userId": "user-42", "traits": {"email": "user42@example.com", "logins": 12,
-                      "vip": True, "name": "Bob", "address": {"city": "Berlin", "country": "DE"}},
-                      "context": {"library": {"name": "analytics-python"}}},
+        "falsy": {
+            "type": "track",
+            "event": "",
+            "name": "",
+            "userId": 0,
+            "properties": {"price": 0, "sprice": "", "flag": False, "name": None, "nested": {"a": 0}, "nested2": 0},
+            "traits": {"email": "", "logins": 0, "vip": None},
+            "context": {"library": 0},
+        },
+        "numbers": {
+            "type": "track",
+            "event": "5",
+            "userId": "5",
+            "properties": {"price": 10.5, "sprice": "10.0", "count": -3, "big": 1e21, "nested": {"a": 1.0}, "name": 5},
+            "traits": {"logins": 3.0, "email": 7},
+            "context": {"ip": "127.0.0.1"},
+        },
+        "arrays": {
+            "type": "track",
+            "event": "Product Added",
+            "properties": {"items": [{"sku": "a"}, {"sku": "b"}], "name": "abc", "tags": ["x", "y"], "nested": [1]},
+            "traits": {"address": {"city": "Paris"}},
+            "context": {"page": {"url": "https://example.com/cart"}},
+        },
+        "wrongtypes": {
+            "type": 5,
+            "event": True,
+            "name": ["Home"],
+            "userId": True,
+            "properties": "price",
+            "traits": ["email"],
+            "context": None,
+        },
+        "identify2": {
+            "type": "identify",
+            "userId": "user-42",
+            "traits": {
+                "email": "user42@example.com",
+                "logins": 12,
+                "vip": True,
+                "name": "Bob",
+                "address": {"city": "Berlin", "country": "DE"},
+            },
+            "context": {"library": {"name": "analytics-python"}},
+        },
         "screen": {"type": "screen", "name": "Checkout", "userId": "u2", "properties": {"price": "x", "flag": "true"}},
         "empty": {},
         "array_event": [],
@@ -75,8 +117,32 @@ def sample_events() -> dict[str, Any]:
 
 def random_events(rng: random.Random, count: int) -> dict[str, Any]:
     """Events drawn from the same vocabulary as the random triggers, so both sides meet."""
-    values = [None, True, False, 0, 1, 3, 5, 10, -3, 1.5, 10.0, "", "5", "10", "true", "track", "Nike Air",
-              "Order Completed", "A@segment.com", "analytics.js", {"a": 1}, {"a": "x"}, [1, 2], "identify"]
+    values = [
+        None,
+        True,
+        False,
+        0,
+        1,
+        3,
+        5,
+        10,
+        -3,
+        1.5,
+        10.0,
+        "",
+        "5",
+        "10",
+        "true",
+        "track",
+        "Nike Air",
+        "Order Completed",
+        "A@segment.com",
+        "analytics.js",
+        {"a": 1},
+        {"a": "x"},
+        [1, 2],
+        "identify",
+    ]
     events: dict[str, Any] = {}
     for index in range(count):
         event: dict[str, Any] = {"type": rng.choice(["track", "identify", "page", "screen", "group"])}
@@ -113,8 +179,28 @@ NESTED_NAMES = {
     "context": ["library.name", "page.url", "ip"],
 }
 FIELDS = ["type", "event", "name", "userId"] + [f"{s}.{n}" for s, names in NESTED_NAMES.items() for n in names]
-STRINGS = ["track", "identify", "page", "Order Completed", "order completed", "10", "5", "true", "false", "null", "",
-           "Nike Air", "A@segment.com", "analytics.js", "Home", "u1", "x y", "Nike", "Completed", "a"]
+STRINGS = [
+    "track",
+    "identify",
+    "page",
+    "Order Completed",
+    "order completed",
+    "10",
+    "5",
+    "true",
+    "false",
+    "null",
+    "",
+    "Nike Air",
+    "A@segment.com",
+    "analytics.js",
+    "Home",
+    "u1",
+    "x y",
+    "Nike",
+    "Completed",
+    "a",
+]
 NUMBERS = ["0", "5", "10", "-3", "1.5", "10.0", "3", "+5", "0.5", "12"]
 WORDS = ["track", "identify", "Home", "true", "false", "null", "screen"]
 PATTERNS = ["Order*", "*Completed", "*completed", "Nike*", "*@segment.com", "*", "A*", "*.js", "https*", "*Air"]
@@ -209,7 +295,11 @@ def operator_table() -> list[tuple[str, set[str]]]:
     for field in fields:
         for operator in OPERATORS:
             for value in values:
-                tags = {"null-type-event"} if field in ("type", "event") and value == "null" and operator in ("=", "!=") else set()
+                tags = (
+                    {"null-type-event"}
+                    if field in ("type", "event") and value == "null" and operator in ("=", "!=")
+                    else set()
+                )
                 rows.append((f"{field} {operator} {value}", tags))
         if field != "type":
             for value in ['"Order"', '"10"', "10", "true", "null"]:
@@ -219,9 +309,39 @@ def operator_table() -> list[tuple[str, set[str]]]:
     return rows
 
 
-SOUP = ["type", "event", "name", "userId", "properties.price", "traits.email", "context.a.b", "=", "!=", "<", "<=", ">",
-        ">=", "and", "or", "null", "true", "false", "(", ")", ",", '"track"', '"a b"', "5", "-3", "1.5", "contains",
-        "match", '"Order*"', '"*x"', "x"]
+SOUP = [
+    "type",
+    "event",
+    "name",
+    "userId",
+    "properties.price",
+    "traits.email",
+    "context.a.b",
+    "=",
+    "!=",
+    "<",
+    "<=",
+    ">",
+    ">=",
+    "and",
+    "or",
+    "null",
+    "true",
+    "false",
+    "(",
+    ")",
+    ",",
+    '"track"',
+    '"a b"',
+    "5",
+    "-3",
+    "1.5",
+    "contains",
+    "match",
+    '"Order*"',
+    '"*x"',
+    "x",
+]
 
 
 def token_soup(rng: random.Random, count: int) -> list[tuple[str, set[str]]]:
@@ -232,30 +352,71 @@ def token_soup(rng: random.Random, count: int) -> list[tuple[str, set[str]]]:
 def probe_triggers() -> list[tuple[str, set[str]]]:
     """The representative strings of segment-core.md section 2.9, one per row."""
     rows = [
-        'type = "track"', "type = track", "type = 'track'", 'type != "track"', 'event = "Order Completed"',
-        'event != "Order Completed"', "event != null", "event = null", 'type = "track" or type = "identify"',
-        'type = "track" and event = "Order Completed"', "properties.price > 5", "properties.price >= 10",
-        "properties.price = 10", 'properties.price = "10"', 'properties.sprice = "10"', "properties.price != 10",
-        'properties.price != "10"', "properties.flag = true", 'properties.flag = "true"', "properties.flag != true",
-        "traits.vip = false", "properties.nul = null", "properties.missing = null", "properties.name != null",
-        "properties.nested.a = 1", 'contains(event, "Completed")', '!contains(event, "Completed")',
-        'contains(properties.name, "Nike")', 'match(event, "Order*")', 'match(event, "*completed")',
-        '!match(traits.email, "*@segment.com")', 'match(event, "Order")', "userId != null", "userId = null",
-        'name = "Home"', 'context.library.name = "analytics.js"', 'contains(context.page.url, "x.com")',
+        'type = "track"',
+        "type = track",
+        "type = 'track'",
+        'type != "track"',
+        'event = "Order Completed"',
+        'event != "Order Completed"',
+        "event != null",
+        "event = null",
+        'type = "track" or type = "identify"',
+        'type = "track" and event = "Order Completed"',
+        "properties.price > 5",
+        "properties.price >= 10",
+        "properties.price = 10",
+        'properties.price = "10"',
+        'properties.sprice = "10"',
+        "properties.price != 10",
+        'properties.price != "10"',
+        "properties.flag = true",
+        'properties.flag = "true"',
+        "properties.flag != true",
+        "traits.vip = false",
+        "properties.nul = null",
+        "properties.missing = null",
+        "properties.name != null",
+        "properties.nested.a = 1",
+        'contains(event, "Completed")',
+        '!contains(event, "Completed")',
+        'contains(properties.name, "Nike")',
+        'match(event, "Order*")',
+        'match(event, "*completed")',
+        '!match(traits.email, "*@segment.com")',
+        'match(event, "Order")',
+        "userId != null",
+        "userId = null",
+        'name = "Home"',
+        'context.library.name = "analytics.js"',
+        'contains(context.page.url, "x.com")',
         '(type = "track" and properties.price > 5) or (type = "identify" and traits.logins >= 3)',
-        'type = "track" and event = "X" or type = "page"', 'type = "track" and anonymousId = "x"',
-        '!(event = "Order Completed")', 'anonymousId = "x"', "properties.price>5", '((type = "track"))',
-        'contains(type, "tr")', "", "typo", 'type * "x"', 'event = "A" && type = "track"',
-        'event = "A" and (type = "track"', "type",
+        'type = "track" and event = "X" or type = "page"',
+        'type = "track" and anonymousId = "x"',
+        '!(event = "Order Completed")',
+        'anonymousId = "x"',
+        "properties.price>5",
+        '((type = "track"))',
+        'contains(type, "tr")',
+        "",
+        "typo",
+        'type * "x"',
+        'event = "A" && type = "track"',
+        'event = "A" and (type = "track"',
+        "type",
     ]
     return [(row, DIVERGENT_PROBES.get(row, set())) for row in rows]
 
 
 DIVERGENT_PROBES: dict[str, set[str]] = {
-    "type = 'track'": {"single-quotes"}, "event != null": {"null-type-event"}, "event = null": {"null-type-event"},
-    'match(event, "Order")': {"match-pattern"}, 'type = "track" and event = "X" or type = "page"': {"precedence"},
-    'type = "track" and anonymousId = "x"': {"unsupported-field"}, '!(event = "Order Completed")': {"negation"},
-    "properties.price>5": {"operator-spacing"}, '((type = "track"))': {"nested-parens"},
+    "type = 'track'": {"single-quotes"},
+    "event != null": {"null-type-event"},
+    "event = null": {"null-type-event"},
+    'match(event, "Order")': {"match-pattern"},
+    'type = "track" and event = "X" or type = "page"': {"precedence"},
+    'type = "track" and anonymousId = "x"': {"unsupported-field"},
+    '!(event = "Order Completed")': {"negation"},
+    "properties.price>5": {"operator-spacing"},
+    '((type = "track"))': {"nested-parens"},
 }
 
 
@@ -265,50 +426,96 @@ def divergence_examples() -> list[tuple[str, set[str]]]:
         ('type = "track" or type = "page" and event = "Order Completed"', {"precedence"}),
         ('type = "identify" or type = "track" and properties.price > 5', {"precedence"}),
         ('((type = "track" or type = "page") and userId != null)', {"nested-parens"}),
-        ('type = "track" and (event = "Order Completed" or (properties.price > 5 and properties.flag = true))', {"nested-parens"}),
+        (
+            'type = "track" and (event = "Order Completed" or (properties.price > 5 and properties.flag = true))',
+            {"nested-parens"},
+        ),
         ('type = "track" and (contains(event, "Order") or event = "X")', {"function-in-parens"}),
         ('(match(event, "Order*") or type = "page") and userId != null', {"function-in-parens"}),
-        ("type = null", {"null-type-event"}), ("type != null", {"null-type-event"}),
+        ("type = null", {"null-type-event"}),
+        ("type != null", {"null-type-event"}),
         ('type = "track" and event != null', {"null-type-event"}),
         ('type = "identify" and messageId = "m1"', {"unsupported-field"}),
         ('anonymousId != null or type = "track"', {"unsupported-field"}),
-        ("event = 'Order Completed'", {"single-quotes"}), ("properties.name = 'Nike Air'", {"single-quotes"}),
-        ('!(type = "track")', {"negation"}), ('!event = "Order Completed"', {"negation"}),
+        ("event = 'Order Completed'", {"single-quotes"}),
+        ("properties.name = 'Nike Air'", {"single-quotes"}),
+        ('!(type = "track")', {"negation"}),
+        ('!event = "Order Completed"', {"negation"}),
         ('! contains(event, "Order")', {"negation"}),
-        ('match(event, "Ord*er")', {"match-pattern"}), ('match(event, "*Order*")', {"match-pattern"}),
-        ('match(event, "**")', {"match-pattern"}), ("match(event, 5)", {"match-pattern"}),
-        ('type!="track"', {"operator-spacing"}), ("properties.price<=10", {"operator-spacing"}),
-        ("properties.price <=10", {"operator-spacing"}), ('type = "track"\r\nand userId != null', {"carriage-return"}),
+        ('match(event, "Ord*er")', {"match-pattern"}),
+        ('match(event, "*Order*")', {"match-pattern"}),
+        ('match(event, "**")', {"match-pattern"}),
+        ("match(event, 5)", {"match-pattern"}),
+        ('type!="track"', {"operator-spacing"}),
+        ("properties.price<=10", {"operator-spacing"}),
+        ("properties.price <=10", {"operator-spacing"}),
+        ('type = "track"\r\nand userId != null', {"carriage-return"}),
         ('type = "track" AND event = "Order Completed"', {"uppercase-conditional"}),
         ('type = "track" OR type = "identify"', {"uppercase-conditional"}),
-        ('type.name = "track"', {"field-shape"}), ('properties = "x"', {"field-shape"}),
-        ('contains(properties, "x")', {"field-shape"}), ('contains(type, "tr") and userId != null', {"contains-type"}),
-        ('event = "Order"Completed"', {"lexer-quirk"}), ("properties.price = 5abc", {"lexer-quirk"}),
-        ('type == "track"', {"lexer-quirk"}), ("properties.price = 1e1", {"lexer-quirk"}), ("type = an", {"lexer-quirk"}),
-        ("event = -", {"lexer-quirk"}), ('type = "track" and ()', {"lexer-quirk"}), ("properties.price > 1.", {"lexer-quirk"}),
-        ('properties.items.0.sku = "a"', {"array-index"}), ('properties.items[0].sku = "a"', {"array-index"}),
-        ("properties.constructor != null", {"js-prototype"}), ("properties.name.concat != null", {"js-prototype"}),
-        ('type = "track" and', {"incomplete"}), ('type =', {"incomplete"}), ('type = "track" or', {"incomplete"}),
+        ('type.name = "track"', {"field-shape"}),
+        ('properties = "x"', {"field-shape"}),
+        ('contains(properties, "x")', {"field-shape"}),
+        ('contains(type, "tr") and userId != null', {"contains-type"}),
+        ('event = "Order"Completed"', {"lexer-quirk"}),
+        ("properties.price = 5abc", {"lexer-quirk"}),
+        ('type == "track"', {"lexer-quirk"}),
+        ("properties.price = 1e1", {"lexer-quirk"}),
+        ("type = an", {"lexer-quirk"}),
+        ("event = -", {"lexer-quirk"}),
+        ('type = "track" and ()', {"lexer-quirk"}),
+        ("properties.price > 1.", {"lexer-quirk"}),
+        ('properties.items.0.sku = "a"', {"array-index"}),
+        ('properties.items[0].sku = "a"', {"array-index"}),
+        ("properties.constructor != null", {"js-prototype"}),
+        ("properties.name.concat != null", {"js-prototype"}),
+        ('type = "track" and', {"incomplete"}),
+        ("type =", {"incomplete"}),
+        ('type = "track" or', {"incomplete"}),
     ]
 
 
 def agreeing_examples() -> list[tuple[str, set[str]]]:
     """Hand-picked rows for each rule where we and Segment must agree."""
     return [
-        ("properties.nested2.a = 0", set()), ("properties.nested.a.b != null", set()), ("traits.email = 7", set()),
-        ("properties.name.length = 3", set()), ("properties.items.length > 1", set()), ('properties.tags = "x,y"', set()),
-        ('properties.sprice > "5"', set()), ("properties.price > true", set()), ('event = "5"', set()), ("event = 5", set()),
-        ("userId = 5", set()), ("userId = true", set()), ("userId = false", set()), ("properties.flag != true", set()),
-        ("properties.big = 1000000000000000000000", set()), ("properties.price < 10.5", set()),
-        ("properties.count = -3", set()), ("properties.count > -4.5", set()), ('contains(properties.name, 5)', set()),
-        ("context.library = 0", set()), ("type = 5", set()), ('name != "Home"', set()), ("traits.vip != false", set()),
-        ('match(event, "*")', set()), ('!match(event, "*")', set()), ("traits.logins >= 3", set()),
-        ('(type = "track")', set()), ('(type = "track" or type = "page") and (userId != null)', set()),
-        ('type = "track"\tand\nevent = "Order Completed"', set()), ("properties.my\\ key = 1", set()),
-        ('properties.price != "10" and type != "identify"', set()), ("name = null", set()), ("name != null", set()),
+        ("properties.nested2.a = 0", set()),
+        ("properties.nested.a.b != null", set()),
+        ("traits.email = 7", set()),
+        ("properties.name.length = 3", set()),
+        ("properties.items.length > 1", set()),
+        ('properties.tags = "x,y"', set()),
+        ('properties.sprice > "5"', set()),
+        ("properties.price > true", set()),
+        ('event = "5"', set()),
+        ("event = 5", set()),
+        ("userId = 5", set()),
+        ("userId = true", set()),
+        ("userId = false", set()),
+        ("properties.flag != true", set()),
+        ("properties.big = 1000000000000000000000", set()),
+        ("properties.price < 10.5", set()),
+        ("properties.count = -3", set()),
+        ("properties.count > -4.5", set()),
+        ("contains(properties.name, 5)", set()),
+        ("context.library = 0", set()),
+        ("type = 5", set()),
+        ('name != "Home"', set()),
+        ("traits.vip != false", set()),
+        ('match(event, "*")', set()),
+        ('!match(event, "*")', set()),
+        ("traits.logins >= 3", set()),
+        ('(type = "track")', set()),
+        ('(type = "track" or type = "page") and (userId != null)', set()),
+        ('type = "track"\tand\nevent = "Order Completed"', set()),
+        ("properties.my\\ key = 1", set()),
+        ('properties.price != "10" and type != "identify"', set()),
+        ("name = null", set()),
+        ("name != null", set()),
         # the complex trigger of benchmarks/bench_fql.py: both engines must read it the same way
-        ('(type = "identify" or type = "track") and traits.email != null and '
-         'match(traits.email, "*@example.com") and traits.address.country = "FR"', set()),
+        (
+            '(type = "identify" or type = "track") and traits.email != null and '
+            'match(traits.email, "*@example.com") and traits.address.country = "FR"',
+            set(),
+        ),
     ]
 
 
@@ -334,8 +541,12 @@ def run_node(peer: Path, script: list[str], lines: list[dict[str, Any]]) -> dict
 def segment_answers(peer: Path, triggers: dict[str, str], events: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Segment's AST (or parse error) and per-event verdicts for every trigger."""
     asts = run_node(peer, ["-e", _PARSE_SCRIPT], [{"id": case_id, "fql": fql} for case_id, fql in triggers.items()])
-    jobs = [{"id": f"{case_id}|{name}", "kind": "fql", "fql": fql, "event": event}
-            for case_id, fql in triggers.items() if "ast" in asts[case_id] for name, event in events.items()]
+    jobs = [
+        {"id": f"{case_id}|{name}", "kind": "fql", "fql": fql, "event": event}
+        for case_id, fql in triggers.items()
+        if "ast" in asts[case_id]
+        for name, event in events.items()
+    ]
     verdicts = run_node(peer, ["segment_peer.js"], jobs)
     answers: dict[str, dict[str, Any]] = {}
     for case_id in triggers:
@@ -365,7 +576,9 @@ def evaluation_differs(segment: dict[str, Any], events: dict[str, Any]) -> bool:
     if "segment_ast" not in segment:
         return False
     trigger = compile_trigger(segment["segment_ast"])
-    matched = [name for name, event in events.items() if name not in segment["segment_threw"] and trigger.matches(event)]
+    matched = [
+        name for name, event in events.items() if name not in segment["segment_threw"] and trigger.matches(event)
+    ]
     return bool(matched != segment["segment_matched"])
 
 
@@ -376,9 +589,14 @@ def case_id(prefix: str, fql: str) -> str:
 def all_triggers(rng: random.Random, count: int) -> Iterator[tuple[str, str, set[str]]]:
     """(id, fql, possible divergences) for probes, hand-written and random triggers, deduplicated."""
     seen: set[str] = set()
-    sources = [("probe", probe_triggers()), ("divergence", divergence_examples()), ("rule", agreeing_examples()),
-               ("table", operator_table()),
-               ("random", [random_trigger(rng) for _ in range(count)]), ("soup", token_soup(rng, count // 4))]
+    sources = [
+        ("probe", probe_triggers()),
+        ("divergence", divergence_examples()),
+        ("rule", agreeing_examples()),
+        ("table", operator_table()),
+        ("random", [random_trigger(rng) for _ in range(count)]),
+        ("soup", token_soup(rng, count // 4)),
+    ]
     for prefix, rows in sources:
         for fql, tags in rows:
             if fql not in seen:
@@ -403,11 +621,14 @@ def record(peer: Path, seed: int, count: int) -> int:
         if parse_diff or evaluation_diff:
             case["divergence"] = sorted(tags) if tags else ["UNEXPLAINED"]
         cases.append(case)
-    write_recording(CASES_FILE, cases, generator="tests/subscriptions/conformance/record.py", seed=seed, peer=peer,
-                    sort_keys=True)
+    write_recording(
+        CASES_FILE, cases, generator="tests/subscriptions/conformance/record.py", seed=seed, peer=peer, sort_keys=True
+    )
     EVENTS_FILE.write_text(json.dumps(events, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     divergent = sum(1 for line in CASES_FILE.read_text().splitlines() if '"divergence"' in line)
-    print(f"recorded {len(rows)} triggers x {len(events)} events; {divergent} documented divergences; {unexplained} unexplained")
+    print(
+        f"recorded {len(rows)} triggers x {len(events)} events; {divergent} documented divergences; {unexplained} unexplained"
+    )
     return unexplained
 
 

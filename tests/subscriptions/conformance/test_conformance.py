@@ -25,15 +25,15 @@ EVENTS: dict[str, Any] = json.loads((HERE / "events.json").read_text(encoding="u
 
 DIVERGENCES: dict[str, str] = {
     "precedence": "Segment has no precedence (the last and/or of a level joins it all); "
-                  "ours: and binds tighter than or",
+    "ours: and binds tighter than or",
     "nested-parens": "Segment cannot parse nested parentheses; ours can",
     "function-in-parens": "Segment ends a parenthesised group at the ')' of contains()/match(); ours parses the group",
-    "null-type-event": "Segment compares type/event with the string \"null\"; ours means missing / present",
+    "null-type-event": 'Segment compares type/event with the string "null"; ours means missing / present',
     "unsupported-field": "Segment silently drops conditions on other fields; ours is an error naming the column",
     "single-quotes": "Segment keeps the quotes of 'x' so it never matches; ours is an error",
     "negation": "Segment drops a ! before ( or a field; ours is an error",
     "match-pattern": "Segment drops the first character of a pattern without a leading or trailing *; "
-                     "ours is an error or contains",
+    "ours is an error or contains",
     "operator-spacing": "Segment needs spaces around < > != (its lexer fails or misreads <=5); ours does not",
     "carriage-return": "Segment's lexer rejects \\r; ours treats it as whitespace",
     "uppercase-conditional": "Segment reads AND/OR as stray words (joined by the level's and/or); ours is an error",
@@ -44,19 +44,32 @@ DIVERGENCES: dict[str, str] = {
     "js-prototype": "Segment sees JavaScript prototype members (constructor, concat) as fields; ours does not",
     "incomplete": "Segment accepts a dangling and/or or a missing value; ours is an error",
     "stray-tokens": "Segment skips tokens it does not expect and takes any token as operator or value; "
-                    "ours is an error",
+    "ours is an error",
 }
 
 
 # What docs/triggers.md says we do where we differ: these divergences make the trigger an error...
 OURS_IS_AN_ERROR = {
-    "unsupported-field", "single-quotes", "negation", "uppercase-conditional", "field-shape",
-    "contains-type", "lexer-quirk", "incomplete", "stray-tokens",
+    "unsupported-field",
+    "single-quotes",
+    "negation",
+    "uppercase-conditional",
+    "field-shape",
+    "contains-type",
+    "lexer-quirk",
+    "incomplete",
+    "stray-tokens",
 }
 # ...these parse (Segment misreads them or we read more), and "match-pattern" may do either.
 OURS_PARSES = {
-    "precedence", "nested-parens", "function-in-parens", "null-type-event", "operator-spacing",
-    "carriage-return", "array-index", "js-prototype",
+    "precedence",
+    "nested-parens",
+    "function-in-parens",
+    "null-type-event",
+    "operator-spacing",
+    "carriage-return",
+    "array-index",
+    "js-prototype",
 }
 # docs/triggers.md, divergence 14: a short last word is read whole, where Segment cuts it.
 LEXER_QUIRKS_WE_READ = {"type = an"}
@@ -68,8 +81,11 @@ def _case_id(case: dict[str, Any]) -> str:
 
 def _evaluation_divergences(cases: list[dict[str, Any]]) -> dict[str, str]:
     """The cases whose evaluation differs by design (js-prototype), with the documented reasons."""
-    return {case["id"]: " / ".join(f"{key}: {DIVERGENCES[key]}" for key in case["divergence"])
-            for case in cases if "js-prototype" in case.get("divergence", [])}
+    return {
+        case["id"]: " / ".join(f"{key}: {DIVERGENCES[key]}" for key in case["divergence"])
+        for case in cases
+        if "js-prototype" in case.get("divergence", [])
+    }
 
 
 COMPARABLE = [case for case in CASES if not case.get("divergence")]

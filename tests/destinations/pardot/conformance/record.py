@@ -64,12 +64,34 @@ class CaseMaker:
     # -- values --------------------------------------------------------------------------------------
 
     def text(self) -> str:
-        return self.rng.choice(["Ann", "Bob", "Zoë", "O'Neil", "李", "Dream Builder", "Krusty Krab", "x" * 40,
-                                "multi word value", "  padded  ", "Ünïcödé ☃", "tab\tand\nnewline"])
+        return self.rng.choice(
+            [
+                "Ann",
+                "Bob",
+                "Zoë",
+                "O'Neil",
+                "李",
+                "Dream Builder",
+                "Krusty Krab",
+                "x" * 40,
+                "multi word value",
+                "  padded  ",
+                "Ünïcödé ☃",
+                "tab\tand\nnewline",
+            ]
+        )
 
     def email(self) -> str:
-        return self.rng.choice(["ann@example.com", "Bob.Smith@Example.org", "sponge@seamail.com",
-                                "zoë@exämple.de", "a+tag@sub.example.co.uk", "UPPER@EXAMPLE.COM"])
+        return self.rng.choice(
+            [
+                "ann@example.com",
+                "Bob.Smith@Example.org",
+                "sponge@seamail.com",
+                "zoë@exämple.de",
+                "a+tag@sub.example.co.uk",
+                "UPPER@EXAMPLE.COM",
+            ]
+        )
 
     def scalar(self, key: str) -> Any:
         roll = self.rng.random()
@@ -127,8 +149,16 @@ class CaseMaker:
 
     def explicit_mapping(self) -> dict[str, Any]:
         mapping: dict[str, Any] = {"email": self.rng.choice([self.path("email"), _if_exists("email")])}
-        sources = {"firstName": "first_name", "lastName": "last_name", "phone": "phone", "company": "company",
-                   "jobTitle": "title", "website": "website", "city": "address.city", "zip": "address.postal_code"}
+        sources = {
+            "firstName": "first_name",
+            "lastName": "last_name",
+            "phone": "phone",
+            "company": "company",
+            "jobTitle": "title",
+            "website": "website",
+            "city": "address.city",
+            "zip": "address.postal_code",
+        }
         for field, source in sources.items():
             if self.rng.random() < 0.5:
                 mapping[field] = self.path(source)
@@ -164,24 +194,57 @@ def _json_error(status: int, code: int, message: str) -> Reply:
 
 
 def _xml(status: int) -> Reply:
-    return {"status": status, "body": '<?xml version="1.0"?><rsp stat="fail" version="1.0"><err code="49">'
-            "Access Denied</err></rsp>", "headers": {"content-type": "text/xml; charset=utf-8"}}
+    return {
+        "status": status,
+        "body": '<?xml version="1.0"?><rsp stat="fail" version="1.0"><err code="49">Access Denied</err></rsp>',
+        "headers": {"content-type": "text/xml; charset=utf-8"},
+    }
 
 
 REPLY_SCENARIOS: list[tuple[float, str, list[Reply]]] = [
     (40, "default", []),
     (5, "200 with id", [{"status": 200, "body": {"id": 5, "email": "x@example.com"}}]),
     (8, "401 then refresh", [JSON_401, TOKEN_OK, API_OK]),
-    (3, "401 then concurrent refresh (252)", [JSON_401, {"status": 400, "body": {
-        "error": "invalid_grant", "error_description": "token request is already being processed"}}]),
-    (3, "401 then concurrent refresh (250)", [JSON_401, {"status": 400, "body": {
-        "error": "invalid_grant", "error_description": "expired authorization code"}}]),
-    (3, "401 then refresh revoked", [JSON_401, {"status": 400, "body": {
-        "error": "invalid_grant", "error_description": "expired access/refresh token"}}]),
-    (2, "401 then refresh 401", [JSON_401, {"status": 401, "body": {
-        "error": "invalid_grant", "error_description": "Failed to refresh access token"}}]),
-    (2, "401 then refresh 500 text", [JSON_401, {"status": 500, "body": "oops",
-                                                  "headers": {"content-type": "text/plain"}}]),
+    (
+        3,
+        "401 then concurrent refresh (252)",
+        [
+            JSON_401,
+            {
+                "status": 400,
+                "body": {"error": "invalid_grant", "error_description": "token request is already being processed"},
+            },
+        ],
+    ),
+    (
+        3,
+        "401 then concurrent refresh (250)",
+        [
+            JSON_401,
+            {"status": 400, "body": {"error": "invalid_grant", "error_description": "expired authorization code"}},
+        ],
+    ),
+    (
+        3,
+        "401 then refresh revoked",
+        [
+            JSON_401,
+            {"status": 400, "body": {"error": "invalid_grant", "error_description": "expired access/refresh token"}},
+        ],
+    ),
+    (
+        2,
+        "401 then refresh 401",
+        [
+            JSON_401,
+            {"status": 401, "body": {"error": "invalid_grant", "error_description": "Failed to refresh access token"}},
+        ],
+    ),
+    (
+        2,
+        "401 then refresh 500 text",
+        [JSON_401, {"status": 500, "body": "oops", "headers": {"content-type": "text/plain"}}],
+    ),
     (2, "401 twice", [JSON_401, TOKEN_OK, JSON_401, TOKEN_OK]),
     (2, "401 xml then refresh", [{**_xml(401)}, TOKEN_OK, API_OK]),
     (3, "code 4", [_json_error(400, 4, "Invalid prospect email address")]),
@@ -193,8 +256,11 @@ REPLY_SCENARIOS: list[tuple[float, str, list[Reply]]] = [
     (2, "json 500", [_json_error(500, 183, "Internal error")]),
     (2, "text 503", [{"status": 503, "body": "unavailable", "headers": {"content-type": "text/plain"}}]),
     (2, "html 404", [{"status": 404, "body": "<html>nope</html>", "headers": {"content-type": "text/html"}}]),
-    (1, "429 text", [{"status": 429, "body": "slow down",
-                      "headers": {"content-type": "text/plain", "retry-after": "3"}}]),
+    (
+        1,
+        "429 text",
+        [{"status": 429, "body": "slow down", "headers": {"content-type": "text/plain", "retry-after": "3"}}],
+    ),
 ]
 
 
@@ -332,8 +398,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     cases = generate_cases(args.count, args.seed)
     lines = record(cases + kept_cases(cases), args.peer)
-    write_recording(CASES_FILE, lines, generator="tests/destinations/pardot/conformance/record.py", seed=args.seed,
-                    peer=args.peer)
+    write_recording(
+        CASES_FILE, lines, generator="tests/destinations/pardot/conformance/record.py", seed=args.seed, peer=args.peer
+    )
     print(f"recorded {len(lines)} cases into {CASES_FILE}", file=sys.stderr)
     return 0
 

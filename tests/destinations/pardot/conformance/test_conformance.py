@@ -69,11 +69,20 @@ def comparable(method: str, url: str, headers: dict[str, Any], body: str | None)
     """What parity covers for one request, in one shape for Segment's requests and ours."""
     lowered = {name.lower(): (value[0] if isinstance(value, list) else value) for name, value in headers.items()}
     if url.startswith(TOKEN_HOSTS):
-        return {"method": method, "url": url, "form": parse_qsl(body or "", keep_blank_values=True),
-                "form content type": lowered.get("content-type", "").startswith("application/x-www-form-urlencoded"),
-                "bytes": body}
-    return {"method": method, "url": url, "headers": {h: lowered.get(h) for h in API_HEADERS}, "body": ordered(body),
-            "bytes": body}
+        return {
+            "method": method,
+            "url": url,
+            "form": parse_qsl(body or "", keep_blank_values=True),
+            "form content type": lowered.get("content-type", "").startswith("application/x-www-form-urlencoded"),
+            "bytes": body,
+        }
+    return {
+        "method": method,
+        "url": url,
+        "headers": {h: lowered.get(h) for h in API_HEADERS},
+        "body": ordered(body),
+        "bytes": body,
+    }
 
 
 def segment_expected(case: dict[str, Any], segment: dict[str, Any]) -> list[dict[str, Any]]:
@@ -140,5 +149,6 @@ def test_the_recording_covers_what_parity_must_cover() -> None:
                      "custom_fields_from_an_event_object", "segment_duplicate_field"):  # fmt: skip
         assert scenario in ids, scenario
     sandbox = [line for line in CASES if line["case"]["settings"].get("isSandbox") is True]
-    assert sandbox and all("demo" in r["url"] or "test.salesforce" in r["url"]
-                           for line in sandbox for r in line["segment"]["requests"])
+    assert sandbox and all(
+        "demo" in r["url"] or "test.salesforce" in r["url"] for line in sandbox for r in line["segment"]["requests"]
+    )

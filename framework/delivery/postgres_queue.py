@@ -1,0 +1,457 @@
+"""The PostgreSQL queue backend: workers on many machines share one database (``postgresql://...``).
+
+Same semantics as the embedded ``SqliteQueue`` (one contract suite runs on both); what changes is who
+may race. Every method is one transaction on a pooled connection (psycopg 3, ``psycopg_pool``):
+
+* **claim** is one call of the SQL function ``actions_claim`` (``postgres_schema``): due jobs at the
+  head of their user's lane, locked with ``FOR UPDATE SKIP LOCKED`` (two claimers never take one job,
+  nor wait for each other's rows), then a transaction-level advisory lock per account that has a
+  limit, in sorted order (no deadlock), and that account's running jobs counted *after* the lock: a
+  claimer that got there first has committed its claims by then, so two machines claiming at once
+  cannot both take an account's last slot. A claim does not wait for the disk at commit: one lost
+  in a server crash leaves its job queued, the worker's settlement of it is then ignored, and it is
+  delivered again (at least once). **settle** is one call of ``actions_settle``, durable, as is
+  ``enqueue`` (a producer may answer 200 once it returns).
+* **recover** is heartbeat-based: a worker silent for ``stale_after`` seconds (by the database's clock,
+  which every machine shares) is gone, and so is one on this very host and pid namespace whose
+  process no longer exists; the running jobs of gone workers are queued again.
+* **tokens** live in the database; a refresh holds an advisory lock on a connection of its own
+  (``PostgresTokenStore``).
+
+The schema is created by ``actions queue migrate``; opening a queue without it says to run that.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import socket
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from typing import Any
+
+import psycopg
+from psycopg_pool import ConnectionPool
+
+from framework.delivery.jobs import (
+    Attempt,
+    DeadLetterSelection,
+    EnqueueResult,
+    Job,
+    JobState,
+    NewJob,
+    QueueStats,
+    Settlement,
+    StatsRow,
+)
+from framework.delivery.postgres_schema import NOW, check_schema, migrate
+from framework.delivery.postgres_token_store import PostgresTokenStore
+from framework.delivery.queue_url import QueueURLError, redact_queue_url
+
+__all__ = ["PostgresQueue", "migrate_queue"]
+
+_POOL_SIZE = 8
+_CONNECT_TIMEOUT_S = 10
+
+_JOB_COLUMNS = (
+    "id, instance_id, subscription, subscription_name, message_id, event, account_key, ordering_key, "
+    "state, attempts, tries, enqueued_at, not_before, last_error"
+)
+# A job at the head of its user's lane: no earlier job with its ordering key is unfinished (queued,
+# even if scheduled for later, or running). The rule of procrastinate's ``lock`` fetch, per user.
+_LANE_HEAD = (
+    "(j.ordering_key IS NULL OR NOT EXISTS (SELECT 1 FROM actions_jobs AS e WHERE e.ordering_key ="
+    " j.ordering_key AND e.id < j.id AND e.state IN ('queued', 'running')))"
+)
+
+
+class PostgresQueue:
+    """The ``JobQueue`` port on a PostgreSQL database whose schema ``migrate_queue`` created."""
+
+    def __init__(self, url: str) -> None:
+        self.url = redact_queue_url(url)
+        self._conninfo = url
+        with _connect(url) as connection:
+            check_schema(connection, url)
+        self._pool: ConnectionPool[psycopg.Connection[tuple[Any, ...]]] = ConnectionPool(
+            url, min_size=1, max_size=_POOL_SIZE, kwargs={"autocommit": True}, open=False, name="actions-queue"
+        )
+        self._pool.open(wait=True, timeout=_CONNECT_TIMEOUT_S)
+        self._tokens = PostgresTokenStore(self._pool, url)
+        self._host = _host_identity()
+
+    def __repr__(self) -> str:
+        return f"PostgresQueue({self.url!r})"
+
+    # -- producers ----------------------------------------------------------------------------------
+
+    def enqueue(self, jobs: Sequence[NewJob]) -> EnqueueResult:
+        if not jobs:
+            return EnqueueResult(0)
+        first: dict[tuple[str, int, str], NewJob] = {}
+        for job in jobs:
+            first.setdefault(_identity(job), job)
+        fresh = list(first.values())
+        with self._pool.connection() as connection, connection.transaction():
+            inserted = {
+                (row[0], row[1], row[2])
+                for row in connection.execute(
+                    "INSERT INTO actions_jobs (instance_id, subscription, subscription_name, message_id, account_key,"
+                    " ordering_key, event) SELECT i, s, n, m, a, o, e::json FROM unnest(%b::text[], %b::int[],"
+                    " %b::text[], %b::text[], %b::text[], %b::text[], %b::text[]) WITH ORDINALITY AS t(i, s, n, m, a,"
+                    " o, e, position) ORDER BY position ON CONFLICT ON CONSTRAINT actions_jobs_identity DO NOTHING"
+                    " RETURNING instance_id, subscription, message_id",
+                    _columns(fresh),
+                ).fetchall()
+            }
+            earlier = [job for job in fresh if _identity(job) not in inserted]
+            states = _states_of(connection, earlier) if earlier else {}
+        duplicates: dict[JobState, int] = {}
+        seen: set[tuple[str, int, str]] = set()
+        for job in jobs:
+            identity = _identity(job)
+            repeat = identity in seen
+            seen.add(identity)
+            if identity in inserted and not repeat:
+                continue
+            # a repeat of a job this very batch added is queued; an earlier job has its own state
+            state = JobState.QUEUED if identity in inserted else states.get(identity, JobState.QUEUED)
+            duplicates[state] = duplicates.get(state, 0) + 1
+        return EnqueueResult(len(inserted), duplicates)
+
+    # -- workers ------------------------------------------------------------------------------------
+
+    def register_worker(self, worker_id: str) -> None:
+        self.heartbeat(worker_id)
+
+    def heartbeat(self, worker_id: str) -> None:
+        """Also re-registers a worker that another one took for dead (after a long pause), so its
+        next claims are not recovered from under it."""
+        with self._pool.connection() as connection:
+            connection.execute(
+                f"INSERT INTO actions_workers (id, pid, host, heartbeat) VALUES (%s, %s, %s, {NOW})"
+                " ON CONFLICT (id) DO UPDATE SET pid = excluded.pid, host = excluded.host,"
+                " heartbeat = excluded.heartbeat",
+                (worker_id, os.getpid(), self._host),
+            )
+
+    def unregister_worker(self, worker_id: str) -> None:
+        with self._pool.connection() as connection, connection.transaction():
+            connection.execute(
+                "UPDATE actions_jobs SET state = 'queued', worker_id = NULL WHERE state = 'running' AND worker_id = %s",
+                (worker_id,),
+            )
+            connection.execute("DELETE FROM actions_workers WHERE id = %s", (worker_id,))
+
+    def recover(self, stale_after: float) -> int:
+        with self._pool.connection() as connection, connection.transaction():
+            connection.execute(f"DELETE FROM actions_workers WHERE heartbeat < {NOW} - %s", (stale_after,))
+            local = connection.execute("SELECT id, pid FROM actions_workers WHERE host = %s", (self._host,)).fetchall()
+            dead = [str(worker_id) for worker_id, pid in local if not _process_alive(int(pid))]
+            if dead:
+                connection.execute("DELETE FROM actions_workers WHERE id = ANY(%s)", (dead,))
+            cursor = connection.execute(
+                "UPDATE actions_jobs AS j SET state = 'queued', worker_id = NULL WHERE j.state = 'running' AND"
+                " (j.worker_id IS NULL OR NOT EXISTS (SELECT 1 FROM actions_workers AS w WHERE w.id = j.worker_id))"
+            )
+            return cursor.rowcount
+
+    def claim(
+        self, worker_id: str, *, instances: Collection[str], limit: int, account_limits: Mapping[str, int]
+    ) -> list[Job]:
+        """One call of ``actions_claim`` (see ``postgres_schema``): the whole claim in one round trip."""
+        if limit <= 0 or not instances:
+            return []
+        limited = sorted(account_limits)
+        with self._pool.connection() as connection:
+            rows = connection.execute(
+                f"SELECT {_JOB_COLUMNS} FROM actions_claim(%s, %s, %s, %s::text[], %s::integer[]) ORDER BY id",
+                (worker_id, list(instances), limit, limited, [account_limits[key] for key in limited]),
+            ).fetchall()
+        return [_job(row) for row in rows]
+
+    def settle(self, settlements: Sequence[Settlement]) -> None:
+        """One call of ``actions_settle``: every outcome and attempt record in one transaction."""
+        if not settlements:
+            return
+        outcomes = [
+            {
+                "id": s.job_id,
+                "state": s.state.value,
+                "not_before": s.not_before,
+                "counted": int(s.counts_attempt),
+                "reason": s.reason,
+            }
+            for s in settlements
+        ]
+        attempts = [dataclasses.asdict(s.attempt) for s in settlements if s.attempt is not None]
+        with self._pool.connection() as connection:
+            connection.execute(
+                "SELECT actions_settle(%s::json, %s::json)",
+                (json.dumps(outcomes, ensure_ascii=False), json.dumps(attempts, ensure_ascii=False)),
+            )
+
+    def pause_account(self, account_key: str, until: float, reason: str) -> None:
+        with self._pool.connection() as connection:
+            connection.execute(
+                "INSERT INTO actions_account_pauses (account_key, until, reason) VALUES (%s, %s, %s)"
+                " ON CONFLICT (account_key) DO UPDATE SET until = greatest(actions_account_pauses.until,"
+                " excluded.until), reason = excluded.reason",
+                (account_key, until, reason),
+            )
+
+    def dead_letter_unfinished(self, instance_id: str, reason: str) -> int:
+        with self._pool.connection() as connection:
+            cursor = connection.execute(
+                f"UPDATE actions_jobs SET state = 'dead', last_error = %s, settled_at = {NOW}"
+                " WHERE instance_id = %s AND state = 'queued'",
+                (reason, instance_id),
+            )
+            return cursor.rowcount
+
+    def next_due(self, instances: Collection[str]) -> float | None:
+        """The earliest ``not_before`` of a queued job at the head of its lane."""
+        with self._pool.connection() as connection:
+            row = connection.execute(
+                f"SELECT min(not_before) FROM actions_jobs AS j WHERE state = 'queued' AND instance_id = ANY(%s)"
+                f" AND {_LANE_HEAD}",
+                (list(instances),),
+            ).fetchone()
+        return float(row[0]) if row and row[0] is not None else None
+
+    def unfinished(self, instances: Collection[str]) -> int:
+        with self._pool.connection() as connection:
+            row = connection.execute(
+                "SELECT count(*) FROM actions_jobs WHERE state IN ('queued', 'running') AND instance_id = ANY(%s)",
+                (list(instances),),
+            ).fetchone()
+        return int(row[0]) if row else 0
+
+    # -- operators ----------------------------------------------------------------------------------
+
+    def stats(self, instance_id: str | None = None) -> QueueStats:
+        with self._pool.connection() as connection:
+            paused = {
+                str(key): (float(until), str(reason))
+                for key, until, reason in connection.execute(
+                    f"SELECT account_key, until, reason FROM actions_account_pauses WHERE until > {NOW}"
+                ).fetchall()
+            }
+            where = "WHERE j.instance_id = %s" if instance_id else ""
+            rows = connection.execute(
+                "SELECT j.instance_id, j.subscription, max(j.subscription_name),"
+                " CASE WHEN j.state = 'queued' AND p.account_key IS NOT NULL THEN 'parked'"
+                f" WHEN j.state = 'queued' AND j.not_before > {NOW} THEN 'retrying' ELSE j.state END AS label,"
+                " count(*) FROM actions_jobs AS j LEFT JOIN actions_account_pauses AS p"
+                f" ON p.account_key = j.account_key AND p.until > {NOW} {where} GROUP BY 1, 2, 4",
+                (instance_id,) if instance_id else (),
+            ).fetchall()
+        return QueueStats(_stats_rows(rows), paused)
+
+    def job(self, job_id: int) -> Job | None:
+        with self._pool.connection() as connection:
+            row = connection.execute(f"SELECT {_JOB_COLUMNS} FROM actions_jobs WHERE id = %s", (job_id,)).fetchone()
+        return _job(row) if row else None
+
+    def attempts(self, job_id: int) -> list[Attempt]:
+        with self._pool.connection() as connection:
+            rows = connection.execute(
+                "SELECT job_id, number, started_at, latency_ms, status, resolution, http_status, error_code,"
+                " message, request FROM actions_attempts WHERE job_id = %s ORDER BY number",
+                (job_id,),
+            ).fetchall()
+        return [_attempt(row) for row in rows]
+
+    def dead_letters(self, selection: DeadLetterSelection, *, limit: int | None = None) -> Iterator[Job]:
+        where, args = _selection_where(selection)
+        last_id, remaining, page = 0, limit, 500
+        while remaining is None or remaining > 0:
+            size = page if remaining is None else min(page, remaining)
+            with self._pool.connection() as connection:
+                rows = connection.execute(
+                    f"SELECT {_JOB_COLUMNS} FROM actions_jobs WHERE {where} AND id > %s ORDER BY id LIMIT %s",
+                    (*args, last_id, size),
+                ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield _job(row)
+            last_id = int(rows[-1][0])
+            remaining = None if remaining is None else remaining - len(rows)
+
+    def redrive(self, job_ids: Collection[int]) -> int:
+        with self._pool.connection() as connection:
+            cursor = connection.execute(
+                f"UPDATE actions_jobs SET state = 'queued', attempts = 0, not_before = 0, enqueued_at = {NOW},"
+                " settled_at = NULL WHERE id = ANY(%s) AND state IN ('dead', 'invalid')",
+                (list(job_ids),),
+            )
+            return cursor.rowcount
+
+    def purge(self, job_ids: Collection[int]) -> int:
+        with self._pool.connection() as connection, connection.transaction():
+            deleted = [
+                row[0]
+                for row in connection.execute(
+                    "DELETE FROM actions_jobs WHERE id = ANY(%s) AND state NOT IN ('queued', 'running') RETURNING id",
+                    (list(job_ids),),
+                ).fetchall()
+            ]
+            connection.execute("DELETE FROM actions_attempts WHERE job_id = ANY(%s)", (deleted,))
+        return len(deleted)
+
+    def token_store(self) -> PostgresTokenStore:
+        return self._tokens
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+def migrate_queue(url: str) -> tuple[int, int]:
+    """Create or upgrade the queue's schema at ``url``; returns (version before, version after)."""
+    with _connect(url) as connection:
+        try:
+            return migrate(connection)
+        except psycopg.errors.InvalidSchemaName:
+            raise QueueURLError(
+                f"--queue {redact_queue_url(url)}: the URL's search_path names no existing "
+                "PostgreSQL schema; create it first (CREATE SCHEMA name) or fix the URL"
+            ) from None
+        except psycopg.errors.InsufficientPrivilege as error:
+            raise QueueURLError(
+                f"--queue {redact_queue_url(url)}: the user may not create the queue's tables "
+                f"({' '.join(str(error).split())}); run migrate as the database's owner"
+            ) from None
+
+
+def _connect(url: str) -> psycopg.Connection[tuple[Any, ...]]:
+    """One connection, or a ``QueueURLError`` that says where it failed and what to check."""
+    try:
+        return psycopg.connect(url, autocommit=True, connect_timeout=_CONNECT_TIMEOUT_S)
+    except psycopg.OperationalError as error:
+        reason = " ".join(str(error).split()) or type(error).__name__
+        raise QueueURLError(
+            f"--queue {redact_queue_url(url)}: cannot connect to PostgreSQL ({reason}); check that "
+            "the server runs and that the URL's host, port, user and database are right"
+        ) from None
+    except psycopg.ProgrammingError as error:
+        raise QueueURLError(
+            f"--queue {redact_queue_url(url)}: not a PostgreSQL connection URL ({error}); use "
+            "postgresql://USER@HOST:PORT/DATABASE"
+        ) from None
+
+
+def _identity(job: NewJob) -> tuple[str, int, str]:
+    return job.instance_id, job.subscription, job.message_id
+
+
+def _columns(jobs: Sequence[NewJob]) -> tuple[list[Any], ...]:
+    """The batch as one array per column, for ``unnest``: one statement however many jobs. Sent in
+    binary (``%b``): the text form would escape every quote of every event's JSON, which costs more
+    than the insert itself."""
+    return (
+        [job.instance_id for job in jobs],
+        [job.subscription for job in jobs],
+        [job.subscription_name for job in jobs],
+        [job.message_id for job in jobs],
+        [job.account_key for job in jobs],
+        [job.ordering_key for job in jobs],
+        [job.event_json() for job in jobs],
+    )
+
+
+def _states_of(
+    connection: psycopg.Connection[tuple[Any, ...]], jobs: Sequence[NewJob]
+) -> dict[tuple[str, int, str], JobState]:
+    """The current state of jobs that were in the queue before this batch."""
+    rows = connection.execute(
+        "SELECT j.instance_id, j.subscription, j.message_id, j.state FROM actions_jobs AS j JOIN unnest(%s::text[],"
+        " %s::int[], %s::text[]) AS t(i, s, m) ON j.instance_id = t.i AND j.subscription = t.s AND j.message_id = t.m",
+        ([job.instance_id for job in jobs], [job.subscription for job in jobs], [job.message_id for job in jobs]),
+    ).fetchall()
+    return {(str(i), int(s), str(m)): JobState(str(state)) for i, s, m, state in rows}
+
+
+def _stats_rows(rows: Sequence[Sequence[Any]]) -> list[StatsRow]:
+    grouped: dict[tuple[str, int], StatsRow] = {}
+    for instance_id, subscription, name, label, count in rows:
+        row = grouped.setdefault((instance_id, subscription), StatsRow(instance_id, subscription, name or "", {}))
+        row.counts[label] = row.counts.get(label, 0) + int(count)
+    return sorted(grouped.values(), key=lambda row: (row.instance_id, row.subscription))
+
+
+def _selection_where(selection: DeadLetterSelection) -> tuple[str, tuple[Any, ...]]:
+    clauses = ["state = ANY(%s)"]
+    args: list[Any] = [[state.value for state in selection.states]]
+    if selection.instance_id is not None:
+        clauses.append("instance_id = %s")
+        args.append(selection.instance_id)
+    if selection.reason:
+        clauses.append("strpos(lower(last_error), lower(%s)) > 0")
+        args.append(selection.reason)
+    if selection.since is not None:
+        clauses.append("enqueued_at >= %s")
+        args.append(selection.since)
+    return " AND ".join(clauses), tuple(args)
+
+
+def _attempt(row: Sequence[Any]) -> Attempt:
+    job_id, number, started_at, latency_ms, status, resolution, http_status, error_code, message, request = row
+    return Attempt(
+        job_id, number, started_at, latency_ms, status, resolution, http_status, error_code, message, request
+    )
+
+
+def _job(row: Sequence[Any]) -> Job:
+    (
+        job_id,
+        instance_id,
+        subscription,
+        name,
+        message_id,
+        event,
+        account_key,
+        ordering_key,
+        state,
+        attempts,
+        tries,
+        enqueued_at,
+        not_before,
+        last_error,
+    ) = row
+    return Job(
+        job_id,
+        instance_id,
+        subscription,
+        name,
+        message_id,
+        event,
+        account_key,
+        ordering_key,
+        JobState(state),
+        attempts,
+        enqueued_at,
+        not_before,
+        last_error,
+        tries,
+    )
+
+
+def _host_identity() -> str:
+    """This host as workers record it: the hostname and the pid namespace, so that a pid is only
+    checked where it means the same process (containers sharing a hostname have their own pids)."""
+    try:
+        namespace = os.readlink("/proc/self/ns/pid")
+    except OSError:
+        namespace = "-"
+    return f"{socket.gethostname()} {namespace}"
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -1,0 +1,478 @@
+"""``DirectAdapter``: one HTTP/1.1 exchange written straight onto a pooled urllib3 connection.
+
+About half of a delivered event's CPU went to requests, urllib3 and http.client, most of it in
+layers that a plain request/response never needs: urllib3's retry and response objects, http.client's
+header parsing through the ``email`` package, requests' streaming generators and cookie extraction,
+and two ``sendall`` calls per request (head, then body), each a trip through the kernel's loopback
+and one more wake-up of the server. This adapter keeps urllib3 for what it is good at (the pool of
+kept-alive connections, connecting, TLS, dropped-connection checks) and does the exchange itself:
+the head and body go out in one write, the response is read into one buffer and parsed with
+``bytes`` operations, and the ``requests.Response`` is filled in directly.
+
+What it does not handle goes through ``HTTPAdapter.send`` unchanged: streamed responses, proxies,
+bodies that are not bytes (files, generators), and retries configured on the adapter. Behaviour kept:
+the request headers requests would send (``Host``, ``Content-Length``, ``Accept-Encoding: identity``
+when none is given, urllib3's ``User-Agent`` when none is given), the exceptions requests raises
+(``ConnectTimeout``, ``ReadTimeout``, ``ConnectionError`` carrying the operating system's error,
+``SSLError``), gzip/deflate bodies decoded as urllib3 does, ``Set-Cookie`` into ``response.cookies``
+and (through ``response.raw``) the session's jar, and a connection is kept only when the response
+was read exactly to its end and the server did not ask to close it.
+"""
+
+from __future__ import annotations
+
+import io
+import ssl
+from datetime import timedelta
+from http.client import HTTPMessage
+from typing import Any
+
+import requests
+from requests.cookies import cookiejar_from_dict, extract_cookies_to_jar
+from requests.structures import CaseInsensitiveDict
+from requests.utils import get_encoding_from_headers, select_proxy
+from urllib3 import HTTPConnectionPool
+from urllib3 import HTTPResponse as Urllib3Response
+from urllib3.exceptions import ConnectTimeoutError, DecodeError, NewConnectionError, ProtocolError
+from urllib3.exceptions import SSLError as Urllib3SSLError
+from urllib3.util import SKIP_HEADER
+
+from framework.http.adapter import PooledAdapter
+
+__all__ = ["DirectAdapter", "DirectResponse"]
+
+_RECEIVE_SIZE = 65536
+_MAX_HEAD = 65536  # http.client refuses more than 100 header lines of 64 KiB; one head of 64 KiB is plenty
+_NO_BODY_STATUSES = frozenset({204, 304})
+_URLLIB3_USER_AGENT = SKIP_HEADER  # replaced below by urllib3's own default, read once
+
+
+class DirectResponse(requests.Response):
+    """A ``requests.Response`` filled in by ``DirectAdapter``: its ``raw`` and ``cookies`` are made on demand.
+
+    Most responses are read through ``.data``, ``.status_code``, ``.headers`` and ``.content``; building
+    an empty cookie jar and a urllib3 response object for each would cost more than reading the reply.
+    """
+
+    _lazy_jar: Any = None  # class-level defaults too: unpickling does not call __init__
+    _lazy_raw: Any = None
+    _set_cookies: list[str] | tuple[()] = ()
+
+    def __init__(
+        self,
+        status_code: int | None = None,
+        reason: str | None = None,
+        headers: CaseInsensitiveDict[str] | None = None,
+        content: bytes | bool = False,
+        set_cookies: list[str] | None = None,
+    ) -> None:
+        """requests' defaults, without the cookie jar (made on first read); the adapter passes the reply."""
+        self.status_code, self.reason = status_code, reason  # type: ignore[assignment]
+        self.headers = headers if headers is not None else CaseInsensitiveDict()
+        self._content, self._content_consumed, self._next = content, content is not False, None
+        self.url, self.encoding, self.history = None, None, []  # type: ignore[assignment]
+        self.elapsed, self.request = timedelta(0), None  # type: ignore[assignment]
+        self._lazy_jar = None
+        self._lazy_raw = None
+        self._set_cookies = set_cookies or []
+
+    @property
+    def sets_cookies(self) -> bool:
+        """Whether the response has a ``Set-Cookie`` field (the session's jar is only touched then)."""
+        return bool(self._set_cookies)
+
+    @property  # type: ignore[override]
+    def cookies(self) -> Any:
+        """The cookies this response set (an empty jar, made on first read, when it set none)."""
+        if self._lazy_jar is None:
+            self._lazy_jar = cookiejar_from_dict({})
+        return self._lazy_jar
+
+    @cookies.setter
+    def cookies(self, jar: Any) -> None:
+        self._lazy_jar = jar
+
+    @property  # type: ignore[override]
+    def raw(self) -> Any:
+        """A urllib3 response over the already-read body, for code that reads ``raw`` (cookies, redirects)."""
+        if self._lazy_raw is None and self._content is not False:
+            self._lazy_raw = _urllib3_view(self)
+        return self._lazy_raw
+
+    @raw.setter
+    def raw(self, value: Any) -> None:
+        self._lazy_raw = value
+
+
+class DirectAdapter(PooledAdapter):
+    """``PooledAdapter`` whose plain requests are exchanged directly on the pooled connection."""
+
+    def send(
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,  # type: ignore[override]
+        timeout: Any = None,
+        verify: Any = True,
+        cert: Any = None,
+        proxies: dict[str, str] | None = None,
+    ) -> requests.Response:
+        """The direct exchange when it applies, else ``HTTPAdapter.send``."""
+        body = request.body
+        if type(body) is str:  # a form body: urllib3 would send it UTF-8 encoded (requests measured it so)
+            body = body.encode("utf-8")
+        if proxies and select_proxy(request.url or "", proxies) is None:
+            proxies = None  # proxies configured, none for this URL (NO_PROXY, another scheme): a direct request
+        if stream or proxies or self.max_retries.total != 0 or not (body is None or type(body) is bytes):
+            return super().send(request, stream, timeout, verify, cert, proxies)
+        pool = self.get_connection_with_tls_context(request, verify, proxies, cert)
+        if getattr(pool, "_direct_verified", None) != (verify, cert):  # stats the CA bundle: once per pool
+            self.cert_verify(pool, request.url or "", verify, cert)
+            pool._direct_verified = (verify, cert)  # type: ignore[attr-defined]
+        self.add_headers(request, stream=stream, timeout=timeout, verify=verify, cert=cert, proxies=proxies)
+        connect_timeout, read_timeout = _timeouts(timeout)
+        head = _request_head(request, pool, body)
+        return self._exchange(pool, request, head if body is None else head + body, connect_timeout, read_timeout)
+
+    def _exchange(
+        self,
+        pool: HTTPConnectionPool,
+        request: requests.PreparedRequest,
+        message: bytes,
+        connect_timeout: float | None,
+        read_timeout: float | None,
+    ) -> DirectResponse:
+        try:
+            conn = pool._get_conn()  # a kept-alive connection (checked for a drop) or a new one
+        except Exception as error:  # ClosedPoolError, EmptyPoolError
+            raise requests.ConnectionError(error, request=request) from error
+        keep = False
+        try:
+            sock = _connected_socket(conn, connect_timeout, request)
+            if sock.gettimeout() != read_timeout:  # settimeout is a system call even when nothing changes
+                sock.settimeout(read_timeout)
+            try:
+                sock.sendall(message)
+                response, keep = _read_response(sock, request.method or "GET")
+            except TimeoutError as error:
+                raise requests.ReadTimeout(error, request=request) from error
+            except (Urllib3SSLError, ssl.SSLError) as error:
+                raise requests.exceptions.SSLError(error, request=request) from error
+            except (OSError, ProtocolError) as error:
+                reason = error if isinstance(error, ProtocolError) else ProtocolError("Connection aborted.", error)
+                raise requests.ConnectionError(reason, request=request) from error
+        finally:
+            if keep:
+                pool._put_conn(conn)
+            else:
+                conn.close()
+                pool._put_conn(None)  # gives the pool its slot back, as urllib3 does for a dropped connection
+        _finish(response, request, self)
+        return response
+
+
+def _timeouts(timeout: Any) -> tuple[float | None, float | None]:
+    if isinstance(timeout, tuple):
+        try:
+            connect, read = timeout
+        except ValueError:
+            raise ValueError(
+                f"Invalid timeout {timeout}. Pass a (connect, read) timeout tuple, "
+                "or a single float to set both timeouts to the same value."
+            ) from None
+        return connect, read
+    return timeout, timeout
+
+
+def _connected_socket(conn: Any, connect_timeout: float | None, request: requests.PreparedRequest) -> Any:
+    """The connection's socket, connecting (and TLS handshaking) first if it has none."""
+    if conn.sock is not None:
+        return conn.sock
+    conn.timeout = connect_timeout
+    try:
+        conn.connect()
+    except (Urllib3SSLError, ssl.SSLError, ssl.CertificateError) as error:  # certificate refused, handshake failed
+        raise requests.exceptions.SSLError(error, request=request) from error
+    except NewConnectionError as error:  # refused, unresolvable: requests' ConnectionError
+        raise requests.ConnectionError(error, request=request) from error
+    except ConnectTimeoutError as error:
+        raise requests.ConnectTimeout(error, request=request) from error
+    except OSError as error:
+        raise requests.ConnectionError(error, request=request) from error
+    return conn.sock
+
+
+def _request_head(request: requests.PreparedRequest, pool: HTTPConnectionPool, body: bytes | None) -> bytes:
+    """Request line and headers as http.client would write them (after urllib3's defaults)."""
+    method = request.method or "GET"
+    lines = [f"{method} {_path_of(request.url or '/')} HTTP/1.1"]
+    fields = _header_fields(request.headers)
+    names = {name.lower() for name, _ in fields}
+    if "host" not in names:
+        lines.append(f"Host: {_host_header(pool)}")
+    if "accept-encoding" not in names:
+        lines.append("Accept-Encoding: identity")
+    for name, value in fields:
+        if value is SKIP_HEADER:
+            continue
+        text = value.decode("latin-1") if isinstance(value, bytes) else str(value)
+        if "\n" in text or "\r" in text or "\n" in name or "\r" in name or ":" in name:
+            raise requests.exceptions.InvalidHeader(f"Invalid leading or trailing characters in header {name!r}")
+        lines.append(f"{name}: {text}")
+    if "user-agent" not in names:
+        lines.append(f"User-Agent: {_urllib3_user_agent()}")
+    if body is not None and "content-length" not in names:
+        lines.append(f"Content-Length: {len(body)}")
+    lines.append("\r\n")
+    return "\r\n".join(lines).encode("latin-1")
+
+
+def _header_fields(headers: Any) -> list[tuple[str, Any]]:
+    """``(name, value)`` pairs; a ``CaseInsensitiveDict``'s read from its store (its ``items()`` is slow)."""
+    if type(headers) is CaseInsensitiveDict:
+        return list(headers._store.values())  # see test_direct_contract
+    return list(headers.items())
+
+
+_PATHS: dict[str, str] = {}
+
+
+def _path_of(url: str) -> str:
+    """What ``request.path_url`` gives (path and query), remembered: a destination calls few URLs."""
+    path = _PATHS.get(url)
+    if path is None:
+        prepared = requests.PreparedRequest()
+        prepared.url = url
+        path = prepared.path_url
+        if len(_PATHS) >= 1024:
+            _PATHS.clear()
+        _PATHS[url] = path
+    return path
+
+
+def _host_header(pool: HTTPConnectionPool) -> str:
+    host = pool.host or ""
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    default_port = 443 if pool.scheme == "https" else 80
+    return host if pool.port in (None, default_port) else f"{host}:{pool.port}"
+
+
+def _urllib3_user_agent() -> str:
+    global _URLLIB3_USER_AGENT
+    if _URLLIB3_USER_AGENT is SKIP_HEADER:
+        from urllib3.connection import _get_default_user_agent
+
+        _URLLIB3_USER_AGENT = _get_default_user_agent()
+    return str(_URLLIB3_USER_AGENT)
+
+
+class _Reader:
+    """The bytes received on one socket for one response, read in large pieces."""
+
+    __slots__ = ("sock", "buffer", "position")
+
+    def __init__(self, sock: Any) -> None:
+        self.sock, self.buffer, self.position = sock, b"", 0
+
+    def _receive(self) -> bool:
+        chunk = self.sock.recv(_RECEIVE_SIZE)
+        if not chunk:
+            return False
+        self.buffer = self.buffer[self.position :] + chunk
+        self.position = 0
+        return True
+
+    def until(self, delimiter: bytes, limit: int) -> bytes:
+        """Bytes up to and without ``delimiter``; the connection closing first is a protocol error."""
+        while True:
+            end = self.buffer.find(delimiter, self.position)
+            if end >= 0:
+                piece = self.buffer[self.position : end]
+                self.position = end + len(delimiter)
+                return piece
+            if len(self.buffer) - self.position > limit:
+                raise ProtocolError("Connection aborted.", ValueError("response head too long"))
+            if not self._receive():
+                raise ProtocolError(
+                    "Connection aborted.", ConnectionResetError("Remote end closed connection without response")
+                )
+
+    def exactly(self, size: int) -> bytes:
+        """``size`` bytes; a large body is gathered in pieces, not by growing one buffer."""
+        available = len(self.buffer) - self.position
+        if available < size:
+            pieces, missing = [self.buffer[self.position :]], size - available
+            while missing > 0:
+                chunk = self.sock.recv(max(_RECEIVE_SIZE, min(missing, 1 << 20)))
+                if not chunk:
+                    raise ProtocolError(
+                        "Connection broken: IncompleteRead",
+                        ConnectionResetError(f"{size - missing} bytes read, {size} expected"),
+                    )
+                pieces.append(chunk)
+                missing -= len(chunk)
+            data = b"".join(pieces)
+            self.buffer, self.position = data, 0
+        piece = self.buffer[self.position : self.position + size]
+        self.position += size
+        return piece
+
+    def rest(self) -> bytes:
+        """Everything until the server closes (a body with neither length nor chunking)."""
+        pieces = [self.buffer[self.position :]]
+        while chunk := self.sock.recv(_RECEIVE_SIZE):
+            pieces.append(chunk)
+        self.buffer, self.position = b"", 0
+        return b"".join(pieces)
+
+    def drained(self) -> bool:
+        return self.position == len(self.buffer)
+
+
+def _read_response(sock: Any, method: str) -> tuple[DirectResponse, bool]:
+    """The response and whether the connection can be kept (read exactly to the end, not closing)."""
+    reader = _Reader(sock)
+    while True:
+        status, reason, version, fields = _parse_head(reader.until(b"\r\n\r\n", _MAX_HEAD))
+        if not 100 <= status < 200 or status == 101:
+            break  # interim 1xx responses (100 Continue, 103 Early Hints) are skipped, as http.client does
+    headers = _header_dict(fields)
+    store = headers._store  # {lower: (name, value)}: read directly, a miss through the dict raises inside
+    connection = _field(store, "connection").lower()
+    keep = "close" not in connection and (version == "HTTP/1.1" or "keep-alive" in connection)
+    if method == "HEAD" or status in _NO_BODY_STATUSES or 100 <= status < 200:
+        body = b""
+    elif "chunked" in _field(store, "transfer-encoding").lower():
+        body = _read_chunked(reader)
+    elif "content-length" in store:
+        body = reader.exactly(_content_length(store["content-length"][1]))
+    else:
+        body, keep = reader.rest(), False
+    set_cookies = [value for name, value in fields if name.lower() == "set-cookie"] if "set-cookie" in store else []
+    response = DirectResponse(status, reason, headers, _decoded(body, headers), set_cookies)
+    return response, keep and reader.drained()
+
+
+def _field(store: dict[str, tuple[str, str]], lowered: str) -> str:
+    """A response header's value, or "" when absent."""
+    field = store.get(lowered)
+    return field[1] if field is not None else ""
+
+
+def _parse_head(head: bytes) -> tuple[int, str, str, list[tuple[str, str]]]:
+    """Status, reason, version and header fields of a response head (folded lines joined, as http.client does)."""
+    lines = head.decode("latin-1").split("\r\n")
+    version, _, rest = lines[0].partition(" ")
+    code, _, reason = rest.partition(" ")
+    if not version.startswith("HTTP/") or len(code) != 3 or not code.isdigit():
+        raise ProtocolError("Connection aborted.", ValueError(f"bad status line {lines[0][:80]!r}"))
+    fields: list[tuple[str, str]] = []
+    for line in lines[1:]:
+        if line[:1] in (" ", "\t") and fields:  # obsolete line folding: continues the previous value
+            name, value = fields[-1]
+            fields[-1] = (name, f"{value} {line.strip()}")
+            continue
+        name, colon, value = line.partition(":")
+        if colon:
+            fields.append((name.strip(), value.strip()))
+    return int(code), reason.strip(), version, fields
+
+
+def _header_dict(fields: list[tuple[str, str]]) -> CaseInsensitiveDict[str]:
+    """requests' response headers: case-insensitive, repeated fields joined with ``, `` (as urllib3 does)."""
+    headers: CaseInsensitiveDict[str] = CaseInsensitiveDict()
+    store = headers._store  # {lower: (name, value)}; see test_direct_contract
+    for name, value in fields:
+        key = name.lower()
+        existing = store.get(key)
+        # a repeated field keeps its first spelling, as urllib3's HTTPHeaderDict does
+        store[key] = (name, value) if existing is None else (existing[0], f"{existing[1]}, {value}")
+    return headers
+
+
+def _content_length(value: str) -> int:
+    lengths = {part.strip() for part in value.split(",")}
+    if len(lengths) != 1 or not next(iter(lengths)).isdigit():
+        raise ProtocolError("Connection aborted.", ValueError(f"invalid Content-Length {value!r}"))
+    return int(lengths.pop())
+
+
+def _read_chunked(reader: _Reader) -> bytes:
+    pieces = []
+    while True:
+        size_line = reader.until(b"\r\n", 4096).split(b";", 1)[0].strip()
+        try:
+            size = int(size_line, 16)
+        except ValueError:
+            raise ProtocolError("Connection broken: InvalidChunkLength", ValueError(repr(size_line))) from None
+        if size == 0:
+            while reader.until(b"\r\n", _MAX_HEAD):  # trailer fields, up to the empty line
+                pass
+            return b"".join(pieces)
+        pieces.append(reader.exactly(size))
+        reader.exactly(2)  # the CRLF after each chunk
+
+
+def _decoded(body: bytes, headers: CaseInsensitiveDict[str]) -> bytes:
+    """The body with its Content-Encoding undone by urllib3's decoders (gzip, deflate, br, zstd)."""
+    encoding = _field(headers._store, "content-encoding").strip().lower()
+    if not body or not encoding or encoding == "identity":
+        return body
+    try:
+        return Urllib3Response(
+            body=io.BytesIO(body), headers=dict(headers), preload_content=True, decode_content=True
+        ).data
+    except DecodeError as error:
+        raise requests.exceptions.ContentDecodingError(error) from error
+
+
+def _finish(response: DirectResponse, request: requests.PreparedRequest, adapter: DirectAdapter) -> None:
+    """What ``HTTPAdapter.build_response`` sets, with the body already read."""
+    response.encoding = _encoding_for(_field(response.headers._store, "content-type"))
+    response.url = request.url or ""
+    response.request = request
+    response.connection = adapter
+    if response._set_cookies:
+        jar = cookiejar_from_dict({})
+        extract_cookies_to_jar(jar, request, response.raw)
+        response.cookies = jar
+
+
+_ENCODINGS: dict[str, str | None] = {}
+
+
+def _encoding_for(content_type: str) -> str | None:
+    """``get_encoding_from_headers``'s answer for this Content-Type, remembered (a host sends few)."""
+    if content_type not in _ENCODINGS:
+        if len(_ENCODINGS) >= 256:
+            _ENCODINGS.clear()
+        _ENCODINGS[content_type] = get_encoding_from_headers({"content-type": content_type} if content_type else {})
+    return _ENCODINGS[content_type]
+
+
+class _OriginalResponse:
+    """What requests' cookie extraction reads from urllib3's ``_original_response``: ``msg``."""
+
+    def __init__(self, fields: list[str]) -> None:
+        self.msg = HTTPMessage()
+        for value in fields:
+            self.msg["Set-Cookie"] = value
+
+    def isclosed(self) -> bool:
+        return True
+
+
+def _urllib3_view(response: DirectResponse) -> Urllib3Response:
+    original = _OriginalResponse(response._set_cookies) if response._set_cookies else None
+    headers = {
+        name: value for name, value in response.headers.items() if name.lower() != "content-encoding"
+    }  # the kept body is already decoded
+    return Urllib3Response(
+        body=io.BytesIO(response._content or b""),
+        headers=headers,
+        status=response.status_code,
+        reason=response.reason,
+        preload_content=False,
+        decode_content=False,
+        original_response=original,
+    )  # type: ignore[arg-type]
