@@ -565,20 +565,27 @@ def _crashed(args: tuple[object, ...], error: Exception) -> _TaskDone:
 
 
 def _shared_retry_times(verdicts: list[tuple[_Finished, Verdict]]) -> list[tuple[_Finished, Verdict]]:
-    """Jobs of one merged call that are retried share one retry time (the first job's), so they are
-    claimed together again instead of one by one behind each other's jitter."""
-    first_time: dict[frozenset[int], float] = {}
-    shared: list[tuple[_Finished, Verdict]] = []
+    """A merged call that failed (and will be retried) is settled as per-event delivery would have:
+    its first job (the one a per-event worker would have tried) takes the policy's verdict and counts
+    the attempt; the others were waiting behind it, so they go back untried, due with it, and their
+    give-up windows are untouched (a merge never dead-letters them sooner)."""
+    head_time: dict[frozenset[int], float] = {}
+    settled: list[tuple[_Finished, Verdict]] = []
     for done, verdict in verdicts:
-        settlement = verdict.settlement
-        if done.batched or not done.merged_with or settlement.state is not JobState.QUEUED or not settlement.attempted:
-            shared.append((done, verdict))
+        result = done.result
+        if (done.batched or not done.merged_with or result is None
+                or result.status is not SubscriptionStatus.FAILED):
+            settled.append((done, verdict))
             continue
         group = frozenset((done.job.id, *done.merged_with))
-        when = first_time.setdefault(group, settlement.not_before)
-        shared.append((done, Verdict(replace(settlement, not_before=when), verdict.pause_account_until,
-                                     verdict.slow_account_until, verdict.reauthorise)))
-    return shared
+        if done.job.id == min(group):
+            head_time[group] = verdict.settlement.not_before
+            settled.append((done, verdict))
+            continue
+        waiting = Settlement(done.job.id, JobState.QUEUED, reason=verdict.settlement.reason,
+                             not_before=head_time.get(group, 0.0), attempted=False)
+        settled.append((done, Verdict(waiting, verdict.pause_account_until, verdict.slow_account_until)))
+    return settled
 
 
 def _result_for(job: Job, results: list[SubscriptionResult]) -> SubscriptionResult:
