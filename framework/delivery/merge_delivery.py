@@ -10,9 +10,10 @@ job is sent alone, in order, exactly as it would be outside a run.
 Calls go one after another in the user's order. Once one fails, the run's later calls are not made:
 their jobs are handed back untried (they sit behind the failed job in the lane anyway), so a retry
 never lets a later update overtake an earlier one. A merged call that fails with a retryable
-Resolution settles all its jobs alike (each counts the attempt; they are retried together); one
-refused for good (TERMINAL) is sent again payload by payload, so only the bad update is dead-lettered
-and the record ends as the per-event calls would leave it.
+Resolution is retried for all its jobs (the worker counts the attempt for the first one only: the
+others would have been waiting behind it); one refused for good (TERMINAL) is sent again payload by
+payload, so only the bad update is dead-lettered and the record ends as the per-event calls would
+leave it.
 """
 
 from __future__ import annotations
