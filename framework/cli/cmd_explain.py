@@ -39,12 +39,17 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Explain every event against every subscription."""
+    from framework.delivery.delivery_mode import delivery_mode_text  # heavy: only when the command runs
+
     instance = load_instance(args.instance, paths=args.path, destination=args.destination)
     print(f"Instance {instance.id} ({instance.definition.slug}): the id its jobs carry in the queue\n")
     for record in read_event_records(args.event, args.line):
         print(f"{record.location}  {record.event.get('type', '?')} {record.event.get('messageId', '')}".rstrip())
         for explanation in instance.explain(record.event):
             _show(explanation, args.all_fields)
+            if explanation.matched and explanation.enabled and not explanation.error:
+                sub = next(s for s in instance.subscriptions if s.index == explanation.index)
+                print(f"      delivery: {delivery_mode_text(instance, sub)}")
         print()
     return EXIT_OK
 

@@ -14,7 +14,7 @@ from framework.cli.table import render_table
 
 __all__ = ["register", "run"]
 
-_STATES = ("queued", "running", "retrying", "parked", "delivered", "filtered", "invalid", "dead")
+_STATES = ("queued", "running", "retrying", "parked", "polling", "delivered", "filtered", "invalid", "dead")
 
 
 def register(subparsers: Any) -> None:

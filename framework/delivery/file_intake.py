@@ -29,7 +29,6 @@ __all__ = ["FileIntake", "MAX_EVENT_BYTES", "IntakeListener"]
 
 MAX_EVENT_BYTES = 32 * 1024  # Segment's tracking API refuses larger events
 _BATCH = 2000
-_UNFINISHED = (JobState.QUEUED, JobState.RUNNING)
 
 IntakeListener = Callable[[str, dict[str, object]], None]  # (kind, fields): for --report lines
 
@@ -114,7 +113,7 @@ class FileIntake:
             with self.tally.holding():
                 result = self.queue.enqueue(jobs)
                 self.added += result.added
-                done_before = sum(count for state, count in result.duplicates.items() if state not in _UNFINISHED)
+                done_before = sum(count for state, count in result.duplicates.items() if state.finished)
                 ours = [
                     job.message_id
                     for job in jobs

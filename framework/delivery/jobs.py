@@ -16,24 +16,17 @@ from typing import Any
 import orjson
 
 __all__ = [
-    "JobState",
-    "NewJob",
-    "encode_event",
-    "Job",
-    "Attempt",
-    "Settlement",
-    "EnqueueResult",
-    "QueueStats",
-    "StatsRow",
-    "DeadLetterSelection",
+    "JobState", "NewJob", "encode_event", "Job", "Attempt", "Settlement", "EnqueueResult", "QueueStats",
+    "StatsRow", "DeadLetterSelection", "PendingPoll",
 ]
 
 
 class JobState(enum.StrEnum):
-    """Where a job is. ``queued`` and ``running`` are unfinished; the rest are final."""
+    """Where a job is. ``queued``, ``running`` and ``polling`` are unfinished; the rest are final."""
 
     QUEUED = "queued"  # waiting to be claimed (maybe not before ``not_before``: a scheduled retry)
     RUNNING = "running"  # claimed by a worker that has not settled it yet
+    POLLING = "polling"  # in an async batch the destination is still working on (see ``PendingPoll``)
     DELIVERED = "delivered"  # the destination accepted it
     FILTERED = "filtered"  # the trigger no longer matched when the job ran (the instance changed)
     INVALID = "invalid"  # the event or its mapped payload can never be sent as is
@@ -42,7 +35,7 @@ class JobState(enum.StrEnum):
     @property
     def finished(self) -> bool:
         """True for the states a job never leaves by itself (``dlq retry`` may re-queue dead letters)."""
-        return self not in (JobState.QUEUED, JobState.RUNNING)
+        return self not in (JobState.QUEUED, JobState.RUNNING, JobState.POLLING)
 
 
 @dataclass(frozen=True)
@@ -142,6 +135,8 @@ class Settlement:
 
     ``state`` is QUEUED for a retry (``not_before`` says when), else a final state. ``counts_attempt``
     is False for attempts that must not burn the give-up window (rate limits, a parked quota).
+    ``attempted`` is False for a job handed back untried (the rest of a merged run after an earlier
+    call of the run failed): it goes back to ``queued`` and its try count does not change.
     """
 
     job_id: int
@@ -150,6 +145,7 @@ class Settlement:
     not_before: float = 0.0
     counts_attempt: bool = True
     attempt: Attempt | None = None
+    attempted: bool = True
 
 
 @dataclass(frozen=True)
@@ -198,3 +194,21 @@ class DeadLetterSelection:
     reason: str | None = None  # a substring of the last error, case-insensitive
     since: float | None = None  # enqueued at or after this epoch time
     states: tuple[JobState, ...] = (JobState.DEAD, JobState.INVALID)
+
+
+@dataclass(frozen=True)
+class PendingPoll:
+    """An async batch a destination is working on: its stored reference and the jobs it stands for.
+
+    ``pending`` is ``framework.runtime.PendingBatch.to_dict()``; ``job_ids[i]`` is the job of the
+    event at position ``i`` of the batch as it was submitted. The jobs wait in ``polling``.
+    """
+
+    id: int
+    instance_id: str
+    subscription: int
+    account_key: str
+    pending: dict[str, Any]
+    job_ids: tuple[int, ...]
+    polls: int = 0  # polls made so far
+    created_at: float = 0.0

@@ -20,7 +20,7 @@ class DeliveryOutcome:
     """One settled attempt: which job, the state it is in now, and why.
 
     ``state`` is QUEUED when the job will be tried again (``not_before`` says when), else final
-    (delivered, filtered, invalid, dead). ``reason`` is the located, redacted text an operator reads:
+    (delivered, filtered, invalid, dead) or POLLING (in an async batch). ``reason`` is the located, redacted text an operator reads:
     HTTP status, the destination's error code, the classifier's resolution and the answer's excerpt.
     """
 
@@ -37,6 +37,8 @@ class DeliveryOutcome:
     reason: str = ""
     latency_ms: float = 0.0
     not_before: float = 0.0
+    merged_with: tuple[int, ...] = ()  # the other jobs its call stood for (a merged update, a batch)
+    batched: bool = False  # delivered through perform_batch (then ``merged_with`` is the batch)
 
     @property
     def final(self) -> bool:

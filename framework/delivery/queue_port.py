@@ -11,6 +11,13 @@ guarantees, proven by one shared contract suite (``tests/delivery/contract.py``)
   same ordering key is unfinished (queued, even if scheduled for later, or running).
 * **Per-account concurrency**: ``claim`` never lets the running jobs of one account exceed its limit,
   counted over every worker of every process sharing the queue; a paused account gets no claims.
+  Jobs claimed together for one call (a lane run, a batch) count as one.
+* **Lane runs and batches** (issue 10): ``claim(lane_run=n)`` also hands out up to ``n - 1`` queued,
+  due jobs that follow a claimed head in its lane, of the same instance and subscription and with
+  nothing else between them, so the engine may merge them into one call; ``claim_batch`` takes many
+  lane heads of one subscription for one ``perform_batch`` call. A job of an async batch waits in
+  ``polling`` (unfinished: it holds its lane back, is never claimed nor recovered) while its
+  ``PendingPoll`` is stored, and ``claim_polls``/``finish_poll`` finish it, after a restart too.
 """
 
 from __future__ import annotations
@@ -19,7 +26,16 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import Protocol, runtime_checkable
 
 from framework.auth import TokenStore
-from framework.delivery.jobs import Attempt, DeadLetterSelection, EnqueueResult, Job, NewJob, QueueStats, Settlement
+from framework.delivery.jobs import (
+    Attempt,
+    DeadLetterSelection,
+    EnqueueResult,
+    Job,
+    NewJob,
+    PendingPoll,
+    QueueStats,
+    Settlement,
+)
 
 __all__ = ["JobQueue"]
 
@@ -57,11 +73,46 @@ class JobQueue(Protocol):
         ...
 
     def claim(
-        self, worker_id: str, *, instances: Collection[str], limit: int, account_limits: Mapping[str, int]
+        self, worker_id: str, *, instances: Collection[str], limit: int, account_limits: Mapping[str, int],
+        lane_run: int = 1, skip: Collection[tuple[str, int]] = (),
     ) -> list[Job]:
         """Mark up to ``limit`` due jobs of ``instances`` running for ``worker_id`` and return them,
         oldest first, keeping the ordering barrier and each account's concurrency limit
-        (``account_limits``; an account not named there has no limit)."""
+        (``account_limits``; an account not named there has no limit).
+
+        With ``lane_run`` > 1, each claimed head brings up to ``lane_run - 1`` followers of its lane
+        (queued, due, same instance and subscription, consecutive); a head and its followers count as
+        one against ``limit`` and the account's limit, and follow each other in the list returned.
+        ``skip`` names (instance, subscription) pairs not to claim here (they are batched).
+        """
+        ...
+
+    def claim_batch(
+        self, worker_id: str, *, instance_id: str, subscription: int, limit: int, account_limits: Mapping[str, int],
+        lane_run: int = 1, linger: float = 0.0,
+    ) -> list[Job]:
+        """Up to ``limit`` due jobs of one subscription for one batch call (one slot of its account):
+        lane heads and their runs (as ``claim``), oldest first; nothing while the subscription has an
+        async batch in ``polling``, and nothing while fewer than ``limit`` are due and the oldest of
+        them was enqueued less than ``linger`` seconds ago (a trickle waits to fill a batch)."""
+        ...
+
+    def start_polling(self, worker_id: str, job_ids: Sequence[int], pending: PendingPoll, poll_at: float) -> int:
+        """Move the worker's running ``job_ids`` to ``polling`` and store ``pending`` (its ``id`` is
+        ignored), durably, in one transaction; returns the stored poll's id."""
+        ...
+
+    def claim_polls(self, instances: Collection[str], *, lease: float) -> list[PendingPoll]:
+        """The due polls of ``instances``; each is leased for ``lease`` seconds (a worker that dies
+        while polling leaves it due again after the lease)."""
+        ...
+
+    def reschedule_poll(self, poll_id: int, poll_at: float) -> None:
+        """The batch is still running: poll it again at ``poll_at``."""
+        ...
+
+    def finish_poll(self, poll_id: int, settlements: Sequence[Settlement]) -> None:
+        """Settle the batch's jobs (out of ``polling``) and forget the poll, in one transaction."""
         ...
 
     def settle(self, settlements: Sequence[Settlement]) -> None:
@@ -77,11 +128,12 @@ class JobQueue(Protocol):
         ...
 
     def next_due(self, instances: Collection[str]) -> float | None:
-        """When the earliest queued job of ``instances`` that heads its lane becomes due (None: none)."""
+        """When the earliest queued job of ``instances`` that heads its lane, or the earliest poll of an
+        async batch, becomes due (None: none)."""
         ...
 
     def unfinished(self, instances: Collection[str]) -> int:
-        """Queued plus running jobs of ``instances``: zero means drained."""
+        """Queued, running and polling jobs of ``instances``: zero means drained."""
         ...
 
     # -- operators ----------------------------------------------------------------------------------

@@ -47,6 +47,8 @@ class SubscriptionCounts:
     counts: Counter[str] = field(default_factory=Counter)
     expected: int = 0
     retries: int = 0
+    merged: int = 0  # delivered in a call merged with other events (issue 10)
+    batched: int = 0  # delivered through the action's perform_batch
 
     def row(self) -> dict[str, int]:
         """The reconciled columns; ``still_queued`` is what was expected and never settled."""
@@ -146,6 +148,10 @@ class RunTally:
             counts = self.subscription(outcome.subscription, name)
             counts.counts[column] += 1
             counts.expected -= 1
+            if column == "delivered" and outcome.batched:
+                counts.batched += 1
+            elif column == "delivered" and outcome.merged_with:
+                counts.merged += 1
             if column in ("invalid", "dead_lettered"):
                 self._reason(column, name, outcome.reason, outcome.message_id)
 
@@ -185,10 +191,9 @@ class RunTally:
             "events_read": self.events_read,
             "bad_lines": self.bad_line_count,
             "dry_run": self.dry_run,
-            "subscriptions": [
-                {"index": index, "subscription": counts.name, **counts.row(), "retries": counts.retries}
-                for index, counts in self.subscriptions.items()
-            ],
+            "subscriptions": [{"index": index, "subscription": counts.name, **counts.row(), "retries": counts.retries,
+                               "merged": counts.merged, "batched": counts.batched}
+                              for index, counts in self.subscriptions.items()],
             "reconciles": self.reconciles(),
             "top_reasons": [
                 {

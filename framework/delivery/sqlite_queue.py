@@ -31,6 +31,7 @@ from framework.delivery.jobs import (
     Job,
     JobState,
     NewJob,
+    PendingPoll,
     QueueStats,
     Settlement,
     StatsRow,
@@ -38,7 +39,7 @@ from framework.delivery.jobs import (
 
 __all__ = ["SqliteQueue"]
 
-_SCHEMA_VERSION = 1
+_SCHEMA_VERSION = 2  # 2: lane runs and batches (claim_group), async batches (polls)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
     id INTEGER PRIMARY KEY,
@@ -57,10 +58,11 @@ CREATE TABLE IF NOT EXISTS jobs (
     settled_at REAL,
     worker_id TEXT,
     last_error TEXT NOT NULL DEFAULT '',
+    claim_group INTEGER,
     UNIQUE (instance_id, subscription, message_id)
 );
 CREATE INDEX IF NOT EXISTS jobs_queued ON jobs (instance_id, id) WHERE state = 'queued';
-CREATE INDEX IF NOT EXISTS jobs_lane ON jobs (ordering_key, id) WHERE state IN ('queued', 'running');
+CREATE INDEX IF NOT EXISTS jobs_lane_open ON jobs (ordering_key, id) WHERE state IN ('queued', 'running', 'polling');
 CREATE INDEX IF NOT EXISTS jobs_running ON jobs (account_key, worker_id) WHERE state = 'running';
 CREATE INDEX IF NOT EXISTS jobs_letters ON jobs (state, id) WHERE state IN ('dead', 'invalid');
 CREATE TABLE IF NOT EXISTS attempts (
@@ -83,12 +85,25 @@ CREATE TABLE IF NOT EXISTS workers (
     id TEXT PRIMARY KEY, pid INTEGER NOT NULL, host TEXT NOT NULL, heartbeat REAL NOT NULL
 );
 CREATE TABLE IF NOT EXISTS tokens (key TEXT PRIMARY KEY, data TEXT NOT NULL, updated_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS polls (
+    id INTEGER PRIMARY KEY, instance_id TEXT NOT NULL, subscription INTEGER NOT NULL, account_key TEXT NOT NULL,
+    pending TEXT NOT NULL, job_ids TEXT NOT NULL, poll_at REAL NOT NULL, polls INTEGER NOT NULL DEFAULT 0,
+    created_at REAL NOT NULL
+);
+"""
+_MIGRATE_FROM_1 = """
+ALTER TABLE jobs ADD COLUMN claim_group INTEGER;
+DROP INDEX IF EXISTS jobs_lane;
 """
 _JOB_COLUMNS = ("id, instance_id, subscription, subscription_name, message_id, event, account_key, ordering_key, "
                 "state, attempts, tries, enqueued_at, not_before, last_error")
 # A job at the head of its user's lane: no earlier job with its ordering key is unfinished.
 _LANE_HEAD = ("(j.ordering_key IS NULL OR NOT EXISTS (SELECT 1 FROM jobs AS e WHERE e.ordering_key = j.ordering_key"
-              " AND e.id < j.id AND e.state IN ('queued', 'running')))")
+              " AND e.id < j.id AND e.state IN ('queued', 'running', 'polling')))")
+_UNFINISHED = "('queued', 'running', 'polling')"
+# Running calls per account: the jobs claimed together for one call (a lane run, a batch) count once.
+_RUNNING_CALLS = ("SELECT account_key, count(DISTINCT coalesce(claim_group, id)) FROM jobs WHERE state = 'running'"
+                  " GROUP BY account_key")
 _BUSY_TIMEOUT_MS = 30_000
 
 
@@ -117,6 +132,8 @@ class SqliteQueue:
             if version > _SCHEMA_VERSION:
                 raise RuntimeError(f"{self.path}: this queue was written by a newer version of action-destinations "
                                    f"(schema {version}, this one reads {_SCHEMA_VERSION}); upgrade to use it")
+            if version == 1:
+                self._db.executescript(_MIGRATE_FROM_1)
             self._db.executescript(_SCHEMA)
             self._db.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
 
@@ -170,19 +187,75 @@ class SqliteQueue:
             return _requeue_held_by(db, orphans)
 
     def claim(
-        self, worker_id: str, *, instances: Collection[str], limit: int, account_limits: Mapping[str, int]
+        self, worker_id: str, *, instances: Collection[str], limit: int, account_limits: Mapping[str, int],
+        lane_run: int = 1, skip: Collection[tuple[str, int]] = (),
     ) -> list[Job]:
         if limit <= 0 or not instances:
             return []
         now = time.time()
         with self._transaction() as db:
-            running = dict(db.execute("SELECT account_key, count(*) FROM jobs WHERE state = 'running'"
-                                      " GROUP BY account_key").fetchall())
-            paused = [key for (key,) in db.execute("SELECT account_key FROM account_pauses WHERE until > ?", (now,))]
-            chosen = _choose(db, instances, limit, now, _Capacity(account_limits, running, paused))
-            db.executemany("UPDATE jobs SET state = 'running', worker_id = ? WHERE id = ?",
-                           [(worker_id, job.id) for job in chosen])
+            capacity = _capacity(db, account_limits, now)
+            heads = _choose(db, instances, limit, now, capacity, skip)
+            chosen = [job for head in heads for job in [head, *_followers(db, head, lane_run, now)]]
+            _mark_running(db, worker_id, heads, chosen)
         return [_with_state(job, JobState.RUNNING) for job in chosen]
+
+    def claim_batch(
+        self, worker_id: str, *, instance_id: str, subscription: int, limit: int, account_limits: Mapping[str, int],
+        lane_run: int = 1, linger: float = 0.0,
+    ) -> list[Job]:
+        if limit <= 0:
+            return []
+        now = time.time()
+        with self._transaction() as db:
+            if db.execute("SELECT 1 FROM polls WHERE instance_id = ? AND subscription = ?",
+                          (instance_id, subscription)).fetchone():
+                return []  # one async batch of a subscription at a time: its order depends on it
+            capacity = _capacity(db, account_limits, now)
+            chosen = _choose_batch(db, instance_id, subscription, limit, lane_run, now, capacity)
+            if not chosen or (len(chosen) < limit and min(job.enqueued_at for job in chosen) > now - linger):
+                return []
+            capacity.take(chosen[0].account_key)
+            group = chosen[0].id
+            db.executemany("UPDATE jobs SET state = 'running', worker_id = ?, claim_group = ? WHERE id = ?",
+                           [(worker_id, group, job.id) for job in chosen])
+        return [_with_state(job, JobState.RUNNING) for job in chosen]
+
+    def start_polling(self, worker_id: str, job_ids: Sequence[int], pending: PendingPoll, poll_at: float) -> int:
+        with self._transaction() as db:
+            db.executemany("UPDATE jobs SET state = 'polling' WHERE id = ? AND state = 'running' AND worker_id = ?",
+                           [(job_id, worker_id) for job_id in job_ids])
+            cursor = db.execute(
+                "INSERT INTO polls (instance_id, subscription, account_key, pending, job_ids, poll_at, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (pending.instance_id, pending.subscription, pending.account_key, json.dumps(pending.pending),
+                 json.dumps(list(pending.job_ids)), poll_at, time.time()))
+            return int(cursor.lastrowid or 0)
+
+    def claim_polls(self, instances: Collection[str], *, lease: float) -> list[PendingPoll]:
+        if not instances:
+            return []
+        now = time.time()
+        with self._transaction() as db:
+            rows = db.execute(
+                f"SELECT id, instance_id, subscription, account_key, pending, job_ids, polls, created_at FROM polls"
+                f" WHERE instance_id IN ({_marks(instances)}) AND poll_at <= ? ORDER BY id",
+                (*instances, now)).fetchall()
+            db.executemany("UPDATE polls SET poll_at = ?, polls = polls + 1 WHERE id = ?",
+                           [(now + lease, row[0]) for row in rows])
+        return [PendingPoll(row[0], row[1], row[2], row[3], json.loads(row[4]), tuple(json.loads(row[5])),
+                            row[6] + 1, row[7]) for row in rows]
+
+    def reschedule_poll(self, poll_id: int, poll_at: float) -> None:
+        with self._transaction() as db:
+            db.execute("UPDATE polls SET poll_at = ? WHERE id = ?", (poll_at, poll_id))
+
+    def finish_poll(self, poll_id: int, settlements: Sequence[Settlement]) -> None:
+        now = time.time()
+        with self._transaction() as db:
+            for settlement in settlements:
+                _settle_one(db, settlement, now)
+            db.execute("DELETE FROM polls WHERE id = ?", (poll_id,))
 
     def settle(self, settlements: Sequence[Settlement]) -> None:
         if not settlements:
@@ -211,12 +284,15 @@ class SqliteQueue:
         with self._lock:
             row = self._db.execute(f"SELECT min(not_before) FROM jobs AS j WHERE state = 'queued'"
                                    f" AND instance_id IN ({marks}) AND {_LANE_HEAD}", tuple(instances)).fetchone()
-        return row[0] if row else None
+            poll = self._db.execute(f"SELECT min(poll_at) FROM polls WHERE instance_id IN ({marks})",
+                                    tuple(instances)).fetchone()
+        times = [value for value in (row[0] if row else None, poll[0] if poll else None) if value is not None]
+        return min(times) if times else None
 
     def unfinished(self, instances: Collection[str]) -> int:
         marks = _marks(instances)
         with self._lock:
-            row = self._db.execute(f"SELECT count(*) FROM jobs WHERE state IN ('queued', 'running')"
+            row = self._db.execute(f"SELECT count(*) FROM jobs WHERE state IN {_UNFINISHED}"
                                    f" AND instance_id IN ({marks})", tuple(instances)).fetchone()
         return int(row[0])
 
@@ -271,7 +347,7 @@ class SqliteQueue:
     def purge(self, job_ids: Collection[int]) -> int:
         with self._transaction() as db:
             ids = [(job_id,) for job_id in job_ids]
-            cursor = db.executemany("DELETE FROM jobs WHERE id = ? AND state NOT IN ('queued', 'running')", ids)
+            cursor = db.executemany(f"DELETE FROM jobs WHERE id = ? AND state NOT IN {_UNFINISHED}", ids)
             db.executemany("DELETE FROM attempts WHERE job_id = ? AND job_id NOT IN (SELECT id FROM jobs)", ids)
             return cursor.rowcount
 
@@ -312,6 +388,10 @@ class _Capacity:
         self._free = {key: limit - running.get(key, 0) for key, limit in limits.items()}
         self._paused = set(paused)
 
+    def closed_for(self, account_key: str | None) -> bool:
+        """True when ``account_key`` takes nothing now (None: no account, nothing to take)."""
+        return account_key is None or account_key in self.closed()
+
     def closed(self) -> list[str]:
         """Accounts that take nothing now: paused, or at their limit."""
         return sorted(self._paused | {key for key, free in self._free.items() if free <= 0})
@@ -329,18 +409,79 @@ class _Capacity:
         return True
 
 
+def _capacity(db: sqlite3.Connection, account_limits: Mapping[str, int], now: float) -> _Capacity:
+    running = dict(db.execute(_RUNNING_CALLS).fetchall())
+    paused = [key for (key,) in db.execute("SELECT account_key FROM account_pauses WHERE until > ?", (now,))]
+    return _Capacity(account_limits, running, paused)
+
+
+def _mark_running(db: sqlite3.Connection, worker_id: str, heads: list[Job], chosen: list[Job]) -> None:
+    """Claimed jobs are running; a head's followers share its claim group (one call for the account)."""
+    rows: list[tuple[str, int, int]] = []
+    group = 0
+    head_ids = {head.id for head in heads}
+    for job in chosen:
+        group = job.id if job.id in head_ids else group
+        rows.append((worker_id, group, job.id))
+    db.executemany("UPDATE jobs SET state = 'running', worker_id = ?, claim_group = ? WHERE id = ?", rows)
+
+
+def _followers(db: sqlite3.Connection, head: Job, lane_run: int, now: float) -> list[Job]:
+    """Up to ``lane_run - 1`` jobs right behind ``head`` in its lane, queued, due, of its subscription."""
+    if lane_run <= 1 or head.ordering_key is None:
+        return []
+    rows = db.execute(f"SELECT {_JOB_COLUMNS} FROM jobs WHERE ordering_key = ? AND id > ? AND state IN {_UNFINISHED}"
+                      " ORDER BY id LIMIT ?", (head.ordering_key, head.id, lane_run - 1)).fetchall()
+    found: list[Job] = []
+    for row in rows:
+        job = _job(row)
+        if (job.state is not JobState.QUEUED or job.not_before > now or job.instance_id != head.instance_id
+                or job.subscription != head.subscription):
+            break
+        found.append(job)
+    return found
+
+
+def _choose_batch(db: sqlite3.Connection, instance_id: str, subscription: int, limit: int, lane_run: int,
+                  now: float, capacity: _Capacity) -> list[Job]:
+    """Lane heads of one subscription and their runs, oldest first, at most ``limit`` jobs, if the
+    account may take one more call."""
+    if capacity.closed_for(_account_of(db, instance_id, subscription)):
+        return []
+    rows = db.execute(
+        f"SELECT {_JOB_COLUMNS} FROM jobs AS j WHERE j.state = 'queued' AND j.instance_id = ? AND j.subscription = ?"
+        f" AND j.not_before <= ? AND {_LANE_HEAD} ORDER BY j.id LIMIT ?",
+        (instance_id, subscription, now, limit)).fetchall()
+    chosen: list[Job] = []
+    for row in rows:
+        head = _job(row)
+        for job in [head, *_followers(db, head, lane_run, now)]:
+            if len(chosen) == limit:
+                break
+            chosen.append(job)
+    return sorted(chosen, key=lambda job: job.id)
+
+
+def _account_of(db: sqlite3.Connection, instance_id: str, subscription: int) -> str | None:
+    row = db.execute("SELECT account_key FROM jobs WHERE instance_id = ? AND subscription = ? AND state = 'queued'"
+                     " LIMIT 1", (instance_id, subscription)).fetchone()
+    return row[0] if row else None
+
+
 def _choose(db: sqlite3.Connection, instances: Collection[str], limit: int, now: float,
-            capacity: _Capacity) -> list[Job]:
+            capacity: _Capacity, skip: Collection[tuple[str, int]] = ()) -> list[Job]:
     """Due jobs at the head of their ordering lane, oldest first, within each account's capacity."""
     closed = capacity.closed()
     skip_closed = f" AND j.account_key NOT IN ({_marks(closed)})" if closed else ""
+    skip_pairs = "".join(" AND NOT (j.instance_id = ? AND j.subscription = ?)" for _ in skip)
     query = (
         f"SELECT {_JOB_COLUMNS} FROM jobs AS j WHERE j.state = 'queued' AND j.instance_id IN ({_marks(instances)})"
-        f" AND j.not_before <= ?{skip_closed}"
+        f" AND j.not_before <= ?{skip_closed}{skip_pairs}"
         f" AND {_LANE_HEAD} ORDER BY j.id LIMIT ?"
     )
     chosen: list[Job] = []
-    rows = db.execute(query, (*instances, now, *closed, limit * 4)).fetchall()
+    pairs = [value for pair in skip for value in pair]
+    rows = db.execute(query, (*instances, now, *closed, *pairs, limit * 4)).fetchall()
     for row in rows:
         job = _job(row)
         if capacity.take(job.account_key):
@@ -351,15 +492,16 @@ def _choose(db: sqlite3.Connection, instances: Collection[str], limit: int, now:
 
 
 def _settle_one(db: sqlite3.Connection, settlement: Settlement, now: float) -> None:
-    counted = 1 if settlement.counts_attempt else 0
+    counted = 1 if settlement.counts_attempt and settlement.attempted else 0
+    tried = 1 if settlement.attempted else 0
     if settlement.state is JobState.QUEUED:
         db.execute("UPDATE jobs SET state = 'queued', worker_id = NULL, not_before = ?, attempts = attempts + ?,"
-                   " tries = tries + 1, last_error = ? WHERE id = ? AND state = 'running'",
-                   (settlement.not_before, counted, settlement.reason, settlement.job_id))
+                   " tries = tries + ?, last_error = ? WHERE id = ? AND state IN ('running', 'polling')",
+                   (settlement.not_before, counted, tried, settlement.reason, settlement.job_id))
     else:
         db.execute("UPDATE jobs SET state = ?, worker_id = NULL, settled_at = ?, attempts = attempts + ?,"
-                   " tries = tries + 1, last_error = ? WHERE id = ? AND state = 'running'",
-                   (settlement.state.value, now, counted, settlement.reason, settlement.job_id))
+                   " tries = tries + ?, last_error = ? WHERE id = ? AND state IN ('running', 'polling')",
+                   (settlement.state.value, now, counted, tried, settlement.reason, settlement.job_id))
     attempt = settlement.attempt
     if attempt is not None:
         db.execute("INSERT OR REPLACE INTO attempts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -8,6 +8,12 @@ transactions). After each batch it applies what the verdicts say about accounts 
 spent daily quota pauses the account) and credentials (a revoked refresh token dead-letters the
 instance's queued jobs: re-authorise), then reports every outcome to ``on_outcome``.
 
+Issue 10 adds three ways to spend fewer calls: a user's consecutive jobs of one subscription are
+claimed together (a lane run) and merged per record where the action declares it safe
+(``merge_delivery``); a batching subscription's jobs go through ``perform_batch`` (``batch_delivery``),
+an async batch waiting in ``polling`` and polled on a schedule; and results that report the account's
+daily API usage pace it (``quota_pacing``).
+
 When nothing is claimable it sleeps until the next job is due (at most ``idle_poll``, so jobs enqueued
 by another process are seen). It heartbeats, and ``recover``\\ s the jobs of dead workers at start and
 periodically. ``stop()`` (SIGTERM, Ctrl+C) finishes and settles the attempts in flight for a short
@@ -16,6 +22,8 @@ grace period, then unregisters: jobs it still holds go back to the queue, nothin
 
 from __future__ import annotations
 
+import inspect
+import logging
 import os
 import queue as queue_module
 import socket
@@ -25,20 +33,26 @@ import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from framework.delivery.attempt_record import attempt_of, reason_of
-from framework.delivery.jobs import DeadLetterSelection, Job, JobState, Settlement
+from framework.delivery.batch_delivery import BatchAttempt, deliver_batch, poll_pending
+from framework.delivery.jobs import DeadLetterSelection, Job, JobState, PendingPoll, Settlement
+from framework.delivery.merge_delivery import RunItem, deliver_run, merging_policy
 from framework.delivery.outcome import DeliveryOutcome, OutcomeCallback
 from framework.delivery.queue_port import JobQueue
+from framework.delivery.quota_pacing import QuotaPacer, usage_in
 from framework.delivery.retry_policy import RetryPolicy, Verdict
 from framework.errors import Resolution
-from framework.runtime import SubscriptionResult, SubscriptionStatus
+from framework.runtime import PendingBatch, Pipeline, PollRun, SubscriptionResult, SubscriptionStatus, batching_config
 
 if TYPE_CHECKING:
     from framework.instance import DestinationInstance
 
-__all__ = ["DeliveryWorker", "WorkerOptions", "WorkerExit", "policy_for", "default_concurrency"]
+__all__ = ["DeliveryWorker", "WorkerOptions", "WorkerExit", "policy_for", "default_concurrency",
+           "supports_runs_and_batches"]
+
+log = logging.getLogger("framework.delivery")
 
 _UNLIMITED_ACCOUNT_SHARE = 4  # threads for an account whose destination declares no limit
 _MAX_DEFAULT_CONCURRENCY = 32
@@ -56,6 +70,11 @@ class WorkerOptions:
     idle_poll: float = 1.0  # the longest sleep when nothing is claimable
     give_up_wait: float = 600.0  # with until_empty: stop rather than wait longer than this for the next job
     shutdown_grace: float = 10.0  # on stop: how long attempts in flight may take to finish and be settled
+    lane_run: int = 50  # a user's consecutive jobs of one merging subscription claimed (and merged) together
+    batch_linger: float = 1.0  # a batching subscription waits this long for a batch to fill (a trickle)
+    poll_every: float = 5.0  # an async batch is polled this often (unless its poll suggests a time)
+    poll_lease: float = 120.0  # a poll taken by a worker that dies is due again after this long
+    quota_free_share: float = 0.5  # share of a reported daily API quota usable at once (quota_pacing)
 
 
 @dataclass(frozen=True)
@@ -71,12 +90,32 @@ class WorkerExit:
 
 @dataclass(frozen=True)
 class _Finished:
-    """A job's attempt, done on a pool thread, waiting to be settled by the main thread."""
+    """A job's attempt, done on a pool thread, waiting to be settled by the main thread.
+
+    ``result`` None: the job was handed back untried (it goes back to the queue as it was).
+    """
 
     job: Job
-    result: SubscriptionResult
+    result: SubscriptionResult | None
     started_at: float
     latency_ms: float
+    merged_with: tuple[int, ...] = ()
+    batched: bool = False
+
+
+@dataclass(frozen=True)
+class _TaskDone:
+    """What one pool task (a call: one job, a lane run, a batch, a poll) hands the main thread to settle."""
+
+    finished: tuple[_Finished, ...]
+    start_polling: tuple[PendingPoll, tuple[int, ...], float] | None = None  # an async batch: poll, jobs, when
+    poll: PendingPoll | None = None  # the poll this task made: finished, unless ``poll_again_at``
+    poll_again_at: float | None = None
+    batch_key: tuple[str, int] | None = None  # a batch task of this (instance, subscription)
+
+
+def _finished_of(item: RunItem, batched: bool = False) -> _Finished:
+    return _Finished(item.job, item.result, item.started_at, item.latency_ms, item.merged_with, batched)
 
 
 def policy_for(instance: DestinationInstance) -> RetryPolicy:
@@ -84,6 +123,17 @@ def policy_for(instance: DestinationInstance) -> RetryPolicy:
     options = instance.delivery
     return RetryPolicy(max_attempts=options.max_attempts, max_age=options.max_age,
                        backoff_base=options.backoff_base, backoff_cap=options.backoff_cap)
+
+
+def supports_runs_and_batches(queue: JobQueue) -> bool:
+    """Whether a queue backend has issue 10's additions (lane runs, batch claims, polls); one written
+    before them still works, one call per event."""
+    names = ("claim_batch", "start_polling", "claim_polls", "reschedule_poll", "finish_poll")
+    try:
+        takes_runs = "lane_run" in inspect.signature(queue.claim).parameters
+    except (TypeError, ValueError):
+        return False
+    return takes_runs and all(callable(getattr(queue, name, None)) for name in names)
 
 
 def account_limits_of(instances: Sequence[DestinationInstance]) -> dict[str, int]:
@@ -121,11 +171,28 @@ class DeliveryWorker:
         self._account_limits = account_limits_of(instances)
         self._on_outcome = on_outcome or (lambda outcome: None)
         self._clock = clock
-        self._finished: queue_module.SimpleQueue[_Finished | None] = queue_module.SimpleQueue()
+        self._finished: queue_module.SimpleQueue[_TaskDone | None] = queue_module.SimpleQueue()
         self._stopping = threading.Event()
         self._in_flight = 0
         self._intake_done: threading.Event | None = None
         self._slowdowns: dict[str, tuple[int, float]] = {}  # account → (halvings, until)
+        self._pipelines = {instance.id: Pipeline(instance.definition, instance.settings, instance.subscriptions,
+                                                 instance.credentials, session=instance.session,
+                                                 endpoint=instance.endpoint) for instance in instances}
+        self._merging = {(instance.id, sub.index): merging_policy(sub, instance.delivery.merge_updates)
+                         for instance in instances for sub in instance.subscriptions}
+        self._batching = {(instance.id, sub.index): batching_config(sub)
+                          for instance in instances for sub in instance.subscriptions
+                          if sub.enabled and batching_config(sub).enabled}
+        self._runs_and_batches = supports_runs_and_batches(queue)
+        if not self._runs_and_batches and (self._batching or any(self._merging.values())):
+            log.warning("%s does not implement lane runs and batches yet: one call per event", queue.url)
+            self._batching = {}
+        merges = self._runs_and_batches and any(policy is not None for policy in self._merging.values())
+        self._lane_run = max(1, options.lane_run) if merges else 1
+        self._batches_in_flight: set[tuple[str, int]] = set()
+        self._pacer = QuotaPacer(free_share=options.quota_free_share)
+        self._polls_checked = 0.0
 
     # -- control -----------------------------------------------------------------------------------
 
@@ -186,31 +253,124 @@ class DeliveryWorker:
         return WorkerExit("stopped")
 
     def _claim_and_start(self, pool: ThreadPoolExecutor, ids: list[str]) -> int:
+        started = self._start_polls(pool, ids) + self._start_batches(pool)
         free = self.concurrency - self._in_flight
         if free <= 0:
-            return 0
-        jobs = self.queue.claim(self.worker_id, instances=ids, limit=free, account_limits=self._limits_now())
-        for job in jobs:
+            return started
+        if self._runs_and_batches:
+            jobs = self.queue.claim(self.worker_id, instances=ids, limit=free, account_limits=self._limits_now(),
+                                    lane_run=self._lane_run, skip=tuple(self._batching))
+        else:
+            jobs = self.queue.claim(self.worker_id, instances=ids, limit=free, account_limits=self._limits_now())
+        for run in _lane_runs(jobs):
             self._in_flight += 1
-            pool.submit(self._attempt, job)
-        return len(jobs)
+            pool.submit(self._guarded, self._attempt_run, run)
+        return started + len(jobs)
 
-    def _attempt(self, job: Job) -> None:
-        """On a pool thread: one delivery attempt; its result goes to the main thread to settle."""
-        started = time.time()
-        begun = time.perf_counter()
+    def _start_batches(self, pool: ThreadPoolExecutor) -> int:
+        """Claim a batch for each batching subscription with none in flight (and a slot free)."""
+        started = 0
+        intake_open = self._intake_done is not None and not self._intake_done.is_set()
+        linger = self.options.batch_linger if intake_open or self._intake_done is None else 0.0
+        for key, config in self._batching.items():
+            if self._in_flight >= self.concurrency or key in self._batches_in_flight:
+                continue
+            jobs = self.queue.claim_batch(self.worker_id, instance_id=key[0], subscription=key[1], limit=config.size,
+                                          account_limits=self._limits_now(), lane_run=self._lane_run_for_batch(),
+                                          linger=linger)
+            if jobs:
+                self._in_flight += 1
+                self._batches_in_flight.add(key)
+                pool.submit(self._guarded, self._attempt_batch, key, jobs)
+                started += len(jobs)
+        return started
+
+    def _lane_run_for_batch(self) -> int:
+        """A batch takes each user's run too: ``perform_batch`` sees a user's updates in order."""
+        return max(1, self.options.lane_run)
+
+    def _start_polls(self, pool: ThreadPoolExecutor, ids: list[str]) -> int:
+        """Poll the async batches that are due (each leased, so no other worker polls it meanwhile)."""
+        now = self._clock()
+        if not self._runs_and_batches or self._in_flight >= self.concurrency:
+            return 0
+        if not self._batching and now - self._polls_checked < self.options.poll_every:
+            return 0  # without batching subscriptions only leftovers (batching since switched off) remain
+        self._polls_checked = now
+        polls = self.queue.claim_polls(ids, lease=self.options.poll_lease)
+        for poll in polls:
+            self._in_flight += 1
+            pool.submit(self._guarded, self._attempt_poll, poll)
+        return len(polls)
+
+    def _guarded(self, task: Callable[..., _TaskDone], *args: object) -> None:
+        """On a pool thread: run a task and hand its outcome to the main thread, whatever happens."""
         try:
-            result = _result_for(job, self.instances[job.instance_id].send(job.event, only={job.subscription}))
+            done = task(*args)
         except Exception as error:  # a bug in a destination or the runtime costs one attempt, not the worker
-            result = SubscriptionResult(job.subscription_name, "", SubscriptionStatus.FAILED,
-                                        reason=f"the runtime raised {type(error).__name__}: {error}",
-                                        resolution=Resolution.RETRY, index=job.subscription)
-        self._finished.put(_Finished(job, result, started, (time.perf_counter() - begun) * 1000))
+            done = _crashed(args, error)
+        self._finished.put(done)
 
-    def _wait_for_finished(self, timeout: float) -> list[_Finished]:
-        """At least one finished attempt (unless ``timeout`` passes or ``stop`` is called), then every
+    def _attempt_run(self, jobs: list[Job]) -> _TaskDone:
+        """One job, or a user's run of one subscription (merged per record where that is safe)."""
+        first = jobs[0]
+        if len(jobs) == 1:
+            started, begun = time.time(), time.perf_counter()
+            result = _result_for(first, self.instances[first.instance_id].send(first.event, only={first.subscription}))
+            return _TaskDone((_Finished(first, result, started, (time.perf_counter() - begun) * 1000),))
+        pipeline = self._pipelines[first.instance_id]
+        sub = _subscription(pipeline, first.subscription)
+        if sub is None or not sub.enabled:
+            return _TaskDone(tuple(_Finished(job, _result_for(job, []), time.time(), 0.0) for job in jobs))
+        items = deliver_run(pipeline, sub, jobs, self._merging.get((first.instance_id, first.subscription)))
+        return _TaskDone(tuple(_finished_of(item) for item in items))
+
+    def _attempt_batch(self, key: tuple[str, int], jobs: list[Job]) -> _TaskDone:
+        """One ``perform_batch`` call; an async batch's jobs are left for polling."""
+        pipeline = self._pipelines[key[0]]
+        sub = _subscription(pipeline, key[1])
+        if sub is None or not sub.enabled:
+            return _TaskDone(tuple(_Finished(job, _result_for(job, []), time.time(), 0.0) for job in jobs),
+                             batch_key=key)
+        attempt: BatchAttempt = deliver_batch(pipeline, sub, jobs)
+        finished = tuple(_finished_of(item, batched=True) for item in attempt.items)
+        if attempt.pending is None:
+            return _TaskDone(finished, batch_key=key)
+        poll = PendingPoll(0, key[0], key[1], jobs[0].account_key, attempt.pending.to_dict(),
+                           tuple(job.id for job in attempt.pending_jobs))
+        return _TaskDone(finished, start_polling=(poll, tuple(attempt.pending_jobs[p].id for p in
+                                                               attempt.pending.positions),
+                                                  time.time() + self.options.poll_every), batch_key=key)
+
+    def _attempt_poll(self, poll: PendingPoll) -> _TaskDone:
+        """Ask the action about an async batch; once done, each job's item settles it."""
+        pipeline = self._pipelines[poll.instance_id]
+        sub = _subscription(pipeline, poll.subscription)
+        started, begun = time.time(), time.perf_counter()
+        if sub is None:
+            run = PollRun(False, {}, "the subscription is no longer in the instance config")
+        else:
+            run = poll_pending(pipeline, sub, poll)
+        if not run.done:
+            wait = run.poll_after if run.poll_after is not None else self.options.poll_every
+            return _TaskDone((), poll=poll, poll_again_at=time.time() + wait)
+        latency = (time.perf_counter() - begun) * 1000
+        finished = []
+        missing = SubscriptionResult("", "", SubscriptionStatus.FAILED, resolution=Resolution.RETRY,
+                                     reason="the async batch's poll answered no item for this job",
+                                     index=poll.subscription)
+        for position in PendingBatch.from_dict(poll.pending).positions:
+            result = run.results.get(position, missing)
+            job = self.queue.job(poll.job_ids[position])
+            if job is not None and job.state is JobState.POLLING:
+                others = tuple(i for i in poll.job_ids if i != job.id)
+                finished.append(_Finished(job, result, started, latency, others, batched=True))
+        return _TaskDone(tuple(finished), poll=poll)
+
+    def _wait_for_finished(self, timeout: float) -> list[_TaskDone]:
+        """At least one finished task (unless ``timeout`` passes or ``stop`` is called), then every
         other one already waiting: settling them together keeps transactions few."""
-        batch: list[_Finished] = []
+        batch: list[_TaskDone] = []
         try:
             first = self._finished.get(timeout=timeout)
         except queue_module.Empty:
@@ -286,25 +446,59 @@ class DeliveryWorker:
 
     # -- settling ----------------------------------------------------------------------------------
 
-    def _settle_batch(self, batch: list[_Finished]) -> None:
-        if not batch:
+    def _settle_batch(self, tasks: list[_TaskDone]) -> None:
+        if not tasks:
             return
         now = self._clock()
-        verdicts = [(done, self._verdict(done, now)) for done in batch]
+        polled = {id(done) for task in tasks if task.poll is not None for done in task.finished}
+        batch = [done for task in tasks for done in task.finished]
+        verdicts = _shared_retry_times([(done, self._verdict(done, now)) for done in batch])
         for done, verdict in verdicts:
+            reason = done.result.reason if done.result is not None else ""
             if verdict.pause_account_until is not None:
-                self.queue.pause_account(done.job.account_key, verdict.pause_account_until, done.result.reason)
+                self.queue.pause_account(done.job.account_key, verdict.pause_account_until, reason)
             if verdict.slow_account_until is not None:
                 self._slow_down(done.job.account_key, verdict.slow_account_until)
-        self.queue.settle([verdict.settlement for _, verdict in verdicts])
-        self._in_flight -= len(batch)
+        self.queue.settle([verdict.settlement for done, verdict in verdicts if id(done) not in polled])
+        self._apply_polls(tasks, {done.job.id: verdict.settlement for done, verdict in verdicts if id(done) in polled})
+        self._pace_quota(batch, now)
+        self._in_flight -= len(tasks)
+        self._batches_in_flight -= {task.batch_key for task in tasks if task.batch_key is not None}
         for done, verdict in verdicts:
-            self._on_outcome(_outcome(done, verdict.settlement))
+            if done.result is not None:
+                self._on_outcome(_outcome(done, verdict.settlement))
         revoked = {done.job.instance_id: verdict.settlement.reason for done, verdict in verdicts if verdict.reauthorise}
         for instance_id, reason in revoked.items():
             self._dead_letter_instance(instance_id, reason)
 
+    def _apply_polls(self, tasks: list[_TaskDone], settlements: dict[int, Settlement]) -> None:
+        """Store new async batches; finish or reschedule the polls made."""
+        for task in tasks:
+            if task.start_polling is not None:
+                poll, job_ids, poll_at = task.start_polling
+                self.queue.start_polling(self.worker_id, job_ids, poll, poll_at)
+            if task.poll is None:
+                continue
+            if task.poll_again_at is not None:
+                self.queue.reschedule_poll(task.poll.id, task.poll_again_at)
+            else:
+                self.queue.finish_poll(task.poll.id, [settlements[done.job.id] for done in task.finished])
+
+    def _pace_quota(self, batch: list[_Finished], now: float) -> None:
+        """Results that report the account's daily API usage pace it (the latest report of each account)."""
+        latest: dict[str, tuple[int, int]] = {}
+        for done in batch:
+            usage = usage_in(done.result.output) if done.result is not None else None
+            if usage is not None and usage[0] >= latest.get(done.job.account_key, (-1, 0))[0]:
+                latest[done.job.account_key] = usage
+        for account_key, (used, limit) in latest.items():
+            pause = self._pacer.observe(used, limit, now)
+            if pause is not None:
+                self.queue.pause_account(account_key, pause.until, pause.reason)
+
     def _verdict(self, done: _Finished, now: float) -> Verdict:
+        if done.result is None:  # handed back untried: queued again as it was, due now
+            return Verdict(Settlement(done.job.id, JobState.QUEUED, reason=done.job.last_error, attempted=False))
         verdict = self._policies[done.job.instance_id].decide(done.job, done.result, now)
         attempt = attempt_of(done.job, done.result, done.started_at, done.latency_ms)
         settlement = verdict.settlement
@@ -337,6 +531,63 @@ class DeliveryWorker:
                 return
 
 
+def _lane_runs(jobs: list[Job]) -> list[list[Job]]:
+    """Claimed jobs split into calls: a head and the followers ``claim`` put right after it."""
+    runs: list[list[Job]] = []
+    for job in jobs:
+        previous = runs[-1][-1] if runs else None
+        if (previous is not None and job.ordering_key is not None and job.ordering_key == previous.ordering_key
+                and job.instance_id == previous.instance_id and job.subscription == previous.subscription):
+            runs[-1].append(job)
+        else:
+            runs.append([job])
+    return runs
+
+
+def _subscription(pipeline: Pipeline, index: int) -> Any:
+    """The compiled subscription at ``index``, or None when the config no longer has it."""
+    return next((sub for sub in pipeline.subscriptions if sub.index == index), None)
+
+
+def _crashed(args: tuple[object, ...], error: Exception) -> _TaskDone:
+    """A task that raised: each of its jobs gets a RETRY result saying so (a poll is polled again)."""
+    reason = f"the runtime raised {type(error).__name__}: {error}"
+    first = args[0]
+    if isinstance(first, PendingPoll):
+        return _TaskDone((), poll=first, poll_again_at=time.time() + 5.0)
+    jobs = args[-1] if isinstance(args[-1], list) else []
+    finished = tuple(_Finished(job, SubscriptionResult(job.subscription_name, "", SubscriptionStatus.FAILED,
+                                                       reason=reason, resolution=Resolution.RETRY,
+                                                       index=job.subscription), time.time(), 0.0)
+                     for job in jobs)
+    key = first if isinstance(first, tuple) else None
+    return _TaskDone(finished, batch_key=key)
+
+
+def _shared_retry_times(verdicts: list[tuple[_Finished, Verdict]]) -> list[tuple[_Finished, Verdict]]:
+    """A merged call that failed (and will be retried) is settled as per-event delivery would have:
+    its first job (the one a per-event worker would have tried) takes the policy's verdict and counts
+    the attempt; the others were waiting behind it, so they go back untried, due with it, and their
+    give-up windows are untouched (a merge never dead-letters them sooner)."""
+    head_time: dict[frozenset[int], float] = {}
+    settled: list[tuple[_Finished, Verdict]] = []
+    for done, verdict in verdicts:
+        result = done.result
+        if (done.batched or not done.merged_with or result is None
+                or result.status is not SubscriptionStatus.FAILED):
+            settled.append((done, verdict))
+            continue
+        group = frozenset((done.job.id, *done.merged_with))
+        if done.job.id == min(group):
+            head_time[group] = verdict.settlement.not_before
+            settled.append((done, verdict))
+            continue
+        waiting = Settlement(done.job.id, JobState.QUEUED, reason=verdict.settlement.reason,
+                             not_before=head_time.get(group, 0.0), attempted=False)
+        settled.append((done, Verdict(waiting, verdict.pause_account_until, verdict.slow_account_until)))
+    return settled
+
+
 def _result_for(job: Job, results: list[SubscriptionResult]) -> SubscriptionResult:
     """The job's subscription's result; a subscription no longer enabled (the config changed) filters it."""
     for result in results:
@@ -358,10 +609,12 @@ def _richer_reason(settlement: Settlement, result: SubscriptionResult) -> str:
 
 def _outcome(done: _Finished, settlement: Settlement) -> DeliveryOutcome:
     job, result, attempt = done.job, done.result, settlement.attempt
+    assert result is not None  # handed-back jobs are not reported
     return DeliveryOutcome(
         job.id, job.instance_id, job.subscription, job.subscription_name, job.message_id, settlement.state,
         attempt=attempt.number if attempt else job.tries + 1,
         http_status=attempt.http_status if attempt else result.http_status, error_code=result.error_code,
         resolution=result.resolution.value if result.resolution is not None else None,
         reason=settlement.reason, latency_ms=done.latency_ms, not_before=settlement.not_before,
+        merged_with=done.merged_with, batched=done.batched,
     )

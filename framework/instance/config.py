@@ -49,6 +49,8 @@ class DeliveryOptions(BaseModel):
     max_age: float = Field(default=24 * 3600.0, gt=0)  # ...and seconds since the event was accepted
     backoff_base: float = Field(default=1.0, gt=0)
     backoff_cap: float = Field(default=600.0, gt=0)
+    # queued updates of one record go as one merged call where the action declares it safe (issue 10)
+    merge_updates: bool = True
 
     @field_validator("max_age", "backoff_base", "backoff_cap", mode="before")
     @classmethod

@@ -80,15 +80,29 @@ class Pipeline:
 
     def run(self, sub: CompiledSubscription, event: Any) -> SubscriptionResult:
         """One event through one subscription, whatever the event holds."""
+        refused, payload = self.prepare(sub, event)
+        if refused is not None:
+            return refused
+        return self.perform_payload(sub, event, payload)
+
+    def prepare(self, sub: CompiledSubscription, event: Any) -> tuple[SubscriptionResult | None, Any]:
+        """(None, the validated payload), or (the invalid or filtered result, None): ``run`` before perform.
+
+        Delivery uses it with :meth:`perform_payload` to merge several events' payloads into one call.
+        """
         problem = _event_problem(event)
         if problem is not None:
-            return _result(sub, reason=problem)
+            return _result(sub, reason=problem), None
         verdict = _trigger_verdict(sub, event)
         if verdict is not None:
-            return _result(sub, status=verdict[0], reason=verdict[1])
+            return _result(sub, status=verdict[0], reason=verdict[1]), None
         payload, reason = _payload(sub, event)
         if reason is not None:
-            return _result(sub, reason=reason, payload=payload)
+            return _result(sub, reason=reason, payload=payload), None
+        return None, payload
+
+    def perform_payload(self, sub: CompiledSubscription, event: Any, payload: Any) -> SubscriptionResult:
+        """``perform`` with a payload already prepared (maybe merged), with the refresh-and-retry of ``run``."""
         return self._without_secrets(self._deliver(sub, event, payload, _result(sub, payload=payload)))
 
     def explain(self, event: Any) -> list[SubscriptionExplanation]:

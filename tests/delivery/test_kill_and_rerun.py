@@ -75,7 +75,9 @@ def test_a_killed_replay_run_again_delivers_every_event_once_in_order(tmp_path: 
         config = tmp_path / "live.toml"
         config.write_text(TOML.read_text(encoding="utf-8").replace(
             'destination = "actions-pardot"',
-            f'id = "kill-test"\ndestination = "actions-pardot"\nendpoint = "{emulator.base_url}"'), encoding="utf-8")
+            f'id = "kill-test"\ndestination = "actions-pardot"\nendpoint = "{emulator.base_url}"')
+            + "\n[delivery]\nmerge_updates = false  # one upsert per event: the counts below rely on it\n",
+            encoding="utf-8")
         events = _events_file(tmp_path)
         queue = tmp_path / "queue.db"
 

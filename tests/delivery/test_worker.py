@@ -132,7 +132,7 @@ def test_a_spent_daily_quota_parks_the_accounts_jobs_without_burning_attempts(
     assert main(["queue", "stats", "--queue", f"sqlite:///{queue.path}"]) == 0
     out = capsys.readouterr().out
     header, *rows = [line for line in out.splitlines() if line.startswith(("instance", "quota", "total"))]
-    assert rows[0].split()[-8:] == ["0", "0", "0", "4", "2", "0", "0", "0"]  # queued running retrying parked ...
+    assert rows[0].split()[-9:] == ["0", "0", "0", "4", "0", "2", "0", "0", "0"]  # queued running retrying parked polling ...
     assert "Paused until" in out and "code 122" in out
 
 
@@ -157,7 +157,8 @@ def test_two_instances_of_one_business_unit_never_exceed_five_in_flight_together
     tmp_path: Path, queue: SqliteQueue
 ) -> None:
     with PardotEmulator(latency=0.01) as emulator:
-        configs = [_config(tmp_path, name, emulator.base_url) for name in ("first", "second")]
+        configs = [_config(tmp_path, name, emulator.base_url, delivery="merge_updates = false")  # a call per event
+                   for name in ("first", "second")]
         instances = [DestinationInstance.from_file(config, token_store=queue.token_store()) for config in configs]
         for prefix, instance in zip("ab", instances, strict=True):
             _enqueue(queue, instance, [_identify(n, f"{prefix}{n % 30}", f"v{n}", prefix) for n in range(120)])
