@@ -44,8 +44,13 @@ def generate_events(seed: int = 10, people: int = PEOPLE, per_person: int = EVEN
             event = _identify(person, emails[person], rng)
         else:
             event = _track(person, emails[person], rng)
-        events.append({**event, "messageId": f"api-economy-{number}",
-                       "timestamp": f"2026-01-01T{number // 3600 % 24:02d}:{number // 60 % 60:02d}:{number % 60:02d}Z"})
+        events.append(
+            {
+                **event,
+                "messageId": f"api-economy-{number}",
+                "timestamp": f"2026-01-01T{number // 3600 % 24:02d}:{number // 60 % 60:02d}:{number % 60:02d}Z",
+            }
+        )
     return events
 
 
@@ -58,16 +63,25 @@ def _identify(person: int, email: str, rng: random.Random) -> dict[str, Any]:
 
 
 def _track(person: int, email: str, rng: random.Random) -> dict[str, Any]:
-    return {"type": "track", "userId": f"user{person}", "event": rng.choice(_ACTIVITIES),
-            "context": {"traits": {"email": email}}, "properties": {}}
+    return {
+        "type": "track",
+        "userId": f"user{person}",
+        "event": rng.choice(_ACTIVITIES),
+        "context": {"traits": {"email": email}},
+        "properties": {},
+    }
 
 
 def _email_change(person: int, emails: dict[int, str], number: int) -> dict[str, Any]:
     previous = emails[person]
     emails[person] = f"person{person}.{number}@example.com"
-    return {"type": "track", "userId": f"user{person}", "event": "Email Changed",
-            "context": {"traits": {"email": previous}},
-            "properties": {"previous_email": previous, "email": emails[person]}}
+    return {
+        "type": "track",
+        "userId": f"user{person}",
+        "event": "Email Changed",
+        "context": {"traits": {"email": previous}},
+        "properties": {"previous_email": previous, "email": emails[person]},
+    }
 
 
 def main(argv: list[str]) -> int:

@@ -51,17 +51,30 @@ BENCHMARKS: list[Any] = []  # minutes long: run by hand, never by `make bench`
 GROWTH_DAILY_LIMIT = 25_000
 BATCH_SIZE = 10_000
 MOMENT = datetime(2026, 1, 1, tzinfo=UTC)  # the emulators' clock: equal timestamps in every run
-_EMAIL = {"@if": {"exists": {"@path": "$.properties.previous_email"}, "then": {"@path": "$.properties.previous_email"},
-                  "else": {"@if": {"exists": {"@path": "$.traits.email"}, "then": {"@path": "$.traits.email"},
-                                   "else": {"@path": "$.context.traits.email"}}}}}
+_EMAIL = {
+    "@if": {
+        "exists": {"@path": "$.properties.previous_email"},
+        "then": {"@path": "$.properties.previous_email"},
+        "else": {
+            "@if": {
+                "exists": {"@path": "$.traits.email"},
+                "then": {"@path": "$.traits.email"},
+                "else": {"@path": "$.context.traits.email"},
+            }
+        },
+    }
+}
 MAPPING = {
     "email": _EMAIL,
     "firstName": {"@path": "$.traits.first_name"},
     "lastName": {"@path": "$.traits.last_name"},
     "city": {"@path": "$.traits.city"},
     "secondaryDeletedSearch": True,
-    "customFields": {"Plan__c": {"@path": "$.traits.plan"}, "Last_Event__c": {"@path": "$.event"},
-                     "email": {"@path": "$.properties.email"}},
+    "customFields": {
+        "Plan__c": {"@path": "$.traits.plan"},
+        "Last_Event__c": {"@path": "$.event"},
+        "email": {"@path": "$.properties.email"},
+    },
 }
 MODES = {  # name: (merge_updates, enable_batching, lane_run)
     "per_event": (False, False, 1),
@@ -89,11 +102,18 @@ class Figures:
 
 
 def instance_for(emulator: PardotEmulator, *, merge: bool, batching: bool) -> DestinationInstance:
-    subscription = {"name": "prospects", "subscribe": 'type = "identify" or type = "track"',
-                    "partnerAction": "prospects",
-                    "mapping": {**MAPPING, "enable_batching": batching, "batch_size": BATCH_SIZE}}
-    settings = {"businessUnitID": DEFAULT_BUSINESS_UNIT, "accountID": "1", "subscriptions": [subscription],
-                "oauth": {"access_token": DEFAULT_ACCESS_TOKEN, "refresh_token": DEFAULT_REFRESH_TOKEN}}
+    subscription = {
+        "name": "prospects",
+        "subscribe": 'type = "identify" or type = "track"',
+        "partnerAction": "prospects",
+        "mapping": {**MAPPING, "enable_batching": batching, "batch_size": BATCH_SIZE},
+    }
+    settings = {
+        "businessUnitID": DEFAULT_BUSINESS_UNIT,
+        "accountID": "1",
+        "subscriptions": [subscription],
+        "oauth": {"access_token": DEFAULT_ACCESS_TOKEN, "refresh_token": DEFAULT_REFRESH_TOKEN},
+    }
     instance = DestinationInstance.from_settings(settings, endpoint=emulator.base_url)
     instance.delivery = instance.delivery.model_copy(update={"merge_updates": merge})
     return instance
@@ -104,8 +124,9 @@ def people(emulator: PardotEmulator) -> dict[str, dict[str, Any]]:
     return {p["email"]: {k: v for k, v in p.items() if k != "id"} for p in emulator.prospects()}
 
 
-def deliver(mode: str, records: list[EventRecord], folder: Path, daily_limit: int,
-            reference: dict[str, dict[str, Any]] | None) -> tuple[Figures, dict[str, dict[str, Any]]]:
+def deliver(
+    mode: str, records: list[EventRecord], folder: Path, daily_limit: int, reference: dict[str, dict[str, Any]] | None
+) -> tuple[Figures, dict[str, dict[str, Any]]]:
     merge, batching, lane_run = MODES[mode]
     options = WorkerOptions(lane_run=lane_run, poll_every=0.2, batch_linger=1.0)
     with PardotEmulator(custom_fields=CUSTOM_FIELDS, daily_limit=daily_limit, clock=lambda: MOMENT) as emulator:
@@ -119,9 +140,19 @@ def deliver(mode: str, records: list[EventRecord], folder: Path, daily_limit: in
         calls, requests = emulator.quota_used(), emulator.stats()["api_calls"]
     tally = outcome.tally
     differing = _differing(held, reference if reference is not None else held)
-    figures = Figures(mode, calls, requests, tally.total("delivered"), tally.total("dead_lettered"),
-                      tally.total("still_queued"), round(wall, 1), outcome.exit.reason if outcome.exit else "stopped",
-                      len(held), differing == 0, differing)
+    figures = Figures(
+        mode,
+        calls,
+        requests,
+        tally.total("delivered"),
+        tally.total("dead_lettered"),
+        tally.total("still_queued"),
+        round(wall, 1),
+        outcome.exit.reason if outcome.exit else "stopped",
+        len(held),
+        differing == 0,
+        differing,
+    )
     return figures, held
 
 
@@ -145,9 +176,11 @@ def measure(people_count: int = PEOPLE, modes: list[str] | None = None) -> list[
 
 
 def _row(figures: Figures) -> str:
-    return (f"{figures.mode:22} {figures.api_calls:>8} {figures.delivered:>9} {figures.still_queued:>8} "
-            f"{figures.wall_seconds:>8.1f} s  {figures.stopped_by:8} {'yes' if figures.equal_to_reference else 'no'}"
-            f" ({figures.differing_prospects} differ)")
+    return (
+        f"{figures.mode:22} {figures.api_calls:>8} {figures.delivered:>9} {figures.still_queued:>8} "
+        f"{figures.wall_seconds:>8.1f} s  {figures.stopped_by:8} {'yes' if figures.equal_to_reference else 'no'}"
+        f" ({figures.differing_prospects} differ)"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -40,12 +40,16 @@ def summary_text(summary: dict[str, Any], bad_lines: list[str]) -> str:
         parts.append(render_table(headers, [[row["subscription"], *(row[key] for key in keys)] for row in rows]))
         retries = sum(row.get("retries", 0) for row in rows)
         check = "reconciles" if summary["reconciles"] else "DOES NOT reconcile (a bug: please report it)"
-        parts.append(f"read = filtered + invalid + repeated + done before + delivered + dead-lettered + still queued:"
-                     f" {check}." + (f" Attempts retried: {retries}." if retries else ""))
+        parts.append(
+            f"read = filtered + invalid + repeated + done before + delivered + dead-lettered + still queued:"
+            f" {check}." + (f" Attempts retried: {retries}." if retries else "")
+        )
         merged, batched = (sum(row.get(key, 0) for row in rows) for key in ("merged", "batched"))
         if merged or batched:
-            parts.append(f"Delivered with fewer API calls: {merged} in calls merged per record, {batched} through "
-                         "batches (see docs/batching.md).")
+            parts.append(
+                f"Delivered with fewer API calls: {merged} in calls merged per record, {batched} through "
+                "batches (see docs/batching.md)."
+            )
     others = summary.get("earlier_jobs_finished") or {}
     if others:
         parts.append(

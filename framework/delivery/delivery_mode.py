@@ -24,13 +24,14 @@ def delivery_mode_text(instance: DestinationInstance, sub: CompiledSubscription)
     batching = batching_config(sub)
     if batching.enabled:
         keys = f", split by {', '.join(batching.keys)}" if batching.keys else ""
-        return (f"batched: up to {batching.size} queued events per perform_batch call{keys}; each event is "
-                "settled by its own item")
+        return (
+            f"batched: up to {batching.size} queued events per perform_batch call{keys}; each event is "
+            "settled by its own item"
+        )
     policy = merging_policy(sub, instance.delivery.merge_updates)
     if policy is not None:
         barrier = f", never across a change of {policy.identity_change}" if policy.identity_change else ""
-        return (f"merged: a user's queued updates of one record (same {policy.identity}) go as one call"
-                f"{barrier}")
+        return f"merged: a user's queued updates of one record (same {policy.identity}) go as one call{barrier}"
     declared = getattr(sub.action, "record_merging", None)
     if declared is not None and declared.safe:
         return "one call per event (merging is switched off: [delivery] merge_updates = false)"

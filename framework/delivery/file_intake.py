@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from framework.delivery.jobs import JobState, NewJob, encode_event
+from framework.delivery.jobs import NewJob, encode_event
 from framework.delivery.producer import JobProducer
 from framework.delivery.queue_port import JobQueue
 from framework.delivery.run_tally import RunTally

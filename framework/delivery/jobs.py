@@ -16,8 +16,17 @@ from typing import Any
 import orjson
 
 __all__ = [
-    "JobState", "NewJob", "encode_event", "Job", "Attempt", "Settlement", "EnqueueResult", "QueueStats",
-    "StatsRow", "DeadLetterSelection", "PendingPoll",
+    "JobState",
+    "NewJob",
+    "encode_event",
+    "Job",
+    "Attempt",
+    "Settlement",
+    "EnqueueResult",
+    "QueueStats",
+    "StatsRow",
+    "DeadLetterSelection",
+    "PendingPoll",
 ]
 
 

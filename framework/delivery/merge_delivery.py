@@ -56,8 +56,9 @@ def merging_policy(sub: CompiledSubscription, merge_updates: bool) -> RecordMerg
     return policy
 
 
-def deliver_run(pipeline: Pipeline, sub: CompiledSubscription, jobs: Sequence[Job],
-                policy: RecordMerging | None) -> list[RunItem]:
+def deliver_run(
+    pipeline: Pipeline, sub: CompiledSubscription, jobs: Sequence[Job], policy: RecordMerging | None
+) -> list[RunItem]:
     """Deliver ``jobs`` (one user's, in order, all of ``sub``): one item per job, in the same order."""
     items: dict[int, RunItem] = {}
     valid: list[int] = []
@@ -69,8 +70,11 @@ def deliver_run(pipeline: Pipeline, sub: CompiledSubscription, jobs: Sequence[Jo
         else:
             valid.append(position)
             payloads.append(payload)
-    groups = merge_payloads(payloads, policy) if policy is not None else \
-        [MergedGroup(payload, (index,)) for index, payload in enumerate(payloads)]
+    groups = (
+        merge_payloads(payloads, policy)
+        if policy is not None
+        else [MergedGroup(payload, (index,)) for index, payload in enumerate(payloads)]
+    )
     failed = False
     for group in groups:
         positions = [valid[index] for index in group.indexes]
@@ -83,8 +87,9 @@ def deliver_run(pipeline: Pipeline, sub: CompiledSubscription, jobs: Sequence[Jo
         if group.merged and _refused_for_its_content(result):
             split = _one_by_one(pipeline, sub, jobs, positions, [payloads[i] for i in group.indexes])
             items.update(split)
-            failed = any(item.result is None or item.result.status is not SubscriptionStatus.DELIVERED
-                         for item in split.values())
+            failed = any(
+                item.result is None or item.result.status is not SubscriptionStatus.DELIVERED for item in split.values()
+            )
             continue
         ids = [jobs[p].id for p in positions]
         for p in positions:
@@ -95,12 +100,16 @@ def deliver_run(pipeline: Pipeline, sub: CompiledSubscription, jobs: Sequence[Jo
 
 def _refused_for_its_content(result: SubscriptionResult) -> bool:
     """A TERMINAL refusal that may be about one of the merged updates (not the credentials or the account)."""
-    return (result.resolution is Resolution.TERMINAL and result.http_status not in (401, 403)
-            and (result.error_code or "") not in _CREDENTIAL_CODES)
+    return (
+        result.resolution is Resolution.TERMINAL
+        and result.http_status not in (401, 403)
+        and (result.error_code or "") not in _CREDENTIAL_CODES
+    )
 
 
-def _one_by_one(pipeline: Pipeline, sub: CompiledSubscription, jobs: Sequence[Job], positions: list[int],
-                payloads: list[Any]) -> dict[int, RunItem]:
+def _one_by_one(
+    pipeline: Pipeline, sub: CompiledSubscription, jobs: Sequence[Job], positions: list[int], payloads: list[Any]
+) -> dict[int, RunItem]:
     """A merged call refused for good: its payloads one by one, so one bad update does not take the
     others with it (in order; after a failure that is not final, the rest are handed back)."""
     items: dict[int, RunItem] = {}
@@ -121,6 +130,11 @@ def _performed(pipeline: Pipeline, sub: CompiledSubscription, last: Job, payload
     try:
         return pipeline.perform_payload(sub, last.event, payload)
     except Exception as error:  # a runtime bug costs an attempt, not the worker
-        return SubscriptionResult(sub.label, sub.action_slug, SubscriptionStatus.FAILED,
-                                  reason=f"the runtime raised {type(error).__name__}: {error}",
-                                  resolution=Resolution.RETRY, index=sub.index)
+        return SubscriptionResult(
+            sub.label,
+            sub.action_slug,
+            SubscriptionStatus.FAILED,
+            reason=f"the runtime raised {type(error).__name__}: {error}",
+            resolution=Resolution.RETRY,
+            index=sub.index,
+        )

@@ -73,8 +73,14 @@ class JobQueue(Protocol):
         ...
 
     def claim(
-        self, worker_id: str, *, instances: Collection[str], limit: int, account_limits: Mapping[str, int],
-        lane_run: int = 1, skip: Collection[tuple[str, int]] = (),
+        self,
+        worker_id: str,
+        *,
+        instances: Collection[str],
+        limit: int,
+        account_limits: Mapping[str, int],
+        lane_run: int = 1,
+        skip: Collection[tuple[str, int]] = (),
     ) -> list[Job]:
         """Mark up to ``limit`` due jobs of ``instances`` running for ``worker_id`` and return them,
         oldest first, keeping the ordering barrier and each account's concurrency limit
@@ -88,8 +94,15 @@ class JobQueue(Protocol):
         ...
 
     def claim_batch(
-        self, worker_id: str, *, instance_id: str, subscription: int, limit: int, account_limits: Mapping[str, int],
-        lane_run: int = 1, linger: float = 0.0,
+        self,
+        worker_id: str,
+        *,
+        instance_id: str,
+        subscription: int,
+        limit: int,
+        account_limits: Mapping[str, int],
+        lane_run: int = 1,
+        linger: float = 0.0,
     ) -> list[Job]:
         """Up to ``limit`` due jobs of one subscription for one batch call (one slot of its account):
         lane heads and their runs (as ``claim``), oldest first; nothing while the subscription has an

@@ -57,14 +57,18 @@ class QuotaPacer:
         """What an account that has made ``used`` of its ``limit`` calls today must do now."""
         start, end = self._day(now)
         if used >= limit:
-            return QuotaPause(end, f"the daily API quota is spent ({used}/{limit}): parked until it resets at "
-                                   f"{_clock(end, self.tz)}")
+            return QuotaPause(
+                end, f"the daily API quota is spent ({used}/{limit}): parked until it resets at {_clock(end, self.tz)}"
+            )
         if used < self.budget(limit, now):
             return None
         needed = (used + 1 - self.free_share * limit) / ((1 - self.free_share) * limit)  # share of the day
         until = min(start + needed * (end - start), end)
-        return QuotaPause(until, f"pacing the daily API quota ({used}/{limit} used): next call at "
-                                 f"{_clock(until, self.tz)} so the day's quota lasts")
+        return QuotaPause(
+            until,
+            f"pacing the daily API quota ({used}/{limit} used): next call at "
+            f"{_clock(until, self.tz)} so the day's quota lasts",
+        )
 
     def budget(self, limit: int, now: float) -> float:
         """Calls the account may have made by ``now``: the free share, plus the rest as the day passes."""

@@ -191,9 +191,17 @@ class RunTally:
             "events_read": self.events_read,
             "bad_lines": self.bad_line_count,
             "dry_run": self.dry_run,
-            "subscriptions": [{"index": index, "subscription": counts.name, **counts.row(), "retries": counts.retries,
-                               "merged": counts.merged, "batched": counts.batched}
-                              for index, counts in self.subscriptions.items()],
+            "subscriptions": [
+                {
+                    "index": index,
+                    "subscription": counts.name,
+                    **counts.row(),
+                    "retries": counts.retries,
+                    "merged": counts.merged,
+                    "batched": counts.batched,
+                }
+                for index, counts in self.subscriptions.items()
+            ],
             "reconciles": self.reconciles(),
             "top_reasons": [
                 {

@@ -23,7 +23,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from framework.delivery.sqlite_token_store import SqliteTokenStore
 from framework.delivery.jobs import (
     Attempt,
     DeadLetterSelection,
@@ -36,6 +35,7 @@ from framework.delivery.jobs import (
     Settlement,
     StatsRow,
 )
+from framework.delivery.sqlite_token_store import SqliteTokenStore
 
 __all__ = ["SqliteQueue"]
 
@@ -95,15 +95,21 @@ _MIGRATE_FROM_1 = """
 ALTER TABLE jobs ADD COLUMN claim_group INTEGER;
 DROP INDEX IF EXISTS jobs_lane;
 """
-_JOB_COLUMNS = ("id, instance_id, subscription, subscription_name, message_id, event, account_key, ordering_key, "
-                "state, attempts, tries, enqueued_at, not_before, last_error")
+_JOB_COLUMNS = (
+    "id, instance_id, subscription, subscription_name, message_id, event, account_key, ordering_key, "
+    "state, attempts, tries, enqueued_at, not_before, last_error"
+)
 # A job at the head of its user's lane: no earlier job with its ordering key is unfinished.
-_LANE_HEAD = ("(j.ordering_key IS NULL OR NOT EXISTS (SELECT 1 FROM jobs AS e WHERE e.ordering_key = j.ordering_key"
-              " AND e.id < j.id AND e.state IN ('queued', 'running', 'polling')))")
+_LANE_HEAD = (
+    "(j.ordering_key IS NULL OR NOT EXISTS (SELECT 1 FROM jobs AS e WHERE e.ordering_key = j.ordering_key"
+    " AND e.id < j.id AND e.state IN ('queued', 'running', 'polling')))"
+)
 _UNFINISHED = "('queued', 'running', 'polling')"
 # Running calls per account: the jobs claimed together for one call (a lane run, a batch) count once.
-_RUNNING_CALLS = ("SELECT account_key, count(DISTINCT coalesce(claim_group, id)) FROM jobs WHERE state = 'running'"
-                  " GROUP BY account_key")
+_RUNNING_CALLS = (
+    "SELECT account_key, count(DISTINCT coalesce(claim_group, id)) FROM jobs WHERE state = 'running'"
+    " GROUP BY account_key"
+)
 _BUSY_TIMEOUT_MS = 30_000
 
 
@@ -115,8 +121,9 @@ class SqliteQueue:
         self.url = "sqlite://" + (str(self.path) if self.path.is_absolute() else f"/./{self.path}")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                                   check_same_thread=False)
+        self._db = sqlite3.connect(
+            self.path, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+        )
         self._db.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
         self._db.execute("PRAGMA journal_mode = WAL")
         self._db.execute(f"PRAGMA synchronous = {_checked_synchronous(synchronous)}")
@@ -130,8 +137,10 @@ class SqliteQueue:
         with self._lock:
             version = self._db.execute("PRAGMA user_version").fetchone()[0]
             if version > _SCHEMA_VERSION:
-                raise RuntimeError(f"{self.path}: this queue was written by a newer version of action-destinations "
-                                   f"(schema {version}, this one reads {_SCHEMA_VERSION}); upgrade to use it")
+                raise RuntimeError(
+                    f"{self.path}: this queue was written by a newer version of action-destinations "
+                    f"(schema {version}, this one reads {_SCHEMA_VERSION}); upgrade to use it"
+                )
             if version == 1:
                 self._db.executescript(_MIGRATE_FROM_1)
             self._db.executescript(_SCHEMA)
@@ -146,13 +155,26 @@ class SqliteQueue:
         if not jobs:
             return EnqueueResult(0)
         now = time.time()
-        rows = [(job.instance_id, job.subscription, job.subscription_name, job.message_id, job.account_key,
-                 job.ordering_key, job.event_json(), now) for job in jobs]
+        rows = [
+            (
+                job.instance_id,
+                job.subscription,
+                job.subscription_name,
+                job.message_id,
+                job.account_key,
+                job.ordering_key,
+                job.event_json(),
+                now,
+            )
+            for job in jobs
+        ]
         with self._transaction() as db:
             before = db.total_changes
             db.executemany(
                 "INSERT OR IGNORE INTO jobs (instance_id, subscription, subscription_name, message_id, account_key,"
-                " ordering_key, event, enqueued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                " ordering_key, event, enqueued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
             added = db.total_changes - before
             if added == len(jobs):
                 return EnqueueResult(added)
@@ -163,8 +185,10 @@ class SqliteQueue:
 
     def register_worker(self, worker_id: str) -> None:
         with self._transaction() as db:
-            db.execute("INSERT OR REPLACE INTO workers (id, pid, host, heartbeat) VALUES (?, ?, ?, ?)",
-                       (worker_id, os.getpid(), socket.gethostname(), time.time()))
+            db.execute(
+                "INSERT OR REPLACE INTO workers (id, pid, host, heartbeat) VALUES (?, ?, ?, ?)",
+                (worker_id, os.getpid(), socket.gethostname(), time.time()),
+            )
 
     def heartbeat(self, worker_id: str) -> None:
         with self._transaction() as db:
@@ -178,17 +202,30 @@ class SqliteQueue:
     def recover(self, stale_after: float) -> int:
         host, now = socket.gethostname(), time.time()
         with self._transaction() as db:
-            gone = [worker_id for worker_id, pid, worker_host, beat in db.execute("SELECT * FROM workers")
-                    if now - beat > stale_after or (worker_host == host and not _process_alive(pid))]
+            gone = [
+                worker_id
+                for worker_id, pid, worker_host, beat in db.execute("SELECT * FROM workers")
+                if now - beat > stale_after or (worker_host == host and not _process_alive(pid))
+            ]
             db.executemany("DELETE FROM workers WHERE id = ?", [(worker_id,) for worker_id in gone])
-            orphans = [row[0] for row in db.execute(
-                "SELECT DISTINCT worker_id FROM jobs WHERE state = 'running'"
-                " AND (worker_id IS NULL OR worker_id NOT IN (SELECT id FROM workers))")]
+            orphans = [
+                row[0]
+                for row in db.execute(
+                    "SELECT DISTINCT worker_id FROM jobs WHERE state = 'running'"
+                    " AND (worker_id IS NULL OR worker_id NOT IN (SELECT id FROM workers))"
+                )
+            ]
             return _requeue_held_by(db, orphans)
 
     def claim(
-        self, worker_id: str, *, instances: Collection[str], limit: int, account_limits: Mapping[str, int],
-        lane_run: int = 1, skip: Collection[tuple[str, int]] = (),
+        self,
+        worker_id: str,
+        *,
+        instances: Collection[str],
+        limit: int,
+        account_limits: Mapping[str, int],
+        lane_run: int = 1,
+        skip: Collection[tuple[str, int]] = (),
     ) -> list[Job]:
         if limit <= 0 or not instances:
             return []
@@ -201,15 +238,23 @@ class SqliteQueue:
         return [_with_state(job, JobState.RUNNING) for job in chosen]
 
     def claim_batch(
-        self, worker_id: str, *, instance_id: str, subscription: int, limit: int, account_limits: Mapping[str, int],
-        lane_run: int = 1, linger: float = 0.0,
+        self,
+        worker_id: str,
+        *,
+        instance_id: str,
+        subscription: int,
+        limit: int,
+        account_limits: Mapping[str, int],
+        lane_run: int = 1,
+        linger: float = 0.0,
     ) -> list[Job]:
         if limit <= 0:
             return []
         now = time.time()
         with self._transaction() as db:
-            if db.execute("SELECT 1 FROM polls WHERE instance_id = ? AND subscription = ?",
-                          (instance_id, subscription)).fetchone():
+            if db.execute(
+                "SELECT 1 FROM polls WHERE instance_id = ? AND subscription = ?", (instance_id, subscription)
+            ).fetchone():
                 return []  # one async batch of a subscription at a time: its order depends on it
             capacity = _capacity(db, account_limits, now)
             chosen = _choose_batch(db, instance_id, subscription, limit, lane_run, now, capacity)
@@ -217,19 +262,31 @@ class SqliteQueue:
                 return []
             capacity.take(chosen[0].account_key)
             group = chosen[0].id
-            db.executemany("UPDATE jobs SET state = 'running', worker_id = ?, claim_group = ? WHERE id = ?",
-                           [(worker_id, group, job.id) for job in chosen])
+            db.executemany(
+                "UPDATE jobs SET state = 'running', worker_id = ?, claim_group = ? WHERE id = ?",
+                [(worker_id, group, job.id) for job in chosen],
+            )
         return [_with_state(job, JobState.RUNNING) for job in chosen]
 
     def start_polling(self, worker_id: str, job_ids: Sequence[int], pending: PendingPoll, poll_at: float) -> int:
         with self._transaction() as db:
-            db.executemany("UPDATE jobs SET state = 'polling' WHERE id = ? AND state = 'running' AND worker_id = ?",
-                           [(job_id, worker_id) for job_id in job_ids])
+            db.executemany(
+                "UPDATE jobs SET state = 'polling' WHERE id = ? AND state = 'running' AND worker_id = ?",
+                [(job_id, worker_id) for job_id in job_ids],
+            )
             cursor = db.execute(
                 "INSERT INTO polls (instance_id, subscription, account_key, pending, job_ids, poll_at, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (pending.instance_id, pending.subscription, pending.account_key, json.dumps(pending.pending),
-                 json.dumps(list(pending.job_ids)), poll_at, time.time()))
+                (
+                    pending.instance_id,
+                    pending.subscription,
+                    pending.account_key,
+                    json.dumps(pending.pending),
+                    json.dumps(list(pending.job_ids)),
+                    poll_at,
+                    time.time(),
+                ),
+            )
             return int(cursor.lastrowid or 0)
 
     def claim_polls(self, instances: Collection[str], *, lease: float) -> list[PendingPoll]:
@@ -240,11 +297,17 @@ class SqliteQueue:
             rows = db.execute(
                 f"SELECT id, instance_id, subscription, account_key, pending, job_ids, polls, created_at FROM polls"
                 f" WHERE instance_id IN ({_marks(instances)}) AND poll_at <= ? ORDER BY id",
-                (*instances, now)).fetchall()
-            db.executemany("UPDATE polls SET poll_at = ?, polls = polls + 1 WHERE id = ?",
-                           [(now + lease, row[0]) for row in rows])
-        return [PendingPoll(row[0], row[1], row[2], row[3], json.loads(row[4]), tuple(json.loads(row[5])),
-                            row[6] + 1, row[7]) for row in rows]
+                (*instances, now),
+            ).fetchall()
+            db.executemany(
+                "UPDATE polls SET poll_at = ?, polls = polls + 1 WHERE id = ?", [(now + lease, row[0]) for row in rows]
+            )
+        return [
+            PendingPoll(
+                row[0], row[1], row[2], row[3], json.loads(row[4]), tuple(json.loads(row[5])), row[6] + 1, row[7]
+            )
+            for row in rows
+        ]
 
     def reschedule_poll(self, poll_id: int, poll_at: float) -> None:
         with self._transaction() as db:
@@ -267,14 +330,20 @@ class SqliteQueue:
 
     def pause_account(self, account_key: str, until: float, reason: str) -> None:
         with self._transaction() as db:
-            db.execute("INSERT INTO account_pauses (account_key, until, reason) VALUES (?, ?, ?)"
-                       " ON CONFLICT (account_key) DO UPDATE SET until = max(until, excluded.until),"
-                       " reason = excluded.reason", (account_key, until, reason))
+            db.execute(
+                "INSERT INTO account_pauses (account_key, until, reason) VALUES (?, ?, ?)"
+                " ON CONFLICT (account_key) DO UPDATE SET until = max(until, excluded.until),"
+                " reason = excluded.reason",
+                (account_key, until, reason),
+            )
 
     def dead_letter_unfinished(self, instance_id: str, reason: str) -> int:
         with self._transaction() as db:
-            cursor = db.execute("UPDATE jobs SET state = 'dead', last_error = ?, settled_at = ?"
-                                " WHERE instance_id = ? AND state = 'queued'", (reason, time.time(), instance_id))
+            cursor = db.execute(
+                "UPDATE jobs SET state = 'dead', last_error = ?, settled_at = ?"
+                " WHERE instance_id = ? AND state = 'queued'",
+                (reason, time.time(), instance_id),
+            )
             return cursor.rowcount
 
     def next_due(self, instances: Collection[str]) -> float | None:
@@ -282,18 +351,23 @@ class SqliteQueue:
         for its settlement, not for a time)."""
         marks = _marks(instances)
         with self._lock:
-            row = self._db.execute(f"SELECT min(not_before) FROM jobs AS j WHERE state = 'queued'"
-                                   f" AND instance_id IN ({marks}) AND {_LANE_HEAD}", tuple(instances)).fetchone()
-            poll = self._db.execute(f"SELECT min(poll_at) FROM polls WHERE instance_id IN ({marks})",
-                                    tuple(instances)).fetchone()
+            row = self._db.execute(
+                f"SELECT min(not_before) FROM jobs AS j WHERE state = 'queued'"
+                f" AND instance_id IN ({marks}) AND {_LANE_HEAD}",
+                tuple(instances),
+            ).fetchone()
+            poll = self._db.execute(
+                f"SELECT min(poll_at) FROM polls WHERE instance_id IN ({marks})", tuple(instances)
+            ).fetchone()
         times = [value for value in (row[0] if row else None, poll[0] if poll else None) if value is not None]
         return min(times) if times else None
 
     def unfinished(self, instances: Collection[str]) -> int:
         marks = _marks(instances)
         with self._lock:
-            row = self._db.execute(f"SELECT count(*) FROM jobs WHERE state IN {_UNFINISHED}"
-                                   f" AND instance_id IN ({marks})", tuple(instances)).fetchone()
+            row = self._db.execute(
+                f"SELECT count(*) FROM jobs WHERE state IN {_UNFINISHED} AND instance_id IN ({marks})", tuple(instances)
+            ).fetchone()
         return int(row[0])
 
     # -- operators ----------------------------------------------------------------------------------
@@ -301,13 +375,18 @@ class SqliteQueue:
     def stats(self, instance_id: str | None = None) -> QueueStats:
         now = time.time()
         with self._lock:
-            paused = {key: (until, reason) for key, until, reason in self._db.execute(
-                "SELECT account_key, until, reason FROM account_pauses WHERE until > ?", (now,))}
+            paused = {
+                key: (until, reason)
+                for key, until, reason in self._db.execute(
+                    "SELECT account_key, until, reason FROM account_pauses WHERE until > ?", (now,)
+                )
+            }
             where, args = ("WHERE instance_id = ?", (instance_id,)) if instance_id else ("", ())
             rows = self._db.execute(
                 f"SELECT instance_id, subscription, max(subscription_name), state, account_key, not_before > ?,"
                 f" count(*) FROM jobs {where} GROUP BY instance_id, subscription, state, account_key, not_before > ?",
-                (now, *args, now)).fetchall()
+                (now, *args, now),
+            ).fetchall()
         return QueueStats(_stats_rows(rows, paused), paused)
 
     def job(self, job_id: int) -> Job | None:
@@ -319,8 +398,10 @@ class SqliteQueue:
         with self._lock:
             rows = self._db.execute(
                 "SELECT job_id, number, started_at, latency_ms, status, resolution, http_status, error_code,"
-                " message, request FROM attempts WHERE job_id = ? ORDER BY number", (job_id,)).fetchall()
-        return [Attempt(*row[:9], request=json.loads(row[9]) if row[9] else None) for row in rows]
+                " message, request FROM attempts WHERE job_id = ? ORDER BY number",
+                (job_id,),
+            ).fetchall()
+        return [_attempt(row) for row in rows]
 
     def dead_letters(self, selection: DeadLetterSelection, *, limit: int | None = None) -> Iterator[Job]:
         where, args = _selection_where(selection)
@@ -328,8 +409,10 @@ class SqliteQueue:
         while remaining is None or remaining > 0:
             size = page if remaining is None else min(page, remaining)
             with self._lock:
-                rows = self._db.execute(f"SELECT {_JOB_COLUMNS} FROM jobs WHERE {where} AND id > ? ORDER BY id"
-                                        f" LIMIT ?", (*args, last_id, size)).fetchall()
+                rows = self._db.execute(
+                    f"SELECT {_JOB_COLUMNS} FROM jobs WHERE {where} AND id > ? ORDER BY id LIMIT ?",
+                    (*args, last_id, size),
+                ).fetchall()
             if not rows:
                 return
             for row in rows:
@@ -341,7 +424,9 @@ class SqliteQueue:
         with self._transaction() as db:
             cursor = db.executemany(
                 "UPDATE jobs SET state = 'queued', attempts = 0, not_before = 0, enqueued_at = ?, settled_at = NULL"
-                " WHERE id = ? AND state IN ('dead', 'invalid')", [(time.time(), job_id) for job_id in job_ids])
+                " WHERE id = ? AND state IN ('dead', 'invalid')",
+                [(time.time(), job_id) for job_id in job_ids],
+            )
             return cursor.rowcount
 
     def purge(self, job_ids: Collection[int]) -> int:
@@ -430,20 +515,34 @@ def _followers(db: sqlite3.Connection, head: Job, lane_run: int, now: float) -> 
     """Up to ``lane_run - 1`` jobs right behind ``head`` in its lane, queued, due, of its subscription."""
     if lane_run <= 1 or head.ordering_key is None:
         return []
-    rows = db.execute(f"SELECT {_JOB_COLUMNS} FROM jobs WHERE ordering_key = ? AND id > ? AND state IN {_UNFINISHED}"
-                      " ORDER BY id LIMIT ?", (head.ordering_key, head.id, lane_run - 1)).fetchall()
+    rows = db.execute(
+        f"SELECT {_JOB_COLUMNS} FROM jobs WHERE ordering_key = ? AND id > ? AND state IN {_UNFINISHED}"
+        " ORDER BY id LIMIT ?",
+        (head.ordering_key, head.id, lane_run - 1),
+    ).fetchall()
     found: list[Job] = []
     for row in rows:
         job = _job(row)
-        if (job.state is not JobState.QUEUED or job.not_before > now or job.instance_id != head.instance_id
-                or job.subscription != head.subscription):
+        if (
+            job.state is not JobState.QUEUED
+            or job.not_before > now
+            or job.instance_id != head.instance_id
+            or job.subscription != head.subscription
+        ):
             break
         found.append(job)
     return found
 
 
-def _choose_batch(db: sqlite3.Connection, instance_id: str, subscription: int, limit: int, lane_run: int,
-                  now: float, capacity: _Capacity) -> list[Job]:
+def _choose_batch(
+    db: sqlite3.Connection,
+    instance_id: str,
+    subscription: int,
+    limit: int,
+    lane_run: int,
+    now: float,
+    capacity: _Capacity,
+) -> list[Job]:
     """Lane heads of one subscription and their runs, oldest first, at most ``limit`` jobs, if the
     account may take one more call."""
     if capacity.closed_for(_account_of(db, instance_id, subscription)):
@@ -451,7 +550,8 @@ def _choose_batch(db: sqlite3.Connection, instance_id: str, subscription: int, l
     rows = db.execute(
         f"SELECT {_JOB_COLUMNS} FROM jobs AS j WHERE j.state = 'queued' AND j.instance_id = ? AND j.subscription = ?"
         f" AND j.not_before <= ? AND {_LANE_HEAD} ORDER BY j.id LIMIT ?",
-        (instance_id, subscription, now, limit)).fetchall()
+        (instance_id, subscription, now, limit),
+    ).fetchall()
     chosen: list[Job] = []
     for row in rows:
         head = _job(row)
@@ -463,13 +563,21 @@ def _choose_batch(db: sqlite3.Connection, instance_id: str, subscription: int, l
 
 
 def _account_of(db: sqlite3.Connection, instance_id: str, subscription: int) -> str | None:
-    row = db.execute("SELECT account_key FROM jobs WHERE instance_id = ? AND subscription = ? AND state = 'queued'"
-                     " LIMIT 1", (instance_id, subscription)).fetchone()
+    row = db.execute(
+        "SELECT account_key FROM jobs WHERE instance_id = ? AND subscription = ? AND state = 'queued' LIMIT 1",
+        (instance_id, subscription),
+    ).fetchone()
     return row[0] if row else None
 
 
-def _choose(db: sqlite3.Connection, instances: Collection[str], limit: int, now: float,
-            capacity: _Capacity, skip: Collection[tuple[str, int]] = ()) -> list[Job]:
+def _choose(
+    db: sqlite3.Connection,
+    instances: Collection[str],
+    limit: int,
+    now: float,
+    capacity: _Capacity,
+    skip: Collection[tuple[str, int]] = (),
+) -> list[Job]:
     """Due jobs at the head of their ordering lane, oldest first, within each account's capacity."""
     closed = capacity.closed()
     skip_closed = f" AND j.account_key NOT IN ({_marks(closed)})" if closed else ""
@@ -495,27 +603,44 @@ def _settle_one(db: sqlite3.Connection, settlement: Settlement, now: float) -> N
     counted = 1 if settlement.counts_attempt and settlement.attempted else 0
     tried = 1 if settlement.attempted else 0
     if settlement.state is JobState.QUEUED:
-        db.execute("UPDATE jobs SET state = 'queued', worker_id = NULL, not_before = ?, attempts = attempts + ?,"
-                   " tries = tries + ?, last_error = ? WHERE id = ? AND state IN ('running', 'polling')",
-                   (settlement.not_before, counted, tried, settlement.reason, settlement.job_id))
+        db.execute(
+            "UPDATE jobs SET state = 'queued', worker_id = NULL, not_before = ?, attempts = attempts + ?,"
+            " tries = tries + ?, last_error = ? WHERE id = ? AND state IN ('running', 'polling')",
+            (settlement.not_before, counted, tried, settlement.reason, settlement.job_id),
+        )
     else:
-        db.execute("UPDATE jobs SET state = ?, worker_id = NULL, settled_at = ?, attempts = attempts + ?,"
-                   " tries = tries + ?, last_error = ? WHERE id = ? AND state IN ('running', 'polling')",
-                   (settlement.state.value, now, counted, tried, settlement.reason, settlement.job_id))
+        db.execute(
+            "UPDATE jobs SET state = ?, worker_id = NULL, settled_at = ?, attempts = attempts + ?,"
+            " tries = tries + ?, last_error = ? WHERE id = ? AND state IN ('running', 'polling')",
+            (settlement.state.value, now, counted, tried, settlement.reason, settlement.job_id),
+        )
     attempt = settlement.attempt
     if attempt is not None:
-        db.execute("INSERT OR REPLACE INTO attempts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   (attempt.job_id, attempt.number, attempt.started_at, attempt.latency_ms, attempt.status,
-                    attempt.resolution, attempt.http_status, attempt.error_code, attempt.message,
-                    json.dumps(attempt.request, ensure_ascii=False) if attempt.request is not None else None))
+        db.execute(
+            "INSERT OR REPLACE INTO attempts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                attempt.job_id,
+                attempt.number,
+                attempt.started_at,
+                attempt.latency_ms,
+                attempt.status,
+                attempt.resolution,
+                attempt.http_status,
+                attempt.error_code,
+                attempt.message,
+                json.dumps(attempt.request, ensure_ascii=False) if attempt.request is not None else None,
+            ),
+        )
 
 
 def _requeue_held_by(db: sqlite3.Connection, worker_ids: Sequence[str | None]) -> int:
     """Running jobs of these workers go back to the queue, due now (their attempt never settled)."""
     count = 0
     for worker_id in worker_ids:
-        cursor = db.execute("UPDATE jobs SET state = 'queued', worker_id = NULL WHERE state = 'running'"
-                            " AND worker_id IS ?", (worker_id,))
+        cursor = db.execute(
+            "UPDATE jobs SET state = 'queued', worker_id = NULL WHERE state = 'running' AND worker_id IS ?",
+            (worker_id,),
+        )
         count += cursor.rowcount
     return count
 
@@ -574,10 +699,38 @@ def _selection_where(selection: DeadLetterSelection) -> tuple[str, tuple[Any, ..
 
 
 def _job(row: Sequence[Any]) -> Job:
-    (job_id, instance_id, subscription, name, message_id, event, account_key, ordering_key, state, attempts, tries,
-     enqueued_at, not_before, last_error) = row
-    return Job(job_id, instance_id, subscription, name, message_id, json.loads(event), account_key, ordering_key,
-               JobState(state), attempts, enqueued_at, not_before, last_error, tries)
+    (
+        job_id,
+        instance_id,
+        subscription,
+        name,
+        message_id,
+        event,
+        account_key,
+        ordering_key,
+        state,
+        attempts,
+        tries,
+        enqueued_at,
+        not_before,
+        last_error,
+    ) = row
+    return Job(
+        job_id,
+        instance_id,
+        subscription,
+        name,
+        message_id,
+        json.loads(event),
+        account_key,
+        ordering_key,
+        JobState(state),
+        attempts,
+        enqueued_at,
+        not_before,
+        last_error,
+        tries,
+    )
 
 
 def _with_state(job: Job, state: JobState) -> Job:
@@ -600,5 +753,24 @@ def _process_alive(pid: int) -> bool:
 
 def _checked_synchronous(value: str) -> str:
     if value.lower() not in ("normal", "full", "extra"):
-        raise ValueError(f"synchronous={value!r}: use normal (survives a killed process) or full (survives a power cut)")
+        raise ValueError(
+            f"synchronous={value!r}: use normal (survives a killed process) or full (survives a power cut)"
+        )
     return value.upper()
+
+
+def _attempt(row: Sequence[Any]) -> Attempt:
+    """An attempt row (the columns in ``Attempt``'s order), its request decoded."""
+    job_id, number, started_at, latency_ms, status, resolution, http_status, error_code, message, request = row
+    return Attempt(
+        job_id,
+        number,
+        started_at,
+        latency_ms,
+        status,
+        resolution,
+        http_status,
+        error_code,
+        message,
+        json.loads(request) if request else None,
+    )

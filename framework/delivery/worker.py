@@ -49,8 +49,14 @@ from framework.runtime import PendingBatch, Pipeline, PollRun, SubscriptionResul
 if TYPE_CHECKING:
     from framework.instance import DestinationInstance
 
-__all__ = ["DeliveryWorker", "WorkerOptions", "WorkerExit", "policy_for", "default_concurrency",
-           "supports_runs_and_batches"]
+__all__ = [
+    "DeliveryWorker",
+    "WorkerOptions",
+    "WorkerExit",
+    "policy_for",
+    "default_concurrency",
+    "supports_runs_and_batches",
+]
 
 log = logging.getLogger("framework.delivery")
 
@@ -121,8 +127,12 @@ def _finished_of(item: RunItem, batched: bool = False) -> _Finished:
 def policy_for(instance: DestinationInstance) -> RetryPolicy:
     """The instance's retry policy, from its ``[delivery]`` options."""
     options = instance.delivery
-    return RetryPolicy(max_attempts=options.max_attempts, max_age=options.max_age,
-                       backoff_base=options.backoff_base, backoff_cap=options.backoff_cap)
+    return RetryPolicy(
+        max_attempts=options.max_attempts,
+        max_age=options.max_age,
+        backoff_base=options.backoff_base,
+        backoff_cap=options.backoff_cap,
+    )
 
 
 def supports_runs_and_batches(queue: JobQueue) -> bool:
@@ -157,9 +167,16 @@ def default_concurrency(instances: Sequence[DestinationInstance]) -> int:
 class DeliveryWorker:
     """Delivers the jobs of ``instances`` from ``queue`` until stopped (or drained, with ``until_empty``)."""
 
-    def __init__(self, queue: JobQueue, instances: Sequence[DestinationInstance], *,
-                 on_outcome: OutcomeCallback | None = None, options: WorkerOptions = WorkerOptions(),
-                 worker_id: str | None = None, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        queue: JobQueue,
+        instances: Sequence[DestinationInstance],
+        *,
+        on_outcome: OutcomeCallback | None = None,
+        options: WorkerOptions = WorkerOptions(),
+        worker_id: str | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         if not instances:
             raise ValueError("a worker needs at least one instance")
         self.queue = queue
@@ -176,14 +193,28 @@ class DeliveryWorker:
         self._in_flight = 0
         self._intake_done: threading.Event | None = None
         self._slowdowns: dict[str, tuple[int, float]] = {}  # account → (halvings, until)
-        self._pipelines = {instance.id: Pipeline(instance.definition, instance.settings, instance.subscriptions,
-                                                 instance.credentials, session=instance.session,
-                                                 endpoint=instance.endpoint) for instance in instances}
-        self._merging = {(instance.id, sub.index): merging_policy(sub, instance.delivery.merge_updates)
-                         for instance in instances for sub in instance.subscriptions}
-        self._batching = {(instance.id, sub.index): batching_config(sub)
-                          for instance in instances for sub in instance.subscriptions
-                          if sub.enabled and batching_config(sub).enabled}
+        self._pipelines = {
+            instance.id: Pipeline(
+                instance.definition,
+                instance.settings,
+                instance.subscriptions,
+                instance.credentials,
+                session=instance.session,
+                endpoint=instance.endpoint,
+            )
+            for instance in instances
+        }
+        self._merging = {
+            (instance.id, sub.index): merging_policy(sub, instance.delivery.merge_updates)
+            for instance in instances
+            for sub in instance.subscriptions
+        }
+        self._batching = {
+            (instance.id, sub.index): batching_config(sub)
+            for instance in instances
+            for sub in instance.subscriptions
+            if sub.enabled and batching_config(sub).enabled
+        }
         self._runs_and_batches = supports_runs_and_batches(queue)
         if not self._runs_and_batches and (self._batching or any(self._merging.values())):
             log.warning("%s does not implement lane runs and batches yet: one call per event", queue.url)
@@ -258,8 +289,14 @@ class DeliveryWorker:
         if free <= 0:
             return started
         if self._runs_and_batches:
-            jobs = self.queue.claim(self.worker_id, instances=ids, limit=free, account_limits=self._limits_now(),
-                                    lane_run=self._lane_run, skip=tuple(self._batching))
+            jobs = self.queue.claim(
+                self.worker_id,
+                instances=ids,
+                limit=free,
+                account_limits=self._limits_now(),
+                lane_run=self._lane_run,
+                skip=tuple(self._batching),
+            )
         else:
             jobs = self.queue.claim(self.worker_id, instances=ids, limit=free, account_limits=self._limits_now())
         for run in _lane_runs(jobs):
@@ -275,9 +312,15 @@ class DeliveryWorker:
         for key, config in self._batching.items():
             if self._in_flight >= self.concurrency or key in self._batches_in_flight:
                 continue
-            jobs = self.queue.claim_batch(self.worker_id, instance_id=key[0], subscription=key[1], limit=config.size,
-                                          account_limits=self._limits_now(), lane_run=self._lane_run_for_batch(),
-                                          linger=linger)
+            jobs = self.queue.claim_batch(
+                self.worker_id,
+                instance_id=key[0],
+                subscription=key[1],
+                limit=config.size,
+                account_limits=self._limits_now(),
+                lane_run=self._lane_run_for_batch(),
+                linger=linger,
+            )
             if jobs:
                 self._in_flight += 1
                 self._batches_in_flight.add(key)
@@ -330,17 +373,30 @@ class DeliveryWorker:
         pipeline = self._pipelines[key[0]]
         sub = _subscription(pipeline, key[1])
         if sub is None or not sub.enabled:
-            return _TaskDone(tuple(_Finished(job, _result_for(job, []), time.time(), 0.0) for job in jobs),
-                             batch_key=key)
+            return _TaskDone(
+                tuple(_Finished(job, _result_for(job, []), time.time(), 0.0) for job in jobs), batch_key=key
+            )
         attempt: BatchAttempt = deliver_batch(pipeline, sub, jobs)
         finished = tuple(_finished_of(item, batched=True) for item in attempt.items)
         if attempt.pending is None:
             return _TaskDone(finished, batch_key=key)
-        poll = PendingPoll(0, key[0], key[1], jobs[0].account_key, attempt.pending.to_dict(),
-                           tuple(job.id for job in attempt.pending_jobs))
-        return _TaskDone(finished, start_polling=(poll, tuple(attempt.pending_jobs[p].id for p in
-                                                               attempt.pending.positions),
-                                                  time.time() + self.options.poll_every), batch_key=key)
+        poll = PendingPoll(
+            0,
+            key[0],
+            key[1],
+            jobs[0].account_key,
+            attempt.pending.to_dict(),
+            tuple(job.id for job in attempt.pending_jobs),
+        )
+        return _TaskDone(
+            finished,
+            start_polling=(
+                poll,
+                tuple(attempt.pending_jobs[p].id for p in attempt.pending.positions),
+                time.time() + self.options.poll_every,
+            ),
+            batch_key=key,
+        )
 
     def _attempt_poll(self, poll: PendingPoll) -> _TaskDone:
         """Ask the action about an async batch; once done, each job's item settles it."""
@@ -356,9 +412,14 @@ class DeliveryWorker:
             return _TaskDone((), poll=poll, poll_again_at=time.time() + wait)
         latency = (time.perf_counter() - begun) * 1000
         finished = []
-        missing = SubscriptionResult("", "", SubscriptionStatus.FAILED, resolution=Resolution.RETRY,
-                                     reason="the async batch's poll answered no item for this job",
-                                     index=poll.subscription)
+        missing = SubscriptionResult(
+            "",
+            "",
+            SubscriptionStatus.FAILED,
+            resolution=Resolution.RETRY,
+            reason="the async batch's poll answered no item for this job",
+            index=poll.subscription,
+        )
         for position in PendingBatch.from_dict(poll.pending).positions:
             result = run.results.get(position, missing)
             job = self.queue.job(poll.job_ids[position])
@@ -503,20 +564,32 @@ class DeliveryWorker:
         attempt = attempt_of(done.job, done.result, done.started_at, done.latency_ms)
         settlement = verdict.settlement
         reason = _richer_reason(settlement, done.result)
-        settlement = Settlement(settlement.job_id, settlement.state, reason, settlement.not_before,
-                                settlement.counts_attempt, attempt)
+        settlement = Settlement(
+            settlement.job_id, settlement.state, reason, settlement.not_before, settlement.counts_attempt, attempt
+        )
         return Verdict(settlement, verdict.pause_account_until, verdict.slow_account_until, verdict.reauthorise)
 
     def _dead_letter_instance(self, instance_id: str, reason: str) -> None:
         """The credentials are revoked: every queued job of the instance is dead-lettered now, and reported."""
-        stamped = f"{reason} (every queued job of {instance_id} dead-lettered at {time.strftime('%Y-%m-%dT%H:%M:%S%z')};" \
-                  " re-authorise the instance, then run 'actions dlq retry --reason re-authorise')"
+        stamped = (
+            f"{reason} (every queued job of {instance_id} dead-lettered at {time.strftime('%Y-%m-%dT%H:%M:%S%z')};"
+            " re-authorise the instance, then run 'actions dlq retry --reason re-authorise')"
+        )
         if self.queue.dead_letter_unfinished(instance_id, stamped) == 0:
             return
         selection = DeadLetterSelection(instance_id=instance_id, reason=stamped, states=(JobState.DEAD,))
         for job in self.queue.dead_letters(selection):
-            self._on_outcome(DeliveryOutcome(job.id, job.instance_id, job.subscription, job.subscription_name,
-                                             job.message_id, JobState.DEAD, reason=stamped))
+            self._on_outcome(
+                DeliveryOutcome(
+                    job.id,
+                    job.instance_id,
+                    job.subscription,
+                    job.subscription_name,
+                    job.message_id,
+                    JobState.DEAD,
+                    reason=stamped,
+                )
+            )
 
     def _finish_in_flight(self) -> None:
         """On the way out: settle what finishes within the grace period; the rest goes back unsettled."""
@@ -536,8 +609,13 @@ def _lane_runs(jobs: list[Job]) -> list[list[Job]]:
     runs: list[list[Job]] = []
     for job in jobs:
         previous = runs[-1][-1] if runs else None
-        if (previous is not None and job.ordering_key is not None and job.ordering_key == previous.ordering_key
-                and job.instance_id == previous.instance_id and job.subscription == previous.subscription):
+        if (
+            previous is not None
+            and job.ordering_key is not None
+            and job.ordering_key == previous.ordering_key
+            and job.instance_id == previous.instance_id
+            and job.subscription == previous.subscription
+        ):
             runs[-1].append(job)
         else:
             runs.append([job])
@@ -556,10 +634,22 @@ def _crashed(args: tuple[object, ...], error: Exception) -> _TaskDone:
     if isinstance(first, PendingPoll):
         return _TaskDone((), poll=first, poll_again_at=time.time() + 5.0)
     jobs = args[-1] if isinstance(args[-1], list) else []
-    finished = tuple(_Finished(job, SubscriptionResult(job.subscription_name, "", SubscriptionStatus.FAILED,
-                                                       reason=reason, resolution=Resolution.RETRY,
-                                                       index=job.subscription), time.time(), 0.0)
-                     for job in jobs)
+    finished = tuple(
+        _Finished(
+            job,
+            SubscriptionResult(
+                job.subscription_name,
+                "",
+                SubscriptionStatus.FAILED,
+                reason=reason,
+                resolution=Resolution.RETRY,
+                index=job.subscription,
+            ),
+            time.time(),
+            0.0,
+        )
+        for job in jobs
+    )
     key = first if isinstance(first, tuple) else None
     return _TaskDone(finished, batch_key=key)
 
@@ -573,8 +663,7 @@ def _shared_retry_times(verdicts: list[tuple[_Finished, Verdict]]) -> list[tuple
     settled: list[tuple[_Finished, Verdict]] = []
     for done, verdict in verdicts:
         result = done.result
-        if (done.batched or not done.merged_with or result is None
-                or result.status is not SubscriptionStatus.FAILED):
+        if done.batched or not done.merged_with or result is None or result.status is not SubscriptionStatus.FAILED:
             settled.append((done, verdict))
             continue
         group = frozenset((done.job.id, *done.merged_with))
@@ -582,8 +671,13 @@ def _shared_retry_times(verdicts: list[tuple[_Finished, Verdict]]) -> list[tuple
             head_time[group] = verdict.settlement.not_before
             settled.append((done, verdict))
             continue
-        waiting = Settlement(done.job.id, JobState.QUEUED, reason=verdict.settlement.reason,
-                             not_before=head_time.get(group, 0.0), attempted=False)
+        waiting = Settlement(
+            done.job.id,
+            JobState.QUEUED,
+            reason=verdict.settlement.reason,
+            not_before=head_time.get(group, 0.0),
+            attempted=False,
+        )
         settled.append((done, Verdict(waiting, verdict.pause_account_until, verdict.slow_account_until)))
     return settled
 
@@ -593,9 +687,14 @@ def _result_for(job: Job, results: list[SubscriptionResult]) -> SubscriptionResu
     for result in results:
         if result.index == job.subscription:
             return result
-    return SubscriptionResult(job.subscription_name, "", SubscriptionStatus.FILTERED, index=job.subscription,
-                              reason=f"subscription {job.subscription} ({job.subscription_name}) is disabled or no "
-                                     "longer in the instance config")
+    return SubscriptionResult(
+        job.subscription_name,
+        "",
+        SubscriptionStatus.FILTERED,
+        index=job.subscription,
+        reason=f"subscription {job.subscription} ({job.subscription_name}) is disabled or no "
+        "longer in the instance config",
+    )
 
 
 def _richer_reason(settlement: Settlement, result: SubscriptionResult) -> str:
@@ -611,10 +710,19 @@ def _outcome(done: _Finished, settlement: Settlement) -> DeliveryOutcome:
     job, result, attempt = done.job, done.result, settlement.attempt
     assert result is not None  # handed-back jobs are not reported
     return DeliveryOutcome(
-        job.id, job.instance_id, job.subscription, job.subscription_name, job.message_id, settlement.state,
+        job.id,
+        job.instance_id,
+        job.subscription,
+        job.subscription_name,
+        job.message_id,
+        settlement.state,
         attempt=attempt.number if attempt else job.tries + 1,
-        http_status=attempt.http_status if attempt else result.http_status, error_code=result.error_code,
+        http_status=attempt.http_status if attempt else result.http_status,
+        error_code=result.error_code,
         resolution=result.resolution.value if result.resolution is not None else None,
-        reason=settlement.reason, latency_ms=done.latency_ms, not_before=settlement.not_before,
-        merged_with=done.merged_with, batched=done.batched,
+        reason=settlement.reason,
+        latency_ms=done.latency_ms,
+        not_before=settlement.not_before,
+        merged_with=done.merged_with,
+        batched=done.batched,
     )

@@ -42,22 +42,36 @@ QUICK = WorkerOptions(poll_every=0.02, batch_linger=0.0)
 
 @pytest.fixture
 def emulators() -> Iterator[tuple[PardotEmulator, PardotEmulator]]:
-    with PardotEmulator(custom_fields=["Tier__c"], clock=lambda: MOMENT) as batched, \
-            PardotEmulator(custom_fields=["Tier__c"], clock=lambda: MOMENT) as per_event:
+    with (
+        PardotEmulator(custom_fields=["Tier__c"], clock=lambda: MOMENT) as batched,
+        PardotEmulator(custom_fields=["Tier__c"], clock=lambda: MOMENT) as per_event,
+    ):
         yield batched, per_event
 
 
 def instance_for(emulator: PardotEmulator, *, batching: bool = True, batch_size: int = 100) -> DestinationInstance:
-    subscription = {"name": "prospects", "subscribe": 'type = "identify"', "partnerAction": "prospects",
-                    "mapping": {**MAPPING, "enable_batching": batching, "batch_size": batch_size}}
-    settings = {"businessUnitID": DEFAULT_BUSINESS_UNIT, "accountID": "1", "subscriptions": [subscription],
-                "oauth": {"access_token": DEFAULT_ACCESS_TOKEN, "refresh_token": DEFAULT_REFRESH_TOKEN}}
+    subscription = {
+        "name": "prospects",
+        "subscribe": 'type = "identify"',
+        "partnerAction": "prospects",
+        "mapping": {**MAPPING, "enable_batching": batching, "batch_size": batch_size},
+    }
+    settings = {
+        "businessUnitID": DEFAULT_BUSINESS_UNIT,
+        "accountID": "1",
+        "subscriptions": [subscription],
+        "oauth": {"access_token": DEFAULT_ACCESS_TOKEN, "refresh_token": DEFAULT_REFRESH_TOKEN},
+    }
     return DestinationInstance.from_settings(settings, endpoint=emulator.base_url)
 
 
 def identify(number: int, email: str, **traits: Any) -> EventRecord:
-    event = {"type": "identify", "userId": email.split("@")[0], "messageId": f"m{number}",
-             "traits": {"email": email, **traits}}
+    event = {
+        "type": "identify",
+        "userId": email.split("@")[0],
+        "messageId": f"m{number}",
+        "traits": {"email": email, **traits},
+    }
     return EventRecord(event, "generated", number + 1)
 
 
@@ -79,7 +93,8 @@ def people(emulator: PardotEmulator) -> dict[str, dict[str, Any]]:
 
 
 def test_an_import_settles_each_job_by_its_own_row_and_leaves_the_per_event_prospects(
-        emulators: tuple[PardotEmulator, PardotEmulator], tmp_path: Path) -> None:
+    emulators: tuple[PardotEmulator, PardotEmulator], tmp_path: Path
+) -> None:
     batched, per_event = emulators
     with instance_for(per_event, batching=False) as one_by_one:
         for record in EVENTS:
@@ -102,7 +117,8 @@ def test_an_import_settles_each_job_by_its_own_row_and_leaves_the_per_event_pros
 
 
 def test_an_import_submitted_before_a_restart_is_polled_to_the_end_by_a_new_worker(
-        emulators: tuple[PardotEmulator, PardotEmulator], tmp_path: Path) -> None:
+    emulators: tuple[PardotEmulator, PardotEmulator], tmp_path: Path
+) -> None:
     batched, _ = emulators
     path = tmp_path / "queue.db"
     queue = SqliteQueue(path)
@@ -120,15 +136,20 @@ def test_an_import_submitted_before_a_restart_is_polled_to_the_end_by_a_new_work
     with instance_for(batched) as instance:
         second = DeliveryWorker(reopened, [instance], options=QUICK, on_outcome=seen.append).run(until_empty=True)
     assert second.reason == "drained"
-    assert {o.message_id: o.state for o in seen} == {"m0": JobState.DELIVERED, "m1": JobState.DEAD,
-                                                      "m2": JobState.DELIVERED, "m3": JobState.DELIVERED}
+    assert {o.message_id: o.state for o in seen} == {
+        "m0": JobState.DELIVERED,
+        "m1": JobState.DEAD,
+        "m2": JobState.DELIVERED,
+        "m3": JobState.DELIVERED,
+    }
     assert {p["email"] for p in batched.prospects()} == {"ann@example.com", "cy@example.com"}
     assert reopened.claim_polls([instance.id], lease=1) == []
     reopened.close()
 
 
 def test_failed_imports_and_polls_are_retried_item_by_item_and_still_leave_the_per_event_prospects(
-        emulators: tuple[PardotEmulator, PardotEmulator], tmp_path: Path) -> None:
+    emulators: tuple[PardotEmulator, PardotEmulator], tmp_path: Path
+) -> None:
     batched, per_event = emulators
     with instance_for(per_event, batching=False) as one_by_one:
         for record in EVENTS:
@@ -137,8 +158,9 @@ def test_failed_imports_and_polls_are_retried_item_by_item_and_still_leave_the_p
     seen: list[DeliveryOutcome] = []
     queue = SqliteQueue(tmp_path / "queue.db")
     with instance_for(batched, batch_size=20) as instance:
-        instance.delivery = instance.delivery.model_copy(update={"backoff_base": 0.02, "backoff_cap": 0.1,
-                                                                 "max_attempts": 30})
+        instance.delivery = instance.delivery.model_copy(
+            update={"backoff_base": 0.02, "backoff_cap": 0.1, "max_attempts": 30}
+        )
         outcome = replay_into_queue(queue, instance, EVENTS, options=QUICK, on_outcome=seen.append)
     assert outcome.exit is not None and outcome.exit.reason == "drained"
     assert any(o.state is JobState.QUEUED for o in seen), "no call failed: the fault mix did not exercise retries"

@@ -15,18 +15,36 @@ FAULTS = "500:0.10,503:0.05,429:0.05,66:0.05,reset:0.02,timeout:0.01,expire:0.01
 TOML = Path(__file__).resolve().parents[2] / "fixtures/instances/pardot.toml"
 
 
-def test_every_event_is_delivered_or_dead_lettered_and_the_emulator_holds_each_users_last_values(tmp_path: Path) -> None:
+def test_every_event_is_delivered_or_dead_lettered_and_the_emulator_holds_each_users_last_values(
+    tmp_path: Path,
+) -> None:
     raw = read_config_file(TOML).config
-    emulator = start_for_instance(dict(raw.settings), raw.auth or {}, list(raw.subscriptions), faults=FAULTS, seed=11,
-                                  timeout_hold=0.2)
+    emulator = start_for_instance(
+        dict(raw.settings), raw.auth or {}, list(raw.subscriptions), faults=FAULTS, seed=11, timeout_hold=0.2
+    )
     config = tmp_path / "faulty.toml"
-    config.write_text(TOML.read_text(encoding="utf-8").replace(
-        'destination = "actions-pardot"', f'destination = "actions-pardot"\nendpoint = "{emulator.base_url}"\n'
-        '[delivery]\nbackoff_base = "20ms"\nbackoff_cap = "200ms"\nmax_attempts = 8\n'), encoding="utf-8")
+    config.write_text(
+        TOML.read_text(encoding="utf-8").replace(
+            'destination = "actions-pardot"',
+            f'destination = "actions-pardot"\nendpoint = "{emulator.base_url}"\n'
+            '[delivery]\nbackoff_base = "20ms"\nbackoff_cap = "200ms"\nmax_attempts = 8\n',
+        ),
+        encoding="utf-8",
+    )
     queue = SqliteQueue(tmp_path / "queue.db")
-    events = [EventRecord({"type": "identify", "userId": f"u{i % 300}", "messageId": f"m{i}",
-                           "traits": {"email": f"u{i % 300}@example.com", "firstName": f"v{i}"}}, "generated", i + 1)
-              for i in range(2000)]
+    events = [
+        EventRecord(
+            {
+                "type": "identify",
+                "userId": f"u{i % 300}",
+                "messageId": f"m{i}",
+                "traits": {"email": f"u{i % 300}@example.com", "firstName": f"v{i}"},
+            },
+            "generated",
+            i + 1,
+        )
+        for i in range(2000)
+    ]
     try:
         with DestinationInstance.from_file(config, token_store=queue.token_store()) as instance:
             outcome = replay_into_queue(queue, instance, events)
@@ -38,7 +56,9 @@ def test_every_event_is_delivered_or_dead_lettered_and_the_emulator_holds_each_u
     assert outcome.exit is not None and outcome.exit.reason == "drained"
     assert tally.reconciles() and tally.total("still_queued") == 0
     assert tally.total("delivered") + tally.total("dead_lettered") == 2000
-    dead = list(queue.dead_letters(__import__("framework.delivery", fromlist=["DeadLetterSelection"]).DeadLetterSelection()))
+    dead = list(
+        queue.dead_letters(__import__("framework.delivery", fromlist=["DeadLetterSelection"]).DeadLetterSelection())
+    )
     assert all(job.last_error for job in dead)  # every dead letter says why
     delivered_users = set()
     last_delivered: dict[str, int] = {}

@@ -35,8 +35,17 @@ def _events_file(folder: Path) -> Path:
     with path.open("w", encoding="utf-8") as out:
         for i in range(EVENTS):
             user = i % USERS
-            out.write(json.dumps({"type": "identify", "userId": f"u{user}", "messageId": f"kill-{i}",
-                                  "traits": {"email": f"u{user}@example.com", "firstName": f"v{i}"}}) + "\n")
+            out.write(
+                json.dumps(
+                    {
+                        "type": "identify",
+                        "userId": f"u{user}",
+                        "messageId": f"kill-{i}",
+                        "traits": {"email": f"u{user}@example.com", "firstName": f"v{i}"},
+                    }
+                )
+                + "\n"
+            )
     return path
 
 
@@ -47,22 +56,37 @@ def _expected_first_names() -> dict[str, str]:
 
 def _row(out: str, subscription: str) -> dict[str, int]:
     line = next(line for line in out.splitlines() if line.startswith(subscription))
-    return dict(zip(COLUMNS, (int(number) for number in line[len(subscription):].split()), strict=True))
+    return dict(zip(COLUMNS, (int(number) for number in line[len(subscription) :].split()), strict=True))
 
 
 def _replay(events: Path, config: Path, queue: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("ACTIONS_QUEUE", None)
-    return subprocess.Popen([sys.executable, "-m", "framework.cli", "replay", str(events), "--instance", str(config),
-                             "--queue", f"sqlite:///{queue}"], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "framework.cli",
+            "replay",
+            str(events),
+            "--instance",
+            str(config),
+            "--queue",
+            f"sqlite:///{queue}",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 def _wait_for_calls(emulator: object, calls: int, process: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while emulator.stats()["api_calls"] < calls:  # type: ignore[attr-defined]
-        assert process.poll() is None, "the first run ended before it could be killed: " + \
-            process.communicate()[1].decode()
+        assert process.poll() is None, (
+            "the first run ended before it could be killed: " + process.communicate()[1].decode()
+        )
         assert time.monotonic() < deadline, "the first run never reached the emulator"
         time.sleep(0.01)
 
@@ -73,11 +97,14 @@ def test_a_killed_replay_run_again_delivers_every_event_once_in_order(tmp_path: 
     emulator = start_for_instance(dict(raw.settings), raw.auth or {}, list(raw.subscriptions), latency=0.01)
     try:
         config = tmp_path / "live.toml"
-        config.write_text(TOML.read_text(encoding="utf-8").replace(
-            'destination = "actions-pardot"',
-            f'id = "kill-test"\ndestination = "actions-pardot"\nendpoint = "{emulator.base_url}"')
+        config.write_text(
+            TOML.read_text(encoding="utf-8").replace(
+                'destination = "actions-pardot"',
+                f'id = "kill-test"\ndestination = "actions-pardot"\nendpoint = "{emulator.base_url}"',
+            )
             + "\n[delivery]\nmerge_updates = false  # one upsert per event: the counts below rely on it\n",
-            encoding="utf-8")
+            encoding="utf-8",
+        )
         events = _events_file(tmp_path)
         queue = tmp_path / "queue.db"
 
@@ -109,8 +136,15 @@ def test_a_killed_replay_run_again_delivers_every_event_once_in_order(tmp_path: 
     assert ": reconciles." in text
     row = _row(text, "Upsert prospects on identify")
     assert row["read"] == EVENTS
-    assert row["read"] == (row["delivered"] + row["filtered"] + row["invalid"] + row["dead_lettered"]
-                           + row["still_queued"] + row["done_before"] + row["repeated"])
+    assert row["read"] == (
+        row["delivered"]
+        + row["filtered"]
+        + row["invalid"]
+        + row["dead_lettered"]
+        + row["still_queued"]
+        + row["done_before"]
+        + row["repeated"]
+    )
     assert row["delivered"] + row["done_before"] == EVENTS  # every event delivered, by one run or the other
     assert row["done_before"] > 0 and row["delivered"] > 0
     assert row["dead_lettered"] == row["still_queued"] == row["invalid"] == 0

@@ -46,18 +46,29 @@ FAST = {"backoff_base": 0.02, "backoff_cap": 0.2, "max_attempts": 20}
 
 @pytest.fixture
 def emulators() -> Iterator[tuple[PardotEmulator, PardotEmulator]]:
-    with PardotEmulator(custom_fields=CUSTOM, clock=lambda: MOMENT) as merged, \
-            PardotEmulator(custom_fields=CUSTOM, clock=lambda: MOMENT) as per_event:
+    with (
+        PardotEmulator(custom_fields=CUSTOM, clock=lambda: MOMENT) as merged,
+        PardotEmulator(custom_fields=CUSTOM, clock=lambda: MOMENT) as per_event,
+    ):
         yield merged, per_event
 
 
-def instance_for(emulator: PardotEmulator, *, merge: bool, delivery: dict[str, Any] | None = None,
-                 usage: bool = False) -> DestinationInstance:
-    subscription = {"name": "prospects", "subscribe": 'type = "identify"', "partnerAction": "prospects",
-                    "mapping": MAPPING}
-    settings = {"businessUnitID": DEFAULT_BUSINESS_UNIT, "accountID": "1", "returnApiUsage": usage,
-                "subscriptions": [subscription],
-                "oauth": {"access_token": DEFAULT_ACCESS_TOKEN, "refresh_token": DEFAULT_REFRESH_TOKEN}}
+def instance_for(
+    emulator: PardotEmulator, *, merge: bool, delivery: dict[str, Any] | None = None, usage: bool = False
+) -> DestinationInstance:
+    subscription = {
+        "name": "prospects",
+        "subscribe": 'type = "identify"',
+        "partnerAction": "prospects",
+        "mapping": MAPPING,
+    }
+    settings = {
+        "businessUnitID": DEFAULT_BUSINESS_UNIT,
+        "accountID": "1",
+        "returnApiUsage": usage,
+        "subscriptions": [subscription],
+        "oauth": {"access_token": DEFAULT_ACCESS_TOKEN, "refresh_token": DEFAULT_REFRESH_TOKEN},
+    }
     instance = DestinationInstance.from_settings(settings, endpoint=emulator.base_url)
     options = {**(delivery or {}), "merge_updates": merge}
     instance.delivery = instance.delivery.model_copy(update=options)
@@ -82,8 +93,13 @@ def generated_events(seed: int, users: int, per_user: int) -> list[EventRecord]:
             traits["custom"] = custom
         if rng.random() < 0.02:
             traits.pop("email")
-        events.append(EventRecord({"type": "identify", "userId": f"u{user}", "messageId": f"m{number}",
-                                   "traits": traits}, "generated", number + 1))
+        events.append(
+            EventRecord(
+                {"type": "identify", "userId": f"u{user}", "messageId": f"m{number}", "traits": traits},
+                "generated",
+                number + 1,
+            )
+        )
     return events
 
 
@@ -92,19 +108,31 @@ def people(emulator: PardotEmulator) -> dict[str, dict[str, Any]]:
     return {p["email"]: {k: v for k, v in p.items() if k != "id"} for p in emulator.prospects()}
 
 
-def replay(tmp_path: Path, name: str, instance: DestinationInstance, events: list[EventRecord],
-           seen: list[DeliveryOutcome] | None = None, options: WorkerOptions | None = None) -> ReplayOutcome:
+def replay(
+    tmp_path: Path,
+    name: str,
+    instance: DestinationInstance,
+    events: list[EventRecord],
+    seen: list[DeliveryOutcome] | None = None,
+    options: WorkerOptions | None = None,
+) -> ReplayOutcome:
     queue = SqliteQueue(tmp_path / f"{name}.db")
     try:
         with instance:
-            return replay_into_queue(queue, instance, events, options=options or WorkerOptions(),
-                                     on_outcome=seen.append if seen is not None else None)
+            return replay_into_queue(
+                queue,
+                instance,
+                events,
+                options=options or WorkerOptions(),
+                on_outcome=seen.append if seen is not None else None,
+            )
     finally:
         queue.close()
 
 
 def test_merged_delivery_leaves_every_prospect_field_as_per_event_delivery(
-        emulators: tuple[PardotEmulator, PardotEmulator], tmp_path: Path) -> None:
+    emulators: tuple[PardotEmulator, PardotEmulator], tmp_path: Path
+) -> None:
     merged, per_event = emulators
     events = generated_events(seed=3, users=25, per_user=12)
     seen: list[DeliveryOutcome] = []
@@ -124,12 +152,14 @@ def test_merged_delivery_leaves_every_prospect_field_as_per_event_delivery(
     assert len(seen) - len([o for o in seen if o.state is JobState.INVALID]) > calls_merged
     summary = together.tally.summary()
     assert summary["subscriptions"][0]["merged"] == len(merged_outcomes)
-    assert f"Delivered with fewer API calls: {len(merged_outcomes)} in calls merged per record" in \
-        summary_text(summary, [])
+    assert f"Delivered with fewer API calls: {len(merged_outcomes)} in calls merged per record" in summary_text(
+        summary, []
+    )
 
 
-def test_switched_off_merging_sends_one_call_per_event(emulators: tuple[PardotEmulator, PardotEmulator],
-                                                       tmp_path: Path) -> None:
+def test_switched_off_merging_sends_one_call_per_event(
+    emulators: tuple[PardotEmulator, PardotEmulator], tmp_path: Path
+) -> None:
     _, per_event = emulators
     seen: list[DeliveryOutcome] = []
     events = generated_events(seed=5, users=4, per_user=6)
@@ -139,7 +169,8 @@ def test_switched_off_merging_sends_one_call_per_event(emulators: tuple[PardotEm
 
 
 def test_merged_calls_that_fail_are_retried_together_and_still_leave_the_same_prospects(
-        emulators: tuple[PardotEmulator, PardotEmulator], tmp_path: Path) -> None:
+    emulators: tuple[PardotEmulator, PardotEmulator], tmp_path: Path
+) -> None:
     merged, per_event = emulators
     events = generated_events(seed=9, users=15, per_user=10)
     replay(tmp_path, "per-event", instance_for(per_event, merge=False), events)
@@ -167,13 +198,28 @@ def test_merged_calls_that_fail_are_retried_together_and_still_leave_the_same_pr
 
 
 def test_an_update_refused_for_good_is_dead_lettered_alone_and_the_others_still_land(
-        emulators: tuple[PardotEmulator, PardotEmulator], tmp_path: Path) -> None:
+    emulators: tuple[PardotEmulator, PardotEmulator], tmp_path: Path
+) -> None:
     merged, per_event = emulators
-    bad = {"type": "identify", "userId": "u1", "messageId": "bad",
-           "traits": {"email": "a@example.com", "custom": {"Unknown__c": "x"}}}
-    events = [EventRecord({"type": "identify", "userId": "u1", "messageId": f"m{i}",
-                           "traits": {"email": "a@example.com", "first_name": f"v{i}"}}, "generated", i + 1)
-              for i in range(3)]
+    bad = {
+        "type": "identify",
+        "userId": "u1",
+        "messageId": "bad",
+        "traits": {"email": "a@example.com", "custom": {"Unknown__c": "x"}},
+    }
+    events = [
+        EventRecord(
+            {
+                "type": "identify",
+                "userId": "u1",
+                "messageId": f"m{i}",
+                "traits": {"email": "a@example.com", "first_name": f"v{i}"},
+            },
+            "generated",
+            i + 1,
+        )
+        for i in range(3)
+    ]
     events.insert(2, EventRecord(bad, "generated", 99))
     replay(tmp_path, "per-event", instance_for(per_event, merge=False), events)
     seen: list[DeliveryOutcome] = []
@@ -201,7 +247,8 @@ class _QueueBeforeIssue10:
 
 
 def test_a_backend_without_lane_runs_still_delivers_one_call_per_event(
-        emulators: tuple[PardotEmulator, PardotEmulator], tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    emulators: tuple[PardotEmulator, PardotEmulator], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     merged, _ = emulators
     inner = SqliteQueue(tmp_path / "old.db")
     events = generated_events(seed=5, users=4, per_user=6)

@@ -26,19 +26,28 @@ INSTANCE = "inst-a"
 ACCOUNT = "dest:unit=1"
 
 
-def job(message_id: str, user: str | None = "u1", *, account: str = ACCOUNT, subscription: int = 0,
-        instance: str = INSTANCE) -> NewJob:
+def job(
+    message_id: str, user: str | None = "u1", *, account: str = ACCOUNT, subscription: int = 0, instance: str = INSTANCE
+) -> NewJob:
     ordering = f"{instance}\x1fu:{user}" if user else None
-    return NewJob(instance, subscription, message_id, {"type": "identify", "messageId": message_id, "userId": user},
-                  account, ordering, subscription_name=f"sub{subscription}")
+    return NewJob(
+        instance,
+        subscription,
+        message_id,
+        {"type": "identify", "messageId": message_id, "userId": user},
+        account,
+        ordering,
+        subscription_name=f"sub{subscription}",
+    )
 
 
 def claim(queue: JobQueue, limit: int = 10, worker: str = "w1", limits: dict[str, int] | None = None) -> list[str]:
     return [j.message_id for j in queue.claim(worker, instances=[INSTANCE], limit=limit, account_limits=limits or {})]
 
 
-def settle(queue: JobQueue, message_id: str, state: JobState, *, not_before: float = 0.0, reason: str = "",
-           counts: bool = True) -> int:
+def settle(
+    queue: JobQueue, message_id: str, state: JobState, *, not_before: float = 0.0, reason: str = "", counts: bool = True
+) -> int:
     job_id = _id_of(queue, message_id)
     queue.settle([Settlement(job_id, state, reason=reason, not_before=not_before, counts_attempt=counts)])
     return job_id
@@ -53,6 +62,7 @@ def _id_of(queue: JobQueue, message_id: str) -> int:
 
 
 # -- enqueue ---------------------------------------------------------------------------------------
+
 
 def test_an_identity_is_enqueued_once_and_duplicates_report_their_state(queue: JobQueue) -> None:
     first = queue.enqueue([job("m1"), job("m2")])
@@ -83,6 +93,7 @@ def test_enqueued_jobs_survive_reopening_the_queue(queue: JobQueue) -> None:
 
 
 # -- claim: order, barrier, limits, pauses ---------------------------------------------------------
+
 
 def test_claim_hands_out_only_the_head_of_each_users_lane(queue: JobQueue) -> None:
     queue.enqueue([job("a1", "a"), job("a2", "a"), job("b1", "b"), job("n1", None), job("n2", None)])
@@ -142,13 +153,33 @@ def test_claim_only_takes_jobs_of_the_instances_asked_for(queue: JobQueue) -> No
 
 # -- settle, attempts, stats -----------------------------------------------------------------------
 
+
 def test_settlement_records_the_attempt_and_the_reason(queue: JobQueue) -> None:
     queue.enqueue([job("m1")])
     claimed = queue.claim("w1", instances=[INSTANCE], limit=1, account_limits={})[0]
-    attempt = Attempt(claimed.id, 1, time.time(), 12.5, "failed", "retry", 503, "503", "Service Unavailable",
-                      {"method": "POST", "url": "https://example.test/x", "headers": {"authorization": "***"}})
-    queue.settle([Settlement(claimed.id, JobState.QUEUED, reason="503 Service Unavailable",
-                             not_before=time.time() - 1, attempt=attempt)])
+    attempt = Attempt(
+        claimed.id,
+        1,
+        time.time(),
+        12.5,
+        "failed",
+        "retry",
+        503,
+        "503",
+        "Service Unavailable",
+        {"method": "POST", "url": "https://example.test/x", "headers": {"authorization": "***"}},
+    )
+    queue.settle(
+        [
+            Settlement(
+                claimed.id,
+                JobState.QUEUED,
+                reason="503 Service Unavailable",
+                not_before=time.time() - 1,
+                attempt=attempt,
+            )
+        ]
+    )
     assert queue.attempts(claimed.id) == [attempt]
     stored = queue.job(claimed.id)
     assert stored is not None and stored.last_error == "503 Service Unavailable" and stored.attempts == 1
@@ -175,6 +206,7 @@ def test_stats_count_each_state_per_subscription(queue: JobQueue) -> None:
 
 
 # -- workers and recovery --------------------------------------------------------------------------
+
 
 def test_a_worker_that_stops_cleanly_gives_its_jobs_back(queue: JobQueue) -> None:
     queue.register_worker("w1")
@@ -204,6 +236,7 @@ def test_a_late_settlement_of_a_recovered_job_is_ignored(queue: JobQueue) -> Non
 
 # -- dead letters ----------------------------------------------------------------------------------
 
+
 def test_dead_letters_are_listed_by_reason_redriven_and_purged(queue: JobQueue) -> None:
     queue.enqueue([job("m1", "a"), job("m2", "b"), job("m3", "c")])
     claim(queue)
@@ -227,6 +260,7 @@ def test_revoked_credentials_dead_letter_the_instances_queued_jobs(queue: JobQue
 
 
 # -- shared tokens ---------------------------------------------------------------------------------
+
 
 def test_the_token_store_shares_tokens_and_locks_a_refresh(queue: JobQueue) -> None:
     store = queue.token_store()

@@ -24,27 +24,58 @@ ACCOUNT = "dest:unit=1"
 def _backend_with_runs_and_batches(queue: JobQueue) -> None:
     """A backend written before issue 10 still delivers (one call per event); these tests wait for it."""
     if not supports_runs_and_batches(queue):
-        pytest.xfail(f"{type(queue).__name__} does not implement lane runs, batch claims and polls yet "
-                     "(issue 10: see docs/batching.md, 'For the PostgreSQL backend')")
+        pytest.xfail(
+            f"{type(queue).__name__} does not implement lane runs, batch claims and polls yet "
+            "(issue 10: see docs/batching.md, 'For the PostgreSQL backend')"
+        )
 
 
 def job(message_id: str, user: str | None = "u1", *, subscription: int = 0) -> NewJob:
     ordering = f"{INSTANCE}\x1fu:{user}" if user else None
-    return NewJob(INSTANCE, subscription, message_id, {"type": "identify", "messageId": message_id, "userId": user},
-                  ACCOUNT, ordering, subscription_name=f"sub{subscription}")
+    return NewJob(
+        INSTANCE,
+        subscription,
+        message_id,
+        {"type": "identify", "messageId": message_id, "userId": user},
+        ACCOUNT,
+        ordering,
+        subscription_name=f"sub{subscription}",
+    )
 
 
-def claim(queue: JobQueue, *, lane_run: int = 1, limit: int = 10, limits: dict[str, int] | None = None,
-          skip: tuple[tuple[str, int], ...] = (), worker: str = "w1") -> list[str]:
-    jobs = queue.claim(worker, instances=[INSTANCE], limit=limit, account_limits=limits or {}, lane_run=lane_run,
-                       skip=skip)
+def claim(
+    queue: JobQueue,
+    *,
+    lane_run: int = 1,
+    limit: int = 10,
+    limits: dict[str, int] | None = None,
+    skip: tuple[tuple[str, int], ...] = (),
+    worker: str = "w1",
+) -> list[str]:
+    jobs = queue.claim(
+        worker, instances=[INSTANCE], limit=limit, account_limits=limits or {}, lane_run=lane_run, skip=skip
+    )
     return [j.message_id for j in jobs]
 
 
-def batch(queue: JobQueue, *, limit: int = 10, lane_run: int = 1, linger: float = 0.0, subscription: int = 0,
-          limits: dict[str, int] | None = None) -> list[str]:
-    jobs = queue.claim_batch("w1", instance_id=INSTANCE, subscription=subscription, limit=limit,
-                             account_limits=limits or {}, lane_run=lane_run, linger=linger)
+def batch(
+    queue: JobQueue,
+    *,
+    limit: int = 10,
+    lane_run: int = 1,
+    linger: float = 0.0,
+    subscription: int = 0,
+    limits: dict[str, int] | None = None,
+) -> list[str]:
+    jobs = queue.claim_batch(
+        "w1",
+        instance_id=INSTANCE,
+        subscription=subscription,
+        limit=limit,
+        account_limits=limits or {},
+        lane_run=lane_run,
+        linger=linger,
+    )
     return [j.message_id for j in jobs]
 
 
@@ -80,8 +111,12 @@ def test_a_handed_back_job_keeps_its_try_count(queue: JobQueue) -> None:
     queue.enqueue([job("a1", "a"), job("a2", "a")])
     claim(queue, lane_run=2)
     first, second = ids(queue, "a1", "a2")
-    queue.settle([Settlement(first, JobState.QUEUED, reason="503", not_before=time.time() - 1),
-                  Settlement(second, JobState.QUEUED, attempted=False)])
+    queue.settle(
+        [
+            Settlement(first, JobState.QUEUED, reason="503", not_before=time.time() - 1),
+            Settlement(second, JobState.QUEUED, attempted=False),
+        ]
+    )
     stored = queue.job(second)
     assert stored is not None and stored.state is JobState.QUEUED and stored.tries == 0 and stored.attempts == 0
     assert claim(queue, lane_run=2) == ["a1", "a2"]
@@ -107,8 +142,9 @@ def test_a_batch_is_one_call_for_the_accounts_limit(queue: JobQueue) -> None:
     assert claim(queue, limits={ACCOUNT: 3}, worker="w2") == ["m3"]
 
 
-def test_polling_jobs_hold_their_lane_are_not_recovered_and_settle_from_the_poll(queue: JobQueue,
-                                                                                  tmp_path: Path) -> None:
+def test_polling_jobs_hold_their_lane_are_not_recovered_and_settle_from_the_poll(
+    queue: JobQueue, tmp_path: Path
+) -> None:
     queue.enqueue([job("a1", "a"), job("a2", "a"), job("b1", "b")])
     queue.register_worker("w1")
     assert batch(queue) == ["a1", "b1"]

@@ -26,8 +26,11 @@ def test_a_schema_1_queue_is_migrated_in_place(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     old = sqlite3.connect(path)
     old.executescript(_SCHEMA_1_JOBS)
-    old.executemany("INSERT INTO jobs (instance_id, subscription, message_id, account_key, ordering_key, event,"
-                    " enqueued_at) VALUES ('i', 0, ?, 'acct', 'i\x1fu:a', '{}', 1.0)", [("m1",), ("m2",)])
+    old.executemany(
+        "INSERT INTO jobs (instance_id, subscription, message_id, account_key, ordering_key, event,"
+        " enqueued_at) VALUES ('i', 0, ?, 'acct', 'i\x1fu:a', '{}', 1.0)",
+        [("m1",), ("m2",)],
+    )
     old.commit()
     old.close()
     queue = SqliteQueue(path)

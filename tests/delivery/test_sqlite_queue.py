@@ -44,10 +44,13 @@ def test_jobs_held_by_a_killed_process_are_recovered_at_once(tmp_path: Path) -> 
     queue.close()
 
 
-@pytest.mark.parametrize(("url", "expected"), [
-    ("sqlite:///{tmp}/a.db", "{tmp}/a.db"),
-    ("{tmp}/b.db", "{tmp}/b.db"),
-])
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("sqlite:///{tmp}/a.db", "{tmp}/a.db"),
+        ("{tmp}/b.db", "{tmp}/b.db"),
+    ],
+)
 def test_sqlite_urls_name_the_file(tmp_path: Path, url: str, expected: str) -> None:
     queue = open_queue(url.format(tmp=tmp_path))
     try:

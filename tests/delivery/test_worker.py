@@ -29,10 +29,18 @@ from framework.runtime import SubscriptionResult, SubscriptionStatus
 QUICK = WorkerOptions(idle_poll=0.05, give_up_wait=5.0)
 
 
-def _config(folder: Path, name: str, base_url: str, *, delivery: str = "", access_token: str = "emulator-access-token",
-            refresh_token: str = "emulator-refresh-token") -> Path:
+def _config(
+    folder: Path,
+    name: str,
+    base_url: str,
+    *,
+    delivery: str = "",
+    access_token: str = "emulator-access-token",
+    refresh_token: str = "emulator-refresh-token",
+) -> Path:
     path = folder / f"{name}.toml"
-    path.write_text(f'''id = "{name}"
+    path.write_text(
+        f'''id = "{name}"
 destination = "actions-pardot"
 endpoint = "{base_url}"
 [settings]
@@ -51,13 +59,19 @@ backoff_cap = "50ms"
 name = "Upsert ({name})"
 subscribe = 'type = "identify"'
 action = "prospects"
-''', encoding="utf-8")
+''',
+        encoding="utf-8",
+    )
     return path
 
 
 def _identify(n: int, user: str, first_name: str, prefix: str = "m") -> dict[str, Any]:
-    return {"type": "identify", "userId": user, "messageId": f"{prefix}{n}",
-            "traits": {"email": f"{user}@example.com", "first_name": first_name}}
+    return {
+        "type": "identify",
+        "userId": user,
+        "messageId": f"{prefix}{n}",
+        "traits": {"email": f"{user}@example.com", "first_name": first_name},
+    }
 
 
 def _enqueue(queue: SqliteQueue, instance: DestinationInstance, events: list[dict[str, Any]]) -> None:
@@ -66,8 +80,9 @@ def _enqueue(queue: SqliteQueue, instance: DestinationInstance, events: list[dic
 
 
 def _job(queue: SqliteQueue, instance: DestinationInstance, message_id: str) -> Job:
-    row = queue._db.execute("SELECT id FROM jobs WHERE instance_id = ? AND message_id = ?",
-                            (instance.id, message_id)).fetchone()
+    row = queue._db.execute(
+        "SELECT id FROM jobs WHERE instance_id = ? AND message_id = ?", (instance.id, message_id)
+    ).fetchone()
     found = queue.job(row[0])
     assert found is not None
     return found
@@ -116,12 +131,14 @@ def test_a_spent_daily_quota_parks_the_accounts_jobs_without_burning_attempts(
         config = _config(tmp_path, "quota", emulator.base_url, delivery="max_attempts = 1")
         with DestinationInstance.from_file(config, token_store=queue.token_store()) as instance:
             _enqueue(queue, instance, [_identify(n, f"user{n}", "X") for n in range(6)])
-            exit_ = DeliveryWorker(queue, [instance], options=WorkerOptions(concurrency=1, idle_poll=0.05,
-                                                                            give_up_wait=5.0)).run(until_empty=True)
+            exit_ = DeliveryWorker(
+                queue, [instance], options=WorkerOptions(concurrency=1, idle_poll=0.05, give_up_wait=5.0)
+            ).run(until_empty=True)
             jobs = [_job(queue, instance, f"m{n}") for n in range(6)]
     assert exit_.reason == "waiting" and exit_.unfinished == 4
     assert instance.account_key in exit_.paused_accounts
     until, reason = exit_.paused_accounts[instance.account_key]
+    assert exit_.next_due is not None
     assert "code 122" in reason and until > exit_.next_due - 1  # parked until the quota resets (midnight UTC)
     assert [job.state for job in jobs].count(JobState.DELIVERED) == 2
     parked = [job for job in jobs if job.state is JobState.QUEUED]
@@ -132,15 +149,26 @@ def test_a_spent_daily_quota_parks_the_accounts_jobs_without_burning_attempts(
     assert main(["queue", "stats", "--queue", f"sqlite:///{queue.path}"]) == 0
     out = capsys.readouterr().out
     header, *rows = [line for line in out.splitlines() if line.startswith(("instance", "quota", "total"))]
-    assert rows[0].split()[-9:] == ["0", "0", "0", "4", "0", "2", "0", "0", "0"]  # queued running retrying parked polling ...
+    assert rows[0].split()[-9:] == [
+        "0",
+        "0",
+        "0",
+        "4",
+        "0",
+        "2",
+        "0",
+        "0",
+        "0",
+    ]  # queued running retrying parked polling ...
     assert "Paused until" in out and "code 122" in out
 
 
 def test_a_revoked_refresh_token_dead_letters_the_instances_queued_jobs_to_re_authorise(
     tmp_path: Path, emulator: PardotEmulator, queue: SqliteQueue
 ) -> None:
-    config = _config(tmp_path, "revoked", emulator.base_url, access_token="stale-access-token",
-                     refresh_token="revoked-refresh-token")
+    config = _config(
+        tmp_path, "revoked", emulator.base_url, access_token="stale-access-token", refresh_token="revoked-refresh-token"
+    )
     outcomes: list[DeliveryOutcome] = []
     with DestinationInstance.from_file(config, token_store=queue.token_store()) as instance:
         _enqueue(queue, instance, [_identify(n, f"user{n}", "X") for n in range(20)])
@@ -157,17 +185,22 @@ def test_two_instances_of_one_business_unit_never_exceed_five_in_flight_together
     tmp_path: Path, queue: SqliteQueue
 ) -> None:
     with PardotEmulator(latency=0.01) as emulator:
-        configs = [_config(tmp_path, name, emulator.base_url, delivery="merge_updates = false")  # a call per event
-                   for name in ("first", "second")]
+        configs = [
+            _config(tmp_path, name, emulator.base_url, delivery="merge_updates = false")  # a call per event
+            for name in ("first", "second")
+        ]
         instances = [DestinationInstance.from_file(config, token_store=queue.token_store()) for config in configs]
         for prefix, instance in zip("ab", instances, strict=True):
             _enqueue(queue, instance, [_identify(n, f"{prefix}{n % 30}", f"v{n}", prefix) for n in range(120)])
         # Two workers (as two processes would), each allowed 5 threads: the queue's claim shares the limit.
-        workers = [DeliveryWorker(queue, [instance], options=WorkerOptions(concurrency=5, idle_poll=0.05))
-                   for instance in instances]
+        workers = [
+            DeliveryWorker(queue, [instance], options=WorkerOptions(concurrency=5, idle_poll=0.05))
+            for instance in instances
+        ]
         exits: list[str] = []
-        threads = [threading.Thread(target=lambda w=worker: exits.append(w.run(until_empty=True).reason))
-                   for worker in workers]
+        threads = [
+            threading.Thread(target=lambda w=worker: exits.append(w.run(until_empty=True).reason)) for worker in workers
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -201,10 +234,10 @@ def test_the_give_up_window_dead_letters_with_the_last_reason_and_frees_the_user
 
 def test_the_give_up_window_also_ends_by_age() -> None:
     policy = RetryPolicy(max_attempts=10, max_age=3600.0)
-    job = Job(7, "i", 0, "s", "m7", {}, "acct", "u", JobState.RUNNING, attempts=1, enqueued_at=1000.0,
-              not_before=0.0)
-    failed = SubscriptionResult("s", "prospects", SubscriptionStatus.FAILED, reason="HTTP 503",
-                                resolution=Resolution.RETRY, index=0)
+    job = Job(7, "i", 0, "s", "m7", {}, "acct", "u", JobState.RUNNING, attempts=1, enqueued_at=1000.0, not_before=0.0)
+    failed = SubscriptionResult(
+        "s", "prospects", SubscriptionStatus.FAILED, reason="HTTP 503", resolution=Resolution.RETRY, index=0
+    )
     young = policy.decide(job, failed, now=1000.0 + 3599.0).settlement
     old = policy.decide(job, failed, now=1000.0 + 3600.0).settlement
     assert young.state is JobState.QUEUED and young.not_before > 1000.0 + 3599.0
