@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from framework.delivery import JobProducer, NewJob
@@ -71,23 +70,14 @@ class _Tally:
         self.invalid: Counter[str] = Counter()
 
 
-@dataclass(frozen=True)
-class _EncodedJob(NewJob):
-    """A job whose event JSON was made once, at normalisation, and is shared by all its event's jobs."""
-
-    encoded: str = ""
-
-    def event_json(self) -> str:
-        return self.encoded
-
-
 def _produce(producer: JobProducer, events: list[NormalisedEvent], jobs: list[NewJob]) -> _Tally:
     tally = _Tally()
     for normalised in events:
         production = producer.produce(normalised.event)
         for job in production.jobs:
+            # The event's JSON, made once at normalisation, is shared by all its jobs.
             jobs.append(
-                _EncodedJob(
+                NewJob(
                     job.instance_id,
                     job.subscription,
                     job.message_id,
