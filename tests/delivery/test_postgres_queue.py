@@ -48,9 +48,9 @@ def test_a_database_without_the_schema_says_to_run_migrate(
     with pytest.raises(QueueSchemaError, match="no delivery queue yet; create it with 'actions queue migrate --queue"):
         open_queue(postgres_url)
     assert run_migrate(argparse.Namespace(queue=postgres_url)) == 0
-    assert "created the queue's schema (version 1)" in capsys.readouterr().out
+    assert "created the queue's schema (version 2)" in capsys.readouterr().out
     assert run_migrate(argparse.Namespace(queue=postgres_url)) == 0
-    assert "up to date (version 1)" in capsys.readouterr().out
+    assert "up to date (version 2)" in capsys.readouterr().out
     queue = open_queue(postgres_url)
     try:
         assert queue.enqueue([new_job(1, "a")]).added == 1
