@@ -40,11 +40,12 @@ from framework.delivery.jobs import (
     Job,
     JobState,
     NewJob,
+    PendingPoll,
     QueueStats,
     Settlement,
     StatsRow,
 )
-from framework.delivery.postgres_schema import NOW, check_schema, migrate
+from framework.delivery.postgres_schema import ACCOUNT_LOCK_SPACE, NOW, check_schema, migrate
 from framework.delivery.postgres_token_store import PostgresTokenStore
 from framework.delivery.queue_url import QueueURLError, redact_queue_url
 
@@ -58,10 +59,17 @@ _JOB_COLUMNS = (
     "state, attempts, tries, enqueued_at, not_before, last_error"
 )
 # A job at the head of its user's lane: no earlier job with its ordering key is unfinished (queued,
-# even if scheduled for later, or running). The rule of procrastinate's ``lock`` fetch, per user.
+# even if scheduled for later, running, or polling). The rule of procrastinate's ``lock`` fetch, per user.
 _LANE_HEAD = (
     "(j.ordering_key IS NULL OR NOT EXISTS (SELECT 1 FROM actions_jobs AS e WHERE e.ordering_key ="
-    " j.ordering_key AND e.id < j.id AND e.state IN ('queued', 'running')))"
+    " j.ordering_key AND e.id < j.id AND e.state IN ('queued', 'running', 'polling')))"
+)
+_UNFINISHED = "('queued', 'running', 'polling')"
+# The serialising lock of one account's claims (as ``actions_claim`` takes it).
+_ACCOUNT_LOCK = f"SELECT pg_advisory_xact_lock({ACCOUNT_LOCK_SPACE}, hashtext(current_schema() || ':' || %s))"
+# An account's running calls: the jobs claimed together for one call (a lane run, a batch) count once.
+_RUNNING_CALLS = (
+    "SELECT count(DISTINCT coalesce(claim_group, id)) FROM actions_jobs WHERE state = 'running' AND account_key = %s"
 )
 
 
@@ -158,39 +166,124 @@ class PostgresQueue:
             return cursor.rowcount
 
     def claim(
-        self, worker_id: str, *, instances: Collection[str], limit: int, account_limits: Mapping[str, int]
+        self,
+        worker_id: str,
+        *,
+        instances: Collection[str],
+        limit: int,
+        account_limits: Mapping[str, int],
+        lane_run: int = 1,
+        skip: Collection[tuple[str, int]] = (),
     ) -> list[Job]:
-        """One call of ``actions_claim`` (see ``postgres_schema``): the whole claim in one round trip."""
+        """One call of ``actions_claim`` (see ``postgres_schema``): the whole claim in one round trip.
+        Each head is followed by its run (ordered by claim group, then id)."""
         if limit <= 0 or not instances:
             return []
         limited = sorted(account_limits)
         with self._pool.connection() as connection:
             rows = connection.execute(
-                f"SELECT {_JOB_COLUMNS} FROM actions_claim(%s, %s, %s, %s::text[], %s::integer[]) ORDER BY id",
-                (worker_id, list(instances), limit, limited, [account_limits[key] for key in limited]),
+                f"SELECT {_JOB_COLUMNS} FROM actions_claim(%s, %s, %s, %s::text[], %s::integer[], %s, %s::text[],"
+                " %s::integer[]) ORDER BY claim_group, id",
+                (
+                    worker_id,
+                    list(instances),
+                    limit,
+                    limited,
+                    [account_limits[key] for key in limited],
+                    max(lane_run, 1),
+                    [instance for instance, _ in skip],
+                    [subscription for _, subscription in skip],
+                ),
             ).fetchall()
         return [_job(row) for row in rows]
+
+    def claim_batch(
+        self,
+        worker_id: str,
+        *,
+        instance_id: str,
+        subscription: int,
+        limit: int,
+        account_limits: Mapping[str, int],
+        lane_run: int = 1,
+        linger: float = 0.0,
+    ) -> list[Job]:
+        """Lane heads of one subscription (locked ``SKIP LOCKED``) and their runs, as one call: its
+        account's advisory lock is taken before its running calls are counted, as ``actions_claim`` does."""
+        if limit <= 0:
+            return []
+        with self._pool.connection() as connection, connection.transaction():
+            connection.execute("SET LOCAL synchronous_commit = off")  # as actions_claim: a lost claim stays queued
+            if connection.execute(
+                "SELECT 1 FROM actions_polls WHERE instance_id = %s AND subscription = %s LIMIT 1",
+                (instance_id, subscription),
+            ).fetchone():
+                return []  # one async batch of a subscription at a time: its order depends on it
+            chosen = _choose_batch(connection, instance_id, subscription, limit, max(lane_run, 1))
+            if not chosen or not _account_open(connection, chosen[0].account_key, account_limits):
+                return []
+            if len(chosen) < limit and min(job.enqueued_at for job in chosen) > _now(connection) - linger:
+                return []
+            connection.execute(
+                "UPDATE actions_jobs SET state = 'running', worker_id = %s, claim_group = %s"
+                " WHERE id = ANY(%s) AND state = 'queued'",
+                (worker_id, chosen[0].id, [job.id for job in chosen]),
+            )
+        return [dataclasses.replace(job, state=JobState.RUNNING) for job in chosen]
+
+    def start_polling(self, worker_id: str, job_ids: Sequence[int], pending: PendingPoll, poll_at: float) -> int:
+        with self._pool.connection() as connection, connection.transaction():
+            connection.execute(
+                "UPDATE actions_jobs SET state = 'polling' WHERE id = ANY(%s) AND state = 'running' AND worker_id = %s",
+                (list(job_ids), worker_id),
+            )
+            row = connection.execute(
+                "INSERT INTO actions_polls (instance_id, subscription, account_key, pending, job_ids, poll_at)"
+                " VALUES (%s, %s, %s, %s::json, %s::json, %s) RETURNING id",
+                (
+                    pending.instance_id,
+                    pending.subscription,
+                    pending.account_key,
+                    json.dumps(pending.pending, ensure_ascii=False),
+                    json.dumps(list(pending.job_ids)),
+                    poll_at,
+                ),
+            ).fetchone()
+        return int(row[0]) if row else 0
+
+    def claim_polls(self, instances: Collection[str], *, lease: float) -> list[PendingPoll]:
+        """Due polls, leased by moving ``poll_at``; ``SKIP LOCKED``: two workers never lease one poll."""
+        if not instances:
+            return []
+        with self._pool.connection() as connection:
+            rows = connection.execute(
+                f"UPDATE actions_polls AS p SET poll_at = {NOW} + %s, polls = p.polls + 1 WHERE p.id IN ("
+                f"SELECT id FROM actions_polls WHERE instance_id = ANY(%s) AND poll_at <= {NOW}"
+                " ORDER BY id FOR UPDATE SKIP LOCKED) RETURNING p.id, p.instance_id, p.subscription, p.account_key,"
+                " p.pending, p.job_ids, p.polls, p.created_at",
+                (lease, list(instances)),
+            ).fetchall()
+        return [
+            PendingPoll(int(r[0]), str(r[1]), int(r[2]), str(r[3]), r[4], tuple(r[5]), int(r[6]), float(r[7]))
+            for r in sorted(rows, key=lambda row: int(row[0]))
+        ]
+
+    def reschedule_poll(self, poll_id: int, poll_at: float) -> None:
+        with self._pool.connection() as connection:
+            connection.execute("UPDATE actions_polls SET poll_at = %s WHERE id = %s", (poll_at, poll_id))
+
+    def finish_poll(self, poll_id: int, settlements: Sequence[Settlement]) -> None:
+        with self._pool.connection() as connection, connection.transaction():
+            if settlements:
+                _settle(connection, settlements)
+            connection.execute("DELETE FROM actions_polls WHERE id = %s", (poll_id,))
 
     def settle(self, settlements: Sequence[Settlement]) -> None:
         """One call of ``actions_settle``: every outcome and attempt record in one transaction."""
         if not settlements:
             return
-        outcomes = [
-            {
-                "id": s.job_id,
-                "state": s.state.value,
-                "not_before": s.not_before,
-                "counted": int(s.counts_attempt),
-                "reason": s.reason,
-            }
-            for s in settlements
-        ]
-        attempts = [dataclasses.asdict(s.attempt) for s in settlements if s.attempt is not None]
         with self._pool.connection() as connection:
-            connection.execute(
-                "SELECT actions_settle(%s::json, %s::json)",
-                (json.dumps(outcomes, ensure_ascii=False), json.dumps(attempts, ensure_ascii=False)),
-            )
+            _settle(connection, settlements)
 
     def pause_account(self, account_key: str, until: float, reason: str) -> None:
         with self._pool.connection() as connection:
@@ -211,19 +304,20 @@ class PostgresQueue:
             return cursor.rowcount
 
     def next_due(self, instances: Collection[str]) -> float | None:
-        """The earliest ``not_before`` of a queued job at the head of its lane."""
+        """The earliest ``not_before`` of a queued job at the head of its lane, or ``poll_at`` of a poll."""
         with self._pool.connection() as connection:
             row = connection.execute(
-                f"SELECT min(not_before) FROM actions_jobs AS j WHERE state = 'queued' AND instance_id = ANY(%s)"
-                f" AND {_LANE_HEAD}",
-                (list(instances),),
+                f"SELECT least((SELECT min(not_before) FROM actions_jobs AS j WHERE state = 'queued'"
+                f" AND instance_id = ANY(%s) AND {_LANE_HEAD}),"
+                " (SELECT min(poll_at) FROM actions_polls WHERE instance_id = ANY(%s)))",
+                (list(instances), list(instances)),
             ).fetchone()
         return float(row[0]) if row and row[0] is not None else None
 
     def unfinished(self, instances: Collection[str]) -> int:
         with self._pool.connection() as connection:
             row = connection.execute(
-                "SELECT count(*) FROM actions_jobs WHERE state IN ('queued', 'running') AND instance_id = ANY(%s)",
+                f"SELECT count(*) FROM actions_jobs WHERE state IN {_UNFINISHED} AND instance_id = ANY(%s)",
                 (list(instances),),
             ).fetchone()
         return int(row[0]) if row else 0
@@ -294,7 +388,7 @@ class PostgresQueue:
             deleted = [
                 row[0]
                 for row in connection.execute(
-                    "DELETE FROM actions_jobs WHERE id = ANY(%s) AND state NOT IN ('queued', 'running') RETURNING id",
+                    f"DELETE FROM actions_jobs WHERE id = ANY(%s) AND state NOT IN {_UNFINISHED} RETURNING id",
                     (list(job_ids),),
                 ).fetchall()
             ]
@@ -340,6 +434,96 @@ def _connect(url: str) -> psycopg.Connection[tuple[Any, ...]]:
             f"--queue {redact_queue_url(url)}: not a PostgreSQL connection URL ({error}); use "
             "postgresql://USER@HOST:PORT/DATABASE"
         ) from None
+
+
+def _settle(connection: psycopg.Connection[tuple[Any, ...]], settlements: Sequence[Settlement]) -> None:
+    """One call of ``actions_settle`` on ``connection``: outcomes and attempt records as two JSON arrays."""
+    outcomes = [
+        {
+            "id": s.job_id,
+            "state": s.state.value,
+            "not_before": s.not_before,
+            "counted": int(s.counts_attempt),
+            "tried": int(s.attempted),
+            "reason": s.reason,
+        }
+        for s in settlements
+    ]
+    attempts = [dataclasses.asdict(s.attempt) for s in settlements if s.attempt is not None]
+    connection.execute(
+        "SELECT actions_settle(%s::json, %s::json)",
+        (json.dumps(outcomes, ensure_ascii=False), json.dumps(attempts, ensure_ascii=False)),
+    )
+
+
+def _choose_batch(
+    connection: psycopg.Connection[tuple[Any, ...]], instance_id: str, subscription: int, limit: int, lane_run: int
+) -> list[Job]:
+    """Due lane heads of one subscription, oldest first, each followed by its run, cut at ``limit``
+    jobs and sorted by id. Heads are locked ``SKIP LOCKED``; followers are behind them, so no other
+    claimer takes them."""
+    now = _now(connection)
+    heads = [
+        _job(row)
+        for row in connection.execute(
+            f"SELECT {_JOB_COLUMNS} FROM actions_jobs AS j WHERE j.state = 'queued' AND j.instance_id = %s"
+            f" AND j.subscription = %s AND j.not_before <= %s AND {_LANE_HEAD} ORDER BY j.id LIMIT %s"
+            " FOR UPDATE OF j SKIP LOCKED",
+            (instance_id, subscription, now, limit),
+        ).fetchall()
+    ]
+    chosen: list[Job] = []
+    for head in heads:
+        for job in [head, *_followers(connection, head, lane_run, now)]:
+            if len(chosen) == limit:
+                break
+            chosen.append(job)
+    return sorted(chosen, key=lambda job: job.id)
+
+
+def _followers(connection: psycopg.Connection[tuple[Any, ...]], head: Job, lane_run: int, now: float) -> list[Job]:
+    """Up to ``lane_run - 1`` jobs right behind ``head`` in its lane, queued, due, of its subscription."""
+    if lane_run <= 1 or head.ordering_key is None:
+        return []
+    rows = connection.execute(
+        f"SELECT {_JOB_COLUMNS} FROM actions_jobs WHERE ordering_key = %s AND id > %s AND state IN {_UNFINISHED}"
+        " ORDER BY id LIMIT %s",
+        (head.ordering_key, head.id, lane_run - 1),
+    ).fetchall()
+    found: list[Job] = []
+    for job in map(_job, rows):
+        if (
+            job.state is not JobState.QUEUED
+            or job.not_before > now
+            or job.instance_id != head.instance_id
+            or job.subscription != head.subscription
+        ):
+            break
+        found.append(job)
+    return found
+
+
+def _account_open(
+    connection: psycopg.Connection[tuple[Any, ...]], account_key: str, account_limits: Mapping[str, int]
+) -> bool:
+    """Whether ``account_key`` may take one more call now: not paused and, if limited, below its limit
+    counted under its advisory lock (so two machines cannot both take its last slot)."""
+    if connection.execute(
+        f"SELECT 1 FROM actions_account_pauses WHERE account_key = %s AND until > {NOW}", (account_key,)
+    ).fetchone():
+        return False
+    limit = account_limits.get(account_key)
+    if limit is None:
+        return True
+    connection.execute(_ACCOUNT_LOCK, (account_key,))
+    row = connection.execute(_RUNNING_CALLS, (account_key,)).fetchone()
+    return (int(row[0]) if row else 0) < limit
+
+
+def _now(connection: psycopg.Connection[tuple[Any, ...]]) -> float:
+    """The database server's clock (every machine's claims agree on what is due)."""
+    row = connection.execute(f"SELECT {NOW}").fetchone()
+    return float(row[0]) if row else 0.0
 
 
 def _identity(job: NewJob) -> tuple[str, int, str]:

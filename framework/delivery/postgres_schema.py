@@ -20,7 +20,7 @@ from framework.delivery.queue_url import QueueURLError, redact_queue_url
 
 __all__ = ["SCHEMA_VERSION", "QueueSchemaError", "migrate", "check_schema", "NOW", "ACCOUNT_LOCK_SPACE"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: lane runs and batches (claim_group), async batches (polls)
 
 # The first key of the two-key advisory lock that serialises claims of one account.
 ACCOUNT_LOCK_SPACE = 7300
@@ -35,7 +35,7 @@ NOW = "extract(epoch FROM clock_timestamp())::double precision"
 # order: no deadlock) and its running jobs counted after the lock, so a claimer that held the lock
 # first has committed its claims by then. Claims need not wait for the disk (synchronous_commit off):
 # a claim lost in a server crash leaves its job queued.
-_CLAIM_FUNCTION = f"""
+_CLAIM_FUNCTION_1 = f"""
     CREATE OR REPLACE FUNCTION actions_claim(p_worker text, p_instances text[], p_limit integer, p_limited text[],
                                   p_limits integer[]) RETURNS SETOF actions_jobs
     LANGUAGE plpgsql SET enable_bitmapscan = off SET enable_sort = off AS $$
@@ -94,7 +94,7 @@ _CLAIM_FUNCTION = f"""
 # applies to a job still running (a late one, for a job recovered meanwhile, changes nothing). Unlike
 # a claim it waits for the disk: one lost in a server crash would leave the job running for a worker
 # that is alive and has forgotten it, holding its user's lane and an account slot for good.
-_SETTLE_FUNCTION = f"""
+_SETTLE_FUNCTION_1 = f"""
     CREATE OR REPLACE FUNCTION actions_settle(p_settlements json, p_attempts json) RETURNS void
     LANGUAGE plpgsql AS $$
     BEGIN
@@ -111,6 +111,131 @@ _SETTLE_FUNCTION = f"""
             http_status = excluded.http_status, error_code = excluded.error_code, message = excluded.message,
             request = excluded.request;
     END $$;
+"""
+
+# Version 2 (issue 10): claim with lane runs and skipped subscriptions. As version 1, plus: a claimed
+# head brings up to ``p_lane_run - 1`` followers (the next unfinished jobs of its lane while they are
+# queued, due and of its instance and subscription), all marked with the head's id as ``claim_group``;
+# an account's running calls are its running claim groups (a run is one call), counted after its lock.
+_CLAIM_FUNCTION = f"""
+    CREATE OR REPLACE FUNCTION actions_claim(p_worker text, p_instances text[], p_limit integer, p_limited text[],
+                                  p_limits integer[], p_lane_run integer, p_skip_instances text[],
+                                  p_skip_subscriptions integer[]) RETURNS SETOF actions_jobs
+    LANGUAGE plpgsql SET enable_bitmapscan = off SET enable_sort = off AS $$
+    DECLARE
+        v_now double precision := {NOW};
+        v_closed text[];
+        v_ids bigint[] := '{{}}';
+        v_keys text[] := '{{}}';
+        v_keys_sorted text[];
+        v_free integer[] := '{{}}';
+        v_chosen bigint[] := '{{}}';
+        v_key text;
+        v_at integer;
+        v_row record;
+    BEGIN
+        PERFORM set_config('synchronous_commit', 'off', true);
+        SELECT coalesce(array_agg(closed.key), '{{}}') INTO v_closed FROM (
+            SELECT account_key AS key FROM actions_account_pauses WHERE until > v_now
+            UNION
+            SELECT l.key FROM unnest(p_limited, p_limits) AS l(key, lim) WHERE l.lim <= (
+                SELECT count(DISTINCT coalesce(r.claim_group, r.id))
+                FROM actions_jobs AS r WHERE r.state = 'running' AND r.account_key = l.key)
+        ) AS closed;
+        FOR v_row IN
+            SELECT j.id, j.account_key FROM actions_jobs AS j
+            WHERE j.state = 'queued' AND j.instance_id = ANY(p_instances) AND j.not_before <= v_now
+              AND NOT (j.account_key = ANY(v_closed))
+              AND NOT EXISTS (SELECT 1 FROM unnest(p_skip_instances, p_skip_subscriptions) AS s(i, sub)
+                              WHERE s.i = j.instance_id AND s.sub = j.subscription)
+              AND (j.ordering_key IS NULL OR NOT EXISTS (SELECT 1 FROM actions_jobs AS e
+                   WHERE e.ordering_key = j.ordering_key AND e.id < j.id
+                     AND e.state IN ('queued', 'running', 'polling')))
+            ORDER BY j.id LIMIT p_limit * 4 FOR UPDATE OF j SKIP LOCKED
+        LOOP
+            v_ids := v_ids || v_row.id;
+            v_keys := v_keys || v_row.account_key;
+        END LOOP;
+        SELECT coalesce(array_agg(DISTINCT k ORDER BY k), '{{}}') INTO v_keys_sorted
+            FROM unnest(v_keys) AS k WHERE k = ANY(p_limited);
+        FOREACH v_key IN ARRAY v_keys_sorted LOOP
+            PERFORM pg_advisory_xact_lock({ACCOUNT_LOCK_SPACE}, hashtext(current_schema() || ':' || v_key));
+            v_free := v_free || (p_limits[array_position(p_limited, v_key)] - (
+                SELECT count(DISTINCT coalesce(r.claim_group, r.id))::integer
+                FROM actions_jobs AS r WHERE r.state = 'running' AND r.account_key = v_key));
+        END LOOP;
+        FOR v_at IN 1 .. coalesce(array_length(v_ids, 1), 0) LOOP
+            EXIT WHEN coalesce(array_length(v_chosen, 1), 0) >= p_limit;
+            v_key := v_keys[v_at];
+            IF v_key = ANY(v_keys_sorted) THEN
+                CONTINUE WHEN v_free[array_position(v_keys_sorted, v_key)] <= 0;
+                v_free[array_position(v_keys_sorted, v_key)] := v_free[array_position(v_keys_sorted, v_key)] - 1;
+            END IF;
+            v_chosen := v_chosen || v_ids[v_at];
+        END LOOP;
+        RETURN QUERY
+        WITH members AS (
+            SELECT h.id AS grp, h.id FROM actions_jobs AS h WHERE h.id = ANY(v_chosen)
+            UNION ALL
+            SELECT run.grp, run.id FROM (
+                SELECT h.id AS grp, f.id, bool_and(f.state = 'queued' AND f.not_before <= v_now
+                    AND f.instance_id = h.instance_id AND f.subscription = h.subscription)
+                    OVER (PARTITION BY h.id ORDER BY f.id) AS consecutive
+                FROM actions_jobs AS h CROSS JOIN LATERAL (
+                    SELECT * FROM actions_jobs AS n WHERE n.ordering_key = h.ordering_key AND n.id > h.id
+                      AND n.state IN ('queued', 'running', 'polling') ORDER BY n.id LIMIT p_lane_run - 1) AS f
+                WHERE h.id = ANY(v_chosen) AND h.ordering_key IS NOT NULL AND p_lane_run > 1
+            ) AS run WHERE run.consecutive
+        )
+        UPDATE actions_jobs AS j SET state = 'running', worker_id = p_worker, claim_group = m.grp
+            FROM members AS m WHERE j.id = m.id AND j.state = 'queued' RETURNING j.*;
+    END $$;
+"""
+
+# Version 2: a settlement applies to a running or polling job; an untried one (``tried`` 0: handed
+# back from a merged run after an earlier call failed) changes neither ``tries`` nor ``attempts``.
+_SETTLE_FUNCTION = f"""
+    CREATE OR REPLACE FUNCTION actions_settle(p_settlements json, p_attempts json) RETURNS void
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        UPDATE actions_jobs AS j SET state = s.state, worker_id = NULL,
+            not_before = CASE WHEN s.state = 'queued' THEN s.not_before ELSE j.not_before END,
+            settled_at = CASE WHEN s.state = 'queued' THEN j.settled_at ELSE {NOW} END,
+            attempts = j.attempts + s.counted * s.tried, tries = j.tries + s.tried, last_error = s.reason
+        FROM json_to_recordset(p_settlements) AS s(id bigint, state text, not_before double precision,
+                                                   counted integer, tried integer, reason text)
+        WHERE j.id = s.id AND j.state IN ('running', 'polling');
+        INSERT INTO actions_attempts SELECT * FROM json_populate_recordset(NULL::actions_attempts, p_attempts)
+        ON CONFLICT (job_id, number) DO UPDATE SET started_at = excluded.started_at,
+            latency_ms = excluded.latency_ms, status = excluded.status, resolution = excluded.resolution,
+            http_status = excluded.http_status, error_code = excluded.error_code, message = excluded.message,
+            request = excluded.request;
+    END $$;
+"""
+
+# From version 1 to 2: the polling state, claim groups, the polls of async batches, the new functions.
+_UPGRADE_TO_2 = f"""
+    ALTER TABLE actions_jobs ADD COLUMN claim_group bigint;
+    ALTER TABLE actions_jobs DROP CONSTRAINT actions_jobs_state_check;
+    ALTER TABLE actions_jobs ADD CONSTRAINT actions_jobs_state_check
+        CHECK (state IN ('queued', 'running', 'polling', 'delivered', 'filtered', 'invalid', 'dead'));
+    DROP INDEX actions_jobs_lane;
+    CREATE INDEX actions_jobs_lane ON actions_jobs (ordering_key, id) WHERE state IN ('queued', 'running', 'polling');
+    CREATE TABLE actions_polls (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        instance_id text NOT NULL,
+        subscription integer NOT NULL,
+        account_key text NOT NULL,
+        pending json NOT NULL,
+        job_ids json NOT NULL,
+        poll_at double precision NOT NULL,
+        polls integer NOT NULL DEFAULT 0,
+        created_at double precision NOT NULL DEFAULT {NOW}
+    );
+    CREATE INDEX actions_polls_subscription ON actions_polls (instance_id, subscription);
+    DROP FUNCTION actions_claim(text, text[], integer, text[], integer[]);
+    {_CLAIM_FUNCTION}
+    {_SETTLE_FUNCTION}
 """
 
 # Each entry upgrades the schema from version ``index`` to ``index + 1``; append, never edit.
@@ -169,9 +294,10 @@ _UPGRADES: tuple[str, ...] = (
         data text NOT NULL,
         updated_at double precision NOT NULL
     );
-    {_CLAIM_FUNCTION}
-    {_SETTLE_FUNCTION}
+    {_CLAIM_FUNCTION_1}
+    {_SETTLE_FUNCTION_1}
     """,
+    _UPGRADE_TO_2,
 )
 assert len(_UPGRADES) == SCHEMA_VERSION
 

@@ -48,9 +48,9 @@ def test_a_database_without_the_schema_says_to_run_migrate(
     with pytest.raises(QueueSchemaError, match="no delivery queue yet; create it with 'actions queue migrate --queue"):
         open_queue(postgres_url)
     assert run_migrate(argparse.Namespace(queue=postgres_url)) == 0
-    assert "created the queue's schema (version 1)" in capsys.readouterr().out
+    assert "created the queue's schema (version 2)" in capsys.readouterr().out
     assert run_migrate(argparse.Namespace(queue=postgres_url)) == 0
-    assert "up to date (version 1)" in capsys.readouterr().out
+    assert "up to date (version 2)" in capsys.readouterr().out
     queue = open_queue(postgres_url)
     try:
         assert queue.enqueue([new_job(1, "a")]).added == 1
@@ -129,6 +129,85 @@ def test_machines_claiming_at_once_never_pass_an_accounts_limit_nor_a_users_orde
     for user in {user for user, _ in delivered}:
         numbers = [number for who, number in delivered if who == user]
         assert numbers == sorted(numbers), f"{user} delivered out of order: {numbers}"
+
+
+def test_machines_claiming_runs_and_batches_at_once_never_pass_an_accounts_limit_in_calls(postgres_url: str) -> None:
+    """Six queues claim 240 jobs of one account (limit 3 calls): three take lane runs, three take
+    batches; a run or a batch is one call, and no more than three calls are ever out at once."""
+    setup = PostgresQueue(postgres_url)
+    setup.enqueue([new_job(n, f"user{n % 40}") for n in range(240)])
+    calls = [0]
+    peak = [0]
+    delivered: list[tuple[str, int]] = []
+    guard = threading.Lock()
+
+    def machine(name: str, batches: bool) -> None:
+        queue = PostgresQueue(postgres_url)
+        try:
+            while queue.unfinished(["i"]):
+                if batches:
+                    jobs = queue.claim_batch(
+                        name, instance_id="i", subscription=0, limit=8, account_limits={ACCOUNT: 3}, lane_run=2
+                    )
+                    taken = 1 if jobs else 0
+                else:
+                    jobs = queue.claim(name, instances=["i"], limit=2, account_limits={ACCOUNT: 3}, lane_run=3)
+                    taken = len({job.ordering_key for job in jobs})  # one run per lane
+                with guard:
+                    calls[0] += taken
+                    peak[0] = max(peak[0], calls[0])
+                time.sleep(0.02)  # the delivery
+                with guard:
+                    calls[0] -= taken
+                    delivered.extend((job.event["userId"], job.event["n"]) for job in jobs)
+                queue.settle([Settlement(job.id, JobState.DELIVERED) for job in jobs])
+        finally:
+            queue.close()
+
+    threads = [threading.Thread(target=machine, args=(f"w{n}", n % 2 == 0)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    setup.close()
+    assert len(delivered) == 240
+    assert 1 <= peak[0] <= 3
+    for user in {user for user, _ in delivered}:
+        numbers = [number for who, number in delivered if who == user]
+        assert numbers == sorted(numbers), f"{user} delivered out of order: {numbers}"
+
+
+def test_migrate_upgrades_a_version_1_queue_keeping_its_jobs(postgres_url: str) -> None:
+    """A queue created before lane runs and polls (schema 1) is refused until migrated, then keeps its jobs."""
+    import psycopg
+
+    from framework.delivery.postgres_schema import _UPGRADES  # the frozen upgrade steps
+
+    with psycopg.connect(postgres_url, autocommit=True) as connection:
+        schema = connection.execute("SELECT current_schema()").fetchone()
+        assert schema is not None
+        connection.execute(f"DROP SCHEMA {schema[0]} CASCADE")
+        connection.execute(f"CREATE SCHEMA {schema[0]}")
+        connection.execute(_UPGRADES[0])
+        connection.execute("CREATE TABLE actions_schema_version (version integer NOT NULL)")
+        connection.execute("INSERT INTO actions_schema_version VALUES (1)")
+        connection.execute(
+            "INSERT INTO actions_jobs (instance_id, subscription, message_id, account_key, ordering_key, event, state)"
+            " VALUES ('i', 0, 'm1', %s, 'i\x1fu:a', '{}', 'queued'), ('i', 0, 'm2', %s, 'i\x1fu:a', '{}', 'queued')",
+            (ACCOUNT, ACCOUNT),
+        )
+    with pytest.raises(QueueSchemaError, match="version 1.*needs 2.*actions queue migrate"):
+        PostgresQueue(postgres_url)
+    assert run_migrate(argparse.Namespace(queue=postgres_url)) == 0
+    queue = PostgresQueue(postgres_url)
+    try:
+        jobs = queue.claim("w1", instances=["i"], limit=1, account_limits={ACCOUNT: 1}, lane_run=2)
+        assert [job.message_id for job in jobs] == ["m1", "m2"]
+        queue.settle([Settlement(jobs[1].id, JobState.QUEUED, attempted=False)])
+        stored = queue.job(jobs[1].id)
+        assert stored is not None and stored.state is JobState.QUEUED and stored.tries == 0
+    finally:
+        queue.close()
 
 
 _HOLDER = textwrap.dedent("""

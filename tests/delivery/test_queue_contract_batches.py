@@ -10,24 +10,11 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import pytest
-
 from framework.delivery import JobQueue, JobState, NewJob, Settlement
 from framework.delivery.jobs import PendingPoll
-from framework.delivery.worker import supports_runs_and_batches
 
 INSTANCE = "inst-a"
 ACCOUNT = "dest:unit=1"
-
-
-@pytest.fixture(autouse=True)
-def _backend_with_runs_and_batches(queue: JobQueue) -> None:
-    """A backend written before issue 10 still delivers (one call per event); these tests wait for it."""
-    if not supports_runs_and_batches(queue):
-        pytest.xfail(
-            f"{type(queue).__name__} does not implement lane runs, batch claims and polls yet "
-            "(issue 10: see docs/batching.md, 'For the PostgreSQL backend')"
-        )
 
 
 def job(message_id: str, user: str | None = "u1", *, subscription: int = 0) -> NewJob:
