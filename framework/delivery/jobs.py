@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +28,7 @@ __all__ = [
     "StatsRow",
     "DeadLetterSelection",
     "PendingPoll",
+    "JOB_COLUMNS",
 ]
 
 
@@ -86,6 +88,13 @@ def encode_event(event: Any) -> str:
         return json.dumps(event, ensure_ascii=False, separators=(",", ":"))
 
 
+JOB_COLUMNS = (
+    "id, instance_id, subscription, subscription_name, message_id, event, account_key, ordering_key, "
+    "state, attempts, tries, enqueued_at, not_before, last_error"
+)
+"""The columns every backend selects for a job, in the order ``Job.from_row`` reads them."""
+
+
 @dataclass(frozen=True)
 class Job:
     """A claimed (or inspected) job, as the backend holds it."""
@@ -104,6 +113,15 @@ class Job:
     not_before: float
     last_error: str = ""
     tries: int = 0  # every attempt made, rate-limited ones included: the next attempt's number is tries + 1
+
+    @classmethod
+    def from_row(cls, row: Sequence[Any], event: dict[str, Any]) -> Job:
+        """A job from a row of ``JOB_COLUMNS``; ``event`` is the row's event already decoded (each backend
+        stores it its own way)."""
+        (job_id, instance_id, subscription, name, message_id, _stored_event, account_key, ordering_key, state,
+         attempts, tries, enqueued_at, not_before, last_error) = row  # fmt: skip
+        return cls(job_id, instance_id, subscription, name, message_id, event, account_key, ordering_key,
+                   JobState(state), attempts, enqueued_at, not_before, last_error, tries)  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ import psycopg
 from psycopg_pool import ConnectionPool
 
 from framework.delivery.jobs import (
+    JOB_COLUMNS,
     Attempt,
     DeadLetterSelection,
     EnqueueResult,
@@ -54,10 +55,6 @@ __all__ = ["PostgresQueue", "migrate_queue"]
 _POOL_SIZE = 8
 _CONNECT_TIMEOUT_S = 10
 
-_JOB_COLUMNS = (
-    "id, instance_id, subscription, subscription_name, message_id, event, account_key, ordering_key, "
-    "state, attempts, tries, enqueued_at, not_before, last_error"
-)
 # A job at the head of its user's lane: no earlier job with its ordering key is unfinished (queued,
 # even if scheduled for later, running, or polling). The rule of procrastinate's ``lock`` fetch, per user.
 _LANE_HEAD = (
@@ -182,7 +179,7 @@ class PostgresQueue:
         limited = sorted(account_limits)
         with self._pool.connection() as connection:
             rows = connection.execute(
-                f"SELECT {_JOB_COLUMNS} FROM actions_claim(%s, %s, %s, %s::text[], %s::integer[], %s, %s::text[],"
+                f"SELECT {JOB_COLUMNS} FROM actions_claim(%s, %s, %s, %s::text[], %s::integer[], %s, %s::text[],"
                 " %s::integer[]) ORDER BY claim_group, id",
                 (
                     worker_id,
@@ -345,7 +342,7 @@ class PostgresQueue:
 
     def job(self, job_id: int) -> Job | None:
         with self._pool.connection() as connection:
-            row = connection.execute(f"SELECT {_JOB_COLUMNS} FROM actions_jobs WHERE id = %s", (job_id,)).fetchone()
+            row = connection.execute(f"SELECT {JOB_COLUMNS} FROM actions_jobs WHERE id = %s", (job_id,)).fetchone()
         return _job(row) if row else None
 
     def attempts(self, job_id: int) -> list[Attempt]:
@@ -364,7 +361,7 @@ class PostgresQueue:
             size = page if remaining is None else min(page, remaining)
             with self._pool.connection() as connection:
                 rows = connection.execute(
-                    f"SELECT {_JOB_COLUMNS} FROM actions_jobs WHERE {where} AND id > %s ORDER BY id LIMIT %s",
+                    f"SELECT {JOB_COLUMNS} FROM actions_jobs WHERE {where} AND id > %s ORDER BY id LIMIT %s",
                     (*args, last_id, size),
                 ).fetchall()
             if not rows:
@@ -466,7 +463,7 @@ def _choose_batch(
     heads = [
         _job(row)
         for row in connection.execute(
-            f"SELECT {_JOB_COLUMNS} FROM actions_jobs AS j WHERE j.state = 'queued' AND j.instance_id = %s"
+            f"SELECT {JOB_COLUMNS} FROM actions_jobs AS j WHERE j.state = 'queued' AND j.instance_id = %s"
             f" AND j.subscription = %s AND j.not_before <= %s AND {_LANE_HEAD} ORDER BY j.id LIMIT %s"
             " FOR UPDATE OF j SKIP LOCKED",
             (instance_id, subscription, now, limit),
@@ -486,7 +483,7 @@ def _followers(connection: psycopg.Connection[tuple[Any, ...]], head: Job, lane_
     if lane_run <= 1 or head.ordering_key is None:
         return []
     rows = connection.execute(
-        f"SELECT {_JOB_COLUMNS} FROM actions_jobs WHERE ordering_key = %s AND id > %s AND state IN {_UNFINISHED}"
+        f"SELECT {JOB_COLUMNS} FROM actions_jobs WHERE ordering_key = %s AND id > %s AND state IN {_UNFINISHED}"
         " ORDER BY id LIMIT %s",
         (head.ordering_key, head.id, lane_run - 1),
     ).fetchall()
@@ -588,38 +585,7 @@ def _attempt(row: Sequence[Any]) -> Attempt:
 
 
 def _job(row: Sequence[Any]) -> Job:
-    (
-        job_id,
-        instance_id,
-        subscription,
-        name,
-        message_id,
-        event,
-        account_key,
-        ordering_key,
-        state,
-        attempts,
-        tries,
-        enqueued_at,
-        not_before,
-        last_error,
-    ) = row
-    return Job(
-        job_id,
-        instance_id,
-        subscription,
-        name,
-        message_id,
-        event,
-        account_key,
-        ordering_key,
-        JobState(state),
-        attempts,
-        enqueued_at,
-        not_before,
-        last_error,
-        tries,
-    )
+    return Job.from_row(row, row[5])
 
 
 def _host_identity() -> str:

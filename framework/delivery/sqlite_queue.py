@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from framework.delivery.jobs import (
+    JOB_COLUMNS,
     Attempt,
     DeadLetterSelection,
     EnqueueResult,
@@ -95,10 +96,6 @@ _MIGRATE_FROM_1 = """
 ALTER TABLE jobs ADD COLUMN claim_group INTEGER;
 DROP INDEX IF EXISTS jobs_lane;
 """
-_JOB_COLUMNS = (
-    "id, instance_id, subscription, subscription_name, message_id, event, account_key, ordering_key, "
-    "state, attempts, tries, enqueued_at, not_before, last_error"
-)
 # A job at the head of its user's lane: no earlier job with its ordering key is unfinished.
 _LANE_HEAD = (
     "(j.ordering_key IS NULL OR NOT EXISTS (SELECT 1 FROM jobs AS e WHERE e.ordering_key = j.ordering_key"
@@ -391,7 +388,7 @@ class SqliteQueue:
 
     def job(self, job_id: int) -> Job | None:
         with self._lock:
-            row = self._db.execute(f"SELECT {_JOB_COLUMNS} FROM jobs WHERE id = ?", (job_id,)).fetchone()
+            row = self._db.execute(f"SELECT {JOB_COLUMNS} FROM jobs WHERE id = ?", (job_id,)).fetchone()
         return _job(row) if row else None
 
     def attempts(self, job_id: int) -> list[Attempt]:
@@ -410,7 +407,7 @@ class SqliteQueue:
             size = page if remaining is None else min(page, remaining)
             with self._lock:
                 rows = self._db.execute(
-                    f"SELECT {_JOB_COLUMNS} FROM jobs WHERE {where} AND id > ? ORDER BY id LIMIT ?",
+                    f"SELECT {JOB_COLUMNS} FROM jobs WHERE {where} AND id > ? ORDER BY id LIMIT ?",
                     (*args, last_id, size),
                 ).fetchall()
             if not rows:
@@ -516,7 +513,7 @@ def _followers(db: sqlite3.Connection, head: Job, lane_run: int, now: float) -> 
     if lane_run <= 1 or head.ordering_key is None:
         return []
     rows = db.execute(
-        f"SELECT {_JOB_COLUMNS} FROM jobs WHERE ordering_key = ? AND id > ? AND state IN {_UNFINISHED}"
+        f"SELECT {JOB_COLUMNS} FROM jobs WHERE ordering_key = ? AND id > ? AND state IN {_UNFINISHED}"
         " ORDER BY id LIMIT ?",
         (head.ordering_key, head.id, lane_run - 1),
     ).fetchall()
@@ -548,7 +545,7 @@ def _choose_batch(
     if capacity.closed_for(_account_of(db, instance_id, subscription)):
         return []
     rows = db.execute(
-        f"SELECT {_JOB_COLUMNS} FROM jobs AS j WHERE j.state = 'queued' AND j.instance_id = ? AND j.subscription = ?"
+        f"SELECT {JOB_COLUMNS} FROM jobs AS j WHERE j.state = 'queued' AND j.instance_id = ? AND j.subscription = ?"
         f" AND j.not_before <= ? AND {_LANE_HEAD} ORDER BY j.id LIMIT ?",
         (instance_id, subscription, now, limit),
     ).fetchall()
@@ -583,7 +580,7 @@ def _choose(
     skip_closed = f" AND j.account_key NOT IN ({_marks(closed)})" if closed else ""
     skip_pairs = "".join(" AND NOT (j.instance_id = ? AND j.subscription = ?)" for _ in skip)
     query = (
-        f"SELECT {_JOB_COLUMNS} FROM jobs AS j WHERE j.state = 'queued' AND j.instance_id IN ({_marks(instances)})"
+        f"SELECT {JOB_COLUMNS} FROM jobs AS j WHERE j.state = 'queued' AND j.instance_id IN ({_marks(instances)})"
         f" AND j.not_before <= ?{skip_closed}{skip_pairs}"
         f" AND {_LANE_HEAD} ORDER BY j.id LIMIT ?"
     )
@@ -699,38 +696,7 @@ def _selection_where(selection: DeadLetterSelection) -> tuple[str, tuple[Any, ..
 
 
 def _job(row: Sequence[Any]) -> Job:
-    (
-        job_id,
-        instance_id,
-        subscription,
-        name,
-        message_id,
-        event,
-        account_key,
-        ordering_key,
-        state,
-        attempts,
-        tries,
-        enqueued_at,
-        not_before,
-        last_error,
-    ) = row
-    return Job(
-        job_id,
-        instance_id,
-        subscription,
-        name,
-        message_id,
-        json.loads(event),
-        account_key,
-        ordering_key,
-        JobState(state),
-        attempts,
-        enqueued_at,
-        not_before,
-        last_error,
-        tries,
-    )
+    return Job.from_row(row, json.loads(row[5]))
 
 
 def _with_state(job: Job, state: JobState) -> Job:
