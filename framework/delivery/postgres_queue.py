@@ -321,14 +321,16 @@ class PostgresQueue:
 
     # -- operators ----------------------------------------------------------------------------------
 
-    def stats(self, instance_id: str | None = None) -> QueueStats:
+    def paused_accounts(self) -> dict[str, tuple[float, str]]:
         with self._pool.connection() as connection:
-            paused = {
-                str(key): (float(until), str(reason))
-                for key, until, reason in connection.execute(
-                    f"SELECT account_key, until, reason FROM actions_account_pauses WHERE until > {NOW}"
-                ).fetchall()
-            }
+            rows = connection.execute(
+                f"SELECT account_key, until, reason FROM actions_account_pauses WHERE until > {NOW}"
+            ).fetchall()
+        return {str(key): (float(until), str(reason)) for key, until, reason in rows}
+
+    def stats(self, instance_id: str | None = None) -> QueueStats:
+        paused = self.paused_accounts()
+        with self._pool.connection() as connection:
             where = "WHERE j.instance_id = %s" if instance_id else ""
             rows = connection.execute(
                 "SELECT j.instance_id, j.subscription, max(j.subscription_name),"

@@ -154,6 +154,10 @@ class JobQueue(Protocol):
         """Job counts per instance and subscription and state, and the paused accounts."""
         ...
 
+    def paused_accounts(self) -> dict[str, tuple[float, str]]:
+        """Accounts paused now: account key -> (until, reason). Cheap: workers ask it when idle."""
+        ...
+
     def job(self, job_id: int) -> Job | None:
         """One job, whatever its state."""
         ...

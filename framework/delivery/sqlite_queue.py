@@ -369,15 +369,17 @@ class SqliteQueue:
 
     # -- operators ----------------------------------------------------------------------------------
 
+    def paused_accounts(self) -> dict[str, tuple[float, str]]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT account_key, until, reason FROM account_pauses WHERE until > ?", (time.time(),)
+            ).fetchall()
+        return {key: (until, reason) for key, until, reason in rows}
+
     def stats(self, instance_id: str | None = None) -> QueueStats:
         now = time.time()
         with self._lock:
-            paused = {
-                key: (until, reason)
-                for key, until, reason in self._db.execute(
-                    "SELECT account_key, until, reason FROM account_pauses WHERE until > ?", (now,)
-                )
-            }
+            paused = self.paused_accounts()
             where, args = ("WHERE instance_id = ?", (instance_id,)) if instance_id else ("", ())
             rows = self._db.execute(
                 f"SELECT instance_id, subscription, max(subscription_name), state, account_key, not_before > ?,"

@@ -474,9 +474,8 @@ class DeliveryWorker:
         return min(paused[key][0] for key in ours)
 
     def _paused_accounts(self, now: float) -> dict[str, tuple[float, str]]:
-        """Accounts paused now (by any worker of the queue)."""
-        first = next(iter(self.instances))
-        return {key: value for key, value in self.queue.stats(first).paused_accounts.items() if value[0] > now}
+        """Accounts paused now (by any worker of the queue): the pauses alone, never a count of the jobs."""
+        return {key: value for key, value in self.queue.paused_accounts().items() if value[0] > now}
 
     # -- slowing an account down after a short rate limit ---------------------------------------------
 

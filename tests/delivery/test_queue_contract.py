@@ -140,6 +140,8 @@ def test_a_paused_account_gets_no_claims_until_its_pause_ends(queue: JobQueue) -
     assert claim(queue) == ["m2"]
     stats = queue.stats(INSTANCE)
     assert stats.total("parked") == 1 and ACCOUNT in stats.paused_accounts
+    assert set(queue.paused_accounts()) == {ACCOUNT}
+    assert queue.paused_accounts()[ACCOUNT][1] == "daily quota spent"
     queue.pause_account("dest:unit=2", time.time() - 1, "over")
     queue.settle([Settlement(_id_of(queue, "m2"), JobState.DELIVERED)])
     assert queue.stats(INSTANCE).total("delivered") == 1
