@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from framework.subscriptions import FQLSyntaxError, compile_trigger, parse_fql, render_fql
-from framework.subscriptions.evaluate import evaluate
+from framework.subscriptions.evaluate import OPERATORS, evaluate
 
 FRAGMENTS = [
     "type",
@@ -134,29 +134,7 @@ ast_leaves = st.fixed_dictionaries(
         "type": st.sampled_from(
             ["event-type", "event", "name", "userId", "event-property", "event-trait", "event-context", "bogus"]
         ),
-        "operator": st.sampled_from(
-            [
-                "=",
-                "!=",
-                "<",
-                "<=",
-                ">",
-                ">=",
-                "number_equals",
-                "number_not_equals",
-                "contains",
-                "not_contains",
-                "starts_with",
-                "not_starts_with",
-                "ends_with",
-                "not_ends_with",
-                "exists",
-                "not_exists",
-                "is_true",
-                "is_false",
-                "bogus",
-            ]
-        ),
+        "operator": st.sampled_from([*sorted(OPERATORS), "bogus"]),
     },
     optional={"name": st.text(max_size=8) | field_names, "value": json_scalars},
 )
