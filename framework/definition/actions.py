@@ -23,9 +23,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from framework.definition.checks import fields_problems
+from framework.definition.dynamic_fields import DynamicField
 from framework.definition.fields import InputField
+from framework.definition.hooks import HOOK_TYPES, ActionHook
 from framework.definition.json_schema import fields_to_json_schema
 from framework.definition.record_merging import RecordMerging
+from framework.definition.sync_modes import SyncModeDefinition
 from framework.definition.validator import PayloadValidator, compile_payload_validator
 
 __all__ = ["ActionDefinition", "Perform"]
@@ -50,6 +53,12 @@ class ActionDefinition(BaseModel):
     record_merging: RecordMerging | None = None
     default_subscription: str | None = Field(default=None, alias="defaultSubscription")
     hidden: bool = False
+    # The modes the mapping may choose (add/update/upsert/delete); perform reads ``data.sync_mode``.
+    sync_mode: SyncModeDefinition | None = Field(default=None, alias="syncMode")
+    # Per field key, the function that fetches that field's choices from the destination's API.
+    dynamic_fields: dict[str, DynamicField] = Field(default_factory=dict, alias="dynamicFields")
+    # ``onMappingSave``-style hooks; their saved outputs reach perform as ``data.hook_outputs``.
+    hooks: dict[str, ActionHook] = Field(default_factory=dict)
     platform: Literal["cloud", "web"] = "cloud"
 
     _validator: PayloadValidator = PrivateAttr()
@@ -57,6 +66,17 @@ class ActionDefinition(BaseModel):
     @model_validator(mode="after")
     def _check_fields(self) -> ActionDefinition:
         problems = fields_problems(self.fields, f"action {self.title!r}")
+        problems += [
+            f"action {self.title!r}: dynamic_fields names {key!r}, which is not one of its fields "
+            f"({', '.join(self.fields) or 'none'})."
+            for key in self.dynamic_fields
+            if key not in self.fields
+        ]
+        problems += [
+            f"action {self.title!r}: hook {key!r} is not a hook type ({', '.join(HOOK_TYPES)})."
+            for key in self.hooks
+            if key not in HOOK_TYPES
+        ]
         if problems:
             raise ValueError("\n".join(problems))
         return self

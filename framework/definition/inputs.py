@@ -8,12 +8,14 @@ Segment's execute bundle: ``perform(request, data)`` reads ``data.payload``, ``d
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from framework.auth import OAuthTokens
+    from framework.definition.actions import ActionDefinition
 
-__all__ = ["ExecuteInput", "RefreshInput"]
+__all__ = ["ExecuteInput", "RefreshInput", "execute_input_for", "hook_outputs_of"]
 
 
 @dataclass
@@ -25,6 +27,13 @@ class ExecuteInput:
     auth: OAuthTokens | None = None
     raw_data: Any = None
     raw_mapping: dict[str, Any] | None = None
+    # The mode the mapping chose (framework.definition.sync_modes), None for an action without modes.
+    sync_mode: str | None = None
+    # Per hook type, what the mapping saved for it: ``{"inputs": {...}, "outputs": {...}}``.
+    hook_outputs: dict[str, Any] = field(default_factory=dict)
+    # A hook's inputs (perform_hook only) and the page token a dynamic field asks for (dynamic fields only).
+    hook_inputs: dict[str, Any] = field(default_factory=dict)
+    page: str | None = None
 
 
 @dataclass
@@ -33,3 +42,40 @@ class RefreshInput:
 
     settings: dict[str, Any]
     auth: OAuthTokens
+
+
+def hook_outputs_of(action: ActionDefinition, mapping: Mapping[str, Any]) -> dict[str, Any]:
+    """What the mapping saved for each of the action's hooks (Segment: ``mapping[hookType]``)."""
+    return {key: mapping[key] for key in action.hooks if mapping.get(key)}
+
+
+def execute_input_for(
+    action: ActionDefinition,
+    *,
+    payload: Any,
+    settings: dict[str, Any],
+    auth: OAuthTokens | None,
+    raw_data: Any,
+    mapping: Mapping[str, Any],
+) -> ExecuteInput:
+    """The ``ExecuteInput`` one perform gets: the mapping's sync mode and hook outputs read as Segment does.
+
+    The runtime, the batch path and the harness all build it here, so they agree. The mapping's mode
+    was checked when the subscription was prepared; a refused one reaches here only from the harness,
+    which raises the same message.
+    """
+    from framework.definition.sync_modes import chosen_sync_mode
+    from framework.errors import PayloadValidationError
+
+    sync_mode, refused = chosen_sync_mode(action.sync_mode, mapping)
+    if refused is not None:
+        raise PayloadValidationError(refused)
+    return ExecuteInput(
+        payload=payload,
+        settings=settings,
+        auth=auth,
+        raw_data=raw_data,
+        raw_mapping=dict(mapping),
+        sync_mode=sync_mode,
+        hook_outputs=hook_outputs_of(action, mapping),
+    )

@@ -246,13 +246,18 @@ def _call(
 def _call_once(
     pipeline: Pipeline, sub: CompiledSubscription, function: Any, payload: Any, events: Any, tokens: Any
 ) -> tuple[Any, tuple[Any, ...]]:
-    from framework.definition import ExecuteInput
+    from framework.definition.inputs import execute_input_for
 
-    data = ExecuteInput(
-        payload=payload, settings=dict(pipeline.settings), auth=tokens, raw_data=events, raw_mapping=dict(sub.mapping)
-    )
     client = None
     try:
+        data = execute_input_for(
+            sub.action,
+            payload=payload,
+            settings=dict(pipeline.settings),
+            auth=tokens,
+            raw_data=events,
+            mapping=sub.mapping,
+        )
         client = build_request_client(pipeline.definition, pipeline.session, data, pipeline.endpoint)
         answer = function(client, data)
     except Exception as error:  # every failure becomes per-item outcomes

@@ -61,9 +61,16 @@ class Pipeline:
         self._password_settings = secrets_of(definition, settings, None)  # settings never change here
         # Imported once here, not at module level: the pytest plugin imports this module (through
         # framework.testing) and must not load pydantic into test runs that never use the harness.
-        from framework.definition import ExecuteInput
+        from framework.definition.inputs import execute_input_for
+        from framework.definition.sync_modes import chosen_sync_mode
 
-        self._execute_input = ExecuteInput
+        self._execute_input = execute_input_for
+        # A mapping's refused sync mode refuses every event of that subscription: decided once here.
+        self._refused_modes = {
+            sub.index: refused
+            for sub in self.subscriptions
+            if (refused := chosen_sync_mode(sub.action.sync_mode, sub.mapping)[1]) is not None
+        }
 
     def send(self, event: Any, *, only: Collection[int] | None = None) -> list[SubscriptionResult]:
         """One result per enabled subscription, in config order; ``only`` limits it to those indexes.
@@ -96,6 +103,8 @@ class Pipeline:
         verdict = _trigger_verdict(sub, event)
         if verdict is not None:
             return _result(sub, status=verdict[0], reason=verdict[1]), None
+        if sub.index in self._refused_modes:
+            return _result(sub, reason=self._refused_modes[sub.index]), None
         payload, reason = _payload(sub, event)
         if reason is not None:
             return _result(sub, reason=reason, payload=payload), None
@@ -142,11 +151,16 @@ class Pipeline:
         base: SubscriptionResult,
     ) -> SubscriptionResult:
         # Copies: a perform that edits its settings or mapping must not change the next event's.
-        data = self._execute_input(
-            payload=payload, settings=dict(self.settings), auth=tokens, raw_data=event, raw_mapping=dict(sub.mapping)
-        )
         client = None
         try:
+            data = self._execute_input(
+                sub.action,
+                payload=payload,
+                settings=dict(self.settings),
+                auth=tokens,
+                raw_data=event,
+                mapping=sub.mapping,
+            )
             client = build_request_client(self.definition, self.session, data, self.endpoint)
             output = sub.action.perform(client, data)
         except Exception as error:  # every perform failure becomes a result with its Resolution

@@ -33,6 +33,8 @@ from framework.testing.transport import MockRouter, MockTransport, RecordedReque
 
 if TYPE_CHECKING:
     from framework.definition import ActionDefinition, DestinationDefinition
+    from framework.definition.dynamic_fields import DynamicChoices
+    from framework.definition.hooks import HookResult
 
 __all__ = ["TestDestination", "CredentialsInvalidError", "InvalidSettingsError", "create_test_integration"]
 
@@ -143,6 +145,55 @@ class TestDestination(Generic[TransportT]):
         self.last_output = poll(build_request_client(self.definition, self.session, data), data, dict(ref))
         return poll_item_results(self.last_output, items)
 
+    def test_dynamic_field(
+        self,
+        action: str,
+        field: str,
+        *,
+        settings: Mapping[str, Any] | None = None,
+        auth: Mapping[str, Any] | OAuthTokens | None = None,
+        payload: Mapping[str, Any] | None = None,
+        page: str | None = None,
+    ) -> DynamicChoices:
+        """Segment's ``testDynamicField``: the field's choices, its requests answered by the transport."""
+        from framework.runtime.dynamic_fields import fetch_choices
+
+        self._action(action)
+        choices, _ = fetch_choices(
+            self.definition,
+            action,
+            field,
+            settings=self._validated_settings(settings),
+            auth=as_tokens(auth),
+            session=self.session,
+            payload=payload,
+            page=page,
+        )
+        return choices
+
+    def test_hook(
+        self,
+        action: str,
+        hook: str,
+        inputs: Mapping[str, Any],
+        *,
+        settings: Mapping[str, Any] | None = None,
+        auth: Mapping[str, Any] | OAuthTokens | None = None,
+    ) -> HookResult:
+        """Segment's ``testHook``: run one action hook with these inputs, its requests answered by the transport."""
+        from framework.runtime.hooks import run_hook
+
+        self._action(action)
+        return run_hook(
+            self.definition,
+            action,
+            hook,
+            inputs,
+            settings=self._validated_settings(settings),
+            auth=as_tokens(auth),
+            session=self.session,
+        )
+
     def _batch_payloads(
         self, action: ActionDefinition, mapping: dict[str, Any], events: list[dict[str, Any]]
     ) -> list[Any]:
@@ -225,14 +276,15 @@ class TestDestination(Generic[TransportT]):
         *,
         batch: bool = False,
     ) -> list[RecordedRequest]:
-        from framework.definition import ExecuteInput
+        from framework.definition.inputs import execute_input_for
 
-        data = ExecuteInput(
+        data = execute_input_for(
+            action,
             payload=payload,
             settings=self._validated_settings(settings),
             auth=as_tokens(auth),
             raw_data=event,
-            raw_mapping=mapping,
+            mapping=mapping,
         )
         start = len(self.transport.requests)
         client = build_request_client(self.definition, self.session, data)
