@@ -2,12 +2,13 @@
 
 A destination names the kind of each value and never carries its own copy of the rules::
 
-    hash_user_value("  John.Doe@Example.com ", "email")   # sha256("john.doe@example.com")
+    hash_user_value(" John.Doe@Example.com ", "email")   # sha256("john.doe@example.com")
     hash_user_value("+1 (650) 555-1212", "phone")          # sha256("16505551212")
 
 A value that already is a SHA-256 hex digest (64 hex characters) is passed on unchanged, as Segment's
-``processHashing`` does, so data hashed upstream is not hashed twice. Empty values (after
-normalisation) give ``None``: nothing to match on, nothing to send.
+``processHashing`` does, so data hashed upstream is not hashed twice. An empty value (after
+normalisation) gives ``None``: nothing to match on, nothing to send (Segment's Facebook helper gives
+``undefined``, which JSON leaves out the same way).
 """
 
 from __future__ import annotations
@@ -21,43 +22,41 @@ __all__ = ["NORMALISERS", "hash_user_value", "is_sha256_hex", "normalise", "sha2
 
 _SHA256_HEX = re.compile(r"[0-9a-f]{64}", re.IGNORECASE)
 _NOT_DIGIT = re.compile(r"\D")
-_NOT_LETTER = re.compile(r"[^a-z]")
 _SPACE = re.compile(r"\s")
+_GENDERS = {"male": "m", "female": "f"}
 
 
-def _lower_trimmed(value: str) -> str:
-    return value.strip().lower()
+def _compact_lower(value: str) -> str:
+    """Every whitespace character removed, lowercased: Facebook's rule for most user data."""
+    return _SPACE.sub("", value).lower()
 
 
 def _digits(value: str) -> str:
     return _NOT_DIGIT.sub("", value)
 
 
-def _letters(value: str) -> str:
-    return _NOT_LETTER.sub("", value.lower())
-
-
-def _zip(value: str) -> str:
-    return _SPACE.sub("", value.strip().lower())
-
-
 def _gender(value: str) -> str:
-    lowered = value.strip().lower()
-    return {"male": "m", "female": "f"}.get(lowered, lowered[:1])
+    compact = _compact_lower(value)
+    return _GENDERS.get(compact, compact)
 
 
+def _as_given(value: str) -> str:
+    return value
+
+
+# The rules of Segment's Facebook Conversions API normalisation (normalize_user_data), by kind. State
+# and country names are not turned into codes here: that table is one platform's, kept by its destination.
 NORMALISERS: dict[str, Callable[[str], str]] = {
-    "email": _lower_trimmed,
-    "phone": _digits,  # digits only, country code included, no leading +
-    "name": _lower_trimmed,
-    "city": _letters,  # lowercase letters only: "San Francisco" → "sanfrancisco"
-    "state": _letters,
-    "country": _letters,
-    "zip": _zip,
-    "gender": _gender,  # "m" or "f"
-    "date_of_birth": _digits,  # YYYYMMDD
-    "external_id": _lower_trimmed,
-    "plain": str.strip,
+    "email": _compact_lower,
+    "phone": _digits,  # digits only: country code included, no +, no punctuation
+    "name": _compact_lower,  # first or last name
+    "city": _compact_lower,
+    "state": _compact_lower,
+    "country": _compact_lower,
+    "zip": _compact_lower,
+    "gender": _gender,  # "male" → "m", "female" → "f", anything else compacted
+    "external_id": _compact_lower,
+    "plain": _as_given,  # hashed as given (Facebook's date of birth, YYYYMMDD)
 }
 
 
@@ -68,7 +67,7 @@ def sha256_hex(text: str) -> str:
 
 def is_sha256_hex(value: Any) -> bool:
     """True for a string that already is a SHA-256 hex digest."""
-    return isinstance(value, str) and _SHA256_HEX.fullmatch(value.strip()) is not None
+    return isinstance(value, str) and _SHA256_HEX.fullmatch(value) is not None
 
 
 def normalise(value: Any, kind: str) -> str:
@@ -82,9 +81,9 @@ def normalise(value: Any, kind: str) -> str:
 
 def hash_user_value(value: Any, kind: str) -> str | None:
     """The normalised value's SHA-256 hex, the value itself if already hashed, None if empty."""
-    if value is None:
+    if value is None or not str(value).strip():
         return None
     if is_sha256_hex(value):
-        return str(value).strip().lower()
+        return str(value)
     normalised = normalise(value, kind)
     return sha256_hex(normalised) if normalised else None
