@@ -15,6 +15,8 @@ from framework.cli import (
     cmd_emulate,
     cmd_enqueue,
     cmd_explain,
+    cmd_fields,
+    cmd_hooks,
     cmd_init,
     cmd_list,
     cmd_map,
@@ -43,4 +45,6 @@ COMMANDS: tuple[ModuleType, ...] = (
     cmd_dlq,
     cmd_emulate,
     cmd_serve,
+    cmd_fields,
+    cmd_hooks,
 )

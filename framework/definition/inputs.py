@@ -7,8 +7,8 @@ Segment's execute bundle: ``perform(request, data)`` reads ``data.payload``, ``d
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
