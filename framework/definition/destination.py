@@ -15,9 +15,11 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from framework.definition.actions import ActionDefinition
 from framework.definition.auth_schemes import Authentication
+from framework.definition.endpoints import Endpoints
 from framework.definition.checks import fields_problems, is_identifier
 from framework.definition.json_schema import fields_to_json_schema
 from framework.definition.presets import Preset
+from framework.definition.rate_limits import RateLimit
 from framework.definition.validator import PayloadValidator, compile_settings_validator
 
 __all__ = ["DestinationDefinition", "NON_SETTING_KEYS", "destination_problems"]
@@ -46,6 +48,10 @@ class DestinationDefinition(BaseModel):
     # The setting whose value names the account ``concurrency_limit`` applies to (Pardot: businessUnitID):
     # the delivery engine never has more requests in flight for one account, however many instances share it.
     concurrency_key: str | None = None
+    # The destination's published request rate, kept per account before each request (runtime.rate_limits).
+    rate_limit: RateLimit | None = None
+    # Settings that pick the API's origin (region, sandbox): framework.definition.endpoints.
+    endpoints: Endpoints | None = None
     # Starts the destination's local emulator for an instance: ``emulator(settings, auth, subscriptions)``
     # returns an object with ``base_url``, ``stop()``, ``stats()`` and ``holdings()`` (what it holds, as a
     # title, column names and rows). ``actions replay --emulator`` and ``actions emulate`` use it.
@@ -112,4 +118,10 @@ def destination_problems(definition: DestinationDefinition) -> list[str]:
             )
     if definition.authentication is not None:
         problems.extend(fields_problems(definition.authentication.fields, f"{where} settings:"))
+    chooser = definition.endpoints.setting if definition.endpoints else None
+    if chooser is not None and chooser not in definition.settings_fields:
+        declared = ", ".join(definition.settings_fields) or "none"
+        problems.append(
+            f"{where}: endpoints are chosen by setting {chooser!r}, which is not declared (settings: {declared})."
+        )
     return problems

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import requests
 
 from framework.http import RequestClient
+from framework.runtime.rate_limits import bucket_for, rate_limit_hook
 
 if TYPE_CHECKING:
     from framework.definition import DestinationDefinition, ExecuteInput
@@ -31,6 +32,9 @@ def build_request_client(
     options: dict[str, Any] = {"secrets": secrets_of(definition, data.settings, data.auth)}
     if endpoint:
         options["origin_override"] = endpoint
+    bucket = bucket_for(definition, data.settings)
+    if bucket is not None:
+        options["before_request"] = [rate_limit_hook(bucket)]
     client = RequestClient(session, options=options)
     if definition.extend_request is not None:
         client = client.extend(definition.extend_request(data) or {})
