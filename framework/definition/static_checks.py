@@ -70,6 +70,14 @@ def _action_findings(key: str, action: Any) -> Iterator[Finding]:
             yield Finding("error", where, f"has an invalid default_subscription {trigger!r}: {problem}")
     for field_key, field in (getattr(action, "fields", None) or {}).items():
         yield from _field_findings(f'{where} field "{field_key}"', field_key, field)
+    dynamic = getattr(action, "dynamic_fields", None) or {}
+    for field_key, field in (getattr(action, "fields", None) or {}).items():
+        if getattr(field, "dynamic", False) and field_key not in dynamic:
+            yield Finding(
+                "warning",
+                f'{where} field "{field_key}"',
+                "is dynamic but the action has no dynamic_fields function for it; `actions fields` cannot list its choices",
+            )
 
 
 def _field_findings(where: str, key: str, field: Any) -> Iterator[Finding]:

@@ -12,6 +12,7 @@ from framework.definition import ActionDefinition, Authentication, Choice, Desti
 from framework.definition.dynamic_fields import DynamicChoices
 from framework.definition.hooks import ActionHook, HookResult
 from framework.definition.sync_modes import SYNC_MODE_KEY, SyncModeChoice, SyncModeDefinition
+from framework.errors import PayloadValidationError
 from framework.instance import DestinationInstance, SubscriptionStatus
 from framework.runtime.hooks import read_saved_hooks, run_subscription_hooks, with_saved_hooks, write_saved_hooks
 from framework.testing import MockRouter, create_test_event, create_test_integration
@@ -174,3 +175,54 @@ def test_saved_hook_outputs_reach_perform_as_hook_outputs(tmp_path: Path) -> Non
     assert result.status is SubscriptionStatus.DELIVERED
     assert router.requests[-1].url == f"{API}/lists/L9/add"
     assert json.loads(router.requests[-1].body) == {"email": "ada@example.com"}
+
+
+def test_harness_test_action_reads_sync_mode_and_hook_outputs_from_the_mapping() -> None:
+    tester = create_test_integration(build_list_destination())
+    tester.transport.add("POST", f"{API}/*", json={})
+    mapping = {SYNC_MODE_KEY: "delete", "onMappingSave": {"inputs": {"name": "VIP"}, "outputs": {"id": "L5"}}}
+    [request] = tester.test_action(
+        "sync", event=IDENTIFY, mapping=mapping, settings={"apiKey": SECRET}, use_default_mappings=True
+    )
+    assert request.url == f"{API}/lists/L5/delete"
+
+
+def test_harness_test_action_refuses_a_disallowed_mode_with_the_runtimes_message() -> None:
+    tester = create_test_integration(build_list_destination())
+    with pytest.raises(PayloadValidationError, match="which this action does not allow; choose one of: add, delete"):
+        tester.test_action(
+            "sync",
+            event=IDENTIFY,
+            mapping={SYNC_MODE_KEY: "upsert"},
+            settings={"apiKey": SECRET},
+            use_default_mappings=True,
+        )
+
+
+def test_the_sync_mode_reaches_perform_batch() -> None:
+    seen: list[Any] = []
+
+    def perform_batch(request: Any, data: Any) -> None:
+        seen.append((data.sync_mode, len(data.payload)))
+
+    definition = build_list_destination()
+    action = definition.actions["sync"].model_copy(update={"perform_batch": perform_batch})
+    definition = definition.model_copy(update={"actions": {"sync": action}})
+    tester = create_test_integration(definition)
+    tester.test_batch_action(
+        "sync",
+        events=[IDENTIFY, IDENTIFY],
+        mapping={SYNC_MODE_KEY: "delete"},
+        settings={"apiKey": SECRET},
+        use_default_mappings=True,
+    )
+    assert seen == [("delete", 2)]
+
+
+def test_validate_warns_of_a_dynamic_field_without_a_function() -> None:
+    from framework.definition import check_definition
+
+    definition = build_list_destination()
+    action = definition.actions["sync"].model_copy(update={"dynamic_fields": {"list_id": _list_choices}})
+    findings = check_definition(definition.model_copy(update={"actions": {"sync": action}}))
+    assert [f.where for f in findings if "is dynamic but" in f.message] == ['action "sync" field "other"']
