@@ -15,8 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from framework.definition.actions import ActionDefinition
 from framework.definition.auth_schemes import Authentication
-from framework.definition.endpoints import Endpoints
 from framework.definition.checks import fields_problems, is_identifier
+from framework.definition.endpoints import Endpoints
 from framework.definition.json_schema import fields_to_json_schema
 from framework.definition.presets import Preset
 from framework.definition.rate_limits import RateLimit

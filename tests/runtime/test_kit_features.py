@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -174,7 +173,7 @@ def test_saved_hook_outputs_reach_perform_as_hook_outputs(tmp_path: Path) -> Non
     [result] = reloaded.send(IDENTIFY)
     assert result.status is SubscriptionStatus.DELIVERED
     assert router.requests[-1].url == f"{API}/lists/L9/add"
-    assert json.loads(router.requests[-1].body) == {"email": "ada@example.com"}
+    assert router.requests[-1].json() == {"email": "ada@example.com"}
 
 
 def test_harness_test_action_reads_sync_mode_and_hook_outputs_from_the_mapping() -> None:

@@ -120,7 +120,12 @@ def test_the_runtime_takes_a_token_before_each_request(monkeypatch: pytest.Monke
     bucket = bucket_for(definition, {"account": "counted"})
     assert bucket is not None
     taken: list[float] = []
-    monkeypatch.setattr(bucket, "take", lambda: taken.append(1.0) or 0.0)
+
+    def counted_take() -> float:
+        taken.append(1.0)
+        return 0.0
+
+    monkeypatch.setattr(bucket, "take", counted_take)
     subscription = {"subscribe": 'type = "track"', "action": "track", "mapping": {}}
     instance = DestinationInstance(definition, {"account": "counted"}, [subscription], session=router.session())
     for _ in range(3):
