@@ -1,78 +1,102 @@
-"""Segment Engage audience events read as list membership: who entered or left which audience.
+"""Audience membership: whether an event adds its user to a list or removes them, read as Segment does.
 
-Engage sends an identify (membership in ``traits``) or a track ("Audience Entered"/"Audience Exited",
-membership in ``properties``) whose ``context.personas`` names the audience: ``computation_key`` (older
-events: ``audience_key``), ``computation_class`` (``audience``, ``journey_step``, ...), ``computation_id``
-and ``external_audience_id``. The trait or property named by the key is ``true`` while the user is a
-member and ``false`` when they leave. A list action (Klaviyo's addProfileToList/removeProfileFromList)
-reads it once here::
+Two sources, tried in this order (Segment's ``resolveAudienceMembership``):
 
-    membership = audience_membership(event)
-    if membership is not None and membership.change == "add":
-        ...
+* **Engage**: ``context.personas.computation_class`` is ``audience`` or ``journey_step`` and
+  ``computation_key`` names the audience; the boolean trait (identify) or property (track) of that name
+  is ``true`` while the user is a member and ``false`` once they left.
+* **Reverse ETL**: a track whose event is ``new``, ``updated`` or ``deleted``, read with the mapping's
+  sync mode: ``new`` adds under add/upsert/mirror, ``updated`` adds under update/upsert/mirror,
+  ``deleted`` removes under delete/mirror.
 
+Anything else is ``None``: not an audience update. The runtime gives the answer to ``perform`` as
+``data.audience_membership`` (a list aligned with the payloads in ``perform_batch``), so a list action
+(Klaviyo's addProfileToList/removeProfileFromList) never reads the event itself::
+
+    if data.audience_membership is False:
+        return remove_from_list(request, data.payload)
+
+:func:`engage_audience` gives the audience's names and ids as well.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
-__all__ = ["AudienceMembership", "audience_membership"]
+__all__ = ["EngageAudience", "engage_audience", "engage_membership", "resolve_audience_membership", "retl_membership"]
 
-_ENTERED_EVENTS = {"Audience Entered": True, "Audience Exited": False}
+_ENGAGE_CLASSES = ("audience", "journey_step")
+# (sync mode, RETL event name) → membership
+_RETL = {
+    ("add", "new"): True,
+    ("update", "updated"): True,
+    ("upsert", "new"): True,
+    ("upsert", "updated"): True,
+    ("mirror", "new"): True,
+    ("mirror", "updated"): True,
+    ("delete", "deleted"): False,
+    ("mirror", "deleted"): False,
+}
 
 
 @dataclass(frozen=True)
-class AudienceMembership:
-    """One event's membership change for one audience."""
+class EngageAudience:
+    """The Engage audience an event updates, and whether the user is now in it."""
 
     audience_key: str
-    computation_class: str | None
+    computation_class: str
     computation_id: str | None
     external_audience_id: str | None
     member: bool
 
-    @property
-    def change(self) -> Literal["add", "remove"]:
-        """What a list action does with it."""
-        return "add" if self.member else "remove"
+
+def resolve_audience_membership(event: Any, sync_mode: str | None = None) -> bool | None:
+    """True (add), False (remove) or None (not an audience update): Engage first, then Reverse ETL."""
+    engage = engage_membership(event)
+    return engage if engage is not None else retl_membership(event, sync_mode)
 
 
-def audience_membership(event: Mapping[str, Any]) -> AudienceMembership | None:
-    """The membership an Engage event carries, or None for an event that is not an audience update.
+def engage_membership(event: Any) -> bool | None:
+    """The membership an Engage audience or journey event carries, else None."""
+    audience = engage_audience(event)
+    return audience.member if audience is not None else None
 
-    The boolean trait (identify) or property (track) named by the audience key decides; a track without
-    that boolean falls back to its event name (Audience Entered / Exited).
-    """
-    context = event.get("context")
-    personas = context.get("personas") if isinstance(context, Mapping) else None
-    if not isinstance(personas, Mapping):
+
+def engage_audience(event: Any) -> EngageAudience | None:
+    """The Engage audience an event updates, with the user's membership; None for any other event."""
+    personas = _personas(event)
+    if personas is None:
         return None
-    key = personas.get("computation_key") or personas.get("audience_key")
-    if not isinstance(key, str) or not key:
+    computation_class = personas.get("computation_class")
+    key = personas.get("computation_key")
+    if computation_class not in _ENGAGE_CLASSES or not isinstance(key, str) or not key:
         return None
-    member = _member(event, key)
-    if member is None:
+    holder = {"identify": event.get("traits"), "track": event.get("properties")}.get(event.get("type"))
+    member = holder.get(key) if isinstance(holder, Mapping) else None
+    if not isinstance(member, bool):
         return None
-    return AudienceMembership(
+    return EngageAudience(
         audience_key=key,
-        computation_class=_text(personas.get("computation_class")),
+        computation_class=str(computation_class),
         computation_id=_text(personas.get("computation_id")),
         external_audience_id=_text(personas.get("external_audience_id")),
         member=member,
     )
 
 
-def _member(event: Mapping[str, Any], key: str) -> bool | None:
-    holder = event.get("traits") if event.get("type") == "identify" else event.get("properties")
-    value = holder.get(key) if isinstance(holder, Mapping) else None
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.lower() in ("true", "false"):
-        return value.lower() == "true"
-    return _ENTERED_EVENTS.get(str(event.get("event"))) if event.get("type") == "track" else None
+def retl_membership(event: Any, sync_mode: str | None) -> bool | None:
+    """The membership a Reverse ETL row event (new/updated/deleted) means under this sync mode, else None."""
+    if not isinstance(event, Mapping) or not sync_mode or event.get("type") != "track":
+        return None
+    return _RETL.get((sync_mode, str(event.get("event", ""))))
+
+
+def _personas(event: Any) -> Mapping[str, Any] | None:
+    context = event.get("context") if isinstance(event, Mapping) else None
+    personas = context.get("personas") if isinstance(context, Mapping) else None
+    return personas if isinstance(personas, Mapping) else None
 
 
 def _text(value: Any) -> str | None:

@@ -27,6 +27,9 @@ class ExecuteInput:
     auth: OAuthTokens | None = None
     raw_data: Any = None
     raw_mapping: dict[str, Any] | None = None
+    # Segment's audienceMembership (framework.audiences): True add, False remove, None neither; in
+    # perform_batch a list aligned with the payloads.
+    audience_membership: bool | None | list[bool | None] = None
     # The mode the mapping chose (framework.definition.sync_modes), None for an action without modes.
     sync_mode: str | None = None
     # Per hook type, what the mapping saved for it: ``{"inputs": {...}, "outputs": {...}}``.
@@ -64,6 +67,7 @@ def execute_input_for(
     was checked when the subscription was prepared; a refused one reaches here only from the harness,
     which raises the same message.
     """
+    from framework.audiences import resolve_audience_membership
     from framework.definition.sync_modes import chosen_sync_mode
     from framework.errors import PayloadValidationError
 
@@ -78,4 +82,9 @@ def execute_input_for(
         raw_mapping=dict(mapping),
         sync_mode=sync_mode,
         hook_outputs=hook_outputs_of(action, mapping),
+        audience_membership=(
+            [resolve_audience_membership(event, sync_mode) for event in raw_data]
+            if isinstance(raw_data, list)
+            else resolve_audience_membership(raw_data, sync_mode)
+        ),
     )

@@ -1,4 +1,4 @@
-"""Sync modes: how an action applies a record (add, update, upsert, delete), chosen per mapping.
+"""Sync modes: how an action applies a record (add, update, upsert, delete, mirror), chosen per mapping.
 
 An action declares the modes it supports, as Segment's ``syncMode`` definition does; the mapping picks
 one under Segment's reserved key ``__segment_internal_sync_mode`` and ``perform`` reads it as
@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 __all__ = ["SYNC_MODE_KEY", "SYNC_MODES", "SyncMode", "SyncModeChoice", "SyncModeDefinition", "chosen_sync_mode"]
 
 SYNC_MODE_KEY = "__segment_internal_sync_mode"
-SyncMode = Literal["add", "update", "upsert", "delete"]
+SyncMode = Literal["add", "update", "upsert", "delete", "mirror"]
 SYNC_MODES: tuple[str, ...] = SyncMode.__args__  # type: ignore[attr-defined]
 
 

@@ -1,4 +1,4 @@
-"""framework.audiences: Engage audience events (identify traits, track properties) read as add/remove."""
+"""framework.audiences: Engage and Reverse ETL events read as add/remove, by Segment's rules."""
 
 from __future__ import annotations
 
@@ -6,78 +6,49 @@ from typing import Any
 
 import pytest
 
-from framework.audiences import audience_membership
+from framework.audiences import engage_audience, resolve_audience_membership
 
 
-def _personas(**extra: Any) -> dict[str, Any]:
-    return {"personas": {"computation_class": "audience", "computation_id": "aud_1", **extra}}
-
-
-@pytest.mark.parametrize(
-    ("event", "expected"),
-    [
-        ({"type": "identify", "traits": {"vips": True}, "context": _personas(computation_key="vips")}, ("vips", "add")),
-        (
-            {"type": "identify", "traits": {"vips": False}, "context": _personas(computation_key="vips")},
-            ("vips", "remove"),
-        ),
-        # the older key name
-        ({"type": "identify", "traits": {"old": True}, "context": _personas(audience_key="old")}, ("old", "add")),
-        # track: the property decides, whatever the event's name
-        (
-            {
-                "type": "track",
-                "event": "Audience Entered",
-                "properties": {"vips": False},
-                "context": _personas(computation_key="vips"),
-            },
-            ("vips", "remove"),
-        ),
-        # track without the boolean: the event name decides
-        (
-            {
-                "type": "track",
-                "event": "Audience Exited",
-                "properties": {},
-                "context": _personas(computation_key="vips"),
-            },
-            ("vips", "remove"),
-        ),
-        ({"type": "track", "event": "Audience Entered", "context": _personas(computation_key="vips")}, ("vips", "add")),
-        # a string boolean, as some exports send it
-        (
-            {"type": "identify", "traits": {"vips": "true"}, "context": _personas(computation_key="vips")},
-            ("vips", "add"),
-        ),
-    ],
-)
-def test_membership_is_read_from_the_event(event: dict[str, Any], expected: tuple[str, str]) -> None:
-    membership = audience_membership(event)
-    assert membership is not None
-    assert (membership.audience_key, membership.change) == expected
-    assert membership.computation_class == "audience" and membership.computation_id == "aud_1"
+def _engage(type_: str, value: Any, computation_class: str = "audience", **personas: Any) -> dict[str, Any]:
+    holder = "traits" if type_ == "identify" else "properties"
+    context = {"personas": {"computation_class": computation_class, "computation_key": "vips", **personas}}
+    return {"type": type_, "event": "Audience Entered", holder: {"vips": value}, "context": context}
 
 
 @pytest.mark.parametrize(
-    "event",
+    ("event", "sync_mode", "expected"),
     [
-        {"type": "identify", "traits": {"vips": True}},  # no personas
-        {"type": "identify", "traits": {"vips": True}, "context": {"personas": {}}},  # no key
-        {"type": "identify", "traits": {}, "context": _personas(computation_key="vips")},  # no membership value
-        {"type": "track", "event": "Order Completed", "properties": {}, "context": _personas(computation_key="vips")},
-        {"type": "identify", "traits": {"vips": 1}, "context": _personas(computation_key="vips")},  # not a boolean
-        {"type": "identify", "context": "not an object"},
+        (_engage("identify", True), None, True),
+        (_engage("identify", False), None, False),
+        (_engage("track", False), None, False),  # the property decides, whatever the event's name
+        (_engage("track", True, "journey_step"), None, True),
+        (_engage("identify", True, "computed_trait"), None, None),  # not an audience
+        (_engage("identify", "true"), None, None),  # a string is not a membership
+        (_engage("identify", 1), None, None),
+        ({"type": "identify", "traits": {"vips": True}}, None, None),  # no personas
+        ({"type": "identify", "traits": {"vips": True}, "context": {"personas": {"audience_key": "vips"}}}, None, None),
+        ({"type": "identify", "context": "not an object"}, None, None),
+        # Reverse ETL rows: the event name read with the sync mode
+        ({"type": "track", "event": "new"}, "add", True),
+        ({"type": "track", "event": "updated"}, "add", None),
+        ({"type": "track", "event": "updated"}, "update", True),
+        ({"type": "track", "event": "new"}, "upsert", True),
+        ({"type": "track", "event": "deleted"}, "upsert", None),
+        ({"type": "track", "event": "deleted"}, "delete", False),
+        ({"type": "track", "event": "deleted"}, "mirror", False),
+        ({"type": "track", "event": "updated"}, "mirror", True),
+        ({"type": "track", "event": "new"}, None, None),
+        ({"type": "identify", "event": "new"}, "add", None),
+        # Engage wins over the RETL reading
+        ({**_engage("track", False), "event": "new"}, "add", False),
     ],
 )
-def test_an_event_that_is_not_an_audience_update_gives_none(event: dict[str, Any]) -> None:
-    assert audience_membership(event) is None
+def test_membership_is_read_as_segment_reads_it(event: dict[str, Any], sync_mode: str | None, expected: Any) -> None:
+    assert resolve_audience_membership(event, sync_mode) is expected
 
 
-def test_the_external_audience_id_is_kept() -> None:
-    event = {
-        "type": "identify",
-        "traits": {"vips": True},
-        "context": _personas(computation_key="vips", external_audience_id="L7"),
-    }
-    membership = audience_membership(event)
-    assert membership is not None and membership.external_audience_id == "L7"
+def test_engage_audience_keeps_the_names_and_ids() -> None:
+    audience = engage_audience(_engage("identify", True, computation_id="aud_1", external_audience_id="L7"))
+    assert audience is not None
+    assert (audience.audience_key, audience.computation_class, audience.computation_id) == ("vips", "audience", "aud_1")
+    assert audience.external_audience_id == "L7" and audience.member is True

@@ -99,7 +99,7 @@ def test_the_mappings_sync_mode_reaches_perform(chosen: str | None, url_end: str
     assert router.requests[-1].url.endswith(url_end)
 
 
-@pytest.mark.parametrize("chosen", ["upsert", "mirror", 3])
+@pytest.mark.parametrize("chosen", ["upsert", "mirror", "merge", 3])
 def test_a_mode_the_action_does_not_allow_is_refused_before_perform(chosen: Any) -> None:
     router = MockRouter()
     [result] = _instance({SYNC_MODE_KEY: chosen, "list_id": "L1"}, router).send(IDENTIFY)
@@ -225,3 +225,31 @@ def test_validate_warns_of_a_dynamic_field_without_a_function() -> None:
     action = definition.actions["sync"].model_copy(update={"dynamic_fields": {"list_id": _list_choices}})
     findings = check_definition(definition.model_copy(update={"actions": {"sync": action}}))
     assert [f.where for f in findings if "is dynamic but" in f.message] == ['action "sync" field "other"']
+
+
+def test_perform_and_perform_batch_get_the_audience_membership() -> None:
+    seen: list[Any] = []
+    definition = build_list_destination()
+    action = definition.actions["sync"].model_copy(
+        update={
+            "perform": lambda request, data: seen.append(data.audience_membership),
+            "perform_batch": lambda request, data: seen.append(data.audience_membership),
+        }
+    )
+    tester = create_test_integration(definition.model_copy(update={"actions": {"sync": action}}))
+    personas = {"personas": {"computation_class": "audience", "computation_key": "vips"}}
+    left = {"type": "identify", "traits": {"email": "a@x.com", "vips": False}, "context": personas}
+    row = {"type": "track", "event": "new", "properties": {"email": "b@x.com"}}
+    settings = {"apiKey": SECRET}
+    mapping = {
+        "email": {
+            "@if": {
+                "exists": {"@path": "$.traits.email"},
+                "then": {"@path": "$.traits.email"},
+                "else": {"@path": "$.properties.email"},
+            }
+        }
+    }
+    tester.test_action("sync", event=left, mapping=mapping, settings=settings)
+    tester.test_batch_action("sync", events=[left, row], mapping={**mapping, SYNC_MODE_KEY: "add"}, settings=settings)
+    assert seen == [False, [False, True]]
