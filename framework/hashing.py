@@ -5,8 +5,9 @@ A destination names the kind of each value and never carries its own copy of the
     hash_user_value(" John.Doe@Example.com ", "email")   # sha256("john.doe@example.com")
     hash_user_value("+1 (650) 555-1212", "phone")          # sha256("16505551212")
 
-A value that already is a SHA-256 hex digest (64 hex characters) is passed on unchanged, as Segment's
-``processHashing`` does, so data hashed upstream is not hashed twice. An empty value (after
+A value that already is a SHA-256 hex digest (64 hex characters, after normalisation) is passed on
+rather than hashed twice, as Segment's ``processHashing`` does; the rules agree with Segment's
+Facebook Conversions API destination on recorded cases (tests/runtime/test_hashing_conformance.py). An empty value (after
 normalisation) gives ``None``: nothing to match on, nothing to send (Segment's Facebook helper gives
 ``undefined``, which JSON leaves out the same way).
 """
@@ -80,10 +81,18 @@ def normalise(value: Any, kind: str) -> str:
 
 
 def hash_user_value(value: Any, kind: str) -> str | None:
-    """The normalised value's SHA-256 hex, the value itself if already hashed, None if empty."""
+    """The normalised value's SHA-256 hex, the value itself if already hashed, None if empty.
+
+    Normalised first, then checked for a digest (so `` <DIGEST> `` as an email becomes the lowercase
+    digest, as Segment's Facebook destination does); a phone that already is a digest is not
+    normalised, since keeping only its digits would break it.
+    """
     if value is None or not str(value).strip():
         return None
-    if is_sha256_hex(value):
-        return str(value)
-    normalised = normalise(value, kind)
-    return sha256_hex(normalised) if normalised else None
+    text = str(value)
+    if kind == "phone" and is_sha256_hex(text):
+        return text
+    normalised = normalise(text, kind)
+    if not normalised:
+        return None
+    return normalised if is_sha256_hex(normalised) else sha256_hex(normalised)
