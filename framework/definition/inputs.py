@@ -11,6 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from framework.audiences import resolve_audience_membership
+from framework.definition.sync_modes import chosen_sync_mode
+from framework.errors import PayloadValidationError
+
 if TYPE_CHECKING:
     from framework.auth import OAuthTokens
     from framework.definition.actions import ActionDefinition
@@ -67,11 +71,7 @@ def execute_input_for(
     was checked when the subscription was prepared; a refused one reaches here only from the harness,
     which raises the same message.
     """
-    from framework.audiences import resolve_audience_membership
-    from framework.definition.sync_modes import chosen_sync_mode
-    from framework.errors import PayloadValidationError
-
-    sync_mode, refused = chosen_sync_mode(action.sync_mode, mapping)
+    sync_mode, refused = chosen_sync_mode(action.sync_mode, mapping) if action.sync_mode else (None, None)
     if refused is not None:
         raise PayloadValidationError(refused)
     return ExecuteInput(
@@ -81,7 +81,7 @@ def execute_input_for(
         raw_data=raw_data,
         raw_mapping=dict(mapping),
         sync_mode=sync_mode,
-        hook_outputs=hook_outputs_of(action, mapping),
+        hook_outputs=hook_outputs_of(action, mapping) if action.hooks else {},
         audience_membership=(
             [resolve_audience_membership(event, sync_mode) for event in raw_data]
             if isinstance(raw_data, list)
