@@ -187,7 +187,11 @@ def _unknown_field_warnings(label: str, action: ActionDefinition, mapping: dict[
     """Keys the payload validator would silently drop: most likely a typo in a field name."""
     if not action.fields:
         return []  # an action without fields receives every mapped key, as in Segment
-    unknown = [key for key in mapping if key not in action.fields and not key.startswith(_RESERVED_MAPPING_PREFIX)]
+    unknown = [
+        key
+        for key in mapping
+        if key not in action.fields and key not in action.hooks and not key.startswith(_RESERVED_MAPPING_PREFIX)
+    ]
     return [
         f'{label}.mapping.{key}: "{action.title}" has no field "{key}"; Segment drops it from the payload. '
         f"The fields are: {', '.join(action.fields)}."

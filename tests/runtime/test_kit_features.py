@@ -253,3 +253,9 @@ def test_perform_and_perform_batch_get_the_audience_membership() -> None:
     tester.test_action("sync", event=left, mapping=mapping, settings=settings)
     tester.test_batch_action("sync", events=[left, row], mapping={**mapping, SYNC_MODE_KEY: "add"}, settings=settings)
     assert seen == [False, [False, True]]
+
+
+def test_a_saved_hook_in_the_mapping_is_not_warned_about_as_an_unknown_field() -> None:
+    saved = {"onMappingSave": {"inputs": {"name": "VIPs"}, "outputs": {"id": "L9"}}}
+    instance = _instance({"email": {"@path": "$.traits.email"}, **saved}, MockRouter())
+    assert not [warning for warning in instance.warnings if "onMappingSave" in warning]
