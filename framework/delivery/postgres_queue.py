@@ -576,6 +576,12 @@ def _selection_where(selection: DeadLetterSelection) -> tuple[str, tuple[Any, ..
     if selection.since is not None:
         clauses.append("enqueued_at >= %s")
         args.append(selection.since)
+    if selection.subscription is not None:
+        clauses.append("subscription = %s")
+        args.append(selection.subscription)
+    if selection.after_id:
+        clauses.append("id > %s")
+        args.append(selection.after_id)
     return " AND ".join(clauses), tuple(args)
 
 

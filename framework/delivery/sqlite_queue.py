@@ -694,6 +694,12 @@ def _selection_where(selection: DeadLetterSelection) -> tuple[str, tuple[Any, ..
     if selection.since is not None:
         clauses.append("enqueued_at >= ?")
         args.append(selection.since)
+    if selection.subscription is not None:
+        clauses.append("subscription = ?")
+        args.append(selection.subscription)
+    if selection.after_id:
+        clauses.append("id > ?")
+        args.append(selection.after_id)
     return " AND ".join(clauses), tuple(args)
 
 

@@ -1,0 +1,96 @@
+"""The overview's numbers: the delivery funnel per instance and subscription, read from a snapshot.
+
+The snapshot is ``queue.stats()`` (the very function ``actions queue stats`` prints, so the numbers
+match it exactly), taken by a background thread every ``refresh`` seconds. A page reads the last
+snapshot and never counts the jobs table itself, so rendering costs the same for ten jobs or ten
+million; the page says how old the snapshot is.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from framework.delivery.jobs import QueueStats
+
+__all__ = ["FUNNEL", "FunnelRow", "StatsSnapshots", "funnel_rows"]
+
+# Segment's delivery-overview steps, in order; "received" is every job the queue took.
+FUNNEL = ("received", "filtered", "invalid", "delivered", "retrying", "parked", "dead")
+_IN_FLIGHT = ("queued", "running", "polling")
+
+
+@dataclass(frozen=True)
+class FunnelRow:
+    """One subscription's funnel, plus what is still in flight."""
+
+    instance_id: str
+    subscription: int
+    subscription_name: str
+    steps: dict[str, int]
+    in_flight: int
+
+    @property
+    def failed(self) -> int:
+        """Jobs that ended badly: dead or invalid."""
+        return self.steps["dead"] + self.steps["invalid"]
+
+
+def funnel_rows(stats: QueueStats) -> list[FunnelRow]:
+    """The funnel of each stats row."""
+    rows = []
+    for row in stats.rows:
+        counts = row.counts
+        steps = {step: counts.get(step, 0) for step in FUNNEL[1:]}
+        steps["received"] = sum(counts.values())
+        in_flight = sum(counts.get(state, 0) for state in _IN_FLIGHT)
+        rows.append(FunnelRow(row.instance_id, row.subscription, row.subscription_name, steps, in_flight))
+    return rows
+
+
+class StatsSnapshots:
+    """The latest ``queue.stats()``, refreshed in the background; readers never wait on the queue."""
+
+    def __init__(self, queue: Any, refresh: float = 2.0) -> None:
+        self._queue = queue
+        self._refresh = refresh
+        self._latest: tuple[float, QueueStats] | None = None
+        self._ready = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def latest(self) -> tuple[float, QueueStats]:
+        """(when taken, stats); the first call waits for the first snapshot."""
+        self._start()
+        self._ready.wait()
+        assert self._latest is not None
+        return self._latest
+
+    def refresh_now(self) -> None:
+        """Take a snapshot now (after a retry or purge, so the next page shows it)."""
+        taken = (time.time(), self._queue.stats())
+        with self._lock:
+            self._latest = taken
+        self._ready.set()
+
+    def _start(self) -> None:
+        with self._lock:
+            if self._thread is not None:
+                return
+            self._thread = threading.Thread(target=self._loop, name="console-stats", daemon=True)
+            self._thread.start()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.refresh_now()
+            except Exception:  # a queue hiccup: keep the last snapshot, try again next round
+                pass
+            self._stop.wait(self._refresh)
+
+    def close(self) -> None:
+        """Stop the background refresh."""
+        self._stop.set()
