@@ -16,6 +16,7 @@ import argparse
 import sys
 from typing import Any
 
+from framework.cli.cmd_console import add_console_options, console_options_for
 from framework.cli.command_error import EXIT_OK, CommandError
 from framework.cli.destination_lookup import add_path_option
 from framework.cli.instance_loading import load_instance, read_raw_config
@@ -61,6 +62,7 @@ def register(subparsers: Any) -> None:
     workers.add_argument(
         "--no-workers", action="store_true", help="only accept and enqueue; `actions worker` processes deliver"
     )
+    add_console_options(parser, prefix="console-")
     add_path_option(parser)
     parser.set_defaults(run=run)
 
@@ -99,6 +101,7 @@ def _serve(args: argparse.Namespace, keys: list[str], endpoint: str | None) -> N
         app = create_app(
             WriteKeys(zip(keys, (JobProducer(instance) for instance in instances), strict=True)), queue, metrics
         )
+        _mount_console(app, args, queue, dict(zip(args.instance, instances, strict=True)))
         companions = (
             []
             if args.no_workers
@@ -114,6 +117,13 @@ def _serve(args: argparse.Namespace, keys: list[str], endpoint: str | None) -> N
         server.run()
     finally:
         queue.close()
+
+
+def _mount_console(app: Any, args: argparse.Namespace, queue: Any, instances: dict[str, Any]) -> None:
+    """The operators' console at ``/console`` (docs/console.md), over the same queue and instances."""
+    from framework.console import create_console_app
+
+    app.mount("/console", create_console_app(console_options_for(args, queue, instances)))
 
 
 def _write_keys(paths: list[str], given: str | None, destination: str | None) -> list[str]:
@@ -167,6 +177,7 @@ def _announce(url: str, queue_url: str, instances: list[Any], paths: list[str], 
         file=sys.stderr,
     )
     print(f"actions serve: queue {queue_url}; instances {served}", file=sys.stderr)
+    print(f"actions serve: operators' console at {url}/console/ (log in with the console token)", file=sys.stderr)
     print(
         "actions serve: delivery "
         + (

@@ -82,6 +82,7 @@ def client(anonymous: TestClient) -> TestClient:
 
 
 def csrf_of(client: TestClient, path: str = "/dead-letters") -> str:
+    """The CSRF token the page's forms carry."""
     import re
 
     found = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text)
