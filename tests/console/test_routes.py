@@ -9,13 +9,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from tests.console.conftest import SEEDED_SECRETS, TOKEN, csrf_of, log_in, make_options
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from framework.cli import main
 from framework.console import ConsoleOptions, create_console_app
 from framework.delivery import DeadLetterSelection
+from tests.console.conftest import SEEDED_SECRETS, TOKEN, csrf_of, log_in, make_options
 
 PAGES = ["/", "/dead-letters", "/instances", "/tester"]
 POSTS = ["/dead-letters/retry", "/dead-letters/purge", "/tester", "/logout"]
