@@ -25,7 +25,7 @@ from starlette.staticfiles import StaticFiles
 
 from framework.console.forms import read_form
 from framework.console.guard import CSRF_FIELD, SESSION_COOKIE, ConsoleGuard
-from framework.console.masking import masked_settings, scrub, secret_values
+from framework.console.masking import masked_auth, masked_settings, scrub, secret_values
 from framework.console.overview import FUNNEL, StatsSnapshots, funnel_rows
 
 __all__ = ["ConsoleOptions", "create_console_app"]
@@ -515,6 +515,7 @@ def _instances(console: _Console) -> Handler:
                 "path": path,
                 "instance": instance,
                 "settings": masked_settings(instance.settings, instance.definition.settings_fields),
+                "auth": masked_auth(instance),
                 "mappings": {
                     sub.index: json.dumps(sub.mapping, indent=2, ensure_ascii=False) for sub in instance.subscriptions
                 },

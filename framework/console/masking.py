@@ -7,7 +7,27 @@ from typing import Any
 
 from framework.http.redaction import REDACTED, is_secret_key
 
-__all__ = ["masked_settings", "secret_values", "scrub"]
+__all__ = ["masked_auth", "masked_settings", "secret_values", "scrub"]
+
+_SHOWN_AUTH = ("client_id", "refresh_token_url")  # identify the client; not credentials
+
+
+def _auth_of(instance: Any) -> Any:
+    # The configured OAuth tokens; DestinationInstance keeps them only in its compiled form.
+    return getattr(getattr(instance, "_compiled", None), "auth", None)
+
+
+def masked_auth(instance: Any) -> dict[str, Any]:
+    """The instance's OAuth fields: the client id and token URL as set, every token and secret masked."""
+    auth = _auth_of(instance)
+    if auth is None:
+        return {}
+    fields = ("access_token", "refresh_token", "client_id", "client_secret", "refresh_token_url")
+    return {
+        name: (value if name in _SHOWN_AUTH else REDACTED)
+        for name in fields
+        if (value := getattr(auth, name, None)) not in (None, "")
+    }
 
 
 def _is_secret_setting(name: str, declared: Any) -> bool:
@@ -25,8 +45,11 @@ def masked_settings(settings: dict[str, Any], declared: dict[str, Any]) -> dict[
 
 def secret_values(instances: Iterable[Any], extra: Iterable[str] = ()) -> list[str]:
     """Every secret setting's value (and ``extra``, the console token): scrubbed from each page."""
+    from framework.runtime.client import secrets_of
+
     found = [str(v) for v in extra if v]
     for instance in instances:
+        found.extend(secrets_of(instance.definition, instance.settings, _auth_of(instance)))
         declared = instance.definition.settings_fields
         for name, value in instance.settings.items():
             if value not in ("", None) and _is_secret_setting(name, declared.get(name)):

@@ -197,6 +197,7 @@ def test_instances_show_settings_with_secrets_masked_and_no_page_holds_a_secret(
 ) -> None:
     page = client.get("/instances").text
     assert "businessUnitID" in page and "0Uv000000000001AAA" in page and "Upsert prospects on identify" in page
+    assert "emulator-client-id" in page and "<td>client_secret</td><td><code>[REDACTED]</code>" in page
     job_id = _dead_ids(options)[0]
     csrf = csrf_of(client)
     event = json.dumps({"type": "identify", "userId": "u", "traits": {"email": "s@example.com"}})
