@@ -8,9 +8,10 @@ the login needs the session's CSRF token. ``read_only`` hides every action and r
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -113,7 +114,13 @@ def create_console_app(options: ConsoleOptions) -> Starlette:
         Route("/instances", page(_instances(console)), methods=["GET"]),
         Mount("/static", StaticFiles(directory=_HERE / "static"), name="static"),
     ]
-    app = Starlette(routes=routes)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        yield
+        console.snapshots.close()
+
+    app = Starlette(routes=routes, lifespan=lifespan)
     app.state.console = console
     return app
 

@@ -8,6 +8,7 @@ million; the page says how old the snapshot is.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass
@@ -16,6 +17,8 @@ from typing import Any
 from framework.delivery.jobs import QueueStats
 
 __all__ = ["FUNNEL", "FunnelRow", "StatsSnapshots", "funnel_rows"]
+
+log = logging.getLogger(__name__)
 
 # Segment's delivery-overview steps, in order; "received" is every job the queue took.
 FUNNEL = ("received", "filtered", "invalid", "delivered", "retrying", "parked", "dead")
@@ -63,9 +66,10 @@ class StatsSnapshots:
         self._lock = threading.Lock()
 
     def latest(self) -> tuple[float, QueueStats]:
-        """(when taken, stats); the first call waits for the first snapshot."""
+        """(when taken, stats); the first call waits for the first snapshot (taking it if need be)."""
         self._start()
-        self._ready.wait()
+        if not self._ready.wait(timeout=60) or self._latest is None:
+            self.refresh_now()  # the background thread failed: let the error reach the page
         assert self._latest is not None
         return self._latest
 
@@ -85,11 +89,17 @@ class StatsSnapshots:
 
     def _loop(self) -> None:
         while not self._stop.is_set():
+            started = time.monotonic()
             try:
                 self.refresh_now()
-            except Exception:  # a queue hiccup: keep the last snapshot, try again next round
-                pass
-            self._stop.wait(self._refresh)
+            except Exception as error:
+                if self._stop.is_set():
+                    return  # a queue hiccup: keep the last snapshot, try again next round
+                log.warning("console: the queue's stats could not be read: %s", error)
+                self._ready.set()  # a waiting page then reads them itself and shows the error
+            # A snapshot that takes long (a huge SQLite queue: 2 s at a million jobs) holds the queue's
+            # lock that long: keep the queue free at least 90% of the time.
+            self._stop.wait(max(self._refresh, 9 * (time.monotonic() - started)))
 
     def close(self) -> None:
         """Stop the background refresh."""

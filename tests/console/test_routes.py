@@ -236,8 +236,8 @@ def test_read_only_hides_every_action_and_refuses_its_routes(read_only: TestClie
 
 
 def test_mounted_under_a_prefix_links_and_cookie_follow_the_prefix(options: ConsoleOptions) -> None:
-    outer = Starlette()
-    outer.mount("/console", create_console_app(options))
+    outer, console = Starlette(), create_console_app(options)
+    outer.mount("/console", console)  # a mounted app's lifespan does not run: stop its snapshots below
     with TestClient(outer) as client:
         assert client.get("/console/").status_code == 401
         response = client.post("/console/login", data={"token": TOKEN}, follow_redirects=False)
@@ -245,3 +245,4 @@ def test_mounted_under_a_prefix_links_and_cookie_follow_the_prefix(options: Cons
         page = client.get("/console/").text
         assert 'href="/console/dead-letters"' in page and 'href="/console/static/console.css"' in page
         assert client.get("/console/static/console.css").status_code == 200
+    console.state.console.snapshots.close()
