@@ -58,7 +58,7 @@ def console_options_for(args: argparse.Namespace, queue: Any, instances: dict[st
     token = args.console_token or os.environ.get("ACTIONS_CONSOLE_TOKEN")
     if not token:
         token = secrets.token_urlsafe(18)
-        print(f"Console token (made for this run; set ACTIONS_CONSOLE_TOKEN to choose one): {token}")
+        print(f"Console token (made for this run; set ACTIONS_CONSOLE_TOKEN to choose one): {token}", flush=True)
     problems: dict[str, str] = {}
     if instances is None:
         instances = {}
@@ -86,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
             raise CommandError(
                 f"cannot listen on {args.host}:{args.port}: {error.strerror or error}; pick another --port or --host"
             ) from None
-        print(f"Console on {server.url}/ over {queue.url}" + (" (read-only)" if options.read_only else ""))
+        print(f"Console on {server.url}/ over {queue.url}" + (" (read-only)" if options.read_only else ""), flush=True)
         server.run()
     finally:
         queue.close()

@@ -84,8 +84,12 @@ class _Console:
             from framework.delivery.dry_run import dry_run_session
             from framework.instance import DestinationInstance
 
+            live = self.by_id[instance_id]
             self.options.dry_instances[instance_id] = DestinationInstance.from_file(
-                self.paths_by_id[instance_id], session=dry_run_session()
+                self.paths_by_id[instance_id],
+                destination=live.definition,  # the same destination, found the same way (--path, Segment JSON)
+                endpoint=live.endpoint,
+                session=dry_run_session(),
             )
         return self.options.dry_instances[instance_id]
 
