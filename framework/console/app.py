@@ -27,7 +27,15 @@ from starlette.staticfiles import StaticFiles
 from framework.console.forms import read_form
 from framework.console.guard import CSRF_FIELD, SESSION_COOKIE, ConsoleGuard
 from framework.console.masking import masked_auth, masked_settings, scrub, secret_values
-from framework.console.overview import FUNNEL, StatsSnapshots, funnel_rows
+from framework.console.overview import (
+    DAY,
+    FUNNEL,
+    SETTLED_STEPS,
+    StatsSnapshots,
+    funnel_rows,
+    minute_series,
+    window_counts,
+)
 
 __all__ = ["ConsoleOptions", "create_console_app"]
 
@@ -197,11 +205,12 @@ def _logout(console: _Console) -> Handler:
 
 def _overview(console: _Console) -> Handler:
     async def endpoint(request: Request) -> Response:
-        taken, stats = await run_in_threadpool(console.snapshots.latest)
-        rows = funnel_rows(stats)
+        snapshot = await run_in_threadpool(console.snapshots.latest)
+        rows = funnel_rows(snapshot.stats)
         totals = {step: sum(row.steps[step] for row in rows) for step in FUNNEL}
         failing = sorted((row for row in rows if row.failed), key=lambda row: row.failed, reverse=True)[:5]
         chart_max = max([row.steps["delivered"] for row in rows] + [row.failed for row in rows] + [1])
+        series = minute_series(snapshot)
         return console.render(
             request,
             "overview.html",
@@ -210,9 +219,13 @@ def _overview(console: _Console) -> Handler:
             funnel=FUNNEL,
             failing=failing,
             chart_max=chart_max,
-            paused=sorted(stats.paused_accounts.items()),
-            taken=taken,
-            age=max(0.0, time.time() - taken),
+            windows={"last hour": window_counts(snapshot, 3600), "last day": window_counts(snapshot, DAY)},
+            settled_steps=SETTLED_STEPS,
+            series=series,
+            series_max=max([d + f for _, d, f in series] + [1]),
+            paused=sorted(snapshot.stats.paused_accounts.items()),
+            taken=snapshot.taken,
+            age=max(0.0, time.time() - snapshot.taken),
         )
 
     return endpoint

@@ -16,7 +16,7 @@ from typing import Any
 
 from framework.delivery.jobs import QueueStats
 
-__all__ = ["FUNNEL", "FunnelRow", "StatsSnapshots", "funnel_rows"]
+__all__ = ["FUNNEL", "FunnelRow", "Snapshot", "StatsSnapshots", "funnel_rows", "minute_series", "window_counts"]
 
 log = logging.getLogger(__name__)
 
@@ -53,20 +53,57 @@ def funnel_rows(stats: QueueStats) -> list[FunnelRow]:
     return rows
 
 
+SETTLED_STEPS = ("filtered", "invalid", "delivered", "dead")
+DAY = 86_400.0
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What one background round read: the stats, and the jobs settled in the last day per minute."""
+
+    taken: float
+    stats: QueueStats
+    settled: list[tuple[int, str, int, str, int]]  # (minute start, instance, subscription, state, count)
+
+
+def window_counts(snapshot: Snapshot, seconds: float) -> dict[tuple[str, int], dict[str, int]]:
+    """Per (instance, subscription): how many jobs reached each final state in the last ``seconds``."""
+    since = snapshot.taken - seconds
+    counts: dict[tuple[str, int], dict[str, int]] = {}
+    for minute, instance_id, subscription, state, count in snapshot.settled:
+        if minute + 60 > since and state in SETTLED_STEPS:
+            row = counts.setdefault((instance_id, subscription), dict.fromkeys(SETTLED_STEPS, 0))
+            row[state] += count
+    return counts
+
+
+def minute_series(snapshot: Snapshot, minutes: int = 60) -> list[tuple[int, int, int]]:
+    """The last ``minutes`` minutes, oldest first: (minute start, delivered, failed: dead or invalid)."""
+    last = int(snapshot.taken // 60) * 60
+    series = {last - 60 * n: [0, 0] for n in range(minutes)}
+    for minute, _instance, _subscription, state, count in snapshot.settled:
+        if minute in series:
+            if state == "delivered":
+                series[minute][0] += count
+            elif state in ("dead", "invalid"):
+                series[minute][1] += count
+    return [(minute, d, f) for minute, (d, f) in sorted(series.items())]
+
+
 class StatsSnapshots:
     """The latest ``queue.stats()``, refreshed in the background; readers never wait on the queue."""
 
     def __init__(self, queue: Any, refresh: float = 2.0) -> None:
         self._queue = queue
         self._refresh = refresh
-        self._latest: tuple[float, QueueStats] | None = None
+        self._latest: Snapshot | None = None
         self._ready = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
-    def latest(self) -> tuple[float, QueueStats]:
-        """(when taken, stats); the first call waits for the first snapshot (taking it if need be)."""
+    def latest(self) -> Snapshot:
+        """The last snapshot; the first call waits for the first snapshot (taking it if need be)."""
         self._start()
         if not self._ready.wait(timeout=60) or self._latest is None:
             self.refresh_now()  # the background thread failed: let the error reach the page
@@ -75,7 +112,10 @@ class StatsSnapshots:
 
     def refresh_now(self) -> None:
         """Take a snapshot now (after a retry or purge, so the next page shows it)."""
-        taken = (time.time(), self._queue.stats())
+        now = time.time()
+        stats = self._queue.stats()
+        reader = getattr(self._queue, "settled_counts", None)  # a queue without it shows no time windows
+        taken = Snapshot(now, stats, reader(now - DAY) if reader is not None else [])
         with self._lock:
             self._latest = taken
         self._ready.set()

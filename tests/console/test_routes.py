@@ -84,6 +84,13 @@ def test_the_overview_shows_the_funnel_with_the_numbers_of_queue_stats(
     assert re.search(r'data-step="received">9<', page)
     assert (row["counts"]["delivered"], row["counts"]["dead"], row["counts"]["invalid"]) == (4, 3, 2)
     assert "<svg" in page and "3 dead or invalid" not in page and "5 dead or invalid" in page
+    for window in ("last hour", "last day"):  # the replay just settled: in both windows
+        for step, count in (("delivered", 4), ("dead", 3), ("invalid", 2)):
+            assert re.search(rf'data-window="{window}" data-step="{step}">{count}<', page), (window, step)
+    per_minute = page.split('id="per-minute"')[1].split("</svg>")[0]
+    delivered = sum(int(n) for n in re.findall(r": (\d+) delivered</title>", per_minute))
+    failed = sum(int(n) for n in re.findall(r": (\d+) failed</title>", per_minute))
+    assert (delivered, failed) == (4, 5)
 
 
 def test_dead_letters_filter_page_and_show_every_redacted_attempt(
