@@ -1,7 +1,7 @@
 """``actions console --queue URL --instance CONFIG...``: the operators' console, served alone.
 
 Open the printed address and log in with the console token (``--token`` or ``$ACTIONS_CONSOLE_TOKEN``;
-without either a random one is made and printed once). It binds to 127.0.0.1 unless ``--host`` says
+one of them is required, and the token is never printed). It binds to 127.0.0.1 unless ``--host`` says
 otherwise; ``--read-only`` hides every action. ``actions serve`` mounts the same pages at ``/console``
 (``--console-token``, ``--console-read-only``). See docs/console.md.
 """
@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 from typing import Any
 
 from framework.cli.command_error import EXIT_OK, CommandError
 from framework.cli.queue_option import add_queue_option, open_queue_for
 
-__all__ = ["register", "run", "add_console_options", "console_options_for"]
+__all__ = ["register", "run", "add_console_options", "console_options_for", "console_token"]
 
 
 def register(subparsers: Any) -> None:
@@ -50,15 +49,21 @@ def add_console_options(parser: argparse.ArgumentParser, prefix: str = "") -> No
     )
 
 
+def console_token(args: argparse.Namespace) -> str | None:
+    """The console token the arguments or the environment give, if any."""
+    return args.console_token or os.environ.get("ACTIONS_CONSOLE_TOKEN") or None
+
+
 def console_options_for(args: argparse.Namespace, queue: Any, instances: dict[str, Any] | None = None) -> Any:
     """The ``ConsoleOptions`` the arguments describe; loads the instances unless given, noting failures."""
     from framework.cli.instance_loading import load_instance
     from framework.console import ConsoleOptions
 
-    token = args.console_token or os.environ.get("ACTIONS_CONSOLE_TOKEN")
+    token = console_token(args)
     if not token:
-        token = secrets.token_urlsafe(18)
-        print(f"Console token (made for this run; set ACTIONS_CONSOLE_TOKEN to choose one): {token}", flush=True)
+        raise CommandError(
+            "the console needs a token: pass --token TOKEN or set ACTIONS_CONSOLE_TOKEN (it is never printed)"
+        )
     problems: dict[str, str] = {}
     if instances is None:
         instances = {}

@@ -16,7 +16,7 @@ import argparse
 import sys
 from typing import Any
 
-from framework.cli.cmd_console import add_console_options, console_options_for
+from framework.cli.cmd_console import add_console_options, console_options_for, console_token
 from framework.cli.command_error import EXIT_OK, CommandError
 from framework.cli.destination_lookup import add_path_option
 from framework.cli.instance_loading import load_instance, read_raw_config
@@ -114,6 +114,12 @@ def _serve(args: argparse.Namespace, keys: list[str], endpoint: str | None) -> N
                 f"cannot listen on {args.host}:{args.port}: {error.strerror or error}; pick another --port or --host"
             ) from None
         _announce(server.url, queue.url, instances, args.instance, args.no_workers)
+        if args.console_url_suffix:
+            print(
+                f"actions serve: operators' console at {server.url}/console/ (log in with the console token)",
+                file=sys.stderr,
+                flush=True,
+            )
         server.run()
     finally:
         queue.close()
@@ -123,7 +129,15 @@ def _mount_console(app: Any, args: argparse.Namespace, queue: Any, instances: di
     """The operators' console at ``/console`` (docs/console.md), over the same queue and instances."""
     from framework.console import create_console_app
 
+    if console_token(args) is None:
+        print(
+            "actions serve: console off (set ACTIONS_CONSOLE_TOKEN or --console-token to serve /console/)",
+            file=sys.stderr,
+        )
+        args.console_url_suffix = None
+        return
     app.mount("/console", create_console_app(console_options_for(args, queue, instances)))
+    args.console_url_suffix = "/console/"
 
 
 def _write_keys(paths: list[str], given: str | None, destination: str | None) -> list[str]:
@@ -177,7 +191,6 @@ def _announce(url: str, queue_url: str, instances: list[Any], paths: list[str], 
         file=sys.stderr,
     )
     print(f"actions serve: queue {queue_url}; instances {served}", file=sys.stderr)
-    print(f"actions serve: operators' console at {url}/console/ (log in with the console token)", file=sys.stderr)
     print(
         "actions serve: delivery "
         + (

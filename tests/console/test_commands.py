@@ -64,3 +64,17 @@ def test_actions_serve_mounts_the_console_at_slash_console(tmp_path: Path) -> No
     argv = ["serve", "--instance", str(Path.cwd() / TOML), "--write-key", "k", "--emulator", "--port", "0"]
     with _running(argv, tmp_path, r"operators' console at (http://127\.0\.0\.1:\d+/console)/") as base:
         _check_login(base)
+
+
+def test_without_a_token_actions_console_refuses_to_start(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "ACTIONS_CONSOLE_TOKEN"}
+    refused = subprocess.run(
+        [sys.executable, "-m", "framework.cli", "console", "--queue", f"sqlite:///{tmp_path / 'q.db'}"],
+        cwd=tmp_path,
+        env={**env, "PYTHONPATH": str(Path.cwd())},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert refused.returncode == 2
+    assert "the console needs a token: pass --token TOKEN or set ACTIONS_CONSOLE_TOKEN" in refused.stderr
