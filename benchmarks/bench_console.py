@@ -140,12 +140,14 @@ def measure(backend: str, server_url: str, jobs: int, dead: int, pages: int) -> 
     with _scratch_queue(backend, server_url) as url:
         filled = _fill(backend, url, jobs, dead)
         queue = open_queue(url)
+        # as actions console does: on SQLite the background counts read through a connection of their own
+        stats_queue = open_queue(url) if backend == "sqlite" else None
         try:
             started = time.perf_counter()
             stats = queue.stats()
             queue.settled_counts(time.time() - 86_400)
             stats_ms = (time.perf_counter() - started) * 1000
-            options = ConsoleOptions(queue=queue, token=TOKEN, refresh=5.0)
+            options = ConsoleOptions(queue=queue, token=TOKEN, refresh=5.0, stats_queue=stats_queue)
             with TestClient(create_console_app(options)) as client:
                 client.post("/login", data={"token": TOKEN})
                 client.get("/")  # the first snapshot
@@ -153,6 +155,8 @@ def measure(backend: str, server_url: str, jobs: int, dead: int, pages: int) -> 
                 letters, shown = _dead_letter_pages(client, pages)
         finally:
             queue.close()
+            if stats_queue is not None:
+                stats_queue.close()
         print(
             f"{backend}: {sum(row.counts.get('dead', 0) for row in stats.rows):,} dead of {jobs:,} jobs (filled in {filled:.0f} s)"
         )

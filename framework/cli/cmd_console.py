@@ -83,8 +83,10 @@ def run(args: argparse.Namespace) -> int:
     from framework.intake import IntakeServer
 
     queue = open_queue_for(args)
+    stats_queue = open_queue_for(args) if queue.url.startswith("sqlite") else None  # see ConsoleOptions
     try:
         options = console_options_for(args, queue)
+        options.stats_queue = stats_queue
         try:
             server = IntakeServer(create_console_app(options), args.host, args.port)
         except OSError as error:
@@ -94,5 +96,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"Console on {server.url}/ over {queue.url}" + (" (read-only)" if options.read_only else ""), flush=True)
         server.run()
     finally:
+        if stats_queue is not None:
+            stats_queue.close()
         queue.close()
     return EXIT_OK

@@ -90,6 +90,7 @@ def _serve(args: argparse.Namespace, keys: list[str], endpoint: str | None) -> N
     from framework.intake.delivery_companion import DeliveryCompanion
 
     queue = open_queue_for(args, emulator=args.emulator)
+    console_queue = None
     try:
         instances = [
             load_instance(
@@ -101,7 +102,7 @@ def _serve(args: argparse.Namespace, keys: list[str], endpoint: str | None) -> N
         app = create_app(
             WriteKeys(zip(keys, (JobProducer(instance) for instance in instances), strict=True)), queue, metrics
         )
-        _mount_console(app, args, queue, dict(zip(args.instance, instances, strict=True)))
+        console_queue = _mount_console(app, args, queue, dict(zip(args.instance, instances, strict=True)))
         companions = (
             []
             if args.no_workers
@@ -122,11 +123,17 @@ def _serve(args: argparse.Namespace, keys: list[str], endpoint: str | None) -> N
             )
         server.run()
     finally:
+        if console_queue is not None:
+            console_queue.close()
         queue.close()
 
 
-def _mount_console(app: Any, args: argparse.Namespace, queue: Any, instances: dict[str, Any]) -> None:
-    """The operators' console at ``/console`` (docs/console.md), over the same queue and instances."""
+def _mount_console(app: Any, args: argparse.Namespace, queue: Any, instances: dict[str, Any]) -> Any:
+    """The operators' console at ``/console`` (docs/console.md), over the same queue and instances.
+
+    On SQLite the console's background counts get a connection of its own (returned, to close): they
+    then never hold the lock the workers' connection takes (WAL readers do not block the writer).
+    """
     from framework.console import create_console_app
 
     if console_token(args) is None:
@@ -135,9 +142,13 @@ def _mount_console(app: Any, args: argparse.Namespace, queue: Any, instances: di
             file=sys.stderr,
         )
         args.console_url_suffix = None
-        return
-    app.mount("/console", create_console_app(console_options_for(args, queue, instances)))
+        return None
+    own = open_queue_for(args, emulator=args.emulator) if queue.url.startswith("sqlite") else None
+    options = console_options_for(args, queue, instances)
+    options.stats_queue = own
+    app.mount("/console", create_console_app(options))
     args.console_url_suffix = "/console/"
+    return own
 
 
 def _write_keys(paths: list[str], given: str | None, destination: str | None) -> list[str]:

@@ -55,6 +55,9 @@ class ConsoleOptions:
     read_only: bool = False
     refresh: float = 2.0  # seconds between stats snapshots
     dry_instances: dict[str, Any] = field(default_factory=dict)  # instance id -> its dry-run copy
+    # Where the background counts are read (default ``queue``): on SQLite a connection of its own, so
+    # a long count never holds the lock that pages and workers take on ``queue``'s connection.
+    stats_queue: Any = None
 
 
 class _Console:
@@ -63,7 +66,7 @@ class _Console:
     def __init__(self, options: ConsoleOptions) -> None:
         self.options = options
         self.guard = ConsoleGuard(options.token)
-        self.snapshots = StatsSnapshots(options.queue, options.refresh)
+        self.snapshots = StatsSnapshots(options.stats_queue or options.queue, options.refresh)
         self.secrets = secret_values(options.instances.values(), [options.token])
         self.templates = Environment(
             loader=FileSystemLoader(_HERE / "templates"), autoescape=select_autoescape(["html"])
