@@ -16,6 +16,7 @@ import argparse
 import sys
 from typing import Any
 
+from framework.cli.cmd_console import add_console_options, console_options_for, console_token
 from framework.cli.command_error import EXIT_OK, CommandError
 from framework.cli.destination_lookup import add_path_option
 from framework.cli.instance_loading import load_instance, read_raw_config
@@ -61,6 +62,7 @@ def register(subparsers: Any) -> None:
     workers.add_argument(
         "--no-workers", action="store_true", help="only accept and enqueue; `actions worker` processes deliver"
     )
+    add_console_options(parser, prefix="console-")
     add_path_option(parser)
     parser.set_defaults(run=run)
 
@@ -88,6 +90,7 @@ def _serve(args: argparse.Namespace, keys: list[str], endpoint: str | None) -> N
     from framework.intake.delivery_companion import DeliveryCompanion
 
     queue = open_queue_for(args, emulator=args.emulator)
+    console_queue = None
     try:
         instances = [
             load_instance(
@@ -99,6 +102,7 @@ def _serve(args: argparse.Namespace, keys: list[str], endpoint: str | None) -> N
         app = create_app(
             WriteKeys(zip(keys, (JobProducer(instance) for instance in instances), strict=True)), queue, metrics
         )
+        console_queue = _mount_console(app, args, queue, dict(zip(args.instance, instances, strict=True)))
         companions = (
             []
             if args.no_workers
@@ -111,9 +115,40 @@ def _serve(args: argparse.Namespace, keys: list[str], endpoint: str | None) -> N
                 f"cannot listen on {args.host}:{args.port}: {error.strerror or error}; pick another --port or --host"
             ) from None
         _announce(server.url, queue.url, instances, args.instance, args.no_workers)
+        if args.console_url_suffix:
+            print(
+                f"actions serve: operators' console at {server.url}/console/ (log in with the console token)",
+                file=sys.stderr,
+                flush=True,
+            )
         server.run()
     finally:
+        if console_queue is not None:
+            console_queue.close()
         queue.close()
+
+
+def _mount_console(app: Any, args: argparse.Namespace, queue: Any, instances: dict[str, Any]) -> Any:
+    """The operators' console at ``/console`` (docs/console.md), over the same queue and instances.
+
+    On SQLite the console's background counts get a connection of its own (returned, to close): they
+    then never hold the lock the workers' connection takes (WAL readers do not block the writer).
+    """
+    from framework.console import create_console_app
+
+    if console_token(args) is None:
+        print(
+            "actions serve: console off (set ACTIONS_CONSOLE_TOKEN or --console-token to serve /console/)",
+            file=sys.stderr,
+        )
+        args.console_url_suffix = None
+        return None
+    own = open_queue_for(args, emulator=args.emulator) if queue.url.startswith("sqlite") else None
+    options = console_options_for(args, queue, instances)
+    options.stats_queue = own
+    app.mount("/console", create_console_app(options))
+    args.console_url_suffix = "/console/"
+    return own
 
 
 def _write_keys(paths: list[str], given: str | None, destination: str | None) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from framework.cli import (
+    cmd_console,
     cmd_describe,
     cmd_dlq,
     cmd_emulate,
@@ -45,6 +46,7 @@ COMMANDS: tuple[ModuleType, ...] = (
     cmd_dlq,
     cmd_emulate,
     cmd_serve,
+    cmd_console,
     cmd_fields,
     cmd_hooks,
 )

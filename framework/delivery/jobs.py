@@ -221,6 +221,8 @@ class DeadLetterSelection:
     reason: str | None = None  # a substring of the last error, case-insensitive
     since: float | None = None  # enqueued at or after this epoch time
     states: tuple[JobState, ...] = (JobState.DEAD, JobState.INVALID)
+    subscription: int | None = None  # only this subscription index (with instance_id)
+    after_id: int = 0  # only jobs whose id is greater: a page of a listing starts after the last one shown
 
 
 @dataclass(frozen=True)

@@ -342,6 +342,16 @@ class PostgresQueue:
             ).fetchall()
         return QueueStats(_stats_rows(rows), paused)
 
+    def settled_counts(self, since: float) -> list[tuple[int, str, int, str, int]]:
+        with self._pool.connection() as connection:
+            rows = connection.execute(
+                "SELECT floor(settled_at / 60)::bigint * 60, instance_id, subscription, state, count(*)"
+                " FROM actions_jobs WHERE settled_at >= %s AND state NOT IN ('queued', 'running', 'polling')"
+                " GROUP BY 1, 2, 3, 4",
+                (since,),
+            ).fetchall()
+        return [(int(m), i, int(sub), state, int(n)) for m, i, sub, state, n in rows]
+
     def job(self, job_id: int) -> Job | None:
         with self._pool.connection() as connection:
             row = connection.execute(f"SELECT {JOB_COLUMNS} FROM actions_jobs WHERE id = %s", (job_id,)).fetchone()
@@ -576,6 +586,12 @@ def _selection_where(selection: DeadLetterSelection) -> tuple[str, tuple[Any, ..
     if selection.since is not None:
         clauses.append("enqueued_at >= %s")
         args.append(selection.since)
+    if selection.subscription is not None:
+        clauses.append("subscription = %s")
+        args.append(selection.subscription)
+    if selection.after_id:
+        clauses.append("id > %s")
+        args.append(selection.after_id)
     return " AND ".join(clauses), tuple(args)
 
 

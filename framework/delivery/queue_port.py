@@ -154,6 +154,12 @@ class JobQueue(Protocol):
         """Job counts per instance and subscription and state, and the paused accounts."""
         ...
 
+    def settled_counts(self, since: float) -> list[tuple[int, str, int, str, int]]:
+        """Jobs that reached a final state at or after ``since``, per minute: (minute start, instance,
+        subscription, state, count). It reads every job settled since then: for the console's
+        background snapshot, not for a request."""
+        ...
+
     def paused_accounts(self) -> dict[str, tuple[float, str]]:
         """Accounts paused now: account key -> (until, reason). Cheap: workers ask it when idle."""
         ...

@@ -388,6 +388,15 @@ class SqliteQueue:
             ).fetchall()
         return QueueStats(_stats_rows(rows, paused), paused)
 
+    def settled_counts(self, since: float) -> list[tuple[int, str, int, str, int]]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT CAST(settled_at / 60 AS INTEGER) * 60, instance_id, subscription, state, count(*) FROM jobs"
+                " WHERE settled_at >= ? AND state NOT IN ('queued', 'running', 'polling') GROUP BY 1, 2, 3, 4",
+                (since,),
+            ).fetchall()
+        return [(int(m), i, int(sub), state, int(n)) for m, i, sub, state, n in rows]
+
     def job(self, job_id: int) -> Job | None:
         with self._lock:
             row = self._db.execute(f"SELECT {JOB_COLUMNS} FROM jobs WHERE id = ?", (job_id,)).fetchone()
@@ -694,6 +703,12 @@ def _selection_where(selection: DeadLetterSelection) -> tuple[str, tuple[Any, ..
     if selection.since is not None:
         clauses.append("enqueued_at >= ?")
         args.append(selection.since)
+    if selection.subscription is not None:
+        clauses.append("subscription = ?")
+        args.append(selection.subscription)
+    if selection.after_id:
+        clauses.append("id > ?")
+        args.append(selection.after_id)
     return " AND ".join(clauses), tuple(args)
 
 
