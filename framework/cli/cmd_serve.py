@@ -96,14 +96,20 @@ def _serve(args: argparse.Namespace, keys: list[str], endpoint: str | None) -> N
             for path in args.instance
         ]
         metrics = IntakeMetrics(queue)
-        app = create_app(
-            WriteKeys(zip(keys, (JobProducer(instance) for instance in instances), strict=True)), queue, metrics
-        )
-        companions = (
-            []
+        companion = (
+            None
             if args.no_workers
-            else [DeliveryCompanion(queue, instances, concurrency=args.workers, on_outcome=metrics.record_settled)]
+            else DeliveryCompanion(queue, instances, concurrency=args.workers, on_outcome=metrics.record_settled)
         )
+        if companion is not None:
+            metrics.watch_worker(companion.health)
+        app = create_app(
+            WriteKeys(zip(keys, (JobProducer(instance) for instance in instances), strict=True)),
+            queue,
+            metrics,
+            worker_health=companion.health if companion is not None else None,
+        )
+        companions = [] if companion is None else [companion]
         try:
             server = IntakeServer(app, args.host, args.port, companions=companions)
         except OSError as error:
