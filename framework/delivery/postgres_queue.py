@@ -397,6 +397,10 @@ class PostgresQueue:
     def token_store(self) -> PostgresTokenStore:
         return self._tokens
 
+    def reconnect(self) -> None:
+        """Drop the pool's broken connections (a terminated backend, a restarted server) for new ones."""
+        self._pool.check()
+
     def close(self) -> None:
         self._pool.close()
 

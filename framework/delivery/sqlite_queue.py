@@ -438,6 +438,12 @@ class SqliteQueue:
     def token_store(self) -> SqliteTokenStore:
         return self._tokens
 
+    def reconnect(self) -> None:
+        """After a failed write (full disk, lock): end any transaction SQLite left open, so the next starts clean."""
+        with self._lock:
+            if self._db.in_transaction:
+                self._db.rollback()
+
     def close(self) -> None:
         with self._lock:
             self._db.close()
