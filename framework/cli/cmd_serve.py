@@ -16,6 +16,7 @@ import argparse
 import sys
 from typing import Any
 
+from framework.cli.arg_types import port_number
 from framework.cli.command_error import EXIT_OK, CommandError
 from framework.cli.destination_lookup import add_path_option
 from framework.cli.instance_loading import load_instance, read_raw_config
@@ -42,7 +43,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--destination", metavar="SLUG", help="the destination of Segment settings JSON files")
     add_queue_option(parser)
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8088, help="port to listen on (default 8088; 0: any free port)")
+    parser.add_argument(
+        "--port", type=port_number, default=8088, help="port to listen on (default 8088; 0: any free port)"
+    )
     parser.add_argument(
         "--write-key", metavar="KEY", help="the write key, when one instance is served and its config names none"
     )

@@ -36,6 +36,7 @@ from framework.delivery.jobs import (
     Settlement,
     StatsRow,
 )
+from framework.delivery.queue_file_problems import check_before_opening, explain
 from framework.delivery.sqlite_token_store import SqliteTokenStore
 
 __all__ = ["SqliteQueue"]
@@ -117,14 +118,18 @@ class SqliteQueue:
         self.path = Path(path)
         self.url = "sqlite://" + (str(self.path) if self.path.is_absolute() else f"/./{self.path}")
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        check_before_opening(self.path)
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(
-            self.path, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
-        )
-        self._db.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
-        self._db.execute("PRAGMA journal_mode = WAL")
-        self._db.execute(f"PRAGMA synchronous = {_checked_synchronous(synchronous)}")
-        self._migrate()
+        try:
+            self._db = sqlite3.connect(
+                self.path, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+            )
+            self._db.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute(f"PRAGMA synchronous = {_checked_synchronous(synchronous)}")
+            self._migrate()
+        except sqlite3.Error as error:
+            raise explain(self.path, error) from error
         self._tokens = SqliteTokenStore(self._db, self._lock, self.path)
 
     def __repr__(self) -> str:
