@@ -440,6 +440,21 @@ class SqliteQueue:
             db.executemany("DELETE FROM attempts WHERE job_id = ? AND job_id NOT IN (SELECT id FROM jobs)", ids)
             return cursor.rowcount
 
+    def prune_delivered(self, instance_id: str, settled_before: float, limit: int) -> int:
+        """Delete up to ``limit`` of the instance's jobs delivered before ``settled_before``, with their attempts."""
+        with self._transaction() as db:
+            ids = [
+                row[0]
+                for row in db.execute(
+                    "SELECT id FROM jobs WHERE instance_id = ? AND state = 'delivered' AND settled_at < ? LIMIT ?",
+                    (instance_id, settled_before, limit),
+                ).fetchall()
+            ]
+            if ids:
+                db.execute(f"DELETE FROM attempts WHERE job_id IN ({_marks(ids)})", ids)
+                db.execute(f"DELETE FROM jobs WHERE id IN ({_marks(ids)})", ids)
+        return len(ids)
+
     def token_store(self) -> SqliteTokenStore:
         return self._tokens
 

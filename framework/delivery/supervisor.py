@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from framework.delivery.queue_port import JobQueue
+from framework.delivery.retention import PRUNE_EVERY_S, prune_delivered
 from framework.delivery.worker import DeliveryWorker, WorkerExit, WorkerOptions
 
 if TYPE_CHECKING:
@@ -103,6 +104,7 @@ class SupervisedWorker:
         restart_on_crash: bool = False,
         clock: Callable[[], float] = time.time,
         make_worker: Callable[..., DeliveryWorker] = DeliveryWorker,
+        prune_every: float = PRUNE_EVERY_S,
     ) -> None:
         self.queue = queue
         self._instances = list(instances)
@@ -112,6 +114,7 @@ class SupervisedWorker:
         self._restart_on_crash = restart_on_crash
         self._clock = clock
         self._make_worker = make_worker
+        self._prune_every = prune_every
         self._stopping = threading.Event()
         self._lock = threading.Lock()
         self._health = WorkerHealth(False, None, None, None, None, 0)
@@ -149,7 +152,18 @@ class SupervisedWorker:
             self._thread = None
 
     def run(self, *, until_empty: bool = False) -> WorkerExit:
-        """Work until stopped (or drained), restarting the worker after transient errors."""
+        """Work until stopped (or drained), restarting the worker after transient errors; prune meanwhile."""
+        retention_done, retention = self._start_retention()
+        try:
+            return self._supervise(until_empty)
+        finally:
+            retention_done.set()
+            if retention is not None:
+                retention.join(timeout=5)  # a batch in progress ends before the caller closes the queue
+
+    # -- inside ------------------------------------------------------------------------------------
+
+    def _supervise(self, until_empty: bool) -> WorkerExit:
         failures = 0
         while True:
             started = self._clock()
@@ -167,7 +181,25 @@ class SupervisedWorker:
             finally:
                 self._update(alive=False)
 
-    # -- inside ------------------------------------------------------------------------------------
+    def _start_retention(self) -> tuple[threading.Event, threading.Thread | None]:
+        """Prune delivered jobs beside the worker: one batch per instance now, then every ``PRUNE_EVERY_S``."""
+        done = threading.Event()
+        if not hasattr(self.queue, "prune_delivered"):
+            return done, None
+        keep = {instance.id: instance.delivery.keep_delivered for instance in self._instances}
+
+        def prune_now_and_then() -> None:
+            while True:
+                try:
+                    prune_delivered(self.queue, keep)  # type: ignore[arg-type]
+                except Exception as error:  # a busy or full queue: try again next time
+                    log.warning("pruning delivered jobs failed, will try again: %s", error)
+                if done.wait(self._prune_every):
+                    return
+
+        thread = threading.Thread(target=prune_now_and_then, name="delivered-job retention", daemon=True)
+        thread.start()
+        return done, thread
 
     def _run_forever(self) -> None:
         try:
