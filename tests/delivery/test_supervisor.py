@@ -204,3 +204,36 @@ def _wait_for(condition: Callable[[], bool], seconds: float) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"not within {seconds} s")
         time.sleep(0.05)
+
+
+def test_health_and_metrics_over_http_follow_the_servers_worker_down_and_back(
+    tmp_path: Path, emulator: PardotEmulator, queue: SqliteQueue
+) -> None:
+    import requests
+
+    from framework.intake import IntakeMetrics, IntakeServer, WriteKeys, create_app
+    from framework.intake.delivery_companion import DeliveryCompanion
+
+    with DestinationInstance.from_file(
+        instance_config(tmp_path, emulator.base_url), token_store=queue.token_store()
+    ) as instance:
+        real_claim = queue.claim
+        queue.claim = failing_first(real_claim, 10**9, DISK_FULL)  # type: ignore[method-assign]
+        metrics = IntakeMetrics(queue)
+        companion = DeliveryCompanion(queue, [instance], on_outcome=metrics.record_settled)
+        metrics.watch_worker(companion.health)
+        app = create_app(WriteKeys([("key", JobProducer(instance))]), queue, metrics, worker_health=companion.health)
+        with IntakeServer(app, "127.0.0.1", 0, companions=[companion]) as server:
+            enqueue_identifies(queue, instance, 10)
+            _wait_for(lambda: companion.health().restarts >= 1 and not companion.health().alive, 10)
+            down = requests.get(server.url + "/health", timeout=10)
+            assert down.status_code == 503 and down.json()["status"] == "degraded"  # before: 200 "ok"
+            assert "disk is full" in down.json()["worker"]["last_error"]
+            scraped = requests.get(server.url + "/metrics", timeout=10).text
+            assert "actions_delivery_worker_up 0.0" in scraped
+            queue.claim = real_claim  # type: ignore[method-assign]
+            _wait_for(lambda: delivered(queue) == 10, 30)
+            _wait_for(lambda: companion.health().alive, 10)
+            up = requests.get(server.url + "/health", timeout=10)
+            assert up.status_code == 200 and up.json()["worker"]["last_settled_at"] is not None
+            assert "actions_delivery_worker_up 1.0" in requests.get(server.url + "/metrics", timeout=10).text
