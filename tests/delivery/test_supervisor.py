@@ -237,3 +237,20 @@ def test_health_and_metrics_over_http_follow_the_servers_worker_down_and_back(
             up = requests.get(server.url + "/health", timeout=10)
             assert up.status_code == 200 and up.json()["worker"]["last_settled_at"] is not None
             assert "actions_delivery_worker_up 1.0" in requests.get(server.url + "/metrics", timeout=10).text
+
+
+def test_actions_worker_waits_out_a_full_disk_instead_of_exiting_1(
+    tmp_path: Path, emulator: PardotEmulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from framework.cli import main
+
+    path = tmp_path / "queue.db"
+    queue = SqliteQueue(path)
+    config = instance_config(tmp_path, emulator.base_url)
+    with DestinationInstance.from_file(config, token_store=queue.token_store()) as instance:
+        enqueue_identifies(queue, instance, 6)
+    queue.close()
+    monkeypatch.setattr(SqliteQueue, "claim", failing_first(SqliteQueue.claim, 2, DISK_FULL))
+    code = main(["worker", "--instance", str(config), "--queue", str(path), "--until-empty"])
+    assert code == 0, capsys.readouterr()  # before: exit 1 with a traceback
+    assert "6 delivered" in capsys.readouterr().out
