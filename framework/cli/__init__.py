@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import sqlite3
 import sys
 from collections.abc import Sequence
 
 from framework.cli.command_error import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, CommandError
 from framework.cli.commands import COMMANDS
+from framework.cli.queue_option import queue_failure
 
 __all__ = ["main", "build_parser"]
 
@@ -69,6 +71,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if lines is None:
             raise
         _print_error("\n".join(lines))
+        return EXIT_USAGE
+    except sqlite3.Error as error:  # the queue failed under a command: a full disk, a corrupt page
+        _print_error(queue_failure(args, error).message)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("actions: interrupted", file=sys.stderr)

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from framework.cli.arg_types import job_id
 from framework.cli.command_error import EXIT_OK, CommandError
 from framework.cli.queue_option import add_queue_option, open_queue_for
 from framework.cli.table import render_table
@@ -36,7 +37,7 @@ def register(subparsers: Any) -> None:
     listing = sub.add_parser("list", help="list dead letters")
     _add_selection(listing)
     show = sub.add_parser("show", help="a dead letter's attempts, errors and redacted requests")
-    show.add_argument("id", type=int, metavar="ID")
+    show.add_argument("id", type=job_id, metavar="ID")
     add_queue_option(show)
     retry = sub.add_parser("retry", help="queue dead letters again")
     _add_selection(retry, ids=True)
@@ -55,7 +56,7 @@ def register(subparsers: Any) -> None:
 
 def _add_selection(parser: argparse.ArgumentParser, *, ids: bool = False) -> None:
     if ids:
-        parser.add_argument("ids", nargs="*", type=int, metavar="ID")
+        parser.add_argument("ids", nargs="*", type=job_id, metavar="ID")
         parser.add_argument("--all", action="store_true", help="every dead letter matching the other options")
     parser.add_argument("--instance", metavar="ID", help="only this instance id")
     parser.add_argument("--reason", metavar="TEXT", help="only those whose reason contains TEXT")

@@ -1,4 +1,8 @@
-"""``actions queue stats``: what the queue holds, per instance and subscription, and which accounts are paused."""
+"""``actions queue stats``: what the queue holds, per instance and subscription, and which accounts are paused.
+
+``actions queue prune [--keep 3d] [--instance ID]``: delete delivered jobs older than the retention now
+(workers do it on their own, in small batches, by each instance's ``[delivery] keep_delivered``).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ import time
 from typing import Any
 
 from framework.cli.cmd_queue_migrate import add_migrate_parser, run_migrate
-from framework.cli.command_error import EXIT_OK
+from framework.cli.command_error import EXIT_OK, CommandError
 from framework.cli.queue_option import add_queue_option, open_queue_for
 from framework.cli.table import render_table
 
@@ -25,6 +29,10 @@ def register(subparsers: Any) -> None:
     add_queue_option(stats)
     stats.add_argument("--instance", metavar="ID", help="only this instance id")
     stats.add_argument("--json", action="store_true", help="print the counts as JSON")
+    prune = sub.add_parser("prune", help="delete delivered jobs older than the retention (workers also do it)")
+    add_queue_option(prune)
+    prune.add_argument("--keep", metavar="DURATION", default="3d", help='keep jobs delivered within this ("3d", "12h")')
+    prune.add_argument("--instance", metavar="ID", help="only this instance id (default: every instance in the queue)")
     add_migrate_parser(sub)
     parser.set_defaults(run=run)
 
@@ -33,6 +41,8 @@ def run(args: argparse.Namespace) -> int:
     """Print the counts: queued (due now), running (in flight), retrying, parked, and the finished states."""
     if args.queue_command == "migrate":
         return run_migrate(args)
+    if args.queue_command == "prune":
+        return run_prune(args)
     queue = open_queue_for(args)
     try:
         stats = queue.stats(args.instance)
@@ -62,4 +72,26 @@ def run(args: argparse.Namespace) -> int:
         print(render_table(["instance", "subscription", *_STATES], rows))
     for account, (until, reason) in sorted(stats.paused_accounts.items()):
         print(f"Paused until {time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(until))}: {account}: {reason}")
+    return EXIT_OK
+
+
+def run_prune(args: argparse.Namespace) -> int:
+    """Delete delivered jobs older than ``--keep``, batch by batch, and say how many per instance."""
+    from framework.delivery.retention import prune_delivered
+    from framework.instance.config import parse_duration
+
+    try:
+        keep = parse_duration(args.keep)
+    except ValueError as error:
+        raise CommandError(f"--keep {args.keep}: {error}") from None
+    queue = open_queue_for(args)
+    try:
+        instances = [args.instance] if args.instance else sorted({row.instance_id for row in queue.stats().rows})
+        pruned = prune_delivered(queue, dict.fromkeys(instances, keep), until_done=True)
+    finally:
+        queue.close()
+    for instance_id, count in pruned.items():
+        print(f"{instance_id}: {count} delivered job(s) older than {args.keep} deleted")
+    if not pruned:
+        print("No jobs.")
     return EXIT_OK

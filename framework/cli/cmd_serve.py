@@ -16,6 +16,7 @@ import argparse
 import sys
 from typing import Any
 
+from framework.cli.arg_types import port_number
 from framework.cli.cmd_console import add_console_options, console_options_for, console_token
 from framework.cli.command_error import EXIT_OK, CommandError
 from framework.cli.destination_lookup import add_path_option
@@ -43,7 +44,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--destination", metavar="SLUG", help="the destination of Segment settings JSON files")
     add_queue_option(parser)
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8088, help="port to listen on (default 8088; 0: any free port)")
+    parser.add_argument(
+        "--port", type=port_number, default=8088, help="port to listen on (default 8088; 0: any free port)"
+    )
     parser.add_argument(
         "--write-key", metavar="KEY", help="the write key, when one instance is served and its config names none"
     )
@@ -99,15 +102,21 @@ def _serve(args: argparse.Namespace, keys: list[str], endpoint: str | None) -> N
             for path in args.instance
         ]
         metrics = IntakeMetrics(queue)
+        companion = (
+            None
+            if args.no_workers
+            else DeliveryCompanion(queue, instances, concurrency=args.workers, on_outcome=metrics.record_settled)
+        )
+        if companion is not None:
+            metrics.watch_worker(companion.health)
         app = create_app(
-            WriteKeys(zip(keys, (JobProducer(instance) for instance in instances), strict=True)), queue, metrics
+            WriteKeys(zip(keys, (JobProducer(instance) for instance in instances), strict=True)),
+            queue,
+            metrics,
+            worker_health=companion.health if companion is not None else None,
         )
         console_queue = _mount_console(app, args, queue, dict(zip(args.instance, instances, strict=True)))
-        companions = (
-            []
-            if args.no_workers
-            else [DeliveryCompanion(queue, instances, concurrency=args.workers, on_outcome=metrics.record_settled)]
-        )
+        companions = [] if companion is None else [companion]
         try:
             server = IntakeServer(app, args.host, args.port, companions=companions)
         except OSError as error:

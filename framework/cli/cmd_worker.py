@@ -42,7 +42,8 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Work, then print the outcomes counted by state."""
     from framework.delivery.run_report import NdjsonReport
-    from framework.delivery.worker import DeliveryWorker, WorkerOptions
+    from framework.delivery.supervisor import SupervisedWorker
+    from framework.delivery.worker import WorkerOptions
 
     queue = open_queue_for(args)
     report = NdjsonReport(args.report_file) if args.report else None
@@ -62,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
         if outcome.final:
             progress.advance()
 
-    worker = DeliveryWorker(
+    worker = SupervisedWorker(  # waits out a full disk or a lost connection instead of exiting
         queue, instances, on_outcome=on_outcome, options=WorkerOptions(concurrency=args.concurrency)
     )
     out = sys.stderr if args.report and args.report_file in (None, "-") else sys.stdout

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 from typing import Any
 
 from framework.cli.command_error import CommandError
 
-__all__ = ["add_queue_option", "open_queue_for", "EMULATOR_QUEUE"]
+__all__ = ["add_queue_option", "open_queue_for", "queue_failure", "EMULATOR_QUEUE"]
 
 EMULATOR_QUEUE = ".actions/emulator-queue.db"
 
@@ -30,11 +31,25 @@ def add_queue_option(parser: argparse.ArgumentParser) -> None:
 def open_queue_for(args: argparse.Namespace, *, emulator: bool = False) -> Any:
     """The queue the arguments name, or a CommandError saying why it cannot be opened."""
     from framework.delivery import QueueURLError, open_queue
+    from framework.delivery.queue_file_problems import QueueFileError
 
     url = args.queue or os.environ.get("ACTIONS_QUEUE") or (EMULATOR_QUEUE if emulator else None)
     try:
         return open_queue(url)
-    except QueueURLError as error:
+    except (QueueURLError, QueueFileError) as error:
         raise CommandError(str(error)) from None
     except OSError as error:
         raise CommandError(f"--queue {url or '.actions/queue.db'}: cannot open the queue ({error})") from None
+
+
+def queue_failure(args: argparse.Namespace, error: sqlite3.Error) -> CommandError:
+    """A SQLite error raised while a command used its queue (a full disk, a corrupt page), as one line."""
+    from pathlib import Path
+
+    from framework.delivery.queue_file_problems import explain
+
+    url = getattr(args, "queue", None) or os.environ.get("ACTIONS_QUEUE") or ".actions/queue.db"
+    path = url.split("://", 1)[1].split("?", 1)[0] if "://" in url else url
+    if path.startswith("/./"):
+        path = path[1:]
+    return CommandError(str(explain(Path(path), error)))

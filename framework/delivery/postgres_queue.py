@@ -404,8 +404,27 @@ class PostgresQueue:
             connection.execute("DELETE FROM actions_attempts WHERE job_id = ANY(%s)", (deleted,))
         return len(deleted)
 
+    def prune_delivered(self, instance_id: str, settled_before: float, limit: int) -> int:
+        """Delete up to ``limit`` of the instance's jobs delivered before ``settled_before``, with their attempts."""
+        with self._pool.connection() as connection, connection.transaction():
+            deleted = [
+                row[0]
+                for row in connection.execute(
+                    "DELETE FROM actions_jobs WHERE id IN (SELECT id FROM actions_jobs WHERE instance_id = %s"
+                    " AND state = 'delivered' AND settled_at < %s LIMIT %s FOR UPDATE SKIP LOCKED) RETURNING id",
+                    (instance_id, settled_before, limit),
+                ).fetchall()
+            ]
+            if deleted:
+                connection.execute("DELETE FROM actions_attempts WHERE job_id = ANY(%s)", (deleted,))
+        return len(deleted)
+
     def token_store(self) -> PostgresTokenStore:
         return self._tokens
+
+    def reconnect(self) -> None:
+        """Drop the pool's broken connections (a terminated backend, a restarted server) for new ones."""
+        self._pool.check()
 
     def close(self) -> None:
         self._pool.close()

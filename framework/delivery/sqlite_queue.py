@@ -36,6 +36,7 @@ from framework.delivery.jobs import (
     Settlement,
     StatsRow,
 )
+from framework.delivery.queue_file_problems import check_before_opening, explain
 from framework.delivery.sqlite_token_store import SqliteTokenStore
 
 __all__ = ["SqliteQueue"]
@@ -117,14 +118,18 @@ class SqliteQueue:
         self.path = Path(path)
         self.url = "sqlite://" + (str(self.path) if self.path.is_absolute() else f"/./{self.path}")
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        check_before_opening(self.path)
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(
-            self.path, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
-        )
-        self._db.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
-        self._db.execute("PRAGMA journal_mode = WAL")
-        self._db.execute(f"PRAGMA synchronous = {_checked_synchronous(synchronous)}")
-        self._migrate()
+        try:
+            self._db = sqlite3.connect(
+                self.path, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+            )
+            self._db.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute(f"PRAGMA synchronous = {_checked_synchronous(synchronous)}")
+            self._migrate()
+        except sqlite3.Error as error:
+            raise explain(self.path, error) from error
         self._tokens = SqliteTokenStore(self._db, self._lock, self.path)
 
     def __repr__(self) -> str:
@@ -444,8 +449,29 @@ class SqliteQueue:
             db.executemany("DELETE FROM attempts WHERE job_id = ? AND job_id NOT IN (SELECT id FROM jobs)", ids)
             return cursor.rowcount
 
+    def prune_delivered(self, instance_id: str, settled_before: float, limit: int) -> int:
+        """Delete up to ``limit`` of the instance's jobs delivered before ``settled_before``, with their attempts."""
+        with self._transaction() as db:
+            ids = [
+                row[0]
+                for row in db.execute(
+                    "SELECT id FROM jobs WHERE instance_id = ? AND state = 'delivered' AND settled_at < ? LIMIT ?",
+                    (instance_id, settled_before, limit),
+                ).fetchall()
+            ]
+            if ids:
+                db.execute(f"DELETE FROM attempts WHERE job_id IN ({_marks(ids)})", ids)
+                db.execute(f"DELETE FROM jobs WHERE id IN ({_marks(ids)})", ids)
+        return len(ids)
+
     def token_store(self) -> SqliteTokenStore:
         return self._tokens
+
+    def reconnect(self) -> None:
+        """After a failed write (full disk, lock): end any transaction SQLite left open, so the next starts clean."""
+        with self._lock:
+            if self._db.in_transaction:
+                self._db.rollback()
 
     def close(self) -> None:
         with self._lock:

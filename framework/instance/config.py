@@ -51,8 +51,10 @@ class DeliveryOptions(BaseModel):
     backoff_cap: float = Field(default=600.0, gt=0)
     # queued updates of one record go as one merged call where the action declares it safe (issue 10)
     merge_updates: bool = True
+    # delivered jobs (and their attempts) are deleted this long after delivery, by the workers (issue 17)
+    keep_delivered: float = Field(default=3 * 86400.0, gt=0)
 
-    @field_validator("max_age", "backoff_base", "backoff_cap", mode="before")
+    @field_validator("max_age", "backoff_base", "backoff_cap", "keep_delivered", mode="before")
     @classmethod
     def _duration(cls, value: object) -> object:
         return parse_duration(value) if isinstance(value, str) else value

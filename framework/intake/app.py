@@ -6,8 +6,10 @@ route                                      answers
 ``POST /v1/batch``, ``/v1/import``         a batch (``{"batch": [...], "sentAt": ...}``)
 ``POST /v1/identify`` ... ``/v1/alias``    one event; its type is the route's
 ``POST /v1/i``, ``/v1/t``, ... ``/v1/b``   analytics.js's short names for the same routes
-``GET /health``                            200 ``{"status": "ok", "depth": N}`` or 503 when the
-                                           queue cannot be read
+``GET /health``                            200 ``{"status": "ok", "depth": N, "worker": {...}}``; 503
+                                           ``unavailable`` when the queue cannot be read, 503
+                                           ``degraded`` when the in-process worker is down or has
+                                           settled nothing for ``STALL_AFTER_S`` despite due work
 ``GET /metrics``                           Prometheus' text format
 =========================================  ==========================================================
 
@@ -30,6 +32,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from framework.delivery import EnqueueResult, JobProducer, JobQueue
+from framework.delivery.supervisor import WorkerHealth
 from framework.intake.acceptance import TrackingIntake
 from framework.intake.group_commit import GroupCommit
 from framework.intake.metrics import CONTENT_TYPE, IntakeMetrics
@@ -59,11 +62,18 @@ TRACKING_ROUTES: dict[str, str | None] = {
 """Route name under ``/v1/`` → the event type it implies (None: a batch)."""
 
 _SUCCESS = b'{"success":true}'
+STALL_AFTER_S = 300.0  # jobs due this long and nothing settled for as long: /health says "degraded"
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
-def create_app(write_keys: WriteKeys[JobProducer], queue: JobQueue, metrics: IntakeMetrics | None = None) -> Starlette:
-    """The app serving ``write_keys``' instances into ``queue``; ``metrics`` gets its own registry if omitted."""
+def create_app(
+    write_keys: WriteKeys[JobProducer],
+    queue: JobQueue,
+    metrics: IntakeMetrics | None = None,
+    worker_health: Callable[[], WorkerHealth] | None = None,
+) -> Starlette:
+    """The app serving ``write_keys``' instances into ``queue``; ``metrics`` gets its own registry if omitted;
+    ``worker_health`` is the in-process delivery worker's state (``/health`` reports it)."""
     metrics = metrics or IntakeMetrics(queue)
     committer = GroupCommit(queue, on_committed=_count_duplicates(metrics))
     intake = TrackingIntake(committer, metrics)
@@ -74,7 +84,7 @@ def create_app(write_keys: WriteKeys[JobProducer], queue: JobQueue, metrics: Int
         Route(f"/v1/{name}", _tracking_endpoint(name, kind, write_keys, intake, metrics), methods=["POST"])
         for name, kind in TRACKING_ROUTES.items()
     ]
-    routes.append(Route("/health", _health_endpoint(queue, instance_ids), methods=["GET"]))
+    routes.append(Route("/health", _health_endpoint(queue, instance_ids, worker_health), methods=["GET"]))
     routes.append(Route("/metrics", _metrics_endpoint(metrics), methods=["GET"]))
 
     @contextlib.asynccontextmanager
@@ -152,20 +162,44 @@ def _refused(rejected: RequestRejected, route: str, metrics: IntakeMetrics) -> R
     return JSONResponse(rejected.body(), status_code=rejected.status, headers=headers)
 
 
-def _health_endpoint(queue: JobQueue, instance_ids: list[str]) -> Endpoint:
+def _health_endpoint(
+    queue: JobQueue, instance_ids: list[str], worker_health: Callable[[], WorkerHealth] | None
+) -> Endpoint:
     async def endpoint(_request: Request) -> Response:
         try:
             depth = await asyncio.to_thread(queue.unfinished, instance_ids)
+            next_due = await asyncio.to_thread(queue.next_due, instance_ids) if worker_health else None
         except Exception as error:
             body: dict[str, Any] = {
                 "status": "unavailable",
                 "queue": queue.url,
                 "error": f"the queue cannot be read: {type(error).__name__}: {error}",
             }
+            if worker_health is not None:
+                body["worker"] = worker_health().as_json()
             return JSONResponse(body, status_code=503)
-        return JSONResponse({"status": "ok", "queue": queue.url, "depth": depth, "instances": instance_ids})
+        body = {"status": "ok", "queue": queue.url, "depth": depth, "instances": instance_ids}
+        if worker_health is not None:
+            health = worker_health()
+            body["worker"] = health.as_json()
+            problem = worker_problem(health, next_due, time.time())
+            if problem is not None:
+                body["status"] = "degraded"
+                body["problem"] = problem
+                return JSONResponse(body, status_code=503)
+        return JSONResponse(body)
 
     return endpoint
+
+
+def worker_problem(health: WorkerHealth, next_due: float | None, now: float) -> str | None:
+    """Why the in-process worker is not delivering (None when it is, or when there is nothing due)."""
+    if not health.alive:
+        return f"the delivery worker is down (restarts: {health.restarts}, last error: {health.last_error})"
+    quiet = health.quiet_for(now)
+    if next_due is not None and now - next_due >= STALL_AFTER_S and quiet is not None and quiet >= STALL_AFTER_S:
+        return f"the delivery worker has settled no job for {quiet:.0f} s while jobs are due"
+    return None
 
 
 def _metrics_endpoint(metrics: IntakeMetrics) -> Endpoint:

@@ -24,20 +24,22 @@ metric                                                 labels
 Filtered and invalid count both at intake (a trigger that does not match never makes a job) and in
 delivery (the workers of this process report theirs). Delivered, retried and dead-lettered come from
 the in-process workers; ``actions_queue_jobs`` reads the queue itself, so it also shows the work of
-``actions worker`` processes running apart.
+``actions worker`` processes running apart. ``actions_delivery_worker_*`` is the supervised
+in-process worker: up, restarts, when it last settled a job.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 from framework.delivery import JobQueue, JobState
+from framework.delivery.supervisor import WorkerHealth
 
 __all__ = ["IntakeMetrics", "SubscriptionCounters", "SettledJob", "CONTENT_TYPE"]
 
@@ -126,6 +128,10 @@ class IntakeMetrics:
         if counter is not None:
             counter.labels(*labels).inc()
 
+    def watch_worker(self, health: Callable[[], WorkerHealth]) -> None:
+        """Report the in-process delivery worker's state (up, restarts, last settled) at each scrape."""
+        self.registry.register(_WorkerCollector(health))
+
     def render(self) -> bytes:
         """The registry in Prometheus' text format (reads the queue: call it off the event loop)."""
         return generate_latest(self.registry)
@@ -153,3 +159,30 @@ class _QueueCollector(Collector):
         depth.add_metric([], unfinished)
         yield jobs
         yield depth
+
+
+class _WorkerCollector(Collector):
+    """The supervised delivery worker's state, read at each scrape."""
+
+    def __init__(self, health: Callable[[], WorkerHealth]) -> None:
+        self._health = health
+
+    def describe(self) -> list[Metric]:
+        return []
+
+    def collect(self) -> Iterator[Metric]:
+        health = self._health()
+        up = GaugeMetricFamily("actions_delivery_worker_up", "1 while the in-process delivery worker runs")
+        up.add_metric([], 1 if health.alive else 0)
+        restarts = CounterMetricFamily(
+            "actions_delivery_worker_restarts", "Times the supervisor restarted the delivery worker"
+        )
+        restarts.add_metric([], health.restarts)
+        settled = GaugeMetricFamily(
+            "actions_delivery_worker_last_settled_timestamp_seconds",
+            "When the delivery worker last settled a job (0: not yet)",
+        )
+        settled.add_metric([], health.last_settled_at or 0)
+        yield up
+        yield restarts
+        yield settled

@@ -31,6 +31,8 @@ from typing import Any
 from waitress import create_server, wasyncore
 from waitress.task import ThreadedTaskDispatcher
 
+from framework.cli.arg_types import port_number
+
 from .fault_mix import FaultMix, parse_fault_mix
 from .faults import FAULT_KINDS, Fault
 from .for_instance import RunningPardotEmulator, start_for_instance
@@ -389,7 +391,9 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080; 0 picks a free one)")
+    parser.add_argument(
+        "--port", type=port_number, default=8080, help="port to listen on (default 8080; 0 picks a free one)"
+    )
     parser.add_argument(
         "--business-unit",
         action="append",
