@@ -25,9 +25,9 @@ if TYPE_CHECKING:
 
 __all__ = ["action", "FIELDS", "is_slack_webhook_url"]
 
-# Segment's pattern, quirks included: the dot before "slack" matches any character, and the path may
-# hold only letters, digits and slashes.
-_SLACK_URL = re.compile(r"^https://[a-zA-Z0-9.-]+.slack.com[/a-zA-Z0-9]+$")
+# Segment's pattern, quirks included: the dot before "com" matches any character, and the path may
+# hold only letters, digits and slashes (a URL with "-", "_" or a query is refused).
+_SLACK_URL = re.compile(r"^https://[a-zA-Z0-9.-]+\.slack.com[/a-zA-Z0-9]+$")
 BODY_KEYS = ("channel", "text", "username", "icon_url")
 
 FIELDS: dict[str, InputField] = {
