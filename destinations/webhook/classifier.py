@@ -7,6 +7,8 @@ answer                     error raised                    resolution
                            (the answer's Retry-After)
 500-599 except 501         RetryableError with the status  RETRY
 408                        RetryableError 408              RETRY
+401                        APIError 401                    TERMINAL (custom auth:
+                                                           no token to refresh)
 any other non-2xx          the request client's HTTPError  by status
                            (4xx terminal)
 =========================  ==============================  ==============
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from framework.errors import ActionsError, HTTPError, Resolution, RetryableError
+from framework.errors import ActionsError, APIError, HTTPError, Resolution, RetryableError
 
 __all__ = ["error_for_http_error"]
 
@@ -39,4 +41,7 @@ def error_for_http_error(error: HTTPError) -> ActionsError:
         reason = error.response.reason or ""
         return RetryableError(f"{host} answered {status} {reason}".rstrip() + "; retrying.", status,
                               retry_after=error.retry_after)  # fmt: skip
+    if status == 401:
+        message = f"{host} answered 401 Unauthorized: check the mapping's headers or the receiver's secret."
+        return APIError(message, 401, resolution=Resolution.TERMINAL)
     return error
