@@ -23,7 +23,9 @@ def parse_faults(spec: str | Mapping[str, float] | None) -> dict[str, float]:
     """
     if not spec:
         return {}
-    pairs = list(spec.items()) if isinstance(spec, Mapping) else [_pair(item) for item in spec.split(",") if item.strip()]
+    pairs = (
+        list(spec.items()) if isinstance(spec, Mapping) else [_pair(item) for item in spec.split(",") if item.strip()]
+    )
     mix: dict[str, float] = {}
     for kind, probability in pairs:
         kind = str(kind).strip()

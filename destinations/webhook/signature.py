@@ -4,7 +4,7 @@ Receivers check it by computing ``hmac(sharedSecret, body, sha1).hexdigest()`` o
 comparing. The text signed is the one ``JSON.stringify`` writes for the mapped ``data`` (the same text
 the request body carries for a single event). For a batch, Segment signs the *first event's* ``data``,
 not the array the body holds; that is kept here, so receivers written for Segment keep accepting our
-batches (Segment's behaviour, reproduced; see docs/destinations/actions-webhook.md).
+batches (Segment's behaviour, reproduced; see docs/divergences.md).
 """
 
 from __future__ import annotations

@@ -100,7 +100,11 @@ def replay_case(line: dict[str, Any], slug: str) -> Replayed:
     from framework.runtime import run_batch
 
     case = line["case"]
-    settings = {**case["settings"], "subscriptions": case["subscriptions"], **({"oauth": case["oauth"]} if case.get("oauth") else {})}
+    settings = {
+        **case["settings"],
+        "subscriptions": case["subscriptions"],
+        **({"oauth": case["oauth"]} if case.get("oauth") else {}),
+    }
     transport = replying(case.get("replies") or [])
     with DestinationInstance.from_settings(settings, slug, session=transport.session()) as instance:
         if "events" in case:

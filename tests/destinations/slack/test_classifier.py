@@ -11,7 +11,11 @@ from framework.errors import HTTPError, Resolution, resolution_for
 
 def refused(status: int, body: str = "") -> HTTPError:
     response = requests.Response()
-    response.status_code, response.url, response._content = status, "https://hooks.slack.com/services/T/B/x", body.encode()
+    response.status_code, response.url, response._content = (
+        status,
+        "https://hooks.slack.com/services/T/B/x",
+        body.encode(),
+    )
     return HTTPError(response, requests.Request("POST", response.url).prepare())
 
 

@@ -16,7 +16,12 @@ def test_it_stores_every_request_with_method_path_headers_and_body() -> None:
     finally:
         endpoint.stop()
     first, second = endpoint.requests()
-    assert (first.method, first.path, first.json(), first.headers["x-signature"]) == ("PUT", "/a/b?x=1", {"n": "ü"}, "abc")
+    assert (first.method, first.path, first.json(), first.headers["x-signature"]) == (
+        "PUT",
+        "/a/b?x=1",
+        {"n": "ü"},
+        "abc",
+    )
     assert (second.method, second.body, second.status) == ("POST", "raw", 200)
     title, columns, rows = endpoint.holdings()
     assert title.endswith(": 2") and columns[0] == "status" and len(rows) == 2

@@ -52,6 +52,6 @@ def test_a_batch_is_one_array_body_signed_like_segment_over_the_first_events_dat
         pipeline = webhook._pipeline  # noqa: SLF001 - the batch path has no public instance method
         run = run_batch(pipeline, pipeline.subscriptions[0], events)
     [request] = router.requests
-    assert json.loads(request.body) == [{"u": "u0"}, {"u": "u1"}, {"u": "u2"}]
+    assert json.loads(request.body or b"") == [{"u": "u0"}, {"u": "u1"}, {"u": "u2"}]
     assert request.headers["X-Signature"] == expected_signature("k", '{"u":"u0"}')
     assert [r.status.value for r in run.results if r is not None] == ["delivered"] * 3

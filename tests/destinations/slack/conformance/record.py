@@ -64,11 +64,17 @@ def _value(rng: random.Random, depth: int = 0) -> Any:
 
 def _event(rng: random.Random) -> dict[str, Any]:
     kind = rng.choice(["track", "identify"])
-    event: dict[str, Any] = {"type": kind, "messageId": f"m-{rng.randrange(10**9)}", "userId": rng.choice(["u-1", "ü-2", "42"])}
+    event: dict[str, Any] = {
+        "type": kind,
+        "messageId": f"m-{rng.randrange(10**9)}",
+        "userId": rng.choice(["u-1", "ü-2", "42"]),
+    }
     if kind == "track":
         event["event"] = rng.choice(["Signed Up", "Order Completed", "Émoji 🎉"])
     bag = "properties" if kind == "track" else "traits"
-    event[bag] = {key: _value(rng) for key in rng.sample(["name", "email", "total", "items", "nested"], rng.randint(0, 5))}
+    event[bag] = {
+        key: _value(rng) for key in rng.sample(["name", "email", "total", "items", "nested"], rng.randint(0, 5))
+    }
     if rng.random() < 0.3:
         event["context"] = {"ip": "203.0.113.9"}
     return event
@@ -98,10 +104,14 @@ def generate_cases(count: int = 300, seed: int = SEED) -> list[dict[str, Any]]:
                                "mapping": _mapping(rng)}],
             "event": _event(rng), "replies": json.loads(json.dumps(replies)),
         })  # fmt: skip
-    special = [("not subscribed", {"type": "page"}, {}), ("no text", None, {"text": None}),
-               ("text a number", None, {"text": {"@path": "$.properties.total"}}), ("no url", None, {"url": None})]
+    special: list[tuple[str, dict[str, Any] | None, dict[str, Any]]] = [
+        ("not subscribed", {"type": "page"}, {}),
+        ("no text", None, {"text": None}),
+        ("text a number", None, {"text": {"@path": "$.properties.total"}}),
+        ("no url", None, {"url": None}),
+    ]
     for offset, (name, event, patch) in enumerate(special):
-        mapping = {**SEGMENT_DEFAULTS, "url": HOOK, "text": "hello", **patch}
+        mapping: dict[str, Any] = {**SEGMENT_DEFAULTS, "url": HOOK, "text": "hello", **patch}
         event = event or {"type": "track", "event": "Signed Up", "userId": "u-1", "properties": {"total": "9.99"}}
         cases.append({"id": f"{count + offset:04d}-{name.replace(' ', '_')}", "kind": "destination",
                       "destination": "slack", "settings": {}, "event": event, "replies": [],

@@ -32,7 +32,7 @@ SEED = 20261206
 # Segment's default mapping for ``send`` (what its UI pre-fills), written out independently of ours.
 SEGMENT_DEFAULTS: dict[str, Any] = {"method": "POST", "batch_size": 0, "data": {"@path": "$."},
                                     "batch_keys": ["url", "method", "headers"]}  # fmt: skip
-TEXTS = ["Ann", "Zoë", "李", "Ünïcödé ☃", "tab\tand\nnewline", "  padded  ", "", "emoji 🎉", "quote \" and \\"]
+TEXTS = ["Ann", "Zoë", "李", "Ünïcödé ☃", "tab\tand\nnewline", "  padded  ", "", "emoji 🎉", 'quote " and \\']
 NUMBERISH = ["42", "0", "-7", "3.50", "1e21", "007"]
 
 
