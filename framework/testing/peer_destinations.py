@@ -8,8 +8,11 @@ order and returns what both sides sent and how each ended, in one comparable sha
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,9 +20,10 @@ from typing import Any
 import requests
 
 from framework.instance import DestinationInstance
+from framework.testing.recordings import write_recording
 from framework.testing.transport import MockTransport, Reply
 
-__all__ = ["Replayed", "comparable", "record_with_peer", "replay_case", "replying", "segment_side"]
+__all__ = ["Replayed", "comparable", "record_with_peer", "recorder_main", "replay_case", "replying", "segment_side"]
 
 DEFAULT_REPLY: dict[str, Any] = {"status": 200, "body": {}}  # the peer's answer when replies run out
 IGNORED_HEADERS = frozenset({"host", "content-length", "user-agent", "accept-encoding", "connection", "accept"})
@@ -32,6 +36,28 @@ def record_with_peer(cases: list[dict[str, Any]], peer: Path) -> list[dict[str, 
                           cwd=peer, check=True, timeout=600)  # fmt: skip
     outputs = {out["id"]: out for out in map(json.loads, done.stdout.splitlines())}
     return [{"case": case, "segment": outputs[case["id"]]} for case in cases]
+
+
+def recorder_main(
+    argv: list[str] | None,
+    *,
+    description: str,
+    generate: Callable[[int, int], list[dict[str, Any]]],
+    cases_file: Path,
+    seed: int,
+    count: int = 300,
+) -> int:
+    """A recorder's command line: ``--peer``, ``--count``, ``--seed``; generate, record, write ``cases_file``."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--peer", type=Path, default=Path("/tmp/segment-peer"))
+    parser.add_argument("--count", type=int, default=count)
+    parser.add_argument("--seed", type=int, default=seed)
+    args = parser.parse_args(argv)
+    lines = record_with_peer(generate(args.count, args.seed), args.peer)
+    generator = str(cases_file.parent.resolve().relative_to(Path.cwd().resolve()) / "record.py")
+    write_recording(cases_file, lines, generator=generator, seed=args.seed, peer=args.peer)
+    print(f"recorded {len(lines)} cases into {cases_file}", file=sys.stderr)
+    return 0
 
 
 def replying(replies: list[dict[str, Any]]) -> MockTransport:

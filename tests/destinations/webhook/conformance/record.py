@@ -14,15 +14,13 @@ replies (400, 401, 404, 429, 500, 503); batches of up to 5 events (Segment's ``o
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
 import sys
 from pathlib import Path
 from typing import Any
 
-from framework.testing.peer_destinations import record_with_peer
-from framework.testing.recordings import write_recording
+from framework.testing.peer_destinations import recorder_main
 
 __all__ = ["generate_cases", "main"]
 
@@ -170,17 +168,9 @@ def generate_cases(count: int = 300, seed: int = SEED) -> list[dict[str, Any]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Generate, record and write ``cases.jsonl``."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--peer", type=Path, default=Path("/tmp/segment-peer"))
-    parser.add_argument("--count", type=int, default=300)
-    parser.add_argument("--seed", type=int, default=SEED)
-    args = parser.parse_args(argv)
-    lines = record_with_peer(generate_cases(args.count, args.seed), args.peer)
-    write_recording(CASES_FILE, lines, generator="tests/destinations/webhook/conformance/record.py",
-                    seed=args.seed, peer=args.peer)  # fmt: skip
-    print(f"recorded {len(lines)} cases into {CASES_FILE}", file=sys.stderr)
-    return 0
+    """Generate, record and write ``cases.jsonl`` (run from the project folder)."""
+    description = (__doc__ or "").splitlines()[0]
+    return recorder_main(argv, description=description, generate=generate_cases, cases_file=CASES_FILE, seed=SEED)
 
 
 if __name__ == "__main__":
