@@ -6,7 +6,7 @@ destination (no ``definition``), only machinery destinations share:
 
 * every request is stored (method, path, headers, body text, arrival order), see :meth:`requests`;
 * ``latency`` seconds are waited before each answer;
-* ``faults`` (``"500:0.1,429:0.05,reset:0.02"``) make a seeded share of requests fail: with that
+* ``faults`` (``"500:0.1,429:0.05,reset:0.02"``, the shared ``destinations.emulation`` fault mix) make a seeded share of requests fail: with that
   status (a 429 carries ``Retry-After: 1``), or ``reset``, the connection dropped unanswered. A failed
   request is stored with its outcome, so tests can tell delivered from refused.
 
@@ -18,7 +18,6 @@ destination (no ``definition``), only machinery destinations share:
 
 from __future__ import annotations
 
-from .faults import parse_faults
 from .server import RecordedRequest, RecordingEndpoint, main, start_recording_endpoint
 
-__all__ = ["RecordedRequest", "RecordingEndpoint", "main", "parse_faults", "start_recording_endpoint"]
+__all__ = ["RecordedRequest", "RecordingEndpoint", "main", "start_recording_endpoint"]

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from .faults import RESET, FaultDraw, parse_faults
+from destinations.emulation import FaultMix
 
-__all__ = ["RecordedRequest", "RecordingEndpoint", "main", "start_recording_endpoint"]
+__all__ = ["RESET", "RecordedRequest", "RecordingEndpoint", "main", "start_recording_endpoint"]
+
+RESET = "reset"  # the one named fault kind here: the connection dropped unanswered
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,7 @@ class RecordingEndpoint:
     ) -> None:
         self.title = title
         self.latency = latency
-        self._draw = FaultDraw(parse_faults(faults), seed)
+        self._faults = FaultMix(faults, seed, named_kinds=(RESET,))
         self._requests: list[RecordedRequest] = []
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
@@ -92,7 +94,7 @@ class RecordingEndpoint:
             self._requests.append(request)
 
     def next_fault(self) -> str | None:
-        return self._draw.next()
+        return self._faults.draw()
 
 
 def _handler_for(endpoint: RecordingEndpoint) -> type[BaseHTTPRequestHandler]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 import requests
 
-from destinations.recording_endpoint import parse_faults, start_recording_endpoint
+from destinations.emulation import parse_fault_mix
+from destinations.recording_endpoint import start_recording_endpoint
 
 
 def test_it_stores_every_request_with_method_path_headers_and_body() -> None:
@@ -58,9 +59,9 @@ def test_a_429_carries_retry_after() -> None:
 
 @pytest.mark.parametrize(
     ("spec", "message"),
-    [("500", "KIND:PROBABILITY"), ("700:0.1", "not an HTTP status"), ("500:2", "between 0 and 1"),
-     ("500:0.6,503:0.6", "more than 1"), ("boom:0.1", "not an HTTP status")],
+    [("500", "KIND:PROBABILITY"), ("700:0.1", "unknown kind"), ("500:2", "between 0 and 1"),
+     ("500:0.6,503:0.6", "more than 1"), ("boom:0.1", "unknown kind"), ("expire:0.1", "unknown kind")],
 )  # fmt: skip
 def test_a_bad_fault_mix_is_refused_saying_why(spec: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
-        parse_faults(spec)
+        parse_fault_mix(spec, named_kinds=("reset",))
