@@ -6,7 +6,7 @@ replays the stored cases through ours.
     .venv/bin/python tests/destinations/slack/conformance/record.py [--peer /tmp/segment-peer]
 
 Cases: Segment's default mapping (only ``username`` and ``icon_url`` have defaults, so every case maps
-``url`` and ``text``) over varied events; templates in text, channel and username reading missing
+``url`` and ``text``) over varied events; ``@template`` and ``@liquid`` (filters, conditions, loops) in text, channel and username reading missing
 values, unicode, numbers as strings, nested objects and arrays; channel left out; URLs Segment's check
 refuses; error replies (400 ``invalid_payload``, 403, 404 ``channel_not_found``, 429, 500).
 """
@@ -33,6 +33,11 @@ TEMPLATES = [
     "New signup: {{traits.name}}", "{{userId}} did {{event}}", "Total {{properties.total}} for {{properties.items}}",
     "Nested {{properties.nested}}", "Missing {{properties.nope}}!", "{{event}}", "plain text, no template",
     "{{ properties.total }} spaced", "{{traits.email}} / {{context.ip}}",
+]  # fmt: skip
+LIQUID = [
+    "{{ traits.name | upcase }} signed up", "{% if properties.total %}Total: {{ properties.total }}{% else %}no total{% endif %}",
+    "{{ event | default: 'unknown' }} by {{ userId }}", "{% for i in properties.items %}[{{ i }}]{% endfor %}",
+    "{{ properties.total | plus: 1 }}", "{{ properties.nested.a | escape }}", "{{ userId | size }} chars",
 ]  # fmt: skip
 URLS = [HOOK, HOOK, HOOK, "https://hooks.slack.com/services/T0001/B0001/with-dash", "https://example.com/hook",
         "http://hooks.slack.com/services/T/B/x", "https://hooksXslack.com/services/T/B/x",
@@ -80,7 +85,8 @@ def _event(rng: random.Random) -> dict[str, Any]:
 
 def _mapping(rng: random.Random) -> dict[str, Any]:
     mapping: dict[str, Any] = {**SEGMENT_DEFAULTS, "url": rng.choice(URLS)}
-    mapping["text"] = rng.choice([{"@template": rng.choice(TEMPLATES)}, rng.choice(TEXTS[:4]), {"@path": "$.event"}])
+    mapping["text"] = rng.choice([{"@template": rng.choice(TEMPLATES)}, {"@liquid": rng.choice(LIQUID)},
+                                  rng.choice(TEXTS[:4]), {"@path": "$.event"}])  # fmt: skip
     if rng.random() < 0.6:
         mapping["channel"] = rng.choice(["general", "sales-alerts", {"@template": "{{properties.name}}"}, "频道"])
     if rng.random() < 0.3:
