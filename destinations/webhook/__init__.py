@@ -30,7 +30,8 @@ SETTINGS: dict[str, InputField] = {
         label="Shared Secret",
         description=(
             'When set, each request carries an "X-Signature" header: the hex-encoded HMAC-SHA1 of the '
-            "request's JSON data, keyed with this secret, so the receiver can tell the request is ours."
+            "request's JSON data, keyed with this secret, so the receiver can tell the request is ours. "
+            "A batch is signed over its first event's data, as Segment signs it."
         ),
     ),
 }
