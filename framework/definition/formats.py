@@ -89,7 +89,8 @@ def is_date_time(text: str) -> bool:
 
 
 def is_uri(text: str) -> bool:
-    return bool(_URI.match(text)) and ("/" in text or ":" in text)
+    """ajv-formats' ``uri``: ASCII only (an IRI such as ``https://ünïcode.example`` is refused, as Segment does)."""
+    return text.isascii() and bool(_URI.match(text)) and ("/" in text or ":" in text)
 
 
 def is_ipv6(text: str) -> bool:

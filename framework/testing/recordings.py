@@ -32,7 +32,12 @@ __all__ = [
 ]
 
 HEADER_KEY = "recording"
-ENGINE_PACKAGES = ("@segment/actions-core", "@segment/destination-subscriptions", "liquidjs")
+ENGINE_PACKAGES = (
+    "@segment/actions-core",
+    "@segment/destination-subscriptions",
+    "liquidjs",
+    "@segment/action-destinations",
+)
 """The peer's npm packages whose versions decide Segment's answers."""
 
 

@@ -24,7 +24,9 @@ What it proves, one pytest test per item (per action, per response case):
   given, and renders with every action when none is.
 
 The sample events default to Segment's test event (``create_test_event``) of each event type; give
-``sample_events`` when the default mappings need more (an email in the traits, say).
+``sample_events`` when the default mappings need more (an email in the traits, say), and
+``mappings`` (action key → mapping, over the defaults) for required fields that have no default
+(a webhook's URL).
 """
 
 from __future__ import annotations
@@ -85,6 +87,7 @@ class StandardDestinationTests:
     sample_events: ClassVar[Sequence[Mapping[str, Any]]] = ()
     response_cases: ClassVar[Sequence[ResponseCase]] = DEFAULT_RESPONSE_CASES
     docs_page: ClassVar[Path | None] = None
+    mappings: ClassVar[Mapping[str, Mapping[str, Any]]] = {}  # action key → mapping over the defaults
 
     def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
         """One test per action and per response case, named after them."""
@@ -106,7 +109,8 @@ class StandardDestinationTests:
 
         action = self.definition.actions[action_key]
         for event in self._events_for(action_key, action):
-            validated_payload(action, transform(action.default_mapping(), event))
+            mapping = {**action.default_mapping(), **self.mappings.get(action_key, {})}
+            validated_payload(action, transform(mapping, event))
 
     def test_perform_builds_a_request(self, action_key: str) -> None:
         action = self.definition.actions[action_key]
@@ -114,6 +118,7 @@ class StandardDestinationTests:
         sent = integration.test_action(
             action_key,
             event=self._events_for(action_key, action)[0],
+            mapping=self.mappings.get(action_key),
             settings=self.settings,
             auth=self.auth,
             use_default_mappings=True,
@@ -168,6 +173,7 @@ def resolution_of(suite: StandardDestinationTests, case: ResponseCase) -> Resolu
         integration.test_action(
             action_key,
             event=suite._events_for(action_key, action)[0],
+            mapping=suite.mappings.get(action_key),
             settings=suite.settings,
             auth=suite.auth,
             use_default_mappings=True,

@@ -15,7 +15,7 @@ RECORDINGS = sorted(path for path in ROOT.glob("tests/**/conformance/*.jsonl"))
 
 def test_every_recorder_has_a_recording() -> None:
     recorders = sorted(ROOT.glob("tests/**/conformance/record.py"))
-    assert len(recorders) == 5
+    assert len(recorders) >= 5  # one per conformance folder; more as destinations are ported
     assert {path.parent for path in recorders} == {path.parent for path in RECORDINGS}
 
 

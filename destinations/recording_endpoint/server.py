@@ -1,0 +1,154 @@
+"""The recording endpoint's server: ``http.server`` on loopback, one thread per connection."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from destinations.emulation import FaultMix
+
+__all__ = ["RESET", "RecordedRequest", "RecordingEndpoint", "main", "start_recording_endpoint"]
+
+RESET = "reset"  # the one named fault kind here: the connection dropped unanswered
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """One request as it arrived, and what the endpoint answered (``status`` 0: connection reset)."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: str
+    status: int
+
+    def json(self) -> Any:
+        """The body parsed as JSON."""
+        return json.loads(self.body)
+
+
+class RecordingEndpoint:
+    """Serves on loopback, keeps every request; see the package docstring for faults and latency."""
+
+    def __init__(
+        self,
+        title: str = "Requests received",
+        *,
+        faults: str | Mapping[str, float] | None = None,
+        seed: int | None = None,
+        latency: float = 0.0,
+    ) -> None:
+        self.title = title
+        self.latency = latency
+        self._faults = FaultMix(faults, seed, named_kinds=(RESET,))
+        self._requests: list[RecordedRequest] = []
+        self._lock = threading.Lock()
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self, host: str = "127.0.0.1", port: int = 0) -> RecordingEndpoint:
+        """Start serving in a background thread (port 0: a free one)."""
+        self._server = ThreadingHTTPServer((host, port), _handler_for(self))
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, name="recording-endpoint", daemon=True)
+        self._thread.start()
+        return self
+
+    @property
+    def base_url(self) -> str:
+        """``http://127.0.0.1:PORT``, the origin to point an instance's ``endpoint`` at."""
+        if self._server is None:
+            raise RuntimeError("the recording endpoint is not started")
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def stop(self) -> None:
+        """Stop serving; safe to call twice."""
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def requests(self) -> list[RecordedRequest]:
+        """Every request received, in arrival order, refused ones included."""
+        with self._lock:
+            return list(self._requests)
+
+    def delivered(self) -> list[RecordedRequest]:
+        """The requests answered 2xx, in arrival order."""
+        return [r for r in self.requests() if 200 <= r.status < 300]
+
+    def holdings(self) -> tuple[str, list[str], list[list[Any]]]:
+        """A title, columns and one row per request, for ``actions replay --show-emulator``."""
+        rows = [[r.status, r.method, r.path, r.body[:80]] for r in self.requests()]
+        return f"{self.title}: {len(rows)}", ["status", "method", "path", "body"], rows
+
+    def record(self, request: RecordedRequest) -> None:
+        with self._lock:
+            self._requests.append(request)
+
+    def next_fault(self) -> str | None:
+        return self._faults.draw()
+
+
+def _handler_for(endpoint: RecordingEndpoint) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def _serve(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length).decode("utf-8", errors="replace") if length else ""
+            fault = endpoint.next_fault()
+            if endpoint.latency:
+                time.sleep(endpoint.latency)
+            status = 0 if fault == RESET else int(fault or 200)
+            headers = {name.lower(): value for name, value in self.headers.items()}
+            endpoint.record(RecordedRequest(self.command, self.path, headers, body, status))
+            if fault == RESET:
+                self.close_connection = True
+                self.connection.close()
+                return
+            answer = b"ok" if status < 300 else json.dumps({"error": f"emulated {status}"}).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "text/plain" if status < 300 else "application/json")
+            self.send_header("Content-Length", str(len(answer)))
+            if status == 429:
+                self.send_header("Retry-After", "1")
+            self.end_headers()
+            self.wfile.write(answer)
+
+        do_POST = do_PUT = do_PATCH = do_GET = do_DELETE = _serve
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+            """Quiet: the stored requests are the log."""
+
+    return Handler
+
+
+def start_recording_endpoint(title: str = "Requests received", **options: Any) -> RecordingEndpoint:
+    """A started endpoint on a free loopback port (``options``: faults, seed, latency)."""
+    return RecordingEndpoint(title, **options).start()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``actions emulate webhook|slack [--port N] [--faults MIX] [--latency S]``: serve in the foreground."""
+    parser = argparse.ArgumentParser(prog="actions emulate", description="A local endpoint recording requests.")
+    parser.add_argument("--port", type=int, default=8787)
+    parser.add_argument("--faults", default=None, help="e.g. 500:0.1,429:0.05,reset:0.02")
+    parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds before each answer")
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    endpoint = RecordingEndpoint(faults=args.faults, seed=args.seed, latency=args.latency).start(port=args.port)
+    print(f"recording endpoint at {endpoint.base_url} (Ctrl-C stops)")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        endpoint.stop()
+    return 0
