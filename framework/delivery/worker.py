@@ -63,6 +63,10 @@ log = logging.getLogger("framework.delivery")
 _UNLIMITED_ACCOUNT_SHARE = 4  # threads for an account whose destination declares no limit
 _MAX_DEFAULT_CONCURRENCY = 32
 _INTAKE_POLL = 0.05  # while a producer is still enqueueing, look for its jobs this often
+# A job due now that cannot be claimed (a batch lingering, an async import holding its account, another
+# worker's lane) frees up on its own schedule: look again soon, then less and less often.
+_STALLED_FIRST_WAIT = 0.01
+_STALLED_LONGEST_WAIT = 0.25
 
 
 @dataclass(frozen=True)
@@ -224,6 +228,7 @@ class DeliveryWorker:
         self._batches_in_flight: set[tuple[str, int]] = set()
         self._pacer = QuotaPacer(free_share=options.quota_free_share)
         self._polls_checked = 0.0
+        self._stalled_wait = _STALLED_FIRST_WAIT
 
     # -- control -----------------------------------------------------------------------------------
 
@@ -273,6 +278,8 @@ class DeliveryWorker:
                 self.queue.recover(self.options.stale_after)
                 last_recover = now
             claimed = self._claim_and_start(pool, ids)
+            if claimed or self._in_flight:
+                self._stalled_wait = _STALLED_FIRST_WAIT
             if self._in_flight:
                 self._settle_batch(self._wait_for_finished(timeout=self.options.idle_poll))
                 continue
@@ -447,21 +454,30 @@ class DeliveryWorker:
                 batch.append(more)
 
     def _idle(self, ids: list[str], until_empty: bool) -> WorkerExit | None:
-        """Nothing in flight and nothing claimable: stop (until_empty) or sleep until something may be due."""
+        """Nothing in flight and nothing claimable: stop (until_empty) or sleep until something may be due.
+
+        Jobs that are due but not claimable (a lingering batch, an account held by an async import)
+        back the wait off to ``_STALLED_LONGEST_WAIT`` instead of reading the queue every 10 ms; only
+        an empty lane-head answer pays for counting the unfinished jobs.
+        """
         now = self._clock()
         intake_open = self._intake_done is not None and not self._intake_done.is_set()
         if intake_open:
             until_empty = False  # the producer may still enqueue: an empty queue is not the end
-        unfinished = self.queue.unfinished(ids) if until_empty else 1
-        if until_empty and unfinished == 0:
-            return WorkerExit("drained")
         due = self.queue.next_due(ids)
+        if until_empty and due is None and self.queue.unfinished(ids) == 0:
+            return WorkerExit("drained")
         earliest = due if due is not None else now
-        if due is not None and due <= now:
+        stalled = due is not None and due <= now
+        if stalled:
             earliest = self._paused_until(now) or now
         if until_empty and earliest - now > self.options.give_up_wait:
-            return WorkerExit("waiting", unfinished, earliest, self._paused_accounts(now))
-        delay = min(max(earliest - now, 0.01), _INTAKE_POLL if intake_open else self.options.idle_poll)
+            return WorkerExit("waiting", self.queue.unfinished(ids), earliest, self._paused_accounts(now))
+        longest = _INTAKE_POLL if intake_open else self.options.idle_poll
+        delay = min(max(earliest - now, 0.01), longest)
+        if stalled and earliest <= now:
+            delay = min(self._stalled_wait, longest)
+            self._stalled_wait = min(self._stalled_wait * 2, _STALLED_LONGEST_WAIT)
         self._settle_batch(self._wait_for_finished(timeout=delay))  # also returns at once on stop()
         return None
 
