@@ -29,7 +29,7 @@ def add_queue_option(parser: argparse.ArgumentParser) -> None:
 
 def open_queue_for(args: argparse.Namespace, *, emulator: bool = False) -> Any:
     """The queue the arguments name, or a CommandError saying why it cannot be opened."""
-    from framework.delivery import QueueURLError, open_queue
+    from framework.delivery import QueueURLError, open_queue, redact_queue_url
 
     url = args.queue or os.environ.get("ACTIONS_QUEUE") or (EMULATOR_QUEUE if emulator else None)
     try:
@@ -37,4 +37,4 @@ def open_queue_for(args: argparse.Namespace, *, emulator: bool = False) -> Any:
     except QueueURLError as error:
         raise CommandError(str(error)) from None
     except OSError as error:
-        raise CommandError(f"--queue {url or '.actions/queue.db'}: cannot open the queue ({error})") from None
+        raise CommandError(f"--queue {redact_queue_url(url or '.actions/queue.db')}: cannot open the queue ({error})") from None
