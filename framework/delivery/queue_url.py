@@ -109,6 +109,8 @@ def redact_queue_url(url: str) -> str:
     if "://" not in url:
         return _KEYWORD_PASSWORD.sub(r"\1***", url)
     parts = urlsplit(url)
+    if parts.password is None and "password" not in parts.query.lower():
+        return url
     netloc = parts.netloc
     if parts.password is not None:
         user_info, _, host = netloc.rpartition("@")

@@ -36,6 +36,12 @@ from framework.delivery.jobs import (
     Settlement,
     StatsRow,
 )
+from framework.delivery.private_files import (
+    create_private_file,
+    create_private_folder,
+    sqlite_companions,
+    warn_if_readable_by_others,
+)
 from framework.delivery.sqlite_token_store import SqliteTokenStore
 
 __all__ = ["SqliteQueue"]
@@ -116,7 +122,9 @@ class SqliteQueue:
     def __init__(self, path: str | os.PathLike[str], *, synchronous: str = "normal") -> None:
         self.path = Path(path)
         self.url = "sqlite://" + (str(self.path) if self.path.is_absolute() else f"/./{self.path}")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        create_private_folder(self.path.parent)
+        if not create_private_file(self.path):
+            warn_if_readable_by_others(self.path, *sqlite_companions(self.path))
         self._lock = threading.RLock()
         self._db = sqlite3.connect(
             self.path, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
