@@ -37,4 +37,6 @@ def open_queue_for(args: argparse.Namespace, *, emulator: bool = False) -> Any:
     except QueueURLError as error:
         raise CommandError(str(error)) from None
     except OSError as error:
-        raise CommandError(f"--queue {redact_queue_url(url or '.actions/queue.db')}: cannot open the queue ({error})") from None
+        raise CommandError(
+            f"--queue {redact_queue_url(url or '.actions/queue.db')}: cannot open the queue ({error})"
+        ) from None

@@ -118,7 +118,5 @@ def redact_queue_url(url: str) -> str:
     query = parts.query
     if "password" in query.lower():
         pairs = parse_qsl(query, keep_blank_values=True)
-        query = "&".join(
-            f"{quote(key)}={'***' if key.lower() == 'password' else quote(value)}" for key, value in pairs
-        )
+        query = "&".join(f"{quote(key)}={'***' if key.lower() == 'password' else quote(value)}" for key, value in pairs)
     return parts._replace(netloc=netloc, query=query).geturl()

@@ -21,7 +21,7 @@ from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-__all__ = ["HeaderLimits", "limited_protocol"]
+__all__ = ["HeaderLimits", "DEFAULT_HEADER_LIMITS", "limited_protocol"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,9 @@ class HeaderLimits:
 
     max_header_bytes: int = 64 * 1024
     header_timeout: float = 10.0
+
+
+DEFAULT_HEADER_LIMITS = HeaderLimits()
 
 
 def limited_protocol(limits: HeaderLimits) -> type[HttpToolsProtocol]:

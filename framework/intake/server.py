@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 import uvicorn
 
-from framework.intake.http_limits import HeaderLimits, limited_protocol
+from framework.intake.http_limits import DEFAULT_HEADER_LIMITS, HeaderLimits, limited_protocol
 
 __all__ = ["IntakeServer", "Companion", "bind_socket"]
 
@@ -67,7 +67,7 @@ class IntakeServer:
         *,
         companions: Sequence[Companion] = (),
         log_level: str = "warning",
-        header_limits: HeaderLimits = HeaderLimits(),
+        header_limits: HeaderLimits = DEFAULT_HEADER_LIMITS,
     ) -> None:
         self._socket = bind_socket(host, port)
         self.host = host

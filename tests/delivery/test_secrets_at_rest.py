@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sqlite3
@@ -71,7 +72,11 @@ def test_rows_an_older_version_saved_whole_are_rewritten_on_open(tmp_path: Path)
     with sqlite3.connect(path) as db:
         db.execute(
             "INSERT INTO tokens (key, data, updated_at) VALUES ('k', ?, 0)",
-            ('{"access_token": "a", "refresh_token": "r", "client_id": "c", "client_secret": "%s"}' % CLIENT_SECRET,),
+            (
+                json.dumps(
+                    {"access_token": "a", "refresh_token": "r", "client_id": "c", "client_secret": CLIENT_SECRET}
+                ),
+            ),
         )
     queue = SqliteQueue(path)
     try:

@@ -133,11 +133,13 @@ async def _commit_together(queue: JobQueue) -> list[object]:
         return NewJob("pardot-intake", 0, message_id, {"type": "identify", "messageId": message_id}, "acct")
 
     try:
-        return await asyncio.gather(
-            committer.commit([job("good-1")]),
-            committer.commit([job("good-2"), job("good-3")]),
-            committer.commit([job("bad-\x00")]),  # what a path around the intake checks could still send
-            return_exceptions=True,
+        return list(
+            await asyncio.gather(
+                committer.commit([job("good-1")]),
+                committer.commit([job("good-2"), job("good-3")]),
+                committer.commit([job("bad-\x00")]),  # what a path around the intake checks could still send
+                return_exceptions=True,
+            )
         )
     finally:
         await committer.close()

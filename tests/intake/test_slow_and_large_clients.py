@@ -77,7 +77,7 @@ def test_a_body_that_stops_arriving_is_answered_408(server: IntakeServer, monkey
     monkeypatch.setattr(intake_app, "BODY_READ_TIMEOUT", 0.5)
     with connect(server) as connection:
         connection.sendall(
-            b"POST /v1/batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"ba"
+            b'POST /v1/batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"ba'
         )
         received = connection.recv(65536)
     assert received.startswith(b"HTTP/1.1 408 ") and b"body_timeout" in received
