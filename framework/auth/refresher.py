@@ -57,8 +57,11 @@ class TokenRefresher:
         self._flights: dict[str, _Flight] = {}
 
     def current(self, key: str, fallback: OAuthTokens | None = None) -> OAuthTokens | None:
-        """The newest stored tokens for ``key`` (``fallback`` when nothing is stored yet)."""
-        return self.store.load(key) or fallback
+        """The newest stored tokens for ``key`` over ``fallback``'s client (``fallback`` when nothing is stored)."""
+        stored = self.store.load(key)
+        if stored is None or fallback is None:
+            return stored or fallback
+        return fallback.refreshed(stored)
 
     def refresh(self, key: str, stale: OAuthTokens, do_refresh: RefreshFunction) -> OAuthTokens:
         """New tokens for ``key``, refreshing with ``do_refresh(stale)`` unless someone already did."""
@@ -99,7 +102,7 @@ class TokenRefresher:
 
 def _newer(stored: OAuthTokens | None, stale: OAuthTokens) -> OAuthTokens | None:
     if stored is not None and stored.access_token and stored.access_token != stale.access_token:
-        return stored
+        return stale.refreshed(stored)  # a store keeps only the tokens; the client is the config's
     return None
 
 

@@ -8,11 +8,15 @@ The repr masks every secret, so tokens can sit in logs, reports and tracebacks s
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["OAuthTokens", "mask"]
+__all__ = ["OAuthTokens", "mask", "STORED_TOKEN_FIELDS"]
+
+STORED_TOKEN_FIELDS = ("access_token", "refresh_token")
+"""The fields a token store keeps: those a refresh changes."""
 
 _SEGMENT_KEYS = {
     "access_token": ("access_token", "accessToken"),
@@ -74,6 +78,20 @@ class OAuthTokens:
             new = OAuthTokens.from_segment(new) or OAuthTokens()
         changes = {f.name: getattr(new, f.name) for f in dataclasses.fields(self) if getattr(new, f.name) is not None}
         return dataclasses.replace(self, **changes)
+
+    def stored_json(self) -> str:
+        """What a shared token store keeps: only what a refresh changes (access and refresh token).
+
+        The client id and secret and the token URL come from the instance config every time, so a
+        queue database never holds the client secret.
+        """
+        return json.dumps({name: getattr(self, name) for name in STORED_TOKEN_FIELDS})
+
+    @classmethod
+    def from_stored_json(cls, text: str) -> OAuthTokens:
+        """Tokens read back from a store; any other key (a client secret an older version saved) is ignored."""
+        data = json.loads(text)
+        return cls(**{name: data.get(name) for name in STORED_TOKEN_FIELDS})
 
     def secrets(self) -> list[str]:
         """The secret values, for a request client's redaction list."""

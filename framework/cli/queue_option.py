@@ -30,7 +30,7 @@ def add_queue_option(parser: argparse.ArgumentParser) -> None:
 
 def open_queue_for(args: argparse.Namespace, *, emulator: bool = False) -> Any:
     """The queue the arguments name, or a CommandError saying why it cannot be opened."""
-    from framework.delivery import QueueURLError, open_queue
+    from framework.delivery import QueueURLError, open_queue, redact_queue_url
     from framework.delivery.queue_file_problems import QueueFileError
 
     url = args.queue or os.environ.get("ACTIONS_QUEUE") or (EMULATOR_QUEUE if emulator else None)
@@ -39,7 +39,9 @@ def open_queue_for(args: argparse.Namespace, *, emulator: bool = False) -> Any:
     except (QueueURLError, QueueFileError) as error:
         raise CommandError(str(error)) from None
     except OSError as error:
-        raise CommandError(f"--queue {url or '.actions/queue.db'}: cannot open the queue ({error})") from None
+        raise CommandError(
+            f"--queue {redact_queue_url(url or '.actions/queue.db')}: cannot open the queue ({error})"
+        ) from None
 
 
 def queue_failure(args: argparse.Namespace, error: sqlite3.Error) -> CommandError:

@@ -11,8 +11,6 @@ token is saved in ``actions_tokens``, where every worker loads it before refresh
 from __future__ import annotations
 
 import contextlib
-import dataclasses
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -24,6 +22,9 @@ from framework.delivery.postgres_schema import NOW
 
 __all__ = ["PostgresTokenStore"]
 
+_WITH_CLIENT_FIELDS = " WHERE data::json->>'client_secret' IS NOT NULL OR data::json->>'client_id' IS NOT NULL"
+_HAS_CLIENT_FIELDS = "SELECT 1 FROM actions_tokens" + _WITH_CLIENT_FIELDS + " LIMIT 1"
+
 # The first key of the two-key advisory lock: token refreshes, apart from the queue's account locks.
 TOKEN_LOCK_SPACE = 7301
 
@@ -34,6 +35,18 @@ class PostgresTokenStore:
     def __init__(self, pool: ConnectionPool[psycopg.Connection[tuple[Any, ...]]], conninfo: str) -> None:
         self._pool = pool
         self._conninfo = conninfo
+        self._forget_client_secrets()
+
+    def _forget_client_secrets(self) -> None:
+        """Rewrite rows an older version saved whole (client id and secret too) to the two tokens."""
+        with self._pool.connection() as connection:
+            if connection.execute(_HAS_CLIENT_FIELDS).fetchone() is None:
+                return
+            connection.execute(
+                "UPDATE actions_tokens SET data = json_build_object("
+                "'access_token', data::json->>'access_token', 'refresh_token', data::json->>'refresh_token')::text"
+                + _WITH_CLIENT_FIELDS
+            )
 
     def __repr__(self) -> str:
         return "PostgresTokenStore()"
@@ -41,10 +54,10 @@ class PostgresTokenStore:
     def load(self, key: str) -> OAuthTokens | None:
         with self._pool.connection() as connection:
             row = connection.execute("SELECT data FROM actions_tokens WHERE key = %s", (key,)).fetchone()
-        return OAuthTokens(**json.loads(str(row[0]))) if row else None
+        return OAuthTokens.from_stored_json(str(row[0])) if row else None
 
     def save(self, key: str, tokens: OAuthTokens) -> None:
-        data = json.dumps(dataclasses.asdict(tokens))
+        data = tokens.stored_json()
         with self._pool.connection() as connection:
             connection.execute(
                 f"INSERT INTO actions_tokens (key, data, updated_at) VALUES (%s, %s, {NOW})"

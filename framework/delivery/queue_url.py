@@ -12,8 +12,9 @@ Every command that touches the queue takes ``--queue URL``; without it the queue
 from __future__ import annotations
 
 import importlib
+import re
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, parse_qsl, quote, urlsplit
 
 from framework.delivery.queue_port import JobQueue
 
@@ -33,6 +34,8 @@ def open_queue(url: str | None = None) -> JobQueue:
 
         return SqliteQueue(DEFAULT_QUEUE_PATH)
     scheme = url.split(":", 1)[0].lower() if "://" in url else ""
+    if not scheme:
+        _refuse_keyword_dsn(url)
     if scheme in ("", "sqlite"):
         return _open_sqlite(url)
     if scheme in ("postgresql", "postgres"):
@@ -77,10 +80,43 @@ def _open_postgres(url: str) -> JobQueue:
     return queue
 
 
+# ``host=db password=s3cret`` (libpq's keyword form): a word, "=", then a value.
+_KEYWORD_DSN_PAIR = re.compile(
+    r"(?:^|\s)(?:host|hostaddr|port|dbname|user|password|passfile|sslmode|service|options)\s*=", re.IGNORECASE
+)
+_KEYWORD_PASSWORD = re.compile(r"(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|\S*)", re.IGNORECASE)
+
+
+def _refuse_keyword_dsn(argument: str) -> None:
+    """Refuse libpq's ``host=... password=...`` form before it is taken for a SQLite file name.
+
+    Such a "path" would create a file named after the connection string, password included.
+    """
+    if _KEYWORD_DSN_PAIR.search(argument):
+        raise QueueURLError(
+            f"--queue {redact_queue_url(argument)}: this looks like a PostgreSQL keyword connection string, "
+            "which --queue does not take; write it as a URL, postgresql://USER@HOST:PORT/DB "
+            "(put the password in PGPASSWORD or ~/.pgpass), or give a SQLite file path"
+        )
+
+
 def redact_queue_url(url: str) -> str:
-    """The URL with any password replaced by ``***``: safe for messages and logs."""
+    """The queue argument with every password replaced by ``***``: safe for messages and logs.
+
+    Covers the URL's user info (``postgresql://u:pw@h``), a ``password=`` query parameter
+    (``postgresql://h/db?password=pw``) and libpq's keyword form (``host=h password=pw``).
+    """
+    if "://" not in url:
+        return _KEYWORD_PASSWORD.sub(r"\1***", url)
     parts = urlsplit(url)
-    if parts.password is None:
+    if parts.password is None and "password" not in parts.query.lower():
         return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return parts._replace(netloc=netloc).geturl()
+    netloc = parts.netloc
+    if parts.password is not None:
+        user_info, _, host = netloc.rpartition("@")
+        netloc = f"{user_info.split(':', 1)[0]}:***@{host}"
+    query = parts.query
+    if "password" in query.lower():
+        pairs = parse_qsl(query, keep_blank_values=True)
+        query = "&".join(f"{quote(key)}={'***' if key.lower() == 'password' else quote(value)}" for key, value in pairs)
+    return parts._replace(netloc=netloc, query=query).geturl()

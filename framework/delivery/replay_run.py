@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from framework.delivery.file_intake import FileIntake, IntakeListener
+from framework.delivery.jobs import DeadLetterSelection, JobState
 from framework.delivery.outcome import DeliveryOutcome
 from framework.delivery.queue_port import JobQueue
 from framework.delivery.run_tally import RunTally
@@ -79,7 +80,15 @@ def replay_into_queue(
     reader.join()
     if failure:
         raise failure[0]
+    if exit_.reason != "stopped" and tally.awaiting_outcomes:
+        _count_settled_elsewhere(queue, instance.id, tally)
     return ReplayOutcome(tally, exit_, interrupted=exit_.reason == "stopped")
+
+
+def _count_settled_elsewhere(queue: JobQueue, instance_id: str, tally: RunTally) -> None:
+    """Outcomes this run's worker never saw because another run's worker settled those jobs."""
+    finished = (JobState.DELIVERED, JobState.FILTERED, JobState.INVALID, JobState.DEAD)
+    tally.add_settled_elsewhere(queue.dead_letters(DeadLetterSelection(instance_id=instance_id, states=finished)))
 
 
 def _until(items: Iterable[EventRecord | BadLine], worker: DeliveryWorker) -> Iterable[EventRecord | BadLine]:

@@ -10,7 +10,9 @@ in the same input (dedup keeps one job); ``done before`` is a job an earlier run
 (the dedup of a re-run); ``still queued`` is what is waiting for a retry or a paused account when
 the command stopped. Lines that are not events are counted apart, with their file:line.
 
-Outcomes of jobs this run did not enqueue (queued earlier for the same instance, by ``actions
+A job of this run that another run's worker settled (two replays of one file at once) is counted in
+the column of its final state, read back from the queue when this run's worker stops, and in
+``settled_by_other_runs``. Outcomes of jobs this run did not enqueue (queued earlier for the same instance, by ``actions
 enqueue`` or another run) are counted apart too, so they never break the reconciliation. The tally
 is fed from two threads (the intake, the worker's main thread), so its updates hold a lock.
 """
@@ -23,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from framework.delivery.jobs import JobState
+from framework.delivery.jobs import Job, JobState
 from framework.delivery.outcome import DeliveryOutcome
 
 __all__ = ["RunTally", "SubscriptionCounts", "COLUMNS", "TOP_REASONS"]
@@ -68,6 +70,7 @@ class RunTally:
     reasons: Counter[tuple[str, str, str]] = field(default_factory=Counter)
     examples: dict[tuple[str, str, str], str] = field(default_factory=dict)  # reason → first file:line or messageId
     others: Counter[str] = field(default_factory=Counter)  # outcomes of jobs enqueued before this run
+    settled_by_other_runs: int = 0  # this run's jobs another run's worker settled (see add_settled_elsewhere)
     dry_run: bool = False
     # False when no worker reports to this tally (``actions enqueue``): the jobs' ids are then not kept,
     # so memory stays small however large the input (a million events' ids would take ~60 MB).
@@ -155,6 +158,34 @@ class RunTally:
             if column in ("invalid", "dead_lettered"):
                 self._reason(column, name, outcome.reason, outcome.message_id)
 
+    @property
+    def awaiting_outcomes(self) -> int:
+        """This run's jobs whose outcome no worker of this run has reported."""
+        with self._lock:
+            return len(self._expected)
+
+    def add_settled_elsewhere(self, finished_jobs: Iterable[Job]) -> None:
+        """Count this run's jobs another run's worker settled (two replays of one file at once).
+
+        Each such job is counted in the column of its final state, as if this run had delivered it,
+        and in ``settled_by_other_runs``, so "still queued" says only what is really still queued.
+        """
+        with self._lock:
+            for job in finished_jobs:
+                if not self._expected:
+                    return
+                key = hash((job.subscription, job.message_id))
+                column = _FINAL_COLUMN.get(job.state)
+                if column is None or key not in self._expected:
+                    continue
+                self._expected.discard(key)
+                counts = self.subscription(job.subscription, job.subscription_name or str(job.subscription))
+                counts.counts[column] += 1
+                counts.expected -= 1
+                self.settled_by_other_runs += 1
+                if column in ("invalid", "dead_lettered"):
+                    self._reason(column, counts.name, job.last_error, job.message_id)
+
     def add_result(self, index: int, name: str, status: str, reason: str, where: str) -> None:
         """A dry run's result (no queue): ``delivered`` means a request was built."""
         with self._lock:
@@ -215,4 +246,5 @@ class RunTally:
             ],
             "more_reasons": max(0, len(self.reasons) - TOP_REASONS),
             "earlier_jobs_finished": dict(self.others),
+            "settled_by_other_runs": self.settled_by_other_runs,
         }

@@ -36,6 +36,12 @@ from framework.delivery.jobs import (
     Settlement,
     StatsRow,
 )
+from framework.delivery.private_files import (
+    create_private_file,
+    create_private_folder,
+    sqlite_companions,
+    warn_if_readable_by_others,
+)
 from framework.delivery.queue_file_problems import check_before_opening, explain
 from framework.delivery.sqlite_token_store import SqliteTokenStore
 
@@ -117,8 +123,10 @@ class SqliteQueue:
     def __init__(self, path: str | os.PathLike[str], *, synchronous: str = "normal") -> None:
         self.path = Path(path)
         self.url = "sqlite://" + (str(self.path) if self.path.is_absolute() else f"/./{self.path}")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        create_private_folder(self.path.parent)
         check_before_opening(self.path)
+        if not create_private_file(self.path):
+            warn_if_readable_by_others(self.path, *sqlite_companions(self.path))
         self._lock = threading.RLock()
         try:
             self._db = sqlite3.connect(

@@ -3,17 +3,16 @@
 ``lock(key)`` makes a refresh single-flight across processes: an exclusive ``flock`` on a small file
 beside the database, one per credential (a digest of the key names it, never the token). A lock file
 rather than a database transaction, because a refresh waits on the network and must not hold the
-queue's write lock meanwhile. Tokens are stored so workers can share them; the file is as sensitive
-as the instance config that holds the same credentials.
+queue's write lock meanwhile. Only the access and refresh token are stored (what a refresh changes),
+so workers can share them; the client id and secret stay in the instance config, and rows an older
+version saved whole are rewritten when the queue is opened.
 """
 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import fcntl
 import hashlib
-import json
 import sqlite3
 import threading
 import time
@@ -32,6 +31,17 @@ class SqliteTokenStore:
         self._db = db
         self._lock = lock
         self._lock_dir = path.with_name(path.name + ".locks")
+        self._forget_client_secrets()
+
+    def _forget_client_secrets(self) -> None:
+        """Rewrite rows an older version saved whole (client id and secret too) to the two tokens."""
+        with self._lock:
+            self._db.execute(
+                "UPDATE tokens SET data = json_object('access_token', json_extract(data, '$.access_token'),"
+                " 'refresh_token', json_extract(data, '$.refresh_token'))"
+                " WHERE json_valid(data) AND (json_extract(data, '$.client_secret') IS NOT NULL"
+                " OR json_extract(data, '$.client_id') IS NOT NULL)"
+            )
 
     def __repr__(self) -> str:
         return f"SqliteTokenStore({str(self._lock_dir.parent)!r})"
@@ -39,10 +49,10 @@ class SqliteTokenStore:
     def load(self, key: str) -> OAuthTokens | None:
         with self._lock:
             row = self._db.execute("SELECT data FROM tokens WHERE key = ?", (key,)).fetchone()
-        return OAuthTokens(**json.loads(row[0])) if row else None
+        return OAuthTokens.from_stored_json(row[0]) if row else None
 
     def save(self, key: str, tokens: OAuthTokens) -> None:
-        data = json.dumps(dataclasses.asdict(tokens))
+        data = tokens.stored_json()
         with self._lock:
             self._db.execute(
                 "INSERT OR REPLACE INTO tokens (key, data, updated_at) VALUES (?, ?, ?)", (key, data, time.time())

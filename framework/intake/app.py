@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any
 
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
@@ -63,6 +64,9 @@ TRACKING_ROUTES: dict[str, str | None] = {
 
 _SUCCESS = b'{"success":true}'
 STALL_AFTER_S = 300.0  # jobs due this long and nothing settled for as long: /health says "degraded"
+BODY_READ_TIMEOUT = 30.0
+"""Seconds a body may pause between two chunks before the request is answered 408 (slow clients)."""
+_log = logging.getLogger("framework.intake")
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
@@ -120,6 +124,10 @@ def _tracking_endpoint(
             await _accept(request, event_type, write_keys, intake)
         except RequestRejected as rejected:
             return _refused(rejected, route, metrics)
+        except ClientDisconnect:  # nothing was enqueued and nobody is left to answer: one line, no traceback
+            client = f"{request.client.host}:{request.client.port}" if request.client else "a client"
+            _log.info("%s disconnected before sending the whole body of /v1/%s; nothing enqueued", client, route)
+            return Response(status_code=400)
         requests_ok.inc()
         metrics.request_seconds.observe(time.perf_counter() - started)
         return Response(_SUCCESS, media_type="application/json")
@@ -147,12 +155,21 @@ async def _capped_body(request: Request, cap: int, event_type: str | None) -> by
         raise too_large(event_type)
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
+    stream = request.stream().__aiter__()
+    while True:
+        try:
+            async with asyncio.timeout(BODY_READ_TIMEOUT):
+                chunk = await stream.__anext__()
+        except StopAsyncIteration:
+            return b"".join(chunks)
+        except TimeoutError:
+            raise RequestRejected(
+                408, "body_timeout", f"the body stopped arriving for {BODY_READ_TIMEOUT:g} s: send it at once"
+            ) from None
         size += len(chunk)
         if size > cap:
             raise too_large(event_type)
         chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def _refused(rejected: RequestRejected, route: str, metrics: IntakeMetrics) -> Response:

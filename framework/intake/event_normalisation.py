@@ -95,9 +95,26 @@ def _correct_timestamp(
     client_time = _parsed_time(client_text, f"{where}: timestamp")
     event.setdefault("originalTimestamp", client_text)
     if sent_at is not None:
-        event["timestamp"] = iso_utc(received_at - (sent_at - client_time))
+        event["timestamp"] = iso_utc(_skew_corrected(received_at, sent_at, client_time, where))
     else:
         event["timestamp"] = client_text
+
+
+def _skew_corrected(received_at: datetime, sent_at: datetime, client_time: datetime, where: str) -> datetime:
+    """``receivedAt - (sentAt - timestamp)``, or a 400 naming both fields when that falls outside years 1–9999.
+
+    A ``timestamp`` of 9999-12-31 with a ``sentAt`` of 0001-01-01 is no clock skew but a broken client;
+    the arithmetic overflows, and refusing is clearer than storing a clamped date nobody sent.
+    """
+    try:
+        return received_at - (sent_at - client_time)
+    except OverflowError:
+        raise RequestRejected(
+            400,
+            "invalid_timestamp",
+            f"{where}: timestamp {client_time.isoformat()} and sentAt {sent_at.isoformat()} are too far apart to "
+            "correct for clock skew (the result is outside years 1-9999): send the real times",
+        ) from None
 
 
 def _parsed_time(value: Any, where: str) -> datetime:

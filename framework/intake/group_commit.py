@@ -7,6 +7,9 @@ cost of a commit is shared by many requests; alone, a request pays one commit, a
 
 Each request's jobs go whole into one call, so a request is committed entirely or not at all, and
 its caller learns which before it answers: 200 only once ``enqueue`` has returned (durable).
+
+When a group's transaction fails, each of its requests is committed again alone: one request the
+queue cannot store (a value PostgreSQL refuses) fails by itself, and the others still commit.
 """
 
 from __future__ import annotations
@@ -98,10 +101,12 @@ class GroupCommit:
     async def _commit_group(self, group: list[tuple[Sequence[NewJob], asyncio.Future[None]]]) -> None:
         jobs = [job for request_jobs, _ in group for job in request_jobs]
         try:
-            if self._thread is None:
-                self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="intake-commit")
-            result = await asyncio.get_running_loop().run_in_executor(self._thread, self._queue.enqueue, jobs)
+            result = await self._enqueue(jobs)
         except Exception as error:  # every caller of the group learns it; the committer goes on
+            if len(group) > 1:
+                for request in group:  # alone, so that one request's bad value fails only that request
+                    await self._commit_group([request])
+                return
             for _, done in group:
                 if not done.done():
                     done.set_exception(error)
@@ -111,3 +116,9 @@ class GroupCommit:
         for _, done in group:
             if not done.done():
                 done.set_result(None)
+
+    async def _enqueue(self, jobs: list[NewJob]) -> EnqueueResult:
+        """``queue.enqueue(jobs)`` on the committer's thread."""
+        if self._thread is None:
+            self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="intake-commit")
+        return await asyncio.get_running_loop().run_in_executor(self._thread, self._queue.enqueue, jobs)

@@ -27,6 +27,7 @@ from typing import Any
 
 import orjson
 
+from framework.events import nesting_problem
 from framework.jsvalues import json_type_phrase
 from framework.runtime import event_problem
 
@@ -245,7 +246,7 @@ def event_too_large(where: str, size: int) -> RequestRejected:
 
 
 def _check_event(event: dict[str, Any], where: str) -> None:
-    problem = event_problem(event)
+    problem = event_problem(event) or nesting_problem(event)
     if problem is not None:
         raise RequestRejected(400, "invalid_event", f"{where}: {problem}")
     if _blank(event.get("userId")) and _blank(event.get("anonymousId")):

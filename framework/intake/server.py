@@ -18,9 +18,13 @@ from typing import Any, Protocol
 
 import uvicorn
 
+from framework.intake.http_limits import DEFAULT_HEADER_LIMITS, HeaderLimits, limited_protocol
+
 __all__ = ["IntakeServer", "Companion", "bind_socket"]
 
 _START_TIMEOUT = 30.0
+_KEEP_ALIVE_SECONDS = 5  # an idle keep-alive connection is closed after this (uvicorn's default, made explicit)
+_MAX_CONNECTIONS = 4096  # beyond this many connections and tasks at once, uvicorn answers 503
 
 
 class Companion(Protocol):
@@ -63,6 +67,7 @@ class IntakeServer:
         *,
         companions: Sequence[Companion] = (),
         log_level: str = "warning",
+        header_limits: HeaderLimits = DEFAULT_HEADER_LIMITS,
     ) -> None:
         self._socket = bind_socket(host, port)
         self.host = host
@@ -72,8 +77,10 @@ class IntakeServer:
             app,
             log_level=log_level,
             access_log=False,
-            http="httptools",
+            http=limited_protocol(header_limits),
             loop="asyncio",
+            timeout_keep_alive=_KEEP_ALIVE_SECONDS,
+            limit_concurrency=_MAX_CONNECTIONS,
             lifespan="on",
             timeout_graceful_shutdown=30,
         )

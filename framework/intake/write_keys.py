@@ -70,7 +70,7 @@ def write_key_from_header(authorization: str | None) -> str | None:
         raise RequestRejected(
             401,
             "unauthorized",
-            f"Authorization: {scheme} is not supported: use HTTP Basic "
+            f"{_scheme_shown(scheme, credentials)} is not supported: use HTTP Basic "
             "with the write key as user name and an empty password",
         )
     try:
@@ -81,6 +81,21 @@ def write_key_from_header(authorization: str | None) -> str | None:
         ) from None
     user, _, _password = decoded.partition(":")
     return user or None
+
+
+# Scheme words that are safe to repeat back; anything else may be the credential itself.
+_KNOWN_SCHEMES = frozenset({"bearer", "digest", "token", "negotiate", "ntlm", "hoba", "mutual", "aws4-hmac-sha256"})
+
+
+def _scheme_shown(scheme: str, credentials: str) -> str:
+    """How a refusal names the header: the scheme word if it is a known one, never the value.
+
+    ``Authorization: KEY`` (a bare write key) has no scheme, and echoing its first word would put the
+    key into the 401 and any log of it.
+    """
+    if credentials and scheme.lower() in _KNOWN_SCHEMES:
+        return f"Authorization: {scheme}"
+    return "an Authorization header without a scheme word"
 
 
 def _digest(key: str) -> bytes:

@@ -16,6 +16,8 @@ __all__ = ["event_problem"]
 _TEXT = (str,)
 _ID = (str, int, float)
 _OBJECT = (dict,)
+# Keys whose values become queue columns (identity, ordering): a NUL byte there fails PostgreSQL's text.
+_IDENTITY_KEYS = ("type", "event", "messageId", "userId", "anonymousId", "groupId", "previousId")
 _SPEC_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
     "type": (_TEXT, "a string"),
     "event": (_TEXT, "a string"),
@@ -40,4 +42,11 @@ def event_problem(event: Any) -> str | None:
         value = event.get(key)
         if value is not None and (isinstance(value, bool) or not isinstance(value, types)):
             return f"the event's {key} should be {expected} but it is {json_type_phrase(value)}."
+    for key in _IDENTITY_KEYS:
+        value = event.get(key)
+        if isinstance(value, str) and "\x00" in value:
+            return (
+                f"the event's {key} contains a NUL character (\\u0000), which no queue column can hold; "
+                "remove it from the value"
+            )
     return None
