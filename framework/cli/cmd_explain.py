@@ -14,7 +14,7 @@ from typing import Any
 from framework.cli.command_error import EXIT_OK
 from framework.cli.destination_lookup import add_path_option
 from framework.cli.event_input import read_event_records
-from framework.cli.field_text import trace_value_text
+from framework.catalog.field_text import trace_value_text
 from framework.cli.instance_loading import load_instance
 from framework.cli.table import render_table
 
