@@ -19,9 +19,7 @@ ABOVE_THE_CHECKED_LAYERS = {"cli", "delivery", "intake"}  # intake hands request
 
 def _checked_modules() -> list[Path]:
     return sorted(
-        path
-        for path in FRAMEWORK.rglob("*.py")
-        if path.relative_to(FRAMEWORK).parts[0] not in ABOVE_THE_CHECKED_LAYERS
+        path for path in FRAMEWORK.rglob("*.py") if path.relative_to(FRAMEWORK).parts[0] not in ABOVE_THE_CHECKED_LAYERS
     )
 
 

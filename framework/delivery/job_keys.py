@@ -40,4 +40,3 @@ def ordering_key_of(instance_id: str, event: Mapping[str, Any], *, enabled: bool
         if isinstance(value, (str, int, float)) and not isinstance(value, bool) and str(value):
             return f"{instance_id}\x1f{name[0]}:{value}"
     return None
-
