@@ -11,9 +11,9 @@ import json
 import textwrap
 from typing import Any
 
+from framework.catalog.field_text import default_text, is_required, type_text
 from framework.cli.command_error import EXIT_OK
 from framework.cli.destination_lookup import add_path_option, find_destination
-from framework.catalog.field_text import default_text, is_required, type_text
 
 __all__ = ["register", "run", "describe_json"]
 
