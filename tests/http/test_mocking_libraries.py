@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import requests_mock
 import responses
-import vcr
+import vcr  # type: ignore[import-untyped]
 
 from destinations.pardot.emulator import PardotEmulator
 from framework.http.transport_patches import transport_is_patched
@@ -40,7 +40,9 @@ def test_responses_sees_the_upsert(instance: DestinationInstance) -> None:
         mock.post(UPSERT_URL, json={"id": 42, "email": "ada@example.com"})
         result = instance.send(identify())[0]  # the upsert on identify; the other subscription is for track
         assert len(mock.calls) == 1
-        sent = json.loads(mock.calls[0].request.body)
+        body = mock.calls[0].request.body
+        assert isinstance(body, bytes)
+        sent = json.loads(body)
     assert result.status == "delivered", result
     assert sent["matchEmail"] == "ada@example.com"
     assert sent["prospect"]["email"] == "ada@example.com"
