@@ -11,9 +11,9 @@ import json
 import textwrap
 from typing import Any
 
+from framework.catalog.field_text import default_text, is_required, type_text
 from framework.cli.command_error import EXIT_OK
 from framework.cli.destination_lookup import add_path_option, find_destination
-from framework.cli.field_text import default_text, is_required, type_text
 
 __all__ = ["register", "run", "describe_json"]
 
@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(describe_json(definition), indent=2, ensure_ascii=False))
     elif args.markdown:
-        from framework.cli.catalog_page import render_catalog_page  # loads framework.instance: not at start-up
+        from framework.catalog.page import render_catalog_page  # loads framework.instance: not at start-up
 
         print(render_catalog_page(definition), end="")
     else:

@@ -11,10 +11,10 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from framework.catalog.field_text import trace_value_text
 from framework.cli.command_error import EXIT_OK
 from framework.cli.destination_lookup import add_path_option
 from framework.cli.event_input import read_event_records
-from framework.cli.field_text import trace_value_text
 from framework.cli.instance_loading import load_instance
 from framework.cli.table import render_table
 

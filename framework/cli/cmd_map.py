@@ -12,10 +12,10 @@ import json
 import sys
 from typing import Any
 
+from framework.catalog.field_text import trace_value_text
 from framework.cli.command_error import EXIT_FAILED, EXIT_OK, CommandError
 from framework.cli.destination_lookup import add_path_option, find_destination
 from framework.cli.event_input import read_event_records
-from framework.cli.field_text import trace_value_text
 from framework.cli.json_files import read_json_file
 from framework.cli.table import render_table
 

@@ -1,12 +1,11 @@
-"""The keys a job is filed under: its messageId, its user's ordering lane and its account.
+"""The keys a job is filed under: its messageId and its user's ordering lane (its account: ``framework.instance.account_key``).
 
 * **messageId**: Segment's, else a digest of the event's canonical JSON, so replaying the same file
   again finds the same jobs (a random id would deliver everything twice).
 * **ordering key**: ``userId``, else ``anonymousId``, per instance; None (no ordering) when the event
   has neither or the instance switched ordering off.
-* **account key**: the destination's slug and the value of its ``concurrency_key`` setting (Pardot:
-  the business unit), so every instance writing to one account shares one concurrency limit; without
-  a key, each instance is its own account.
+* **account key**: ``Instance.account_key`` (``framework.instance.account_key``), re-exported here
+  for the delivery code that files jobs under it.
 """
 
 from __future__ import annotations
@@ -14,10 +13,9 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from framework.definition import DestinationDefinition
+from framework.instance.account_key import account_key_of
 
 __all__ = ["message_id_of", "ordering_key_of", "account_key_of"]
 
@@ -42,12 +40,3 @@ def ordering_key_of(instance_id: str, event: Mapping[str, Any], *, enabled: bool
         if isinstance(value, (str, int, float)) and not isinstance(value, bool) and str(value):
             return f"{instance_id}\x1f{name[0]}:{value}"
     return None
-
-
-def account_key_of(definition: DestinationDefinition, settings: Mapping[str, Any], instance_id: str) -> str:
-    """Which account an instance's requests count against for the destination's concurrency limit."""
-    slug = definition.slug or definition.name
-    key = definition.concurrency_key
-    if key and settings.get(key) not in (None, ""):
-        return f"{slug}:{key}={settings[key]}"
-    return f"{slug}:instance={instance_id}"

@@ -9,8 +9,12 @@ next call:
   (``free_share``, half by default) may be spent at any time, and the rest becomes available evenly
   as the day goes by, so a large backlog cannot leave nothing for the rest of the day;
 * past the budget it pauses the account until the budget allows one more call;
-* with nothing left (``used >= limit``) it parks the account until the quota resets (midnight UTC
-  unless told otherwise), and the queued jobs wait there instead of failing.
+* with nothing left (``used >= limit``) it parks the account until the quota resets, and the queued
+  jobs wait there instead of failing.
+
+The day is the account's: it starts at midnight in the instance's ``[delivery] quota_time_zone``
+(Pardot resets in the account's zone), UTC unless told otherwise, and a daylight-saving day is 23 or
+25 hours long.
 
 The pause goes through ``JobQueue.pause_account``, so every worker sharing the queue keeps to it.
 """
@@ -53,34 +57,37 @@ class QuotaPacer:
         self.free_share = free_share
         self.tz = tz
 
-    def observe(self, used: int, limit: int, now: float) -> QuotaPause | None:
-        """What an account that has made ``used`` of its ``limit`` calls today must do now."""
-        start, end = self._day(now)
+    def observe(self, used: int, limit: int, now: float, tz: tzinfo | None = None) -> QuotaPause | None:
+        """What an account that has made ``used`` of its ``limit`` calls today (in ``tz``, else the pacer's) must do."""
+        zone = tz or self.tz
+        start, end = _day(now, zone)
         if used >= limit:
             return QuotaPause(
-                end, f"the daily API quota is spent ({used}/{limit}): parked until it resets at {_clock(end, self.tz)}"
+                end, f"the daily API quota is spent ({used}/{limit}): parked until it resets at {_clock(end, zone)}"
             )
-        if used < self.budget(limit, now):
+        if used < self.budget(limit, now, zone):
             return None
         needed = (used + 1 - self.free_share * limit) / ((1 - self.free_share) * limit)  # share of the day
         until = min(start + needed * (end - start), end)
         return QuotaPause(
             until,
             f"pacing the daily API quota ({used}/{limit} used): next call at "
-            f"{_clock(until, self.tz)} so the day's quota lasts",
+            f"{_clock(until, zone)} so the day's quota lasts",
         )
 
-    def budget(self, limit: int, now: float) -> float:
+    def budget(self, limit: int, now: float, tz: tzinfo | None = None) -> float:
         """Calls the account may have made by ``now``: the free share, plus the rest as the day passes."""
-        start, end = self._day(now)
+        start, end = _day(now, tz or self.tz)
         elapsed = (now - start) / (end - start)
         return limit * (self.free_share + (1 - self.free_share) * elapsed)
 
-    def _day(self, now: float) -> tuple[float, float]:
-        local = datetime.fromtimestamp(now, self.tz)
-        start = local.replace(hour=0, minute=0, second=0, microsecond=0)
-        end = start + timedelta(days=1)
-        return start.timestamp(), end.timestamp()
+
+def _day(now: float, tz: tzinfo) -> tuple[float, float]:
+    """The local day around ``now``: from midnight to the next midnight (wall clock, so DST days differ)."""
+    local = datetime.fromtimestamp(now, tz)
+    start = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    end = start + timedelta(days=1)  # wall-clock arithmetic: the next local midnight
+    return start.timestamp(), end.timestamp()
 
 
 def _clock(moment: float, tz: tzinfo) -> str:

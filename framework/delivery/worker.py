@@ -189,6 +189,7 @@ class DeliveryWorker:
         self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.concurrency = options.concurrency or default_concurrency(instances)
         self._policies = {instance.id: policy_for(instance) for instance in instances}
+        self._quota_zones = {instance.id: instance.delivery.quota_zone for instance in instances}
         self._account_limits = account_limits_of(instances)
         self._on_outcome = on_outcome or (lambda outcome: None)
         self._clock = clock
@@ -562,13 +563,13 @@ class DeliveryWorker:
 
     def _pace_quota(self, batch: list[_Finished], now: float) -> None:
         """Results that report the account's daily API usage pace it (the latest report of each account)."""
-        latest: dict[str, tuple[int, int]] = {}
+        latest: dict[str, tuple[int, int, str]] = {}
         for done in batch:
             usage = usage_in(done.result.output) if done.result is not None else None
-            if usage is not None and usage[0] >= latest.get(done.job.account_key, (-1, 0))[0]:
-                latest[done.job.account_key] = usage
-        for account_key, (used, limit) in latest.items():
-            pause = self._pacer.observe(used, limit, now)
+            if usage is not None and usage[0] >= latest.get(done.job.account_key, (-1, 0, ""))[0]:
+                latest[done.job.account_key] = (*usage, done.job.instance_id)
+        for account_key, (used, limit, instance_id) in latest.items():
+            pause = self._pacer.observe(used, limit, now, self._quota_zones.get(instance_id))
             if pause is not None:
                 self.queue.pause_account(account_key, pause.until, pause.reason)
 

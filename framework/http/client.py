@@ -41,6 +41,7 @@ from framework.http.json_body import dumps_json
 from framework.http.network_errors import describe_network_error
 from framework.http.options import DEFAULT_TIMEOUT, merge_headers, merge_options
 from framework.http.retry_after import parse_retry_after
+from framework.http.transport_patches import transport_is_patched
 
 __all__ = ["RequestClient", "USER_AGENT", "BeforeRequest", "AfterResponse", "response_data"]
 
@@ -148,10 +149,11 @@ def _send_on_session(
 
     ``Session.send`` dispatches response hooks (a prepared request of ours has none), extracts cookies
     into the session's jar and follows redirects: the direct path does the last two only when the
-    response sets a cookie or redirects. Any other adapter (a test's transport) gets ``session.send``.
+    response sets a cookie or redirects. Any other adapter (a test's transport), and any request while a
+    mocking library has patched the transport (requests-mock replaces ``Session.send``), gets ``session.send``.
     """
     adapter = session.get_adapter(prepared.url or "")
-    if type(adapter) is not DirectAdapter or any(prepared.hooks.values()):
+    if type(adapter) is not DirectAdapter or any(prepared.hooks.values()) or transport_is_patched():
         return session.send(prepared, timeout=timeout, allow_redirects=True, **environment)
     start = time.perf_counter()
     response = adapter.send(prepared, timeout=timeout, **environment)

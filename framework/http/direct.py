@@ -10,7 +10,9 @@ the head and body go out in one write, the response is read into one buffer and 
 ``bytes`` operations, and the ``requests.Response`` is filled in directly.
 
 What it does not handle goes through ``HTTPAdapter.send`` unchanged: streamed responses, proxies,
-bodies that are not bytes (files, generators), and retries configured on the adapter. Behaviour kept:
+bodies that are not bytes (files, generators), retries configured on the adapter, and every request
+while a mocking library (``responses``, ``requests-mock``, ``vcrpy``) has patched requests' or urllib3's
+transport (``framework.http.transport_patches``). Behaviour kept:
 the request headers requests would send (``Host``, ``Content-Length``, ``Accept-Encoding: identity``
 when none is given, urllib3's ``User-Agent`` when none is given), the exceptions requests raises
 (``ConnectTimeout``, ``ReadTimeout``, ``ConnectionError`` carrying the operating system's error,
@@ -38,6 +40,7 @@ from urllib3.exceptions import SSLError as Urllib3SSLError
 from urllib3.util import SKIP_HEADER
 
 from framework.http.adapter import PooledAdapter
+from framework.http.transport_patches import transport_is_patched
 
 __all__ = ["DirectAdapter", "DirectResponse"]
 
@@ -122,7 +125,13 @@ class DirectAdapter(PooledAdapter):
             body = body.encode("utf-8")
         if proxies and select_proxy(request.url or "", proxies) is None:
             proxies = None  # proxies configured, none for this URL (NO_PROXY, another scheme): a direct request
-        if stream or proxies or self.max_retries.total != 0 or not (body is None or type(body) is bytes):
+        if (
+            stream
+            or proxies
+            or self.max_retries.total != 0
+            or not (body is None or type(body) is bytes)
+            or transport_is_patched()  # responses, vcrpy: the mock must see the request
+        ):
             return super().send(request, stream, timeout, verify, cert, proxies)
         pool = self.get_connection_with_tls_context(request, verify, proxies, cert)
         if getattr(pool, "_direct_verified", None) != (verify, cert):  # stats the CA bundle: once per pool

@@ -53,6 +53,11 @@ def compile_instance(
 
 
 def _find_destination(slug: str, problems: Problems) -> DestinationDefinition | None:
+    """The registered destination; no name is reported once (reading the file may have said why already)."""
+    if not slug:
+        if not any(problem.section == "destination" for problem in problems.items):
+            problems.add("destination", "the config names no destination; say which (see `actions list`).")
+        return None
     try:
         return get_destination(slug)
     except UnknownDestinationError as error:

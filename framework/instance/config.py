@@ -8,7 +8,9 @@ Settings and auth are kept out of every ``repr``: they hold secrets.
 from __future__ import annotations
 
 import re
+from datetime import tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -49,15 +51,38 @@ class DeliveryOptions(BaseModel):
     max_age: float = Field(default=24 * 3600.0, gt=0)  # ...and seconds since the event was accepted
     backoff_base: float = Field(default=1.0, gt=0)
     backoff_cap: float = Field(default=600.0, gt=0)
+    # the IANA zone whose midnight resets the account's daily API quota (Pardot: the account's zone)
+    quota_time_zone: str = "UTC"
     # queued updates of one record go as one merged call where the action declares it safe (issue 10)
     merge_updates: bool = True
     # delivered jobs (and their attempts) are deleted this long after delivery, by the workers (issue 17)
     keep_delivered: float = Field(default=3 * 86400.0, gt=0)
 
+    @field_validator("quota_time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        time_zone_named(value)
+        return value
+
+    @property
+    def quota_zone(self) -> tzinfo:
+        """``quota_time_zone`` as a ``tzinfo``: the daily quota resets at its midnight."""
+        return time_zone_named(self.quota_time_zone)
+
     @field_validator("max_age", "backoff_base", "backoff_cap", "keep_delivered", mode="before")
     @classmethod
     def _duration(cls, value: object) -> object:
         return parse_duration(value) if isinstance(value, str) else value
+
+
+def time_zone_named(name: str) -> tzinfo:
+    """The IANA time zone ``name`` ("America/Chicago", "UTC"); ValueError naming it when there is none such."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValueError(
+            f'{name!r} is not a time zone: write an IANA name such as "UTC" or "America/Chicago"'
+        ) from error
 
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")

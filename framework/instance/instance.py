@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import requests
 
 from framework.http.direct import DirectAdapter
+from framework.instance.account_key import account_key_of
 from framework.instance.compiler import CompiledInstance, compile_instance
 from framework.instance.config import InstanceConfig
 from framework.instance.problems import InstanceConfigError, LineFinder, Problems
@@ -170,8 +171,6 @@ class DestinationInstance:
     @property
     def account_key(self) -> str:
         """The destination account this instance's requests count against (its concurrency limit)."""
-        from framework.delivery.job_keys import account_key_of
-
         return account_key_of(self.definition, self._compiled.settings, self.id)
 
     @property

@@ -134,7 +134,7 @@ class StandardDestinationTests:
         )
 
     def test_the_catalog_page_is_in_sync(self) -> None:
-        from framework.cli.catalog_page import render_catalog_page
+        from framework.catalog.page import render_catalog_page
 
         page = render_catalog_page(self.definition)
         if self.docs_page is None:

@@ -320,3 +320,17 @@ def test_the_constructor_takes_oauth_tokens_as_an_object() -> None:
     tokens = OAuthTokens(access_token="AT-secret-123", refresh_token="RT-secret-456")
     instance = DestinationInstance(build_sample_destination(), {"accountId": "a"}, [], auth=tokens)
     assert instance.credentials.current() == tokens
+
+
+def test_a_pardot_settings_json_without_its_business_unit_says_so_and_never_an_empty_destination(
+    tmp_path: Path,
+) -> None:
+    settings = json.loads((Path(__file__).resolve().parents[2] / "fixtures/instances/pardot.json").read_text())
+    del settings["businessUnitID"]
+    path = tmp_path / "pardot.json"
+    path.write_text(json.dumps(settings))
+    with pytest.raises(InstanceConfigError) as caught:
+        DestinationInstance.from_file(path)
+    [message] = caught.value.errors
+    assert "closest to actions-pardot" in message and "businessUnitID" in message
+    assert 'destination ""' not in str(caught.value)

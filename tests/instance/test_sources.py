@@ -165,3 +165,21 @@ def test_a_binary_file_is_refused_without_a_traceback(tmp_path: Path) -> None:
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\xff\xfe")
     with pytest.raises(InstanceConfigError, match="not UTF-8 text"):
         read_config_file(path)
+
+
+def test_a_settings_json_missing_a_required_setting_names_the_closest_destination_and_the_setting() -> None:
+    problems = Problems()
+    config = config_from_segment_settings({"accountID": "1041922", "isSandbox": False}, problems=problems)
+    [problem] = problems.items
+    assert config.destination == ""
+    assert "closest to actions-pardot" in problem.message
+    assert 'requires the setting businessUnitID ("Pardot Business Unit ID")' in problem.message
+    assert "accountID" not in problem.message.split("requires", 1)[1]  # only the missing one is named
+
+
+def test_a_settings_json_like_no_destination_lists_its_keys() -> None:
+    problems = Problems()
+    config_from_segment_settings({"apiKey": "k"}, problems=problems)
+    [problem] = problems.items
+    assert "no installed destination has settings named like these keys (apiKey)" in problem.message
+    assert "closest" not in problem.message

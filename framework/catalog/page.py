@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from framework.cli.field_text import default_text, is_required, type_text
+from framework.catalog.field_text import default_text, is_required, type_text
 from framework.instance import MAX_SUBSCRIPTIONS
 
 __all__ = ["render_catalog_page"]
