@@ -59,7 +59,7 @@ def perform_batch(request: RequestClient, data: ExecuteInput) -> AsyncBatch | Mu
     payloads = [_as_per_event(payload) for payload in data.payload]
     client = PardotClient(request, data.settings)
     single = _per_event_items(payloads)
-    settled = {index: _upsert_one(client, payloads[index]) for index in sorted(single)}
+    settled = _upsert_in_order(client, payloads, sorted(single))
     groups = merge_payloads([payloads[i] for i in range(len(payloads)) if i not in single], MERGING)
     positions = [i for i in range(len(payloads)) if i not in single]
     rows = [(upsert_body(group.payload)["prospect"], [positions[i] for i in group.indexes]) for group in groups]
@@ -162,6 +162,30 @@ def _per_event_items(payloads: list[dict[str, Any]]) -> set[int]:
     touched = {payloads[i]["email"] for i in single}
     touched |= {(payloads[i].get("customFields") or {}).get("email") for i in single}
     return single | {i for i, p in enumerate(payloads) if p["email"] in touched}
+
+
+def _upsert_in_order(client: PardotClient, payloads: list[dict[str, Any]], indexes: list[int]) -> dict[int, ItemStatus]:
+    """The per-event items one by one; after a failure, the later items of that prospect are not sent.
+
+    Per event, a failed update holds its user's later ones back until it is delivered. Sending an email
+    change after a failed earlier update of the old address would move the prospect away, and the
+    retried update would then create a second prospect under the old address (the field lost on the new
+    one). So each later item of a failed prospect (either address) fails retryably without a call.
+    """
+    settled: dict[int, ItemStatus] = {}
+    failed_addresses: set[Any] = set()
+    for index in indexes:
+        payload = payloads[index]
+        addresses = {payload["email"], (payload.get("customFields") or {}).get("email")} - {None}
+        if addresses & failed_addresses:
+            settled[index] = ItemError(
+                503, "not sent: an earlier update of this prospect failed", "HELD_BEHIND_FAILURE", Resolution.RETRY
+            )
+        else:
+            settled[index] = _upsert_one(client, payload)
+        if isinstance(settled[index], ItemError):
+            failed_addresses |= addresses
+    return settled
 
 
 def _upsert_one(client: PardotClient, payload: dict[str, Any]) -> ItemStatus:

@@ -213,3 +213,30 @@ def test_csv_batches_stay_under_pardots_limits(monkeypatch: pytest.MonkeyPatch) 
     assert all(b.startswith("email,firstName\n") for b in batches)
     kept = sum(b.count("\n") - 1 for b in batches)
     assert kept + len(overflow) == 40 and overflow == list(range(kept, 40))
+
+
+def test_an_email_change_is_not_sent_after_a_failed_earlier_update_of_that_prospect(
+    emulators: tuple[PardotEmulator, PardotEmulator],
+) -> None:
+    """Issue 16.3: the change went through, then the retried update made a second prospect at the old address."""
+    batched, per_event = emulators
+    cy, change = (
+        identify("cy@example.com", first_name="Cy"),
+        identify("cy@example.com", custom={"email": "cyrus@example.com"}),
+    )
+    with instance_for(per_event, batching=False) as one_by_one:
+        one_by_one.send(cy)
+        one_by_one.send(change)
+    with instance_for(batched) as instance:
+        pipeline = pipeline_of(instance)
+        batched.inject("status", status=503, count=1)  # Cy's first upsert fails
+        run = run_batch(pipeline, pipeline.subscriptions[0], [cy, change])
+        assert run.pending is None
+        assert [(r.status, r.resolution) for r in run.results if r is not None] == [
+            (SubscriptionStatus.FAILED, Resolution.RETRY)
+        ] * 2
+        assert batched.prospects() == []  # the change waits behind the failed update, as per event
+        retried = run_batch(pipeline, pipeline.subscriptions[0], [cy, change])  # what the queue does next
+        assert retried.pending is None
+    assert people(batched) == people(per_event)
+    assert people(batched)["cyrus@example.com"]["firstName"] == "Cy"

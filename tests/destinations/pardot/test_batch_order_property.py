@@ -1,0 +1,89 @@
+"""Issue 16.3 as a property: the Import API path leaves every prospect as per-event delivery does.
+
+Random interleavings of a few people's updates and email changes go once per event (no faults) and
+once through ``run_batch`` with some calls failing (503), the failed items sent again as the queue
+would (in their order, until none is left). The final prospects must be equal.
+"""
+
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from destinations.pardot.emulator import PardotEmulator
+from framework.errors import Resolution
+from framework.instance import SubscriptionStatus
+from framework.runtime import Pipeline, run_batch
+
+from .test_import_batch import MOMENT, identify, instance_for, people, pipeline_of, poll_until_done
+
+PEOPLE = ("ann", "bob", "cy")
+step = st.one_of(
+    st.tuples(
+        st.just("update"),
+        st.sampled_from(PEOPLE),
+        st.sampled_from(["first_name", "last_name"]),
+        st.text("ab", min_size=1, max_size=2),
+    ),
+    st.tuples(st.just("change"), st.sampled_from(PEOPLE), st.just(""), st.just("")),
+)
+
+
+def events_of(steps: list[tuple[str, str, str, str]]) -> list[dict[str, Any]]:
+    """Each person's identifies under their current address; a change moves them to a new one."""
+    address = {person: f"{person}@example.com" for person in PEOPLE}
+    changes = 0
+    events = []
+    for kind, person, field, value in steps:
+        if kind == "update":
+            events.append(identify(address[person], **{field: value}))
+        else:
+            changes += 1
+            new = f"{person}{changes}@example.com"
+            events.append(identify(address[person], custom={"email": new}))
+            address[person] = new
+    return events
+
+
+def deliver_batched(emulator: PardotEmulator, events: list[dict[str, Any]]) -> None:
+    """Batches until nothing is left, retrying what failed retryably in order (the queue's lanes)."""
+    with instance_for(emulator) as instance:
+        pipeline = pipeline_of(instance)
+        left = events
+        for _ in range(20):
+            if not left:
+                return
+            run = run_batch_results(pipeline, left)
+            left = [
+                event
+                for event, result in zip(left, run, strict=True)
+                if result.status is SubscriptionStatus.FAILED and result.resolution is Resolution.RETRY
+            ]
+    raise AssertionError("the batches never drained")
+
+
+def run_batch_results(pipeline: Pipeline, events: list[dict[str, Any]]) -> list[Any]:
+    run = run_batch(pipeline, pipeline.subscriptions[0], events)
+    if run.pending is None:
+        return list(run.results)
+    polled = poll_until_done(pipeline, run.pending)
+    return [result if result is not None else polled.results[i] for i, result in enumerate(run.results)]
+
+
+@settings(max_examples=30, deadline=None)
+@given(steps=st.lists(step, min_size=1, max_size=8), faults=st.integers(min_value=0, max_value=3))
+def test_batched_delivery_with_faults_leaves_the_prospects_per_event_delivery_leaves(
+    steps: list[tuple[str, str, str, str]], faults: int
+) -> None:
+    events = events_of(steps)
+    with (
+        PardotEmulator(clock=lambda: MOMENT) as per_event,
+        PardotEmulator(clock=lambda: MOMENT) as batched,
+    ):
+        with instance_for(per_event, batching=False) as one_by_one:
+            for event in events:
+                one_by_one.send(event)
+        if faults:
+            batched.inject("status", status=503, count=faults)
+        deliver_batched(batched, events)
+        assert people(batched) == people(per_event)
