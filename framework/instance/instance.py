@@ -27,6 +27,7 @@ from framework.instance.account_key import account_key_of
 from framework.instance.compiler import CompiledInstance, compile_instance
 from framework.instance.config import InstanceConfig
 from framework.instance.problems import InstanceConfigError, LineFinder, Problems
+from framework.instance.saved_hooks import with_hooks_saved_beside
 from framework.instance.sources import config_from_segment_settings, read_config_file
 from framework.runtime import (
     CompiledSubscription,
@@ -114,9 +115,8 @@ class DestinationInstance:
         """
         slug, given = _split(destination)
         loaded = read_config_file(path, slug)
-        loading = _Loading(
-            _with_endpoint(loaded.config, endpoint), loaded.problems, given, loaded.source, loaded.line_for
-        )
+        config = with_hooks_saved_beside(_with_endpoint(loaded.config, endpoint), path)
+        loading = _Loading(config, loaded.problems, given, loaded.source, loaded.line_for)
         self = cls.__new__(cls)
         self._load(loading, _Wiring(session, token_store, on_token_refresh))
         return self

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from framework.definition.hooks import ActionHook, HookResult
 from framework.definition.sync_modes import SYNC_MODE_KEY, SyncModeChoice, SyncModeDefinition
 from framework.errors import PayloadValidationError
 from framework.instance import DestinationInstance, SubscriptionStatus
+from framework.instance.problems import InstanceConfigError
 from framework.runtime.hooks import read_saved_hooks, run_subscription_hooks, with_saved_hooks, write_saved_hooks
 from framework.testing import MockRouter, create_test_event, create_test_integration
 
@@ -259,3 +261,33 @@ def test_a_saved_hook_in_the_mapping_is_not_warned_about_as_an_unknown_field() -
     saved = {"onMappingSave": {"inputs": {"name": "VIPs"}, "outputs": {"id": "L9"}}}
     instance = _instance({"email": {"@path": "$.traits.email"}, **saved}, MockRouter())
     assert not [warning for warning in instance.warnings if "onMappingSave" in warning]
+
+
+def _instance_file(tmp_path: Path) -> Path:
+    path = tmp_path / "lists.toml"
+    path.write_text(
+        f'destination = "actions-lists-test"\n[settings]\napiKey = "{SECRET}"\n'
+        '[[subscriptions]]\nname = "members"\nsubscribe = \'type = "identify"\'\naction = "sync"\n'
+        '[subscriptions.mapping]\nemail = { "@path" = "$.traits.email" }\nlist_id = "L1"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_hook_outputs_saved_beside_the_instance_reach_perform_when_it_loads(tmp_path: Path) -> None:
+    path = _instance_file(tmp_path)
+    saved = {"members": {"onMappingSave": {"inputs": {"name": "VIPs"}, "outputs": {"id": "L9"}}}}
+    (tmp_path / "lists.hooks.json").write_text(json.dumps(saved), encoding="utf-8")
+    router = MockRouter()
+    router.add("POST", f"{API}/*", json={})
+    with DestinationInstance.from_file(path, destination=build_list_destination(), session=router.session()) as inst:
+        [result] = inst.send(IDENTIFY)
+    assert result.status is SubscriptionStatus.DELIVERED
+    assert router.requests[-1].url.endswith("/lists/L9/add")  # the hook's list, not the mapping's L1
+
+
+def test_saved_hooks_of_a_subscription_the_instance_no_longer_has_are_refused(tmp_path: Path) -> None:
+    path = _instance_file(tmp_path)
+    (tmp_path / "lists.hooks.json").write_text(json.dumps({"gone": {"onMappingSave": {}}}), encoding="utf-8")
+    with pytest.raises(InstanceConfigError, match="hook outputs for gone, which .* no longer has"):
+        DestinationInstance.from_file(path, destination=build_list_destination())
