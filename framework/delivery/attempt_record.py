@@ -1,6 +1,8 @@
 """An attempt's record and its reason text, built from the runtime's result: what ``dlq show`` reads.
 
-The request stored is the last exchange the runtime recorded, already redacted by the HTTP client
+A delivered attempt stores only the status answered: what an operator needs of a success is that
+it happened, and redacting every successful request cost a tenth of a replay. The request stored
+for any other outcome is the last exchange the runtime recorded, already redacted by the HTTP client
 (secret headers, secret body keys, the instance's tokens and password settings), so an attempt
 record never holds a secret. The reason names what an operator needs to act: the HTTP status received,
 the destination's error code, the classifier's resolution and an excerpt of the answer.
@@ -75,10 +77,12 @@ def _response_excerpt(result: SubscriptionResult) -> str:
 
 
 def _request_of(result: SubscriptionResult) -> dict[str, Any] | None:
-    """The last request made (redacted), with its answer's status and why no answer came."""
+    """The last request made (redacted), with its answer's status and why no answer came; a success's status alone."""
     if not result.exchanges:
         return None
     exchange = result.exchanges[-1]
+    if result.status.value == "delivered":
+        return {"status": exchange.status}  # a success needs no request body: skip redacting it
     body = exchange.body
     if isinstance(body, str) and len(body) > _REQUEST_BODY_CHARS:
         body = body[:_REQUEST_BODY_CHARS] + "…"

@@ -31,6 +31,8 @@ class SqliteTokenStore:
         self._db = db
         self._lock = lock
         self._lock_dir = path.with_name(path.name + ".locks")
+        self._cache: dict[str, OAuthTokens | None] = {}
+        self._seen_version: int | None = None
         self._forget_client_secrets()
 
     def _forget_client_secrets(self) -> None:
@@ -47,9 +49,20 @@ class SqliteTokenStore:
         return f"SqliteTokenStore({str(self._lock_dir.parent)!r})"
 
     def load(self, key: str) -> OAuthTokens | None:
+        """From memory unless the file changed since: every send loads its token, a refresh is rare.
+
+        ``PRAGMA data_version`` moves when another connection (another worker process) commits, so
+        a token another process refreshed is read again; this connection's own saves update the cache.
+        """
         with self._lock:
-            row = self._db.execute("SELECT data FROM tokens WHERE key = ?", (key,)).fetchone()
-        return OAuthTokens.from_stored_json(row[0]) if row else None
+            version = self._db.execute("PRAGMA data_version").fetchone()[0]
+            if version != self._seen_version:
+                self._cache.clear()
+                self._seen_version = version
+            if key not in self._cache:
+                row = self._db.execute("SELECT data FROM tokens WHERE key = ?", (key,)).fetchone()
+                self._cache[key] = OAuthTokens.from_stored_json(row[0]) if row else None
+            return self._cache[key]
 
     def save(self, key: str, tokens: OAuthTokens) -> None:
         data = tokens.stored_json()
@@ -57,6 +70,7 @@ class SqliteTokenStore:
             self._db.execute(
                 "INSERT OR REPLACE INTO tokens (key, data, updated_at) VALUES (?, ?, ?)", (key, data, time.time())
             )
+            self._cache[key] = tokens
 
     @contextlib.contextmanager
     def lock(self, key: str) -> Iterator[None]:
