@@ -48,7 +48,7 @@ def test_a_lingering_batch_is_waited_for_with_few_queue_reads(tmp_path: Path) ->
     ):
         queue.enqueue([job for record in EVENTS[:3] for job in JobProducer(instance).produce(record.event).jobs])
         options = WorkerOptions(poll_every=0.02, batch_linger=LINGER_S)
-        exit_ = DeliveryWorker(counting, [instance], options=options).run(until_empty=True)  # type: ignore[arg-type]
+        exit_ = DeliveryWorker(counting, [instance], options=options).run(until_empty=True)
     assert exit_.reason == "drained"
     stats = queue.stats()
     assert stats.total("delivered") == 2 and stats.total("dead") == 1  # Bob's unknown field is a row error
