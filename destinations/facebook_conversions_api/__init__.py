@@ -38,7 +38,7 @@ SETTINGS: dict[str, InputField] = {
     ),  # fmt: skip
     "testEventCode": InputField(
         label="Test Event Code",
-        type="string",
+        type="password",  # Segment types it string; the kit masks every *code* setting (docs/divergences.md)
         description="Marks every event as a test event (Events Manager, Test events); a mapping's own code "
         "wins. Remove it before sending real traffic.",
     ),
