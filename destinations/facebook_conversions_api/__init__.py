@@ -4,7 +4,8 @@
   mapping's ``test_event_code`` wins), and ``token``, ours: the system user token. Segment keeps that
   token in its own environment (``ACTIONS_FB_CAPI_SYSTEM_USER_TOKEN``); without the setting we read
   the same variable, and refuse to send with neither (docs/divergences.md).
-* **Actions**: ``purchase``, ``custom``, ``pageView``: one POST per event to
+* **Actions**: ``purchase``, ``initiateCheckout``, ``addToCart``, ``viewContent``, ``search``
+  (:mod:`.commerce`), ``pageView``, ``custom``: one POST per event to
   ``https://graph.facebook.com/v24.0/{pixelId}/events``, ``user_data`` hashed (:mod:`.user_data`).
 * **Errors**: :mod:`.classifier` (by status only).
 * **No preset**: Segment's destination has none; actions carry default subscriptions.
@@ -21,6 +22,7 @@ from typing import Any
 from framework.definition import Authentication, DestinationDefinition, ExecuteInput, InputField
 from framework.errors import IntegrationError
 
+from .commerce import commerce_action
 from .custom import action as custom
 from .page_view import action as page_view
 from .purchase import action as purchase
@@ -69,7 +71,15 @@ definition = DestinationDefinition(
     mode="cloud",
     authentication=Authentication(scheme="custom", fields=SETTINGS),
     extend_request=bearer_token,
-    actions={"purchase": purchase, "custom": custom, "pageView": page_view},
+    actions={
+        "purchase": purchase,
+        "initiateCheckout": commerce_action("initiateCheckout"),
+        "addToCart": commerce_action("addToCart"),
+        "viewContent": commerce_action("viewContent"),
+        "search": commerce_action("search"),
+        "pageView": page_view,
+        "custom": custom,
+    },
     emulator=lambda settings, auth, subscriptions, **options: _start_emulator(**options),
 )
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from framework.definition import ActionDefinition, InputField
 
-from .events import send_event, server_event
+from .events import ID_FIRST, send_event, server_event
 from .fields import common_fields, tail_fields
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ def _fields() -> dict[str, InputField]:
 
 def perform(request: RequestClient, data: ExecuteInput) -> requests.Response:
     payload = data.payload
-    event = server_event(payload.get("event_name"), payload, payload.get("custom_data"), id_first=True)
+    event = server_event(payload.get("event_name"), payload, payload.get("custom_data"), ID_FIRST)
     return send_event(request, data, event)
 
 

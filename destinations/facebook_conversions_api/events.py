@@ -21,7 +21,16 @@ if TYPE_CHECKING:
     from framework.definition import ExecuteInput
     from framework.http import RequestClient
 
-__all__ = ["API_VERSION", "events_url", "send_event", "server_event", "validate_contents"]
+__all__ = [
+    "API_VERSION",
+    "ID_FIRST",
+    "URL_FIRST",
+    "commerce_data",
+    "events_url",
+    "send_event",
+    "server_event",
+    "validate_contents",
+]
 
 API_VERSION = "24.0"  # Graph API version Segment's destination calls
 DELIVERY_CATEGORIES = ("in_store", "curbside", "home_delivery")
@@ -51,20 +60,30 @@ def validate_contents(contents: list[dict[str, Any]] | None) -> None:
             )
 
 
+URL_FIRST = ("event_time", "action_source", "event_source_url", "event_id")
+ID_FIRST = ("event_time", "action_source", "event_id", "event_source_url")
+
+
 def server_event(
-    name: Any, payload: dict[str, Any], custom_data: Any = None, *, id_first: bool = False
+    name: Any, payload: dict[str, Any], custom_data: Any = None, head: tuple[str, ...] = URL_FIRST
 ) -> dict[str, Any]:
-    """The event object; ``id_first`` puts ``event_id`` before ``event_source_url`` (the custom action)."""
-    event: dict[str, Any] = {"event_name": name, "event_time": payload.get("event_time"),
-                             "action_source": payload.get("action_source")}  # fmt: skip
-    order = ("event_id", "event_source_url") if id_first else ("event_source_url", "event_id")
-    for key in order:
+    """The event object; ``head`` is the order of its first keys after the name (it differs by action)."""
+    event: dict[str, Any] = {"event_name": name}
+    for key in head:
         event[key] = payload.get(key)
     event["user_data"] = hashed_user_data(payload["user_data"])
     event["custom_data"] = custom_data
     event["app_data"] = app_data(payload.get("app_data_field"))
     event.update(data_processing(payload))
     return {key: value for key, value in event.items() if value is not None}
+
+
+def commerce_data(payload: dict[str, Any], keys: list[str]) -> dict[str, Any]:
+    """The mapped ``custom_data`` with the action's own keys written over it (a missing one removed)."""
+    merged = dict(payload.get("custom_data") or {})
+    for key in keys:
+        merged[key] = payload.get(key)
+    return {key: value for key, value in merged.items() if key not in keys or value is not None}
 
 
 def app_data(fields: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -6,7 +6,7 @@ from typing import Any
 
 from framework.definition import Choice, InputField
 
-__all__ = ["APP_DATA", "USER_DATA", "common_fields", "commerce_fields"]
+__all__ = ["APP_DATA", "USER_DATA", "commerce_fields", "common_fields", "contents_from", "tail_fields"]
 
 
 def _text(label: str, description: str = "", **options: Any) -> InputField:
@@ -183,6 +183,12 @@ def tail_fields() -> dict[str, InputField]:
     }
 
 
+def contents_from(path: str) -> dict[str, Any]:
+    """A ``contents`` default: each product under ``path`` (an array, or one object) as id, quantity, price."""
+    item = {"id": {"@path": "$.product_id"}, "quantity": {"@path": "$.quantity"}, "item_price": {"@path": "$.price"}}
+    return {"@arrayPath": [path, item]}
+
+
 def commerce_fields() -> dict[str, InputField]:
     """Currency, value and contents fields of the commerce events (purchase and the others)."""
     return {
@@ -191,6 +197,7 @@ def commerce_fields() -> dict[str, InputField]:
             label="Value", description="The event's value (money or another metric).", type="number"
         ),  # fmt: skip
         "net_revenue": InputField(label="Net Revenue", description="The purchase's net revenue.", type="number"),
+        "content_category": _text("Content Category", "The category of the content."),
         "content_ids": _text("Content IDs", "Product IDs such as SKUs.", multiple=True),
         "content_name": _text("Content Name", "The page's or product's name."),
         "content_type": _text("Content Type", "product or product_group."),

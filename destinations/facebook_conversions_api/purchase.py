@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from framework.definition import ActionDefinition, InputField
 from framework.errors import IntegrationError, PayloadValidationError
 
 from .codes import CURRENCY_CODES
-from .events import require_user_agent_for_website, send_event, server_event, validate_contents
+from .events import commerce_data, require_user_agent_for_website, send_event, server_event, validate_contents
 from .fields import commerce_fields, common_fields, tail_fields
 
 if TYPE_CHECKING:
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from framework.definition import ExecuteInput
     from framework.http import RequestClient
 
-__all__ = ["action", "commerce_data"]
+__all__ = ["action"]
 
 COMMERCE_KEYS = ["currency", "value", "net_revenue", "content_ids", "content_name", "content_type", "contents",
                  "num_items"]  # fmt: skip
@@ -37,14 +37,6 @@ def _fields() -> dict[str, InputField]:
         **{key: tail[key] for key in ("custom_data", "data_processing_options", "data_processing_options_country",
                                       "data_processing_options_state", "test_event_code")},
     }  # fmt: skip
-
-
-def commerce_data(payload: dict[str, Any], keys: list[str]) -> dict[str, Any]:
-    """The mapped ``custom_data`` with the action's own keys written over it (a missing one removed)."""
-    merged = dict(payload.get("custom_data") or {})
-    for key in keys:
-        merged[key] = payload.get(key)
-    return {key: value for key, value in merged.items() if key not in keys or value is not None}
 
 
 def perform(request: RequestClient, data: ExecuteInput) -> requests.Response:

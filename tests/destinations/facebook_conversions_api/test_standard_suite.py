@@ -19,10 +19,15 @@ class TestFacebookConversionsApiStandard(StandardDestinationTests):
         "purchase": {"action_source": "app", "currency": "USD", "value": 10},
         "custom": {"action_source": "app", "event_name": "Signed Up"},
         "pageView": {"action_source": "app"},
+        **{key: {"action_source": "app"} for key in ("initiateCheckout", "addToCart", "viewContent", "search")},
     }
     sample_events = [
         {"type": "track", "event": "Order Completed", "properties": {"currency": "EUR", "revenue": 12.5}},
         {"type": "track", "event": "Signed Up"},
+        {"type": "track", "event": "Checkout Started", "properties": {"currency": "USD", "revenue": 3}},
+        {"type": "track", "event": "Product Added", "properties": {"product_id": "p-1", "price": 2.5}},
+        {"type": "track", "event": "Product Viewed", "properties": {"product_id": "p-1", "price": 2.5}},
+        {"type": "track", "event": "Products Searched", "properties": {"query": "shoes", "product_id": "p-2"}},
         {"type": "page", "name": "Home"},
     ]
     docs_page = DOCS

@@ -6,7 +6,8 @@ replay sets the same (``FAKE_TOKEN``). ``now`` is frozen in every case.
 
     .venv/bin/python tests/destinations/facebook_conversions_api/conformance/record.py [--peer /tmp/segment-peer]
 
-Cases, for ``purchase``, ``custom`` and ``pageView``: Segment's default mapping over varied events
+Cases, for each of the seven actions (``purchase``, ``custom``, ``pageView``, ``addToCart``,
+``viewContent``, ``initiateCheckout``, ``search``): Segment's default mapping over varied events
 (missing optional fields, unicode, numbers as strings, already-hashed identifiers, state and country
 names, products arrays), custom mappings (app data, data processing options, test event codes,
 custom data), settings with and without a test event code, and error replies (400, 401, 429, 500).
@@ -30,7 +31,7 @@ CASES_FILE = HERE / "cases.jsonl"
 SEED = 20261206
 NOW = 1796558400000  # 2026-12-06T12:00:00Z, frozen Date.now
 FAKE_TOKEN = "fake-system-user-token"
-ACTIONS = ["purchase", "custom", "pageView"]
+ACTIONS = ["purchase", "custom", "pageView", "addToCart", "viewContent", "initiateCheckout", "search"]
 
 # Segment's default mapping of each action, as its UI pre-fills it (written out from its published
 # definition, independently of ours).
@@ -53,14 +54,24 @@ APP_DEFAULT = {
     "density": {_P: "$.context.screen.density"}, "deviceTimezone": {_P: "$.context.timezone"},
     "madId": {_P: "$.context.madId"},
 }  # fmt: skip
+PRODUCT = {"id": {_P: "$.product_id"}, "quantity": {_P: "$.quantity"}, "item_price": {_P: "$.price"}}
 COMMON_DEFAULT = {"event_time": {_P: "$.timestamp"}, "user_data": USER_DEFAULT, "app_data_field": APP_DEFAULT,
                   "event_id": {_P: "$.messageId"}, "event_source_url": {_P: "$.context.page.url"}}  # fmt: skip
 DEFAULTS: dict[str, dict[str, Any]] = {
     "purchase": {**COMMON_DEFAULT, "currency": {_P: "$.properties.currency"}, "value": {_P: "$.properties.revenue"},
-                 "contents": {"@arrayPath": ["$.properties.products", {"id": {_P: "$.product_id"},
-                              "quantity": {_P: "$.quantity"}, "item_price": {_P: "$.price"}}]}},
+                 "contents": {"@arrayPath": ["$.properties.products", PRODUCT]}},
     "custom": {**COMMON_DEFAULT, "event_name": {_P: "$.event"}},
     "pageView": dict(COMMON_DEFAULT),
+    "addToCart": {**COMMON_DEFAULT, "currency": {_P: "$.properties.currency"}, "value": {_P: "$.properties.price"},
+                  "contents": {"@arrayPath": ["$.properties", PRODUCT]}},
+    "viewContent": {**COMMON_DEFAULT, "currency": {_P: "$.properties.currency"}, "value": {_P: "$.properties.price"},
+                    "content_ids": {_P: "$.properties.product_id"},
+                    "contents": {"@arrayPath": ["$.properties", PRODUCT]}},
+    "initiateCheckout": {**COMMON_DEFAULT, "currency": {_P: "$.properties.currency"},
+                         "value": {_P: "$.properties.revenue"},
+                         "contents": {"@arrayPath": ["$.properties.products", PRODUCT]}},
+    "search": {**COMMON_DEFAULT, "currency": {_P: "$.properties.currency"}, "search_string": {_P: "$.properties.query"},
+               "contents": {"@arrayPath": ["$.properties", PRODUCT]}},
 }  # fmt: skip
 SUBSCRIBE = 'type = "track" or type = "page" or type = "identify"'
 
@@ -70,7 +81,7 @@ EMAILS = [" John.Doe@Example.COM ", "zoë@exämple.org", DIGEST, DIGEST.upper(),
 PHONES = ["+1 (650) 555-1212", "0044 20 7946 0958", DIGEST, "", "call me", "16505551212"]
 STATES = ["CA", "California", "new york", "C A", "Bavaria", "", "Zürich"]
 COUNTRIES = ["US", "United States", "germany", "U S", "Atlantis", ""]
-CURRENCIES = ["USD", "EUR", "usd", "XYZ", "JPY"]
+CURRENCIES = ["USD", "EUR", "JPY", "USD", "GBP", "EUR", "usd", "XYZ"]
 AMOUNTS: list[Any] = [19.99, "19.99", 0, "0", 1e21, "007", -5, "not a number", 12345678901]
 USER_AGENTS = ["Mozilla/5.0 (X11; Linux x86_64)", "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) 🎉"]
 
@@ -103,7 +114,7 @@ class CaseMaker:
         return {key: value for key, value in traits.items() if value is not None}
 
     def products(self) -> list[dict[str, Any]]:
-        return [{key: value for key, value in {"product_id": self.maybe(0.9, ["sku-1", "李-2", 42]),
+        return [{key: value for key, value in {"product_id": self.maybe(0.97, ["sku-1", "李-2", 42]),
                                                 "quantity": self.maybe(0.8, [1, "2", 3]),
                                                 "price": self.maybe(0.8, [9.5, "4.25", 0])}.items() if value is not None}
                 for _ in range(self.rng.randint(0, 3))]  # fmt: skip
@@ -118,20 +129,24 @@ class CaseMaker:
         if self.rng.random() < 0.6:
             event["anonymousId"] = f"anon-{self.rng.randrange(1000)}"
         if kind == "track":
-            event["event"] = self.rng.choice(["Order Completed", "Signed Up", "Émoji 🎉"])
+            event["event"] = self.rng.choice(["Order Completed", "Signed Up", "Émoji 🎉", "Product Added"])
         props: dict[str, Any] = {"currency": self.maybe(0.85, CURRENCIES), "revenue": self.maybe(0.85, AMOUNTS),
                                  "fbc": self.maybe(0.3, ["fb.1.1554763741205.AbCdEf"]),
-                                 "fbp": self.maybe(0.3, ["fb.1.1558571054389.1098115397"])}  # fmt: skip
+                                 "fbp": self.maybe(0.3, ["fb.1.1558571054389.1098115397"]),
+                                 "product_id": self.maybe(0.85, ["sku-9", "李-3", 77, ""]),
+                                 "price": self.maybe(0.5, AMOUNTS), "quantity": self.maybe(0.4, [1, "2"]),
+                                 "query": self.maybe(0.4, ["red shoes", "李 ☃", "", 42])}  # fmt: skip
         if self.rng.random() < 0.6:
             props["products"] = self.products()
         event["properties"] = {key: value for key, value in props.items() if value is not None}
         context: dict[str, Any] = {"traits": self.traits()}
-        for key, chance, choices in [("ip", 0.6, ["203.0.113.9", "2001:db8::1"]), ("userAgent", 0.6, USER_AGENTS),
+        extras: list[tuple[str, float, list[Any]]] = [("ip", 0.6, ["203.0.113.9", "2001:db8::1"]), ("userAgent", 0.6, USER_AGENTS),
                                      ("page", 0.6, [{"url": "https://shop.example.com/checkout?x=ü"}]),
                                      ("locale", 0.3, ["en-US"]), ("timezone", 0.3, ["Europe/Berlin"]),
                                      ("app", 0.3, [{"namespace": "com.example.app", "version": "1.2.3"}]),
                                      ("device", 0.3, [{"model": "iPhone15,2", "adTrackingEnabled": True}]),
-                                     ("screen", 0.3, [{"width": 1170, "height": 2532, "density": 3}])]:  # fmt: skip
+                                     ("screen", 0.3, [{"width": 1170, "height": 2532, "density": 3}])]  # fmt: skip
+        for key, chance, choices in extras:
             if self.rng.random() < chance:
                 context[key] = self.rng.choice(choices)
         event["context"] = context
@@ -167,7 +182,7 @@ class CaseMaker:
             patch["user_data"] = {**USER_DEFAULT, "gender": self.rng.choice(["Female", " male ", "x", ""]),
                                   "country": self.rng.choice(COUNTRIES), "leadID": self.rng.choice([12345, "678"]),
                                   "externalId": self.rng.choice([["a", " B "], [], "single", ["", DIGEST]])}  # fmt: skip
-        if action == "purchase" and self.rng.random() < 0.3:
+        if action not in ("custom", "pageView") and self.rng.random() < 0.3:
             patch.update({"net_revenue": self.rng.choice(AMOUNTS), "num_items": self.rng.choice([2, "3"]),
                           "content_ids": ["sku-1", "sku-2"], "content_type": "product", "content_name": "Zoë's"})  # fmt: skip
         return patch
@@ -186,6 +201,11 @@ SPECIAL: list[tuple[str, str, dict[str, Any], dict[str, Any]]] = [
     ("no event name", "custom", {}, {"event": None}),
     ("mapped test code over setting", "custom", {"test_event_code": "MAPPED"}, {}),
     ("numeric event time", "custom", {"event_time": 1796558400}, {}),
+    ("invalid currency", "addToCart", {}, {"properties": {"currency": "ABC", "price": 5}}),
+    ("no currency", "viewContent", {}, {"properties": {"price": 5, "product_id": "p"}}),
+    ("website without user agent", "search", {"action_source": "website"}, {"context": {}}),
+    ("product without id", "initiateCheckout", {}, {"properties": {"currency": "USD", "products": [{"price": 1}]}}),
+    ("bad delivery category", "addToCart", {"contents": [{"id": "a", "delivery_category": "drone"}]}, {}),
 ]  # fmt: skip
 SPECIAL_EVENT: dict[str, Any] = {"type": "track", "event": "Order Completed", "userId": "user-1", "messageId": "m-s",
                                  "timestamp": "2026-12-06T12:00:00.000Z",
@@ -208,7 +228,7 @@ def _case(
             "settings": settings, "replies": replies, "event": event}  # fmt: skip
 
 
-def generate_cases(count: int = 300, seed: int = SEED) -> list[dict[str, Any]]:
+def generate_cases(count: int = 700, seed: int = SEED) -> list[dict[str, Any]]:
     """``count`` generated cases over the three actions, then the hand-shaped ones."""
     maker = CaseMaker(seed)
     cases = []
@@ -231,7 +251,9 @@ def main(argv: list[str] | None = None) -> int:
     """Generate, record and write ``cases.jsonl`` (run from the project folder)."""
     os.environ["ACTIONS_FB_CAPI_SYSTEM_USER_TOKEN"] = FAKE_TOKEN
     description = (__doc__ or "").splitlines()[0]
-    return recorder_main(argv, description=description, generate=generate_cases, cases_file=CASES_FILE, seed=SEED)
+    return recorder_main(
+        argv, description=description, generate=generate_cases, cases_file=CASES_FILE, seed=SEED, count=700
+    )
 
 
 if __name__ == "__main__":

@@ -45,8 +45,8 @@ def test_same_requests_as_segment(line: dict[str, Any]) -> None:
 
 def test_the_recording_covers_what_parity_must_cover() -> None:
     ids = " ".join(line["case"]["id"] for line in CASES)
-    assert len(CASES) >= 300
-    for action in ("purchase", "custom", "pageView"):
+    assert len(CASES) >= 700
+    for action in ("purchase", "custom", "pageView", "addToCart", "viewContent", "initiateCheckout", "search"):
         for scenario in ("defaults-ok", "custom-ok", "-400", "-401", "-429", "-500"):
             assert f"{action}-" in ids and any(action in i and scenario in i for i in ids.split()), (action, scenario)
     bodies = [r["body"] for line in CASES for r in line["segment"]["requests"]]
