@@ -27,7 +27,7 @@ from .custom import action as custom
 from .page_view import action as page_view
 from .purchase import action as purchase
 
-__all__ = ["TOKEN_VARIABLE", "definition", "destination"]
+__all__ = ["TOKEN_VARIABLE", "bearer_token", "definition", "destination"]
 
 TOKEN_VARIABLE = "ACTIONS_FB_CAPI_SYSTEM_USER_TOKEN"
 
