@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, quote_plus, urlsplit, urlunsplit
 
@@ -69,9 +70,20 @@ def redact_text(text: str, secrets: Iterable[str] = ()) -> str:
     for secret in secrets:
         if not secret or len(secret) < MIN_SECRET_LENGTH:
             continue
-        for form in {secret, quote_plus(secret), json.dumps(secret)[1:-1]}:
-            text = text.replace(form, REDACTED)
+        for form in _secret_forms(secret):
+            if form in text:
+                text = text.replace(form, REDACTED)
     return text
+
+
+@lru_cache(maxsize=256)
+def _secret_forms(secret: str) -> tuple[str, ...]:
+    """The ways ``secret`` can appear (raw, URL-encoded, JSON-escaped), computed once per secret.
+
+    Every shown string of every request is redacted against the same few secrets, so encoding them
+    anew each time was most of a dry run's cost; the cache is bounded, so memory stays flat.
+    """
+    return tuple(dict.fromkeys((secret, quote_plus(secret), json.dumps(secret)[1:-1])))
 
 
 def redact_headers(headers: Mapping[str, Any] | None, secrets: Iterable[str] = ()) -> dict[str, str]:
