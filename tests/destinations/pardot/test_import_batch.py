@@ -38,12 +38,15 @@ def emulators() -> Iterator[tuple[PardotEmulator, PardotEmulator]]:
         yield batched, per_event
 
 
-def instance_for(emulator: PardotEmulator, *, batching: bool = True, usage: bool = False) -> DestinationInstance:
+def instance_for(
+    emulator: PardotEmulator, *, batching: bool = True, usage: bool = False, batch_size: int | None = None
+) -> DestinationInstance:
+    sizing = {} if batch_size is None else {"batch_size": batch_size}
     subscription = {
         "name": "prospects",
         "subscribe": 'type = "identify"',
         "partnerAction": "prospects",
-        "mapping": {**MAPPING, "enable_batching": batching},
+        "mapping": {**MAPPING, "enable_batching": batching, **sizing},
     }
     settings = {
         "businessUnitID": DEFAULT_BUSINESS_UNIT,
