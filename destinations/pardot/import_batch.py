@@ -37,7 +37,14 @@ from framework.delivery.merging import merge_payloads
 from framework.errors import Resolution
 from framework.http import response_data
 from framework.runtime.async_batch import AsyncBatch, StillRunning
-from framework.runtime.multistatus import ItemError, ItemStatus, ItemSuccess, MultiStatusResponse, item_error_from
+from framework.runtime.multistatus import (
+    ItemError,
+    ItemNotTried,
+    ItemStatus,
+    ItemSuccess,
+    MultiStatusResponse,
+    item_error_from,
+)
 
 from .client import PardotClient
 from .prospect_body import MERGING, upsert_body
@@ -170,7 +177,8 @@ def _upsert_in_order(client: PardotClient, payloads: list[dict[str, Any]], index
     Per event, a failed update holds its user's later ones back until it is delivered. Sending an email
     change after a failed earlier update of the old address would move the prospect away, and the
     retried update would then create a second prospect under the old address (the field lost on the new
-    one). So each later item of a failed prospect (either address) fails retryably without a call.
+    one). So each later item of a failed prospect (either address) is not tried (``ItemNotTried``): the
+    queue hands it back without counting an attempt, and sends it after the failed one, as per event.
     """
     settled: dict[int, ItemStatus] = {}
     failed_addresses: set[Any] = set()
@@ -178,8 +186,10 @@ def _upsert_in_order(client: PardotClient, payloads: list[dict[str, Any]], index
         payload = payloads[index]
         addresses = {payload["email"], (payload.get("customFields") or {}).get("email")} - {None}
         if addresses & failed_addresses:
-            settled[index] = ItemError(
-                503, "not sent: an earlier update of this prospect failed", "HELD_BEHIND_FAILURE", Resolution.RETRY
+            settled[index] = ItemNotTried(
+                errormessage="not sent: an earlier update of this prospect failed",
+                errortype="HELD_BEHIND_FAILURE",
+                sent=payload,
             )
         else:
             settled[index] = _upsert_one(client, payload)
@@ -253,12 +263,13 @@ def _digest(row: dict[str, Any]) -> str:
 def _stored(status: ItemStatus) -> dict[str, Any]:
     if isinstance(status, ItemSuccess):
         return {"status": status.status}
-    return {
+    node = {
         "status": status.status,
         "errortype": status.errortype,
         "errormessage": status.errormessage,
         "resolution": status.resolution.value,
     }
+    return {**node, "tried": False} if isinstance(status, ItemNotTried) else node
 
 
 def _restored(node: dict[str, Any]) -> ItemStatus:

@@ -6,7 +6,10 @@ them), once that many are due or the oldest has lingered a moment. :func:`delive
 first ``batch_keys`` group of them through ``framework.runtime.run_batch``; jobs of other groups go
 back to the queue untried (and so does any later job of a user who has one there, to keep order).
 
-Every item has its own outcome: a bad row is dead-lettered or retried alone. An async batch (an
+Every item has its own outcome: a bad row is dead-lettered or retried alone. An item the action held
+back without a call (``ItemNotTried``, a result with ``tried=False``) goes back untried like a
+handed-back job: no attempt counted or recorded, queued behind its lane head, so the rounds of the item
+it waits for never dead-letter it (:func:`result_to_settle`, for polled results too). An async batch (an
 ``AsyncBatch``, Pardot's Import API) leaves its jobs in ``polling`` with the ``PendingBatch`` stored
 as a ``PendingPoll``; :func:`poll_pending` asks the action's ``poll`` later, after a restart too.
 """
@@ -23,9 +26,9 @@ from framework.runtime import PendingBatch, PollRun, batch_groups, poll_batch, r
 
 if TYPE_CHECKING:
     from framework.delivery.jobs import Job, PendingPoll
-    from framework.runtime import CompiledSubscription, Pipeline
+    from framework.runtime import CompiledSubscription, Pipeline, SubscriptionResult
 
-__all__ = ["BatchAttempt", "deliver_batch", "poll_pending"]
+__all__ = ["BatchAttempt", "deliver_batch", "poll_pending", "result_to_settle"]
 
 
 @dataclass(frozen=True)
@@ -55,10 +58,15 @@ def deliver_batch(pipeline: Pipeline, sub: CompiledSubscription, jobs: Sequence[
     ids = [job.id for job in chosen]
     for job, result in zip(chosen, run.results, strict=True):
         if result is not None:
-            items.append(RunItem(job, result, now, latency, tuple(i for i in ids if i != job.id)))
+            items.append(RunItem(job, result_to_settle(result), now, latency, tuple(i for i in ids if i != job.id)))
     if run.pending is None:
         return BatchAttempt(items)
     return BatchAttempt(items, run.pending, tuple(chosen))
+
+
+def result_to_settle(result: SubscriptionResult) -> SubscriptionResult | None:
+    """What the worker settles a batched job by: None (handed back untried) for an item not tried."""
+    return result if result.tried else None
 
 
 def poll_pending(pipeline: Pipeline, sub: CompiledSubscription, poll: PendingPoll) -> PollRun:

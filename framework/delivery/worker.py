@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from framework.delivery.attempt_record import attempt_of, reason_of
-from framework.delivery.batch_delivery import BatchAttempt, deliver_batch, poll_pending
+from framework.delivery.batch_delivery import BatchAttempt, deliver_batch, poll_pending, result_to_settle
 from framework.delivery.jobs import DeadLetterSelection, Job, JobState, PendingPoll, Settlement
 from framework.delivery.merge_delivery import RunItem, deliver_run, merging_policy
 from framework.delivery.outcome import DeliveryOutcome, OutcomeCallback
@@ -429,7 +429,7 @@ class DeliveryWorker:
             index=poll.subscription,
         )
         for position in PendingBatch.from_dict(poll.pending).positions:
-            result = run.results.get(position, missing)
+            result = result_to_settle(run.results.get(position, missing))
             job = self.queue.job(poll.job_ids[position])
             if job is not None and job.state is JobState.POLLING:
                 others = tuple(i for i in poll.job_ids if i != job.id)

@@ -19,7 +19,7 @@ from framework.runtime.batch import (
 from framework.runtime.client import build_request_client
 from framework.runtime.credentials import Credentials, credential_key
 from framework.runtime.event_shape import event_problem
-from framework.runtime.multistatus import ItemError, ItemSuccess, MultiStatusResponse
+from framework.runtime.multistatus import ItemError, ItemNotTried, ItemSuccess, MultiStatusResponse
 from framework.runtime.pipeline import Pipeline
 from framework.runtime.results import SubscriptionExplanation, SubscriptionResult, SubscriptionStatus
 from framework.runtime.subscription import CompiledSubscription
@@ -47,4 +47,5 @@ __all__ = [
     "MultiStatusResponse",
     "ItemSuccess",
     "ItemError",
+    "ItemNotTried",
 ]

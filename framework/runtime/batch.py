@@ -11,6 +11,8 @@ named in ``batch_keys``. :func:`batch_groups` does the splitting; :func:`run_bat
    :class:`~framework.runtime.async_batch.AsyncBatch` as a pending job (finished by :func:`poll_batch`),
    a response or any other value for every item alike; if it raises, every item gets that error's
    Resolution (``framework.errors.resolution_for``), after one token refresh when the token was refused.
+   An item the action held back without a call (``ItemNotTried``) is a retryable failure with
+   ``tried=False``: delivery hands its job back untried, as it waits behind another that failed.
 
 Results are :class:`~framework.runtime.results.SubscriptionResult` in the order of the events given,
 so delivery acknowledges, retries or dead-letters each job by its own item. Divergence from Segment:
@@ -32,7 +34,14 @@ from framework.http import redact_text
 from framework.runtime.async_batch import AsyncBatch, PendingBatch, StillRunning
 from framework.runtime.client import build_request_client, secrets_of
 from framework.runtime.event_shape import event_problem
-from framework.runtime.multistatus import ItemError, ItemStatus, ItemSuccess, MultiStatusResponse, item_error_from
+from framework.runtime.multistatus import (
+    ItemError,
+    ItemNotTried,
+    ItemStatus,
+    ItemSuccess,
+    MultiStatusResponse,
+    item_error_from,
+)
 from framework.runtime.payload import validated_payload
 from framework.runtime.results import SubscriptionResult, SubscriptionStatus
 
@@ -55,6 +64,7 @@ __all__ = [
 DEFAULT_BATCH_SIZE = 1000  # Segment's default when a mapping does not set batch_size
 _MISSING_ITEM = "MultiStatusResponse is missing a response at the specified index"
 _NO_BATCH = "This action does not support batched requests."
+_NONE_TRIED = "perform_batch held back every item of the batch (none was tried), so none can wait behind another"
 
 
 @dataclass(frozen=True)
@@ -296,13 +306,16 @@ def statuses_of(answer: Any, payloads: list[Any]) -> list[ItemStatus]:
 
     A ``MultiStatusResponse`` item by item (a missing item is Segment's 500), a response or any other
     value for every payload alike, an exception as its error with its Resolution for every payload.
+    An answer that holds back every item (all ``ItemNotTried``) is a retryable error for each: handed
+    back untried they would come back in the next batch, held again, for ever.
     """
     if isinstance(answer, BaseException):
         error = item_error_from(answer)
         return [replace(error, sent=payload) for payload in payloads]
     if isinstance(answer, MultiStatusResponse):
         missing = ItemError(500, _MISSING_ITEM, "PAYLOAD_VALIDATION_FAILED", Resolution.RETRY)
-        return [answer[i] if i < len(answer) else replace(missing, sent=p) for i, p in enumerate(payloads)]
+        statuses = [answer[i] if i < len(answer) else replace(missing, sent=p) for i, p in enumerate(payloads)]
+        return statuses if not all(isinstance(s, ItemNotTried) for s in statuses) else _none_tried(statuses)
     if isinstance(answer, requests.Response):
         body = getattr(answer, "data", None)
         if answer.ok:
@@ -310,6 +323,10 @@ def statuses_of(answer: Any, payloads: list[Any]) -> list[ItemStatus]:
         error = item_error_from(_StatusOnly(answer.status_code, answer.reason or str(answer.status_code)))
         return [replace(error, sent=payload, body=body) for payload in payloads]
     return [ItemSuccess(200, payload, {}) for payload in payloads]
+
+
+def _none_tried(statuses: list[ItemStatus]) -> list[ItemStatus]:
+    return [ItemError(500, _NONE_TRIED, "NOTHING_TRIED", Resolution.RETRY, status.sent) for status in statuses]
 
 
 class _StatusOnly(Exception):
@@ -356,6 +373,7 @@ def _item_result(
         reason=_redacted(pipeline, status.errormessage),
         error_code=status.errortype or None,
         retry_after=status.retry_after,
+        tried=not isinstance(status, ItemNotTried),
     )
 
 

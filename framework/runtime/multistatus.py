@@ -11,6 +11,11 @@ batch for one bad row::
 An error's :class:`~framework.errors.Resolution` is given, or derived from its status through
 ``framework.errors.resolution_for`` (the one place that decides). ``to_dict`` gives Segment's node
 shapes (``{status, sent, body}`` and ``{status, errortype, errormessage, sent, body, errorreporter}``).
+
+An item the action chose not to send (``push_not_tried``: it must wait behind another item of the
+batch that failed, as it would wait behind it per event) is an :class:`ItemNotTried`: delivery hands
+its job back to the queue untried, without counting an attempt. It is an ``ItemError`` (retryable,
+503) for anything that does not know the difference.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from typing import Any
 
 from framework.errors import IntegrationError, Resolution, error_code_for_status, resolution_for
 
-__all__ = ["ItemSuccess", "ItemError", "ItemStatus", "MultiStatusResponse", "item_error_from"]
+__all__ = ["ItemSuccess", "ItemError", "ItemNotTried", "ItemStatus", "MultiStatusResponse", "item_error_from"]
 
 
 @dataclass(frozen=True)
@@ -65,7 +70,14 @@ class ItemError:
 
     @classmethod
     def from_dict(cls, node: dict[str, Any]) -> ItemError:
-        """The error node back from ``to_dict`` plus its ``resolution`` (how an async job stores it)."""
+        """The error node back from ``to_dict`` plus its ``resolution`` (how an async job stores it);
+        a node with ``"tried": false`` comes back as an :class:`ItemNotTried`."""
+        if node.get("tried") is False:
+            return ItemNotTried(
+                errormessage=str(node.get("errormessage", "")),
+                errortype=str(node.get("errortype", "")),
+                sent=node.get("sent"),
+            )
         return cls(
             status=int(node["status"]),
             errormessage=str(node.get("errormessage", "")),
@@ -74,6 +86,26 @@ class ItemError:
             body=node.get("body"),
             resolution=Resolution(node.get("resolution", Resolution.TERMINAL.value)),
         )
+
+
+@dataclass(frozen=True)
+class ItemNotTried(ItemError):
+    """One payload the action did not send on purpose, so that it is not sent before another that failed.
+
+    Delivery puts its job back in the queue as it was (no attempt counted or recorded): it is sent
+    again after the item it waits for, as per-event delivery would. Only for an item held behind
+    another item of the same batch that was tried; a batch that tries none of its items gets a
+    retryable error for each instead (``framework.runtime.batch.statuses_of``).
+    """
+
+    status: int = 503
+    errormessage: str = "not sent: it waits behind an earlier item that failed"
+    errortype: str = "NOT_TRIED"
+    resolution: Resolution = Resolution.RETRY
+
+    def to_dict(self) -> dict[str, Any]:
+        """Segment's error node, marked ``"tried": false`` (what ``ItemError.from_dict`` reads back)."""
+        return {**super().to_dict(), "tried": False}
 
 
 ItemStatus = ItemSuccess | ItemError
@@ -120,6 +152,10 @@ class MultiStatusResponse:
         self._items.append(
             ItemError(status, message, errortype or error_code_for_status(status), resolution, sent, body, retry_after)
         )
+
+    def push_not_tried(self, message: str, *, errortype: str = "NOT_TRIED", sent: Any = None) -> None:
+        """Record the next payload as held back without a call (an :class:`ItemNotTried`)."""
+        self._items.append(ItemNotTried(errormessage=message, errortype=errortype, sent=sent))
 
     def push(self, item: ItemStatus) -> None:
         """Record an already-built status for the next payload."""

@@ -46,6 +46,9 @@ class SubscriptionResult:
     (400), from the response the outcome came from (the token endpoint's, when a refresh failed).
     ``response_body`` is that response's body on a failure, redacted and cut to
     :data:`MAX_RESULT_BODY` characters; None when delivered or when no response arrived.
+
+    ``tried`` is False for a batch item the action held back without a call (a retryable failure
+    whose job delivery hands back untried: no attempt counted, see ``ItemNotTried``).
     """
 
     subscription: str
@@ -63,6 +66,7 @@ class SubscriptionResult:
     retry_after: float | None = None
     received_status: int | None = None
     response_body: str | None = None
+    tried: bool = True
 
     @property
     def ok(self) -> bool:

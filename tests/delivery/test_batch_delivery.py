@@ -20,7 +20,8 @@ from destinations.pardot.emulator import (
     DEFAULT_REFRESH_TOKEN,
     PardotEmulator,
 )
-from framework.delivery.jobs import JobState
+from framework.delivery import JobQueue
+from framework.delivery.jobs import DeadLetterSelection, JobState
 from framework.delivery.outcome import DeliveryOutcome
 from framework.delivery.producer import JobProducer
 from framework.delivery.replay_run import replay_into_queue
@@ -167,3 +168,52 @@ def test_failed_imports_and_polls_are_retried_item_by_item_and_still_leave_the_p
     assert {o.message_id for o in seen if o.state is JobState.DEAD} == {"m1"}
     assert people(batched) == people(per_event)
     queue.close()
+
+
+def _person_identify(number: int, user: str, email: str, **traits: Any) -> EventRecord:
+    """An identify of ``user`` under ``email``: one person keeps one lane whatever their address."""
+    event = {"type": "identify", "userId": user, "messageId": f"m{number}", "traits": {"email": email, **traits}}
+    return EventRecord(event, "generated", number + 1)
+
+
+def _deliver_with_failing_head(emulator: PardotEmulator, queue: JobQueue, *, batching: bool) -> dict[str, JobState]:
+    """Ann's email change fails until the retry limit (3 attempts); her two later updates follow it."""
+    with instance_for(emulator, batching=False) as seeding:
+        seeding.send(identify(99, "ann@example.com", first_name="Ann").event)
+    emulator.inject("status", status=503, count=3)
+    events = [
+        _person_identify(0, "ann", "ann@example.com", custom={"email": "ann2@example.com"}),
+        _person_identify(1, "ann", "ann2@example.com", last_name="Lee"),
+        _person_identify(2, "ann", "ann2@example.com", first_name="Anne"),
+    ]
+    seen: list[DeliveryOutcome] = []
+    with instance_for(emulator, batching=batching) as instance:
+        instance.delivery = instance.delivery.model_copy(
+            update={"backoff_base": 0.01, "backoff_cap": 0.02, "max_attempts": 3}
+        )
+        outcome = replay_into_queue(queue, instance, events, options=QUICK, on_outcome=seen.append)
+    assert outcome.exit is not None and outcome.exit.reason == "drained"
+    finals: dict[str, JobState] = {o.message_id: o.state for o in seen if o.state is not JobState.QUEUED}
+    jobs = {job.message_id: job for job in queue.dead_letters(DeadLetterSelection(states=tuple(JobState)))}
+    failed_records = {m: [a for a in queue.attempts(job.id) if a.status != "delivered"] for m, job in jobs.items()}
+    assert jobs["m1"].tries == jobs["m2"].tries == 1, "a held update was counted as tried while it waited"
+    assert failed_records["m1"] == failed_records["m2"] == [], "a held update has a failed attempt on record"
+    return finals
+
+
+def test_updates_held_behind_a_failing_item_are_not_dead_lettered_with_it(
+    emulators: tuple[PardotEmulator, PardotEmulator], queue: JobQueue, tmp_path: Path
+) -> None:
+    """Per event, the later updates wait behind the email change and are sent once it is given up;
+    in a batch they are held without a call ("not tried"), so its rounds do not count against them.
+    The batched run uses each queue backend."""
+    batched, per_event = emulators
+    per_event_queue = SqliteQueue(tmp_path / "per-event.db")
+    per_event_states = _deliver_with_failing_head(per_event, per_event_queue, batching=False)
+    per_event_queue.close()
+    batched_states = _deliver_with_failing_head(batched, queue, batching=True)
+    expected = {"m0": JobState.DEAD, "m1": JobState.DELIVERED, "m2": JobState.DELIVERED}
+    assert per_event_states == expected
+    assert batched_states == expected
+    assert people(batched) == people(per_event)
+    assert people(batched)["ann2@example.com"]["lastName"] == "Lee"

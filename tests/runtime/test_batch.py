@@ -11,6 +11,8 @@ from framework.errors import APIError, Resolution
 from framework.instance import DestinationInstance, SubscriptionStatus
 from framework.runtime import (
     AsyncBatch,
+    ItemError,
+    ItemNotTried,
     MultiStatusResponse,
     PendingBatch,
     Pipeline,
@@ -272,3 +274,57 @@ def test_multistatus_nodes_have_segments_shape() -> None:
         {"status": 429, "errortype": "TOO_MANY_REQUESTS", "errormessage": "slow down", "errorreporter": "INTEGRATIONS"},
     ]
     assert statuses[1].resolution is Resolution.RATE_LIMITED
+
+
+def _hold_after_a_failure(request: Any, data: Any) -> MultiStatusResponse:
+    """The first item fails; the later items are held back without a call (they must wait behind it)."""
+    statuses = MultiStatusResponse()
+    statuses.push_error(503, "busy", sent=data.payload[0])
+    for payload in data.payload[1:]:
+        statuses.push_not_tried("waits behind the first", errortype="HELD", sent=payload)
+    return statuses
+
+
+def test_an_item_held_back_without_a_call_is_a_retryable_failure_marked_not_tried() -> None:
+    pipeline = pipeline_for(MockRouter(), perform_batch=_hold_after_a_failure)
+    events = [identify("a@x.com"), identify("b@x.com"), identify("c@x.com")]
+    first, *held = settled(run_batch(pipeline, pipeline.subscriptions[0], events).results)
+    assert (first.status, first.resolution, first.tried) == (SubscriptionStatus.FAILED, Resolution.RETRY, True)
+    assert [(r.status, r.resolution, r.tried, r.error_code) for r in held] == [
+        (SubscriptionStatus.FAILED, Resolution.RETRY, False, "HELD")
+    ] * 2
+    assert held[0].reason == "waits behind the first" and held[0].payload["email"] == "b@x.com"
+
+
+def test_a_batch_that_holds_back_every_item_gets_a_retryable_error_for_each_instead() -> None:
+    """Handed back untried, they would come back held in the next batch for ever."""
+
+    def hold_all(request: Any, data: Any) -> MultiStatusResponse:
+        statuses = MultiStatusResponse()
+        for payload in data.payload:
+            statuses.push_not_tried("waits", sent=payload)
+        return statuses
+
+    pipeline = pipeline_for(MockRouter(), perform_batch=hold_all)
+    results = settled(
+        run_batch(pipeline, pipeline.subscriptions[0], [identify("a@x.com"), identify("b@x.com")]).results
+    )
+    assert [(r.resolution, r.tried, r.error_code) for r in results] == [(Resolution.RETRY, True, "NOTHING_TRIED")] * 2
+    assert "none was tried" in results[0].reason
+
+
+def test_a_not_tried_item_keeps_what_it_is_through_its_stored_node() -> None:
+    """An async job stores its items' nodes (``to_dict``) and reads them back (``ItemError.from_dict``)."""
+    statuses = MultiStatusResponse()
+    statuses.push_not_tried("waits behind #1", errortype="HELD", sent={"email": "b@x.com"})
+    node = statuses.to_list()[0]
+    assert node == {
+        "status": 503,
+        "errortype": "HELD",
+        "errormessage": "waits behind #1",
+        "sent": {"email": "b@x.com"},
+        "errorreporter": "DESTINATION",
+        "tried": False,
+    }
+    assert ItemError.from_dict(node) == statuses[0] and isinstance(ItemError.from_dict(node), ItemNotTried)
+    assert not isinstance(ItemError.from_dict({**node, "tried": True}), ItemNotTried)

@@ -3,15 +3,27 @@
 Random interleavings of a few people's updates and email changes go once per event (no faults) and
 once through ``run_batch`` with some calls failing (503), the failed items sent again as the queue
 would (in their order, until none is left). The final prospects must be equal.
+
+The second property takes the real path: the events are enqueued in a ``SqliteQueue`` and a
+``DeliveryWorker`` delivers them in batches (lanes per person or one lane for all, small batches,
+held items handed back untried, async imports polled), with 503s injected; the final prospects must
+be those per-event delivery leaves, and nothing may be dead-lettered.
 """
 
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from destinations.pardot.emulator import PardotEmulator
+from framework.delivery.jobs import DeadLetterSelection, JobState
+from framework.delivery.replay_run import replay_into_queue
+from framework.delivery.sqlite_queue import SqliteQueue
+from framework.delivery.worker import WorkerOptions
 from framework.errors import Resolution
+from framework.events import EventRecord
 from framework.instance import SubscriptionStatus
 from framework.runtime import Pipeline, run_batch
 
@@ -86,4 +98,57 @@ def test_batched_delivery_with_faults_leaves_the_prospects_per_event_delivery_le
         if faults:
             batched.inject("status", status=503, count=faults)
         deliver_batched(batched, events)
+        assert people(batched) == people(per_event)
+
+
+def deliver_through_the_queue(
+    emulator: PardotEmulator, events: list[dict[str, Any]], people_of: list[str], *, lanes: bool
+) -> dict[JobState, int]:
+    """The events through a SqliteQueue and a DeliveryWorker, batches of 3; the jobs' final states.
+
+    A job held behind a failed item is handed back untried: it never has an attempt on record.
+    """
+    records = [
+        EventRecord({**event, "userId": person if lanes else "everyone", "messageId": f"m{n}"}, "generated", n + 1)
+        for n, (event, person) in enumerate(zip(events, people_of, strict=True))
+    ]
+    quick = WorkerOptions(poll_every=0.01, batch_linger=0.0)
+    with tempfile.TemporaryDirectory() as folder, instance_for(emulator, batch_size=3) as instance:
+        instance.delivery = instance.delivery.model_copy(
+            update={"backoff_base": 0.005, "backoff_cap": 0.01, "max_attempts": 50}
+        )
+        queue = SqliteQueue(Path(folder) / "queue.db")
+        try:
+            outcome = replay_into_queue(queue, instance, records, options=quick)
+            assert outcome.exit is not None and outcome.exit.reason == "drained", outcome.exit
+            stats = queue.stats()
+            jobs = list(queue.dead_letters(DeadLetterSelection(states=tuple(JobState))))
+            held = [a for job in jobs for a in queue.attempts(job.id) if a.error_code == "HELD_BEHIND_FAILURE"]
+            assert held == [], "a job held back without a call has an attempt on record"
+            return {state: stats.total(state.value) for state in JobState if stats.total(state.value)}
+        finally:
+            queue.close()
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    steps=st.lists(step, min_size=1, max_size=8),
+    faults=st.integers(min_value=0, max_value=3),
+    lanes=st.booleans(),
+)
+def test_batched_delivery_through_the_queue_and_worker_leaves_the_prospects_per_event_delivery_leaves(
+    steps: list[tuple[str, str, str, str]], faults: int, lanes: bool
+) -> None:
+    events = events_of(steps)
+    with (
+        PardotEmulator(clock=lambda: MOMENT) as per_event,
+        PardotEmulator(clock=lambda: MOMENT) as batched,
+    ):
+        with instance_for(per_event, batching=False) as one_by_one:
+            for event in events:
+                one_by_one.send(event)
+        if faults:
+            batched.inject("status", status=503, count=faults)
+        states = deliver_through_the_queue(batched, events, [person for _, person, _, _ in steps], lanes=lanes)
+        assert states == {JobState.DELIVERED: len(events)}
         assert people(batched) == people(per_event)

@@ -38,12 +38,15 @@ def emulators() -> Iterator[tuple[PardotEmulator, PardotEmulator]]:
         yield batched, per_event
 
 
-def instance_for(emulator: PardotEmulator, *, batching: bool = True, usage: bool = False) -> DestinationInstance:
+def instance_for(
+    emulator: PardotEmulator, *, batching: bool = True, usage: bool = False, batch_size: int | None = None
+) -> DestinationInstance:
+    sizing = {} if batch_size is None else {"batch_size": batch_size}
     subscription = {
         "name": "prospects",
         "subscribe": 'type = "identify"',
         "partnerAction": "prospects",
-        "mapping": {**MAPPING, "enable_batching": batching},
+        "mapping": {**MAPPING, "enable_batching": batching, **sizing},
     }
     settings = {
         "businessUnitID": DEFAULT_BUSINESS_UNIT,
@@ -232,11 +235,35 @@ def test_an_email_change_is_not_sent_after_a_failed_earlier_update_of_that_prosp
         batched.inject("status", status=503, count=1)  # Cy's first upsert fails
         run = run_batch(pipeline, pipeline.subscriptions[0], [cy, change])
         assert run.pending is None
-        assert [(r.status, r.resolution) for r in run.results if r is not None] == [
-            (SubscriptionStatus.FAILED, Resolution.RETRY)
-        ] * 2
+        assert [(r.status, r.resolution, r.tried) for r in run.results if r is not None] == [
+            (SubscriptionStatus.FAILED, Resolution.RETRY, True),
+            (SubscriptionStatus.FAILED, Resolution.RETRY, False),  # held: the queue hands it back untried
+        ]
         assert batched.prospects() == []  # the change waits behind the failed update, as per event
         retried = run_batch(pipeline, pipeline.subscriptions[0], [cy, change])  # what the queue does next
         assert retried.pending is None
     assert people(batched) == people(per_event)
     assert people(batched)["cyrus@example.com"]["firstName"] == "Cy"
+
+
+def test_an_item_held_in_an_import_batch_is_still_not_tried_when_the_import_is_polled(
+    emulators: tuple[PardotEmulator, PardotEmulator],
+) -> None:
+    """The held item's status waits in the import's reference until the poll; it must stay "not tried"."""
+    batched, _ = emulators
+    cy, change, eve = (
+        identify("cy@example.com", first_name="Cy"),
+        identify("cy@example.com", custom={"email": "cyrus@example.com"}),
+        identify("eve@example.com", first_name="Eve"),  # an import row
+    )
+    with instance_for(batched) as instance:
+        pipeline = pipeline_of(instance)
+        batched.inject("status", status=503, count=1)  # Cy's first upsert fails
+        run = run_batch(pipeline, pipeline.subscriptions[0], [cy, change, eve])
+        assert run.pending is not None
+        polled = poll_until_done(pipeline, run.pending)
+    first, held, imported = (polled.results[i] for i in range(3))
+    assert (first.resolution, first.tried) == (Resolution.RETRY, True)
+    assert (held.resolution, held.tried, held.error_code) == (Resolution.RETRY, False, "HELD_BEHIND_FAILURE")
+    assert imported.status is SubscriptionStatus.DELIVERED
+    assert {p["email"] for p in batched.prospects()} == {"eve@example.com"}
