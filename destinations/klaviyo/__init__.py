@@ -4,12 +4,13 @@
   ``Authorization: Klaviyo-API-Key <key>`` and Klaviyo's ``revision`` header (:mod:`.api`).
 * **Actions**: ``upsertProfile`` (:mod:`.upsert_profile`; dynamic ``list_id`` field, list saved by
   the ``retlOnMappingSave`` hook honoured), ``addProfileToList`` and ``removeProfileFromList``
-  (:mod:`.list_membership`, driven by Engage audience entered/exited events).
+  (:mod:`.list_membership`, driven by Engage audience entered/exited events), ``trackEvent``
+  (:mod:`.track_event`).
 * **Presets**: Segment's list presets (audience entered/exited, entity added/removed, journey step).
 * **Errors**: :mod:`.classifier`.
 
 Requests are the ones Segment's Klaviyo sends (tests/destinations/klaviyo/conformance). Not yet
-ported: ``trackEvent``, ``orderCompleted``, the subscribe/unsubscribe/remove actions, the bulk
+ported: ``orderCompleted``, the subscribe/unsubscribe/remove actions, the bulk
 (batch) endpoints and Engage audience creation.
 """
 
@@ -21,6 +22,7 @@ from framework.definition import Authentication, DestinationDefinition, ExecuteI
 
 from .api import klaviyo_headers
 from .list_membership import add_action, remove_action
+from .track_event import action as track_event
 from .upsert_profile import action as upsert_profile
 
 __all__ = ["definition", "destination", "SETTINGS"]
@@ -45,7 +47,8 @@ def _preset(name: str, action: str, slug: str) -> Preset:
     return Preset(name=name, partner_action=action, mapping=mapping, type="specificEvent", event_slug=slug)
 
 
-ACTIONS = {"upsertProfile": upsert_profile, "addProfileToList": add_action, "removeProfileFromList": remove_action}
+ACTIONS = {"upsertProfile": upsert_profile, "addProfileToList": add_action, "removeProfileFromList": remove_action,
+           "trackEvent": track_event}  # fmt: skip
 PRESETS = [
     _preset("Entities Audience Entered", "addProfileToList", "warehouse_audience_entered_track"),
     _preset("Entities Audience Exited", "removeProfileFromList", "warehouse_audience_exited_track"),

@@ -53,6 +53,6 @@ class TestKlaviyoStandard(StandardDestinationTests):
         last = sent[-1]
         assert last.url.startswith("https://a.klaviyo.com/api/")
         assert last.headers["Authorization"] == "Klaviyo-API-Key pk_test_standard_suite"
-        if action_key != "upsertProfile":
+        if action_key in ("addProfileToList", "removeProfileFromList"):
             assert last.url == "https://a.klaviyo.com/api/lists/Lst1/relationships/profiles/"
             assert last.body == b'{"data":[{"type":"profile","id":"P1"}]}'

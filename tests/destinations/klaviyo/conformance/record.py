@@ -9,6 +9,7 @@ recorder): cases come from a fixed seed, go through ``segment_peer.js`` (kind ``
 Cases, per action: its default mapping (for the list actions, Segment's presets, which are the
 defaults) over varied events (missing identifiers, unicode, numbers as strings, nested properties,
 phone numbers valid and not, over-long external ids), Engage audience entered/exited events,
+``trackEvent`` over track events (times in several ISO spellings and offsets, value, anonymous ids),
 a list from the mapping, the event or the hook, and replies: success, 409 duplicate profile (with
 the existing id), no profile found, 400, 401, 429 and 500 at each step.
 """
@@ -59,6 +60,13 @@ DEFAULTS: dict[str, dict[str, Any]] = {
                               "phone_number": {"@path": "$.context.traits.phone"}, "enable_batching": True,
                               "batch_size": 1000, "batch_keys": ["list_id"]},
 }  # fmt: skip
+TRACK_DEFAULTS: dict[str, Any] = {
+    "profile": {"email": {"@path": "$.context.traits.email"}, "phone_number": {"@path": "$.context.traits.phone"},
+                "external_id": {"@path": "$.userId"}, "anonymous_id": {"@path": "$.anonymousId"}},
+    "metric_name": {"@path": "$.event"}, "properties": {"@path": "$.properties"}, "time": {"@path": "$.timestamp"},
+    "unique_id": {"@path": "$.messageId"}, "enable_batching": True, "batch_size": 1000,
+}  # fmt: skip
+TIMES = ["2026-12-06T12:00:00.000Z", "2026-12-06T12:00:00Z", "2026-12-06T13:30:05.123+01:30", "2026-01-01T00:00:00.5Z"]
 CREATED = {"status": 201, "body": {"data": {"type": "profile", "id": "01PROFILE"}}}
 DUPLICATE = {"status": 409, "body": {"errors": [{"status": 409, "code": "duplicate_profile", "detail": "A profile already exists with one of these identifiers.", "meta": {"duplicate_profile_id": "01EXISTING"}}]}}  # fmt: skip
 FOUND = {"status": 200, "body": {"data": [{"type": "profile", "id": "01FOUND"}]}}
@@ -69,6 +77,8 @@ UNAUTHORIZED = {"status": 401, "body": {"errors": [{"status": 401, "detail": "In
 SLOW = {"status": 429, "body": {"errors": [{"status": 429, "detail": "Request was throttled."}]}, "headers": {"retry-after": "3"}}  # fmt: skip
 BOOM = {"status": 500, "body": {"errors": [{"status": 500, "detail": "Something went wrong."}]}}
 ERRORS = [("400", BAD), ("401", UNAUTHORIZED), ("429", SLOW), ("500", BOOM)]
+TRACK_REPLIES: list[tuple[str, list[dict[str, Any]]]] = [("accepted", [{"status": 202, "body": ""}]),
+                                                         *[(name, [reply]) for name, reply in ERRORS]]  # fmt: skip
 REPLIES: dict[str, list[tuple[str, list[dict[str, Any]]]]] = {
     "upsertProfile": [("created", [CREATED, NO_CONTENT]), ("duplicate", [DUPLICATE, {"status": 200, "body": CREATED["body"]}, NO_CONTENT]),
                       *[(name, [reply]) for name, reply in ERRORS],
@@ -175,6 +185,23 @@ def generate_cases(count: int = 300, seed: int = SEED) -> list[dict[str, Any]]:
         else:
             event = maker.audience(entered=action == "addProfileToList")
         cases.append(_case(index, name, action, maker.mapping(action), event, replies))
+    track = CaseMaker(seed + 1)
+    for offset in range(count // 3):
+        event = track.identify()
+        event.update({"type": "track", "event": track.rng.choice(["Order Completed", "Émoji 🎉", "42"]),
+                      "properties": {**track.custom(), **track.attributes()},
+                      "context": {"traits": track.person()}, "timestamp": track.rng.choice(TIMES)})  # fmt: skip
+        if track.rng.random() < 0.3:
+            event.pop("userId")
+        if track.rng.random() < 0.4:
+            event["anonymousId"] = f"anon-{track.rng.randrange(1000)}"
+        mapping = json.loads(json.dumps(TRACK_DEFAULTS))
+        if track.rng.random() < 0.3:
+            mapping["value"] = {"@path": "$.properties.score"}
+        if track.rng.random() < 0.2:
+            mapping["profile"]["first_name"] = {"@path": "$.properties.firstName"}
+        name, replies = track.rng.choice(TRACK_REPLIES)
+        cases.append(_case(1000 + offset, name, "trackEvent", mapping, event, replies))
     special = [
         ("hook-list", "upsertProfile", {"retlOnMappingSave": {"inputs": {}, "outputs": {"id": "LstHook", "name": "Hook"}}},
          [CREATED, NO_CONTENT]),

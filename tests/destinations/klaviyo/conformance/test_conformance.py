@@ -44,8 +44,8 @@ def test_same_requests_as_segment(line: dict[str, Any]) -> None:
 
 def test_the_recording_covers_what_parity_must_cover() -> None:
     ids = " ".join(line["case"]["id"] for line in CASES)
-    assert len(CASES) >= 300
+    assert len(CASES) >= 400
     for scenario in ("upsertProfile-created", "upsertProfile-duplicate", "addProfileToList-duplicate",
-                     "removeProfileFromList-none-found", "-400", "-401", "-429", "-500", "hook-list",
+                     "removeProfileFromList-none-found", "trackEvent-accepted", "-400", "-401", "-429", "-500", "hook-list",
                      "not-subscribed"):  # fmt: skip
         assert scenario in ids, scenario
