@@ -1,0 +1,80 @@
+"""Klaviyo (Actions), slug ``actions-klaviyo``: profiles and list membership in Klaviyo.
+
+* **Settings**: ``api_key`` (a private API key, password). Every call carries
+  ``Authorization: Klaviyo-API-Key <key>`` and Klaviyo's ``revision`` header (:mod:`.api`).
+* **Actions**: ``upsertProfile`` (:mod:`.upsert_profile`; dynamic ``list_id`` field, list saved by
+  the ``retlOnMappingSave`` hook honoured), ``addProfileToList`` and ``removeProfileFromList``
+  (:mod:`.list_membership`, driven by Engage audience entered/exited events), ``trackEvent``
+  (:mod:`.track_event`).
+* **Presets**: Segment's list presets (audience entered/exited, entity added/removed, journey step).
+* **Errors**: :mod:`.classifier`.
+
+Requests are the ones Segment's Klaviyo sends (tests/destinations/klaviyo/conformance). Not yet
+ported: ``orderCompleted``, the subscribe/unsubscribe/remove actions, the bulk
+(batch) endpoints and Engage audience creation.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from framework.definition import Authentication, DestinationDefinition, ExecuteInput, InputField, Preset
+
+from .api import klaviyo_headers
+from .list_membership import add_action, remove_action
+from .track_event import action as track_event
+from .upsert_profile import action as upsert_profile
+
+__all__ = ["definition", "destination", "SETTINGS"]
+
+SETTINGS: dict[str, InputField] = {
+    "api_key": InputField(
+        type="password",
+        label="API Key",
+        description="A private API key: in Klaviyo, Account > Settings > API Keys > Create Private API Key.",
+        required=True,
+    ),
+}
+
+
+def klaviyo_request_options(data: ExecuteInput) -> dict[str, Any]:
+    """``extend_request``: Klaviyo's key and revision headers on every call."""
+    return {"headers": klaviyo_headers(str(data.settings.get("api_key") or ""))}
+
+
+def _preset(name: str, action: str, slug: str) -> Preset:
+    mapping = {key: field.default for key, field in ACTIONS[action].fields.items() if field.default is not None}
+    return Preset(name=name, partner_action=action, mapping=mapping, type="specificEvent", event_slug=slug)
+
+
+ACTIONS = {"upsertProfile": upsert_profile, "addProfileToList": add_action, "removeProfileFromList": remove_action,
+           "trackEvent": track_event}  # fmt: skip
+PRESETS = [
+    _preset("Entities Audience Entered", "addProfileToList", "warehouse_audience_entered_track"),
+    _preset("Entities Audience Exited", "removeProfileFromList", "warehouse_audience_exited_track"),
+    _preset("Associated Entity Added", "addProfileToList", "warehouse_entity_added_track"),
+    _preset("Associated Entity Removed", "removeProfileFromList", "warehouse_entity_removed_track"),
+    _preset("Journeys Step Entered", "addProfileToList", "journeys_step_entered_track"),
+]
+
+definition = DestinationDefinition(
+    name="Klaviyo (Actions)",
+    slug="actions-klaviyo",
+    description="Create and update Klaviyo profiles and keep Klaviyo lists in step with Engage audiences.",
+    mode="cloud",
+    authentication=Authentication(scheme="custom", fields=SETTINGS),
+    extend_request=klaviyo_request_options,
+    actions=ACTIONS,
+    presets=PRESETS,
+    emulator=lambda settings, auth, subscriptions, **options: _start_emulator(**options),
+)
+
+
+def _start_emulator(**options: Any) -> Any:
+    """``actions replay --emulator``: a local receiver recording every request."""
+    from destinations.recording_endpoint import start_recording_endpoint
+
+    return start_recording_endpoint("Requests Klaviyo received", **options)
+
+
+destination = definition  # the name the registry looks for first
