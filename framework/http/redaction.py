@@ -52,11 +52,14 @@ _SECRET_KEYS = frozenset(
 _URL_USER_INFO = re.compile(r"\b([A-Za-z][A-Za-z0-9+.-]*://)[^/?#\s@]+@")
 
 
+@lru_cache(maxsize=1024)  # the same few header names on every request; bounded, so memory stays flat
 def is_secret_header(name: str) -> bool:
+    """Whether a header carries a credential (``Authorization``, cookies, ``X-Api-Key``, ...)."""
     lowered = name.lower()
     return lowered in _SECRET_HEADERS or any(word in lowered for word in _SECRET_HEADER_WORDS)
 
 
+@lru_cache(maxsize=4096)  # the same body keys on every request; bounded, so memory stays flat
 def is_secret_key(key: str) -> bool:
     """Whether a body or query key holds a credential (``client_secret``, ``refresh_token``, ...)."""
     lowered = key.lower()
