@@ -122,7 +122,11 @@ def _item_outcome(item: dict[str, Any]) -> str:
 
 
 def _our_outcome(result: Any) -> str:
-    """Our status, with a payload error raised by ``perform`` counted "invalid", as Segment counts it."""
+    """Our status, with a payload error raised by ``perform`` counted "invalid", as Segment counts it.
+
+    Our runtime reports such an event ``failed`` (terminal, the same 400 and PAYLOAD_VALIDATION_FAILED
+    code, no request sent): a naming difference docs/divergences.md records, compared here as equal.
+    """
     if result.status.value == "failed" and getattr(result, "error_code", None) == "PAYLOAD_VALIDATION_FAILED":
         return "invalid"
     return str(result.status.value)
