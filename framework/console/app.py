@@ -329,17 +329,25 @@ async def _chosen_ids(console: _Console, form: Any) -> list[int]:
     return [int(value) for value in chosen]
 
 
+async def _chosen_or_refusal(console: _Console, request: Request, form: Any, verb: str) -> list[int] | Response:
+    """The ticked dead letters' ids, or the 400 page that says why there are none to ``verb``."""
+    try:
+        ids = await _chosen_ids(console, form)
+    except FormInputError as error:
+        return console.render(request, "message.html", status=400, title=f"Cannot {verb}", message=str(error))
+    if not ids:
+        return console.render(
+            request, "message.html", status=400, title=f"Nothing to {verb}", message="Tick dead letters first."
+        )
+    return ids
+
+
 def _retry(console: _Console) -> Handler:
     async def endpoint(request: Request) -> Response:
         form = await read_form(request)
-        try:
-            ids = await _chosen_ids(console, form)
-        except FormInputError as error:
-            return console.render(request, "message.html", status=400, title="Cannot retry", message=str(error))
-        if not ids:
-            return console.render(
-                request, "message.html", status=400, title="Nothing to retry", message="Tick dead letters first."
-            )
+        ids = await _chosen_or_refusal(console, request, form, "retry")
+        if isinstance(ids, Response):
+            return ids
         count = await run_in_threadpool(console.options.queue.redrive, ids)
         await run_in_threadpool(console.snapshots.refresh_now)
         return console.render(
@@ -355,14 +363,9 @@ def _retry(console: _Console) -> Handler:
 def _purge(console: _Console) -> Handler:
     async def endpoint(request: Request) -> Response:
         form = await read_form(request)
-        try:
-            ids = await _chosen_ids(console, form)
-        except FormInputError as error:
-            return console.render(request, "message.html", status=400, title="Cannot purge", message=str(error))
-        if not ids:
-            return console.render(
-                request, "message.html", status=400, title="Nothing to purge", message="Tick dead letters first."
-            )
+        ids = await _chosen_or_refusal(console, request, form, "purge")
+        if isinstance(ids, Response):
+            return ids
         if form.get("confirm") != "yes":
             return console.render(request, "confirm_purge.html", ids=ids)
         count = await run_in_threadpool(console.options.queue.purge, ids)
