@@ -16,20 +16,17 @@ any other non-2xx          the request client's HTTPError  by status
 
 from __future__ import annotations
 
-from framework.errors import ActionsError, APIError, HTTPError, Resolution, RetryableError
+from framework.errors import ActionsError, APIError, HTTPError, Resolution
+from framework.transient_answers import transient_error
 
 __all__ = ["error_for_http_error"]
 
 
 def error_for_http_error(error: HTTPError) -> ActionsError:
     """The error to raise for a refused answer (see the table)."""
-    status = error.response.status_code
-    if status == 429:
-        return RetryableError("Facebook answered 429 Too Many Requests; slowing down and retrying.", 429,
-                              retry_after=error.retry_after, resolution=Resolution.RATE_LIMITED)  # fmt: skip
-    if status == 408 or (500 <= status <= 599 and status != 501):
-        return RetryableError(f"Facebook answered {status}; retrying.", status, retry_after=error.retry_after)
-    if status == 401:
+    if transient := transient_error(error, "Facebook"):
+        return transient
+    if error.response.status_code == 401:
         message = "Facebook answered 401 Unauthorized: check the system user token (setting token)."
         return APIError(message, 401, resolution=Resolution.TERMINAL)
     return error

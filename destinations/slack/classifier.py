@@ -6,7 +6,7 @@ answer                     error raised                    resolution
 =========================  ==============================  ==============
 429                        RetryableError 429              RATE_LIMITED
                            (Slack's Retry-After)
-500-599 except 501         RetryableError with the status  RETRY
+408, 500-599 except 501    RetryableError with the status  RETRY
 any other non-2xx          the request client's HTTPError  by status
                            (400, 403, 404, 410: terminal)
 =========================  ==============================  ==============
@@ -14,22 +14,13 @@ any other non-2xx          the request client's HTTPError  by status
 
 from __future__ import annotations
 
-from framework.errors import ActionsError, HTTPError, Resolution, RetryableError
+from framework.errors import ActionsError, HTTPError
+from framework.transient_answers import transient_error
 
 __all__ = ["error_for_http_error"]
 
 
 def error_for_http_error(error: HTTPError) -> ActionsError:
-    """The error to raise for a refused answer (see the table)."""
-    status = error.response.status_code
+    """The error to raise for a refused answer (see the table); Slack's text is short and names no user data."""
     said = (error.response.text or "").strip()[:200]
-    if status == 429:
-        return RetryableError(
-            f"Slack answered 429 ({said or 'rate limited'}); slowing down and retrying.",
-            429,
-            retry_after=error.retry_after,
-            resolution=Resolution.RATE_LIMITED,
-        )
-    if 500 <= status <= 599 and status != 501:
-        return RetryableError(f"Slack answered {status} ({said}); retrying.", status, retry_after=error.retry_after)
-    return error
+    return transient_error(error, "Slack", said) or error

@@ -21,27 +21,18 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from framework.errors import ActionsError, APIError, HTTPError, Resolution, RetryableError
+from framework.errors import ActionsError, APIError, HTTPError, Resolution
+from framework.transient_answers import transient_error
 
 __all__ = ["error_for_http_error"]
 
 
 def error_for_http_error(error: HTTPError) -> ActionsError:
     """The error to raise for a refused answer (see the table)."""
-    status = error.response.status_code
     host = urlsplit(error.response.url or "").hostname or "the receiver"
-    if status == 429:
-        return RetryableError(
-            f"{host} answered 429 Too Many Requests; slowing down and retrying.",
-            429,
-            retry_after=error.retry_after,
-            resolution=Resolution.RATE_LIMITED,
-        )
-    if status == 408 or (500 <= status <= 599 and status != 501):
-        reason = error.response.reason or ""
-        return RetryableError(f"{host} answered {status} {reason}".rstrip() + "; retrying.", status,
-                              retry_after=error.retry_after)  # fmt: skip
-    if status == 401:
+    if transient := transient_error(error, host, error.response.reason or ""):
+        return transient
+    if error.response.status_code == 401:
         message = f"{host} answered 401 Unauthorized: check the mapping's headers or the receiver's secret."
         return APIError(message, 401, resolution=Resolution.TERMINAL)
     return error
