@@ -226,6 +226,13 @@ def _payload(sub: CompiledSubscription, event: dict[str, Any]) -> tuple[Any, str
 
 
 def _failed(base: SubscriptionResult, error: BaseException, exchanges: tuple[Any, ...]) -> SubscriptionResult:
+    """The result of a ``perform`` that raised: ``invalid`` when it refused the payload, else ``failed``.
+
+    A ``PayloadValidationError`` from ``perform`` (a check the field schema cannot express, or a
+    lookup that found nobody to act on) is the payload's fault, as a schema refusal is: Segment counts
+    both invalid, and so does the funnel here. An API's own refusal of a record (Pardot's code 180)
+    is a destination error, not this one: a failure, dead-lettered with the answer, as in Segment.
+    """
     message = str(error) or type(error).__name__
     if isinstance(error, requests.RequestException):  # no response: name the host and the OS's reason
         message = f"{type(error).__name__}: {describe_network_error(error)}"
@@ -233,7 +240,7 @@ def _failed(base: SubscriptionResult, error: BaseException, exchanges: tuple[Any
         message = f"{type(error).__name__}: {message}"
     return replace(
         base,
-        status=SubscriptionStatus.FAILED,
+        status=SubscriptionStatus.INVALID if isinstance(error, PayloadValidationError) else SubscriptionStatus.FAILED,
         reason=message,
         resolution=resolution_for(error),
         http_status=status_of(error),

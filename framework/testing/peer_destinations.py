@@ -121,17 +121,6 @@ def _item_outcome(item: dict[str, Any]) -> str:
     return "invalid" if item.get("errortype") == "PAYLOAD_VALIDATION_FAILED" else "failed"
 
 
-def _our_outcome(result: Any) -> str:
-    """Our status, with a payload error raised by ``perform`` counted "invalid", as Segment counts it.
-
-    Our runtime reports such an event ``failed`` (terminal, the same 400 and PAYLOAD_VALIDATION_FAILED
-    code, no request sent): a naming difference docs/divergences.md records, compared here as equal.
-    """
-    if result.status.value == "failed" and getattr(result, "error_code", None) == "PAYLOAD_VALIDATION_FAILED":
-        return "invalid"
-    return str(result.status.value)
-
-
 def replay_case(line: dict[str, Any], slug: str) -> Replayed:
     """Replay a recorded case (one event, or ``events`` as one batch) through our ``slug`` destination."""
     from framework.runtime import run_batch
@@ -147,9 +136,9 @@ def replay_case(line: dict[str, Any], slug: str) -> Replayed:
         if "events" in case:
             pipeline = instance._pipeline  # noqa: SLF001 - the batch path has no public instance method yet
             run = run_batch(pipeline, pipeline.subscriptions[0], case["events"])
-            batch = [_our_outcome(r) for r in run.results if r is not None]
+            batch = [r.status.value for r in run.results if r is not None]
         else:
-            statuses = [_our_outcome(r) for r in instance.send(case["event"])]
+            statuses = [r.status.value for r in instance.send(case["event"])]
     ours = [comparable(r.method, r.url, dict(r.headers), r.body) for r in transport.requests]
     if "events" in case:  # a batch Segment threw for failed as a whole: compare one outcome
         our_outcome = sorted(set(batch)) if "error" in line["segment"] else batch

@@ -211,7 +211,7 @@ def test_traits_win_over_properties_in_default_mappings(integration: Any) -> Non
 
 @pytest.mark.parametrize(
     ("reply", "error_type", "resolution"),
-    [({"status": 400, "json": {"code": 4, "message": "Invalid prospect email address"}}, PayloadValidationError,
+    [({"status": 400, "json": {"code": 4, "message": "Invalid prospect email address"}}, IntegrationError,
       Resolution.TERMINAL),
      ({"status": 400, "json": {"code": 66, "message": "concurrent limit"}}, RetryableError, Resolution.RATE_LIMITED),
      ({"status": 401, "json": {"code": 184, "message": "expired"}}, IntegrationError, Resolution.REFRESH_THEN_RETRY),
