@@ -30,11 +30,13 @@ from framework.instance.problems import InstanceConfigError, LineFinder, Problem
 from framework.instance.saved_hooks import with_hooks_saved_beside
 from framework.instance.sources import config_from_segment_settings, read_config_file
 from framework.runtime import (
+    BatchRun,
     CompiledSubscription,
     Credentials,
     Pipeline,
     SubscriptionExplanation,
     SubscriptionResult,
+    run_batch,
 )
 
 if TYPE_CHECKING:
@@ -163,6 +165,33 @@ class DestinationInstance:
         retry of the subscriptions that failed never sends the delivered ones again.
         """
         return self._pipeline.send(event, only=only)
+
+    def run_subscription(
+        self, subscription: int, event: Any, *, mapping: Mapping[str, Any] | None = None
+    ) -> SubscriptionResult:
+        """``event`` through the subscription at index ``subscription`` alone, enabled or not.
+
+        This is the path a worker takes for one job. ``mapping`` replaces the subscription's mapping
+        for this call only (the console's "retry with an edited mapping" previews and sends that way).
+        """
+        return self._pipeline.run(self._subscription(subscription, mapping), event)
+
+    def send_batch(
+        self, subscription: int, events: Sequence[Any], *, mapping: Mapping[str, Any] | None = None
+    ) -> BatchRun:
+        """``events`` through one subscription's ``perform_batch`` at once: one result per event, in order."""
+        return run_batch(self._pipeline, self._subscription(subscription, mapping), events)
+
+    def _subscription(self, index: int, mapping: Mapping[str, Any] | None) -> CompiledSubscription:
+        """The subscription at ``index`` (as in ``SubscriptionResult.index``), maybe with another mapping."""
+        from framework.mapping import compile_mapping
+
+        found = next((sub for sub in self._pipeline.subscriptions if sub.index == index), None)
+        if found is None:
+            raise IndexError(f"{self.id} has no subscription {index} (it has {len(self._pipeline.subscriptions)})")
+        if mapping is None:
+            return found
+        return dataclasses.replace(found, mapping=dict(mapping), compiled_mapping=compile_mapping(dict(mapping)))
 
     def explain(self, event: Any) -> list[SubscriptionExplanation]:
         """Each subscription's trigger verdict and each mapped field's value and source, sending nothing."""

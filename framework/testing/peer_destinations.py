@@ -123,8 +123,6 @@ def _item_outcome(item: dict[str, Any]) -> str:
 
 def replay_case(line: dict[str, Any], slug: str) -> Replayed:
     """Replay a recorded case (one event, or ``events`` as one batch) through our ``slug`` destination."""
-    from framework.runtime import run_batch
-
     case = line["case"]
     settings = {
         **case["settings"],
@@ -134,8 +132,7 @@ def replay_case(line: dict[str, Any], slug: str) -> Replayed:
     transport = replying(case.get("replies") or [])
     with DestinationInstance.from_settings(settings, slug, session=transport.session()) as instance:
         if "events" in case:
-            pipeline = instance._pipeline  # noqa: SLF001 - the batch path has no public instance method yet
-            run = run_batch(pipeline, pipeline.subscriptions[0], case["events"])
+            run = instance.send_batch(instance.subscriptions[0].index, case["events"])
             batch = [r.status.value for r in run.results if r is not None]
         else:
             statuses = [r.status.value for r in instance.send(case["event"])]

@@ -8,7 +8,6 @@ import json
 from typing import Any
 
 from framework.instance import DestinationInstance
-from framework.runtime import run_batch
 from framework.testing import MockRouter
 
 URL = "https://hooks.example.com/in"
@@ -49,8 +48,7 @@ def test_a_batch_is_one_array_body_signed_like_segment_over_the_first_events_dat
     router = MockRouter().add("PUT", URL, status=200)
     events = [{"type": "track", "event": "E", "userId": f"u{i}"} for i in range(3)]
     with instance({"data": {"u": {"@path": "$.userId"}}, "enable_batching": True}, "k", router) as webhook:
-        pipeline = webhook._pipeline  # noqa: SLF001 - the batch path has no public instance method
-        run = run_batch(pipeline, pipeline.subscriptions[0], events)
+        run = webhook.send_batch(0, events)
     [request] = router.requests
     assert json.loads(request.body or b"") == [{"u": "u0"}, {"u": "u1"}, {"u": "u2"}]
     assert request.headers["X-Signature"] == expected_signature("k", '{"u":"u0"}')
