@@ -5,7 +5,8 @@
   token in its own environment (``ACTIONS_FB_CAPI_SYSTEM_USER_TOKEN``); without the setting we read
   the same variable, and refuse to send with neither (docs/divergences.md).
 * **Actions**: ``purchase``, ``initiateCheckout``, ``addToCart``, ``viewContent``, ``search``
-  (:mod:`.commerce`), ``pageView``, ``custom``: one POST per event to
+  (:mod:`.commerce`), ``pageView``, ``custom``, and each one's ``*2`` form with an insert-only sync
+  mode (:mod:`.second_versions`): one POST per event to
   ``https://graph.facebook.com/v24.0/{pixelId}/events``, ``user_data`` hashed (:mod:`.user_data`).
 * **Errors**: :mod:`.classifier` (by status only).
 * **No preset**: Segment's destination has none; actions carry default subscriptions.
@@ -19,13 +20,14 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from framework.definition import Authentication, DestinationDefinition, ExecuteInput, InputField
+from framework.definition import ActionDefinition, Authentication, DestinationDefinition, ExecuteInput, InputField
 from framework.errors import IntegrationError
 
 from .commerce import commerce_action
 from .custom import action as custom
 from .page_view import action as page_view
 from .purchase import action as purchase
+from .second_versions import second_version
 
 __all__ = ["TOKEN_VARIABLE", "bearer_token", "definition", "destination"]
 
@@ -64,6 +66,11 @@ def bearer_token(data: ExecuteInput) -> dict[str, Any]:
     return {"headers": {"authorization": f"Bearer {token}"}}
 
 
+def _with_second_versions(firsts: dict[str, ActionDefinition]) -> dict[str, ActionDefinition]:
+    """Every action and its ``*2`` form (:mod:`.second_versions`), in Segment's order: firsts, then seconds."""
+    return {**firsts, **{f"{key}2": second_version(action) for key, action in firsts.items()}}
+
+
 definition = DestinationDefinition(
     name="Facebook Conversions API (Actions)",
     slug="actions-facebook-conversions-api",
@@ -71,15 +78,17 @@ definition = DestinationDefinition(
     mode="cloud",
     authentication=Authentication(scheme="custom", fields=SETTINGS),
     extend_request=bearer_token,
-    actions={
-        "purchase": purchase,
-        "initiateCheckout": commerce_action("initiateCheckout"),
-        "addToCart": commerce_action("addToCart"),
-        "viewContent": commerce_action("viewContent"),
-        "search": commerce_action("search"),
-        "pageView": page_view,
-        "custom": custom,
-    },
+    actions=_with_second_versions(
+        {
+            "purchase": purchase,
+            "initiateCheckout": commerce_action("initiateCheckout"),
+            "addToCart": commerce_action("addToCart"),
+            "viewContent": commerce_action("viewContent"),
+            "search": commerce_action("search"),
+            "pageView": page_view,
+            "custom": custom,
+        }
+    ),
     emulator=lambda settings, auth, subscriptions, **options: _start_emulator(**options),
 )
 

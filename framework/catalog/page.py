@@ -98,7 +98,16 @@ def _action(key: str, action: Any) -> str:
         lines.append(f"{action.title} is a **{platform}** action (key `{key}`). The default Trigger is: `{trigger}`")
     else:
         lines.append(f"{action.title} is a **{platform}** action (key `{key}`). It has no default Trigger.")
-    return "\n".join(lines + [""] + _fields_table("Field", action.fields))
+    return "\n".join(lines + _sync_modes(action) + [""] + _fields_table("Field", action.fields))
+
+
+def _sync_modes(action: Any) -> list[str]:
+    """The modes a mapping may choose (``__segment_internal_sync_mode``), when the action has them."""
+    modes = getattr(action, "sync_mode", None)
+    if modes is None:
+        return []
+    choices = ", ".join(f"`{choice.value}` ({choice.label})" for choice in modes.choices)
+    return ["", f"{modes.label}: {choices}; a new mapping starts with `{modes.default}`."]
 
 
 def _fields_table(first_column: str, fields: Any) -> list[str]:

@@ -15,12 +15,13 @@ class TestFacebookConversionsApiStandard(StandardDestinationTests):
     definition = definition
     settings = {"pixelId": "123456789012345", "token": "test-token"}
     # Segment's test events carry no currency or revenue, and no user agent for website events.
-    mappings = {
+    first_mappings = {
         "purchase": {"action_source": "app", "currency": "USD", "value": 10},
         "custom": {"action_source": "app", "event_name": "Signed Up"},
         "pageView": {"action_source": "app"},
         **{key: {"action_source": "app"} for key in ("initiateCheckout", "addToCart", "viewContent", "search")},
     }
+    mappings = {**first_mappings, **{f"{key}2": mapping for key, mapping in first_mappings.items()}}
     sample_events = [
         {"type": "track", "event": "Order Completed", "properties": {"currency": "EUR", "revenue": 12.5}},
         {"type": "track", "event": "Signed Up"},

@@ -11,6 +11,8 @@ Cases, for each of the seven actions (``purchase``, ``custom``, ``pageView``, ``
 (missing optional fields, unicode, numbers as strings, already-hashed identifiers, state and country
 names, products arrays), custom mappings (app data, data processing options, test event codes,
 custom data), settings with and without a test event code, and error replies (400, 401, 429, 500).
+Then the same for their ``*2`` forms (``purchase2`` …), mapped with the sync mode ``add`` as Segment's
+UI saves it.
 """
 
 from __future__ import annotations
@@ -74,6 +76,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
                "contents": {"@arrayPath": ["$.properties", PRODUCT]}},
 }  # fmt: skip
 SUBSCRIBE = 'type = "track" or type = "page" or type = "identify"'
+SYNC_MODE = "__segment_internal_sync_mode"
+SECOND_VERSION_COUNT = 280  # 40 per ``*2`` action, after the 700 of the first versions
 
 DIGEST = "a" * 40 + "0123456789abcdef0123ABCD"
 TEXTS = ["Ann", "Zoë", "李", "  padded  ", "", "emoji 🎉", "Mary Ann", "O'Brien"]
@@ -244,6 +248,26 @@ def generate_cases(count: int = 700, seed: int = SEED) -> list[dict[str, Any]]:
         event = {key: value for key, value in {**SPECIAL_EVENT, **event_patch}.items() if value is not None}
         settings = {"pixelId": "123456789012345", "testEventCode": "SETTING"}
         cases.append(_case(count + offset, name, action, mapping, settings, [], event))
+    return cases + _second_version_cases(maker, count + len(SPECIAL))
+
+
+def _second_version_cases(maker: CaseMaker, first_index: int) -> list[dict[str, Any]]:
+    """The ``*2`` actions: the same mappings with the mode Segment's UI saves (``add``), and the specials."""
+    cases = []
+    for index in range(SECOND_VERSION_COUNT):
+        first = ACTIONS[index % len(ACTIONS)]
+        rounds = index // len(ACTIONS)  # every reply once per action first, then at random
+        pick = REPLIES[rounds] if rounds < len(REPLIES) else maker.rng.choices(REPLIES, [w for w, _, _ in REPLIES])[0]
+        _, reply, replies = pick
+        mapping = {**maker.mapping(first), SYNC_MODE: "add"}
+        style = "defaults" if mapping.keys() == {*DEFAULTS[first], "action_source", SYNC_MODE} else "custom"
+        cases.append(_case(first_index + index, f"{style}-{reply}", f"{first}2", mapping, maker.settings(),
+                           json.loads(json.dumps(replies)), maker.event()))  # fmt: skip
+    for offset, (name, first, patch, event_patch) in enumerate(SPECIAL):
+        mapping = {**DEFAULTS[first], "action_source": "app", SYNC_MODE: "add", **patch}
+        event = {key: value for key, value in {**SPECIAL_EVENT, **event_patch}.items() if value is not None}
+        settings = {"pixelId": "123456789012345", "testEventCode": "SETTING"}
+        cases.append(_case(first_index + SECOND_VERSION_COUNT + offset, name, f"{first}2", mapping, settings, [], event))
     return cases
 
 
