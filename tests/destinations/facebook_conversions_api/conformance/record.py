@@ -267,7 +267,9 @@ def _second_version_cases(maker: CaseMaker, first_index: int) -> list[dict[str, 
         mapping = {**DEFAULTS[first], "action_source": "app", SYNC_MODE: "add", **patch}
         event = {key: value for key, value in {**SPECIAL_EVENT, **event_patch}.items() if value is not None}
         settings = {"pixelId": "123456789012345", "testEventCode": "SETTING"}
-        cases.append(_case(first_index + SECOND_VERSION_COUNT + offset, name, f"{first}2", mapping, settings, [], event))
+        cases.append(
+            _case(first_index + SECOND_VERSION_COUNT + offset, name, f"{first}2", mapping, settings, [], event)
+        )
     return cases
 
 
