@@ -21,7 +21,9 @@ from typing import Any
 from framework.definition import Authentication, DestinationDefinition, ExecuteInput, InputField, Preset
 
 from .api import klaviyo_headers
-from .list_membership import add_action, remove_action
+from .list_membership import add_action, remove_action, remove_profile_action
+from .order_completed import action as order_completed
+from .subscriptions import subscribe_action, unsubscribe_action
 from .track_event import action as track_event
 from .upsert_profile import action as upsert_profile
 
@@ -48,14 +50,16 @@ def _preset(name: str, action: str, slug: str) -> Preset:
 
 
 ACTIONS = {"upsertProfile": upsert_profile, "addProfileToList": add_action, "removeProfileFromList": remove_action,
-           "trackEvent": track_event}  # fmt: skip
+           "trackEvent": track_event, "orderCompleted": order_completed, "subscribeProfile": subscribe_action,
+           "unsubscribeProfile": unsubscribe_action, "removeProfile": remove_profile_action}  # fmt: skip
 PRESETS = [
     _preset("Entities Audience Entered", "addProfileToList", "warehouse_audience_entered_track"),
     _preset("Entities Audience Exited", "removeProfileFromList", "warehouse_audience_exited_track"),
     _preset("Associated Entity Added", "addProfileToList", "warehouse_entity_added_track"),
     _preset("Associated Entity Removed", "removeProfileFromList", "warehouse_entity_removed_track"),
-    _preset("Journeys Step Entered", "addProfileToList", "journeys_step_entered_track"),
-]
+    *[_preset("Journeys Step Entered", action, "journeys_step_entered_track")
+      for action in ("addProfileToList", "trackEvent", "orderCompleted", "subscribeProfile", "unsubscribeProfile")],
+]  # fmt: skip
 
 definition = DestinationDefinition(
     name="Klaviyo (Actions)",
