@@ -4,14 +4,17 @@
   ``Authorization: Klaviyo-API-Key <key>`` and Klaviyo's ``revision`` header (:mod:`.api`).
 * **Actions**: ``upsertProfile`` (:mod:`.upsert_profile`; dynamic ``list_id`` field, list saved by
   the ``retlOnMappingSave`` hook honoured), ``addProfileToList`` and ``removeProfileFromList``
-  (:mod:`.list_membership`, driven by Engage audience entered/exited events), ``trackEvent``
-  (:mod:`.track_event`).
-* **Presets**: Segment's list presets (audience entered/exited, entity added/removed, journey step).
+  (:mod:`.list_membership`, driven by Engage audience entered/exited events), ``removeProfile``
+  (the same removal from a list the mapping picks), ``trackEvent`` (:mod:`.track_event`),
+  ``orderCompleted`` (:mod:`.order_completed`), ``subscribeProfile`` and ``unsubscribeProfile``
+  (:mod:`.subscriptions`). Every action but ``orderCompleted`` has a batch path on Klaviyo's bulk
+  jobs with an outcome per item (:mod:`.bulk`, :mod:`.subscriptions`).
+* **Phone numbers**: national numbers with a country code become E.164 (:mod:`.identifiers`).
+* **Presets**: Segment's nine (audience entered/exited, entity added/removed, journey step for five actions).
 * **Errors**: :mod:`.classifier`.
 
-Requests are the ones Segment's Klaviyo sends (tests/destinations/klaviyo/conformance). Not yet
-ported: ``orderCompleted``, the subscribe/unsubscribe/remove actions, the bulk
-(batch) endpoints and Engage audience creation.
+Requests are the ones Segment's Klaviyo sends (tests/destinations/klaviyo/conformance). Not ported:
+Engage audience creation (``createAudience``/``getAudience``) and ``onDelete``.
 """
 
 from __future__ import annotations

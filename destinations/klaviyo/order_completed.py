@@ -31,7 +31,10 @@ __all__ = ["action", "FIELDS"]
 _PROFILE = TRACK_FIELDS["profile"]
 FIELDS: dict[str, InputField] = {
     # No default for the profile as a whole (Segment's has none): a mapping must name it.
-    "profile": _PROFILE.model_copy(update={"default": None}),
+    # Its email is any string (Segment's has no email format here, unlike trackEvent's).
+    "profile": _PROFILE.model_copy(update={"default": None, "properties": {
+        **(_PROFILE.properties or {}),
+        "email": (_PROFILE.properties or {})["email"].model_copy(update={"format": None})}}),
     **{key: TRACK_FIELDS[key] for key in ("properties", "time", "value", "unique_id")},
     "products": InputField(label="Products", type="object", multiple=True,
                            description="The order's products: each becomes an event of its own."),
