@@ -19,6 +19,7 @@ Engage audience creation (``createAudience``/``getAudience``) and ``onDelete``.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from framework.definition import Authentication, DestinationDefinition, ExecuteInput, InputField, Preset
@@ -73,15 +74,16 @@ definition = DestinationDefinition(
     extend_request=klaviyo_request_options,
     actions=ACTIONS,
     presets=PRESETS,
+    faq=Path(__file__).with_name("faq.md").read_text(encoding="utf-8"),
     emulator=lambda settings, auth, subscriptions, **options: _start_emulator(**options),
 )
 
 
 def _start_emulator(**options: Any) -> Any:
-    """``actions replay --emulator``: a local receiver recording every request."""
-    from destinations.recording_endpoint import start_recording_endpoint
+    """``actions replay --emulator``: the local, stateful Klaviyo (:mod:`.emulator`)."""
+    from .emulator import start_klaviyo_emulator
 
-    return start_recording_endpoint("Requests Klaviyo received", **options)
+    return start_klaviyo_emulator(**options)
 
 
 destination = definition  # the name the registry looks for first
