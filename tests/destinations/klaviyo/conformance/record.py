@@ -353,15 +353,36 @@ def _batches(maker: CaseMaker) -> list[dict[str, Any]]:
     index = 3000
     for action, replies_of in plans:
         for round_ in range(10):
-            name, replies = maker.rng.choice(replies_of) if round_ else replies_of[0]
+            # The first two rounds take the first two kinds of reply (success, then the action's own case).
+            name, replies = replies_of[round_] if round_ < 2 else maker.rng.choice(replies_of)
             events, mapping = _batch_events(maker, action)
             cases.append(_batch_case(index, f"batch-{name}", action, mapping, events, replies))
             index += 1
+    # More than one job: 130 profiles of one list go as jobs of 100 and 30.
+    for action in ("subscribeProfile", "unsubscribeProfile"):
+        events = [{"type": "track", "event": "User Subscribed", "userId": f"u-{n}", "messageId": f"m-{n}",
+                   "traits": {"email": f"user{n}@example.com"}, "timestamp": TIMES[0]} for n in range(130)]  # fmt: skip
+        mapping = {**MORE_DEFAULTS[action], "list_id": "LstA", "enable_batching": True}
+        cases.append(_batch_case(index, "batch-two-jobs", action, mapping, events, [JOB, JOB]))
+        index += 1
     return cases
 
 
 def _batch_events(maker: CaseMaker, action: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    size = maker.rng.randint(1, 5)
+    """A batch's events and mapping: most events identifiable (an email), some not, one phone in five national."""
+    events, mapping = _raw_batch(maker, action, maker.rng.randint(1, 5))
+    for event in events:
+        bag = event.get("traits") if action in ("upsertProfile", "removeProfile") else None
+        if bag is None:
+            bag = event.setdefault("context", {}).setdefault("traits", {}) if action != "trackEvent" else None
+        if bag is not None and maker.rng.random() < 0.8:
+            bag.setdefault("email", maker.rng.choice(EMAILS))
+    if maker.rng.random() < 0.2 and action not in ("trackEvent",):
+        mapping["country_code"] = "US"
+    return events, mapping
+
+
+def _raw_batch(maker: CaseMaker, action: str, size: int) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     if action == "trackEvent":
         mapping = json.loads(json.dumps(TRACK_DEFAULTS))
         events = []
@@ -382,6 +403,8 @@ def _batch_events(maker: CaseMaker, action: str) -> tuple[list[dict[str, Any]], 
         mapping = {**MORE_DEFAULTS["removeProfile"], "list_id": "LstMapping", "external_id": {"@path": "$.userId"}}
         return [maker.identify() for _ in range(size)], mapping
     mapping = {**maker.mapping(action), "enable_batching": True}
+    if maker.rng.random() < 0.7:
+        mapping["external_id"] = {"@path": "$.userId"}
     if action == "upsertProfile":
         return [maker.identify() for _ in range(size)], mapping
     return [maker.audience(entered=action == "addProfileToList") for _ in range(size)], mapping
