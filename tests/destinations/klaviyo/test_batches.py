@@ -53,7 +53,7 @@ def test_subscriptions_go_in_jobs_of_100_each_answered_by_its_own_job() -> None:
     events = [{"type": "track", "traits": {"email": f"u{n}@example.com"}} for n in range(130)]
     sent = integration.test_batch_action("subscribeProfile", events=events, mapping={"enable_batching": True},
                                          settings=SETTINGS, use_default_mappings=True)  # fmt: skip
-    assert [len(json.loads(r.body)["data"]["attributes"]["profiles"]["data"]) for r in sent] == [100, 30]
+    assert [len(json.loads(r.body or "{}")["data"]["attributes"]["profiles"]["data"]) for r in sent] == [100, 30]
     assert all(isinstance(r, ItemSuccess) for r in integration.batch_results[:100])
     assert all(isinstance(r, ItemError) and r.status == 500 for r in integration.batch_results[100:])
 
