@@ -4,24 +4,30 @@
   ``Authorization: Klaviyo-API-Key <key>`` and Klaviyo's ``revision`` header (:mod:`.api`).
 * **Actions**: ``upsertProfile`` (:mod:`.upsert_profile`; dynamic ``list_id`` field, list saved by
   the ``retlOnMappingSave`` hook honoured), ``addProfileToList`` and ``removeProfileFromList``
-  (:mod:`.list_membership`, driven by Engage audience entered/exited events), ``trackEvent``
-  (:mod:`.track_event`).
-* **Presets**: Segment's list presets (audience entered/exited, entity added/removed, journey step).
+  (:mod:`.list_membership`, driven by Engage audience entered/exited events), ``removeProfile``
+  (the same removal from a list the mapping picks), ``trackEvent`` (:mod:`.track_event`),
+  ``orderCompleted`` (:mod:`.order_completed`), ``subscribeProfile`` and ``unsubscribeProfile``
+  (:mod:`.subscriptions`). Every action but ``orderCompleted`` has a batch path on Klaviyo's bulk
+  jobs with an outcome per item (:mod:`.bulk`, :mod:`.subscriptions`).
+* **Phone numbers**: national numbers with a country code become E.164 (:mod:`.identifiers`).
+* **Presets**: Segment's nine (audience entered/exited, entity added/removed, journey step for five actions).
 * **Errors**: :mod:`.classifier`.
 
-Requests are the ones Segment's Klaviyo sends (tests/destinations/klaviyo/conformance). Not yet
-ported: ``orderCompleted``, the subscribe/unsubscribe/remove actions, the bulk
-(batch) endpoints and Engage audience creation.
+Requests are the ones Segment's Klaviyo sends (tests/destinations/klaviyo/conformance). Not ported:
+Engage audience creation (``createAudience``/``getAudience``) and ``onDelete``.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from framework.definition import Authentication, DestinationDefinition, ExecuteInput, InputField, Preset
 
 from .api import klaviyo_headers
-from .list_membership import add_action, remove_action
+from .list_membership import add_action, remove_action, remove_profile_action
+from .order_completed import action as order_completed
+from .subscriptions import subscribe_action, unsubscribe_action
 from .track_event import action as track_event
 from .upsert_profile import action as upsert_profile
 
@@ -48,14 +54,16 @@ def _preset(name: str, action: str, slug: str) -> Preset:
 
 
 ACTIONS = {"upsertProfile": upsert_profile, "addProfileToList": add_action, "removeProfileFromList": remove_action,
-           "trackEvent": track_event}  # fmt: skip
+           "trackEvent": track_event, "orderCompleted": order_completed, "subscribeProfile": subscribe_action,
+           "unsubscribeProfile": unsubscribe_action, "removeProfile": remove_profile_action}  # fmt: skip
 PRESETS = [
     _preset("Entities Audience Entered", "addProfileToList", "warehouse_audience_entered_track"),
     _preset("Entities Audience Exited", "removeProfileFromList", "warehouse_audience_exited_track"),
     _preset("Associated Entity Added", "addProfileToList", "warehouse_entity_added_track"),
     _preset("Associated Entity Removed", "removeProfileFromList", "warehouse_entity_removed_track"),
-    _preset("Journeys Step Entered", "addProfileToList", "journeys_step_entered_track"),
-]
+    *[_preset("Journeys Step Entered", action, "journeys_step_entered_track")
+      for action in ("addProfileToList", "trackEvent", "orderCompleted", "subscribeProfile", "unsubscribeProfile")],
+]  # fmt: skip
 
 definition = DestinationDefinition(
     name="Klaviyo (Actions)",
@@ -66,15 +74,16 @@ definition = DestinationDefinition(
     extend_request=klaviyo_request_options,
     actions=ACTIONS,
     presets=PRESETS,
+    faq=Path(__file__).with_name("faq.md").read_text(encoding="utf-8"),
     emulator=lambda settings, auth, subscriptions, **options: _start_emulator(**options),
 )
 
 
 def _start_emulator(**options: Any) -> Any:
-    """``actions replay --emulator``: a local receiver recording every request."""
-    from destinations.recording_endpoint import start_recording_endpoint
+    """``actions replay --emulator``: the local, stateful Klaviyo (:mod:`.emulator`)."""
+    from .emulator import start_klaviyo_emulator
 
-    return start_recording_endpoint("Requests Klaviyo received", **options)
+    return start_klaviyo_emulator(**options)
 
 
 destination = definition  # the name the registry looks for first

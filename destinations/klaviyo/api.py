@@ -80,11 +80,14 @@ def remove_from_list(request: RequestClient, profile_ids: list[str], list_id: st
     return send(request, f"lists/{list_id}/relationships/profiles/", "DELETE", body)
 
 
-def find_profile_ids(request: RequestClient, identifiers: list[tuple[str, str]]) -> list[str]:
-    """Ids of the profiles matching each ``(field, value)``, one lookup per field, first seen first."""
+def find_profile_ids(request: RequestClient, identifiers: list[tuple[str, list[str]]]) -> list[str]:
+    """Ids of the profiles matching any ``(field, values)``, one lookup per field, first seen first."""
     found: list[str] = []
-    for field_name, value in identifiers:
-        response = send(request, f'profiles/?filter=any({field_name},["{value}"])', "GET")
+    for field_name, values in identifiers:
+        if not values:
+            continue
+        quoted = '","'.join(values)
+        response = send(request, f'profiles/?filter=any({field_name},["{quoted}"])', "GET")
         for profile in response.json().get("data") or []:
             if profile["id"] not in found:
                 found.append(profile["id"])

@@ -77,12 +77,14 @@ def profile_fields(bag: str) -> dict[str, InputField]:
     }  # fmt: skip
 
 
-def batching_fields(batch_size: int, maximum: int, batch_keys: list[str], enabled: Any = True) -> dict[str, InputField]:
-    """``enable_batching``, ``batch_size`` and ``batch_keys`` (accepted; events are sent one by one)."""
+def batching_fields(
+    batch_size: int, maximum: int, batch_keys: list[str], enabled: Any = True, minimum: int = 100
+) -> dict[str, InputField]:
+    """``enable_batching``, ``batch_size`` and ``batch_keys``: the mapping turns Klaviyo's bulk API on."""
     return {
         "enable_batching": InputField(label="Batch Data to Klaviyo", type="boolean", default=enabled,
-                                      description="Use Klaviyo's bulk API (not yet here: one call per event)."),
-        "batch_size": InputField(label="Batch Size", type="number", default=batch_size, minimum=100, maximum=maximum,
+                                      description="Send batches through Klaviyo's bulk API."),
+        "batch_size": InputField(label="Batch Size", type="number", default=batch_size, minimum=minimum, maximum=maximum,
                                  description="The most events one batch holds."),
         "batch_keys": InputField(label="Batch Keys", type="string", multiple=True, unsafe_hidden=True,
                                  default=batch_keys, description="Fields whose values keep events in separate batches."),

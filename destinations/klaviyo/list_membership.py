@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 from framework.definition import ActionDefinition, InputField
 from framework.errors import PayloadValidationError
 
-from .api import add_to_list, create_profile, find_profile_ids, remove_from_list
+from .api import add_to_list, create_profile, find_profile_ids, list_choices, remove_from_list
+from .bulk import add_batch, remove_batch
 from .fields import LIST_ID, batching_fields, identifier_fields, profile_fields
 from .identifiers import checked_phone_number, require_identifier
 
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from framework.definition import ExecuteInput
     from framework.http import RequestClient
 
-__all__ = ["add_action", "remove_action"]
+__all__ = ["add_action", "remove_action", "remove_profile_action"]
 
 _STEERING = ("email", "external_id", "phone_number", "list_id", "enable_batching", "batch_size", "country_code",
              "batch_keys")  # fmt: skip
@@ -35,6 +36,18 @@ ADD_FIELDS: dict[str, InputField] = {
 }  # fmt: skip
 REMOVE_FIELDS: dict[str, InputField] = {
     **identifier_fields(), "list_id": LIST_ID, **batching_fields(1000, 1000, ["list_id"]),
+}  # fmt: skip
+# removeProfile: the same removal from a list the mapping chooses, for identify calls (traits).
+_TRAIT_IDENTIFIERS = identifier_fields(email_path="$.traits.email")
+REMOVE_PROFILE_FIELDS: dict[str, InputField] = {
+    "email": _TRAIT_IDENTIFIERS["email"],
+    "external_id": _TRAIT_IDENTIFIERS["external_id"],
+    "list_id": InputField(label="List", type="string", dynamic=True, required=True,
+                          description="The Klaviyo list the profile leaves."),
+    **{key: field for key, field in batching_fields(1000, 1000, ["list_id"]).items() if key != "batch_keys"},
+    "phone_number": _TRAIT_IDENTIFIERS["phone_number"].model_copy(update={"default": {"@path": "$.traits.phone"}}),
+    "country_code": _TRAIT_IDENTIFIERS["country_code"],
+    "batch_keys": batching_fields(1000, 1000, ["list_id"])["batch_keys"],
 }  # fmt: skip
 
 
@@ -63,7 +76,7 @@ def remove_profile(request: RequestClient, data: ExecuteInput) -> requests.Respo
         ("email", payload.get("email")),
         ("phone_number", phone_number),
     ]
-    profile_ids = find_profile_ids(request, [(name, str(value)) for name, value in lookups if value])
+    profile_ids = find_profile_ids(request, [(name, [str(value)]) for name, value in lookups if value])
     if not profile_ids:
         raise PayloadValidationError("No profiles found for the provided identifiers.")
     return remove_from_list(request, profile_ids, str(payload["list_id"]))
@@ -75,6 +88,7 @@ add_action = ActionDefinition(
     default_subscription='event = "Audience Entered"',
     fields=ADD_FIELDS,
     perform=add_profile,
+    perform_batch=add_batch,
 )
 remove_action = ActionDefinition(
     title="Remove Profile from List",
@@ -82,4 +96,14 @@ remove_action = ActionDefinition(
     default_subscription='event = "Audience Exited"',
     fields=REMOVE_FIELDS,
     perform=remove_profile,
+    perform_batch=remove_batch,
+)
+remove_profile_action = ActionDefinition(
+    title="Remove Profile",
+    description="Remove a profile from a Klaviyo list chosen in the mapping (it stays in Klaviyo).",
+    default_subscription='type = "Identify"',
+    fields=REMOVE_PROFILE_FIELDS,
+    perform=remove_profile,
+    perform_batch=remove_batch,
+    dynamic_fields={"list_id": list_choices},
 )

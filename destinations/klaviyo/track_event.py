@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from framework.definition import ExecuteInput
     from framework.http import RequestClient
 
-__all__ = ["action", "FIELDS", "iso_time"]
+__all__ = ["action", "FIELDS", "iso_time", "event_profile", "event_body"]
 
 _PROFILE_PARTS = identifier_fields()
 FIELDS: dict[str, InputField] = {
@@ -68,10 +68,9 @@ def iso_time(value: Any) -> str:
     return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
 
 
-def perform(request: RequestClient, data: ExecuteInput) -> requests.Response:
-    """Post the event with its metric and profile."""
-    payload: dict[str, Any] = data.payload
-    profile = dict(payload["profile"])
+def event_profile(given: dict[str, Any]) -> dict[str, Any]:
+    """The event's profile attributes: the phone number in E.164, no ``country_code``, one identifier at least."""
+    profile = dict(given)
     phone_number = checked_phone_number(profile.get("phone_number"), profile.pop("country_code", None))
     if phone_number is None:
         profile.pop("phone_number", None)
@@ -80,15 +79,34 @@ def perform(request: RequestClient, data: ExecuteInput) -> requests.Response:
     if not any(profile.get(key) for key in ("email", "phone_number", "external_id", "anonymous_id")):
         raise PayloadValidationError("One of External ID, Anonymous ID, Phone Number or Email is required.")
     check_external_id(profile.get("external_id"))
+    return profile
+
+
+def event_body(payload: dict[str, Any], metric_name: Any, profile: dict[str, Any]) -> dict[str, Any]:
+    """``POST /events/``'s body: properties, time, value, unique id, then the metric and the profile."""
     attributes: dict[str, Any] = {"properties": dict(payload["properties"])}
     if payload.get("time"):
         attributes["time"] = iso_time(payload["time"])
     for key in ("value", "unique_id"):
         if key in payload:
             attributes[key] = payload[key]
-    attributes["metric"] = {"data": {"type": "metric", "attributes": {"name": payload["metric_name"]}}}
+    attributes["metric"] = {"data": {"type": "metric", "attributes": {"name": metric_name}}}
     attributes["profile"] = {"data": {"type": "profile", "attributes": profile}}
-    return send(request, "events/", "POST", {"data": {"type": "event", "attributes": attributes}})
+    return {"data": {"type": "event", "attributes": attributes}}
+
+
+def perform(request: RequestClient, data: ExecuteInput) -> requests.Response:
+    """Post the event with its metric and profile."""
+    payload: dict[str, Any] = data.payload
+    body = event_body(payload, payload["metric_name"], event_profile(payload["profile"]))
+    return send(request, "events/", "POST", body)
+
+
+def _batch(request: RequestClient, data: ExecuteInput) -> Any:
+    """``perform_batch``: Klaviyo's event bulk-create job (:mod:`.bulk`)."""
+    from .bulk import track_batch  # bulk builds on this module's iso_time
+
+    return track_batch(request, data)
 
 
 action = ActionDefinition(
@@ -97,4 +115,5 @@ action = ActionDefinition(
     default_subscription='type = "track"',
     fields=FIELDS,
     perform=perform,
+    perform_batch=_batch,
 )

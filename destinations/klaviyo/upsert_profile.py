@@ -15,6 +15,7 @@ from framework.definition.hooks import ActionHook
 from framework.errors import HTTPError
 
 from .api import API_URL, add_to_list, connect_list, duplicate_profile_id, list_choices, send
+from .bulk import upsert_batch
 from .classifier import error_for_http_error
 from .fields import batching_fields, identifier_fields, profile_fields
 from .identifiers import checked_phone_number, require_identifier
@@ -94,6 +95,7 @@ action = ActionDefinition(
     default_subscription='type = "identify"',
     fields=FIELDS,
     perform=perform,
+    perform_batch=upsert_batch,
     dynamic_fields={"list_id": list_choices},
     hooks={"retlOnMappingSave": CONNECT_LIST},
 )

@@ -18,6 +18,6 @@ destination (no ``definition``), only machinery destinations share:
 
 from __future__ import annotations
 
-from .server import RecordedRequest, RecordingEndpoint, main, start_recording_endpoint
+from .server import RecordedRequest, RecordingEndpoint, Responder, main, serve_main, start_recording_endpoint
 
-__all__ = ["RecordedRequest", "RecordingEndpoint", "main", "start_recording_endpoint"]
+__all__ = ["RecordedRequest", "RecordingEndpoint", "Responder", "main", "serve_main", "start_recording_endpoint"]

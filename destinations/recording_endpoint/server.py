@@ -6,16 +6,28 @@ import argparse
 import json
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from destinations.emulation import FaultMix
 
-__all__ = ["RESET", "RecordedRequest", "RecordingEndpoint", "main", "start_recording_endpoint"]
+__all__ = [
+    "RESET",
+    "Answer",
+    "Responder",
+    "RecordedRequest",
+    "RecordingEndpoint",
+    "main",
+    "serve_main",
+    "start_recording_endpoint",
+]
 
 RESET = "reset"  # the one named fault kind here: the connection dropped unanswered
+# A stateful emulator's own answer to a request it takes (no fault drawn): status, JSON body or None.
+Answer = tuple[int, Any]
+Responder = Callable[["RecordedRequest"], Answer]
 
 
 @dataclass(frozen=True)
@@ -43,9 +55,12 @@ class RecordingEndpoint:
         faults: str | Mapping[str, float] | None = None,
         seed: int | None = None,
         latency: float = 0.0,
+        responder: Responder | None = None,
     ) -> None:
         self.title = title
         self.latency = latency
+        # Answers the requests no fault took (a stateful emulator's API); without one, 200 "ok".
+        self.responder = responder
         self._faults = FaultMix(faults, seed, named_kinds=(RESET,))
         self._requests: list[RecordedRequest] = []
         self._lock = threading.Lock()
@@ -109,14 +124,22 @@ def _handler_for(endpoint: RecordingEndpoint) -> type[BaseHTTPRequestHandler]:
                 time.sleep(endpoint.latency)
             status = 0 if fault == RESET else int(fault or 200)
             headers = {name.lower(): value for name, value in self.headers.items()}
+            payload: Any = None
+            if fault is None and endpoint.responder is not None:
+                status, payload = endpoint.responder(RecordedRequest(self.command, self.path, headers, body, 0))
             endpoint.record(RecordedRequest(self.command, self.path, headers, body, status))
             if fault == RESET:
                 self.close_connection = True
                 self.connection.close()
                 return
-            answer = b"ok" if status < 300 else json.dumps({"error": f"emulated {status}"}).encode()
+            if payload is not None:
+                answer = json.dumps(payload).encode()
+            elif status < 300:
+                answer = b"" if endpoint.responder is not None else b"ok"
+            else:
+                answer = json.dumps({"error": f"emulated {status}"}).encode()
             self.send_response(status)
-            self.send_header("Content-Type", "text/plain" if status < 300 else "application/json")
+            self.send_header("Content-Type", "text/plain" if payload is None and status < 300 else "application/json")
             self.send_header("Content-Length", str(len(answer)))
             if status == 429:
                 self.send_header("Retry-After", "1")
@@ -136,19 +159,27 @@ def start_recording_endpoint(title: str = "Requests received", **options: Any) -
     return RecordingEndpoint(title, **options).start()
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """``actions emulate webhook|slack [--port N] [--faults MIX] [--latency S]``: serve in the foreground."""
-    parser = argparse.ArgumentParser(prog="actions emulate", description="A local endpoint recording requests.")
-    parser.add_argument("--port", type=int, default=8787)
+def serve_main(
+    argv: Sequence[str] | None, make: Callable[..., RecordingEndpoint], *, prog: str, description: str, port: int
+) -> int:
+    """An emulator's command line (``--port``, ``--faults``, ``--seed``, ``--latency``), serving in the foreground."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    parser.add_argument("--port", type=int, default=port)
     parser.add_argument("--faults", default=None, help="e.g. 500:0.1,429:0.05,reset:0.02")
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--latency", type=float, default=0.0, help="seconds before each answer")
     args = parser.parse_args(list(argv) if argv is not None else None)
-    endpoint = RecordingEndpoint(faults=args.faults, seed=args.seed, latency=args.latency).start(port=args.port)
-    print(f"recording endpoint at {endpoint.base_url} (Ctrl-C stops)")
+    endpoint = make(faults=args.faults, seed=args.seed, latency=args.latency).start(port=args.port)
+    print(f"{description.rstrip('.')} at {endpoint.base_url} (Ctrl-C stops)")
     try:
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:
         endpoint.stop()
     return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``actions emulate webhook|slack [--port N] [--faults MIX] [--latency S]``: serve in the foreground."""
+    return serve_main(argv, RecordingEndpoint, prog="actions emulate",
+                      description="A local endpoint recording requests.", port=8787)  # fmt: skip

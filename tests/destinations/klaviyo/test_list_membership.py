@@ -38,7 +38,20 @@ def test_e164_numbers_pass(phone: str) -> None:
     assert checked_phone_number(phone) == phone
 
 
-@pytest.mark.parametrize(("phone", "country"), [("4155550100", "US"), ("+0123", None), ("not a phone", None)])
+@pytest.mark.parametrize(
+    ("phone", "country", "e164"),
+    [("4155550100", "US", "+14155550100"), ("(415) 555-0100", "US", "+14155550100"),
+     ("030 123456", "DE", "+4930123456"), ("+14155550100", "GB", "+14155550100")],
+)  # fmt: skip
+def test_national_numbers_with_a_country_are_converted_to_e164(phone: str, country: str, e164: str) -> None:
+    assert checked_phone_number(phone, country) == e164
+
+
+@pytest.mark.parametrize(
+    ("phone", "country"),
+    [("4155550100", None), ("+0123", None), ("not a phone", None), ("123", "US"), ("07700 900123", "GB"),
+     ("4155550100", "XX")],
+)  # fmt: skip
 def test_other_numbers_are_refused_naming_them(phone: str, country: str | None) -> None:
     with pytest.raises(PayloadValidationError, match=phone.replace("+", r"\+")):
         checked_phone_number(phone, country)

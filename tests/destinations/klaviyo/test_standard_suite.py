@@ -20,6 +20,11 @@ class TestKlaviyoStandard(StandardDestinationTests):
         "upsertProfile": {"email": "ann@example.com"},
         "addProfileToList": {"email": "ann@example.com", "list_id": "Lst1"},
         "removeProfileFromList": {"email": "ann@example.com", "list_id": "Lst1"},
+        # Segment's orderCompleted has no default profile: a mapping names it.
+        "orderCompleted": {"profile": {"external_id": {"@path": "$.userId"}}, "properties": {"total": 10}},
+        "subscribeProfile": {"email": "ann@example.com"},
+        "unsubscribeProfile": {"email": "ann@example.com"},
+        "removeProfile": {"email": "ann@example.com", "list_id": "Lst1"},
     }
     docs_page = DOCS
     sample_events = [
@@ -29,6 +34,10 @@ class TestKlaviyoStandard(StandardDestinationTests):
                        "personas": {"computation_key": "vip", "computation_class": "audience",
                                     "external_audience_id": "Lst1"}}}
           for verb in ("Entered", "Exited")],
+        *[{"type": "track", "event": f"User {verb}", "userId": "u-1", "traits": {"email": "ann@example.com"}}
+          for verb in ("Subscribed", "Unsubscribed")],
+        # removeProfile's default trigger is Segment's `type = "Identify"` (capital I), kept as written.
+        {"type": "Identify", "userId": "u-1", "traits": {"email": "ann@example.com"}},
     ]  # fmt: skip
     # The answers destinations/klaviyo/classifier.py documents, through upsertProfile's perform.
     response_cases = [
@@ -53,6 +62,6 @@ class TestKlaviyoStandard(StandardDestinationTests):
         last = sent[-1]
         assert last.url.startswith("https://a.klaviyo.com/api/")
         assert last.headers["Authorization"] == "Klaviyo-API-Key pk_test_standard_suite"
-        if action_key in ("addProfileToList", "removeProfileFromList"):
+        if action_key in ("addProfileToList", "removeProfileFromList", "removeProfile"):
             assert last.url == "https://a.klaviyo.com/api/lists/Lst1/relationships/profiles/"
             assert last.body == b'{"data":[{"type":"profile","id":"P1"}]}'

@@ -212,7 +212,202 @@ def generate_cases(count: int = 300, seed: int = SEED) -> list[dict[str, Any]]:
         mapping = {**DEFAULTS[action], **extra}
         subscribe = 'type = "alias"' if name == "not-subscribed" else 'type = "identify"'
         cases.append(_case(count + offset, name, action, mapping, event, replies, subscribe))
+    return cases + more_cases(CaseMaker(seed + 2))
+
+
+# -- the actions and paths added second: orderCompleted, (un)subscribe, removeProfile, batches, phones ---------
+
+CONTACT = {"@if": {"exists": {"@path": "$.traits.{0}"}, "then": {"@path": "$.traits.{0}"},
+                   "else": {"@path": "$.context.traits.{0}"}}}  # fmt: skip
+NATIONAL = [("4155550100", "US"), ("(415) 555-0100", "US"), ("030 123456", "DE"), ("07700 900123", "GB"),
+            ("123", "US"), ("+14155550100", "FR")]  # fmt: skip
+
+
+def _contact(name: str) -> dict[str, Any]:
+    return json.loads(json.dumps(CONTACT).replace("{0}", name))
+
+
+MORE_DEFAULTS: dict[str, dict[str, Any]] = {
+    "orderCompleted": {"properties": {"@path": "$.properties"}, "time": {"@path": "$.timestamp"},
+                       "unique_id": {"@path": "$.messageId"}, "event_name": "Order Completed",
+                       "product_event_name": "Ordered Product"},
+    "subscribeProfile": {"email": _contact("email"), "phone_number": _contact("phone"), "custom_source": "-59",
+                         "historical_import": False, "consented_at": {"@path": "$.timestamp"},
+                         "batch_keys": ["list_id", "custom_source", "historical_import"], "batch_size": 1000},
+    "unsubscribeProfile": {"email": _contact("email"), "phone_number": _contact("phone"), "batch_keys": ["list_id"],
+                           "batch_size": 100},
+    "removeProfile": {"email": {"@path": "$.traits.email"}, "enable_batching": True, "batch_size": 1000,
+                      "phone_number": {"@path": "$.traits.phone"}, "batch_keys": ["list_id"]},
+}  # fmt: skip
+ACCEPTED = {"status": 202, "body": ""}
+JOB = {"status": 202, "body": {"data": {"type": "job", "id": "JOB1"}}}
+
+
+def _subscriber(maker: CaseMaker, index: int) -> dict[str, Any]:
+    traits = maker.person()
+    event: dict[str, Any] = {"type": "track", "event": maker.rng.choice(["User Subscribed", "User Unsubscribed"]),
+                             "userId": f"user-{index}", "messageId": f"m-{maker.rng.randrange(10**9)}",
+                             "timestamp": maker.rng.choice(TIMES)}  # fmt: skip
+    if maker.rng.random() < 0.5:
+        event["traits"] = traits
+    else:
+        event["context"] = {"traits": traits}
+    return event
+
+
+def _consent_mapping(maker: CaseMaker, action: str) -> dict[str, Any]:
+    mapping = json.loads(json.dumps(MORE_DEFAULTS[action]))
+    if maker.rng.random() < 0.4:
+        mapping["list_id"] = maker.rng.choice(["LstA", "LstB"])
+    if action == "subscribeProfile":
+        if maker.rng.random() < 0.3:
+            mapping["historical_import"] = True
+        if maker.rng.random() < 0.2:
+            mapping["custom_source"] = maker.rng.choice(["Marketing Event", ""])
+    if maker.rng.random() < 0.2:
+        phone, country = maker.rng.choice(NATIONAL)
+        mapping["phone_number"], mapping["country_code"] = phone, country
+    return mapping
+
+
+def _order(maker: CaseMaker) -> dict[str, Any]:
+    event = maker.identify()
+    products = [{"product_id": f"p-{n}", "price": maker.rng.choice([*NUMBERISH, 9.99]), "name": maker.rng.choice(TEXTS)}
+                for n in range(maker.rng.randint(0, 3))]  # fmt: skip
+    event.update({"type": "track", "event": "Order Completed", "timestamp": maker.rng.choice(TIMES),
+                  "properties": {"order_id": "o-1", "total": maker.rng.choice([*NUMBERISH, 30]), "products": products},
+                  "context": {"traits": maker.person()}})  # fmt: skip
+    return event
+
+
+def _order_mapping(maker: CaseMaker) -> dict[str, Any]:
+    mapping = json.loads(json.dumps(MORE_DEFAULTS["orderCompleted"]))
+    if maker.rng.random() < 0.9:
+        mapping["profile"] = {"email": {"@path": "$.traits.email"}, "external_id": {"@path": "$.userId"},
+                              "phone_number": {"@path": "$.context.traits.phone"}}  # fmt: skip
+        if maker.rng.random() < 0.2:
+            mapping["profile"]["country_code"] = "US"
+    if maker.rng.random() < 0.8:
+        mapping["products"] = {"@path": "$.properties.products"}
+    if maker.rng.random() < 0.3:
+        mapping["value"] = {"@path": "$.properties.total"}
+    if maker.rng.random() < 0.2:
+        mapping["event_name"], mapping["product_event_name"] = "Placed Order", "Bought Item"
+    return mapping
+
+
+def _batch_case(index: int, name: str, action: str, mapping: dict[str, Any], events: list[dict[str, Any]],
+                replies: list[dict[str, Any]]) -> dict[str, Any]:  # fmt: skip
+    case = _case(index, name, action, mapping, events[0], replies, 'type = "identify" or type = "track"')
+    case.pop("event")
+    case["events"] = events
+    return case
+
+
+def more_cases(maker: CaseMaker) -> list[dict[str, Any]]:
+    """orderCompleted, subscribeProfile, unsubscribeProfile and removeProfile per event, national phone
+    numbers, then batches of every action that has one."""
+    cases: list[dict[str, Any]] = []
+    order_replies = [("accepted", [ACCEPTED, ACCEPTED, ACCEPTED, ACCEPTED]), *[(n, [r]) for n, r in ERRORS],
+                     ("product-500", [ACCEPTED, BOOM, ACCEPTED, ACCEPTED])]  # fmt: skip
+    for offset in range(40):
+        name, replies = maker.rng.choice(order_replies)
+        cases.append(_case(2000 + offset, name, "orderCompleted", _order_mapping(maker), _order(maker), replies))
+    consent_replies = [("accepted", [JOB]), *[(n, [r]) for n, r in ERRORS]]
+    for offset in range(80):
+        action = ("subscribeProfile", "unsubscribeProfile")[offset % 2]
+        name, replies = maker.rng.choice(consent_replies)
+        cases.append(
+            _case(2100 + offset, name, action, _consent_mapping(maker, action), _subscriber(maker, offset), replies)
+        )
+    for offset in range(30):
+        mapping = {**MORE_DEFAULTS["removeProfile"], "list_id": "LstMapping"}
+        if maker.rng.random() < 0.3:
+            mapping["external_id"] = {"@path": "$.userId"}
+        name, replies = maker.rng.choice(REPLIES["removeProfileFromList"])
+        cases.append(_case(2200 + offset, name, "removeProfile", mapping, maker.identify(), replies))
+    for offset, (phone, country) in enumerate(NATIONAL * 2):
+        action = ("upsertProfile", "addProfileToList")[offset % 2]
+        mapping = {**DEFAULTS[action], "phone_number": phone, "country_code": country}
+        event = maker.identify() if action == "upsertProfile" else maker.audience(entered=True)
+        cases.append(_case(2300 + offset, f"national-{country}", action, mapping, event, [CREATED, NO_CONTENT]))
+    cases.extend(_batches(maker))
     return cases
+
+
+def _batches(maker: CaseMaker) -> list[dict[str, Any]]:
+    """Batches (Segment's onBatch): every batch action, valid and refused items mixed, success and errors."""
+    cases: list[dict[str, Any]] = []
+    pointed = {"status": 400, "body": {"errors": [{"status": 400, "code": "invalid", "detail": "Bad metric.",
+                                                   "source": {"pointer": "/data/attributes/events-bulk-create/data/1"}}]}}  # fmt: skip
+    plans: list[tuple[str, list[tuple[str, list[dict[str, Any]]]]]] = [
+        ("upsertProfile", [("imported", [JOB]), *[(n, [r]) for n, r in ERRORS]]),
+        ("addProfileToList", [("imported", [JOB]), *[(n, [r]) for n, r in ERRORS]]),
+        ("removeProfileFromList", [("found", [FOUND, FOUND, FOUND, NO_CONTENT]), ("none-found", [NONE_FOUND] * 3),
+                                   *[(n, [r]) for n, r in ERRORS]]),
+        ("removeProfile", [("found", [FOUND, FOUND, FOUND, NO_CONTENT]), *[(n, [r]) for n, r in ERRORS]]),
+        ("trackEvent", [("accepted", [JOB]), ("pointed", [pointed]), *[(n, [r]) for n, r in ERRORS]]),
+        ("subscribeProfile", [("accepted", [JOB]), *[(n, [r]) for n, r in ERRORS]]),
+        ("unsubscribeProfile", [("accepted", [JOB]), *[(n, [r]) for n, r in ERRORS]]),
+    ]  # fmt: skip
+    index = 3000
+    for action, replies_of in plans:
+        for round_ in range(10):
+            # The first two rounds take the first two kinds of reply (success, then the action's own case).
+            name, replies = replies_of[round_] if round_ < 2 else maker.rng.choice(replies_of)
+            events, mapping = _batch_events(maker, action)
+            cases.append(_batch_case(index, f"batch-{name}", action, mapping, events, replies))
+            index += 1
+    # More than one job: 130 profiles of one list go as jobs of 100 and 30.
+    for action in ("subscribeProfile", "unsubscribeProfile"):
+        events = [{"type": "track", "event": "User Subscribed", "userId": f"u-{n}", "messageId": f"m-{n}",
+                   "traits": {"email": f"user{n}@example.com"}, "timestamp": TIMES[0]} for n in range(130)]  # fmt: skip
+        mapping = {**MORE_DEFAULTS[action], "list_id": "LstA", "enable_batching": True}
+        cases.append(_batch_case(index, "batch-two-jobs", action, mapping, events, [JOB, JOB]))
+        index += 1
+    return cases
+
+
+def _batch_events(maker: CaseMaker, action: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """A batch's events and mapping: most events identifiable (an email), some not, one phone in five national."""
+    events, mapping = _raw_batch(maker, action, maker.rng.randint(1, 5))
+    for event in events:
+        bag = event.get("traits") if action in ("upsertProfile", "removeProfile") else None
+        if bag is None:
+            bag = event.setdefault("context", {}).setdefault("traits", {}) if action != "trackEvent" else None
+        if bag is not None and maker.rng.random() < 0.8:
+            bag.setdefault("email", maker.rng.choice(EMAILS))
+    if maker.rng.random() < 0.2 and action not in ("trackEvent",):
+        mapping["country_code"] = "US"
+    return events, mapping
+
+
+def _raw_batch(maker: CaseMaker, action: str, size: int) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    if action == "trackEvent":
+        mapping = json.loads(json.dumps(TRACK_DEFAULTS))
+        events = []
+        for _ in range(size):
+            event = maker.identify()
+            event.update({"type": "track", "event": "Viewed", "properties": maker.custom(), "timestamp": maker.rng.choice(TIMES),
+                          "context": {"traits": maker.person()}})  # fmt: skip
+            if maker.rng.random() < 0.2:
+                event.pop("userId")
+            events.append(event)
+        return events, mapping
+    if action in ("subscribeProfile", "unsubscribeProfile"):
+        mapping = {**_consent_mapping(maker, action), "enable_batching": True}
+        mapping.pop("country_code", None)
+        mapping["phone_number"] = _contact("phone")
+        return [_subscriber(maker, n) for n in range(size)], mapping
+    if action == "removeProfile":
+        mapping = {**MORE_DEFAULTS["removeProfile"], "list_id": "LstMapping", "external_id": {"@path": "$.userId"}}
+        return [maker.identify() for _ in range(size)], mapping
+    mapping = {**maker.mapping(action), "enable_batching": True}
+    if maker.rng.random() < 0.7:
+        mapping["external_id"] = {"@path": "$.userId"}
+    if action == "upsertProfile":
+        return [maker.identify() for _ in range(size)], mapping
+    return [maker.audience(entered=action == "addProfileToList") for _ in range(size)], mapping
 
 
 def main(argv: list[str] | None = None) -> int:
