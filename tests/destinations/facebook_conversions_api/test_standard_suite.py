@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from destinations.facebook_conversions_api import definition
 from framework.errors import Resolution
@@ -15,7 +16,7 @@ class TestFacebookConversionsApiStandard(StandardDestinationTests):
     definition = definition
     settings = {"pixelId": "123456789012345", "token": "test-token"}
     # Segment's test events carry no currency or revenue, and no user agent for website events.
-    first_mappings = {
+    first_mappings: dict[str, dict[str, Any]] = {
         "purchase": {"action_source": "app", "currency": "USD", "value": 10},
         "custom": {"action_source": "app", "event_name": "Signed Up"},
         "pageView": {"action_source": "app"},
