@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import json
 
-from framework.errors import ActionsError, APIError, HTTPError, Resolution, RetryableError
+from framework.errors import ActionsError, APIError, HTTPError, Resolution
+from framework.transient_answers import transient_error
 
 __all__ = ["error_for_http_error", "klaviyo_detail"]
 
@@ -35,12 +36,8 @@ def error_for_http_error(error: HTTPError) -> ActionsError:
     """The error to raise for a refused answer (see the table)."""
     status = error.response.status_code
     detail = klaviyo_detail(error)
-    if status == 429:
-        return RetryableError("Klaviyo answered 429 Too Many Requests; slowing down and retrying.", 429,
-                              retry_after=error.retry_after, resolution=Resolution.RATE_LIMITED)  # fmt: skip
-    if status == 408 or (500 <= status <= 599 and status != 501):
-        return RetryableError(f"Klaviyo answered {status} {detail}".rstrip() + "; retrying.", status,
-                              retry_after=error.retry_after)  # fmt: skip
+    if transient := transient_error(error, "Klaviyo", detail):
+        return transient
     if status in (401, 403):
         return APIError(f"Klaviyo answered {status} {detail}: check the API key setting.".replace("  ", " "),
                         status, resolution=Resolution.TERMINAL)  # fmt: skip

@@ -62,6 +62,7 @@ __all__ = [
 ]
 
 DEFAULT_BATCH_SIZE = 1000  # Segment's default when a mapping does not set batch_size
+PAYLOAD_VALIDATION_FAILED = "PAYLOAD_VALIDATION_FAILED"  # Segment's errortype for a refused payload
 _MISSING_ITEM = "MultiStatusResponse is missing a response at the specified index"
 _NO_BATCH = "This action does not support batched requests."
 _NONE_TRIED = "perform_batch held back every item of the batch (none was tried), so none can wait behind another"
@@ -207,9 +208,7 @@ def _checked(sub: CompiledSubscription, event: Any) -> tuple[SubscriptionResult 
         return None, validated_payload(sub.action, mapped, batch=True)
     except PayloadValidationError as error:
         reason = f"the payload is invalid for {sub.action.title!r}: {error.message}"
-        return replace(
-            base, reason=reason, payload=mapped, http_status=400, error_code="PAYLOAD_VALIDATION_FAILED"
-        ), None
+        return replace(base, reason=reason, payload=mapped, http_status=400, error_code=PAYLOAD_VALIDATION_FAILED), None
     except Exception as error:  # a validator bug must not crash the batch either
         return replace(base, reason=f"the payload could not be validated: {type(error).__name__}: {error}"), None
 
@@ -313,7 +312,7 @@ def statuses_of(answer: Any, payloads: list[Any]) -> list[ItemStatus]:
         error = item_error_from(answer)
         return [replace(error, sent=payload) for payload in payloads]
     if isinstance(answer, MultiStatusResponse):
-        missing = ItemError(500, _MISSING_ITEM, "PAYLOAD_VALIDATION_FAILED", Resolution.RETRY)
+        missing = ItemError(500, _MISSING_ITEM, PAYLOAD_VALIDATION_FAILED, Resolution.RETRY)
         statuses = [answer[i] if i < len(answer) else replace(missing, sent=p) for i, p in enumerate(payloads)]
         return statuses if not all(isinstance(s, ItemNotTried) for s in statuses) else _none_tried(statuses)
     if isinstance(answer, requests.Response):
@@ -368,13 +367,19 @@ def _item_result(
         return replace(base, resolution=Resolution.SUCCESS, output=status.body)
     return replace(
         base,
-        status=SubscriptionStatus.FAILED,
+        status=SubscriptionStatus.INVALID if _refused_payload(status) else SubscriptionStatus.FAILED,
         resolution=status.resolution,
         reason=_redacted(pipeline, status.errormessage),
         error_code=status.errortype or None,
         retry_after=status.retry_after,
         tried=not isinstance(status, ItemNotTried),
     )
+
+
+def _refused_payload(status: ItemStatus) -> bool:
+    """An item the destination refused as a payload (Segment's ``PAYLOAD_VALIDATION_FAILED``, terminal): invalid,
+    as a ``PayloadValidationError`` from ``perform`` is; a missing item (500, retried) stays a failure."""
+    return getattr(status, "errortype", "") == PAYLOAD_VALIDATION_FAILED and status.resolution is Resolution.TERMINAL
 
 
 def _redacted(pipeline: Pipeline, text: str) -> str:

@@ -10,7 +10,6 @@ import requests
 
 from destinations.klaviyo.emulator import KlaviyoEmulator, start_klaviyo_emulator
 from framework.instance import DestinationInstance, SubscriptionStatus
-from framework.runtime import Pipeline, run_batch
 
 KEY = {"api_key": "pk_emulator_test"}
 
@@ -95,10 +94,9 @@ def test_a_batch_imports_every_valid_profile_and_refuses_the_others_alone(emulat
     events = [identify("a@example.com"), {"type": "identify", "userId": "u-2", "traits": {"phone": "123"}},
               identify("b@example.com", user_id="u-3")]  # fmt: skip
     with instance(emulator, "upsertProfile", mapping) as running:
-        pipeline: Pipeline = running._pipeline  # noqa: SLF001 - the batch path has no public instance method
-        run = run_batch(pipeline, pipeline.subscriptions[0], events)
+        run = running.send_batch(0, events)
     statuses = [result.status for result in run.results if result is not None]
-    assert statuses == [SubscriptionStatus.DELIVERED, SubscriptionStatus.FAILED, SubscriptionStatus.DELIVERED]
+    assert statuses == [SubscriptionStatus.DELIVERED, SubscriptionStatus.INVALID, SubscriptionStatus.DELIVERED]
     assert sorted(p["email"] for p in emulator.state.profiles.values()) == ["a@example.com", "b@example.com"]
     assert [r.path for r in emulator.requests()] == ["/api/profile-bulk-import-jobs/"]
 

@@ -17,7 +17,7 @@ MAPPING = {"email": "ann@example.com", "list_id": "Lst1"}
 
 def test_a_refused_profile_creation_is_raised_and_no_list_call_follows() -> None:
     router = MockRouter().add("POST", PROFILES, 500, json={"errors": [{"detail": "Something went wrong."}]})
-    with pytest.raises(RetryableError, match="500 Something went wrong"):
+    with pytest.raises(RetryableError, match=r"500 \(Something went wrong\.\)"):
         create_test_integration(definition, router).test_action(
             "addProfileToList", event={"type": "track", "event": "Audience Entered"}, mapping=MAPPING, settings=SETTINGS
         )
