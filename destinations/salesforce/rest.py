@@ -27,7 +27,7 @@ __all__ = ["API_VERSION", "SalesforceREST", "checked_instance_url", "soql_lookup
 API_VERSION = "v53.0"
 _INSTANCE_URL = re.compile(r"^https://.*\.salesforce\.com")
 _NOT_NAME = re.compile(r"[^a-zA-Z0-9_]")
-_URI_SAFE = "-_.!~*'()"  # what encodeURIComponent leaves as is
+_URI_SAFE = "-_.!~*()"  # encodeURIComponent's, less the ' that WHATWG URL parsing encodes in a query
 
 
 def checked_instance_url(instance_url: Any) -> str:
