@@ -26,8 +26,8 @@ from .login import bearer_header, refresh_access_token
 
 __all__ = ["definition", "destination", "SETTINGS"]
 
-_PASSWORD_FLOW = ("When username, password and security token are all set, Salesforce is logged in to with "
-                  "them (the username-password flow) instead of OAuth; shown only to accounts opted in.")  # fmt: skip
+_PASSWORD_FLOW = ("With username and password set, Salesforce is logged in to with them (the security token, if any, "
+                  "after the password: the username-password flow) instead of OAuth; shown only to accounts opted in.")  # fmt: skip
 SETTINGS: dict[str, InputField] = {
     "instanceUrl": InputField(label="Instance URL", type="string", required=True,
                               description="Your account's Salesforce URL, set by the OAuth login (hidden)."),
