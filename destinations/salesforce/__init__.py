@@ -50,15 +50,15 @@ definition = DestinationDefinition(
     authentication=Authentication(scheme="oauth2", fields=SETTINGS, refresh_access_token=refresh_access_token),
     extend_request=bearer_header,
     actions=ACTIONS,
-    emulator=lambda settings, auth, subscriptions, **options: _start_emulator(**options),
+    emulator=lambda settings, auth, subscriptions, **options: _start_emulator(auth, **options),
 )
 
 
-def _start_emulator(**options: Any) -> Any:
-    """``actions replay --emulator``: the local Salesforce, imported only when asked for."""
+def _start_emulator(auth: dict[str, Any], **options: Any) -> Any:
+    """``actions replay --emulator``: the local Salesforce accepting the instance's tokens."""
     from .emulator import start_emulator
 
-    return start_emulator(**options)
+    return start_emulator(auth, **options)
 
 
 destination = definition  # the name the registry looks for first
