@@ -6,8 +6,9 @@ v53.0/sobjects/<Object>[/<Id>]``, ``/query/?q=<SOQL>``, ``/jobs/ingest[/<id>[/ba
 ``INVALID_SESSION_ID``; the refresh grant issues a new one for a known refresh token.
 
 Faults (the shared ``destinations.emulation`` mix) make a seeded share of API calls fail: an HTTP
-status (a 429 carries ``Retry-After: 1``), ``expire`` (every access token issued so far is revoked,
-so the next calls answer 401 until a refresh) or ``reset`` (the connection dropped unanswered).
+status (a 429 carries ``Retry-After: 1``), ``expire`` (the call's access token expires: it and every
+later call carrying it answer 401 until the client refreshes) or ``reset`` (the connection dropped
+unanswered).
 The token endpoint is never faulted.
 """
 
@@ -47,7 +48,7 @@ class SalesforceEmulator:
         self._refresh = set(refresh_tokens)
         self._jobs: dict[str, dict[str, Any]] = {}
         self._counter = itertools.count(1)
-        self.calls: list[tuple[str, str, int]] = []  # (method, path, status) in arrival order
+        self.calls: list[tuple[str, str, int, str]] = []  # (method, path, status, body) in arrival order
         self._server: ThreadingHTTPServer | None = None
 
     def start(self, host: str = "127.0.0.1", port: int = 0) -> SalesforceEmulator:
@@ -96,11 +97,12 @@ class SalesforceEmulator:
         with self._lock:
             return bool(header) and str(header).removeprefix("Bearer ") in self._access
 
-    def draw_fault(self) -> str | None:
+    def draw_fault(self, header: str | None) -> str | None:
+        """This call's fault; ``expire`` revokes the token the call carries (it answers 401)."""
         fault = self._faults.draw()
         if fault == EXPIRE:
             with self._lock:
-                self._access.clear()
+                self._access.discard(str(header).removeprefix("Bearer "))
         return fault
 
     def api(self, method: str, path: str, body: str) -> tuple[int, Any]:
@@ -172,7 +174,7 @@ def _handler_for(emulator: SalesforceEmulator) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length).decode("utf-8", errors="replace") if length else ""
             status, answer = self._answer(body)
-            emulator.calls.append((self.command, self.path, status))
+            emulator.calls.append((self.command, self.path, status, body))
             if status == 0:
                 self.close_connection = True
                 self.connection.close()
@@ -191,7 +193,7 @@ def _handler_for(emulator: SalesforceEmulator) -> type[BaseHTTPRequestHandler]:
                 return emulator.token(dict(parse_qsl(body)))
             if not self.path.startswith(API):
                 return 404, _said("NOT_FOUND", "The requested resource does not exist")
-            fault = emulator.draw_fault()
+            fault = emulator.draw_fault(self.headers.get("Authorization"))
             if fault == RESET:
                 return 0, None
             if fault and fault != EXPIRE:

@@ -62,7 +62,7 @@ def test_an_unknown_token_is_refused_and_the_refresh_grant_issues_a_new_one(emul
     assert bad.status_code == 400 and bad.json()["error"] == "invalid_grant"
 
 
-def test_the_expire_fault_revokes_every_token(emulator: SalesforceEmulator) -> None:
+def test_the_expire_fault_revokes_the_calls_token(emulator: SalesforceEmulator) -> None:
     emulator._faults.set("expire:1")  # noqa: SLF001 - the fault mix is set at start in normal use
     answer = requests.get(emulator.base_url + API + "sobjects", headers=BEARER, timeout=5)
     emulator._faults.set(None)  # noqa: SLF001
@@ -119,5 +119,5 @@ def test_a_refused_token_is_refreshed_and_the_event_delivered(emulator: Salesfor
     event = {"type": "identify", "userId": "u1", "traits": {"email": "ann@example.com", "last_name": "Ann"}}
     with DestinationInstance.from_file(_instance(emulator, tmp_path, UPSERT_BY_EMAIL)) as instance:
         assert [r.status.value for r in instance.send(event)] == ["delivered"]
-    assert any(path == "/services/oauth2/token" for _, path, _ in emulator.calls)
+    assert any(path == "/services/oauth2/token" for _, path, _, _ in emulator.calls)
     assert len(emulator.store.rows()) == 1
