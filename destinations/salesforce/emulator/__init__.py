@@ -9,9 +9,10 @@ for how records are kept and found.
 from __future__ import annotations
 
 import argparse
-import time
 from collections.abc import Sequence
 from typing import Any
+
+from destinations.emulation import serve_in_foreground
 
 from .server import EXPIRE, RESET, SalesforceEmulator
 
@@ -39,10 +40,4 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(list(argv) if argv is not None else None)
     emulator = SalesforceEmulator(access_tokens=(args.access_token,), refresh_tokens=(args.refresh_token,),
                                   faults=args.faults, seed=args.seed).start(port=args.port)  # fmt: skip
-    print(f"Salesforce emulator at {emulator.base_url} (Ctrl-C stops)")
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        emulator.stop()
-    return 0
+    return serve_in_foreground(emulator, "Salesforce emulator")

@@ -17,11 +17,11 @@ from __future__ import annotations
 import itertools
 import json
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from destinations.emulation import FaultMix
+from destinations.emulation import FaultMix, LoopbackServer
 
 from .store import RecordStore, SOQLError, parse_lookup
 
@@ -36,8 +36,10 @@ def _said(code: str, message: str) -> list[dict[str, str]]:
     return [{"message": message, "errorCode": code}]
 
 
-class SalesforceEmulator:
+class SalesforceEmulator(LoopbackServer):
     """A local Salesforce: records, bulk jobs, tokens; see the package docstring."""
+
+    thread_name = "Salesforce emulator"
 
     def __init__(self, *, access_tokens: tuple[str, ...] = (), refresh_tokens: tuple[str, ...] = (),
                  faults: str | None = None, seed: int | None = None) -> None:  # fmt: skip
@@ -49,26 +51,9 @@ class SalesforceEmulator:
         self._jobs: dict[str, dict[str, Any]] = {}
         self._counter = itertools.count(1)
         self.calls: list[tuple[str, str, int, str]] = []  # (method, path, status, body) in arrival order
-        self._server: ThreadingHTTPServer | None = None
 
-    def start(self, host: str = "127.0.0.1", port: int = 0) -> SalesforceEmulator:
-        self._server = ThreadingHTTPServer((host, port), _handler_for(self))
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, name="salesforce-emulator", daemon=True).start()
-        return self
-
-    @property
-    def base_url(self) -> str:
-        if self._server is None:
-            raise RuntimeError("the Salesforce emulator is not started")
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        return _handler_for(self)
 
     def holdings(self) -> tuple[str, list[str], list[list[Any]]]:
         """What ``actions replay --show-emulator`` prints: every record held."""

@@ -1,9 +1,8 @@
-"""Request parity with Segment's Salesforce (Actions) destination, case by case (recorded by ``record.py``).
+"""Salesforce (Actions) against Segment's own: every case ``record.py`` stored, replayed through ours.
 
-Each stored case is replayed through ``DestinationInstance.from_settings`` with the same replies in
-the same order. The test asserts the same requests (method, URL, every header but the transport's,
-the body byte for byte) and the same outcome. Differences kept on purpose are in ``DIVERGENCES``
-and docs/divergences.md.
+A case's replies answer our calls in the order they answered Segment's; what we send (method, URL,
+headers but the transport's, body bytes, bulk CSV included) and how each event ends must match.
+The differences kept on purpose are spelled out below and in docs/divergences.md (Salesforce).
 """
 
 from __future__ import annotations
