@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -100,17 +101,16 @@ email = { "@path" = "$.traits.email" }"""
 def test_the_destination_upserts_then_updates_then_deletes_one_lead(
     emulator: SalesforceEmulator, tmp_path: Path
 ) -> None:
-    event = {"type": "identify", "userId": "u1", "traits": {"email": "ann@example.com", "last_name": "Ann"}}
+    def event(last_name: str) -> dict[str, Any]:
+        return {"type": "identify", "userId": "u1", "traits": {"email": "ann@example.com", "last_name": last_name}}
+
     with DestinationInstance.from_file(_instance(emulator, tmp_path, UPSERT_BY_EMAIL)) as instance:
         for last_name in ("Ann", "Lovelace"):
-            statuses = [
-                r.status.value for r in instance.send({**event, "traits": {**event["traits"], "last_name": last_name}})
-            ]
-            assert statuses == ["delivered"]
+            assert [r.status.value for r in instance.send(event(last_name))] == ["delivered"]
     assert [fields["LastName"] for _, _, fields in emulator.store.rows()] == ["Lovelace"]
     delete = '__segment_internal_sync_mode = "delete"\ntraits = { Email = { "@path" = "$.traits.email" } }'
     with DestinationInstance.from_file(_instance(emulator, tmp_path, delete)) as instance:
-        assert [r.status.value for r in instance.send(event)] == ["delivered"]
+        assert [r.status.value for r in instance.send(event("Lovelace"))] == ["delivered"]
     assert emulator.store.rows() == []
 
 
