@@ -60,6 +60,12 @@ UPLOADED = {"status": 201, "body": ""}
 CLOSED = {"status": 200, "body": {"id": "7500000000000001", "state": "UploadComplete"}}
 
 
+def _from_either(key: str) -> dict[str, Any]:
+    """``traits.<key>`` on identify and group events, ``properties.<key>`` on tracks."""
+    return {"@if": {"exists": {"@path": f"$.traits.{key}"}, "then": {"@path": f"$.traits.{key}"},
+                    "else": {"@path": f"$.properties.{key}"}}}  # fmt: skip
+
+
 def segment_defaults(peer: Path = PEER) -> dict[str, dict[str, Any]]:
     """Each action's default mapping as Segment's published definition has it (read, not written out)."""
     script = ("const d=require('@segment/action-destinations/dist/destinations/salesforce').default;"
@@ -83,7 +89,10 @@ class CaseMaker:
     def traits(self) -> dict[str, Any]:
         bag: dict[str, Any] = {}
         for key in ("first_name", "last_name", "email", "company", "name", "phone", "website", "description"):
-            value = self.maybe(self.rng.choice(TEXTS) if key != "email" else f"ann{self.rng.randrange(99)}@example.com")
+            chance = 0.9 if key in ("last_name", "email", "name") else 0.6
+            value = self.maybe(
+                self.rng.choice(TEXTS) if key != "email" else f"ann{self.rng.randrange(99)}@example.com", chance
+            )
             if value is not None:
                 bag[key] = value
         if self.rng.random() < 0.5:
@@ -119,9 +128,9 @@ class CaseMaker:
         if roll < 0.2:
             return {"Id": "00Q000000000077"}, None
         if roll < 0.55:
-            return {"Email": {"@path": "$.traits.email"}}, None
+            return {"Email": _from_either("email")}, None
         if roll < 0.75:
-            return {"Email": {"@path": "$.traits.email"}, "External_Id__c": {"@path": "$.userId"}}, "AND"
+            return {"Email": _from_either("email"), "External_Id__c": {"@path": "$.userId"}}, "AND"
         if roll < 0.85:
             return {"NumberOfEmployees": {"@path": "$.traits.employees"}, "Active__c": True}, "OR"
         return {"Last-Name!": {"@path": "$.traits.last_name"}}, self.rng.choice([None, "OR"])
@@ -182,7 +191,7 @@ def _replies(mode: str, maker: CaseMaker, mapping: dict[str, Any]) -> tuple[str,
     options += [(f"write-{name}", [*first, reply]) for name, reply in ERRORS]
     options += [("401-refresh", [*first, EXPIRED, TOKEN, write]), ("401-busy", [*first, EXPIRED, BUSY]),
                 ("401-revoked", [*first, EXPIRED, REVOKED])]  # fmt: skip
-    name, replies = maker.rng.choice(options)
+    name, replies = options[0] if maker.rng.random() < 0.35 else maker.rng.choice(options)
     return name, json.loads(json.dumps(replies))
 
 
@@ -214,7 +223,7 @@ def _batch_cases(maker: CaseMaker, start: int, count: int) -> list[dict[str, Any
         events = [maker.event(action) for _ in range(maker.rng.randint(1, 4))]
         for event in events:
             (event.get("traits") or event.setdefault("properties", {}))["sfid"] = f"00Q{maker.rng.randrange(10**6):06d}"
-        name, replies = maker.rng.choice([("bulk-ok", [JOB, UPLOADED, CLOSED]), ("bulk-no-id", [{"status": 200, "body": {}}]),
+        name, replies = maker.rng.choice([("bulk-ok", [JOB, UPLOADED, CLOSED]), ("bulk-ok", [JOB, UPLOADED, CLOSED]), ("bulk-no-id", [{"status": 200, "body": {}}]),
                                           ("bulk-create-500", [BOOM]), ("bulk-upload-400", [JOB, BAD, CLOSED]),
                                           ("bulk-upload-500-close-fails", [JOB, BOOM, BOOM]), ("bulk-close-429", [JOB, UPLOADED, SLOW]),
                                           ("bulk-401-refresh", [EXPIRED, TOKEN, JOB, UPLOADED, CLOSED])])  # fmt: skip

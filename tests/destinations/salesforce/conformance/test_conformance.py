@@ -19,10 +19,10 @@ from framework.testing.recordings import read_cases
 CASES = read_cases(Path(__file__).with_name("cases.jsonl"))
 # Case id → our outcome where it differs from Segment's on purpose (docs/divergences.md, Salesforce).
 DIVERGENCES: dict[str, list[str]] = {
-    # A batch whose close answers 429, one of its events failing validation (a lead created without
+    # A batch whose upload answers 500, one of its events failing validation (a lead created without
     # last_name): Segment's onBatch throws for the batch as a whole; here that event is reported
     # invalid and the rest failed.
-    "1071-lead-create-bulk-close-429": ["failed", "invalid"],
+    "1061-lead-create-bulk-upload-500-close-fails": ["failed", "invalid"],
 }
 # A V2 mapping without ``__segment_internal_sync_mode``: Segment's perform gets no mode (lead2 sends
 # nothing and reports success, customObject2 refuses); here the action's default mode, add, applies
