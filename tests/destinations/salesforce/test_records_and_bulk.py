@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from destinations.salesforce import definition
@@ -34,7 +36,7 @@ def test_snake_case_keys_become_salesforce_column_names() -> None:
 
 
 def test_the_bulk_csv_reads_columns_from_the_last_event_back_and_marks_gaps() -> None:
-    payloads = [
+    payloads: list[dict[str, Any]] = [
         {"operation": "upsert", "last_name": 'Say "hi"', "enable_batching": True,
          "bulkUpsertExternalId": {"externalIdName": "Ext__c", "externalIdValue": "e1"}},
         {"operation": "upsert", "email": "b@example.com", "last_name": None, "customFields": {"Plan__c": 7},
