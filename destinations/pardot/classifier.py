@@ -25,9 +25,8 @@ Segment raises IntegrationError for every JSON answer and leaves the rest to the
 resolution is pinned where the status alone would decide wrong (a code 66 or 122 answered with 400,
 a code 184 answered with anything but 401).
 
-Token refresh answers (Salesforce) have their own, smaller table: 400 ``invalid_grant`` saying the
-refresh token is being refreshed concurrently → RetryableError (Segment's wording); any other
-failure → APIError with Salesforce's ``error_description``, terminal for 4xx.
+Token refresh answers (Salesforce) have their own, smaller table, shared with the Salesforce
+destination in ``framework.definition.oauth_login`` (``refresh_error``, re-exported here).
 """
 
 from __future__ import annotations
@@ -36,11 +35,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
-import requests
-
+from framework.definition.oauth_login import CONCURRENT_REFRESH_DESCRIPTIONS, refresh_error
+from framework.definition.oauth_login import parsed_json as response_json
 from framework.errors import (
     ActionsError,
-    APIError,
     HTTPError,
     IntegrationError,
     Resolution,
@@ -63,7 +61,6 @@ ERROR_CODES_URL = (
 # Pardot resets the daily counter at midnight in the account's time zone, which the API does not
 # reveal; UTC is the assumption (see the destination's FAQ).
 QUOTA_TIMEZONE: tzinfo = UTC
-CONCURRENT_REFRESH_DESCRIPTIONS = frozenset({"token request is already being processed", "expired authorization code"})
 
 _EXPIRED_TOKEN = 184
 _CONCURRENT_LIMIT = 66
@@ -107,30 +104,6 @@ def error_for_http_error(
     if "text/xml" in content_type and response.status_code in (400, 403):
         return IntegrationError(_XML_AUTH_MESSAGE, "PARDOT_ERROR", 403, resolution=Resolution.TERMINAL)
     return _error_by_status(error)
-
-
-def refresh_error(status: int, body: Any) -> ActionsError:
-    """The error for a failed Salesforce refresh-token grant (``status`` ≥ 400, parsed ``body``)."""
-    data = body if isinstance(body, dict) else {}
-    described = data.get("error_description") in CONCURRENT_REFRESH_DESCRIPTIONS
-    concurrent = data.get("error") == "invalid_grant" and described
-    if status == 400 and concurrent:
-        # Salesforce refuses a second refresh of the same token while one is in flight: try again.
-        return RetryableError("Concurrent token refresh error. This request will be retried")
-    description = data.get("error_description") or "Failed to refresh access token"
-    terminal = Resolution.TERMINAL if 400 <= status < 500 else None
-    return APIError(str(description), status, resolution=terminal)
-
-
-def response_json(response: requests.Response) -> Any:
-    """The answer's parsed JSON, or None when it is not JSON (whatever its content type says)."""
-    data = getattr(response, "data", None)
-    if data is not None and not isinstance(data, str):
-        return data
-    try:
-        return response.json()
-    except ValueError:
-        return None
 
 
 def _pardot_json_error(

@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING, Any
 
 import requests
 
-from framework.auth import OAuthTokens
+from framework.definition.oauth_login import SALESFORCE_LOGIN
 from framework.errors import HTTPError
 
 from .api_usage import USAGE_REQUEST_HEADER
-from .classifier import error_for_http_error, refresh_error, response_json
+from .classifier import error_for_http_error
 
 if TYPE_CHECKING:
+    from framework.auth import OAuthTokens
     from framework.definition import ExecuteInput, RefreshInput
     from framework.http import RequestClient
 
@@ -34,7 +35,8 @@ __all__ = [
 ]
 
 UPSERT_PATH = "/api/v5/objects/prospects/do/upsertLatestByEmail"
-TOKEN_PATH = "/services/oauth2/token"
+TOKEN_PATH = SALESFORCE_LOGIN.token_path
+LOGIN = SALESFORCE_LOGIN.with_cleared_headers("Pardot-Business-Unit-Id")
 
 
 def api_origin(settings: dict[str, Any]) -> str:
@@ -43,9 +45,8 @@ def api_origin(settings: dict[str, Any]) -> str:
 
 
 def token_url(settings: dict[str, Any]) -> str:
-    """Salesforce's token endpoint for these settings."""
-    origin = "https://test.salesforce.com" if settings.get("isSandbox") else "https://login.salesforce.com"
-    return origin + TOKEN_PATH
+    """Salesforce's token endpoint for these settings (the shared login, framework.definition.oauth_login)."""
+    return LOGIN.token_url(settings)
 
 
 def auth_headers(data: ExecuteInput) -> dict[str, Any]:
@@ -87,32 +88,9 @@ class PardotClient:
 
 
 def refresh_access_token(request: RequestClient, data: RefreshInput) -> OAuthTokens:
-    """Trade the refresh token for a new access token at Salesforce (form-encoded refresh grant).
+    """Trade the refresh token for a new access token at Salesforce (the shared refresh grant).
 
     The Pardot headers the execution's ``extend_request`` adds are removed: Salesforce needs neither
-    the stale access token nor the business unit. A rotated refresh token, when Salesforce sends one,
-    replaces the old one (which Salesforce has just invalidated).
+    the stale access token nor the business unit.
     """
-    form = {
-        "refresh_token": data.auth.refresh_token,
-        "client_id": data.auth.client_id,
-        "client_secret": data.auth.client_secret,
-        "grant_type": "refresh_token",
-    }
-    response = request.post(
-        token_url(data.settings),
-        data=form,
-        throw_http_errors=False,
-        headers={"Authorization": None, "Pardot-Business-Unit-Id": None},
-    )
-    body = response_json(response)
-    if not response.ok:
-        raise refresh_error(response.status_code, body)
-    grant = body if isinstance(body, dict) else {}
-    return OAuthTokens(
-        access_token=grant.get("access_token"),
-        refresh_token=grant.get("refresh_token") or data.auth.refresh_token,
-        client_id=data.auth.client_id,
-        client_secret=data.auth.client_secret,
-        refresh_token_url=data.auth.refresh_token_url,
-    )
+    return LOGIN.refresh_access_token(request, data)

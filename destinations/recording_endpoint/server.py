@@ -8,10 +8,10 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-from destinations.emulation import FaultMix
+from destinations.emulation import FaultMix, LoopbackServer, serve_in_foreground
 
 __all__ = [
     "RESET",
@@ -45,8 +45,10 @@ class RecordedRequest:
         return json.loads(self.body)
 
 
-class RecordingEndpoint:
+class RecordingEndpoint(LoopbackServer):
     """Serves on loopback, keeps every request; see the package docstring for faults and latency."""
+
+    thread_name = "recording endpoint"
 
     def __init__(
         self,
@@ -64,31 +66,9 @@ class RecordingEndpoint:
         self._faults = FaultMix(faults, seed, named_kinds=(RESET,))
         self._requests: list[RecordedRequest] = []
         self._lock = threading.Lock()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
 
-    def start(self, host: str = "127.0.0.1", port: int = 0) -> RecordingEndpoint:
-        """Start serving in a background thread (port 0: a free one)."""
-        self._server = ThreadingHTTPServer((host, port), _handler_for(self))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="recording-endpoint", daemon=True)
-        self._thread.start()
-        return self
-
-    @property
-    def base_url(self) -> str:
-        """``http://127.0.0.1:PORT``, the origin to point an instance's ``endpoint`` at."""
-        if self._server is None:
-            raise RuntimeError("the recording endpoint is not started")
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def stop(self) -> None:
-        """Stop serving; safe to call twice."""
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        return _handler_for(self)
 
     def requests(self) -> list[RecordedRequest]:
         """Every request received, in arrival order, refused ones included."""
@@ -170,13 +150,7 @@ def serve_main(
     parser.add_argument("--latency", type=float, default=0.0, help="seconds before each answer")
     args = parser.parse_args(list(argv) if argv is not None else None)
     endpoint = make(faults=args.faults, seed=args.seed, latency=args.latency).start(port=args.port)
-    print(f"{description.rstrip('.')} at {endpoint.base_url} (Ctrl-C stops)")
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        endpoint.stop()
-    return 0
+    return serve_in_foreground(endpoint, description.rstrip("."))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
