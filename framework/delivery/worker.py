@@ -230,6 +230,11 @@ class DeliveryWorker:
         self._pacer = QuotaPacer(free_share=options.quota_free_share)
         self._polls_checked = 0.0
         self._stalled_wait = _STALLED_FIRST_WAIT
+        self._settle_and_claim = callable(getattr(queue, "settle_and_claim", None))
+        self._refilled_short = False  # the last settle's claim found fewer jobs than free slots
+        self._loop_thread: int | None = None
+        self._wake_pending = threading.Event()
+        self._woken_by_queue = False  # whether the queue tells this worker of changes (else: poll)
 
     # -- control -----------------------------------------------------------------------------------
 
@@ -248,6 +253,8 @@ class DeliveryWorker:
         (or only due later than ``give_up_wait``), but not before ``intake_done`` is set when given
         (a producer still enqueueing). Ctrl+C stops it cleanly, then is raised again."""
         self._intake_done = intake_done
+        self._loop_thread = threading.get_ident()
+        unsubscribe = self._subscribe()
         self.queue.register_worker(self.worker_id)
         pool = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="delivery")
         interrupted = False
@@ -261,9 +268,27 @@ class DeliveryWorker:
         finally:
             self._finish_in_flight()
             pool.shutdown(wait=False, cancel_futures=True)
+            unsubscribe()
             self.queue.unregister_worker(self.worker_id)
             if interrupted:
                 raise KeyboardInterrupt  # noqa: B012 - the caller decides what an interrupt means
+
+    def _subscribe(self) -> Callable[[], None]:
+        """Be woken by the queue's changes (a backend without ``subscribe_changes`` is polled instead)."""
+        subscribe = getattr(self.queue, "subscribe_changes", None)
+        if not callable(subscribe):
+            return lambda: None
+        unsubscribe: Callable[[], None] = subscribe(self._queue_changed)
+        self._woken_by_queue = True
+        return unsubscribe
+
+    def _queue_changed(self) -> None:
+        """On whichever thread changed the queue: wake the main loop, once until it next waits. The
+        main loop's own settles are skipped: it looks at the queue right after them anyway."""
+        if threading.get_ident() == self._loop_thread or self._wake_pending.is_set():
+            return
+        self._wake_pending.set()
+        self._finished.put(None)
 
     # -- the main loop -----------------------------------------------------------------------------
 
@@ -282,7 +307,7 @@ class DeliveryWorker:
             if claimed or self._in_flight:
                 self._stalled_wait = _STALLED_FIRST_WAIT
             if self._in_flight:
-                self._settle_batch(self._wait_for_finished(timeout=self.options.idle_poll))
+                self._settle_batch(self._wait_for_finished(timeout=self.options.idle_poll), refill=(pool, ids))
                 continue
             if claimed:
                 continue
@@ -294,23 +319,26 @@ class DeliveryWorker:
     def _claim_and_start(self, pool: ThreadPoolExecutor, ids: list[str]) -> int:
         started = self._start_polls(pool, ids) + self._start_batches(pool)
         free = self.concurrency - self._in_flight
+        if self._refilled_short:  # the settle just before claimed all there was: no second look yet
+            self._refilled_short = False
+            return started
         if free <= 0:
             return started
         if self._runs_and_batches:
-            jobs = self.queue.claim(
-                self.worker_id,
-                instances=ids,
-                limit=free,
-                account_limits=self._limits_now(),
-                lane_run=self._lane_run,
-                skip=tuple(self._batching),
-            )
+            jobs = self.queue.claim(self.worker_id, instances=ids, limit=free, **self._claim_terms())
         else:
             jobs = self.queue.claim(self.worker_id, instances=ids, limit=free, account_limits=self._limits_now())
+        self._start_runs(pool, jobs)
+        return started + len(jobs)
+
+    def _claim_terms(self) -> dict[str, Any]:
+        """What a lane claim asks beyond the worker and the count: accounts' limits, runs, skips."""
+        return {"account_limits": self._limits_now(), "lane_run": self._lane_run, "skip": tuple(self._batching)}
+
+    def _start_runs(self, pool: ThreadPoolExecutor, jobs: list[Job]) -> None:
         for run in _lane_runs(jobs):
             self._in_flight += 1
             pool.submit(self._guarded, self._attempt_run, run)
-        return started + len(jobs)
 
     def _start_batches(self, pool: ThreadPoolExecutor) -> int:
         """Claim a batch for each batching subscription with none in flight (and a slot free)."""
@@ -440,6 +468,7 @@ class DeliveryWorker:
         """At least one finished task (unless ``timeout`` passes or ``stop`` is called), then every
         other one already waiting: settling them together keeps transactions few."""
         batch: list[_TaskDone] = []
+        self._wake_pending.clear()  # a change from now on wakes this wait
         try:
             first = self._finished.get(timeout=timeout)
         except queue_module.Empty:
@@ -523,7 +552,9 @@ class DeliveryWorker:
 
     # -- settling ----------------------------------------------------------------------------------
 
-    def _settle_batch(self, tasks: list[_TaskDone]) -> None:
+    def _settle_batch(self, tasks: list[_TaskDone], refill: tuple[ThreadPoolExecutor, list[str]] | None = None) -> None:
+        """Settle what finished; with ``refill`` (the pool, the instances), claim the slots it frees in
+        the same transaction and start them."""
         if not tasks:
             return
         now = self._clock()
@@ -536,17 +567,46 @@ class DeliveryWorker:
                 self.queue.pause_account(done.job.account_key, verdict.pause_account_until, reason)
             if verdict.slow_account_until is not None:
                 self._slow_down(done.job.account_key, verdict.slow_account_until)
-        self.queue.settle([verdict.settlement for done, verdict in verdicts if id(done) not in polled])
+        self._pace_quota(batch, now)  # before any claim: a spent quota pauses its account first
+        settlements = [verdict.settlement for done, verdict in verdicts if id(done) not in polled]
+        claimed = self._settle_and_refill(settlements, tasks, verdicts, refill)
         self._apply_polls(tasks, {done.job.id: verdict.settlement for done, verdict in verdicts if id(done) in polled})
-        self._pace_quota(batch, now)
         self._in_flight -= len(tasks)
         self._batches_in_flight -= {task.batch_key for task in tasks if task.batch_key is not None}
+        if refill is not None and claimed:
+            self._start_runs(refill[0], claimed)
         for done, verdict in verdicts:
             if done.result is not None:
                 self._on_outcome(_outcome(done, verdict.settlement))
         revoked = {done.job.instance_id: verdict.settlement.reason for done, verdict in verdicts if verdict.reauthorise}
         for instance_id, reason in revoked.items():
             self._dead_letter_instance(instance_id, reason)
+
+    def _settle_and_refill(
+        self,
+        settlements: list[Settlement],
+        tasks: list[_TaskDone],
+        verdicts: list[tuple[_Finished, Verdict]],
+        refill: tuple[ThreadPoolExecutor, list[str]] | None,
+    ) -> list[Job]:
+        """Settle, claiming the freed slots in the same transaction when nothing must come between
+        (no async batch to store or poll to finish, no revoked credentials to dead-letter first).
+
+        A slot is kept back for each batching subscription with no batch in flight, so lane jobs never
+        crowd out batches: the loop's next claim offers those slots to the batches first.
+        """
+        free = self.concurrency - (self._in_flight - len(tasks))
+        free -= sum(1 for key in self._batching if key not in self._batches_in_flight)
+        blocked = any(task.poll is not None or task.start_polling is not None for task in tasks) or any(
+            verdict.reauthorise for _, verdict in verdicts
+        )
+        if refill is None or not self._settle_and_claim or blocked or free <= 0:
+            self.queue.settle(settlements)
+            return []
+        terms = self._claim_terms() if self._runs_and_batches else {"account_limits": self._limits_now()}
+        claimed = self.queue.settle_and_claim(settlements, self.worker_id, instances=refill[1], limit=free, **terms)
+        self._refilled_short = len(_lane_runs(claimed)) < free
+        return claimed
 
     def _apply_polls(self, tasks: list[_TaskDone], settlements: dict[int, Settlement]) -> None:
         """Store new async batches; finish or reschedule the polls made."""
