@@ -235,6 +235,7 @@ class DeliveryWorker:
         self._loop_thread: int | None = None
         self._wake_pending = threading.Event()
         self._woken_by_queue = False  # whether the queue tells this worker of changes (else: poll)
+        self._chores_due = 0.0  # the next heartbeat or recovery: no idle wait outlasts it
 
     # -- control -----------------------------------------------------------------------------------
 
@@ -303,6 +304,7 @@ class DeliveryWorker:
             if now - last_recover >= self.options.recover_every:
                 self.queue.recover(self.options.stale_after)
                 last_recover = now
+            self._chores_due = min(last_beat + self.options.heartbeat_every, last_recover + self.options.recover_every)
             claimed = self._claim_and_start(pool, ids)
             if claimed or self._in_flight:
                 self._stalled_wait = _STALLED_FIRST_WAIT
@@ -486,6 +488,9 @@ class DeliveryWorker:
     def _idle(self, ids: list[str], until_empty: bool) -> WorkerExit | None:
         """Nothing in flight and nothing claimable: stop (until_empty) or sleep until something may be due.
 
+        The sleep ends early when the queue announces a change (``subscribe_changes``: an enqueue, a
+        settle, a redrive, here or, on PostgreSQL, in another process); otherwise it lasts until the
+        next job is due, the next heartbeat, or ``idle_poll`` (the safety net), whichever is first.
         Jobs that are due but not claimable (a lingering batch, an account held by an async import)
         back the wait off to ``_STALLED_LONGEST_WAIT`` instead of reading the queue every 10 ms; only
         an empty lane-head answer pays for counting the unfinished jobs.
@@ -504,7 +509,10 @@ class DeliveryWorker:
         if until_empty and earliest - now > self.options.give_up_wait:
             return WorkerExit("waiting", self.queue.unfinished(ids), earliest, self._paused_accounts(now))
         longest = _INTAKE_POLL if intake_open else self.options.idle_poll
+        longest = max(min(longest, self._chores_due - now), 0.01)
         delay = min(max(earliest - now, 0.01), longest)
+        if due is None:  # nothing queued: only a change (announced, or seen by the safety net) helps
+            delay = longest
         if stalled and earliest <= now:
             delay = min(self._stalled_wait, longest)
             self._stalled_wait = min(self._stalled_wait * 2, _STALLED_LONGEST_WAIT)
