@@ -14,8 +14,10 @@ claimed together (a lane run) and merged per record where the action declares it
 an async batch waiting in ``polling`` and polled on a schedule; and results that report the account's
 daily API usage pace it (``quota_pacing``).
 
-When nothing is claimable it sleeps until the next job is due (at most ``idle_poll``, so jobs enqueued
-by another process are seen). It heartbeats, and ``recover``\\ s the jobs of dead workers at start and
+Issue 16: settling a batch claims the slots it frees in the same transaction (``settle_and_claim``),
+and when nothing is claimable the worker sleeps until the queue announces a change (an enqueue, a
+settle, a redrive: ``subscribe_changes``, across processes on PostgreSQL too), the next job is due, or
+``idle_poll`` passes (the safety net for changes nobody announced). It heartbeats, and ``recover``\\ s the jobs of dead workers at start and
 periodically. ``stop()`` (SIGTERM, Ctrl+C) finishes and settles the attempts in flight for a short
 grace period, then unregisters: jobs it still holds go back to the queue, nothing is lost.
 """
