@@ -269,9 +269,9 @@ class DeliveryWorker:
             self._stopping.set()
             return WorkerExit("stopped")
         finally:
+            unsubscribe()
             self._finish_in_flight()
             pool.shutdown(wait=False, cancel_futures=True)
-            unsubscribe()
             self.queue.unregister_worker(self.worker_id)
             if interrupted:
                 raise KeyboardInterrupt  # noqa: B012 - the caller decides what an interrupt means
@@ -464,8 +464,9 @@ class DeliveryWorker:
             result = result_to_settle(run.results.get(position, missing))
             job = self.queue.job(poll.job_ids[position])
             if job is not None and job.state is JobState.POLLING:
-                others = tuple(i for i in poll.job_ids if i != job.id)
-                finished.append(_Finished(job, result, started, latency, others, batched=True))
+                # ``merged_with`` of a batched job is its batch: one shared tuple, not one copy per job
+                # without it (quadratic: a 10,000-row import made 100 million ids)
+                finished.append(_Finished(job, result, started, latency, poll.job_ids, batched=True))
         return _TaskDone(tuple(finished), poll=poll)
 
     def _wait_for_finished(self, timeout: float) -> list[_TaskDone]:
@@ -606,7 +607,8 @@ class DeliveryWorker:
         crowd out batches: the loop's next claim offers those slots to the batches first.
         """
         free = self.concurrency - (self._in_flight - len(tasks))
-        free -= sum(1 for key in self._batching if key not in self._batches_in_flight)
+        batches_left = self._batches_in_flight - {task.batch_key for task in tasks}
+        free -= sum(1 for key in self._batching if key not in batches_left)
         blocked = any(task.poll is not None or task.start_polling is not None for task in tasks) or any(
             verdict.reauthorise for _, verdict in verdicts
         )
