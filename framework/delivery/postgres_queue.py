@@ -27,7 +27,9 @@ import dataclasses
 import json
 import os
 import socket
-from collections.abc import Collection, Iterator, Mapping, Sequence
+import threading
+import uuid
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import Any
 
 import psycopg
@@ -48,7 +50,9 @@ from framework.delivery.jobs import (
 )
 from framework.delivery.postgres_schema import ACCOUNT_LOCK_SPACE, NOW, check_schema, migrate
 from framework.delivery.postgres_token_store import PostgresTokenStore
+from framework.delivery.postgres_wakeups import ChangeListener, notify_sql
 from framework.delivery.queue_url import QueueURLError, redact_queue_url
+from framework.delivery.wakeups import QueueChanges, Unsubscribe
 
 __all__ = ["PostgresQueue", "migrate_queue"]
 
@@ -78,6 +82,12 @@ class PostgresQueue:
         self._conninfo = url
         with _connect(url) as connection:
             check_schema(connection, url)
+            row = connection.execute("SELECT current_schema()").fetchone()
+        self._schema = str(row[0]) if row else "public"
+        self._sender = uuid.uuid4().hex  # tells this queue object's own notifications apart
+        self._changes = QueueChanges()
+        self._listener: ChangeListener | None = None
+        self._listener_lock = threading.Lock()
         self._pool: ConnectionPool[psycopg.Connection[tuple[Any, ...]]] = ConnectionPool(
             url, min_size=1, max_size=_POOL_SIZE, kwargs={"autocommit": True}, open=False, name="actions-queue"
         )
@@ -111,6 +121,10 @@ class PostgresQueue:
             }
             earlier = [job for job in fresh if _identity(job) not in inserted]
             states = _states_of(connection, earlier) if earlier else {}
+            if inserted:
+                self._announce(connection)
+        if inserted:
+            self._changes.notify()
         duplicates: dict[JobState, int] = {}
         finished = frozenset(identity for identity, state in states.items() if state.finished)
         seen: set[tuple[str, int, str]] = set()
@@ -143,11 +157,16 @@ class PostgresQueue:
 
     def unregister_worker(self, worker_id: str) -> None:
         with self._pool.connection() as connection, connection.transaction():
-            connection.execute(
+            cursor = connection.execute(
                 "UPDATE actions_jobs SET state = 'queued', worker_id = NULL WHERE state = 'running' AND worker_id = %s",
                 (worker_id,),
             )
             connection.execute("DELETE FROM actions_workers WHERE id = %s", (worker_id,))
+            put_back = cursor.rowcount
+            if put_back:
+                self._announce(connection)
+        if put_back:
+            self._changes.notify()
 
     def recover(self, stale_after: float) -> int:
         with self._pool.connection() as connection, connection.transaction():
@@ -160,7 +179,12 @@ class PostgresQueue:
                 "UPDATE actions_jobs AS j SET state = 'queued', worker_id = NULL WHERE j.state = 'running' AND"
                 " (j.worker_id IS NULL OR NOT EXISTS (SELECT 1 FROM actions_workers AS w WHERE w.id = j.worker_id))"
             )
-            return cursor.rowcount
+            put_back = cursor.rowcount
+            if put_back:
+                self._announce(connection)
+        if put_back:
+            self._changes.notify()
+        return put_back
 
     def claim(
         self,
@@ -176,23 +200,53 @@ class PostgresQueue:
         Each head is followed by its run (ordered by claim group, then id)."""
         if limit <= 0 or not instances:
             return []
-        limited = sorted(account_limits)
         with self._pool.connection() as connection:
-            rows = connection.execute(
-                f"SELECT {JOB_COLUMNS} FROM actions_claim(%s, %s, %s, %s::text[], %s::integer[], %s, %s::text[],"
-                " %s::integer[]) ORDER BY claim_group, id",
-                (
-                    worker_id,
-                    list(instances),
-                    limit,
-                    limited,
-                    [account_limits[key] for key in limited],
-                    max(lane_run, 1),
-                    [instance for instance, _ in skip],
-                    [subscription for _, subscription in skip],
-                ),
-            ).fetchall()
-        return [_job(row) for row in rows]
+            return _claim(connection, worker_id, instances, limit, account_limits, lane_run, skip)
+
+    def settle_and_claim(
+        self,
+        settlements: Sequence[Settlement],
+        worker_id: str,
+        *,
+        instances: Collection[str],
+        limit: int,
+        account_limits: Mapping[str, int],
+        lane_run: int = 1,
+        skip: Collection[tuple[str, int]] = (),
+    ) -> list[Job]:
+        """``actions_settle`` then ``actions_claim`` in one transaction. The claim turns
+        ``synchronous_commit`` off for its transaction; it is set back before the commit, so the
+        settlements are as durable as ``settle``'s."""
+        with self._pool.connection() as connection, connection.transaction():
+            if settlements:
+                _settle(connection, settlements, self._announcement())
+            claimed: list[Job] = []
+            if limit > 0 and instances:
+                claimed = _claim(connection, worker_id, instances, limit, account_limits, lane_run, skip)
+                connection.execute("SET LOCAL synchronous_commit TO DEFAULT")
+        if settlements:
+            self._changes.notify()
+        return claimed
+
+    def subscribe_changes(self, callback: Callable[[], None]) -> Unsubscribe:
+        """In process at once; from other processes through ``LISTEN`` (started on first use)."""
+        unsubscribe = self._changes.subscribe(callback)
+        with self._listener_lock:
+            if self._listener is None:
+                self._listener = ChangeListener(self._conninfo, self._schema, self._sender, self._changes)
+        return unsubscribe
+
+    def wait_listening(self, timeout: float) -> bool:
+        """Whether changes of other processes are being listened to (for tests and start-up)."""
+        listener = self._listener
+        return listener is not None and listener.wait_listening(timeout)
+
+    def _announcement(self) -> tuple[str, str]:
+        return (self._schema, self._sender)
+
+    def _announce(self, connection: psycopg.Connection[tuple[Any, ...]]) -> None:
+        """Tell other processes' listeners, when this transaction commits, that jobs may be claimable."""
+        connection.execute(f"SELECT {notify_sql()}", self._announcement())
 
     def claim_batch(
         self,
@@ -272,15 +326,18 @@ class PostgresQueue:
     def finish_poll(self, poll_id: int, settlements: Sequence[Settlement]) -> None:
         with self._pool.connection() as connection, connection.transaction():
             if settlements:
-                _settle(connection, settlements)
+                _settle(connection, settlements, self._announcement())
             connection.execute("DELETE FROM actions_polls WHERE id = %s", (poll_id,))
+        if settlements:
+            self._changes.notify()
 
     def settle(self, settlements: Sequence[Settlement]) -> None:
         """One call of ``actions_settle``: every outcome and attempt record in one transaction."""
         if not settlements:
             return
         with self._pool.connection() as connection:
-            _settle(connection, settlements)
+            _settle(connection, settlements, self._announcement())
+        self._changes.notify()
 
     def pause_account(self, account_key: str, until: float, reason: str) -> None:
         with self._pool.connection() as connection:
@@ -384,13 +441,18 @@ class PostgresQueue:
             remaining = None if remaining is None else remaining - len(rows)
 
     def redrive(self, job_ids: Collection[int]) -> int:
-        with self._pool.connection() as connection:
+        with self._pool.connection() as connection, connection.transaction():
             cursor = connection.execute(
                 f"UPDATE actions_jobs SET state = 'queued', attempts = 0, not_before = 0, enqueued_at = {NOW},"
                 " settled_at = NULL WHERE id = ANY(%s) AND state IN ('dead', 'invalid')",
                 (list(job_ids),),
             )
-            return cursor.rowcount
+            redriven = cursor.rowcount
+            if redriven:
+                self._announce(connection)
+        if redriven:
+            self._changes.notify()
+        return redriven
 
     def purge(self, job_ids: Collection[int]) -> int:
         with self._pool.connection() as connection, connection.transaction():
@@ -427,6 +489,8 @@ class PostgresQueue:
         self._pool.check()
 
     def close(self) -> None:
+        if self._listener is not None:
+            self._listener.close()
         self._pool.close()
 
 
@@ -464,8 +528,39 @@ def _connect(url: str) -> psycopg.Connection[tuple[Any, ...]]:
         ) from None
 
 
-def _settle(connection: psycopg.Connection[tuple[Any, ...]], settlements: Sequence[Settlement]) -> None:
-    """One call of ``actions_settle`` on ``connection``: outcomes and attempt records as two JSON arrays."""
+def _claim(
+    connection: psycopg.Connection[tuple[Any, ...]],
+    worker_id: str,
+    instances: Collection[str],
+    limit: int,
+    account_limits: Mapping[str, int],
+    lane_run: int,
+    skip: Collection[tuple[str, int]],
+) -> list[Job]:
+    """One call of ``actions_claim`` on ``connection`` (alone, or in a transaction after a settle)."""
+    limited = sorted(account_limits)
+    rows = connection.execute(
+        f"SELECT {JOB_COLUMNS} FROM actions_claim(%s, %s, %s, %s::text[], %s::integer[], %s, %s::text[],"
+        " %s::integer[]) ORDER BY claim_group, id",
+        (
+            worker_id,
+            list(instances),
+            limit,
+            limited,
+            [account_limits[key] for key in limited],
+            max(lane_run, 1),
+            [instance for instance, _ in skip],
+            [subscription for _, subscription in skip],
+        ),
+    ).fetchall()
+    return [_job(row) for row in rows]
+
+
+def _settle(
+    connection: psycopg.Connection[tuple[Any, ...]], settlements: Sequence[Settlement], announcement: tuple[str, str]
+) -> None:
+    """One call of ``actions_settle`` on ``connection``: outcomes and attempt records as two JSON arrays,
+    with the change announced (``pg_notify``) in the same statement, so in the same transaction."""
     outcomes = [
         {
             "id": s.job_id,
@@ -479,8 +574,8 @@ def _settle(connection: psycopg.Connection[tuple[Any, ...]], settlements: Sequen
     ]
     attempts = [dataclasses.asdict(s.attempt) for s in settlements if s.attempt is not None]
     connection.execute(
-        "SELECT actions_settle(%s::json, %s::json)",
-        (json.dumps(outcomes, ensure_ascii=False), json.dumps(attempts, ensure_ascii=False)),
+        f"SELECT actions_settle(%s::json, %s::json), {notify_sql()}",
+        (json.dumps(outcomes, ensure_ascii=False), json.dumps(attempts, ensure_ascii=False), *announcement),
     )
 
 

@@ -18,11 +18,14 @@ guarantees, proven by one shared contract suite (``tests/delivery/contract.py``)
   lane heads of one subscription for one ``perform_batch`` call. A job of an async batch waits in
   ``polling`` (unfinished: it holds its lane back, is never claimed nor recovered) while its
   ``PendingPoll`` is stored, and ``claim_polls``/``finish_poll`` finish it, after a restart too.
+* **Wake-ups and refills** (issue 16): ``settle_and_claim`` settles and claims in one transaction;
+  ``subscribe_changes`` tells a waiting worker that jobs may have become claimable, so it sleeps
+  until then (or until the next due time) instead of polling.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import Protocol, runtime_checkable
 
 from framework.auth import TokenStore
@@ -36,6 +39,7 @@ from framework.delivery.jobs import (
     QueueStats,
     Settlement,
 )
+from framework.delivery.wakeups import Unsubscribe
 
 __all__ = ["JobQueue"]
 
@@ -130,6 +134,28 @@ class JobQueue(Protocol):
 
     def settle(self, settlements: Sequence[Settlement]) -> None:
         """Apply attempts' outcomes in one transaction: final states, retries, attempt records."""
+        ...
+
+    def settle_and_claim(
+        self,
+        settlements: Sequence[Settlement],
+        worker_id: str,
+        *,
+        instances: Collection[str],
+        limit: int,
+        account_limits: Mapping[str, int],
+        lane_run: int = 1,
+        skip: Collection[tuple[str, int]] = (),
+    ) -> list[Job]:
+        """``settle`` then ``claim``, in one transaction (as durable as ``settle``): the slots and lanes
+        the settled jobs free are refilled at once, so a worker at its account's limit keeps it full
+        without a second round trip per attempt."""
+        ...
+
+    def subscribe_changes(self, callback: Callable[[], None]) -> Unsubscribe:
+        """Call ``callback`` whenever jobs may have become claimable (enqueued, settled, redriven, put
+        back), by this process or, where the backend can tell (PostgreSQL ``LISTEN/NOTIFY``), another;
+        returns the function that unsubscribes. A worker waits on it instead of polling."""
         ...
 
     def pause_account(self, account_key: str, until: float, reason: str) -> None:

@@ -18,7 +18,7 @@ import socket
 import sqlite3
 import threading
 import time
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -44,6 +44,7 @@ from framework.delivery.private_files import (
 )
 from framework.delivery.queue_file_problems import check_before_opening, explain
 from framework.delivery.sqlite_token_store import SqliteTokenStore
+from framework.delivery.wakeups import QueueChanges, Unsubscribe
 
 __all__ = ["SqliteQueue"]
 
@@ -139,6 +140,7 @@ class SqliteQueue:
         except sqlite3.Error as error:
             raise explain(self.path, error) from error
         self._tokens = SqliteTokenStore(self._db, self._lock, self.path)
+        self._changes = QueueChanges()
 
     def __repr__(self) -> str:
         return f"SqliteQueue({str(self.path)!r})"
@@ -186,9 +188,12 @@ class SqliteQueue:
                 rows,
             )
             added = db.total_changes - before
-            if added == len(jobs):
-                return EnqueueResult(added)
-            duplicates, finished = _duplicate_states(db, jobs, now, len(jobs) - added)
+            duplicates: dict[JobState, int] = {}
+            finished: frozenset[tuple[str, int, str]] = frozenset()
+            if added < len(jobs):
+                duplicates, finished = _duplicate_states(db, jobs, now, len(jobs) - added)
+        if added:
+            self._changes.notify()
         return EnqueueResult(added, duplicates, finished)
 
     # -- workers ------------------------------------------------------------------------------------
@@ -206,8 +211,10 @@ class SqliteQueue:
 
     def unregister_worker(self, worker_id: str) -> None:
         with self._transaction() as db:
-            _requeue_held_by(db, [worker_id])
+            put_back = _requeue_held_by(db, [worker_id])
             db.execute("DELETE FROM workers WHERE id = ?", (worker_id,))
+        if put_back:
+            self._changes.notify()
 
     def recover(self, stale_after: float) -> int:
         host, now = socket.gethostname(), time.time()
@@ -225,7 +232,10 @@ class SqliteQueue:
                     " AND (worker_id IS NULL OR worker_id NOT IN (SELECT id FROM workers))"
                 )
             ]
-            return _requeue_held_by(db, orphans)
+            put_back = _requeue_held_by(db, orphans)
+        if put_back:
+            self._changes.notify()
+        return put_back
 
     def claim(
         self,
@@ -239,13 +249,31 @@ class SqliteQueue:
     ) -> list[Job]:
         if limit <= 0 or not instances:
             return []
+        with self._transaction() as db:
+            return _claim(db, worker_id, instances, limit, account_limits, lane_run, skip, time.time())
+
+    def settle_and_claim(
+        self,
+        settlements: Sequence[Settlement],
+        worker_id: str,
+        *,
+        instances: Collection[str],
+        limit: int,
+        account_limits: Mapping[str, int],
+        lane_run: int = 1,
+        skip: Collection[tuple[str, int]] = (),
+    ) -> list[Job]:
         now = time.time()
         with self._transaction() as db:
-            capacity = _capacity(db, account_limits, now)
-            heads = _choose(db, instances, limit, now, capacity, skip)
-            chosen = [job for head in heads for job in [head, *_followers(db, head, lane_run, now)]]
-            _mark_running(db, worker_id, heads, chosen)
-        return [_with_state(job, JobState.RUNNING) for job in chosen]
+            for settlement in settlements:
+                _settle_one(db, settlement, now)
+            claimed = _claim(db, worker_id, instances, limit, account_limits, lane_run, skip, now)
+        if settlements:
+            self._changes.notify()
+        return claimed
+
+    def subscribe_changes(self, callback: Callable[[], None]) -> Unsubscribe:
+        return self._changes.subscribe(callback)
 
     def claim_batch(
         self,
@@ -329,6 +357,7 @@ class SqliteQueue:
             for settlement in settlements:
                 _settle_one(db, settlement, now)
             db.execute("DELETE FROM polls WHERE id = ?", (poll_id,))
+        self._changes.notify()
 
     def settle(self, settlements: Sequence[Settlement]) -> None:
         if not settlements:
@@ -337,6 +366,7 @@ class SqliteQueue:
         with self._transaction() as db:
             for settlement in settlements:
                 _settle_one(db, settlement, now)
+        self._changes.notify()
 
     def pause_account(self, account_key: str, until: float, reason: str) -> None:
         with self._transaction() as db:
@@ -448,7 +478,10 @@ class SqliteQueue:
                 " WHERE id = ? AND state IN ('dead', 'invalid')",
                 [(time.time(), job_id) for job_id in job_ids],
             )
-            return cursor.rowcount
+            redriven = cursor.rowcount
+        if redriven:
+            self._changes.notify()
+        return redriven
 
     def purge(self, job_ids: Collection[int]) -> int:
         with self._transaction() as db:
@@ -540,6 +573,26 @@ def _capacity(db: sqlite3.Connection, account_limits: Mapping[str, int], now: fl
     running = dict(db.execute(_RUNNING_CALLS).fetchall())
     paused = [key for (key,) in db.execute("SELECT account_key FROM account_pauses WHERE until > ?", (now,))]
     return _Capacity(account_limits, running, paused)
+
+
+def _claim(
+    db: sqlite3.Connection,
+    worker_id: str,
+    instances: Collection[str],
+    limit: int,
+    account_limits: Mapping[str, int],
+    lane_run: int,
+    skip: Collection[tuple[str, int]],
+    now: float,
+) -> list[Job]:
+    """``claim`` inside a transaction already open (alone, or right after a settle)."""
+    if limit <= 0 or not instances:
+        return []
+    capacity = _capacity(db, account_limits, now)
+    heads = _choose(db, instances, limit, now, capacity, skip)
+    chosen = [job for head in heads for job in [head, *_followers(db, head, lane_run, now)]]
+    _mark_running(db, worker_id, heads, chosen)
+    return [_with_state(job, JobState.RUNNING) for job in chosen]
 
 
 def _mark_running(db: sqlite3.Connection, worker_id: str, heads: list[Job], chosen: list[Job]) -> None:

@@ -14,8 +14,10 @@ claimed together (a lane run) and merged per record where the action declares it
 an async batch waiting in ``polling`` and polled on a schedule; and results that report the account's
 daily API usage pace it (``quota_pacing``).
 
-When nothing is claimable it sleeps until the next job is due (at most ``idle_poll``, so jobs enqueued
-by another process are seen). It heartbeats, and ``recover``\\ s the jobs of dead workers at start and
+Issue 16: settling a batch claims the slots it frees in the same transaction (``settle_and_claim``),
+and when nothing is claimable the worker sleeps until the queue announces a change (an enqueue, a
+settle, a redrive: ``subscribe_changes``, across processes on PostgreSQL too), the next job is due, or
+``idle_poll`` passes (the safety net for changes nobody announced). It heartbeats, and ``recover``\\ s the jobs of dead workers at start and
 periodically. ``stop()`` (SIGTERM, Ctrl+C) finishes and settles the attempts in flight for a short
 grace period, then unregisters: jobs it still holds go back to the queue, nothing is lost.
 """
@@ -230,6 +232,12 @@ class DeliveryWorker:
         self._pacer = QuotaPacer(free_share=options.quota_free_share)
         self._polls_checked = 0.0
         self._stalled_wait = _STALLED_FIRST_WAIT
+        self._settle_and_claim = callable(getattr(queue, "settle_and_claim", None))
+        self._refilled_short = False  # the last settle's claim found fewer jobs than free slots
+        self._loop_thread: int | None = None
+        self._wake_pending = threading.Event()
+        self._woken_by_queue = False  # whether the queue tells this worker of changes (else: poll)
+        self._chores_due = 0.0  # the next heartbeat or recovery: no idle wait outlasts it
 
     # -- control -----------------------------------------------------------------------------------
 
@@ -248,6 +256,8 @@ class DeliveryWorker:
         (or only due later than ``give_up_wait``), but not before ``intake_done`` is set when given
         (a producer still enqueueing). Ctrl+C stops it cleanly, then is raised again."""
         self._intake_done = intake_done
+        self._loop_thread = threading.get_ident()
+        unsubscribe = self._subscribe()
         self.queue.register_worker(self.worker_id)
         pool = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="delivery")
         interrupted = False
@@ -259,11 +269,29 @@ class DeliveryWorker:
             self._stopping.set()
             return WorkerExit("stopped")
         finally:
+            unsubscribe()
             self._finish_in_flight()
             pool.shutdown(wait=False, cancel_futures=True)
             self.queue.unregister_worker(self.worker_id)
             if interrupted:
                 raise KeyboardInterrupt  # noqa: B012 - the caller decides what an interrupt means
+
+    def _subscribe(self) -> Callable[[], None]:
+        """Be woken by the queue's changes (a backend without ``subscribe_changes`` is polled instead)."""
+        subscribe = getattr(self.queue, "subscribe_changes", None)
+        if not callable(subscribe):
+            return lambda: None
+        unsubscribe: Callable[[], None] = subscribe(self._queue_changed)
+        self._woken_by_queue = True
+        return unsubscribe
+
+    def _queue_changed(self) -> None:
+        """On whichever thread changed the queue: wake the main loop, once until it next waits. The
+        main loop's own settles are skipped: it looks at the queue right after them anyway."""
+        if threading.get_ident() == self._loop_thread or self._wake_pending.is_set():
+            return
+        self._wake_pending.set()
+        self._finished.put(None)
 
     # -- the main loop -----------------------------------------------------------------------------
 
@@ -278,11 +306,12 @@ class DeliveryWorker:
             if now - last_recover >= self.options.recover_every:
                 self.queue.recover(self.options.stale_after)
                 last_recover = now
+            self._chores_due = min(last_beat + self.options.heartbeat_every, last_recover + self.options.recover_every)
             claimed = self._claim_and_start(pool, ids)
             if claimed or self._in_flight:
                 self._stalled_wait = _STALLED_FIRST_WAIT
             if self._in_flight:
-                self._settle_batch(self._wait_for_finished(timeout=self.options.idle_poll))
+                self._settle_batch(self._wait_for_finished(timeout=self.options.idle_poll), refill=(pool, ids))
                 continue
             if claimed:
                 continue
@@ -294,23 +323,26 @@ class DeliveryWorker:
     def _claim_and_start(self, pool: ThreadPoolExecutor, ids: list[str]) -> int:
         started = self._start_polls(pool, ids) + self._start_batches(pool)
         free = self.concurrency - self._in_flight
+        if self._refilled_short:  # the settle just before claimed all there was: no second look yet
+            self._refilled_short = False
+            return started
         if free <= 0:
             return started
         if self._runs_and_batches:
-            jobs = self.queue.claim(
-                self.worker_id,
-                instances=ids,
-                limit=free,
-                account_limits=self._limits_now(),
-                lane_run=self._lane_run,
-                skip=tuple(self._batching),
-            )
+            jobs = self.queue.claim(self.worker_id, instances=ids, limit=free, **self._claim_terms())
         else:
             jobs = self.queue.claim(self.worker_id, instances=ids, limit=free, account_limits=self._limits_now())
+        self._start_runs(pool, jobs)
+        return started + len(jobs)
+
+    def _claim_terms(self) -> dict[str, Any]:
+        """What a lane claim asks beyond the worker and the count: accounts' limits, runs, skips."""
+        return {"account_limits": self._limits_now(), "lane_run": self._lane_run, "skip": tuple(self._batching)}
+
+    def _start_runs(self, pool: ThreadPoolExecutor, jobs: list[Job]) -> None:
         for run in _lane_runs(jobs):
             self._in_flight += 1
             pool.submit(self._guarded, self._attempt_run, run)
-        return started + len(jobs)
 
     def _start_batches(self, pool: ThreadPoolExecutor) -> int:
         """Claim a batch for each batching subscription with none in flight (and a slot free)."""
@@ -432,14 +464,16 @@ class DeliveryWorker:
             result = result_to_settle(run.results.get(position, missing))
             job = self.queue.job(poll.job_ids[position])
             if job is not None and job.state is JobState.POLLING:
-                others = tuple(i for i in poll.job_ids if i != job.id)
-                finished.append(_Finished(job, result, started, latency, others, batched=True))
+                # ``merged_with`` of a batched job is its batch: one shared tuple, not one copy per job
+                # without it (quadratic: a 10,000-row import made 100 million ids)
+                finished.append(_Finished(job, result, started, latency, poll.job_ids, batched=True))
         return _TaskDone(tuple(finished), poll=poll)
 
     def _wait_for_finished(self, timeout: float) -> list[_TaskDone]:
         """At least one finished task (unless ``timeout`` passes or ``stop`` is called), then every
         other one already waiting: settling them together keeps transactions few."""
         batch: list[_TaskDone] = []
+        self._wake_pending.clear()  # a change from now on wakes this wait
         try:
             first = self._finished.get(timeout=timeout)
         except queue_module.Empty:
@@ -457,6 +491,9 @@ class DeliveryWorker:
     def _idle(self, ids: list[str], until_empty: bool) -> WorkerExit | None:
         """Nothing in flight and nothing claimable: stop (until_empty) or sleep until something may be due.
 
+        The sleep ends early when the queue announces a change (``subscribe_changes``: an enqueue, a
+        settle, a redrive, here or, on PostgreSQL, in another process); otherwise it lasts until the
+        next job is due, the next heartbeat, or ``idle_poll`` (the safety net), whichever is first.
         Jobs that are due but not claimable (a lingering batch, an account held by an async import)
         back the wait off to ``_STALLED_LONGEST_WAIT`` instead of reading the queue every 10 ms; only
         an empty lane-head answer pays for counting the unfinished jobs.
@@ -475,7 +512,10 @@ class DeliveryWorker:
         if until_empty and earliest - now > self.options.give_up_wait:
             return WorkerExit("waiting", self.queue.unfinished(ids), earliest, self._paused_accounts(now))
         longest = _INTAKE_POLL if intake_open else self.options.idle_poll
+        longest = max(min(longest, self._chores_due - now), 0.01)
         delay = min(max(earliest - now, 0.01), longest)
+        if due is None:  # nothing queued: only a change (announced, or seen by the safety net) helps
+            delay = longest
         if stalled and earliest <= now:
             delay = min(self._stalled_wait, longest)
             self._stalled_wait = min(self._stalled_wait * 2, _STALLED_LONGEST_WAIT)
@@ -523,7 +563,9 @@ class DeliveryWorker:
 
     # -- settling ----------------------------------------------------------------------------------
 
-    def _settle_batch(self, tasks: list[_TaskDone]) -> None:
+    def _settle_batch(self, tasks: list[_TaskDone], refill: tuple[ThreadPoolExecutor, list[str]] | None = None) -> None:
+        """Settle what finished; with ``refill`` (the pool, the instances), claim the slots it frees in
+        the same transaction and start them."""
         if not tasks:
             return
         now = self._clock()
@@ -536,17 +578,47 @@ class DeliveryWorker:
                 self.queue.pause_account(done.job.account_key, verdict.pause_account_until, reason)
             if verdict.slow_account_until is not None:
                 self._slow_down(done.job.account_key, verdict.slow_account_until)
-        self.queue.settle([verdict.settlement for done, verdict in verdicts if id(done) not in polled])
+        self._pace_quota(batch, now)  # before any claim: a spent quota pauses its account first
+        settlements = [verdict.settlement for done, verdict in verdicts if id(done) not in polled]
+        claimed = self._settle_and_refill(settlements, tasks, verdicts, refill)
         self._apply_polls(tasks, {done.job.id: verdict.settlement for done, verdict in verdicts if id(done) in polled})
-        self._pace_quota(batch, now)
         self._in_flight -= len(tasks)
         self._batches_in_flight -= {task.batch_key for task in tasks if task.batch_key is not None}
+        if refill is not None and claimed:
+            self._start_runs(refill[0], claimed)
         for done, verdict in verdicts:
             if done.result is not None:
                 self._on_outcome(_outcome(done, verdict.settlement))
         revoked = {done.job.instance_id: verdict.settlement.reason for done, verdict in verdicts if verdict.reauthorise}
         for instance_id, reason in revoked.items():
             self._dead_letter_instance(instance_id, reason)
+
+    def _settle_and_refill(
+        self,
+        settlements: list[Settlement],
+        tasks: list[_TaskDone],
+        verdicts: list[tuple[_Finished, Verdict]],
+        refill: tuple[ThreadPoolExecutor, list[str]] | None,
+    ) -> list[Job]:
+        """Settle, claiming the freed slots in the same transaction when nothing must come between
+        (no async batch to store or poll to finish, no revoked credentials to dead-letter first).
+
+        A slot is kept back for each batching subscription with no batch in flight, so lane jobs never
+        crowd out batches: the loop's next claim offers those slots to the batches first.
+        """
+        free = self.concurrency - (self._in_flight - len(tasks))
+        batches_left = self._batches_in_flight - {task.batch_key for task in tasks}
+        free -= sum(1 for key in self._batching if key not in batches_left)
+        blocked = any(task.poll is not None or task.start_polling is not None for task in tasks) or any(
+            verdict.reauthorise for _, verdict in verdicts
+        )
+        if refill is None or not self._settle_and_claim or blocked or free <= 0:
+            self.queue.settle(settlements)
+            return []
+        terms = self._claim_terms() if self._runs_and_batches else {"account_limits": self._limits_now()}
+        claimed = self.queue.settle_and_claim(settlements, self.worker_id, instances=refill[1], limit=free, **terms)
+        self._refilled_short = len(_lane_runs(claimed)) < free
+        return claimed
 
     def _apply_polls(self, tasks: list[_TaskDone], settlements: dict[int, Settlement]) -> None:
         """Store new async batches; finish or reschedule the polls made."""

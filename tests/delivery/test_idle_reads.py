@@ -7,6 +7,9 @@ second of linger, 84% of a core over an import's wait); it now backs off. Counte
 
 from __future__ import annotations
 
+import functools
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,23 +22,37 @@ from tests.delivery.test_batch_delivery import EVENTS, MOMENT, instance_for
 LINGER_S = 1.0
 
 
+_READS = ("next_due", "unfinished", "claim", "claim_batch", "claim_polls", "paused_accounts")
+
+
 class CountingQueue:
-    """The real queue, counting the reads a waiting worker makes."""
+    """The real queue (either backend), counting the reads a waiting worker makes; ``looked`` is set
+    at the first ``next_due`` (the worker found nothing to claim and is about to wait)."""
 
-    def __init__(self, queue: SqliteQueue) -> None:
+    def __init__(self, queue: Any) -> None:
         self._queue = queue
-        self.reads = {"next_due": 0, "unfinished": 0}
-        self.claim = queue.claim  # the worker reads claim's signature to find lane runs
+        self.reads = dict.fromkeys(_READS, 0)
+        self.looked = threading.Event()
+        self.claim = self._counted("claim")  # the worker reads claim's signature to find lane runs
+        functools.update_wrapper(self.claim, queue.claim)
 
-    def next_due(self, instances: Any) -> float | None:
-        self.reads["next_due"] += 1
-        return self._queue.next_due(instances)
+    def _counted(self, name: str) -> Callable[..., Any]:
+        method = getattr(self._queue, name)
 
-    def unfinished(self, instances: Any) -> int:
-        self.reads["unfinished"] += 1
-        return self._queue.unfinished(instances)
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            self.reads[name] += 1
+            if name == "next_due":
+                self.looked.set()
+            return method(*args, **kwargs)
+
+        return counted
+
+    def total(self) -> int:
+        return sum(self.reads.values())
 
     def __getattr__(self, name: str) -> Any:
+        if name in _READS:
+            return self._counted(name)
         return getattr(self._queue, name)
 
 
