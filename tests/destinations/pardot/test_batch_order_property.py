@@ -8,6 +8,14 @@ The second property takes the real path: the events are enqueued in a ``SqliteQu
 ``DeliveryWorker`` delivers them in batches (lanes per person or one lane for all, small batches,
 held items handed back untried, async imports polled), with 503s injected; the final prospects must
 be those per-event delivery leaves, and nothing may be dead-lettered.
+
+The third compares every delivery mode through the queue and worker: per event, merged, batched
+(Import API, email changes per event inside the batch) and merged and batched, on an instance with
+the two subscriptions users run (identifies upserted, "Email Changed" tracks through "Change a
+prospect's email"), for random interleavings of a few people's updates, stale updates (the address
+before their last change), nulls, empty strings and email changes, with and without the emulator's
+fault mix (429, 500, timeouts). Each mode's final prospects must be per-event delivery's. Its first
+find was in the intake, not in a delivery path: a batch was enqueued one subscription at a time.
 """
 
 import tempfile
@@ -179,7 +187,7 @@ MODES = {  # name → (merge_updates, enable_batching on the identify subscripti
     "batched": (False, True),
     "merged and batched": (True, True),
 }
-FAULT_MIX = "429:0.05,500:0.08,timeout:0.04"
+FAULT_MIX = "429:0.08,500:0.2,timeout:0.1"
 mixed_step = st.one_of(
     st.tuples(
         st.sampled_from(["update", "stale"]),
