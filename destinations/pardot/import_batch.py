@@ -21,7 +21,10 @@ instead (sent at once, inside ``perform_batch``) when the CSV cannot say what it
   the record's updates stay in order.
 
 Items of one prospect are merged into one row (``framework.delivery.merging``, the upsert's own merge
-rules), so a row stands for every item of its prospect and shares its outcome. Delivery must not start
+rules), so a row stands for every item of its prospect and shares its outcome, but for a refusal: a
+refused row of several items is sent again item by item when the import is polled (their payloads
+wait in the reference), so one bad update (an unknown field) does not take the prospect's other
+updates with it, as per event (the per-event path's merged calls do the same). Delivery must not start
 a subscription's next batch before this one's poll is done, or a later update could land first.
 """
 
@@ -31,6 +34,7 @@ import csv
 import hashlib
 import io
 import json
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from framework.delivery.merging import merge_payloads
@@ -86,6 +90,8 @@ def perform_batch(request: RequestClient, data: ExecuteInput) -> AsyncBatch | Mu
         "importId": import_id,
         "rows": [[_digest(row), items] for row, items in imported],
         "settled": [[index, _stored(status)] for index, status in sorted(settled.items())],
+        # the items of merged rows, for the poll to send one by one should their row be refused
+        "merged": [[index, payloads[index]] for _, items in imported if len(items) > 1 for index in items],
     }
     return AsyncBatch(ref=ref, items=len(payloads))
 
@@ -104,15 +110,19 @@ def poll(request: RequestClient, data: ExecuteInput, ref: dict[str, Any]) -> Sti
         )
         return _statuses(settled, {i: failed for _, items in ref["rows"] for i in items}, _count(ref))
     errors = _error_rows(client, ref["importId"]) if record.get("errorCount") else {}
+    merged = {int(index): payload for index, payload in ref.get("merged", [])}
     outcomes: dict[int, ItemStatus] = {}
     for digest, items in ref["rows"]:
         message = errors.get(digest, [None]).pop(0) if errors.get(digest) else None
-        row_status: ItemStatus = (
-            ItemSuccess(200, body={"importId": ref["importId"]})
-            if message is None
-            else ItemError(400, f"Pardot refused the import row: {message}", "IMPORT_ROW_ERROR", Resolution.TERMINAL)
-        )
-        outcomes.update({index: row_status for index in items})
+        if message is None:
+            outcomes.update(dict.fromkeys(items, ItemSuccess(200, body={"importId": ref["importId"]})))
+        elif len(items) > 1 and all(index in merged for index in items):
+            outcomes.update(_upsert_in_order(client, merged, items))
+        else:
+            refused = ItemError(
+                400, f"Pardot refused the import row: {message}", "IMPORT_ROW_ERROR", Resolution.TERMINAL
+            )
+            outcomes.update(dict.fromkeys(items, refused))
     return _statuses(settled, outcomes, _count(ref))
 
 
@@ -171,7 +181,9 @@ def _per_event_items(payloads: list[dict[str, Any]]) -> set[int]:
     return single | {i for i, p in enumerate(payloads) if p["email"] in touched}
 
 
-def _upsert_in_order(client: PardotClient, payloads: list[dict[str, Any]], indexes: list[int]) -> dict[int, ItemStatus]:
+def _upsert_in_order(
+    client: PardotClient, payloads: Mapping[int, dict[str, Any]] | Sequence[dict[str, Any]], indexes: list[int]
+) -> dict[int, ItemStatus]:
     """The per-event items one by one; after a failure, the later items of that prospect are not sent.
 
     Per event, a failed update holds its user's later ones back until it is delivered. Sending an email

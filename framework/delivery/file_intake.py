@@ -3,8 +3,8 @@
 Each event goes through the instance's ``JobProducer`` (triggers evaluated at intake), so what no
 subscription wants never enters the queue and a malformed event is refused with its file:line. An
 event larger than Segment's 32 KB limit is refused the same way. Jobs are enqueued a batch at a time,
-one transaction per subscription in the batch, so each subscription's duplicates (a re-run's "done
-before") are counted exactly.
+in one transaction and in event order (a job's id is its place in its user's lane, whatever its
+subscription); each subscription's duplicates (a re-run's "done before") are counted exactly.
 
 ``fresh`` gives this run's jobs their own identity (the messageId plus a run mark), so events an
 earlier run delivered are delivered again instead of being skipped as duplicates.
@@ -102,24 +102,27 @@ class FileIntake:
             self.flush()
 
     def flush(self) -> None:
-        """Enqueue the pending jobs: one transaction per subscription, durable when this returns."""
+        """Enqueue the pending jobs in one transaction, in event order, durable when this returns.
+
+        One call for every subscription: a job's id is its place in its user's lane, so a user's
+        identify read after their "Email Changed" track must get the later id even though the two
+        jobs are of different subscriptions (enqueued per subscription, the identify went first).
+        Each subscription's "done before" is counted from the duplicates the queue found finished.
+        """
         if not self._pending:
             return
+        jobs, self._pending = self._pending, []
         by_subscription: dict[int, list[NewJob]] = {}
-        for job in self._pending:
+        for job in jobs:
             by_subscription.setdefault(job.subscription, []).append(job)
-        self._pending = []
-        for index, jobs in by_subscription.items():
-            with self.tally.holding():
-                result = self.queue.enqueue(jobs)
-                self.added += result.added
-                done_before = sum(count for state, count in result.duplicates.items() if state.finished)
+        with self.tally.holding():
+            result = self.queue.enqueue(jobs)
+            self.added += result.added
+            for index, ones in by_subscription.items():
                 ours = [
-                    job.message_id
-                    for job in jobs
-                    if (job.instance_id, job.subscription, job.message_id) not in result.finished
+                    job.message_id for job in ones if (job.instance_id, index, job.message_id) not in result.finished
                 ]
-                self.tally.add_enqueued(index, jobs[0].subscription_name, len(jobs), done_before, ours)
+                self.tally.add_enqueued(index, ones[0].subscription_name, len(ones), len(ones) - len(ours), ours)
 
     def _refuse(self, index: int, name: str, why: str, record: EventRecord) -> None:
         self.tally.add_intake(index, name, "invalid", why, record.location)
