@@ -55,10 +55,10 @@ def deliver_batch(pipeline: Pipeline, sub: CompiledSubscription, jobs: Sequence[
     begun = time.perf_counter()
     run = run_batch(pipeline, sub, [job.event for job in chosen])
     latency = (time.perf_counter() - begun) * 1000
-    ids = [job.id for job in chosen]
+    batch = tuple(job.id for job in chosen)  # every job's ``merged_with``: the batch, shared (a copy each is quadratic)
     for job, result in zip(chosen, run.results, strict=True):
         if result is not None:
-            items.append(RunItem(job, result_to_settle(result), now, latency, tuple(i for i in ids if i != job.id)))
+            items.append(RunItem(job, result_to_settle(result), now, latency, batch))
     if run.pending is None:
         return BatchAttempt(items)
     return BatchAttempt(items, run.pending, tuple(chosen))
