@@ -16,7 +16,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["BOUNDS_MS", "FAILED_STATUSES", "LatencyBucket", "LatencySummary", "histogram_sql", "summaries"]
+__all__ = [
+    "BOUNDS_MS",
+    "FAILED_STATUSES",
+    "LatencyBucket",
+    "LatencySummary",
+    "bucket_sql",
+    "failed_sql",
+    "histogram_sql",
+    "summaries",
+]
 
 # Upper bounds of the buckets, in milliseconds; one more bucket holds anything slower.
 BOUNDS_MS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 60_000)
@@ -56,14 +65,23 @@ class LatencySummary:
         return self.failed / self.attempts if self.attempts else 0.0
 
 
+def bucket_sql(latency: str) -> str:
+    """The bucket number of the latency (ms) ``latency``, as an SQL expression."""
+    cases = " ".join(f"WHEN {latency} <= {bound} THEN {n}" for n, bound in enumerate(BOUNDS_MS))
+    return f"CASE {cases} ELSE {len(BOUNDS_MS)} END"
+
+
+def failed_sql(status: str) -> str:
+    """1 when the attempt status ``status`` is a failure, else 0, as an SQL expression."""
+    failed = ", ".join(f"'{name}'" for name in FAILED_STATUSES)
+    return f"CASE WHEN {status} IN ({failed}) THEN 1 ELSE 0 END"
+
+
 def histogram_sql(attempts: str, jobs: str, mark: str) -> str:
     """The query: attempts started since the second parameter, flagged recent from the first, bucketed."""
-    cases = " ".join(f"WHEN a.latency_ms <= {bound} THEN {n}" for n, bound in enumerate(BOUNDS_MS))
-    failed = ", ".join(f"'{status}'" for status in FAILED_STATUSES)
     return (
         f"SELECT j.instance_id, j.subscription, CASE WHEN a.started_at >= {mark} THEN 1 ELSE 0 END,"
-        f" CASE {cases} ELSE {len(BOUNDS_MS)} END, count(*),"
-        f" sum(CASE WHEN a.status IN ({failed}) THEN 1 ELSE 0 END), sum(a.latency_ms), max(a.latency_ms)"
+        f" {bucket_sql('a.latency_ms')}, count(*), sum({failed_sql('a.status')}), sum(a.latency_ms), max(a.latency_ms)"
         f" FROM {attempts} AS a JOIN {jobs} AS j ON j.id = a.job_id WHERE a.started_at >= {mark}"
         " GROUP BY 1, 2, 3, 4"
     )
