@@ -118,22 +118,18 @@ class StatsSnapshots:
     def refresh_now(self) -> None:
         """Take a snapshot now (after a retry or purge, so the next page shows it)."""
         now = time.time()
+        stats = self._queue.stats()
+        # a queue without these methods shows no time windows, latencies or quotas
+        reader = getattr(self._queue, "settled_counts", None)
+        latencies = getattr(self._queue, "attempt_latencies", None)
         usage = getattr(self._queue, "quota_usage", None)
-        quota = usage() if usage is not None else []
-        counted = getattr(self._queue, "counted", None)  # counts kept by the queue (delivery_counts)
-        if counted is not None:
-            counts = counted(now - DAY, now - 3600)
-            taken = Snapshot(now, counts.stats, counts.settled, counts.latency, quota)
-        else:  # another queue: scan; without these methods it shows no time windows or latencies
-            reader = getattr(self._queue, "settled_counts", None)
-            latencies = getattr(self._queue, "attempt_latencies", None)
-            taken = Snapshot(
-                now,
-                self._queue.stats(),
-                reader(now - DAY) if reader is not None else [],
-                latencies(now - DAY, now - 3600) if latencies is not None else [],
-                quota,
-            )
+        taken = Snapshot(
+            now,
+            stats,
+            reader(now - DAY) if reader is not None else [],
+            latencies(now - DAY, now - 3600) if latencies is not None else [],
+            usage() if usage is not None else [],
+        )
         with self._lock:
             self._latest = taken
         self._ready.set()

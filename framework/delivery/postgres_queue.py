@@ -33,7 +33,7 @@ from typing import Any
 import psycopg
 from psycopg_pool import ConnectionPool
 
-from framework.delivery import attempt_latency, delivery_counts, quota_usage
+from framework.delivery import attempt_latency, quota_usage
 from framework.delivery.jobs import (
     JOB_COLUMNS,
     Attempt,
@@ -358,21 +358,6 @@ class PostgresQueue:
             sql = attempt_latency.histogram_sql("actions_attempts", "actions_jobs", "%s")
             rows = connection.execute(sql, (recent, since)).fetchall()
         return attempt_latency.buckets_of(rows)
-
-    def counted(self, since: float, recent: float) -> delivery_counts.Counted:
-        with self._pool.connection() as connection, connection.transaction():
-            connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")  # counts and split agree
-            now = connection.execute(f"SELECT {NOW}").fetchone()
-            assert now is not None
-            return delivery_counts.read(
-                lambda sql, args: connection.execute(sql, args).fetchall(),
-                prefix="actions_",
-                mark="%s",
-                since=since,
-                recent=recent,
-                now=float(now[0]),
-                paused=self.paused_accounts(),
-            )
 
     def record_quota_usage(self, reports: Sequence[quota_usage.QuotaUsage]) -> None:
         with self._pool.connection() as connection, connection.cursor() as cursor:

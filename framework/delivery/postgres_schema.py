@@ -16,13 +16,12 @@ from typing import Any
 
 import psycopg
 
-from framework.delivery.delivery_counts import POSTGRES_UPGRADE as _COUNTS_UPGRADE
 from framework.delivery.queue_url import QueueURLError, redact_queue_url
 from framework.delivery.quota_usage import POSTGRES_TABLE as _QUOTA_USAGE_TABLE
 
 __all__ = ["SCHEMA_VERSION", "QueueSchemaError", "migrate", "check_schema", "NOW", "ACCOUNT_LOCK_SPACE"]
 
-SCHEMA_VERSION = 3  # 2: lane runs and batches (claim_group), async batches (polls); 3: quota usage, counts
+SCHEMA_VERSION = 3  # 2: lane runs and batches (claim_group), async batches (polls); 3: quota usage
 
 # The first key of the two-key advisory lock that serialises claims of one account.
 ACCOUNT_LOCK_SPACE = 7300
@@ -300,8 +299,7 @@ _UPGRADES: tuple[str, ...] = (
     {_SETTLE_FUNCTION_1}
     """,
     _UPGRADE_TO_2,
-    # 3: each account's last reported daily API usage (quota_usage); counts kept by triggers (delivery_counts)
-    _QUOTA_USAGE_TABLE + _COUNTS_UPGRADE,
+    _QUOTA_USAGE_TABLE,  # 3: each account's last reported daily API usage (quota_usage)
 )
 assert len(_UPGRADES) == SCHEMA_VERSION
 

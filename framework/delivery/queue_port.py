@@ -27,7 +27,6 @@ from typing import Protocol, runtime_checkable
 
 from framework.auth import TokenStore
 from framework.delivery.attempt_latency import LatencyBucket
-from framework.delivery.delivery_counts import Counted
 from framework.delivery.jobs import (
     Attempt,
     DeadLetterSelection,
@@ -167,12 +166,6 @@ class JobQueue(Protocol):
         """Attempts started at or after ``since`` per subscription and latency bucket, those at or after
         ``recent`` apart (``attempt_latency``). It reads every attempt: for the console's background
         snapshot, not for a request."""
-        ...
-
-    def counted(self, since: float, recent: float) -> Counted:
-        """``stats()``, ``settled_counts`` and ``attempt_latencies`` from the counts the queue keeps as
-        jobs change (``delivery_counts``), windows starting at the minute holding ``since``/``recent``:
-        cheap, it reads the counts and the queued jobs, never the whole history."""
         ...
 
     def record_quota_usage(self, reports: Sequence[QuotaUsage]) -> None:

@@ -23,7 +23,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from framework.delivery import attempt_latency, delivery_counts, quota_usage
+from framework.delivery import attempt_latency, quota_usage
 from framework.delivery.jobs import (
     JOB_COLUMNS,
     Attempt,
@@ -156,7 +156,6 @@ class SqliteQueue:
                 self._db.executescript(_MIGRATE_FROM_1)
             self._db.executescript(_SCHEMA)
             self._db.executescript(quota_usage.SQLITE_SCHEMA)
-            delivery_counts.install_sqlite(self._db)
             self._db.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
 
     def _transaction(self, mode: str = "IMMEDIATE") -> _Transaction:
@@ -182,11 +181,13 @@ class SqliteQueue:
             for job in jobs
         ]
         with self._transaction() as db:
-            added = db.executemany(  # rowcount, not total_changes: that counts the triggers' rows too
+            before = db.total_changes
+            db.executemany(
                 "INSERT OR IGNORE INTO jobs (instance_id, subscription, subscription_name, message_id, account_key,"
                 " ordering_key, event, enqueued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
-            ).rowcount
+            )
+            added = db.total_changes - before
             if added == len(jobs):
                 return EnqueueResult(added)
             duplicates, finished = _duplicate_states(db, jobs, now, len(jobs) - added)
@@ -415,18 +416,6 @@ class SqliteQueue:
         with self._lock:
             rows = self._db.execute(attempt_latency.histogram_sql("attempts", "jobs", "?"), (recent, since)).fetchall()
         return attempt_latency.buckets_of(rows)
-
-    def counted(self, since: float, recent: float) -> delivery_counts.Counted:
-        with self._transaction("DEFERRED") as db:  # one read snapshot: counts and queued split agree
-            return delivery_counts.read(
-                lambda sql, args: db.execute(sql, args).fetchall(),
-                prefix="",
-                mark="?",
-                since=since,
-                recent=recent,
-                now=time.time(),
-                paused=self.paused_accounts(),
-            )
 
     def record_quota_usage(self, reports: Sequence[quota_usage.QuotaUsage]) -> None:
         with self._transaction() as db:
