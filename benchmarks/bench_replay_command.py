@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import subprocess
 import sys
 import tempfile
@@ -165,7 +164,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         sink = shared_sink()
         command = ReplayCommand(sink.url, args.events)
-        print(f"sink: {sink.kind} at {sink.url}; {args.events:,} events; command: {' '.join(command.argv(Path('QUEUE.db')))}")
+        print(
+            f"sink: {sink.kind} at {sink.url}; {args.events:,} events; command: {' '.join(command.argv(Path('QUEUE.db')))}"
+        )
         ours, theirs = [], []
         for round_number in range(1, args.rounds + 1):
             delivered, seconds = command.run()
