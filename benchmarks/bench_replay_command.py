@@ -10,6 +10,11 @@ events delivered / wall-clock seconds of the whole command. Segment's figure is
 workers, no queue at all). Each pass uses a new queue file, so no run finds the previous one's
 jobs "done before"; the sanity count is the delivered count the summary prints.
 
+The command runs with Python's default bytecode cache, as in a user's shell: PYTHONDONTWRITEBYTECODE
+(set on some development machines) is removed from its environment, and one untimed warm-up run of
+a few events writes the cache first, so no timed round compiles the project's modules (an installed
+package has its bytecode compiled by pip; this tree is installed editable).
+
 ``python -m benchmarks.bench_replay_command [--events 20000] [--rounds 3]`` alternates the command
 and Segment's engine and prints each round's figures, their ranges and the ratios.
 """
@@ -18,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -69,19 +75,32 @@ class ReplayCommand:
         self.instance.write_text(_INSTANCE.format(endpoint=sink_url, name=_SUBSCRIPTION))
         _check_concurrency(self.instance)
         self._runs = 0
+        self._environment = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
 
-    def argv(self, queue: Path) -> list[str]:
+    def warm_up(self) -> None:
+        """One untimed run over a few events: the bytecode cache is written, the page cache filled."""
+        few = self.folder / "warm-up.ndjson"
+        _write_events(few, 10)
+        self._timed(few)
+
+    def argv(self, queue: Path, events: Path | None = None) -> list[str]:
         """Exactly what a user types, with the console script installed beside this interpreter."""
         script = Path(sys.executable).parent / "actions"
         command = [str(script)] if script.exists() else [sys.executable, "-m", "framework.cli"]
-        return [*command, "replay", str(self.events), "--instance", str(self.instance), "--queue", f"sqlite:///{queue}"]
+        source = str(events or self.events)
+        return [*command, "replay", source, "--instance", str(self.instance), "--queue", f"sqlite:///{queue}"]
 
     def run(self) -> tuple[int, float]:
         """One whole command into a new queue: (events delivered, wall-clock seconds)."""
+        return self._timed(self.events)
+
+    def _timed(self, events: Path) -> tuple[int, float]:
         self._runs += 1
         queue = self.folder / f"queue-{self._runs}.db"
         started = time.perf_counter()
-        done = subprocess.run(self.argv(queue), capture_output=True, text=True, check=False, timeout=900)
+        done = subprocess.run(
+            self.argv(queue, events), capture_output=True, text=True, check=False, timeout=900, env=self._environment
+        )
         elapsed = time.perf_counter() - started
         for leftover in self.folder.glob(f"{queue.name}*"):  # the queue and its -wal/-shm files
             leftover.unlink()
@@ -126,6 +145,7 @@ def _replay_command(events: list[dict[str, Any]]) -> Pass:
     from benchmarks.sink import shared_sink
 
     command = ReplayCommand(shared_sink().url)
+    command.warm_up()
 
     def one_pass() -> int:
         return command.run()[0]
@@ -164,6 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         sink = shared_sink()
         command = ReplayCommand(sink.url, args.events)
+        command.warm_up()
         print(
             f"sink: {sink.kind} at {sink.url}; {args.events:,} events; command: {' '.join(command.argv(Path('QUEUE.db')))}"
         )

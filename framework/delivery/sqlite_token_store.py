@@ -23,7 +23,7 @@ from framework.auth import OAuthTokens
 
 __all__ = ["SqliteTokenStore"]
 
-_UNKNOWN = object()  # not in the cache (None in it means: known to have no stored tokens)
+_UNKNOWN = OAuthTokens()  # compared by identity: not in the cache (None there means "nothing stored")
 
 
 class SqliteTokenStore:
