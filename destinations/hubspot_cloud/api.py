@@ -55,7 +55,10 @@ def answer_of(response: requests.Response) -> dict[str, Any]:
 def refresh_access_token(request: RequestClient, data: RefreshInput) -> OAuthTokens:
     """Trade the refresh token for a new access token (form-encoded refresh grant, HubSpot OAuth v1).
 
-    HubSpot keeps the refresh token; only the access token changes, as Segment reads the answer.
+    HubSpot keeps the refresh token; only the access token changes, as Segment reads the answer. The
+    refresh runs on a client without the API's headers (framework.runtime.token_refresh), so the
+    stale token never goes to the token endpoint; ``Bearer undefined`` is what Segment's refresh
+    sends there (its ``extend_request`` sees no tokens), written here so the requests stay identical.
     """
     form = {
         "refresh_token": data.auth.refresh_token,
@@ -63,7 +66,7 @@ def refresh_access_token(request: RequestClient, data: RefreshInput) -> OAuthTok
         "client_secret": data.auth.client_secret,
         "grant_type": "refresh_token",
     }
-    response = request.post(TOKEN_URL, data=form, throw_http_errors=False, headers={"authorization": None})
+    response = request.post(TOKEN_URL, data=form, throw_http_errors=False, headers={"authorization": "Bearer undefined"})
     if not 200 <= response.status_code < 300:
         raise refresh_error(response)
     return OAuthTokens(
