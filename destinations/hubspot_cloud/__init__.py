@@ -6,13 +6,14 @@
   with the refresh-token grant and the event retried, by the framework's token refresher.
 * **Actions**: ``upsertContact`` (:mod:`.upsert_contact`, with a batch path), ``upsertCompany``
   (:mod:`.upsert_company`), ``sendCustomBehavioralEvent`` (:mod:`.custom_behavioral_event`, dynamic
-  event names).
+  event names), ``customEvent`` (:mod:`.custom_event`: sync modes decide whether event definitions
+  and their properties may be created; :mod:`.event_schema`).
 * **Limits**: HubSpot allows an OAuth app 110 requests per 10 seconds per account; declared below,
   per ``portalId``.
 * **Errors**: :mod:`.classifier`.
 
 Requests are the ones Segment's HubSpot destination sends (tests/destinations/hubspot_cloud/conformance).
-Not yet ported: ``upsertObject``, ``upsertCustomObjectRecord`` and ``customEvent`` (docs/destinations/
+Not yet ported: ``upsertObject`` and ``upsertCustomObjectRecord`` (docs/destinations/
 actions-hubspot-cloud.md says why).
 """
 
@@ -25,6 +26,7 @@ from framework.definition.rate_limits import RateLimit
 
 from .api import bearer_header, refresh_access_token
 from .custom_behavioral_event import action as send_custom_behavioral_event
+from .custom_event import action as custom_event
 from .upsert_company import action as upsert_company
 from .upsert_contact import action as upsert_contact
 
@@ -48,6 +50,7 @@ definition = DestinationDefinition(
         "upsertContact": upsert_contact,
         "upsertCompany": upsert_company,
         "sendCustomBehavioralEvent": send_custom_behavioral_event,
+        "customEvent": custom_event,
     },
     rate_limit=RATE_LIMIT,
     concurrency_key="portalId",

@@ -232,8 +232,73 @@ def _batch_cases(maker: CaseMaker, start: int) -> list[dict[str, Any]]:
     return cases
 
 
+CUSTOM_EVENT_NAMES = ["Order Completed", "signup-done", "Émoji 🎉", "pe123_order_completed"]
+CUSTOM_PROPERTIES: dict[str, list[Any]] = {
+    "Plan Name": ["pro", "  padded  ", "TRUE", "false"], "score": ["42", 7, 2.5, "", "0x1F", None, "abc"],
+    "when": ["2026-12-06T12:00:00Z", "2026-12-06", "2026-13-45"], "nested": [{"a": [1, 2]}, [3], [], ["x", "y"]],
+    "flag": [True, False, "true"],
+}
+
+
+def _cleaned(name: str, allowed: str) -> str:
+    """HubSpot's spelling of a name (as its own answers would carry it), written out independently."""
+    return "".join(char if char in allowed else "_" for char in name.lower())
+
+
+def _definition(maker: CaseMaker, event_name: str, properties: dict[str, Any], share: float) -> dict[str, Any]:
+    name = _cleaned(event_name, "abcdefghijklmnopqrstuvwxyz0123456789_-")
+    known = [{"name": _cleaned(key, "abcdefghijklmnopqrstuvwxyz0123456789_"),
+              "type": maker.rng.choice(["string"] * 5 + ["number", "enumeration", "datetime"])}
+             for key in properties if maker.rng.random() < share]  # fmt: skip
+    return {"status": 200, "body": {"name": name, "fullyQualifiedName": f"pe123_{name}", "archived": maker.rng.random() < 0.05,
+                                    "properties": known}}  # fmt: skip
+
+
+def _custom_event_cases(maker: CaseMaker, start: int, count: int) -> list[dict[str, Any]]:
+    """``customEvent``: definitions matching, missing properties, missing entirely, per sync mode; errors."""
+    cases = []
+    sent = {"status": 204, "body": ""}
+    for offset in range(count):
+        event = maker.track()
+        event["event"] = maker.rng.choice(CUSTOM_EVENT_NAMES)
+        keys = maker.rng.sample(sorted(CUSTOM_PROPERTIES), maker.rng.randint(0, 4))
+        event["properties"] = {key: maker.rng.choice(CUSTOM_PROPERTIES[key]) for key in keys}
+        if maker.rng.random() < 0.05:
+            event["properties"]["2fast"] = "x"  # a property name HubSpot cannot take
+        object_type = maker.rng.choice(["contact", "contact", "company", "2-123"])
+        record: dict[str, Any] = {"object_type": object_type,
+                                  "email": _either("$.properties.email", "$.context.traits.email")}
+        if object_type != "contact" or maker.rng.random() < 0.3:
+            record["object_id"] = maker.rng.choice([101, 7, 55.0, 101, {"@path": "$.userId"}])
+        if maker.rng.random() < 0.2:
+            record["utk"] = "utk-abc"
+        mapping: dict[str, Any] = {"event_name": {"@path": "$.event"}, "record_details": record,
+                                   "properties": {"@path": "$.properties"}, "occurred_at": {"@path": "$.timestamp"}}
+        mode = maker.rng.choice(["upsert", "add", "update"])  # Segment's UI always saves one
+        mapping["__segment_internal_sync_mode"] = mode
+        name = maker.rng.choice(["full", "missing", "none", "none", "get-500", "get-429", "get-401", "get-403",
+                                 "create-409", "send-400"])
+        full = _definition(maker, event["event"], event["properties"], 1.0)
+        partial = _definition(maker, event["event"], event["properties"], 0.4)
+        created = {"status": 201, "body": {"fullyQualifiedName": "pe123_created"}}
+        replies = {"full": [full, sent], "missing": [partial, {"status": 201, "body": {}}, sent],
+                   "none": [NOT_FOUND, created, sent], "get-500": [BOOM], "get-429": [SLOW],
+                   "get-401": [UNAUTHORIZED, TOKEN, NOT_FOUND, created, sent], "get-403": [{"status": 403, "body": {"message": "scopes"}}],
+                   "create-409": [NOT_FOUND, {"status": 409, "body": {"message": "Event pe123_x already exists"}}],
+                   "send-400": [full, BAD]}[name]  # fmt: skip
+        cases.append(_case(start + offset, f"{name}-{mode}", "customEvent", mapping, {}, replies, event=event))
+    # A mapping without a sync mode: Segment's engine passes none (and creates), ours takes the default.
+    event = {"type": "track", "event": "Order Completed", "userId": "user-1", "properties": {"plan": "pro"},
+             "context": {"traits": {"email": "ann@example.com"}}, "timestamp": "2026-12-06T12:00:00.000Z"}
+    mapping = {"event_name": {"@path": "$.event"}, "record_details": {"object_type": "contact", "email": {"@path": "$.context.traits.email"}},
+               "properties": {"@path": "$.properties"}}  # fmt: skip
+    replies = [NOT_FOUND, {"status": 201, "body": {"fullyQualifiedName": "pe123_order_completed"}}, sent]
+    cases.append(_case(start + count, "none-no-sync-mode", "customEvent", mapping, {}, replies, event=event))
+    return cases
+
+
 def generate_cases(count: int = 300, seed: int = SEED) -> list[dict[str, Any]]:
-    """``count`` cases spread over the three actions, then the batches."""
+    """``count`` cases spread over the three actions, then the batches and ``customEvent``."""
     maker = CaseMaker(seed)
     cases: list[dict[str, Any]] = []
     actions = list(REPLIES)
@@ -248,7 +313,7 @@ def generate_cases(count: int = 300, seed: int = SEED) -> list[dict[str, Any]]:
         else:
             event, mapping = maker.track(), maker.event_mapping()
         cases.append(_case(index, name, action, mapping, settings, replies, event=event))
-    return cases + _batch_cases(maker, count)
+    return cases + _batch_cases(maker, count) + _custom_event_cases(maker, 2000, count // 2)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -18,7 +18,13 @@ from framework.testing.recordings import read_cases
 
 CASES = read_cases(Path(__file__).with_name("cases.jsonl"))
 # Case id → our outcome where it differs from Segment's on purpose (docs/divergences.md, HubSpot).
-DIVERGENCES: dict[str, list[str]] = {}
+DIVERGENCES: dict[str, list[str]] = {
+    # No __segment_internal_sync_mode in the mapping: Segment's perform gets none and creates the
+    # missing event definition; ours gets the declared default, "update", and refuses to create it.
+    "2150-customEvent-none-no-sync-mode": ["failed"],
+}
+# Case id → how many of Segment's requests we send (the same ones) before stopping, for the above.
+SENT_UNTIL_DIVERGENCE = {"2150-customEvent-none-no-sync-mode": 1}
 
 
 def quotes_as_segment_writes_them(requests: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -33,7 +39,8 @@ def quotes_as_segment_writes_them(requests: list[dict[str, Any]]) -> list[dict[s
 @pytest.mark.parametrize("line", CASES, ids=[line["case"]["id"] for line in CASES])
 def test_same_requests_as_segment(line: dict[str, Any]) -> None:
     replayed = replay_case(line, "actions-hubspot-cloud")
-    assert quotes_as_segment_writes_them(replayed.ours) == replayed.segment
+    until = SENT_UNTIL_DIVERGENCE.get(line["case"]["id"])
+    assert quotes_as_segment_writes_them(replayed.ours) == replayed.segment[:until]
     expected = DIVERGENCES.get(line["case"]["id"], replayed.segment_outcome)
     assert replayed.our_outcome == expected, line["segment"].get("error")
 
