@@ -54,15 +54,15 @@ definition = DestinationDefinition(
     },
     rate_limit=RATE_LIMIT,
     concurrency_key="portalId",
-    emulator=lambda settings, auth, subscriptions, **options: _start_emulator(**options),
+    emulator=lambda settings, auth, subscriptions, **options: _start_emulator(settings, auth, **options),
 )
 
 
-def _start_emulator(**options: Any) -> Any:
-    """``actions replay --emulator``: the local stateful HubSpot (contacts, companies, events)."""
+def _start_emulator(settings: dict[str, Any], auth: dict[str, Any], **options: Any) -> Any:
+    """``actions replay --emulator``: the local stateful HubSpot, primed with the instance's tokens."""
     from .emulator import start_hubspot_emulator
 
-    return start_hubspot_emulator(**options)
+    return start_hubspot_emulator(auth, settings, **options)
 
 
 destination = definition  # the name the registry looks for first
