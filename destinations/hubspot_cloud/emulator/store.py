@@ -57,6 +57,8 @@ class HubSpotStore:
     associations: set[tuple[str, str]] = field(default_factory=set)  # (company id, contact id)
     definitions: dict[str, dict[str, Any]] = field(default_factory=dict)  # full name → definition
     events: list[dict[str, Any]] = field(default_factory=list)
+    # Every contact write, in arrival order: (lower-cased email, the properties written); order tests read it.
+    contact_writes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1001))
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -71,6 +73,7 @@ class HubSpotStore:
             if found is None:
                 return None
             _apply(self.contacts[found], properties)
+            self.contact_writes.append((email.lower(), dict(properties)))
             return found, dict(self.contacts[found])
 
     def update_contact(self, contact_id: str, properties: dict[str, Any]) -> dict[str, Any] | None:
@@ -87,6 +90,7 @@ class HubSpotStore:
                 raise Conflict(existing)
             contact_id = str(next(self._ids))
             self.contacts[contact_id] = dict(properties)
+            self.contact_writes.append((str(properties.get("email") or "").lower(), dict(properties)))
             return contact_id, dict(properties)
 
     def find_contacts(self, emails: list[str]) -> tuple[list[tuple[str, dict[str, Any]]], list[str]]:
