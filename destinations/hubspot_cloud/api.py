@@ -66,7 +66,9 @@ def refresh_access_token(request: RequestClient, data: RefreshInput) -> OAuthTok
         "client_secret": data.auth.client_secret,
         "grant_type": "refresh_token",
     }
-    response = request.post(TOKEN_URL, data=form, throw_http_errors=False, headers={"authorization": "Bearer undefined"})
+    response = request.post(
+        TOKEN_URL, data=form, throw_http_errors=False, headers={"authorization": "Bearer undefined"}
+    )
     if not 200 <= response.status_code < 300:
         raise refresh_error(response)
     return OAuthTokens(

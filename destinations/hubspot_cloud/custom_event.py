@@ -181,7 +181,9 @@ def object_type_choices(request: RequestClient, data: ExecuteInput) -> DynamicCh
         found = answer_of(request.request(f"{CRM}/schemas?archived=false", "GET")).get("results") or []
     except HTTPError as error:
         return _error_choices(error)
-    custom = [Choice(label=f"{schema['labels']['plural']} (Custom)", value=schema["fullyQualifiedName"]) for schema in found]
+    custom = [
+        Choice(label=f"{schema['labels']['plural']} (Custom)", value=schema["fullyQualifiedName"]) for schema in found
+    ]
     return DynamicChoices(choices=sorted(custom + OBJECT_TYPES, key=lambda choice: choice.label.lower()))
 
 

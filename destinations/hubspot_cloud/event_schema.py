@@ -99,12 +99,16 @@ def clean_payload(payload: dict[str, Any]) -> dict[str, Any]:
     if not is_contact and not has_number_id:
         raise PayloadValidationError("object_id is required and must be numeric")
     if is_contact and not has_number_id and not record.get("email") and not record.get("utk"):
-        raise PayloadValidationError("Contact requires at least one of object_id (as number), email or utk to be provided")
+        raise PayloadValidationError(
+            "Contact requires at least one of object_id (as number), email or utk to be provided"
+        )
     if not is_contact:
         record.pop("email", None)
         record.pop("utk", None)
     name = _underscored(str(payload["event_name"]).lower(), _EVENT_CHARACTER).strip(JS_WHITESPACE)
-    properties = {_clean_property_name(key): _clean_value(value) for key, value in (payload.get("properties") or {}).items()}
+    properties = {
+        _clean_property_name(key): _clean_value(value) for key, value in (payload.get("properties") or {}).items()
+    }
     return {**payload, "record_details": record, "event_name": name, "properties": properties}
 
 

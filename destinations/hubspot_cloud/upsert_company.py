@@ -149,8 +149,12 @@ def _search(request: RequestClient, fields: dict[str, Any]) -> dict[str, Any]:
         return answer_of(request.request(f"{COMPANIES}/search", "POST", json=body))
     except HTTPError as error:
         if error.response.status_code == 400:
-            raise IntegrationError("HubSpot refused the company search (400): check that Company Search Fields "
-                                   "names properties defined in HubSpot.", "Company Search Failed", 400) from error
+            raise IntegrationError(
+                "HubSpot refused the company search (400): check that Company Search Fields "
+                "names properties defined in HubSpot.",
+                "Company Search Failed",
+                400,
+            ) from error
         raise error_for_http_error(error) from error
 
 

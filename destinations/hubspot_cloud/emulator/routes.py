@@ -164,7 +164,9 @@ def add_event_property(store: HubSpotStore, call: Call, full_name: str) -> Answe
 def send_event(store: HubSpotStore, call: Call) -> Answer:
     body = call.body if isinstance(call.body, dict) else {}
     if not str(body.get("eventName") or "").startswith(f"pe{store.portal_id}_"):
-        return _error(400, f"Event {body.get('eventName')} is not an event of portal {store.portal_id}", "VALIDATION_ERROR")
+        return _error(
+            400, f"Event {body.get('eventName')} is not an event of portal {store.portal_id}", "VALIDATION_ERROR"
+        )
     store.record_event(body)
     return 204, None
 

@@ -75,8 +75,12 @@ class HubSpotEmulator:
     def holdings(self) -> tuple[str, list[str], list[list[Any]]]:
         """Contacts and companies held, for ``actions replay --show-emulator``."""
         store = self.store
-        rows = [["contact", key, props.get("email"), props.get("lifecyclestage")] for key, props in store.contacts.items()]
-        rows += [["company", key, props.get("segment_group_id"), props.get("name")] for key, props in store.companies.items()]
+        rows = [
+            ["contact", key, props.get("email"), props.get("lifecyclestage")] for key, props in store.contacts.items()
+        ]
+        rows += [
+            ["company", key, props.get("segment_group_id"), props.get("name")] for key, props in store.companies.items()
+        ]
         title = f"HubSpot emulator: {len(store.contacts)} contacts, {len(store.companies)} companies, {len(store.events)} events"
         return title, ["record", "id", "key", "detail"], rows
 
@@ -91,7 +95,12 @@ class HubSpotEmulator:
         token = f"emulated-access-{next(self._issued)}"
         with self._lock:
             self._tokens.add(token)
-        return 200, {"access_token": token, "refresh_token": self.refresh_token, "expires_in": 1800, "token_type": "bearer"}
+        return 200, {
+            "access_token": token,
+            "refresh_token": self.refresh_token,
+            "expires_in": 1800,
+            "token_type": "bearer",
+        }
 
     def expire_tokens(self) -> None:
         with self._lock:
@@ -105,7 +114,9 @@ class HubSpotEmulator:
             self.calls.append((method, path, status))
 
 
-def _answer_for(emulator: HubSpotEmulator, method: str, target: str, headers: Any, raw: bytes) -> tuple[int, Any] | None:
+def _answer_for(
+    emulator: HubSpotEmulator, method: str, target: str, headers: Any, raw: bytes
+) -> tuple[int, Any] | None:
     """The (status, body) to answer, or None to drop the connection (fault ``reset``)."""
     parts = urlsplit(target)
     if method == "POST" and parts.path == TOKEN_PATH:
@@ -116,7 +127,11 @@ def _answer_for(emulator: HubSpotEmulator, method: str, target: str, headers: An
     if fault == EXPIRE:
         emulator.expire_tokens()
     if not emulator.authorised(headers.get("authorization")):
-        return 401, {"status": "error", "message": "Authentication credentials not found.", "category": "INVALID_AUTHENTICATION"}
+        return 401, {
+            "status": "error",
+            "message": "Authentication credentials not found.",
+            "category": "INVALID_AUTHENTICATION",
+        }
     if fault is not None and fault != EXPIRE:
         return int(fault), {"status": "error", "message": f"emulated {fault}", "category": "EMULATED"}
     try:
@@ -163,11 +178,11 @@ def start_hubspot_emulator(auth: Mapping[str, Any] | None = None, settings: Mapp
                            **options: Any) -> HubSpotEmulator:  # fmt: skip
     """A started emulator primed with an instance's tokens and Hub ID (``options``: faults, seed, latency)."""
     auth, settings = auth or {}, settings or {}
-    primed = {key: str(auth[key]) for key in ("access_token", "refresh_token") if auth.get(key)}
+    primed: dict[str, Any] = {key: str(auth[key]) for key in ("access_token", "refresh_token") if auth.get(key)}
     if settings.get("portalId"):
         primed["portal_id"] = str(settings["portalId"])
-    known = {key: options[key] for key in ("faults", "seed", "latency", "group_id_property") if key in options}
-    return HubSpotEmulator(**primed, **known).start()
+    primed.update({key: options[key] for key in ("faults", "seed", "latency", "group_id_property") if key in options})
+    return HubSpotEmulator(**primed).start()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -64,7 +64,9 @@ class HubSpotStore:
 
     def _contact_id(self, email: str) -> str | None:
         wanted = email.lower()
-        return next((key for key, props in self.contacts.items() if str(props.get("email", "")).lower() == wanted), None)
+        return next(
+            (key for key, props in self.contacts.items() if str(props.get("email", "")).lower() == wanted), None
+        )
 
     def update_contact_by_email(self, email: str, properties: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
         """The contact updated (id, properties), or None when no contact has this email."""
@@ -107,7 +109,9 @@ class HubSpotStore:
 
     def company_by_group(self, group_id: str) -> str | None:
         with self._lock:
-            return next((key for key, props in self.companies.items() if props.get("segment_group_id") == group_id), None)
+            return next(
+                (key for key, props in self.companies.items() if props.get("segment_group_id") == group_id), None
+            )
 
     def write_company(self, company_id: str | None, properties: dict[str, Any]) -> str:
         """Update the company (or create one when ``company_id`` is None); its id."""

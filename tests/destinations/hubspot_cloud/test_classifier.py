@@ -13,7 +13,11 @@ from framework.errors import HTTPError, Resolution, resolution_for
 
 def answer(status: int, body: str = "") -> requests.Response:
     response = requests.Response()
-    response.status_code, response.url, response._content = status, "https://api.hubapi.com/crm/v3/objects/contacts", body.encode()
+    response.status_code, response.url, response._content = (
+        status,
+        "https://api.hubapi.com/crm/v3/objects/contacts",
+        body.encode(),
+    )
     response.request = requests.Request("PATCH", response.url).prepare()
     return response
 

@@ -47,7 +47,9 @@ def test_a_contact_is_created_once_then_updated_by_email(emulator: HubSpotEmulat
         assert statuses(instance, identify("ann@example.com", firstName="Annie")) == ["delivered"]
     assert [props["firstname"] for props in emulator.store.contacts.values()] == ["Annie"]
     assert [call[:2] for call in emulator.calls][:2] == [
-        ("PATCH", "/crm/v3/objects/contacts/ann@example.com?idProperty=email"), ("POST", "/crm/v3/objects/contacts")]
+        ("PATCH", "/crm/v3/objects/contacts/ann@example.com?idProperty=email"),
+        ("POST", "/crm/v3/objects/contacts"),
+    ]
 
 
 def test_a_lifecycle_stage_moves_backwards_by_clearing_it_first(emulator: HubSpotEmulator) -> None:
@@ -79,7 +81,11 @@ def test_a_new_portal_gets_the_group_id_property_then_the_company(emulator: HubS
 
 def test_a_batch_creates_the_missing_contacts_and_updates_the_others(emulator: HubSpotEmulator) -> None:
     emulator.store.create_contact({"email": "old@example.com", "firstname": "Old"})
-    mapping = {"email": {"@path": "$.traits.email"}, "firstname": {"@path": "$.traits.firstName"}, "enable_batching": True}
+    mapping = {
+        "email": {"@path": "$.traits.email"},
+        "firstname": {"@path": "$.traits.firstName"},
+        "enable_batching": True,
+    }
     events = [identify("old@example.com", firstName="Renewed"), identify("NEW@example.com", firstName="New")]
     with instance_for(emulator, "upsertContact", mapping) as instance:
         pipeline = instance._pipeline  # noqa: SLF001 - the batch path has no public instance method yet

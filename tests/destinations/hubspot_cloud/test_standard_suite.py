@@ -57,4 +57,4 @@ class TestHubSpotCloudStandard(StandardDestinationTests):
         assert all(request.headers["authorization"] == "Bearer test-access-token" for request in sent)
         if action_key == "customEvent":
             assert sent[-1].url == "https://api.hubapi.com/events/v3/send"
-            assert b'"eventName":"pe123_order_completed"' in sent[-1].body
+            assert '"eventName":"pe123_order_completed"' in str(sent[-1].text)

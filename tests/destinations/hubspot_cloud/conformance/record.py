@@ -31,8 +31,14 @@ CASES_FILE = HERE / "cases.jsonl"
 SEED = 20261207
 TEXTS = ["Ann", "Zoë", "李", "Ünïcödé ☃", "  padded  ", "emoji 🎉", 'quote " and \\']
 NUMBERISH = ["42", "0", "3.50", "007"]
-EMAILS = ["ann@example.com", "Ann.Upper@Example.com", "li+tag@example.cn", "o'brien@example.ie", "ann@example.com",
-          "Zoë@Exämple.org"]  # the last is not an email address: refused before any request
+EMAILS = [
+    "ann@example.com",
+    "Ann.Upper@Example.com",
+    "li+tag@example.cn",
+    "o'brien@example.ie",
+    "ann@example.com",
+    "Zoë@Exämple.org",
+]  # the last is not an email address: refused before any request
 STAGES = ["lead", "Customer", " MarketingQualifiedLead ", "subscriber"]
 OAUTH = {"access_token": "access-old", "refresh_token": "refresh-1", "clientId": "client-id",
          "clientSecret": "client-secret"}  # fmt: skip
@@ -68,7 +74,10 @@ EVENT_DEFAULTS: dict[str, Any] = {
 
 OK_CONTACT = {"status": 200, "body": {"id": "501", "properties": {"lifecyclestage": "lead"}}}
 CREATED = {"status": 201, "body": {"id": "601", "properties": {}}}
-NOT_FOUND = {"status": 404, "body": {"status": "error", "message": "resource not found", "category": "OBJECT_NOT_FOUND"}}
+NOT_FOUND = {
+    "status": 404,
+    "body": {"status": "error", "message": "resource not found", "category": "OBJECT_NOT_FOUND"},
+}
 BAD = {"status": 400, "body": {"status": "error", "message": "Property values were not valid: [{\"isValid\":false,\"message\":\"Email address is invalid\",\"error\":\"INVALID_EMAIL\",\"name\":\"email\"}]", "category": "VALIDATION_ERROR"}}  # fmt: skip
 UNAUTHORIZED = {"status": 401, "body": {"status": "error", "message": "Authentication credentials not found.", "category": "INVALID_AUTHENTICATION"}}  # fmt: skip
 TOKEN = {"status": 200, "body": {"access_token": "access-new", "expires_in": 1800, "refresh_token": "refresh-1"}}
@@ -158,9 +167,17 @@ class CaseMaker:
         if self.rng.random() < 0.4:
             mapping["lifecyclestage"] = self.rng.choice(STAGES)
         if self.rng.random() < 0.4:
-            mapping["properties"] = self.rng.choice([{"plan": {"@path": "$.traits.plan"}, "tags": {"@path": "$.traits.tags"},
-                                                      "nested": {"@path": "$.traits.nested"}, "company": "Override Co"},
-                                                     {"score": {"@path": "$.traits.score"}, "flag": {"@path": "$.traits.flag"}}])
+            mapping["properties"] = self.rng.choice(
+                [
+                    {
+                        "plan": {"@path": "$.traits.plan"},
+                        "tags": {"@path": "$.traits.tags"},
+                        "nested": {"@path": "$.traits.nested"},
+                        "company": "Override Co",
+                    },
+                    {"score": {"@path": "$.traits.score"}, "flag": {"@path": "$.traits.flag"}},
+                ]
+            )
         return mapping
 
     def company_mapping(self) -> dict[str, Any]:
@@ -169,21 +186,36 @@ class CaseMaker:
         if self.rng.random() < 0.2:
             mapping["createNewCompany"] = False
         if self.rng.random() < 0.5:
-            mapping["companysearchfields"] = self.rng.choice([{"domain": {"@path": "$.traits.website"}},
-                                                             {"name": "Acme", "domain": "acme.example"}])
+            mapping["companysearchfields"] = self.rng.choice(
+                [{"domain": {"@path": "$.traits.website"}}, {"name": "Acme", "domain": "acme.example"}]
+            )
         if self.rng.random() < 0.3:
             mapping["lifecyclestage"] = self.rng.choice(STAGES)
         if self.rng.random() < 0.2:
-            mapping["properties"] = self.rng.choice([{"tier": "gold", "segment_group_id": "sneaky"}, {"tier": {"@path": "$.traits.name"}}])
+            mapping["properties"] = self.rng.choice(
+                [{"tier": "gold", "segment_group_id": "sneaky"}, {"tier": {"@path": "$.traits.name"}}]
+            )
         return mapping
 
     def event_mapping(self) -> dict[str, Any]:
         mapping = json.loads(json.dumps(EVENT_DEFAULTS))
-        mapping["eventName"] = self.rng.choice(["pe123_Order Completed", "pe123_signed.up", "pe999_other", "no_prefix",
-                                                {"@template": "pe123_{{event}}"}, "pe123_checkout"])
+        mapping["eventName"] = self.rng.choice(
+            [
+                "pe123_Order Completed",
+                "pe123_signed.up",
+                "pe999_other",
+                "no_prefix",
+                {"@template": "pe123_{{event}}"},
+                "pe123_checkout",
+            ]
+        )
         if self.rng.random() < 0.5:
-            mapping["properties"] = {"plan": {"@path": "$.properties.plan"}, "tags": {"@path": "$.properties.tags"},
-                                     "nested": {"@path": "$.properties.nested"}, "score": {"@path": "$.properties.score"}}
+            mapping["properties"] = {
+                "plan": {"@path": "$.properties.plan"},
+                "tags": {"@path": "$.properties.tags"},
+                "nested": {"@path": "$.properties.nested"},
+                "score": {"@path": "$.properties.score"},
+            }
         if self.rng.random() < 0.2:
             mapping["utk"] = "utk-abc"
         if self.rng.random() < 0.2:
@@ -210,7 +242,9 @@ def _batch_cases(maker: CaseMaker, start: int) -> list[dict[str, Any]]:
     for offset in range(24):
         events = [maker.identify() for _ in range(maker.rng.randint(2, 5))]
         for event in events:
-            event["traits"]["email"] = maker.rng.choice(["a@example.com", "B@Example.com", "c@example.com", "d@example.com"])
+            event["traits"]["email"] = maker.rng.choice(
+                ["a@example.com", "B@Example.com", "c@example.com", "d@example.com"]
+            )
         mapping = {**maker.contact_mapping(), "enable_batching": True, "batch_size": 100}
         emails = list(dict.fromkeys(e["traits"]["email"].lower() for e in events))
         found = [email for email in emails if maker.rng.random() < 0.5]
@@ -220,12 +254,21 @@ def _batch_cases(maker: CaseMaker, start: int) -> list[dict[str, Any]]:
                                               for n, email in enumerate(found)],
             **({"numErrors": 1, "errors": [{"status": "error", "category": "OBJECT_NOT_FOUND", "message": "not found",
                                            "context": {"ids": missing}}]} if missing else {})}}  # fmt: skip
-        updated = {"status": 200, "body": {"status": "COMPLETE", "results": [
-            {"id": f"7{n}", "properties": {"lifecyclestage": maker.rng.choice(["lead", "customer"])}} for n, _ in enumerate(found)]}}
+        updated = {
+            "status": 200,
+            "body": {
+                "status": "COMPLETE",
+                "results": [
+                    {"id": f"7{n}", "properties": {"lifecyclestage": maker.rng.choice(["lead", "customer"])}}
+                    for n, _ in enumerate(found)
+                ],
+            },
+        }
         name = maker.rng.choice(["ok", "ok", "ok", "read-500", "read-429", "read-401", "create-400"])
-        written = [read, {"status": 201, "body": {}}, updated] if missing else [read, updated]
-        replies = {"ok": written, "read-500": [BOOM], "read-429": [SLOW], "read-401": [UNAUTHORIZED, TOKEN, *written],
-                   "create-400": [read, BAD]}[name]  # fmt: skip
+        written: list[dict[str, Any]] = [read, {"status": 201, "body": {}}, updated] if missing else [read, updated]
+        by_name: dict[str, list[dict[str, Any]]] = {"ok": written, "read-500": [BOOM], "read-429": [SLOW], "read-401": [UNAUTHORIZED, TOKEN, *written],
+                   "create-400": [read, BAD]}  # fmt: skip
+        replies = by_name[name]
         if name == "create-400" and not missing:
             name, replies = "ok", [read, updated]
         cases.append(_case(start + offset, f"batch-{name}", "upsertContact", mapping, {}, replies, events=events))
@@ -234,8 +277,10 @@ def _batch_cases(maker: CaseMaker, start: int) -> list[dict[str, Any]]:
 
 CUSTOM_EVENT_NAMES = ["Order Completed", "signup-done", "Émoji 🎉", "pe123_order_completed"]
 CUSTOM_PROPERTIES: dict[str, list[Any]] = {
-    "Plan Name": ["pro", "  padded  ", "TRUE", "false"], "score": ["42", 7, 2.5, "", "0x1F", None, "abc"],
-    "when": ["2026-12-06T12:00:00Z", "2026-12-06", "2026-13-45"], "nested": [{"a": [1, 2]}, [3], [], ["x", "y"]],
+    "Plan Name": ["pro", "  padded  ", "TRUE", "false"],
+    "score": ["42", 7, 2.5, "", "0x1F", None, "abc"],
+    "when": ["2026-12-06T12:00:00Z", "2026-12-06", "2026-13-45"],
+    "nested": [{"a": [1, 2]}, [3], [], ["x", "y"]],
     "flag": [True, False, "true"],
 }
 
@@ -266,18 +311,25 @@ def _custom_event_cases(maker: CaseMaker, start: int, count: int) -> list[dict[s
         if maker.rng.random() < 0.05:
             event["properties"]["2fast"] = "x"  # a property name HubSpot cannot take
         object_type = maker.rng.choice(["contact", "contact", "company", "2-123"])
-        record: dict[str, Any] = {"object_type": object_type,
-                                  "email": _either("$.properties.email", "$.context.traits.email")}
+        record: dict[str, Any] = {
+            "object_type": object_type,
+            "email": _either("$.properties.email", "$.context.traits.email"),
+        }
         if object_type != "contact" or maker.rng.random() < 0.3:
             record["object_id"] = maker.rng.choice([101, 7, 55.0, 101, {"@path": "$.userId"}])
         if maker.rng.random() < 0.2:
             record["utk"] = "utk-abc"
-        mapping: dict[str, Any] = {"event_name": {"@path": "$.event"}, "record_details": record,
-                                   "properties": {"@path": "$.properties"}, "occurred_at": {"@path": "$.timestamp"}}
+        mapping: dict[str, Any] = {
+            "event_name": {"@path": "$.event"},
+            "record_details": record,
+            "properties": {"@path": "$.properties"},
+            "occurred_at": {"@path": "$.timestamp"},
+        }
         mode = maker.rng.choice(["upsert", "add", "update"])  # Segment's UI always saves one
         mapping["__segment_internal_sync_mode"] = mode
-        name = maker.rng.choice(["full", "missing", "none", "none", "get-500", "get-429", "get-401", "get-403",
-                                 "create-409", "send-400"])
+        name = maker.rng.choice(
+            ["full", "missing", "none", "none", "get-500", "get-429", "get-401", "get-403", "create-409", "send-400"]
+        )
         full = _definition(maker, event["event"], event["properties"], 1.0)
         partial = _definition(maker, event["event"], event["properties"], 0.4)
         created = {"status": 201, "body": {"fullyQualifiedName": "pe123_created"}}
@@ -288,8 +340,14 @@ def _custom_event_cases(maker: CaseMaker, start: int, count: int) -> list[dict[s
                    "send-400": [full, BAD]}[name]  # fmt: skip
         cases.append(_case(start + offset, f"{name}-{mode}", "customEvent", mapping, {}, replies, event=event))
     # A mapping without a sync mode: Segment's engine passes none (and creates), ours takes the default.
-    event = {"type": "track", "event": "Order Completed", "userId": "user-1", "properties": {"plan": "pro"},
-             "context": {"traits": {"email": "ann@example.com"}}, "timestamp": "2026-12-06T12:00:00.000Z"}
+    event = {
+        "type": "track",
+        "event": "Order Completed",
+        "userId": "user-1",
+        "properties": {"plan": "pro"},
+        "context": {"traits": {"email": "ann@example.com"}},
+        "timestamp": "2026-12-06T12:00:00.000Z",
+    }
     mapping = {"event_name": {"@path": "$.event"}, "record_details": {"object_type": "contact", "email": {"@path": "$.context.traits.email"}},
                "properties": {"@path": "$.properties"}}  # fmt: skip
     replies = [NOT_FOUND, {"status": 201, "body": {"fullyQualifiedName": "pe123_order_completed"}}, sent]
