@@ -60,21 +60,12 @@ def refresh_access_token(request: RequestClient, data: RefreshInput) -> OAuthTok
     stale token never goes to the token endpoint; ``Bearer undefined`` is what Segment's refresh
     sends there (its ``extend_request`` sees no tokens), written here so the requests stay identical.
     """
-    form = {
-        "refresh_token": data.auth.refresh_token,
-        "client_id": data.auth.client_id,
-        "client_secret": data.auth.client_secret,
-        "grant_type": "refresh_token",
-    }
     response = request.post(
-        TOKEN_URL, data=form, throw_http_errors=False, headers={"authorization": "Bearer undefined"}
+        TOKEN_URL,
+        data=data.auth.refresh_grant_form(),
+        throw_http_errors=False,
+        headers={"authorization": "Bearer undefined"},
     )
     if not 200 <= response.status_code < 300:
         raise refresh_error(response)
-    return OAuthTokens(
-        access_token=answer_of(response).get("access_token"),
-        refresh_token=data.auth.refresh_token,
-        client_id=data.auth.client_id,
-        client_secret=data.auth.client_secret,
-        refresh_token_url=data.auth.refresh_token_url,
-    )
+    return data.auth.refreshed(OAuthTokens(access_token=answer_of(response).get("access_token")))

@@ -93,15 +93,9 @@ def refresh_access_token(request: RequestClient, data: RefreshInput) -> OAuthTok
     the stale access token nor the business unit. A rotated refresh token, when Salesforce sends one,
     replaces the old one (which Salesforce has just invalidated).
     """
-    form = {
-        "refresh_token": data.auth.refresh_token,
-        "client_id": data.auth.client_id,
-        "client_secret": data.auth.client_secret,
-        "grant_type": "refresh_token",
-    }
     response = request.post(
         token_url(data.settings),
-        data=form,
+        data=data.auth.refresh_grant_form(),
         throw_http_errors=False,
         headers={"Authorization": None, "Pardot-Business-Unit-Id": None},
     )

@@ -8,10 +8,10 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-from destinations.emulation import FaultMix
+from destinations.emulation import FaultMix, LoopbackServer
 
 __all__ = ["RESET", "RecordedRequest", "RecordingEndpoint", "main", "start_recording_endpoint"]
 
@@ -49,31 +49,21 @@ class RecordingEndpoint:
         self._faults = FaultMix(faults, seed, named_kinds=(RESET,))
         self._requests: list[RecordedRequest] = []
         self._lock = threading.Lock()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        self._server = LoopbackServer("recording endpoint")
 
     def start(self, host: str = "127.0.0.1", port: int = 0) -> RecordingEndpoint:
         """Start serving in a background thread (port 0: a free one)."""
-        self._server = ThreadingHTTPServer((host, port), _handler_for(self))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="recording-endpoint", daemon=True)
-        self._thread.start()
+        self._server.start(_handler_for(self), host, port)
         return self
 
     @property
     def base_url(self) -> str:
         """``http://127.0.0.1:PORT``, the origin to point an instance's ``endpoint`` at."""
-        if self._server is None:
-            raise RuntimeError("the recording endpoint is not started")
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return self._server.base_url
 
     def stop(self) -> None:
         """Stop serving; safe to call twice."""
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        self._server.stop()
 
     def requests(self) -> list[RecordedRequest]:
         """Every request received, in arrival order, refused ones included."""

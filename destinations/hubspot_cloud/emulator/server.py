@@ -15,11 +15,11 @@ import json
 import threading
 import time
 from collections.abc import Mapping, Sequence
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from destinations.emulation import FaultMix
+from destinations.emulation import FaultMix, LoopbackServer
 
 from .routes import Call, route
 from .store import HubSpotStore
@@ -44,29 +44,21 @@ class HubSpotEmulator:
         self._issued = itertools.count(1)
         self._faults = FaultMix(faults, seed, named_kinds=(RESET, EXPIRE))
         self._lock = threading.Lock()
-        self._server: ThreadingHTTPServer | None = None
+        self._server = LoopbackServer("HubSpot emulator")
 
     def start(self, host: str = "127.0.0.1", port: int = 0) -> HubSpotEmulator:
         """Serve in a background thread (port 0: a free one)."""
-        self._server = ThreadingHTTPServer((host, port), _handler_for(self))
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, name="hubspot-emulator", daemon=True).start()
+        self._server.start(_handler_for(self), host, port)
         return self
 
     @property
     def base_url(self) -> str:
         """``http://127.0.0.1:PORT``: the instance's ``endpoint``."""
-        if self._server is None:
-            raise RuntimeError("the HubSpot emulator is not started")
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return self._server.base_url
 
     def stop(self) -> None:
         """Stop serving; safe to call twice."""
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        self._server.stop()
 
     def set_faults(self, spec: str | Mapping[str, float] | None, seed: int | None = None) -> dict[str, float]:
         """Replace the fault mix (tests turn faults off to let a run settle)."""
