@@ -1,45 +1,54 @@
-"""``LoopbackServer``: the threaded HTTP server every emulator runs on, started, addressed and stopped alike.
+"""``LoopbackServer``: the base of every emulator that serves HTTP on loopback (start, address, stop).
 
-An emulator builds its request handler class and hands it over; this owns the rest::
+A subclass gives its request handler class in :meth:`LoopbackServer.handler`; the threaded server,
+the free port and the clean stop are here, once::
 
-    server = LoopbackServer("hubspot-emulator").start(Handler)   # port 0: a free one
-    server.base_url                                               # http://127.0.0.1:PORT
-    server.stop()                                                 # safe twice
+    class MyEmulator(LoopbackServer):
+        server_name = "my emulator"
+        def handler(self) -> type[BaseHTTPRequestHandler]: ...
+
+    emulator = MyEmulator().start()   # port 0: a free one
+    emulator.base_url                 # http://127.0.0.1:PORT
+    emulator.stop()                   # safe twice
 """
 
 from __future__ import annotations
 
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Self
 
 __all__ = ["LoopbackServer"]
 
 
 class LoopbackServer:
-    """One ``ThreadingHTTPServer`` on loopback, serving in a daemon thread named ``name``."""
+    """One ``ThreadingHTTPServer`` on loopback serving :meth:`handler`, in a daemon thread."""
 
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self._server: ThreadingHTTPServer | None = None
+    server_name = "emulator"
+    _http: ThreadingHTTPServer | None = None
 
-    def start(self, handler: type[BaseHTTPRequestHandler], host: str = "127.0.0.1", port: int = 0) -> LoopbackServer:
-        """Serve ``handler`` in a background thread (port 0: a free one)."""
-        self._server = ThreadingHTTPServer((host, port), handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, name=self.name, daemon=True).start()
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        """The request handler class bound to this emulator (subclasses define it)."""
+        raise NotImplementedError
+
+    def start(self, host: str = "127.0.0.1", port: int = 0) -> Self:
+        """Serve in a background thread (port 0: a free one)."""
+        self._http = ThreadingHTTPServer((host, port), self.handler())
+        self._http.daemon_threads = True
+        threading.Thread(target=self._http.serve_forever, name=self.server_name, daemon=True).start()
         return self
 
     @property
     def base_url(self) -> str:
         """``http://127.0.0.1:PORT``, the origin to point an instance's ``endpoint`` at."""
-        if self._server is None:
-            raise RuntimeError(f"the {self.name} is not started")
-        host, port = self._server.server_address[:2]
+        if self._http is None:
+            raise RuntimeError(f"the {self.server_name} is not started")
+        host, port = self._http.server_address[:2]
         return f"http://{host!s}:{port}"
 
     def stop(self) -> None:
         """Stop serving; safe to call twice."""
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        if self._http is not None:
+            self._http.shutdown()
+            self._http.server_close()
+            self._http = None

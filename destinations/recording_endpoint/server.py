@@ -33,8 +33,10 @@ class RecordedRequest:
         return json.loads(self.body)
 
 
-class RecordingEndpoint:
+class RecordingEndpoint(LoopbackServer):
     """Serves on loopback, keeps every request; see the package docstring for faults and latency."""
+
+    server_name = "recording endpoint"
 
     def __init__(
         self,
@@ -49,21 +51,10 @@ class RecordingEndpoint:
         self._faults = FaultMix(faults, seed, named_kinds=(RESET,))
         self._requests: list[RecordedRequest] = []
         self._lock = threading.Lock()
-        self._server = LoopbackServer("recording endpoint")
 
-    def start(self, host: str = "127.0.0.1", port: int = 0) -> RecordingEndpoint:
-        """Start serving in a background thread (port 0: a free one)."""
-        self._server.start(_handler_for(self), host, port)
-        return self
-
-    @property
-    def base_url(self) -> str:
-        """``http://127.0.0.1:PORT``, the origin to point an instance's ``endpoint`` at."""
-        return self._server.base_url
-
-    def stop(self) -> None:
-        """Stop serving; safe to call twice."""
-        self._server.stop()
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        """The request handler serving this emulator."""
+        return _handler_for(self)
 
     def requests(self) -> list[RecordedRequest]:
         """Every request received, in arrival order, refused ones included."""

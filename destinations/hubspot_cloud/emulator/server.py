@@ -30,8 +30,10 @@ RESET, EXPIRE = "reset", "expire"
 TOKEN_PATH = "/oauth/v1/token"
 
 
-class HubSpotEmulator:
+class HubSpotEmulator(LoopbackServer):
     """A stateful HubSpot on loopback; ``store`` holds what it was sent."""
+
+    server_name = "HubSpot emulator"
 
     def __init__(self, *, access_token: str = "emulator-access-token", refresh_token: str = "emulator-refresh-token",
                  portal_id: str = "123", group_id_property: bool = True, faults: str | Mapping[str, float] | None = None,
@@ -44,21 +46,10 @@ class HubSpotEmulator:
         self._issued = itertools.count(1)
         self._faults = FaultMix(faults, seed, named_kinds=(RESET, EXPIRE))
         self._lock = threading.Lock()
-        self._server = LoopbackServer("HubSpot emulator")
 
-    def start(self, host: str = "127.0.0.1", port: int = 0) -> HubSpotEmulator:
-        """Serve in a background thread (port 0: a free one)."""
-        self._server.start(_handler_for(self), host, port)
-        return self
-
-    @property
-    def base_url(self) -> str:
-        """``http://127.0.0.1:PORT``: the instance's ``endpoint``."""
-        return self._server.base_url
-
-    def stop(self) -> None:
-        """Stop serving; safe to call twice."""
-        self._server.stop()
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        """The request handler serving this emulator."""
+        return _handler_for(self)
 
     def set_faults(self, spec: str | Mapping[str, float] | None, seed: int | None = None) -> dict[str, float]:
         """Replace the fault mix (tests turn faults off to let a run settle)."""
