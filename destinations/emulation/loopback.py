@@ -15,10 +15,11 @@ the free port and the clean stop are here, once::
 from __future__ import annotations
 
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Self
 
-__all__ = ["LoopbackServer"]
+__all__ = ["LoopbackServer", "drop_connection", "serve_in_foreground", "write_answer"]
 
 
 class LoopbackServer:
@@ -52,3 +53,31 @@ class LoopbackServer:
             self._http.shutdown()
             self._http.server_close()
             self._http = None
+
+
+def write_answer(handler: BaseHTTPRequestHandler, status: int, payload: bytes, content_type: str) -> None:
+    """Answer the request: status, type, length (a 429 says ``Retry-After: 1``, as HTTP APIs do), body."""
+    handler.send_response(status)
+    handler.send_header("Content-Type", content_type)
+    handler.send_header("Content-Length", str(len(payload)))
+    if status == 429:
+        handler.send_header("Retry-After", "1")
+    handler.end_headers()
+    handler.wfile.write(payload)
+
+
+def drop_connection(handler: BaseHTTPRequestHandler) -> None:
+    """Close the connection without answering (the ``reset`` fault): the client sees a connection error."""
+    handler.close_connection = True
+    handler.connection.close()
+
+
+def serve_in_foreground(server: LoopbackServer, banner: str) -> int:
+    """``actions emulate …``: print ``banner`` (with the address) and serve until Ctrl-C."""
+    print(banner.format(base_url=server.base_url))
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        server.stop()
+    return 0

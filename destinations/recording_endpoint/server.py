@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-from destinations.emulation import FaultMix, LoopbackServer
+from destinations.emulation import FaultMix, LoopbackServer, drop_connection, serve_in_foreground, write_answer
 
 __all__ = ["RESET", "RecordedRequest", "RecordingEndpoint", "main", "start_recording_endpoint"]
 
@@ -92,17 +92,10 @@ def _handler_for(endpoint: RecordingEndpoint) -> type[BaseHTTPRequestHandler]:
             headers = {name.lower(): value for name, value in self.headers.items()}
             endpoint.record(RecordedRequest(self.command, self.path, headers, body, status))
             if fault == RESET:
-                self.close_connection = True
-                self.connection.close()
+                drop_connection(self)
                 return
             answer = b"ok" if status < 300 else json.dumps({"error": f"emulated {status}"}).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "text/plain" if status < 300 else "application/json")
-            self.send_header("Content-Length", str(len(answer)))
-            if status == 429:
-                self.send_header("Retry-After", "1")
-            self.end_headers()
-            self.wfile.write(answer)
+            write_answer(self, status, answer, "text/plain" if status < 300 else "application/json")
 
         do_POST = do_PUT = do_PATCH = do_GET = do_DELETE = _serve
 
@@ -126,10 +119,4 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--latency", type=float, default=0.0, help="seconds before each answer")
     args = parser.parse_args(list(argv) if argv is not None else None)
     endpoint = RecordingEndpoint(faults=args.faults, seed=args.seed, latency=args.latency).start(port=args.port)
-    print(f"recording endpoint at {endpoint.base_url} (Ctrl-C stops)")
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        endpoint.stop()
-    return 0
+    return serve_in_foreground(endpoint, "recording endpoint at {base_url} (Ctrl-C stops)")

@@ -19,7 +19,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from destinations.emulation import FaultMix, LoopbackServer
+from destinations.emulation import FaultMix, LoopbackServer, drop_connection, serve_in_foreground, write_answer
 
 from .routes import Call, route
 from .store import HubSpotStore
@@ -136,18 +136,12 @@ def _handler_for(emulator: HubSpotEmulator) -> type[BaseHTTPRequestHandler]:
             answer = _answer_for(emulator, self.command, self.path, self.headers, raw)
             emulator.note(self.command, self.path, 0 if answer is None else answer[0])
             if answer is None:
-                self.close_connection = True
-                self.connection.close()
+                drop_connection(self)
                 return
             status, body = answer
-            payload = b"" if body is None else json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json;charset=utf-8")
-            self.send_header("Content-Length", str(len(payload)))
-            if status == 429:
-                self.send_header("Retry-After", "1")
-            self.end_headers()
-            self.wfile.write(payload)
+            write_answer(
+                self, status, b"" if body is None else json.dumps(body).encode(), "application/json;charset=utf-8"
+            )
 
         do_POST = do_PUT = do_PATCH = do_GET = do_DELETE = _serve
 
@@ -177,11 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--latency", type=float, default=0.0, help="seconds before each answer")
     args = parser.parse_args(list(argv) if argv is not None else None)
     emulator = HubSpotEmulator(faults=args.faults, seed=args.seed, latency=args.latency).start(port=args.port)
-    print(f"HubSpot emulator at {emulator.base_url}; token emulator-access-token, refresh emulator-refresh-token "
-          "(Ctrl-C stops)")  # fmt: skip
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        emulator.stop()
-    return 0
+    banner = (
+        "HubSpot emulator at {base_url}; token emulator-access-token, refresh emulator-refresh-token (Ctrl-C stops)"
+    )
+    return serve_in_foreground(emulator, banner)
