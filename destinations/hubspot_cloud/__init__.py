@@ -7,13 +7,14 @@
 * **Actions**: ``upsertContact`` (:mod:`.upsert_contact`, with a batch path), ``upsertCompany``
   (:mod:`.upsert_company`), ``sendCustomBehavioralEvent`` (:mod:`.custom_behavioral_event`, dynamic
   event names), ``customEvent`` (:mod:`.custom_event`: sync modes decide whether event definitions
-  and their properties may be created; :mod:`.event_schema`).
+  and their properties may be created; :mod:`.event_schema`), ``upsertCustomObjectRecord``
+  (:mod:`.upsert_custom_object_record`: deals, tickets, custom objects, with associations; :mod:`.crm`).
 * **Limits**: HubSpot allows an OAuth app 110 requests per 10 seconds per account; declared below,
   per ``portalId``.
 * **Errors**: :mod:`.classifier`.
 
 Requests are the ones Segment's HubSpot destination sends (tests/destinations/hubspot_cloud/conformance).
-Not yet ported: ``upsertObject`` and ``upsertCustomObjectRecord`` (docs/destinations/
+Not yet ported: ``upsertObject`` (docs/destinations/
 actions-hubspot-cloud.md says why).
 """
 
@@ -29,6 +30,7 @@ from .custom_behavioral_event import action as send_custom_behavioral_event
 from .custom_event import action as custom_event
 from .upsert_company import action as upsert_company
 from .upsert_contact import action as upsert_contact
+from .upsert_custom_object_record import action as upsert_custom_object_record
 
 __all__ = ["definition", "destination", "SETTINGS", "RATE_LIMIT"]
 
@@ -51,6 +53,7 @@ definition = DestinationDefinition(
         "upsertCompany": upsert_company,
         "sendCustomBehavioralEvent": send_custom_behavioral_event,
         "customEvent": custom_event,
+        "upsertCustomObjectRecord": upsert_custom_object_record,
     },
     rate_limit=RATE_LIMIT,
     concurrency_key="portalId",

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from framework.definition import ActionDefinition, InputField
 from framework.errors import HTTPError, IntegrationError, PayloadValidationError, RetryableError
 
+from . import crm
 from .api import CRM, answer_of, call
 from .classifier import error_for_http_error
 from .properties import defined, flatten_properties, lowered, present, trimmed
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
 __all__ = ["action", "FIELDS", "GROUP_ID_PROPERTY", "is_missing_group_id_property"]
 
 GROUP_ID_PROPERTY = "segment_group_id"
-COMPANIES = f"{CRM}/objects/companies"
 TEXT_PROPERTIES = ("name", "description", "address", "city", "state", "zip", "domain", "phone")
 # The hidden unique property that ties a HubSpot company to a Segment group (Segment's definition).
 GROUP_ID_DEFINITION = {"name": GROUP_ID_PROPERTY, "label": "Segment Group ID",
@@ -141,21 +141,17 @@ def call_write(write: Callable[[], requests.Response]) -> requests.Response:
         raise error_for_http_error(error) from error
 
 
-def _search(request: RequestClient, fields: dict[str, Any]) -> dict[str, Any]:
-    body = {"filterGroups": [{"filters": [{"propertyName": key, "operator": "EQ", "value": value}]}
-                             for key, value in fields.items()],
-            "properties": ["name", "domain", "lifecyclestage", GROUP_ID_PROPERTY], "sorts": ["name"]}  # fmt: skip
+def _search(request: RequestClient, fields: Any) -> dict[str, Any]:
     try:
-        return answer_of(request.request(f"{COMPANIES}/search", "POST", json=body))
+        found = crm.search(
+            request, "companies", fields, ["name", "domain", "lifecyclestage", GROUP_ID_PROPERTY], ["name"]
+        )
     except HTTPError as error:
         if error.response.status_code == 400:
-            raise IntegrationError(
-                "HubSpot refused the company search (400): check that Company Search Fields "
-                "names properties defined in HubSpot.",
-                "Company Search Failed",
-                400,
-            ) from error
+            raise IntegrationError("HubSpot refused the company search (400): check that Company Search Fields "
+                                   "names properties defined in HubSpot.", "Company Search Failed", 400) from error  # fmt: skip
         raise error_for_http_error(error) from error
+    return found or {}
 
 
 def _check(payload: dict[str, Any]) -> None:
@@ -173,9 +169,9 @@ def perform(request: RequestClient, data: ExecuteInput) -> None:
     payload: dict[str, Any] = data.payload
     _check(payload)
     properties = _company_properties(payload)
-    by_group = f"{COMPANIES}/{payload['groupid']}?idProperty={GROUP_ID_PROPERTY}"
     try:
-        company_id = answer_of(request.request(by_group, "PATCH", json={"properties": properties})).get("id")
+        updated = crm.update(request, "companies", payload["groupid"], properties, id_property=GROUP_ID_PROPERTY)
+        company_id = answer_of(updated).get("id")
     except HTTPError as error:
         if is_missing_group_id_property(error):
             call(request, "POST", f"{CRM}/properties/companies", GROUP_ID_DEFINITION)
@@ -187,18 +183,16 @@ def perform(request: RequestClient, data: ExecuteInput) -> None:
     if company_id:
         return
     search_fields = payload.get("companysearchfields")
-    found = _search(request, search_fields) if isinstance(search_fields, dict) and search_fields else {}
+    found = _search(request, search_fields)
     if not found or found.get("total") == 0:
         if payload.get("createNewCompany"):
-            _with_group_id_property(request, lambda: request.request(COMPANIES, "POST", json={
-                "properties": properties, "associations": []}))  # fmt: skip
+            _with_group_id_property(request, lambda: crm.create(request, "companies", properties))
         return
     if (found.get("total") or 0) > 1:
         raise IntegrationError("Company Search Fields match more than one HubSpot company; none was updated.",
                                "Search Criteria Not Unique", 400)  # fmt: skip
     company_id = found["results"][0]["id"]
-    _with_group_id_property(request, lambda: request.request(f"{COMPANIES}/{company_id}", "PATCH", json={
-        "properties": properties}))  # fmt: skip
+    _with_group_id_property(request, lambda: crm.update(request, "companies", company_id, properties))
 
 
 action = ActionDefinition(

@@ -24,6 +24,8 @@ class TestHubSpotCloudStandard(StandardDestinationTests):
         "customEvent": {"__segment_internal_sync_mode": "upsert", "event_name": {"@path": "$.event"},
                         "record_details": {"object_type": "contact", "email": {"@path": "$.context.traits.email"}},
                         "properties": {"@path": "$.properties"}},
+        "upsertCustomObjectRecord": {"objectType": "deals", "properties": {"dealname": "Renewal", "amount": "1200"},
+                                     "customObjectSearchFields": {"dealname": "Renewal"}},
     }  # fmt: skip
     sample_events = [
         {"type": "identify", "userId": "u-1", "traits": {"email": "ann@example.com", "firstName": "Ann"},
@@ -45,7 +47,9 @@ class TestHubSpotCloudStandard(StandardDestinationTests):
 
     def test_perform_builds_a_request(self, action_key: str) -> None:
         """The suite's check, with HubSpot's answers: no event definition yet, so customEvent creates one."""
-        router = (MockRouter().add("GET", "https://api.hubapi.com/events/v3/event-definitions/*", 404, json={})
+        router = (MockRouter().add("POST", "https://api.hubapi.com/crm/v3/objects/deals/search", 200,
+                                   json={"total": 0, "results": []})
+                  .add("GET", "https://api.hubapi.com/events/v3/event-definitions/*", 404, json={})
                   .add("POST", "https://api.hubapi.com/events/v3/event-definitions", 201,
                        json={"fullyQualifiedName": "pe123_order_completed"})
                   .add("*", "*", 200, json={"id": "501", "properties": {}}))  # fmt: skip

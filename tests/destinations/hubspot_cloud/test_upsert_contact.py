@@ -24,7 +24,7 @@ def run(update_answer: dict[str, object]) -> list[tuple[str, dict[str, object]]]
     integration = create_test_integration(definition, router)
     sent = integration.test_batch_action("upsertContact", events=EVENTS, mapping=MAPPING, auth=AUTH,
                                          use_default_mappings=True)  # fmt: skip
-    assert all(result.status == 200 for result in integration.batch_results)  # type: ignore[union-attr]
+    assert all(result.status == 200 for result in integration.batch_results)
     return [(request.url.rsplit("/", 1)[-1], json.loads(request.text)) for request in sent]
 
 

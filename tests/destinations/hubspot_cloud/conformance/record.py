@@ -355,6 +355,43 @@ def _custom_event_cases(maker: CaseMaker, start: int, count: int) -> list[dict[s
     return cases
 
 
+def _custom_object_cases(maker: CaseMaker, start: int, count: int) -> list[dict[str, Any]]:
+    """``upsertCustomObjectRecord``: none, one or two found; with and without an association to find."""
+    cases = []
+    none, one, two = SEARCH_NONE, SEARCH_ONE, SEARCH_TWO
+    created = {"status": 201, "body": {"id": "801", "properties": {}}}
+    for offset in range(count):
+        event = maker.track()
+        event["properties"].update({"deal": maker.rng.choice(TEXTS), "amount": maker.rng.choice(NUMBERISH)})
+        mapping: dict[str, Any] = {"objectType": maker.rng.choice(["deals", "tickets", "2-4711"]),
+                                   "properties": {"dealname": {"@path": "$.properties.deal"}, "amount": {"@path": "$.properties.amount"},
+                                                  "tags": {"@path": "$.properties.tags"}, "nested": {"@path": "$.properties.nested"}}}  # fmt: skip
+        if maker.rng.random() < 0.8:
+            mapping["customObjectSearchFields"] = maker.rng.choice([{"dealname": {"@path": "$.properties.deal"}},
+                                                                   {"dealname": "Renewal", "amount": "1200"}])  # fmt: skip
+        if maker.rng.random() < 0.2:
+            mapping["createNewCustomRecord"] = False
+        associate = maker.rng.random() < 0.5
+        if associate:
+            mapping.update(toObjectType=maker.rng.choice(["contacts", "companies"]),
+                           associationLabel=maker.rng.choice(["HUBSPOT_DEFINED:3", "USER_DEFINED:42", "HUBSPOT_DEFINED:x"]),
+                           searchFieldsToAssociateCustomObjects={"email": {"@path": "$.properties.email"}})  # fmt: skip
+        searched = "customObjectSearchFields" in mapping
+        first = [maker.rng.choice([none, one, two])] if searched else []
+        partner = [maker.rng.choice([none, one, two])] if associate else []
+        name = maker.rng.choice(["ok", "ok", "ok", "search-400", "search-500", "partner-400", "write-429", "write-401"])
+        write = [created, {"status": 200, "body": {}}]
+        by_name = {"ok": first + partner + write, "search-400": [BAD], "search-500": [BOOM],
+                   "partner-400": first + [BAD], "write-429": first + partner + [SLOW],
+                   "write-401": first + partner + [UNAUTHORIZED, TOKEN, *write]}  # fmt: skip
+        if name == "partner-400" and not associate:
+            name = "ok"
+        if name in ("search-400", "search-500") and not searched:
+            name = "ok"
+        cases.append(_case(start + offset, name, "upsertCustomObjectRecord", mapping, {}, by_name[name], event=event))
+    return cases
+
+
 def generate_cases(count: int = 300, seed: int = SEED) -> list[dict[str, Any]]:
     """``count`` cases spread over the three actions, then the batches and ``customEvent``."""
     maker = CaseMaker(seed)
@@ -371,7 +408,12 @@ def generate_cases(count: int = 300, seed: int = SEED) -> list[dict[str, Any]]:
         else:
             event, mapping = maker.track(), maker.event_mapping()
         cases.append(_case(index, name, action, mapping, settings, replies, event=event))
-    return cases + _batch_cases(maker, count) + _custom_event_cases(maker, 2000, count // 2)
+    return (
+        cases
+        + _batch_cases(maker, count)
+        + _custom_event_cases(maker, 2000, count // 2)
+        + _custom_object_cases(maker, 3000, count // 3)
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

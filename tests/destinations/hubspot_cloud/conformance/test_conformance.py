@@ -50,5 +50,6 @@ def test_the_recording_covers_what_parity_must_cover() -> None:
     assert len(CASES) >= 300
     for scenario in ("upsertContact-updated", "upsertContact-created", "upsertContact-stage-not-taken",
                      "upsertCompany-search-one", "upsertCompany-no-group-property", "sendCustomBehavioralEvent-sent",
-                     "-400", "-401-refreshed", "-401-refresh-refused", "-429", "-500", "batch-ok", "batch-read-401"):  # fmt: skip
+                     "-400", "-401-refreshed", "-401-refresh-refused", "-429", "-500", "batch-ok", "batch-read-401",
+                     "customEvent-missing", "customEvent-none", "upsertCustomObjectRecord-ok", "upsertCustomObjectRecord-write-401"):  # fmt: skip
         assert scenario in ids, scenario
