@@ -1,5 +1,9 @@
 """The emulated HubSpot API, one function per endpoint the destination calls: (store, request) → answer.
 
+Contacts and companies have their own routes (email and ``segment_group_id`` lookups); any other
+object type (deals, tickets, custom objects) has the generic search, create, update and v4
+association routes, listed after them.
+
 A request is ``Call(method, path, query, body)``; an answer is ``(status, body)``. Bodies follow
 HubSpot's: ``{id, properties}`` for records, ``{status, message, category}`` for errors, batch
 answers with ``results`` and (207) ``errors``.
@@ -115,9 +119,42 @@ def create_company(store: HubSpotStore, call: Call) -> Answer:
     return 201, _record(store.write_company(None, properties), properties)
 
 
-def search_companies(store: HubSpotStore, call: Call) -> Answer:
-    found = store.search_companies((call.body or {}).get("filterGroups") or [])
-    return 200, {"total": len(found), "results": [_record(*company) for company in found]}
+def search_records(store: HubSpotStore, call: Call, object_type: str) -> Answer:
+    found = store.search(object_type, (call.body or {}).get("filterGroups") or [])
+    return 200, {"total": len(found), "results": [_record(*record) for record in found]}
+
+
+def create_record(store: HubSpotStore, call: Call, object_type: str) -> Answer:
+    properties = _properties(call)
+    record_id = str(store.write_record(object_type, None, properties))
+    for association in (call.body or {}).get("associations") or []:
+        to_id = str((association.get("to") or {}).get("id"))
+        store.link(object_type, record_id, _type_holding(store, to_id), to_id, association.get("types") or [])
+    return 201, _record(record_id, properties)
+
+
+def _type_holding(store: HubSpotStore, record_id: str) -> str:
+    """The object type holding ``record_id`` (ids are unique across the emulated portal)."""
+    for object_type in ("contacts", "companies", *store.objects):
+        if record_id in store.records(object_type):
+            return object_type
+    return "unknown"
+
+
+def update_record(store: HubSpotStore, call: Call, object_type: str, record_id: str) -> Answer:
+    written = store.write_record(object_type, record_id, _properties(call))
+    return (
+        (200, _record(record_id, _properties(call)))
+        if written
+        else _error(404, "resource not found", "OBJECT_NOT_FOUND")
+    )
+
+
+def link_records(store: HubSpotStore, call: Call, from_type: str, from_id: str, to_type: str, to_id: str) -> Answer:
+    types = call.body if isinstance(call.body, list) else []
+    if not store.link(from_type, from_id, to_type, to_id, types):
+        return _error(404, "One or both objects do not exist", "OBJECT_NOT_FOUND")
+    return 200, {"fromObjectTypeId": from_type, "fromObjectId": from_id, "toObjectTypeId": to_type, "toObjectId": to_id}
 
 
 def create_company_property(store: HubSpotStore, call: Call) -> Answer:
@@ -181,12 +218,16 @@ ROUTES: list[tuple[str, re.Pattern[str], Callable[..., Answer]]] = [
     ("PATCH", re.compile(f"^{_C}/([^/]+)$"), update_contact),
     ("POST", re.compile(f"^{_C}$"), create_contact),
     ("GET", re.compile(f"^{_C}$"), lambda store, call: (200, {"results": []})),
-    ("POST", re.compile(f"^{_K}/search$"), search_companies),
+    ("POST", re.compile(f"^{_K}/search$"), lambda store, call: search_records(store, call, "companies")),
     ("PUT", re.compile(f"^{_K}/([^/]+)/associations/contacts/([^/]+)/company_to_contact$"), associate),
     ("PATCH", re.compile(f"^{_K}/([^/]+)$"), update_company),
     ("POST", re.compile(f"^{_K}$"), create_company),
     ("POST", re.compile("^/crm/v3/properties/companies$"), create_company_property),
     ("GET", re.compile("^/crm/v3/schemas$"), lambda store, call: (200, {"results": []})),
+    ("PUT", re.compile("^/crm/v4/objects/([^/]+)/([^/]+)/associations/([^/]+)/([^/]+)$"), link_records),
+    ("POST", re.compile("^/crm/v3/objects/([^/]+)/search$"), search_records),
+    ("PATCH", re.compile("^/crm/v3/objects/([^/]+)/([^/]+)$"), update_record),
+    ("POST", re.compile("^/crm/v3/objects/([^/]+)$"), create_record),
     ("POST", re.compile(f"^{_E}/([^/]+)/property$"), add_event_property),
     ("GET", re.compile(f"^{_E}/([^/]+)/?$"), read_definition),
     ("GET", re.compile(f"^{_E}/?$"), list_definitions),

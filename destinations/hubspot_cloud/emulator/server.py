@@ -64,6 +64,8 @@ class HubSpotEmulator(LoopbackServer):
         rows += [
             ["company", key, props.get("segment_group_id"), props.get("name")] for key, props in store.companies.items()
         ]
+        rows += [[object_type, key, "", str(props)[:60]] for object_type, held in store.objects.items()
+                 for key, props in held.items()]  # fmt: skip
         title = f"HubSpot emulator: {len(store.contacts)} contacts, {len(store.companies)} companies, {len(store.events)} events"
         return title, ["record", "id", "key", "detail"], rows
 

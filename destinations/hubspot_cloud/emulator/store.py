@@ -55,6 +55,10 @@ class HubSpotStore:
     contacts: dict[str, dict[str, Any]] = field(default_factory=dict)  # id → properties
     companies: dict[str, dict[str, Any]] = field(default_factory=dict)
     associations: set[tuple[str, str]] = field(default_factory=set)  # (company id, contact id)
+    # Any other object type (deals, tickets, custom objects): type → id → properties.
+    objects: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    # Associations between records of any types, v4: (from type, from id, to type, to id, type ids).
+    links: list[tuple[str, str, str, str, tuple[Any, ...]]] = field(default_factory=list)
     definitions: dict[str, dict[str, Any]] = field(default_factory=dict)  # full name → definition
     events: list[dict[str, Any]] = field(default_factory=list)
     # Every contact write, in arrival order: (lower-cased email, the properties written); order tests read it.
@@ -122,12 +126,42 @@ class HubSpotStore:
             _apply(self.companies[company_id], properties)
             return company_id
 
-    def search_companies(self, filter_groups: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
-        """Companies matching any filter group (all of its EQ filters)."""
+    def records(self, object_type: str) -> dict[str, dict[str, Any]]:
+        """The records of ``object_type`` (contacts and companies included), by id; the store's own dict."""
+        if object_type == "contacts":
+            return self.contacts
+        if object_type == "companies":
+            return self.companies
+        return self.objects.setdefault(object_type, {})
+
+    def search(self, object_type: str, filter_groups: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
+        """Records of ``object_type`` matching any filter group (all of its EQ filters)."""
         with self._lock:
-            return [(key, dict(props)) for key, props in self.companies.items()
+            held = self.records(object_type)
+            return [(key, dict(props)) for key, props in held.items()
                     if any(all(str(props.get(f.get("propertyName"))) == str(f.get("value")) for f in group.get("filters") or [])
                            for group in filter_groups)]  # fmt: skip
+
+    def write_record(self, object_type: str, record_id: str | None, properties: dict[str, Any]) -> str | None:
+        """Update the record (None when there is no such id) or, without an id, create one; its id."""
+        with self._lock:
+            held = self.records(object_type)
+            if record_id is None:
+                record_id = str(next(self._ids))
+                held[record_id] = {}
+            elif record_id not in held:
+                return None
+            _apply(held[record_id], properties)
+            return record_id
+
+    def link(self, from_type: str, from_id: str, to_type: str, to_id: str, types: list[Any]) -> bool:
+        """Associate two records (any types); False when either is unknown."""
+        with self._lock:
+            if from_id not in self.records(from_type) or to_id not in self.records(to_type):
+                return False
+            kinds = tuple(str(kind.get("associationTypeId")) for kind in types if isinstance(kind, dict))
+            self.links.append((from_type, from_id, to_type, to_id, kinds))
+            return True
 
     def associate(self, company_id: str, contact_id: str) -> bool:
         with self._lock:

@@ -107,3 +107,21 @@ def test_custom_events_define_their_schema_once_then_send(emulator: HubSpotEmula
     definition = emulator.store.definitions["pe123_order_completed"]
     assert [prop["name"] for prop in definition["properties"]] == ["total", "coupon"]
     assert [event["properties"] for event in emulator.store.events] == [{"total": 42.5}, {"total": 7, "coupon": "X"}]
+
+
+def test_a_deal_is_created_associated_with_its_contact_then_updated(emulator: HubSpotEmulator) -> None:
+    contact_id, _ = emulator.store.create_contact({"email": "ann@example.com"})
+    mapping = {"objectType": "deals", "properties": {"dealname": {"@path": "$.properties.order_id"},
+                                                     "amount": {"@path": "$.properties.total"}},
+               "customObjectSearchFields": {"dealname": {"@path": "$.properties.order_id"}},
+               "toObjectType": "contacts", "associationLabel": "HUBSPOT_DEFINED:3",
+               "searchFieldsToAssociateCustomObjects": {"email": {"@path": "$.context.traits.email"}}}  # fmt: skip
+    order = {"type": "track", "event": "Order Completed", "userId": "u-1", "properties": {"order_id": "o-1", "total": 10},
+             "context": {"traits": {"email": "ann@example.com"}}}  # fmt: skip
+    with instance_for(emulator, "upsertCustomObjectRecord", mapping) as instance:
+        assert statuses(instance, order) == ["delivered"]
+        assert statuses(instance, {**order, "properties": {"order_id": "o-1", "total": 12}}) == ["delivered"]
+    deals = emulator.store.objects["deals"]
+    assert [props for props in deals.values()] == [{"dealname": "o-1", "amount": 12}]
+    (deal_id,) = deals
+    assert [link[:4] for link in emulator.store.links] == [("deals", deal_id, "contacts", contact_id)] * 2
