@@ -9,9 +9,6 @@ after which every contact holds its user's last values.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -23,8 +20,8 @@ from framework.delivery.replay_run import replay_into_queue
 from framework.delivery.sqlite_queue import SqliteQueue
 from framework.events import EventRecord
 from framework.instance import DestinationInstance
+from framework.testing.replay_process import start_replay, wait_until
 
-ROOT = Path(__file__).resolve().parents[2]
 FAULTS = "500:0.08,503:0.04,429:0.02,reset:0.03,expire:0.02"  # each 429 pauses the account 1 s
 USERS = 40
 INSTANCE = """destination = "actions-hubspot-cloud"
@@ -92,14 +89,6 @@ def test_under_faults_every_event_is_delivered_or_dead_lettered_in_order_per_use
         assert seqs == sorted(seqs), f"{email}'s writes arrived out of order: {seqs}"
 
 
-def _replay(events: Path, config: Path, queue: Path) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    env.pop("ACTIONS_QUEUE", None)
-    command = [sys.executable, "-m", "framework.cli", "replay", str(events), "--instance", str(config),
-               "--queue", f"sqlite:///{queue}"]  # fmt: skip
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-
-
 def test_a_killed_replay_run_again_leaves_every_contact_with_its_last_values(tmp_path: Path) -> None:
     total = 160  # HubSpot's declared pace (a burst of 110, then 11 a second) is kept in the subprocess
     emulator = start_hubspot_emulator(latency=0.01)
@@ -111,18 +100,14 @@ def test_a_killed_replay_run_again_leaves_every_contact_with_its_last_values(tmp
     events.write_text("".join(json.dumps(_event(i)) + "\n" for i in range(total)), encoding="utf-8")
     queue = tmp_path / "queue.db"
     try:
-        first = _replay(events, config, queue)
-        deadline = time.monotonic() + 60
-        while len(emulator.calls) < 60:
-            assert first.poll() is None, "the first run ended before it could be killed"
-            assert time.monotonic() < deadline, "the first run never reached the emulator"
-            time.sleep(0.01)
+        first = start_replay(events, config, queue)
+        wait_until(lambda: len(emulator.calls) >= 60, first)
         first.kill()
         first.communicate()
         assert first.returncode == -9
         assert 0 < len(emulator.store.contact_writes) < total
         time.sleep(0.2)  # requests the dead process had in flight finish
-        second = _replay(events, config, queue)
+        second = start_replay(events, config, queue)
         out, err = second.communicate(timeout=120)
     finally:
         emulator.stop()
