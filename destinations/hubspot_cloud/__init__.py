@@ -20,6 +20,7 @@ actions-hubspot-cloud.md says why).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from framework.definition import Authentication, DestinationDefinition, InputField
@@ -44,7 +45,7 @@ SETTINGS: dict[str, InputField] = {
 definition = DestinationDefinition(
     name="HubSpot Cloud Mode (Actions)",
     slug="actions-hubspot-cloud",
-    description="Create and update HubSpot contacts and companies, and send custom behavioral events.",
+    description="Create and update HubSpot contacts, companies and other records, and send custom events.",
     mode="cloud",
     authentication=Authentication(scheme="oauth2", fields=SETTINGS, refresh_access_token=refresh_access_token),
     extend_request=bearer_header,
@@ -58,6 +59,7 @@ definition = DestinationDefinition(
     rate_limit=RATE_LIMIT,
     concurrency_key="portalId",
     emulator=lambda settings, auth, subscriptions, **options: _start_emulator(settings, auth, **options),
+    faq=(Path(__file__).with_name("faq.md")).read_text(encoding="utf-8"),
 )
 
 
