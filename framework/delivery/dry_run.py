@@ -18,6 +18,7 @@ from requests.structures import CaseInsensitiveDict
 
 from framework.delivery.run_tally import RunTally
 from framework.events import BadLine, EventRecord
+from framework.http.direct import DirectResponse
 
 if TYPE_CHECKING:
     from framework.instance import DestinationInstance
@@ -29,17 +30,21 @@ _EMPTY_JSON = b"{}"
 
 
 class AcceptingAdapter(BaseAdapter):
-    """A ``requests`` transport that answers every request with ``200 {}`` and records nothing."""
+    """A ``requests`` transport that answers every request with ``200 {}`` and records nothing.
+
+    ``answers_directly`` tells the request client that ``Session.send``'s extra work (response hooks,
+    cookie extraction, redirects) has nothing to do for its replies, which set no cookie and never
+    redirect, so the client hands the prepared request straight to ``send``: that work was a fifth of
+    a dry run's time. The request itself is prepared exactly as for a real send.
+    """
+
+    answers_directly = True
 
     def send(  # type: ignore[override]  # requests passes stream, timeout, ... by keyword; none matter here
         self, request: requests.PreparedRequest, **kwargs: Any
     ) -> requests.Response:
-        """``200 {}`` for ``request``, built in-process."""
-        response = requests.Response()
-        response.status_code = 200
-        response.reason = "OK"
-        response._content = _EMPTY_JSON
-        response.headers = CaseInsensitiveDict({"Content-Type": "application/json"})
+        """``200 {}`` for ``request``, built in-process (a ``DirectResponse``: no cookie jar made)."""
+        response = DirectResponse(200, "OK", CaseInsensitiveDict({"Content-Type": "application/json"}), _EMPTY_JSON)
         response.encoding = "utf-8"
         response.url = request.url or ""
         response.request = request
