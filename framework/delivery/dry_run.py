@@ -78,7 +78,7 @@ def dry_run(
             tally.add_bad_line(str(item))
         else:
             tally.events_read += 1
-            results = instance.send(item.event)
+            results = instance.send(item.event, filtered_reasons=False)  # the tally never shows them
             for result in results:
                 tally.add_result(result.index, result.subscription, result.status.value, result.reason, item.location)
             if on_results is not None:
