@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 import requests
+from requests.structures import CaseInsensitiveDict
 
 from framework.http.redaction import redact_body, redact_headers, redact_url
 
@@ -139,9 +140,19 @@ def _redact_request(request: requests.PreparedRequest, secrets: list[str]) -> di
     return {
         "method": request.method or "GET",
         "url": redact_url(request.url or "", secrets),
-        "headers": redact_headers(request.headers, secrets),
+        "headers": redact_headers(_plain_headers(request.headers), secrets),
         "body": redact_body(request.body, request_type, secrets),
     }
+
+
+def _plain_headers(headers: Any) -> Any:
+    """A ``CaseInsensitiveDict``'s items as a plain dict, same names and order, read off its store at once.
+
+    Its generic ``items()`` looks every name up again (lowering it); a request has a few headers
+    and a dry run redacts every request's.
+    """
+    store = getattr(headers, "_store", None)  # {lower: (name, value)}; see test_direct_contract
+    return dict(store.values()) if type(headers) is CaseInsensitiveDict and isinstance(store, dict) else headers
 
 
 def _redact_response(
