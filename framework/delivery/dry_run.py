@@ -5,6 +5,11 @@ The session's transport answers every request in-process with an empty ``200 {}`
 results are handed to ``on_results`` (to print the redacted requests) and then dropped, so memory
 stays flat whatever the size of the input. Events run one at a time, in file order, so the printed
 requests read in the order of the events.
+
+What a dry run never shows is not computed: filtered results come without the trigger's explanation
+(``filtered_reasons=False``), the canned reply is never redacted (only the request is printed), and the
+reply skips ``Session.send`` (``AcceptingAdapter.answers_directly``). The request printed is still the
+one a real send would prepare, byte for byte (tests/delivery/test_dry_run.py).
 """
 
 from __future__ import annotations
