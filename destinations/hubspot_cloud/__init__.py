@@ -8,14 +8,15 @@
   (:mod:`.upsert_company`), ``sendCustomBehavioralEvent`` (:mod:`.custom_behavioral_event`, dynamic
   event names), ``customEvent`` (:mod:`.custom_event`: sync modes decide whether event definitions
   and their properties may be created; :mod:`.event_schema`), ``upsertCustomObjectRecord``
-  (:mod:`.upsert_custom_object_record`: deals, tickets, custom objects, with associations; :mod:`.crm`).
+  (:mod:`.upsert_custom_object_record`: deals, tickets, custom objects, with associations; :mod:`.crm`),
+  ``upsertObject`` (:mod:`.upsert_object`, Custom Object V2: batched upserts of any object type by a
+  unique property, missing properties created, associations; :mod:`.object_fields`, :mod:`.object_payloads`).
 * **Limits**: HubSpot allows an OAuth app 110 requests per 10 seconds per account; declared below,
   per ``portalId``.
 * **Errors**: :mod:`.classifier`.
 
 Requests are the ones Segment's HubSpot destination sends (tests/destinations/hubspot_cloud/conformance).
-Not yet ported: ``upsertObject`` (docs/destinations/
-actions-hubspot-cloud.md says why).
+``upsertObject``'s list membership and dissociations are not ported yet (the FAQ says so).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from .custom_event import action as custom_event
 from .upsert_company import action as upsert_company
 from .upsert_contact import action as upsert_contact
 from .upsert_custom_object_record import action as upsert_custom_object_record
+from .upsert_object import action as upsert_object
 
 __all__ = ["definition", "destination", "SETTINGS", "RATE_LIMIT"]
 
@@ -55,6 +57,7 @@ definition = DestinationDefinition(
         "sendCustomBehavioralEvent": send_custom_behavioral_event,
         "customEvent": custom_event,
         "upsertCustomObjectRecord": upsert_custom_object_record,
+        "upsertObject": upsert_object,
     },
     rate_limit=RATE_LIMIT,
     concurrency_key="portalId",

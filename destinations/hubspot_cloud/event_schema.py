@@ -23,7 +23,17 @@ from typing import Any
 from framework.errors import PayloadValidationError
 from framework.jsvalues import JS_WHITESPACE, js_string, json_stringify, string_to_number
 
-__all__ = ["EventSchema", "SchemaDiff", "clean_payload", "schema_of", "hubspot_schema", "compare", "property_body"]
+__all__ = [
+    "EventSchema",
+    "SchemaDiff",
+    "clean_payload",
+    "clean_property_name",
+    "string_format",
+    "schema_of",
+    "hubspot_schema",
+    "compare",
+    "property_body",
+]
 
 _ISO_DATETIME = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?:([ T])(\d{2}):?(\d{2})(?::?(\d{2})"
                            r"(?:[,.](\d{1,}))?)?(?:(Z)|([+\-])(\d{2})(?::?(\d{2}))?)?)?$")  # fmt: skip
@@ -82,7 +92,7 @@ _EVENT_CHARACTER = re.compile(r"[a-z0-9_-]")
 _PROPERTY_CHARACTER = re.compile(r"[a-z0-9_]")
 
 
-def _clean_property_name(name: str) -> str:
+def clean_property_name(name: str) -> str:
     cleaned = _underscored(name.lower(), _PROPERTY_CHARACTER)
     if not re.match(r"^[a-z]", cleaned):
         raise PayloadValidationError(
@@ -107,12 +117,12 @@ def clean_payload(payload: dict[str, Any]) -> dict[str, Any]:
         record.pop("utk", None)
     name = _underscored(str(payload["event_name"]).lower(), _EVENT_CHARACTER).strip(JS_WHITESPACE)
     properties = {
-        _clean_property_name(key): _clean_value(value) for key, value in (payload.get("properties") or {}).items()
+        clean_property_name(key): _clean_value(value) for key, value in (payload.get("properties") or {}).items()
     }
     return {**payload, "record_details": record, "event_name": name, "properties": properties}
 
 
-def _string_format(text: str) -> str:
+def string_format(text: str) -> str:
     if _ISO_DATETIME.match(text):
         return "date" if _DATE_ONLY.match(text) else "datetime"
     return "string"
@@ -123,7 +133,7 @@ def _type_of(value: Any) -> tuple[str, str | None]:
         return ("boolean", None)
     if isinstance(value, (int, float)):
         return ("number", None)
-    return ("string", _string_format(value))
+    return ("string", string_format(value))
 
 
 def schema_of(cleaned: dict[str, Any]) -> EventSchema:

@@ -2,7 +2,7 @@
 
 Contacts and companies have their own routes (email and ``segment_group_id`` lookups); any other
 object type (deals, tickets, custom objects) has the generic search, create, update and v4
-association routes, listed after them.
+association routes, listed after them; ``upsertObject``'s batch routes are in :mod:`.object_routes`.
 
 A request is ``Call(method, path, query, body)``; an answer is ``(status, body)``. Bodies follow
 HubSpot's: ``{id, properties}`` for records, ``{status, message, category}`` for errors, batch
@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .object_routes import OBJECT_ROUTES
 from .store import Conflict, HubSpotStore
 
 __all__ = ["Call", "Answer", "route"]
@@ -233,6 +234,7 @@ ROUTES: list[tuple[str, re.Pattern[str], Callable[..., Answer]]] = [
     ("GET", re.compile(f"^{_E}/?$"), list_definitions),
     ("POST", re.compile(f"^{_E}$"), create_definition),
     ("POST", re.compile("^/events/v3/send$"), send_event),
+    *OBJECT_ROUTES,
 ]
 
 

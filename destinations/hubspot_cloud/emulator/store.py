@@ -9,6 +9,7 @@ destination's logic depends on it:
   is exercised; setting ``""`` clears it;
 * companies are found by id or by the unique ``segment_group_id`` property, which must have been
   created first (``group_id_property=False`` starts without it, as a new portal does);
+* property definitions (per object type, sensitive or not) are what ``upsertObject`` reads and creates;
 * custom event definitions are named ``pe<portal>_<name>``; sent events are kept in arrival order.
 """
 
@@ -60,6 +61,8 @@ class HubSpotStore:
     # Associations between records of any types, v4: (from type, from id, to type, to id, type ids).
     links: list[tuple[str, str, str, str, tuple[Any, ...]]] = field(default_factory=list)
     definitions: dict[str, dict[str, Any]] = field(default_factory=dict)  # full name → definition
+    # Property definitions per (object type, sensitive?): name → definition (upsertObject's schema check).
+    schemas: dict[tuple[str, bool], dict[str, dict[str, Any]]] = field(default_factory=dict)
     events: list[dict[str, Any]] = field(default_factory=list)
     # Every contact write, in arrival order: (lower-cased email, the properties written); order tests read it.
     contact_writes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
@@ -161,6 +164,21 @@ class HubSpotStore:
                 return False
             kinds = tuple(str(kind.get("associationTypeId")) for kind in types if isinstance(kind, dict))
             self.links.append((from_type, from_id, to_type, to_id, kinds))
+            return True
+
+    def property_definitions(self, object_type: str, sensitive: bool) -> list[dict[str, Any]]:
+        """The type's property definitions (its sensitive ones, or the others)."""
+        with self._lock:
+            return list(self.schemas.get((object_type, sensitive), {}).values())
+
+    def define_property(self, object_type: str, definition: dict[str, Any]) -> bool:
+        """Add a property definition; False when the name is taken."""
+        sensitive = definition.get("dataSensitivity") == "sensitive"
+        with self._lock:
+            held = self.schemas.setdefault((object_type, sensitive), {})
+            if definition.get("name") in held:
+                return False
+            held[str(definition.get("name"))] = definition
             return True
 
     def associate(self, company_id: str, contact_id: str) -> bool:

@@ -125,3 +125,59 @@ def test_a_deal_is_created_associated_with_its_contact_then_updated(emulator: Hu
     assert [props for props in deals.values()] == [{"dealname": "o-1", "amount": 12}]
     (deal_id,) = deals
     assert [link[:4] for link in emulator.store.links] == [("deals", deal_id, "contacts", contact_id)] * 2
+
+
+OBJECT_MAPPING: dict[str, Any] = {
+    "object_details": {"object_type": "deal", "id_field_name": "deal_key", "id_field_value": {"@path": "$.properties.key"},
+                       "property_group": "segment"},
+    "properties": {"Amount": {"@path": "$.properties.amount"}, "stage": {"@path": "$.properties.stage"}},
+    "associations": [{"object_type": "company", "association_label": "HUBSPOT_DEFINED:342", "id_field_name": "domain",
+                      "id_field_value": {"@path": "$.properties.domain"}}],
+}  # fmt: skip
+
+
+def deal(key: str, **properties: Any) -> dict[str, Any]:
+    return {"type": "track", "event": "Deal Changed", "userId": "u-1", "properties": {"key": key, **properties},
+            "timestamp": "2026-12-06T12:00:00.000Z"}  # fmt: skip
+
+
+def test_custom_object_v2_creates_properties_once_then_upserts_and_links(emulator: HubSpotEmulator) -> None:
+    mapping = {**OBJECT_MAPPING, "__segment_internal_sync_mode": "upsert"}
+    with instance_for(emulator, "upsertObject", mapping) as instance:
+        assert statuses(instance, deal("D-1", amount=1200, stage="open", domain="acme.example")) == ["delivered"]
+        assert statuses(instance, deal("D-1", amount=1500, stage="won", domain="acme.example")) == ["delivered"]
+    deals = emulator.store.objects["deals"]
+    assert [(props["deal_key"], props["amount"], props["stage"]) for props in deals.values()] == [("D-1", 1500, "won")]
+    assert [props["domain"] for props in emulator.store.companies.values()] == ["acme.example"]
+    assert {kind for *_, kind in emulator.store.links} == {("342",)}
+    created = [call for call in emulator.calls if call[1] == "/crm/v3/properties/deal/batch/create"]
+    assert len(created) == 1  # the second event finds both properties defined
+    assert {d["name"]: d["type"] for d in emulator.store.property_definitions("deals", False)} == {
+        "amount": "number",
+        "stage": "string",
+    }
+
+
+def test_custom_object_v2_sync_modes_decide_what_may_be_created(emulator: HubSpotEmulator) -> None:
+    base = {**OBJECT_MAPPING, "associations": []}
+    with instance_for(emulator, "upsertObject", {**base, "__segment_internal_sync_mode": "update"}) as instance:
+        assert statuses(instance, deal("D-9", amount=1)) == ["delivered"]  # nothing to update: nothing written
+    assert not emulator.store.objects.get("deals")
+    with instance_for(emulator, "upsertObject", {**base, "__segment_internal_sync_mode": "add"}) as instance:
+        statuses(instance, deal("D-9", amount=1))
+        statuses(instance, deal("D-9", amount=2))  # exists: add does not update it
+    assert [props["amount"] for props in emulator.store.objects["deals"].values()] == [1]
+
+
+def test_custom_object_v2_batch_merges_events_of_one_record(emulator: HubSpotEmulator) -> None:
+    mapping = {**OBJECT_MAPPING, "associations": [], "__segment_internal_sync_mode": "upsert"}
+    events = [deal("D-1", amount=1, stage="open"), {**deal("D-1", stage="won"), "timestamp": "2026-12-06T13:00:00Z"},
+              deal("D-2", amount=7)]  # fmt: skip
+    with instance_for(emulator, "upsertObject", mapping) as instance:
+        pipeline = instance._pipeline  # noqa: SLF001 - the batch path has no public instance method yet
+        run = run_batch(pipeline, pipeline.subscriptions[0], events)
+    assert [result.status.value for result in run.results if result is not None] == ["delivered"] * 3
+    held = sorted((p["deal_key"], p.get("amount"), p.get("stage")) for p in emulator.store.objects["deals"].values())
+    assert held == [("D-1", 1, "won"), ("D-2", 7, None)]
+    upserts = [call for call in emulator.calls if call[1] == "/crm/v3/objects/deal/batch/upsert"]
+    assert len(upserts) == 1

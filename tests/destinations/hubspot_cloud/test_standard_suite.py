@@ -26,6 +26,10 @@ class TestHubSpotCloudStandard(StandardDestinationTests):
                         "properties": {"@path": "$.properties"}},
         "upsertCustomObjectRecord": {"objectType": "deals", "properties": {"dealname": "Renewal", "amount": "1200"},
                                      "customObjectSearchFields": {"dealname": "Renewal"}},
+        "upsertObject": {"__segment_internal_sync_mode": "upsert",
+                         "object_details": {"object_type": "contact", "id_field_name": "external_id",
+                                            "id_field_value": {"@path": "$.userId"}, "property_group": "segment"},
+                         "properties": {"plan": "pro"}},
     }  # fmt: skip
     sample_events = [
         {"type": "identify", "userId": "u-1", "traits": {"email": "ann@example.com", "firstName": "Ann"},

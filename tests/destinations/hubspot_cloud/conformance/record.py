@@ -392,6 +392,150 @@ def _custom_object_cases(maker: CaseMaker, start: int, count: int) -> list[dict[
     return cases
 
 
+OBJECT_DEFAULTS: dict[str, Any] = {
+    "association_sync_mode": "upsert", "timestamp": {"@path": "$.timestamp"},
+    "list_details": {"connected_to_engage_audience": False, "should_create_list": True},
+    "enable_batching": True, "batch_size": 100, "batch_keys": ["list_details"],
+    "traits_or_props": _either("$.properties", "$.traits"),
+    "computation_key": {"@path": "$.context.personas.computation_key"},
+    "computation_class": {"@path": "$.context.personas.computation_class"},
+}  # fmt: skip
+OBJECT_PROPERTIES: dict[str, list[Any]] = {
+    "plan": ["pro", "  padded  ", "TRUE", "Zoë"], "score": [42, "42", 2.5, 0], "flag": [True, False, "false"],
+    "when": ["2026-12-06T12:00:00Z", "2026-12-06", "not a date"], "nested": [{"a": [1, 2]}, ["x", "y"]],
+    "gone": [None],
+}  # fmt: skip
+# What HubSpot says each property is, as (type, fieldType): matching, a text area, a select, or another type.
+HUBSPOT_KINDS = [("string", "text"), ("number", "number"), ("enumeration", "booleancheckbox"), ("datetime", "date"),
+                 ("date", "date"), ("string", "textarea"), ("enumeration", "select")]  # fmt: skip
+LINK_TARGETS = [("company", "domain", "$.properties.company_domain", "HUBSPOT_DEFINED:280"),
+                ("deal", "deal_key", "$.properties.deal_key", "USER_DEFINED:77"),
+                ("company", "domain", "$.properties.company_domain", "HUBSPOT_DEFINED"),
+                ("2-4711", "external_id", "$.properties.userId", "HUBSPOT_DEFINED:9")]  # fmt: skip
+
+
+def _object_event(maker: CaseMaker, record_id: Any) -> dict[str, Any]:
+    keys = maker.rng.sample(sorted(OBJECT_PROPERTIES), maker.rng.randint(1, 5))
+    properties = {key: maker.rng.choice(OBJECT_PROPERTIES[key]) for key in keys}
+    properties.update(
+        id=record_id,
+        company_domain=maker.rng.choice(["acme.example", "", "globex.example"]),
+        deal_key=maker.rng.choice(["D-1", "D-2"]),
+        ssn="123-45-6789",
+    )
+    minute = maker.rng.randint(0, 59)
+    return {"type": "track", "event": "Object Synced", "userId": "user-1", "messageId": f"m-{maker.rng.randrange(10**9)}",
+            "properties": properties, "timestamp": maker.rng.choice([f"2026-12-06T12:{minute:02d}:00.000Z", "garbage"])}  # fmt: skip
+
+
+def _object_mapping(maker: CaseMaker) -> dict[str, Any]:
+    mapping = json.loads(json.dumps(OBJECT_DEFAULTS))
+    details: dict[str, Any] = {"object_type": maker.rng.choice(["contact", "company", "deal", "2-4711"]),
+                               "id_field_name": maker.rng.choice(["email", "external_id", "hs_object_id"]),
+                               "id_field_value": {"@path": "$.properties.id"}}  # fmt: skip
+    if maker.rng.random() < 0.7:
+        details["property_group"] = "segment_properties"
+    mapping["object_details"] = details
+    if maker.rng.random() < 0.85:
+        names = maker.rng.choice([["plan", "score", "flag", "when", "nested", "gone"], ["plan", "when"], ["score"]])
+        mapping["properties"] = {maker.rng.choice([name, name.title(), f"My {name}"]): {"@path": f"$.properties.{name}"}
+                                 for name in names}  # fmt: skip
+        if maker.rng.random() < 0.04:
+            mapping["properties"]["2fast"] = "x"  # a property name HubSpot cannot take
+    if maker.rng.random() < 0.15:
+        mapping["sensitive_properties"] = {"ssn": {"@path": "$.properties.ssn"}}
+    if maker.rng.random() < 0.6:
+        links = maker.rng.sample(LINK_TARGETS, maker.rng.randint(1, 3))
+        mapping["associations"] = [{"object_type": t, "id_field_name": f, "id_field_value": {"@path": path},
+                                    "association_label": label} for t, f, path, label in links]  # fmt: skip
+    if maker.rng.random() < 0.3:
+        mapping["association_sync_mode"] = "read"
+    mapping["__segment_internal_sync_mode"] = maker.rng.choice(["upsert", "upsert", "update", "add"])
+    return mapping
+
+
+def _kind_of(value: Any) -> tuple[str, str]:
+    """HubSpot's type for a mapped value, written out independently (for answers that agree with it)."""
+    if isinstance(value, str) and value.strip().lower() in ("true", "false") or isinstance(value, bool):
+        return ("enumeration", "booleancheckbox")
+    if isinstance(value, (int, float)):
+        return ("number", "number")
+    if isinstance(value, str) and len(value) >= 10 and value[:4].isdigit() and value[4] == "-" and value[7] == "-":
+        return ("date", "date") if len(value) == 10 else ("datetime", "date")
+    return ("string", "text")
+
+
+def _object_replies(
+    maker: CaseMaker, mapping: dict[str, Any], event: dict[str, Any], ids: list[Any]
+) -> list[dict[str, Any]]:
+    """Plausible answers in the order the calls come (a guess: both engines get the same list anyway)."""
+    replies: list[dict[str, Any]] = []
+    mapped = {_cleaned(name, "abcdefghijklmnopqrstuvwxyz0123456789_"): event["properties"].get(source["@path"].split(".")[-1])
+              for name, source in (mapping.get("properties") or {}).items() if isinstance(source, dict)}  # fmt: skip
+    mapped = {name: value for name, value in mapped.items() if value is not None}
+    sensitive = {"ssn": "123-45-6789"} if "sensitive_properties" in mapping else {}
+    missing = False
+    for values in [group for group in (mapped, sensitive) if group]:
+        known = [{"name": name, "type": kind[0], "fieldType": kind[1]} for name, value in values.items()
+                 if maker.rng.random() < 0.6
+                 for kind in [_kind_of(value) if maker.rng.random() < 0.9 else maker.rng.choice(HUBSPOT_KINDS)]]  # fmt: skip
+        missing = missing or len(known) < len(values)
+        replies.append(
+            {
+                "status": 200,
+                "body": {"results": known + [{"name": "hs_object_id", "type": "number", "fieldType": "number"}]},
+            }
+        )
+    if missing and mapping["object_details"].get("property_group"):
+        replies.append({"status": 201, "body": {"status": "COMPLETE", "results": []}})
+    id_field = mapping["object_details"]["id_field_name"]
+    found = [value for value in ids if maker.rng.random() < 0.6]
+    records = {"status": 200, "body": {"status": "COMPLETE", "results": [
+        {"id": f"10{n}", "properties": {id_field: value}} for n, value in enumerate(found)]}}  # fmt: skip
+    mode = mapping["__segment_internal_sync_mode"]
+    if mode == "upsert":
+        replies.append({"status": 200, "body": {"status": "COMPLETE", "results": [
+            {"id": f"10{n}", "properties": {id_field: value}} for n, value in enumerate(ids)]}})  # fmt: skip
+    else:
+        replies += [records, records if mode == "update" else {"status": 201, "body": {"status": "COMPLETE", "results": [
+            {"id": f"20{n}", "properties": {id_field: value}} for n, value in enumerate(ids) if value not in found]}}]  # fmt: skip
+    for link in mapping.get("associations") or []:
+        replies.append({"status": 200, "body": {"results": [
+            {"id": f"30{n}", "properties": {link["id_field_name"]: value}}
+            for n, value in enumerate(["acme.example", "globex.example", "D-1", "D-2", "user-1"])
+            if maker.rng.random() < 0.7]}})  # fmt: skip
+    replies += [{"status": 201, "body": {"status": "COMPLETE", "results": []}}] * 3
+    return replies
+
+
+def _object_cases(maker: CaseMaker, start: int, count: int) -> list[dict[str, Any]]:
+    """``upsertObject``: sync modes, properties known, missing or typed differently, associations; batches; errors."""
+    cases = []
+    for offset in range(count):
+        batch = offset % 3 == 2
+        ids = [
+            maker.rng.choice(["ann@example.com", "x-1", "77", "bob@example.com", "ann@example.com", "x-1", ""])
+            for _ in range(maker.rng.randint(2, 5) if batch else 1)
+        ]
+        events = [_object_event(maker, record_id) for record_id in ids]
+        mapping = _object_mapping(maker)
+        if not batch:
+            mapping["enable_batching"] = False
+        replies = _object_replies(maker, mapping, events[0], list(dict.fromkeys(i for i in ids if i)))
+        name = maker.rng.choice(["ok", "ok", "ok", "ok", "400", "401-refreshed", "401-refresh-refused", "429", "500"])
+        if name != "ok":
+            at = maker.rng.randrange(min(len(replies), 4))
+            error = {"400": [BAD], "401-refreshed": [UNAUTHORIZED, TOKEN], "401-refresh-refused": [UNAUTHORIZED, TOKEN_REFUSED],
+                     "429": [SLOW], "500": [BOOM]}[name]  # fmt: skip
+            replies = replies[:at] + error + (replies if name == "401-refreshed" else [])
+        label = f"{'batch-' if batch else ''}{mapping['__segment_internal_sync_mode']}-{name}"
+        if batch:
+            cases.append(_case(start + offset, label, "upsertObject", mapping, {}, replies, events=events))
+        else:
+            cases.append(_case(start + offset, label, "upsertObject", mapping, {}, replies, event=events[0]))
+    return cases
+
+
 def generate_cases(count: int = 300, seed: int = SEED) -> list[dict[str, Any]]:
     """``count`` cases spread over the three actions, then the batches and ``customEvent``."""
     maker = CaseMaker(seed)
@@ -413,6 +557,7 @@ def generate_cases(count: int = 300, seed: int = SEED) -> list[dict[str, Any]]:
         + _batch_cases(maker, count)
         + _custom_event_cases(maker, 2000, count // 2)
         + _custom_object_cases(maker, 3000, count // 3)
+        + _object_cases(maker, 4000, count // 2)
     )
 
 

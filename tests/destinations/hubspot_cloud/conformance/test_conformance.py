@@ -51,5 +51,7 @@ def test_the_recording_covers_what_parity_must_cover() -> None:
     for scenario in ("upsertContact-updated", "upsertContact-created", "upsertContact-stage-not-taken",
                      "upsertCompany-search-one", "upsertCompany-no-group-property", "sendCustomBehavioralEvent-sent",
                      "-400", "-401-refreshed", "-401-refresh-refused", "-429", "-500", "batch-ok", "batch-read-401",
-                     "customEvent-missing", "customEvent-none", "upsertCustomObjectRecord-ok", "upsertCustomObjectRecord-write-401"):  # fmt: skip
+                     "customEvent-missing", "customEvent-none", "upsertCustomObjectRecord-ok", "upsertCustomObjectRecord-write-401",
+                     "upsertObject-upsert-ok", "upsertObject-update-ok", "upsertObject-add-ok", "upsertObject-batch-upsert-ok",
+                     "upsertObject-batch-update", "upsertObject-upsert-401-refreshed", "upsertObject-upsert-429", "upsertObject-add-500"):  # fmt: skip
         assert scenario in ids, scenario
