@@ -21,9 +21,10 @@ import json
 
 import requests
 
+from framework.definition.dynamic_fields import DynamicChoices
 from framework.errors import ActionsError, APIError, HTTPError, Resolution, RetryableError
 
-__all__ = ["error_for_http_error", "hubspot_message", "refresh_error"]
+__all__ = ["error_for_http_error", "hubspot_message", "refresh_error", "choices_error"]
 
 
 def hubspot_message(response: requests.Response) -> str:
@@ -62,3 +63,9 @@ def refresh_error(response: requests.Response) -> ActionsError:
         return error
     return APIError(f"HubSpot refused the refresh token ({response.status_code}): {hubspot_message(response)}",
                     response.status_code, resolution=Resolution.TERMINAL)  # fmt: skip
+
+
+def choices_error(error: HTTPError, fallback: str = "Unknown error") -> DynamicChoices:
+    """A dynamic field's answer when HubSpot refused the lookup: its status and message, no choices."""
+    return DynamicChoices(error=f"HubSpot answered {error.response.status_code}: "
+                                f"{hubspot_message(error.response) or fallback}")  # fmt: skip

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from framework.definition import Choice
 from framework.jsvalues import string_to_number
 
 from .api import BASE_URL, CRM, answer_of
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 
     from framework.http import RequestClient
 
-__all__ = ["search", "create", "update", "associate", "association_type"]
+__all__ = ["search", "create", "update", "associate", "association_type", "custom_object_choices"]
 
 
 def search(request: RequestClient, object_type: str, fields: Any, properties: list[str] | None = None,
@@ -61,3 +62,11 @@ def association_type(label: str) -> dict[str, Any]:
     number = string_to_number(type_id) if type_id else math.nan
     value: int | float | None = None if math.isnan(number) else (int(number) if number.is_integer() else number)
     return {"associationCategory": category, "associationTypeId": value}
+
+
+def custom_object_choices(request: RequestClient) -> list[Choice]:
+    """The account's live custom objects as ``<plural label> (Custom)`` choices (raises ``HTTPError``)."""
+    found = answer_of(request.request(f"{CRM}/schemas?archived=false", "GET")).get("results") or []
+    return [
+        Choice(label=f"{schema['labels']['plural']} (Custom)", value=schema["fullyQualifiedName"]) for schema in found
+    ]

@@ -22,8 +22,9 @@ from framework.definition.sync_modes import SyncModeChoice, SyncModeDefinition
 from framework.errors import HTTPError, IntegrationError, RetryableError
 from framework.jsvalues import js_string
 
-from .api import CRM, EVENTS, answer_of, call
-from .classifier import hubspot_message
+from . import crm
+from .api import EVENTS, answer_of, call
+from .classifier import choices_error
 from .event_schema import EventSchema, SchemaDiff, clean_payload, compare, hubspot_schema, property_body, schema_of
 from .properties import defined
 
@@ -157,17 +158,12 @@ def perform(request: RequestClient, data: ExecuteInput) -> Any:
     return _send(request, _create_definition(request, schema), cleaned, diff.numeric_strings)
 
 
-def _error_choices(error: HTTPError) -> DynamicChoices:
-    return DynamicChoices(error=f"HubSpot answered {error.response.status_code}: "
-                                f"{hubspot_message(error.response) or 'Unknown error'}")  # fmt: skip
-
-
 def event_name_choices(request: RequestClient, data: ExecuteInput) -> DynamicChoices:
     """The account's live custom events, by label."""
     try:
         found = answer_of(request.request(f"{DEFINITIONS}/?includeProperties=false", "GET")).get("results") or []
     except HTTPError as error:
-        return _error_choices(error)
+        return choices_error(error)
     choices = [Choice(label=(event.get("labels") or {}).get("singular") or (event.get("labels") or {}).get("plural"),
                       value=event["fullyQualifiedName"]) for event in found
                if not event.get("archived") and ((event.get("labels") or {}).get("singular")
@@ -178,12 +174,9 @@ def event_name_choices(request: RequestClient, data: ExecuteInput) -> DynamicCho
 def object_type_choices(request: RequestClient, data: ExecuteInput) -> DynamicChoices:
     """HubSpot's standard object types and the account's custom objects, for ``record_details.object_type``."""
     try:
-        found = answer_of(request.request(f"{CRM}/schemas?archived=false", "GET")).get("results") or []
+        custom = crm.custom_object_choices(request)
     except HTTPError as error:
-        return _error_choices(error)
-    custom = [
-        Choice(label=f"{schema['labels']['plural']} (Custom)", value=schema["fullyQualifiedName"]) for schema in found
-    ]
+        return choices_error(error)
     return DynamicChoices(choices=sorted(custom + OBJECT_TYPES, key=lambda choice: choice.label.lower()))
 
 

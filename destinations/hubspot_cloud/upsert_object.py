@@ -28,8 +28,9 @@ from framework.definition.sync_modes import SyncModeChoice, SyncModeDefinition
 from framework.errors import ActionsError, HTTPError, IntegrationError, PayloadValidationError
 from framework.jsvalues import UNDEFINED
 
+from . import crm
 from .api import BASE_URL, CRM, answer_of, call
-from .classifier import hubspot_message
+from .classifier import choices_error
 from .object_fields import FIELDS
 from .object_payloads import hubspot_types, merged_by_id, missing_properties, property_types, valid_payloads
 from .properties import defined
@@ -267,19 +268,12 @@ def perform_batch(request: RequestClient, data: ExecuteInput) -> None:
     _send(request, list(data.payload), data.sync_mode, data.raw_data)
 
 
-def _choices_error(error: HTTPError, step: str) -> DynamicChoices:
-    return DynamicChoices(error=f"HubSpot answered {error.response.status_code}: "
-                                f"{hubspot_message(error.response) or f'Unknown error: {step}'}")  # fmt: skip
-
-
 def object_type_choices(request: RequestClient, data: ExecuteInput) -> DynamicChoices:
     """The account's custom objects (sorted by label), then HubSpot's standard objects."""
     try:
-        found = answer_of(request.request(f"{CRM}/schemas?archived=false", "GET")).get("results") or []
+        custom = crm.custom_object_choices(request)
     except HTTPError as error:
-        return _choices_error(error, "dynamicReadObjectTypes")
-    custom = [Choice(label=f"{schema['labels']['plural']} (Custom)", value=schema["fullyQualifiedName"])
-              for schema in found]  # fmt: skip
+        return choices_error(error, "Unknown error: dynamicReadObjectTypes")
     return DynamicChoices(choices=sorted(custom, key=lambda choice: choice.label) + OBJECT_TYPES)
 
 
@@ -291,7 +285,7 @@ def _property_choices(request: RequestClient, data: ExecuteInput, sensitive: boo
     try:
         found = answer_of(request.request(f"{CRM}/properties/{object_type}{query}", "GET")).get("results") or []
     except HTTPError as error:
-        return _choices_error(error, "dynamicReadProperties")
+        return choices_error(error, "Unknown error: dynamicReadProperties")
     writable = [Choice(label=f"{item.get('label')} - {item.get('type')}", value=item.get("name")) for item in found
                 if not item.get("hasUniqueValue") and (item.get("modificationMetadata") or {}).get("readOnlyValue") is False]  # fmt: skip
     return DynamicChoices(choices=sorted(writable, key=lambda choice: choice.label.lower()))
