@@ -186,5 +186,5 @@ action = ActionDefinition(
     fields=FIELDS,
     perform=perform,
     sync_mode=SYNC_MODE,
-    dynamic_fields={"event_name": event_name_choices, "record_details": object_type_choices},
+    dynamic_fields={"event_name": event_name_choices, "record_details": {"object_type": object_type_choices}},
 )

@@ -301,6 +301,54 @@ def sensitive_property_choices(request: RequestClient, data: ExecuteInput) -> Dy
     return _property_choices(request, data, True)
 
 
+def _id_field_choices(request: RequestClient, object_type: Any) -> DynamicChoices:
+    """The record id, ``email`` for contacts, then the type's unique properties (by label) but HubSpot's own key."""
+    if not object_type:
+        return DynamicChoices(error="Select a value from the 'Object Type' field")
+    try:
+        found = answer_of(request.request(f"{CRM}/properties/{object_type}", "GET")).get("results") or []
+    except HTTPError as error:
+        return choices_error(error, "Unknown error: dynamicReadIdFields")
+    unique = [Choice(label=str(item.get("label")), value=item.get("name")) for item in found
+              if item.get("hasUniqueValue") and item.get("name") != "hs_unique_creation_key"]  # fmt: skip
+    email = [Choice(label="email", value="email")] if object_type in ("contact", "contacts") else []
+    return DynamicChoices(choices=[RECORD_ID, *email, *sorted(unique, key=lambda choice: choice.label.lower())])
+
+
+def id_field_choices(request: RequestClient, data: ExecuteInput) -> DynamicChoices:
+    """``object_details.id_field_name``: the unique properties of the record's object type."""
+    return _id_field_choices(request, ((data.payload or {}).get("object_details") or {}).get("object_type"))
+
+
+def _link_id_field_choices(links_key: str) -> Any:
+    """``<links>.[N].id_field_name``: the unique properties of item N's object type."""
+
+    def choices(request: RequestClient, data: ExecuteInput) -> DynamicChoices:
+        context = data.dynamic_field_context
+        if context is None or context.selected_array_index is None:
+            return DynamicChoices(error="Selected array index is missing")
+        links = (data.payload or {}).get(links_key) or []
+        index = context.selected_array_index
+        link = links[index] if index < len(links) and isinstance(links[index], dict) else {}
+        if not link.get("object_type"):
+            return DynamicChoices(error="Select a value from the 'To Object Type' field")
+        return _id_field_choices(request, link["object_type"])
+
+    return choices
+
+
+RECORD_ID = Choice(label="Hubspot Record ID (updates only)", value="hs_object_id")
+
+# As Segment's: per property of the object fields. The property group, association label and list
+# name choices are not offered (docs/destinations/actions-hubspot-cloud.md, faq.md).
+DYNAMIC_FIELDS: dict[str, Any] = {
+    "object_details": {"object_type": object_type_choices, "id_field_name": id_field_choices},
+    "properties": {"__keys__": property_choices},
+    "sensitive_properties": {"__keys__": sensitive_property_choices},
+    "associations": {"object_type": object_type_choices, "id_field_name": _link_id_field_choices("associations")},
+    "dissociations": {"object_type": object_type_choices, "id_field_name": _link_id_field_choices("dissociations")},
+}
+
 action = ActionDefinition(
     title="Custom Object V2",
     description="Add, create or update records of any Object type to HubSpot, and optionally assocate that record "
@@ -309,11 +357,5 @@ action = ActionDefinition(
     perform=perform,
     perform_batch=perform_batch,
     sync_mode=SYNC_MODE,
-    dynamic_fields={
-        "object_details": object_type_choices,
-        "properties": property_choices,
-        "sensitive_properties": sensitive_property_choices,
-        "associations": object_type_choices,
-        "dissociations": object_type_choices,
-    },  # fmt: skip
+    dynamic_fields=DYNAMIC_FIELDS,
 )

@@ -23,7 +23,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from framework.definition.checks import fields_problems
-from framework.definition.dynamic_fields import DynamicField
+from framework.definition.dynamic_fields import DynamicFields, dynamic_fields_problems
 from framework.definition.fields import InputField
 from framework.definition.hooks import HOOK_TYPES, ActionHook
 from framework.definition.json_schema import fields_to_json_schema
@@ -55,8 +55,9 @@ class ActionDefinition(BaseModel):
     hidden: bool = False
     # The modes the mapping may choose (add/update/upsert/delete); perform reads ``data.sync_mode``.
     sync_mode: SyncModeDefinition | None = Field(default=None, alias="syncMode")
-    # Per field key, the function that fetches that field's choices from the destination's API.
-    dynamic_fields: dict[str, DynamicField] = Field(default_factory=dict, alias="dynamicFields")
+    # Per field key, the function that fetches that field's choices from the destination's API (or,
+    # for an object field, a function per property; framework.definition.dynamic_fields).
+    dynamic_fields: DynamicFields = Field(default_factory=dict, alias="dynamicFields")
     # ``onMappingSave``-style hooks; their saved outputs reach perform as ``data.hook_outputs``.
     hooks: dict[str, ActionHook] = Field(default_factory=dict)
     platform: Literal["cloud", "web"] = "cloud"
@@ -66,12 +67,7 @@ class ActionDefinition(BaseModel):
     @model_validator(mode="after")
     def _check_fields(self) -> ActionDefinition:
         problems = fields_problems(self.fields, f"action {self.title!r}")
-        problems += [
-            f"action {self.title!r}: dynamic_fields names {key!r}, which is not one of its fields "
-            f"({', '.join(self.fields) or 'none'})."
-            for key in self.dynamic_fields
-            if key not in self.fields
-        ]
+        problems += dynamic_fields_problems(self.fields, self.dynamic_fields, f"action {self.title!r}")
         problems += [
             f"action {self.title!r}: hook {key!r} is not a hook type ({', '.join(HOOK_TYPES)})."
             for key in self.hooks

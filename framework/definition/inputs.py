@@ -18,6 +18,7 @@ from framework.errors import PayloadValidationError
 if TYPE_CHECKING:
     from framework.auth import OAuthTokens
     from framework.definition.actions import ActionDefinition
+    from framework.definition.dynamic_fields import DynamicFieldContext
 
 __all__ = ["ExecuteInput", "RefreshInput", "execute_input_for", "hook_outputs_of"]
 
@@ -41,6 +42,8 @@ class ExecuteInput:
     # A hook's inputs (perform_hook only) and the page token a dynamic field asks for (dynamic fields only).
     hook_inputs: dict[str, Any] = field(default_factory=dict)
     page: str | None = None
+    # Which array item or key a per-property dynamic field is asked for (dynamic fields only).
+    dynamic_field_context: DynamicFieldContext | None = None
 
 
 @dataclass

@@ -155,7 +155,12 @@ class TestDestination(Generic[TransportT]):
         payload: Mapping[str, Any] | None = None,
         page: str | None = None,
     ) -> DynamicChoices:
-        """Segment's ``testDynamicField``: the field's choices, its requests answered by the transport."""
+        """Segment's ``testDynamicField``: the field's choices, its requests answered by the transport.
+
+        ``field`` is a key or a path to one property (``record_details.object_type``,
+        ``associations.[0].id_field_name``, ``properties.__keys__``); the function gets the array index
+        or key in ``data.dynamic_field_context``.
+        """
         from framework.runtime.dynamic_fields import fetch_choices
 
         self._action(action)

@@ -38,7 +38,7 @@ def test_object_types_add_the_accounts_custom_objects_to_hubspots_own() -> None:
     router = MockRouter().add(
         "GET", SCHEMAS, json={"results": [{"labels": {"plural": "Pets"}, "fullyQualifiedName": "p123_pets"}]}
     )
-    found = choices(router, "customEvent", "record_details")
+    found = choices(router, "customEvent", "record_details.object_type")
     assert [c.label for c in found.choices] == ["Company", "Contact", "Deal", "Pets (Custom)", "Ticket"]
 
 

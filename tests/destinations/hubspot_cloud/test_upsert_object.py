@@ -75,8 +75,8 @@ def test_property_choices_are_the_writable_non_unique_properties_of_the_object_t
                 "modificationMetadata": {"readOnlyValue": False}}]  # fmt: skip
     router = MockRouter().add("GET", "https://api.hubapi.com/crm/v3/properties/deal", json={"results": results})
     integration = create_test_integration(definition, router)
-    found = integration.test_dynamic_field("upsertObject", "properties", settings={}, auth=AUTH,
+    found = integration.test_dynamic_field("upsertObject", "properties.__keys__", settings={}, auth=AUTH,
                                            payload={"object_details": {"object_type": "deal"}})  # fmt: skip
     assert [(c.label, c.value) for c in found.choices] == [("amount - number", "amount"), ("Plan - string", "plan")]
-    asked = integration.test_dynamic_field("upsertObject", "properties", settings={}, auth=AUTH, payload={})
+    asked = integration.test_dynamic_field("upsertObject", "properties.__keys__", settings={}, auth=AUTH, payload={})
     assert asked.error == "Select a value from the 'Object Type' field"
