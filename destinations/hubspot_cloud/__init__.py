@@ -10,7 +10,8 @@
   and their properties may be created; :mod:`.event_schema`), ``upsertCustomObjectRecord``
   (:mod:`.upsert_custom_object_record`: deals, tickets, custom objects, with associations; :mod:`.crm`),
   ``upsertObject`` (:mod:`.upsert_object`, Custom Object V2: batched upserts of any object type by a
-  unique property, missing properties created, associations; :mod:`.object_fields`, :mod:`.object_payloads`).
+  unique property, missing properties created, associations; :mod:`.object_fields`, :mod:`.object_payloads`,
+  its dynamic fields per property in :mod:`.object_choices`).
 * **Limits**: HubSpot allows an OAuth app 110 requests per 10 seconds per account; declared below,
   per ``portalId``.
 * **Errors**: :mod:`.classifier`.

@@ -22,15 +22,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from framework.definition import ActionDefinition, Choice
-from framework.definition.dynamic_fields import DynamicChoices
+from framework.definition import ActionDefinition
 from framework.definition.sync_modes import SyncModeChoice, SyncModeDefinition
-from framework.errors import ActionsError, HTTPError, IntegrationError, PayloadValidationError
+from framework.errors import ActionsError, IntegrationError, PayloadValidationError
 from framework.jsvalues import UNDEFINED
 
-from . import crm
 from .api import BASE_URL, CRM, answer_of, call
-from .classifier import choices_error
+from .object_choices import DYNAMIC_FIELDS
 from .object_fields import FIELDS
 from .object_payloads import hubspot_types, merged_by_id, missing_properties, property_types, valid_payloads
 from .properties import defined
@@ -42,11 +40,6 @@ if TYPE_CHECKING:
 __all__ = ["action", "SYNC_MODE"]
 
 BATCH = 100  # HubSpot's largest batch
-OBJECT_TYPES = [Choice(label="Contact", value="contact"), Choice(label="Company", value="company"),
-                Choice(label="Deal", value="deal"), Choice(label="Ticket", value="ticket"),
-                Choice(label="Line Item", value="line_item"), Choice(label="Subscription", value="subscription"),
-                Choice(label="Product", value="product"), Choice(label="Appointment", value="0-421"),
-                Choice(label="Order", value="order"), Choice(label="Quote", value="quote")]  # fmt: skip
 
 SYNC_MODE = SyncModeDefinition(
     label="Sync Mode",
@@ -267,87 +260,6 @@ def perform_batch(request: RequestClient, data: ExecuteInput) -> None:
     """A batch: properties checked once, records written 100 a call, then their associations."""
     _send(request, list(data.payload), data.sync_mode, data.raw_data)
 
-
-def object_type_choices(request: RequestClient, data: ExecuteInput) -> DynamicChoices:
-    """The account's custom objects (sorted by label), then HubSpot's standard objects."""
-    try:
-        custom = crm.custom_object_choices(request)
-    except HTTPError as error:
-        return choices_error(error, "Unknown error: dynamicReadObjectTypes")
-    return DynamicChoices(choices=sorted(custom, key=lambda choice: choice.label) + OBJECT_TYPES)
-
-
-def _property_choices(request: RequestClient, data: ExecuteInput, sensitive: bool) -> DynamicChoices:
-    object_type = ((data.payload or {}).get("object_details") or {}).get("object_type")
-    if not object_type:
-        return DynamicChoices(error="Select a value from the 'Object Type' field")
-    query = "?dataSensitivity=sensitive" if sensitive else ""
-    try:
-        found = answer_of(request.request(f"{CRM}/properties/{object_type}{query}", "GET")).get("results") or []
-    except HTTPError as error:
-        return choices_error(error, "Unknown error: dynamicReadProperties")
-    writable = [Choice(label=f"{item.get('label')} - {item.get('type')}", value=item.get("name")) for item in found
-                if not item.get("hasUniqueValue") and (item.get("modificationMetadata") or {}).get("readOnlyValue") is False]  # fmt: skip
-    return DynamicChoices(choices=sorted(writable, key=lambda choice: choice.label.lower()))
-
-
-def property_choices(request: RequestClient, data: ExecuteInput) -> DynamicChoices:
-    """The object type's writable, non-unique properties (``label - type``)."""
-    return _property_choices(request, data, False)
-
-
-def sensitive_property_choices(request: RequestClient, data: ExecuteInput) -> DynamicChoices:
-    """The object type's writable, non-unique sensitive properties."""
-    return _property_choices(request, data, True)
-
-
-def _id_field_choices(request: RequestClient, object_type: Any) -> DynamicChoices:
-    """The record id, ``email`` for contacts, then the type's unique properties (by label) but HubSpot's own key."""
-    if not object_type:
-        return DynamicChoices(error="Select a value from the 'Object Type' field")
-    try:
-        found = answer_of(request.request(f"{CRM}/properties/{object_type}", "GET")).get("results") or []
-    except HTTPError as error:
-        return choices_error(error, "Unknown error: dynamicReadIdFields")
-    unique = [Choice(label=str(item.get("label")), value=item.get("name")) for item in found
-              if item.get("hasUniqueValue") and item.get("name") != "hs_unique_creation_key"]  # fmt: skip
-    email = [Choice(label="email", value="email")] if object_type in ("contact", "contacts") else []
-    return DynamicChoices(choices=[RECORD_ID, *email, *sorted(unique, key=lambda choice: choice.label.lower())])
-
-
-def id_field_choices(request: RequestClient, data: ExecuteInput) -> DynamicChoices:
-    """``object_details.id_field_name``: the unique properties of the record's object type."""
-    return _id_field_choices(request, ((data.payload or {}).get("object_details") or {}).get("object_type"))
-
-
-def _link_id_field_choices(links_key: str) -> Any:
-    """``<links>.[N].id_field_name``: the unique properties of item N's object type."""
-
-    def choices(request: RequestClient, data: ExecuteInput) -> DynamicChoices:
-        context = data.dynamic_field_context
-        if context is None or context.selected_array_index is None:
-            return DynamicChoices(error="Selected array index is missing")
-        links = (data.payload or {}).get(links_key) or []
-        index = context.selected_array_index
-        link = links[index] if index < len(links) and isinstance(links[index], dict) else {}
-        if not link.get("object_type"):
-            return DynamicChoices(error="Select a value from the 'To Object Type' field")
-        return _id_field_choices(request, link["object_type"])
-
-    return choices
-
-
-RECORD_ID = Choice(label="Hubspot Record ID (updates only)", value="hs_object_id")
-
-# As Segment's: per property of the object fields. The property group, association label and list
-# name choices are not offered (docs/destinations/actions-hubspot-cloud.md, faq.md).
-DYNAMIC_FIELDS: dict[str, Any] = {
-    "object_details": {"object_type": object_type_choices, "id_field_name": id_field_choices},
-    "properties": {"__keys__": property_choices},
-    "sensitive_properties": {"__keys__": sensitive_property_choices},
-    "associations": {"object_type": object_type_choices, "id_field_name": _link_id_field_choices("associations")},
-    "dissociations": {"object_type": object_type_choices, "id_field_name": _link_id_field_choices("dissociations")},
-}
 
 action = ActionDefinition(
     title="Custom Object V2",

@@ -5,7 +5,9 @@
   409, as HubSpot);
 * ``POST /crm/v3/objects/<type>/batch/{read,create,update,upsert}`` find records by the unique
   ``idProperty`` (``hs_object_id``: the record id); answers carry ``results`` with that property;
-* ``POST /crm/v4/associations/<from>/<to>/batch/create`` links records (an unknown id: 400).
+* ``POST /crm/v4/associations/<from>/<to>/batch/create`` links records (an unknown id: 400);
+* ``GET /crm/v3/properties/<type>/groups`` and ``GET /crm/v4/associations/<from>/<to>/labels``
+  answer the groups and labels the store was primed with (the dynamic fields' reads).
 
 Singular type names (``contact``, ``company``, ``deal``, ``ticket``) are the plural stores'.
 """
@@ -100,9 +102,19 @@ def batch_links(store: HubSpotStore, call: Call, from_type: str, to_type: str) -
     return 201, {"status": "COMPLETE", "results": []}
 
 
+def read_groups(store: HubSpotStore, call: Call, object_type: str) -> Answer:
+    return 200, {"results": store.groups_of(_stored(object_type))}
+
+
+def read_labels(store: HubSpotStore, call: Call, from_type: str, to_type: str) -> Answer:
+    return 200, {"results": store.labels_between(_stored(from_type), _stored(to_type))}
+
+
 _O = "/crm/v3/objects/([^/]+)/batch"
 OBJECT_ROUTES: list[tuple[str, re.Pattern[str], Callable[..., Answer]]] = [
     ("GET", re.compile("^/crm/v3/properties/([^/]+)$"), read_properties),
+    ("GET", re.compile("^/crm/v3/properties/([^/]+)/groups$"), read_groups),
+    ("GET", re.compile("^/crm/v4/associations/([^/]+)/([^/]+)/labels$"), read_labels),
     ("POST", re.compile("^/crm/v3/properties/([^/]+)/batch/create$"), create_properties),
     ("POST", re.compile(f"^{_O}/(read|create|update|upsert)$"), batch_records),
     ("POST", re.compile("^/crm/v4/associations/([^/]+)/([^/]+)/batch/create$"), batch_links),

@@ -10,6 +10,7 @@ destination's logic depends on it:
 * companies are found by id or by the unique ``segment_group_id`` property, which must have been
   created first (``group_id_property=False`` starts without it, as a new portal does);
 * property definitions (per object type, sensitive or not) are what ``upsertObject`` reads and creates;
+  property groups and association labels are only read (a test primes them), for its dynamic fields;
 * custom event definitions are named ``pe<portal>_<name>``; sent events are kept in arrival order.
 """
 
@@ -63,6 +64,10 @@ class HubSpotStore:
     definitions: dict[str, dict[str, Any]] = field(default_factory=dict)  # full name → definition
     # Property definitions per (object type, sensitive?): name → definition (upsertObject's schema check).
     schemas: dict[tuple[str, bool], dict[str, dict[str, Any]]] = field(default_factory=dict)
+    # Property groups per object type ({name, label, archived}) and association labels per (from, to)
+    # type ({category, typeId, label}): what upsertObject's dynamic fields offer.
+    property_groups: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    association_labels: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
     events: list[dict[str, Any]] = field(default_factory=list)
     # Every contact write, in arrival order: (lower-cased email, the properties written); order tests read it.
     contact_writes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
@@ -170,6 +175,16 @@ class HubSpotStore:
         """The type's property definitions (its sensitive ones, or the others)."""
         with self._lock:
             return list(self.schemas.get((object_type, sensitive), {}).values())
+
+    def groups_of(self, object_type: str) -> list[dict[str, Any]]:
+        """The type's property groups, archived ones included (HubSpot lists them too)."""
+        with self._lock:
+            return list(self.property_groups.get(object_type, []))
+
+    def labels_between(self, from_type: str, to_type: str) -> list[dict[str, Any]]:
+        """The association types from one object type to another."""
+        with self._lock:
+            return list(self.association_labels.get((from_type, to_type), []))
 
     def define_property(self, object_type: str, definition: dict[str, Any]) -> bool:
         """Add a property definition; False when the name is taken."""

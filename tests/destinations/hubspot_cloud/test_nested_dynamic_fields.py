@@ -35,6 +35,15 @@ def emulator() -> Iterator[HubSpotEmulator]:
     ]:
         started.store.define_property(object_type, {"name": name, "label": name.replace("_", " ").title(),
                                                     "type": "string", "hasUniqueValue": unique})  # fmt: skip
+    started.store.property_groups["deals"] = [
+        {"name": "zeta", "label": "zeta info", "archived": False},
+        {"name": "dealinformation", "label": "Deal information", "archived": False},
+        {"name": "old", "label": "Old", "archived": True},
+    ]
+    started.store.association_labels[("deals", "contacts")] = [
+        {"category": "USER_DEFINED", "typeId": 42, "label": "Buyer"},
+        {"category": "HUBSPOT_DEFINED", "typeId": 3, "label": None},
+    ]
     yield started
     started.stop()
 
@@ -79,9 +88,31 @@ def test_object_types_are_offered_per_property(emulator: HubSpotEmulator, action
     assert ("Deal", "deal") in choices(emulator, action, path, {})
 
 
-def test_a_property_the_emulator_cannot_answer_is_not_offered(emulator: HubSpotEmulator) -> None:
-    with pytest.raises(LookupError, match="field 'object_details' has no dynamic property 'property_group'"):
-        choices(emulator, "upsertObject", "object_details.property_group", {})
+def test_property_groups_are_the_object_types_live_groups_by_label(emulator: HubSpotEmulator) -> None:
+    payload = {"object_details": {"object_type": "deal"}}
+    assert choices(emulator, "upsertObject", "object_details.property_group", payload) == [
+        ("Deal information", "dealinformation"), ("zeta info", "zeta")]  # fmt: skip
+    assert choices(emulator, "upsertObject", "object_details.property_group", {}) == [
+        "Select a value from the 'Object Type' field"
+    ]
+
+
+def test_association_labels_are_from_the_records_type_to_the_items(emulator: HubSpotEmulator) -> None:
+    payload = {"object_details": {"object_type": "deals"}, "associations": [{"object_type": "companies"},
+                                                                            {"object_type": "contacts"}]}  # fmt: skip
+    assert choices(emulator, "upsertObject", "associations.[1].association_label", payload) == [
+        ("deals to contacts (Default label: typeId 3)", "HUBSPOT_DEFINED:3"),
+        ("deals to contacts Buyer", "USER_DEFINED:42"),
+    ]
+    assert choices(emulator, "upsertObject", "associations.[0].association_label", payload) == []
+    assert choices(
+        emulator, "upsertObject", "associations.[1].association_label", {"associations": [{}, {"object_type": "deals"}]}
+    ) == ["Select a value from the from 'Object Type' field"]
+
+
+def test_the_list_name_is_not_offered(emulator: HubSpotEmulator) -> None:
+    with pytest.raises(LookupError, match="action 'upsertObject' has no dynamic field 'list_details'"):
+        choices(emulator, "upsertObject", "list_details.list_name", {})
 
 
 def test_actions_fields_takes_a_property_path_and_the_payload(
