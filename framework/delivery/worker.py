@@ -404,15 +404,23 @@ class DeliveryWorker:
     def _take_ahead(self, done: _TaskDone) -> list[Job] | None:
         """On a pool thread: the next run of the account just served, if its call went well (a
         failure may pause or slow the account: the main thread decides first) and the worker runs on."""
-        if done.account is None or not all(
-            item.result is not None and item.result.status is not SubscriptionStatus.FAILED for item in done.finished
-        ):
+        if done.account is None or not all(self._goes_on_after(item) for item in done.finished):
             return None
         with self._ahead_lock:
             if self._ahead_closed or self._stopping.is_set():
                 return None
             waiting = self._ahead.get(done.account)
             return waiting.popleft() if waiting else None
+
+    def _goes_on_after(self, item: _Finished) -> bool:
+        """Whether a slot may start its account's next run after this attempt: it did not fail (a
+        failure may pause or slow the account) and the usage it reports does not pace the account."""
+        result = item.result
+        if result is None or result.status is SubscriptionStatus.FAILED:
+            return False
+        usage = usage_in(result.output)
+        zone = self._quota_zones.get(item.job.instance_id)
+        return usage is None or self._pacer.observe(*usage, self._clock(), zone) is None
 
     def _hand_back_ahead(self, accounts: Sequence[str] | None = None) -> list[Settlement]:
         """The runs claimed ahead for ``accounts`` (None: all), as settlements putting them back untried."""
