@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from destinations.pardot.emulator import DEFAULT_BUSINESS_UNIT, PardotEmulator
-from framework.delivery.jobs import JobState
 from framework.delivery.sqlite_queue import SqliteQueue
 from framework.delivery.worker import DeliveryWorker, WorkerOptions
 from framework.instance import DestinationInstance
