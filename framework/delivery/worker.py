@@ -730,7 +730,8 @@ class DeliveryWorker:
             verdict.reauthorise for _, verdict in verdicts
         )
         ahead = self._ahead_terms() if free <= 0 and not blocked else None
-        if refill is None or not self._settle_and_claim or blocked or (free <= 0 and ahead is None):
+        stopping = self._stopping.is_set()  # a stop between the loop's look and this settle: claim nothing
+        if refill is None or stopping or not self._settle_and_claim or blocked or (free <= 0 and ahead is None):
             self.queue.settle(settlements)
             return []
         if ahead is not None:  # every slot is busy: claim their next runs instead (started by the slots)
