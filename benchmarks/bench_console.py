@@ -8,8 +8,9 @@ Fills a fresh queue with ``--jobs`` jobs of one instance over four subscriptions
 rest delivered), then times through Starlette's test client, logged in:
 
 * ``GET /`` (the overview), 20 times: the page reads the last stats snapshot, so this is what an
-  operator waits for; the snapshot itself (``queue.stats()``, taken off the request path every few
-  seconds) is timed apart, as ``stats()``.
+  operator waits for; the snapshot itself (``queue.stats()``, ``settled_counts`` and
+  ``attempt_latencies`` over one attempt a finished job, taken off the request path every few
+  seconds) is timed apart.
 * ``GET /dead-letters`` page after page (keyset paging: ``after=<last id>``) over the first 2,000
   pages or all of them, whichever is fewer: median, 95th percentile and worst.
 
@@ -85,6 +86,13 @@ def _fill(backend: str, url: str, jobs: int, dead: int) -> float:
         updates.append(
             f"UPDATE {table} SET state = 'dead', last_error = 'gave up after 1 attempts: HTTP 500' WHERE id % {every} = 0"
         )
+    attempts = "attempts" if backend == "sqlite" else "actions_attempts"
+    # one attempt a finished job, over the last day, 1 to 800 ms: the latency histogram has work to do
+    updates.append(
+        f"INSERT INTO {attempts} (job_id, number, started_at, latency_ms, status, message)"
+        f" SELECT id, 1, settled_at - 1, 1 + (id * 7919) % 800, CASE WHEN state = 'delivered' THEN 'delivered'"
+        f" ELSE 'failed' END, '' FROM {table} WHERE settled_at IS NOT NULL"
+    )
     _execute(backend, url, updates)
     return time.perf_counter() - started
 
@@ -103,6 +111,7 @@ def _execute(backend: str, url: str, statements: list[str]) -> None:
         for statement in statements:
             connection.execute(statement)
         connection.execute("ANALYZE actions_jobs")
+        connection.execute("ANALYZE actions_attempts")
 
 
 def _times(client: TestClient, path: str, count: int) -> list[float]:
@@ -147,6 +156,9 @@ def measure(backend: str, server_url: str, jobs: int, dead: int, pages: int) -> 
             stats = queue.stats()
             queue.settled_counts(time.time() - 86_400)
             stats_ms = (time.perf_counter() - started) * 1000
+            started = time.perf_counter()
+            queue.attempt_latencies(time.time() - 86_400, time.time() - 3600)
+            latency_ms = (time.perf_counter() - started) * 1000
             options = ConsoleOptions(queue=queue, token=TOKEN, refresh=5.0, stats_queue=stats_queue)
             with TestClient(create_console_app(options)) as client:
                 client.post("/login", data={"token": TOKEN})
@@ -161,6 +173,9 @@ def measure(backend: str, server_url: str, jobs: int, dead: int, pages: int) -> 
             f"{backend}: {sum(row.counts.get('dead', 0) for row in stats.rows):,} dead of {jobs:,} jobs (filled in {filled:.0f} s)"
         )
         print(f"  stats() + settled_counts(last day): the snapshot, off the request path: {stats_ms:.0f} ms")
+        print(
+            f"  attempt_latencies(last day): the snapshot's latency histogram, off the request path: {latency_ms:.0f} ms"
+        )
         print("  " + _summary("GET / (overview)", overview))
         print("  " + _summary(f"GET /dead-letters ({shown:,} dead letters paged)", letters))
 

@@ -53,17 +53,23 @@ def run_all(
     """`rounds` alternating rounds of ours (about `seconds` per benchmark) and of Segment's engine."""
     results = [_prepare(benchmark) for benchmark in chosen]
     passes = {result.name: one_pass for result, one_pass in results if one_pass is not None}
+    sizes = {benchmark.name: benchmark.events_per_pass or EVENTS_PER_PASS for benchmark in chosen}
+    measured_in_process = {benchmark.name for benchmark in chosen if benchmark.in_process}
     speeds: dict[str, float] = {}
     segment_rounds: list[SegmentNumbers] = []
     for _ in range(rounds):
         for name, one_pass in passes.items():
-            speeds[name] = max(speeds.get(name, 0.0), _events_per_second(one_pass, seconds))
+            speeds[name] = max(speeds.get(name, 0.0), _events_per_second(one_pass, seconds, sizes[name]))
         if segment is not None:
             segment_rounds.append(segment())
     finished = [
         result
         if one_pass is None
-        else replace(result, events_per_s=speeds[result.name], peak_bytes=peak_memory(result.name))
+        else replace(
+            result,
+            events_per_s=speeds[result.name],
+            peak_bytes=peak_memory(result.name) if result.name in measured_in_process else None,
+        )
         for result, one_pass in results
     ]
     numbers = best_of(segment_rounds) if segment_rounds else SegmentNumbers(skipped="--no-segment given: no ratios")
@@ -80,15 +86,15 @@ def _prepare(benchmark: Benchmark) -> tuple[Result, Pass | None]:
     return replace(base, sanity_count=float(one_pass())), one_pass
 
 
-def _events_per_second(one_pass: Pass, seconds: float) -> float:
-    """Repeats whole passes until `seconds` have gone by."""
+def _events_per_second(one_pass: Pass, seconds: float, events_per_pass: int = EVENTS_PER_PASS) -> float:
+    """Repeats whole passes until `seconds` have gone by (at least one)."""
     passes, start = 0, time.perf_counter()
     while True:
         one_pass()
         passes += 1
         elapsed = time.perf_counter() - start
         if elapsed >= seconds:
-            return passes * EVENTS_PER_PASS / elapsed
+            return passes * events_per_pass / elapsed
 
 
 def peak_memory(name: str) -> int | None:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from benchmarks.bench_fql import COMPLEX_TRIGGER, SIMPLE_TRIGGER
 
-__all__ = ["SegmentNumbers", "best_of", "find_peer", "measure_segment"]
+__all__ = ["SegmentNumbers", "best_of", "find_peer", "measure_segment", "measure_segment_delivery"]
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_PEER = Path("/tmp/segment-peer")
@@ -57,14 +57,9 @@ def measure_segment(n: int, sink: str | None = None, concurrency: int = 5) -> Se
     With `sink` (a loopback URL, the one our delivery benchmark uses), bench_segment.js also delivers
     `n` events over real HTTP to it with `concurrency` workers: `segment.delivered_c<concurrency>`.
     """
-    if shutil.which("node") is None:
-        return SegmentNumbers(skipped="node is not installed: Segment's engine was not measured (no ratios)")
-    peer = find_peer()
+    peer, numbers = _peer_or_reason()
     if peer is None:
-        return SegmentNumbers(
-            skipped="Segment's engine (the peer, /work/shared/peer/setup.sh) is not installed: no ratios"
-        )
-    numbers = SegmentNumbers()
+        return numbers
     try:
         delivery = ["--sink", sink, "--concurrency", str(concurrency)] if sink else []
         _collect(numbers, _node(peer, [str(peer / "bench_segment.js"), "--n", str(n), *delivery]))
@@ -76,6 +71,32 @@ def measure_segment(n: int, sink: str | None = None, concurrency: int = 5) -> Se
     except (subprocess.SubprocessError, OSError, ValueError) as error:
         numbers.skipped = f"running Segment's engine failed ({error}): no ratios"
     return numbers
+
+
+def measure_segment_delivery(n: int, sink: str, concurrency: int = 5) -> SegmentNumbers:
+    """bench_segment.js alone, delivering ``n`` events to ``sink``: ``segment.delivered_c<concurrency>``
+    (and its short in-process figures, which it always prints first); segment_steady.js is not run."""
+    peer, numbers = _peer_or_reason()
+    if peer is None:
+        return numbers
+    argv = [str(peer / "bench_segment.js"), "--n", str(n), "--sink", sink, "--concurrency", str(concurrency)]
+    try:
+        _collect(numbers, _node(peer, argv))
+    except (subprocess.SubprocessError, OSError, ValueError) as error:
+        numbers.skipped = f"running Segment's engine failed ({error}): no ratios"
+    return numbers
+
+
+def _peer_or_reason() -> tuple[Path | None, SegmentNumbers]:
+    """The peer folder and empty numbers to fill, or None and numbers that say why Segment is not measured."""
+    if shutil.which("node") is None:
+        return None, SegmentNumbers(skipped="node is not installed: Segment's engine was not measured (no ratios)")
+    peer = find_peer()
+    if peer is None:
+        return None, SegmentNumbers(
+            skipped="Segment's engine (the peer, /work/shared/peer/setup.sh) is not installed: no ratios"
+        )
+    return peer, SegmentNumbers()
 
 
 def _node(peer: Path, argv: list[str]) -> str:

@@ -1,6 +1,7 @@
-"""Machinery the local emulators share (not a destination): the random fault mix (``fault_mix``) and the loopback server (``loopback``)."""
+"""Machinery the local emulators share (not a destination): the random fault mix (``fault_mix``) and the
+loopback HTTP server they run on (``loopback``)."""
 
 from .fault_mix import FaultMix, parse_fault_mix
-from .loopback import LoopbackServer, serve_in_foreground
+from .loopback import LoopbackServer, drop_connection, serve_in_foreground, write_answer
 
-__all__ = ["FaultMix", "LoopbackServer", "parse_fault_mix", "serve_in_foreground"]
+__all__ = ["FaultMix", "LoopbackServer", "drop_connection", "parse_fault_mix", "serve_in_foreground", "write_answer"]

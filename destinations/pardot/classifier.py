@@ -13,8 +13,8 @@ JSON ``{code: 122}`` (daily quota)             RetryableError 429, retry_after =
 JSON ``{code: 62 / 183 / 214}`` (conflicting   RetryableError with that status      RETRY
 update, internal error, timed out), any status
 JSON 5xx except 501, non-JSON 5xx              RetryableError with that status      RETRY
-JSON ``{code: 4}`` / ``{code: 180}``           IntegrationError PAYLOAD_VALIDATION_ TERMINAL
-                                               FAILED (failed, as in Segment)
+JSON ``{code: 4}`` / ``{code: 180}``           IntegrationError PARDOT_ERROR        TERMINAL (failed,
+                                                                                    as in Segment)
 any other JSON error                           IntegrationError PARDOT_ERROR        by status
 XML 400 / 403                                  IntegrationError PARDOT_ERROR 403    TERMINAL
 anything else                                  the request client's HTTPError       by status
@@ -129,7 +129,7 @@ def _pardot_json_error(
         return RetryableError(f"{named}. Pardot failed temporarily; retrying.", status, retry_after=retry_after)
     detail = f"{named}. Pardot received the call but considers it invalid; see {ERROR_CODES_URL}"
     if code in _PAYLOAD_CODES:
-        return IntegrationError(detail, "PAYLOAD_VALIDATION_FAILED", status, resolution=Resolution.TERMINAL)
+        return IntegrationError(detail, "PARDOT_ERROR", status, resolution=Resolution.TERMINAL)
     return IntegrationError(detail, "PARDOT_ERROR", status)
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-from destinations.emulation import FaultMix, LoopbackServer, serve_in_foreground
+from destinations.emulation import FaultMix, LoopbackServer, drop_connection, serve_in_foreground, write_answer
 
 __all__ = [
     "RESET",
@@ -48,7 +48,7 @@ class RecordedRequest:
 class RecordingEndpoint(LoopbackServer):
     """Serves on loopback, keeps every request; see the package docstring for faults and latency."""
 
-    thread_name = "recording endpoint"
+    server_name = "recording endpoint"
 
     def __init__(
         self,
@@ -68,6 +68,7 @@ class RecordingEndpoint(LoopbackServer):
         self._lock = threading.Lock()
 
     def handler(self) -> type[BaseHTTPRequestHandler]:
+        """The request handler serving this emulator."""
         return _handler_for(self)
 
     def requests(self) -> list[RecordedRequest]:
@@ -109,8 +110,7 @@ def _handler_for(endpoint: RecordingEndpoint) -> type[BaseHTTPRequestHandler]:
                 status, payload = endpoint.responder(RecordedRequest(self.command, self.path, headers, body, 0))
             endpoint.record(RecordedRequest(self.command, self.path, headers, body, status))
             if fault == RESET:
-                self.close_connection = True
-                self.connection.close()
+                drop_connection(self)
                 return
             if payload is not None:
                 answer = json.dumps(payload).encode()
@@ -118,13 +118,7 @@ def _handler_for(endpoint: RecordingEndpoint) -> type[BaseHTTPRequestHandler]:
                 answer = b"" if endpoint.responder is not None else b"ok"
             else:
                 answer = json.dumps({"error": f"emulated {status}"}).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "text/plain" if payload is None and status < 300 else "application/json")
-            self.send_header("Content-Length", str(len(answer)))
-            if status == 429:
-                self.send_header("Retry-After", "1")
-            self.end_headers()
-            self.wfile.write(answer)
+            write_answer(self, status, answer, "text/plain" if payload is None and status < 300 else "application/json")
 
         do_POST = do_PUT = do_PATCH = do_GET = do_DELETE = _serve
 
@@ -150,7 +144,7 @@ def serve_main(
     parser.add_argument("--latency", type=float, default=0.0, help="seconds before each answer")
     args = parser.parse_args(list(argv) if argv is not None else None)
     endpoint = make(faults=args.faults, seed=args.seed, latency=args.latency).start(port=args.port)
-    return serve_in_foreground(endpoint, description.rstrip("."))
+    return serve_in_foreground(endpoint, description.rstrip(".") + " at {base_url} (Ctrl-C stops)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -79,6 +79,15 @@ class OAuthTokens:
         changes = {f.name: getattr(new, f.name) for f in dataclasses.fields(self) if getattr(new, f.name) is not None}
         return dataclasses.replace(self, **changes)
 
+    def refresh_grant_form(self) -> dict[str, str | None]:
+        """The form of an OAuth 2.0 refresh-token grant (RFC 6749 §6), in the order Segment's destinations send it.
+
+        >>> OAuthTokens(refresh_token="r", client_id="c", client_secret="s").refresh_grant_form()
+        {'refresh_token': 'r', 'client_id': 'c', 'client_secret': 's', 'grant_type': 'refresh_token'}
+        """
+        return {"refresh_token": self.refresh_token, "client_id": self.client_id,
+                "client_secret": self.client_secret, "grant_type": "refresh_token"}  # fmt: skip
+
     def stored_json(self) -> str:
         """What a shared token store keeps: only what a refresh changes (access and refresh token).
 

@@ -26,6 +26,7 @@ from starlette.staticfiles import StaticFiles
 
 from framework.console.forms import read_form
 from framework.console.guard import CSRF_FIELD, SESSION_COOKIE, ConsoleGuard
+from framework.console.health import quota_rows, slowest_and_failing
 from framework.console.masking import masked_auth, masked_settings, scrub, secret_values
 from framework.console.overview import (
     DAY,
@@ -214,6 +215,8 @@ def _overview(console: _Console) -> Handler:
         failing = sorted((row for row in rows if row.failed), key=lambda row: row.failed, reverse=True)[:5]
         chart_max = max([row.steps["delivered"] for row in rows] + [row.failed for row in rows] + [1])
         series = minute_series(snapshot)
+        names = {(row.instance_id, row.subscription): row.subscription_name for row in rows}
+        slowest, most_failing = slowest_and_failing(snapshot.latency, names)
         return console.render(
             request,
             "overview.html",
@@ -227,6 +230,9 @@ def _overview(console: _Console) -> Handler:
             series=series,
             series_max=max([d + f for _, d, f in series] + [1]),
             paused=sorted(snapshot.stats.paused_accounts.items()),
+            slowest=slowest,
+            most_failing=most_failing,
+            quotas=quota_rows(console.by_id.values(), snapshot.quota, time.time()),
             taken=snapshot.taken,
             age=max(0.0, time.time() - snapshot.taken),
         )

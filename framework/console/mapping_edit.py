@@ -9,7 +9,6 @@ not changed: put the fixed mapping there too, or the next events fail the same w
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from typing import Any
 
@@ -38,12 +37,8 @@ def parse_mapping_text(text: str) -> dict[str, Any]:
 
 
 def send_with_mapping(instance: Any, job: Any, mapping: dict[str, Any]) -> Any:
-    """Deliver ``job``'s event with its subscription's mapping replaced by ``mapping``; the result."""
-    from framework.mapping import compile_mapping
+    """Deliver ``job``'s event with its subscription's mapping replaced by ``mapping``; the result.
 
-    subs = instance.subscriptions
-    sub = next(s for s in subs if s.index == job.subscription)
-    edited = dataclasses.replace(sub, mapping=mapping, compiled_mapping=compile_mapping(mapping))
-    # The instance's pipeline runs one subscription for one event: the same path a worker takes,
-    # with only the mapping swapped (DestinationInstance has no public one-subscription call yet).
-    return instance._pipeline.run(edited, job.event)
+    The same path a worker takes for one job, with only the mapping swapped for this call.
+    """
+    return instance.run_subscription(job.subscription, job.event, mapping=mapping)

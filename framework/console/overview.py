@@ -11,10 +11,12 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from framework.delivery.attempt_latency import LatencyBucket
 from framework.delivery.jobs import QueueStats
+from framework.delivery.quota_usage import QuotaUsage
 
 __all__ = ["FUNNEL", "FunnelRow", "Snapshot", "StatsSnapshots", "funnel_rows", "minute_series", "window_counts"]
 
@@ -59,11 +61,14 @@ DAY = 86_400.0
 
 @dataclass(frozen=True)
 class Snapshot:
-    """What one background round read: the stats, and the jobs settled in the last day per minute."""
+    """What one background round read: the stats, the jobs settled in the last day per minute, the
+    last day's attempt latencies and the accounts' reported quota usage."""
 
     taken: float
     stats: QueueStats
     settled: list[tuple[int, str, int, str, int]]  # (minute start, instance, subscription, state, count)
+    latency: list[LatencyBucket] = field(default_factory=list)  # attempts of the last day (hour apart)
+    quota: list[QuotaUsage] = field(default_factory=list)  # each account's last reported daily usage
 
 
 def window_counts(snapshot: Snapshot, seconds: float) -> dict[tuple[str, int], dict[str, int]]:
@@ -114,8 +119,17 @@ class StatsSnapshots:
         """Take a snapshot now (after a retry or purge, so the next page shows it)."""
         now = time.time()
         stats = self._queue.stats()
-        reader = getattr(self._queue, "settled_counts", None)  # a queue without it shows no time windows
-        taken = Snapshot(now, stats, reader(now - DAY) if reader is not None else [])
+        # a queue without these methods shows no time windows, latencies or quotas
+        reader = getattr(self._queue, "settled_counts", None)
+        latencies = getattr(self._queue, "attempt_latencies", None)
+        usage = getattr(self._queue, "quota_usage", None)
+        taken = Snapshot(
+            now,
+            stats,
+            reader(now - DAY) if reader is not None else [],
+            latencies(now - DAY, now - 3600) if latencies is not None else [],
+            usage() if usage is not None else [],
+        )
         with self._lock:
             self._latest = taken
         self._ready.set()

@@ -86,8 +86,16 @@ class ActionDefinition(BaseModel):
 
     @property
     def payload_validator(self) -> PayloadValidator:
-        """The compiled validator for this action's payloads."""
-        return self._validator
+        """The compiled validator for this action's payloads.
+
+        Read from pydantic's store of private attributes directly: ``self._validator`` goes through
+        ``BaseModel.__getattr__``, whose probe of the attribute for ``__get__`` raises and catches an
+        AttributeError on every read (about 3.5 µs, once per delivered event).
+        """
+        private = self.__pydantic_private__
+        assert private is not None  # set by model_post_init
+        validator: PayloadValidator = private["_validator"]
+        return validator
 
     def validate_payload(self, payload: Any, *, batch: bool = False) -> Any:
         """The cleaned, coerced payload, or ``PayloadValidationError`` with Segment's message.
@@ -96,7 +104,7 @@ class ActionDefinition(BaseModel):
         """
         if not self.fields:
             return payload
-        return self._validator(payload, batch=batch)
+        return self.payload_validator(payload, batch=batch)
 
     def default_mapping(self) -> dict[str, Any]:
         """Every field's default mapping (what a new subscription starts with)."""

@@ -39,6 +39,8 @@ def strip_empty_object(obj: ObjectNode, value: dict[str, Any], *, root: bool) ->
 
 def strip_empty(node: Node, value: Any) -> Any:
     """``value`` without empty members, or REMOVED when ``value`` itself is empty for ``node``."""
+    if type(value) is str and value:  # the usual mapped value, first: nothing to strip
+        return value
     if isinstance(value, list) and node.items is not None:
         # Segment filters list items on their cleaned form but keeps the items themselves uncleaned.
         return [item for item in value if strip_empty(node.items, item) is not REMOVED]

@@ -60,12 +60,7 @@ class OAuthLogin(BaseModel):
 
     def refresh_access_token(self, request: RequestClient, data: RefreshInput) -> OAuthTokens:
         """Trade the refresh token for a new access token (the ``refresh_access_token`` hook)."""
-        form = {
-            "refresh_token": data.auth.refresh_token,
-            "client_id": data.auth.client_id,
-            "client_secret": data.auth.client_secret,
-            "grant_type": "refresh_token",
-        }
+        form = data.auth.refresh_grant_form()
         headers: dict[str, Any] = {name: None for name in ("Authorization", *self.clear_headers)}
         response = request.post(self.token_url(data.settings), data=form, throw_http_errors=False, headers=headers)
         body = parsed_json(response)

@@ -35,6 +35,7 @@ from typing import Any
 import psycopg
 from psycopg_pool import ConnectionPool
 
+from framework.delivery import attempt_latency, quota_usage
 from framework.delivery.jobs import (
     JOB_COLUMNS,
     Attempt,
@@ -408,6 +409,21 @@ class PostgresQueue:
                 (since,),
             ).fetchall()
         return [(int(m), i, int(sub), state, int(n)) for m, i, sub, state, n in rows]
+
+    def attempt_latencies(self, since: float, recent: float) -> list[attempt_latency.LatencyBucket]:
+        with self._pool.connection() as connection:
+            sql = attempt_latency.histogram_sql("actions_attempts", "actions_jobs", "%s")
+            rows = connection.execute(sql, (recent, since)).fetchall()
+        return attempt_latency.buckets_of(rows)
+
+    def record_quota_usage(self, reports: Sequence[quota_usage.QuotaUsage]) -> None:
+        with self._pool.connection() as connection, connection.cursor() as cursor:
+            sql = quota_usage.upsert_sql("actions_quota_usage", "%s")
+            cursor.executemany(sql, [quota_usage.parameters(r) for r in reports])
+
+    def quota_usage(self) -> list[quota_usage.QuotaUsage]:
+        with self._pool.connection() as connection:
+            return quota_usage.usage_rows(connection.execute(quota_usage.select_sql("actions_quota_usage")).fetchall())
 
     def job(self, job_id: int) -> Job | None:
         with self._pool.connection() as connection:

@@ -17,10 +17,11 @@ from typing import Any
 import psycopg
 
 from framework.delivery.queue_url import QueueURLError, redact_queue_url
+from framework.delivery.quota_usage import POSTGRES_TABLE as _QUOTA_USAGE_TABLE
 
 __all__ = ["SCHEMA_VERSION", "QueueSchemaError", "migrate", "check_schema", "NOW", "ACCOUNT_LOCK_SPACE"]
 
-SCHEMA_VERSION = 2  # 2: lane runs and batches (claim_group), async batches (polls)
+SCHEMA_VERSION = 3  # 2: lane runs and batches (claim_group), async batches (polls); 3: quota usage
 
 # The first key of the two-key advisory lock that serialises claims of one account.
 ACCOUNT_LOCK_SPACE = 7300
@@ -298,6 +299,7 @@ _UPGRADES: tuple[str, ...] = (
     {_SETTLE_FUNCTION_1}
     """,
     _UPGRADE_TO_2,
+    _QUOTA_USAGE_TABLE,  # 3: each account's last reported daily API usage (quota_usage)
 )
 assert len(_UPGRADES) == SCHEMA_VERSION
 

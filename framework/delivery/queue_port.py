@@ -29,6 +29,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import Protocol, runtime_checkable
 
 from framework.auth import TokenStore
+from framework.delivery.attempt_latency import LatencyBucket
 from framework.delivery.jobs import (
     Attempt,
     DeadLetterSelection,
@@ -39,6 +40,7 @@ from framework.delivery.jobs import (
     QueueStats,
     Settlement,
 )
+from framework.delivery.quota_usage import QuotaUsage
 from framework.delivery.wakeups import Unsubscribe
 
 __all__ = ["JobQueue"]
@@ -184,6 +186,20 @@ class JobQueue(Protocol):
         """Jobs that reached a final state at or after ``since``, per minute: (minute start, instance,
         subscription, state, count). It reads every job settled since then: for the console's
         background snapshot, not for a request."""
+        ...
+
+    def attempt_latencies(self, since: float, recent: float) -> list[LatencyBucket]:
+        """Attempts started at or after ``since`` per subscription and latency bucket, those at or after
+        ``recent`` apart (``attempt_latency``). It reads every attempt: for the console's background
+        snapshot, not for a request."""
+        ...
+
+    def record_quota_usage(self, reports: Sequence[QuotaUsage]) -> None:
+        """Keep each account's latest reported daily API usage (an older report never wins)."""
+        ...
+
+    def quota_usage(self) -> list[QuotaUsage]:
+        """Every account's last reported daily API usage (``quota_usage``)."""
         ...
 
     def paused_accounts(self) -> dict[str, tuple[float, str]]:

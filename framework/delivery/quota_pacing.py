@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
-__all__ = ["QuotaPacer", "QuotaPause", "usage_in"]
+__all__ = ["QuotaPacer", "QuotaPause", "quota_day", "usage_in"]
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,11 @@ class QuotaPacer:
         start, end = _day(now, tz or self.tz)
         elapsed = (now - start) / (end - start)
         return limit * (self.free_share + (1 - self.free_share) * elapsed)
+
+
+def quota_day(now: float, tz: tzinfo) -> tuple[float, float]:
+    """The account's quota day around ``now`` (start, end): what the console counts usage against."""
+    return _day(now, tz)
 
 
 def _day(now: float, tz: tzinfo) -> tuple[float, float]:

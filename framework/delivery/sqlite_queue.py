@@ -23,6 +23,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from framework.delivery import attempt_latency, quota_usage
 from framework.delivery.jobs import (
     JOB_COLUMNS,
     Attempt,
@@ -156,6 +157,7 @@ class SqliteQueue:
             if version == 1:
                 self._db.executescript(_MIGRATE_FROM_1)
             self._db.executescript(_SCHEMA)
+            self._db.executescript(quota_usage.SQLITE_SCHEMA)
             self._db.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
 
     def _transaction(self, mode: str = "IMMEDIATE") -> _Transaction:
@@ -439,6 +441,19 @@ class SqliteQueue:
                 (since,),
             ).fetchall()
         return [(int(m), i, int(sub), state, int(n)) for m, i, sub, state, n in rows]
+
+    def attempt_latencies(self, since: float, recent: float) -> list[attempt_latency.LatencyBucket]:
+        with self._lock:
+            rows = self._db.execute(attempt_latency.histogram_sql("attempts", "jobs", "?"), (recent, since)).fetchall()
+        return attempt_latency.buckets_of(rows)
+
+    def record_quota_usage(self, reports: Sequence[quota_usage.QuotaUsage]) -> None:
+        with self._transaction() as db:
+            db.executemany(quota_usage.upsert_sql("quota_usage", "?"), [quota_usage.parameters(r) for r in reports])
+
+    def quota_usage(self) -> list[quota_usage.QuotaUsage]:
+        with self._lock:
+            return quota_usage.usage_rows(self._db.execute(quota_usage.select_sql("quota_usage")).fetchall())
 
     def job(self, job_id: int) -> Job | None:
         with self._lock:

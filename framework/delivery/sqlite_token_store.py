@@ -23,6 +23,8 @@ from framework.auth import OAuthTokens
 
 __all__ = ["SqliteTokenStore"]
 
+_UNKNOWN = OAuthTokens()  # compared by identity: not in the cache (None there means "nothing stored")
+
 
 class SqliteTokenStore:
     """A ``TokenStore`` with a cross-process ``lock``, on a queue's connection."""
@@ -33,6 +35,7 @@ class SqliteTokenStore:
         self._lock_dir = path.with_name(path.name + ".locks")
         self._cache: dict[str, OAuthTokens | None] = {}
         self._seen_version: int | None = None
+        self._refreshing = 0  # refreshes under way in this process (inside ``lock``)
         self._forget_client_secrets()
 
     def _forget_client_secrets(self) -> None:
@@ -53,16 +56,32 @@ class SqliteTokenStore:
 
         ``PRAGMA data_version`` moves when another connection (another worker process) commits, so
         a token another process refreshed is read again; this connection's own saves update the cache.
+        The check shares the queue's lock: while the queue holds it (a claim, a settle, an intake batch
+        being committed), a token already in memory is answered without waiting, so a send never
+        queues behind a transaction; the next send checks again. During a refresh (``lock``) every
+        load waits and checks, so a token another process just refreshed is never refreshed twice.
         """
+        cached = self._cache.get(key, _UNKNOWN)
+        if cached is not _UNKNOWN and not self._refreshing:
+            if not self._lock.acquire(blocking=False):
+                return cached
+            try:
+                return self._checked(key)
+            finally:
+                self._lock.release()
         with self._lock:
-            version = self._db.execute("PRAGMA data_version").fetchone()[0]
-            if version != self._seen_version:
-                self._cache.clear()
-                self._seen_version = version
-            if key not in self._cache:
-                row = self._db.execute("SELECT data FROM tokens WHERE key = ?", (key,)).fetchone()
-                self._cache[key] = OAuthTokens.from_stored_json(row[0]) if row else None
-            return self._cache[key]
+            return self._checked(key)
+
+    def _checked(self, key: str) -> OAuthTokens | None:
+        """The tokens for ``key``, read again if another connection committed since the last check (lock held)."""
+        version = self._db.execute("PRAGMA data_version").fetchone()[0]
+        if version != self._seen_version:
+            self._cache.clear()
+            self._seen_version = version
+        if key not in self._cache:
+            row = self._db.execute("SELECT data FROM tokens WHERE key = ?", (key,)).fetchone()
+            self._cache[key] = OAuthTokens.from_stored_json(row[0]) if row else None
+        return self._cache[key]
 
     def save(self, key: str, tokens: OAuthTokens) -> None:
         data = tokens.stored_json()
@@ -79,7 +98,11 @@ class SqliteTokenStore:
         name = hashlib.sha256(key.encode()).hexdigest()[:24]
         with open(self._lock_dir / f"{name}.lock", "a+b") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
+            with self._lock:
+                self._refreshing += 1
             try:
                 yield
             finally:
+                with self._lock:
+                    self._refreshing -= 1
                 fcntl.flock(handle, fcntl.LOCK_UN)

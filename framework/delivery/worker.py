@@ -47,6 +47,7 @@ from framework.delivery.merge_delivery import RunItem, deliver_run, merging_poli
 from framework.delivery.outcome import DeliveryOutcome, OutcomeCallback
 from framework.delivery.queue_port import JobQueue
 from framework.delivery.quota_pacing import QuotaPacer, usage_in
+from framework.delivery.quota_usage import QuotaUsage
 from framework.delivery.retry_policy import RetryPolicy, Verdict
 from framework.errors import Resolution
 from framework.runtime import PendingBatch, Pipeline, PollRun, SubscriptionResult, SubscriptionStatus, batching_config
@@ -767,6 +768,8 @@ class DeliveryWorker:
             usage = usage_in(done.result.output) if done.result is not None else None
             if usage is not None and usage[0] >= latest.get(done.job.account_key, (-1, 0, ""))[0]:
                 latest[done.job.account_key] = (*usage, done.job.instance_id)
+        if latest:  # for the console's quota used and left (quota_usage)
+            self.queue.record_quota_usage([QuotaUsage(k, i, u, q, now) for k, (u, q, i) in latest.items()])
         paused: set[str] = set()
         for account_key, (used, limit, instance_id) in latest.items():
             pause = self._pacer.observe(used, limit, now, self._quota_zones.get(instance_id))

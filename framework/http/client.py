@@ -145,7 +145,7 @@ class RequestClient:
 def _send_on_session(
     session: requests.Session, prepared: requests.PreparedRequest, timeout: float | None, environment: dict[str, Any]
 ) -> requests.Response:
-    """``session.send``, or, when the session's adapter is a ``DirectAdapter``, what it does in our case.
+    """``session.send``, or, when the session's adapter answers directly, what it does in our case.
 
     ``Session.send`` dispatches response hooks (a prepared request of ours has none), extracts cookies
     into the session's jar and follows redirects: the direct path does the last two only when the
@@ -153,7 +153,7 @@ def _send_on_session(
     mocking library has patched the transport (requests-mock replaces ``Session.send``), gets ``session.send``.
     """
     adapter = session.get_adapter(prepared.url or "")
-    if type(adapter) is not DirectAdapter or any(prepared.hooks.values()) or transport_is_patched():
+    if not _answers_directly(adapter) or any(prepared.hooks.values()) or transport_is_patched():
         return session.send(prepared, timeout=timeout, allow_redirects=True, **environment)
     start = time.perf_counter()
     response = adapter.send(prepared, timeout=timeout, **environment)
@@ -166,6 +166,11 @@ def _send_on_session(
         response.history = history
     response.content  # noqa: B018 - read now, as Session.send does without stream=True (a no-op when direct)
     return response
+
+
+def _answers_directly(adapter: Any) -> bool:
+    """A ``DirectAdapter``, or an in-process one that says so (the dry run's): ``Session.send``'s extras are no-ops."""
+    return type(adapter) is DirectAdapter or getattr(adapter, "answers_directly", False) is True
 
 
 def _timeout(value: Any) -> float | None:

@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 import requests
+from requests.structures import CaseInsensitiveDict
 
 from framework.http.redaction import redact_body, redact_headers, redact_url
 
@@ -28,10 +29,12 @@ class RecordedExchange:
     Redacting means re-reading headers and bodies, which costs as much as building the request; most
     exchanges are never looked at (a delivered event in a replay), so ``record_exchange`` keeps the raw
     parts and the redacted fields are computed on first read. The raw parts are never exposed: every
-    public field, ``repr`` and ``to_dict`` see only the redacted values.
+    public field, ``repr`` and ``to_dict`` see only the redacted values. The request's fields are
+    redacted apart from the response's: a dry run prints every request and never its canned reply,
+    whose redaction was a quarter of its time.
     """
 
-    __slots__ = ("_raw", "_redacted")
+    __slots__ = ("_raw", "_redacted", "_request")
 
     def __init__(
         self,
@@ -45,6 +48,7 @@ class RecordedExchange:
         error: str | None = None,
     ) -> None:
         self._raw: tuple[Any, ...] | None = None
+        self._request: dict[str, Any] | None = None
         self._redacted: dict[str, Any] | None = {
             "method": method,
             "url": url,
@@ -59,8 +63,18 @@ class RecordedExchange:
     @classmethod
     def _deferred(cls, *raw: Any) -> RecordedExchange:
         exchange = cls.__new__(cls)
-        exchange._raw, exchange._redacted = raw, None
+        exchange._raw, exchange._redacted, exchange._request = raw, None, None
         return exchange
+
+    def _request_fields(self) -> dict[str, Any]:
+        """The redacted method, url, headers and body, without redacting the response."""
+        shown = self._redacted or self._request
+        if shown is None:
+            raw = self._raw
+            if raw is None:  # another thread redacted it all between the two reads
+                return self._fields()
+            shown = self._request = _redact_request(raw[0], raw[2])
+        return shown
 
     def _fields(self) -> dict[str, Any]:
         redacted = self._redacted
@@ -68,14 +82,15 @@ class RecordedExchange:
             raw = self._raw
             if raw is None:  # another thread redacted it between the two reads (it sets _redacted first)
                 return self._redacted  # type: ignore[return-value]
-            redacted = self._redacted = _redact(*raw)
-            self._raw = None  # drop the raw parts, secrets included, once the redacted copy exists
+            request = self._request or _redact_request(raw[0], raw[2])
+            redacted = self._redacted = {**request, **_redact_response(*raw)}
+            self._raw = self._request = None  # drop the raw parts, secrets included, once redacted
         return redacted
 
-    method = property(lambda self: self._fields()["method"], doc="HTTP method")
-    url = property(lambda self: self._fields()["url"], doc="URL, secret query parameters redacted")
-    headers = property(lambda self: self._fields()["headers"], doc="request headers, redacted")
-    body = property(lambda self: self._fields()["body"], doc="request body as text, redacted")
+    method = property(lambda self: self._request_fields()["method"], doc="HTTP method")
+    url = property(lambda self: self._request_fields()["url"], doc="URL, secret query parameters redacted")
+    headers = property(lambda self: self._request_fields()["headers"], doc="request headers, redacted")
+    body = property(lambda self: self._request_fields()["body"], doc="request body as text, redacted")
 
     @property
     def status(self) -> int | None:
@@ -118,17 +133,32 @@ def record_exchange(
     return RecordedExchange._deferred(request, response, secrets, error)
 
 
-def _redact(
-    request: requests.PreparedRequest, response: requests.Response | None, secrets: list[str], error: str | None
-) -> dict[str, Any]:
+def _redact_request(request: requests.PreparedRequest, secrets: list[str]) -> dict[str, Any]:
     request_type = request.headers.get("Content-Type")
     if isinstance(request_type, bytes):  # requests sends a bytes header as is; read it as http.client does
         request_type = request_type.decode("latin-1")
     return {
         "method": request.method or "GET",
         "url": redact_url(request.url or "", secrets),
-        "headers": redact_headers(request.headers, secrets),
+        "headers": redact_headers(_plain_headers(request.headers), secrets),
         "body": redact_body(request.body, request_type, secrets),
+    }
+
+
+def _plain_headers(headers: Any) -> Any:
+    """A ``CaseInsensitiveDict``'s items as a plain dict, same names and order, read off its store at once.
+
+    Its generic ``items()`` looks every name up again (lowering it); a request has a few headers
+    and a dry run redacts every request's.
+    """
+    store = getattr(headers, "_store", None)  # {lower: (name, value)}; see test_direct_contract
+    return dict(store.values()) if type(headers) is CaseInsensitiveDict and isinstance(store, dict) else headers
+
+
+def _redact_response(
+    request: requests.PreparedRequest, response: requests.Response | None, secrets: list[str], error: str | None
+) -> dict[str, Any]:
+    return {
         "status": response.status_code if response is not None else None,
         "response_headers": redact_headers(response.headers, secrets) if response is not None else {},
         "response_body": _response_text(response, secrets),

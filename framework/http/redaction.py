@@ -50,6 +50,9 @@ _SECRET_KEYS = frozenset(
 
 # scheme://userinfo@ : the user info ends at the first "@" before any "/", "?", "#" or whitespace.
 _URL_USER_INFO = re.compile(r"\b([A-Za-z][A-Za-z0-9+.-]*://)[^/?#\s@]+@")
+# What every match of it contains, found far faster (the search starts at the literal "://"): a text
+# without it has no user info, and most texts with an "@" and a "://" (an email, a website) lack it.
+_USER_INFO_HINT = re.compile(r"://[^/?#\s@]+@")
 
 
 @lru_cache(maxsize=1024)  # the same few header names on every request; bounded, so memory stays flat
@@ -68,8 +71,11 @@ def is_secret_key(key: str) -> bool:
 
 def redact_text(text: str, secrets: Iterable[str] = ()) -> str:
     """``text`` with URL user info and every listed secret replaced (also URL-encoded and JSON-escaped)."""
-    if "@" in text and "://" in text:
+    if _may_hold_user_info(text):
         text = _URL_USER_INFO.sub(rf"\1{REDACTED}@", text)
+    secrets = tuple(secrets)
+    if not secrets or not _shows_secret(text, secrets):  # the usual case: nothing of a secret in the text
+        return text
     for secret in secrets:
         if not secret or len(secret) < MIN_SECRET_LENGTH:
             continue
@@ -77,6 +83,26 @@ def redact_text(text: str, secrets: Iterable[str] = ()) -> str:
             if form in text:
                 text = text.replace(form, REDACTED)
     return text
+
+
+def _may_hold_user_info(text: str) -> bool:
+    """False when ``_URL_USER_INFO`` cannot match ``text``; True means it may."""
+    return "@" in text and "://" in text and _USER_INFO_HINT.search(text) is not None
+
+
+def _shows_secret(text: str, secrets: tuple[str, ...]) -> bool:
+    """Whether any form of any of ``secrets`` occurs in ``text``: one search instead of a dozen ``in``."""
+    pattern = _any_secret_form(secrets)
+    return pattern is not None and pattern.search(text) is not None
+
+
+@lru_cache(maxsize=64)  # a run redacts against the same few secrets (they change on a token refresh)
+def _any_secret_form(secrets: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One pattern matching every form of every secret long enough to redact, or None when none is."""
+    forms = [
+        form for secret in secrets if secret and len(secret) >= MIN_SECRET_LENGTH for form in _secret_forms(secret)
+    ]
+    return re.compile("|".join(re.escape(form) for form in forms)) if forms else None
 
 
 @lru_cache(maxsize=256)
@@ -146,7 +172,32 @@ def _redact_json_text(text: str, secrets: list[str]) -> str:
         parsed = json.loads(text)
     except ValueError:
         return text
-    return json.dumps(_redact_structure(parsed, secrets), ensure_ascii=False, separators=(",", ":"))
+    redacted = _redact_keys(parsed) if _strings_need_no_redaction(text, secrets) else _redact_structure(parsed, secrets)
+    return json.dumps(redacted, ensure_ascii=False, separators=(",", ":"))
+
+
+def _strings_need_no_redaction(text: str, secrets: list[str]) -> bool:
+    """Whether no string inside the JSON ``text`` holds URL user info or a secret, read off the text itself.
+
+    Without a backslash every string in the text is spelled literally, so what ``redact_text`` would
+    find in one of them it finds in the whole text: when it finds nothing there, only secret keys
+    are left to redact, and every one of a request body's strings need not be searched.
+    """
+    if "\\" in text or (_may_hold_user_info(text) and _URL_USER_INFO.search(text) is not None):
+        return False
+    return not secrets or not _shows_secret(text, tuple(secrets))
+
+
+def _redact_keys(value: Any) -> Any:
+    """``_redact_structure`` for a value none of whose strings needs redacting: secret keys only."""
+    if isinstance(value, dict):
+        return {
+            k: REDACTED if isinstance(k, str) and is_secret_key(k) and v is not None else _redact_keys(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_redact_keys(item) for item in value]
+    return value
 
 
 def _redact_structure(value: Any, secrets: list[str]) -> Any:

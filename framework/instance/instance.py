@@ -158,13 +158,16 @@ class DestinationInstance:
 
     # -- what users call ---------------------------------------------------------------------------
 
-    def send(self, event: Any, *, only: Collection[int] | None = None) -> list[SubscriptionResult]:
+    def send(
+        self, event: Any, *, only: Collection[int] | None = None, filtered_reasons: bool = True
+    ) -> list[SubscriptionResult]:
         """Run ``event`` through every enabled subscription: one result each, in config order.
 
         ``only`` (subscription indexes, as in ``SubscriptionResult.index``) re-runs just those, so a
         retry of the subscriptions that failed never sends the delivered ones again.
+        ``filtered_reasons=False`` leaves filtered results without their reason (see ``Pipeline.send``).
         """
-        return self._pipeline.send(event, only=only)
+        return self._pipeline.send(event, only=only, filtered_reasons=filtered_reasons)
 
     def run_subscription(
         self, subscription: int, event: Any, *, mapping: Mapping[str, Any] | None = None

@@ -72,13 +72,19 @@ class Pipeline:
             if (refused := chosen_sync_mode(sub.action.sync_mode, sub.mapping)[1]) is not None
         }
 
-    def send(self, event: Any, *, only: Collection[int] | None = None) -> list[SubscriptionResult]:
+    def send(
+        self, event: Any, *, only: Collection[int] | None = None, filtered_reasons: bool = True
+    ) -> list[SubscriptionResult]:
         """One result per enabled subscription, in config order; ``only`` limits it to those indexes.
 
         ``only`` lets a retry re-run just the subscriptions that failed, never re-sending the others.
+        ``filtered_reasons=False`` leaves a filtered result's ``reason`` empty: explaining a trigger's
+        failing condition costs as much as evaluating it, and a dry run's tally never shows it.
+        The event's shape is checked once for all its subscriptions.
         """
         chosen = [sub for sub in self.subscriptions if sub.enabled and (only is None or sub.index in only)]
-        results = [self.run(sub, event) for sub in chosen]
+        problem = _event_problem(event)
+        results = [self._run(sub, event, problem, filtered_reasons) for sub in chosen]
         for result in results:
             log.debug(
                 "%s (%s): %s %s", result.subscription, result.action, result.status.value, result.http_status or ""
@@ -87,20 +93,28 @@ class Pipeline:
 
     def run(self, sub: CompiledSubscription, event: Any) -> SubscriptionResult:
         """One event through one subscription, whatever the event holds."""
-        refused, payload = self.prepare(sub, event)
-        if refused is not None:
-            return refused
-        return self.perform_payload(sub, event, payload)
+        return self._run(sub, event, _event_problem(event), True)
 
     def prepare(self, sub: CompiledSubscription, event: Any) -> tuple[SubscriptionResult | None, Any]:
         """(None, the validated payload), or (the invalid or filtered result, None): ``run`` before perform.
 
         Delivery uses it with :meth:`perform_payload` to merge several events' payloads into one call.
         """
-        problem = _event_problem(event)
+        return self._prepare(sub, event, _event_problem(event), True)
+
+    def _run(self, sub: CompiledSubscription, event: Any, problem: str | None, explain: bool) -> SubscriptionResult:
+        refused, payload = self._prepare(sub, event, problem, explain)
+        if refused is not None:
+            return refused
+        return self.perform_payload(sub, event, payload)
+
+    def _prepare(
+        self, sub: CompiledSubscription, event: Any, problem: str | None, explain: bool
+    ) -> tuple[SubscriptionResult | None, Any]:
+        """``prepare`` with the event's shape problem already known and the filtered reason optional."""
         if problem is not None:
             return _result(sub, reason=problem), None
-        verdict = _trigger_verdict(sub, event)
+        verdict = _trigger_verdict(sub, event, explain)
         if verdict is not None:
             return _result(sub, status=verdict[0], reason=verdict[1]), None
         if sub.index in self._refused_modes:
@@ -200,11 +214,18 @@ def _result(
     return SubscriptionResult(sub.label, sub.action_slug, status, reason=reason, payload=payload, index=sub.index)
 
 
-def _trigger_verdict(sub: CompiledSubscription, event: dict[str, Any]) -> tuple[SubscriptionStatus, str] | None:
-    """None when the trigger matches; else FILTERED with the failing condition (or INVALID if it broke)."""
+def _trigger_verdict(
+    sub: CompiledSubscription, event: dict[str, Any], explain: bool = True
+) -> tuple[SubscriptionStatus, str] | None:
+    """None when the trigger matches; else FILTERED with the failing condition (or INVALID if it broke).
+
+    Without ``explain`` a filtered verdict's reason is empty (the condition is not looked for).
+    """
     try:
         if sub.trigger.matches(event):
             return None
+        if not explain:
+            return SubscriptionStatus.FILTERED, ""
         reason = sub.trigger.explain(event) or f"the trigger {sub.subscribe!r} does not match"
     except Exception as error:  # a trigger must never crash the run, whatever the event holds
         return SubscriptionStatus.INVALID, f"the trigger could not be evaluated on this event: {error}"

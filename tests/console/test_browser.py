@@ -82,6 +82,14 @@ def test_an_operator_fixes_a_dead_letter_with_an_edited_mapping_in_the_browser(
     }
     assert (cells["received"], cells["delivered"], cells["dead"], cells["invalid"]) == ("9", "4", "3", "2")
     _shot(browser, "overview")
+    slowest = browser.find_element(By.ID, "slowest")
+    assert "last hour" in slowest.text and "console-test" in slowest.text
+    failing = browser.find_element(By.ID, "most-failing").find_element(By.CSS_SELECTOR, "[data-field=failed]")
+    assert failing.text == "5"  # 3 HTTP 500s, 2 invalid (no email), in the last hour
+    used = browser.find_element(By.ID, "quota").find_element(By.CSS_SELECTOR, "[data-field=used]")
+    assert used.text == "unknown"  # this instance does not ask Pardot for its usage
+    browser.execute_script("arguments[0].scrollIntoView()", browser.find_element(By.ID, "slowest-title"))
+    _shot(browser, "overview-health")
 
     browser.find_element(By.LINK_TEXT, "Dead letters").click()
     browser.find_element(By.ID, "letters")  # waits for the page (a click returns before it loads)

@@ -24,7 +24,7 @@ pytest.importorskip("psycopg", reason="the postgres extra is not installed: pip 
 
 from framework.cli.cmd_queue_migrate import run_migrate  # noqa: E402
 from framework.delivery.postgres_queue import PostgresQueue  # noqa: E402
-from framework.delivery.postgres_schema import QueueSchemaError  # noqa: E402
+from framework.delivery.postgres_schema import SCHEMA_VERSION, QueueSchemaError  # noqa: E402
 
 ACCOUNT = "dest:unit=1"
 
@@ -48,9 +48,9 @@ def test_a_database_without_the_schema_says_to_run_migrate(
     with pytest.raises(QueueSchemaError, match="no delivery queue yet; create it with 'actions queue migrate --queue"):
         open_queue(postgres_url)
     assert run_migrate(argparse.Namespace(queue=postgres_url)) == 0
-    assert "created the queue's schema (version 2)" in capsys.readouterr().out
+    assert f"created the queue's schema (version {SCHEMA_VERSION})" in capsys.readouterr().out
     assert run_migrate(argparse.Namespace(queue=postgres_url)) == 0
-    assert "up to date (version 2)" in capsys.readouterr().out
+    assert f"up to date (version {SCHEMA_VERSION})" in capsys.readouterr().out
     queue = open_queue(postgres_url)
     try:
         assert queue.enqueue([new_job(1, "a")]).added == 1
@@ -196,7 +196,7 @@ def test_migrate_upgrades_a_version_1_queue_keeping_its_jobs(postgres_url: str) 
             " VALUES ('i', 0, 'm1', %s, 'i\x1fu:a', '{}', 'queued'), ('i', 0, 'm2', %s, 'i\x1fu:a', '{}', 'queued')",
             (ACCOUNT, ACCOUNT),
         )
-    with pytest.raises(QueueSchemaError, match="version 1.*needs 2.*actions queue migrate"):
+    with pytest.raises(QueueSchemaError, match=f"version 1.*needs {SCHEMA_VERSION}.*actions queue migrate"):
         PostgresQueue(postgres_url)
     assert run_migrate(argparse.Namespace(queue=postgres_url)) == 0
     queue = PostgresQueue(postgres_url)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from framework.auth import OAuthTokens
@@ -35,3 +36,41 @@ def test_its_own_save_is_seen_at_once(tmp_path: Path) -> None:
     store.save("cred", OAuthTokens(access_token="mine", refresh_token="r"))
     loaded = store.load("cred")
     assert loaded is not None and loaded.access_token == "mine"
+
+
+def test_a_known_token_is_answered_while_the_queue_is_inside_a_transaction(tmp_path: Path) -> None:
+    """A send must not wait for a claim, a settle or an intake batch to commit just to read its token."""
+    queue = SqliteQueue(tmp_path / "queue.db")
+    store = queue.token_store()
+    store.save("cred", OAuthTokens(access_token="mine", refresh_token="r"))
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_the_queue_lock() -> None:
+        with queue._lock:
+            holding.set()
+            release.wait()
+
+    holder = threading.Thread(target=hold_the_queue_lock)
+    holder.start()
+    holding.wait()
+    loaded: list[OAuthTokens | None] = []
+    reader = threading.Thread(target=lambda: loaded.append(store.load("cred")))
+    reader.start()
+    reader.join(timeout=30)  # a guard against hanging, not a timing: the load must not need the lock
+    still_waiting = reader.is_alive()
+    release.set()
+    holder.join()
+    reader.join()
+    assert not still_waiting
+    assert loaded[0] is not None and loaded[0].access_token == "mine"
+
+
+def test_a_token_refreshed_elsewhere_is_seen_inside_the_refresh_lock(tmp_path: Path) -> None:
+    path = tmp_path / "queue.db"
+    reader, writer = SqliteQueue(path).token_store(), SqliteQueue(path).token_store()
+    writer.save("cred", OAuthTokens(access_token="old", refresh_token="r1"))
+    assert reader.load("cred") is not None
+    writer.save("cred", OAuthTokens(access_token="new", refresh_token="r2"))
+    with reader.lock("cred"):
+        loaded = reader.load("cred")
+    assert loaded is not None and loaded.access_token == "new"

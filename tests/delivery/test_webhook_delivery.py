@@ -9,9 +9,6 @@ user's last event received last).
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -20,8 +17,8 @@ from framework.delivery.replay_run import replay_into_queue
 from framework.delivery.sqlite_queue import SqliteQueue
 from framework.events import EventRecord
 from framework.instance import DestinationInstance
+from framework.testing.replay_process import start_replay, wait_until
 
-ROOT = Path(__file__).resolve().parents[2]
 FAULTS = "500:0.10,503:0.05,429:0.05,reset:0.03"
 USERS = 50
 INSTANCE = """destination = "actions-webhook"
@@ -81,14 +78,6 @@ def test_under_faults_every_event_is_delivered_or_dead_lettered_in_order_per_use
     assert len(delivered) >= tally.total("delivered")
 
 
-def _replay(events: Path, config: Path, queue: Path) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    env.pop("ACTIONS_QUEUE", None)
-    command = [sys.executable, "-m", "framework.cli", "replay", str(events), "--instance", str(config),
-               "--queue", f"sqlite:///{queue}"]  # fmt: skip
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-
-
 def test_a_killed_replay_run_again_delivers_every_event_in_order_per_user(tmp_path: Path) -> None:
     total = 400
     endpoint = start_recording_endpoint(latency=0.01)
@@ -100,18 +89,14 @@ def test_a_killed_replay_run_again_delivers_every_event_in_order_per_user(tmp_pa
     events.write_text("".join(json.dumps(_event(i)) + "\n" for i in range(total)), encoding="utf-8")
     queue = tmp_path / "queue.db"
     try:
-        first = _replay(events, config, queue)
-        deadline = time.monotonic() + 60
-        while len(endpoint.requests()) < 60:
-            assert first.poll() is None, "the first run ended before it could be killed"
-            assert time.monotonic() < deadline, "the first run never reached the endpoint"
-            time.sleep(0.01)
+        first = start_replay(events, config, queue)
+        wait_until(lambda: len(endpoint.requests()) >= 60, first)
         first.kill()
         first.communicate()
         assert first.returncode == -9
         assert 0 < len(endpoint.requests()) < total
         time.sleep(0.2)  # requests the dead process had in flight finish
-        second = _replay(events, config, queue)
+        second = start_replay(events, config, queue)
         out, err = second.communicate(timeout=120)
         received = endpoint.delivered()
     finally:

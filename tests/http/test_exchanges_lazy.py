@@ -40,3 +40,20 @@ def test_reading_the_status_does_not_redact_and_agrees_with_the_redacted_record(
     assert exchange._redacted is None  # the status alone costs no redaction
     assert exchange.to_dict()["status"] == 201 and exchange.status == 201
     assert "t0ken" not in str(exchange.headers)
+
+
+def test_reading_the_request_leaves_the_response_unredacted_until_asked_and_the_record_whole() -> None:
+    request = requests.Request(
+        "POST", "https://api.example.com/x", headers={"Authorization": "Bearer t0ken"}, data=b'{"a": "t0ken"}'
+    ).prepare()
+    response = requests.Response()
+    response.status_code, response._content = 200, b'{"echo": "t0ken"}'
+    response.headers["Content-Type"] = "application/json"
+    exchange = record_exchange(request, response, ["t0ken"])
+    assert exchange.body == '{"a":"[REDACTED]"}' and exchange.headers["Authorization"] == "Bearer [REDACTED]"
+    assert exchange._redacted is None  # a dry run prints the request: the reply is never redacted for it
+    whole = exchange.to_dict()
+    assert list(whole) == ["method", "url", "headers", "body", "status", "response_headers", "response_body", "error"]
+    assert whole["response_body"] == '{"echo":"[REDACTED]"}' and whole["body"] == '{"a":"[REDACTED]"}'
+    assert exchange._raw is None  # redacted in full: the raw parts, secrets included, are dropped
+    assert exchange == record_exchange(request, response, ["t0ken"])

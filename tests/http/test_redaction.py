@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -105,3 +106,51 @@ def test_a_network_error_names_the_host_without_the_user_info() -> None:
     request = requests.Request("GET", "http://deploy:pa55word@127.0.0.1:9/x").prepare()
     error = requests.ConnectionError(ConnectionRefusedError(111, "Connection refused"), request=request)
     assert describe_network_error(error) == "could not reach 127.0.0.1:9: [Errno 111] Connection refused"
+
+
+def _walked_in_full(text: str, secrets: list[str]) -> str:
+    """What a JSON body redacted to before the whole-text shortcut: every string searched."""
+    from framework.http.redaction import _redact_structure, redact_text
+
+    walked = json.dumps(_redact_structure(json.loads(text), secrets), ensure_ascii=False, separators=(",", ":"))
+    return redact_text(walked, secrets)
+
+
+_SECRETS = ["t0ken-abc", "sec ret/+é", "short"[:3]]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"email":"a@example.com","website":"https://example.com","n":1}',  # nothing to redact
+        '{"note":"t0ken-abc"}',  # a listed secret, raw
+        '{"note":"sec+ret%2F%2B%C3%A9"}',  # URL-encoded
+        '{"note":"sec ret/+\\u00e9"}',  # JSON-escaped inside the text: only the walk can see it
+        '{"note":"\\u0074\\u0030ken-abc"}',  # the secret spelled with escapes
+        '{"site":"https://user:pw@example.com/x"}',  # user info in one string
+        '{"a":"https://x","b":"y@z"}',  # user info only across two strings
+        '{"refresh_token":"abc","nested":{"list":[{"password":"p"},{"ok":"v"}]},"x":null}',  # secret keys
+        '{"client_secret":null,"items":["t0ken-abc","plain"]}',
+        '{"text":"line\\nbreak","tab":"\\t"}',  # escapes, nothing secret
+        '[1, 2.5, true, null, "x"]',  # not canonical spacing: re-dumped as the walk does
+        '{"é":"ü","big":12345678901234567890}',
+    ],
+)
+def test_a_json_body_redacts_as_a_full_walk_does(text: str) -> None:
+    for secrets in (_SECRETS, []):
+        assert redact_body(text, "application/json", secrets) == _walked_in_full(text, secrets)
+        assert redact_body(text.encode(), "application/json", secrets) == _walked_in_full(text, secrets)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["plain", "t0ken-abc inside", "x sec+ret%2F%2B%C3%A9 y", 'q "sec ret/+\\u00e9"', "https://u:p@h/ and t0ken-abc"],
+)
+def test_redact_text_replaces_every_form_of_every_secret(text: str) -> None:
+    expected = text
+    if "@" in expected and "://" in expected:
+        expected = expected.replace("u:p@", "[REDACTED]@")
+    for secret in _SECRETS[:2]:
+        for form in (secret, "sec+ret%2F%2B%C3%A9" if secret.startswith("sec") else secret, json.dumps(secret)[1:-1]):
+            expected = expected.replace(form, "[REDACTED]")
+    assert redact_text(text, _SECRETS) == expected

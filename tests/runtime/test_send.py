@@ -326,3 +326,21 @@ def test_a_plain_4xx_from_a_destination_without_a_classifier_says_the_bodys_mess
     assert upsert.status is SubscriptionStatus.FAILED and upsert.reason == expected
     assert (upsert.http_status, upsert.received_status) == (400, 400)
     assert upsert.response_body == json.dumps(body, separators=(",", ":"))
+
+
+def test_without_filtered_reasons_a_filtered_result_has_no_reason_and_the_rest_is_unchanged() -> None:
+    router = MockRouter().add("POST", CONTACTS, json={"id": 1})
+    instance = make_instance(router)
+    explained = instance.send(identify())
+    upsert, track = instance.send(identify(), filtered_reasons=False)
+    assert track.status is SubscriptionStatus.FILTERED and track.reason == "" and track.index == 1
+    assert explained[1].reason  # the default still says which condition failed
+    assert (upsert.status, upsert.payload) == (explained[0].status, explained[0].payload)
+
+
+def test_a_malformed_event_is_invalid_in_every_subscription_whichever_way_it_is_sent() -> None:
+    instance = make_instance(MockRouter())
+    event = {"type": "identify", "traits": "not an object"}
+    for results in (instance.send(event), instance.send(event, filtered_reasons=False)):
+        assert [r.status for r in results] == [SubscriptionStatus.INVALID, SubscriptionStatus.INVALID]
+        assert all("traits should be an object" in r.reason for r in results)

@@ -33,6 +33,7 @@ def test_all_lists_every_public_name_and_each_exists() -> None:
         "recordings",
         "mapping_cases",
         "peer_destinations",
+        "replay_process",
     }
     assert public == set(framework.testing.__all__)
     for name in framework.testing.__all__:

@@ -40,4 +40,4 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(list(argv) if argv is not None else None)
     emulator = SalesforceEmulator(access_tokens=(args.access_token,), refresh_tokens=(args.refresh_token,),
                                   faults=args.faults, seed=args.seed).start(port=args.port)  # fmt: skip
-    return serve_in_foreground(emulator, "Salesforce emulator")
+    return serve_in_foreground(emulator, "Salesforce emulator at {base_url} (Ctrl-C stops)")

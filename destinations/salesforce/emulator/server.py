@@ -39,7 +39,7 @@ def _said(code: str, message: str) -> list[dict[str, str]]:
 class SalesforceEmulator(LoopbackServer):
     """A local Salesforce: records, bulk jobs, tokens; see the package docstring."""
 
-    thread_name = "Salesforce emulator"
+    server_name = "Salesforce emulator"
 
     def __init__(self, *, access_tokens: tuple[str, ...] = (), refresh_tokens: tuple[str, ...] = (),
                  faults: str | None = None, seed: int | None = None) -> None:  # fmt: skip
