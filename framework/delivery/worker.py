@@ -17,7 +17,9 @@ daily API usage pace it (``quota_pacing``).
 Issue 16: settling a batch claims the slots it frees in the same transaction (``settle_and_claim``),
 and when nothing is claimable the worker sleeps until the queue announces a change (an enqueue, a
 settle, a redrive: ``subscribe_changes``, across processes on PostgreSQL too), the next job is due, or
-``idle_poll`` passes (the safety net for changes nobody announced). It heartbeats, and ``recover``\\ s the jobs of dead workers at start and
+``idle_poll`` passes (the safety net for changes nobody announced). Each slot also holds its next call
+claimed ahead (``claim_ahead``): a slot whose call succeeded starts the next one of its account at once,
+without waiting for the main thread to settle and claim (see ``_claim_ahead_terms``). It heartbeats, and ``recover``\\ s the jobs of dead workers at start and
 periodically. ``stop()`` (SIGTERM, Ctrl+C) finishes and settles the attempts in flight for a short
 grace period, then unregisters: jobs it still holds go back to the queue, nothing is lost.
 """
@@ -32,9 +34,10 @@ import socket
 import threading
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from framework.delivery.attempt_record import attempt_of, reason_of
@@ -88,6 +91,7 @@ class WorkerOptions:
     poll_every: float = 5.0  # an async batch is polled this often (unless its poll suggests a time)
     poll_lease: float = 120.0  # a poll taken by a worker that dies is due again after this long
     quota_free_share: float = 0.5  # share of a reported daily API quota usable at once (quota_pacing)
+    claim_ahead: bool = True  # each slot holds its next call claimed, started as soon as the slot is free
 
 
 @dataclass(frozen=True)
@@ -125,6 +129,8 @@ class _TaskDone:
     poll: PendingPoll | None = None  # the poll this task made: finished, unless ``poll_again_at``
     poll_again_at: float | None = None
     batch_key: tuple[str, int] | None = None  # a batch task of this (instance, subscription)
+    account: str | None = None  # a run task (one job or a lane run): its account
+    continued: bool = False  # its slot went on at once with a run claimed ahead (it stays in flight)
 
 
 def _finished_of(item: RunItem, batched: bool = False) -> _Finished:
@@ -239,6 +245,13 @@ class DeliveryWorker:
         self._wake_pending = threading.Event()
         self._woken_by_queue = False  # whether the queue tells this worker of changes (else: poll)
         self._chores_due = 0.0  # the next heartbeat or recovery: no idle wait outlasts it
+        # Runs claimed ahead, per account: a slot whose run succeeded takes the next one of its account.
+        self._claims_ahead = options.claim_ahead and self._settle_and_claim
+        self._ahead: dict[str, deque[list[Job]]] = {}
+        self._ahead_lock = threading.Lock()
+        self._ahead_closed = False
+        self._runs_of: dict[str, int] = {}  # run tasks in flight per account (main thread's count)
+        self._ahead_wanted = False  # a claim just filled every slot: claim the slots' next runs too
 
     # -- control -----------------------------------------------------------------------------------
 
@@ -272,6 +285,7 @@ class DeliveryWorker:
         finally:
             unsubscribe()
             self._finish_in_flight()
+            self._release_ahead()
             pool.shutdown(wait=False, cancel_futures=True)
             self.queue.unregister_worker(self.worker_id)
             if interrupted:
@@ -327,14 +341,20 @@ class DeliveryWorker:
         if self._refilled_short:  # the settle just before claimed all there was: no second look yet
             self._refilled_short = False
             return started
-        if free <= 0:
-            return started
-        if self._runs_and_batches:
-            jobs = self.queue.claim(self.worker_id, instances=ids, limit=free, **self._claim_terms())
-        else:
-            jobs = self.queue.claim(self.worker_id, instances=ids, limit=free, account_limits=self._limits_now())
-        self._start_runs(pool, jobs)
-        return started + len(jobs)
+        if free > 0:
+            if self._runs_and_batches:
+                jobs = self.queue.claim(self.worker_id, instances=ids, limit=free, **self._claim_terms())
+            else:
+                jobs = self.queue.claim(self.worker_id, instances=ids, limit=free, account_limits=self._limits_now())
+            self._start_runs(pool, jobs)
+            started += len(jobs)
+            self._ahead_wanted = bool(jobs) and len(_lane_runs(jobs)) >= free
+        if self._ahead_wanted and self._in_flight >= self.concurrency:
+            self._ahead_wanted = False
+            ahead = self._ahead_terms()
+            if ahead is not None:
+                self._add_ahead(self.queue.claim(self.worker_id, instances=ids, limit=ahead[0], **ahead[1]))
+        return started
 
     def _claim_terms(self) -> dict[str, Any]:
         """What a lane claim asks beyond the worker and the count: accounts' limits, runs, skips."""
@@ -343,7 +363,93 @@ class DeliveryWorker:
     def _start_runs(self, pool: ThreadPoolExecutor, jobs: list[Job]) -> None:
         for run in _lane_runs(jobs):
             self._in_flight += 1
-            pool.submit(self._guarded, self._attempt_run, run)
+            self._runs_of[run[0].account_key] = self._runs_of.get(run[0].account_key, 0) + 1
+            pool.submit(self._run_slot, run)
+
+    # -- claiming ahead ------------------------------------------------------------------------------
+
+    def _ahead_terms(self) -> tuple[int, dict[str, Any]] | None:
+        """How many runs to claim ahead, and the claim's terms: one per run in flight of each account
+        not slowed down, minus those already waiting; None when there is nothing to claim ahead.
+
+        The queue counts a run claimed ahead as running, so the claim is allowed past the account's
+        limit by exactly what this worker holds of it (``limit + held``): what other workers hold
+        still counts in full, and a run claimed ahead only ever starts in place of one of its account
+        that just finished in this worker (``_take_ahead``): the calls really in flight for the
+        account never exceed its limit, over every worker of the queue. Accounts not wanted get 0.
+        """
+        if not self._claims_ahead or self._stopping.is_set():
+            return None
+        self._limits_now()  # forgets the slowdowns that are over
+        slowed = set(self._slowdowns)
+        limits = {instance.account_key: 0 for instance in self.instances.values()}
+        wanted = 0
+        for account, runs in self._runs_of.items():
+            held = len(self._ahead.get(account, ()))
+            if runs <= held or account in slowed:
+                continue
+            wanted += runs - held
+            limits[account] = self._account_limits.get(account, self.concurrency) + runs + held
+        if wanted == 0:
+            return None
+        terms: dict[str, Any] = {"account_limits": limits}
+        if self._runs_and_batches:
+            terms.update(lane_run=self._lane_run, skip=tuple(self._batching))
+        return wanted, terms
+
+    def _add_ahead(self, jobs: list[Job]) -> None:
+        with self._ahead_lock:
+            for run in _lane_runs(jobs):
+                self._ahead.setdefault(run[0].account_key, deque()).append(run)
+
+    def _take_ahead(self, done: _TaskDone) -> list[Job] | None:
+        """On a pool thread: the next run of the account just served, if its call went well (a
+        failure may pause or slow the account: the main thread decides first) and the worker runs on."""
+        if done.account is None or not all(self._goes_on_after(item) for item in done.finished):
+            return None
+        with self._ahead_lock:
+            if self._ahead_closed or self._stopping.is_set():
+                return None
+            waiting = self._ahead.get(done.account)
+            return waiting.popleft() if waiting else None
+
+    def _goes_on_after(self, item: _Finished) -> bool:
+        """Whether a slot may start its account's next run after this attempt: it did not fail (a
+        failure may pause or slow the account) and the usage it reports does not pace the account."""
+        result = item.result
+        if result is None or result.status is SubscriptionStatus.FAILED:
+            return False
+        usage = usage_in(result.output)
+        zone = self._quota_zones.get(item.job.instance_id)
+        return usage is None or self._pacer.observe(*usage, self._clock(), zone) is None
+
+    def _hand_back_ahead(self, accounts: Sequence[str] | None = None) -> list[Settlement]:
+        """The runs claimed ahead for ``accounts`` (None: all), as settlements putting them back untried."""
+        with self._ahead_lock:
+            keys = list(self._ahead) if accounts is None else [key for key in accounts if key in self._ahead]
+            jobs = [job for key in keys for run in self._ahead.pop(key) for job in run]
+        return [Settlement(job.id, JobState.QUEUED, reason=job.last_error, attempted=False) for job in jobs]
+
+    def _release_ahead(self) -> None:
+        """On the way out: nothing more is taken ahead, and what was goes back to the queue."""
+        with self._ahead_lock:
+            self._ahead_closed = True
+        settlements = self._hand_back_ahead()
+        if settlements:
+            self.queue.settle(settlements)
+
+    def _run_slot(self, jobs: list[Job]) -> None:
+        """On a pool thread: a run, then, while calls go well, the runs claimed ahead for its account
+        (each handed to the main thread to settle as it finishes, without waiting for it)."""
+        following: list[Job] | None = jobs
+        while following is not None:
+            run = following
+            try:
+                done = replace(self._attempt_run(run), account=run[0].account_key)
+            except Exception as error:  # as _guarded: a bug costs one attempt, not the slot
+                done = replace(_crashed((run,), error), account=run[0].account_key)
+            following = self._take_ahead(done)
+            self._finished.put(done if following is None else replace(done, continued=True))
 
     def _start_batches(self, pool: ThreadPoolExecutor) -> int:
         """Claim a batch for each batching subscription with none in flight (and a slot free)."""
@@ -570,20 +676,31 @@ class DeliveryWorker:
         if not tasks:
             return
         now = self._clock()
+        for task in tasks:
+            if task.account is not None and not task.continued:
+                self._runs_of[task.account] -= 1
         polled = {id(done) for task in tasks if task.poll is not None for done in task.finished}
         batch = [done for task in tasks for done in task.finished]
         verdicts = _shared_retry_times([(done, self._verdict(done, now)) for done in batch])
+        held_back: set[str] = set()  # accounts paused or slowed: what was claimed ahead for them goes back
         for done, verdict in verdicts:
             reason = done.result.reason if done.result is not None else ""
             if verdict.pause_account_until is not None:
                 self.queue.pause_account(done.job.account_key, verdict.pause_account_until, reason)
+                held_back.add(done.job.account_key)
             if verdict.slow_account_until is not None:
                 self._slow_down(done.job.account_key, verdict.slow_account_until)
-        self._pace_quota(batch, now)  # before any claim: a spent quota pauses its account first
+                held_back.add(done.job.account_key)
+        held_back |= self._pace_quota(batch, now)  # before any claim: a spent quota pauses its account first
+        held_back |= {key for key in self._ahead if not self._runs_of.get(key)}  # no slot of theirs left
         settlements = [verdict.settlement for done, verdict in verdicts if id(done) not in polled]
+        if any(verdict.reauthorise for _, verdict in verdicts):
+            settlements += self._hand_back_ahead()
+        elif held_back:
+            settlements += self._hand_back_ahead(sorted(held_back))
         claimed = self._settle_and_refill(settlements, tasks, verdicts, refill)
         self._apply_polls(tasks, {done.job.id: verdict.settlement for done, verdict in verdicts if id(done) in polled})
-        self._in_flight -= len(tasks)
+        self._in_flight -= sum(1 for task in tasks if not task.continued)
         self._batches_in_flight -= {task.batch_key for task in tasks if task.batch_key is not None}
         if refill is not None and claimed:
             self._start_runs(refill[0], claimed)
@@ -607,18 +724,27 @@ class DeliveryWorker:
         A slot is kept back for each batching subscription with no batch in flight, so lane jobs never
         crowd out batches: the loop's next claim offers those slots to the batches first.
         """
-        free = self.concurrency - (self._in_flight - len(tasks))
+        free = self.concurrency - (self._in_flight - sum(1 for task in tasks if not task.continued))
         batches_left = self._batches_in_flight - {task.batch_key for task in tasks}
         free -= sum(1 for key in self._batching if key not in batches_left)
         blocked = any(task.poll is not None or task.start_polling is not None for task in tasks) or any(
             verdict.reauthorise for _, verdict in verdicts
         )
-        if refill is None or not self._settle_and_claim or blocked or free <= 0:
+        ahead = self._ahead_terms() if free <= 0 and not blocked else None
+        stopping = self._stopping.is_set()  # a stop between the loop's look and this settle: claim nothing
+        if refill is None or stopping or not self._settle_and_claim or blocked or (free <= 0 and ahead is None):
             self.queue.settle(settlements)
+            return []
+        if ahead is not None:  # every slot is busy: claim their next runs instead (started by the slots)
+            limit, terms = ahead
+            self._add_ahead(
+                self.queue.settle_and_claim(settlements, self.worker_id, instances=refill[1], limit=limit, **terms)
+            )
             return []
         terms = self._claim_terms() if self._runs_and_batches else {"account_limits": self._limits_now()}
         claimed = self.queue.settle_and_claim(settlements, self.worker_id, instances=refill[1], limit=free, **terms)
         self._refilled_short = len(_lane_runs(claimed)) < free
+        self._ahead_wanted = bool(claimed) and not self._refilled_short
         return claimed
 
     def _apply_polls(self, tasks: list[_TaskDone], settlements: dict[int, Settlement]) -> None:
@@ -634,8 +760,9 @@ class DeliveryWorker:
             else:
                 self.queue.finish_poll(task.poll.id, [settlements[done.job.id] for done in task.finished])
 
-    def _pace_quota(self, batch: list[_Finished], now: float) -> None:
-        """Results that report the account's daily API usage pace it (the latest report of each account)."""
+    def _pace_quota(self, batch: list[_Finished], now: float) -> set[str]:
+        """Results that report the account's daily API usage pace it (the latest report of each account);
+        returns the accounts paused."""
         latest: dict[str, tuple[int, int, str]] = {}
         for done in batch:
             usage = usage_in(done.result.output) if done.result is not None else None
@@ -643,10 +770,13 @@ class DeliveryWorker:
                 latest[done.job.account_key] = (*usage, done.job.instance_id)
         if latest:  # for the console's quota used and left (quota_usage)
             self.queue.record_quota_usage([QuotaUsage(k, i, u, q, now) for k, (u, q, i) in latest.items()])
+        paused: set[str] = set()
         for account_key, (used, limit, instance_id) in latest.items():
             pause = self._pacer.observe(used, limit, now, self._quota_zones.get(instance_id))
             if pause is not None:
                 self.queue.pause_account(account_key, pause.until, pause.reason)
+                paused.add(account_key)
+        return paused
 
     def _verdict(self, done: _Finished, now: float) -> Verdict:
         if done.result is None:  # handed back untried: queued again as it was, due now
