@@ -40,6 +40,7 @@ from framework.http.forms import FORM_CONTENT_TYPE, encode_form
 from framework.http.json_body import dumps_json
 from framework.http.network_errors import describe_network_error
 from framework.http.options import DEFAULT_TIMEOUT, merge_headers, merge_options
+from framework.http.redaction import mark_compact_json
 from framework.http.retry_after import parse_retry_after
 from framework.http.transport_patches import transport_is_patched
 
@@ -247,6 +248,8 @@ def _prepare(session: requests.Session, url: str, options: dict[str, Any]) -> re
         _prepare_bytes_body(prepared, body or None)
     else:
         prepared.prepare_body(body, None, None)
+    if "json" in options and body is not None:
+        mark_compact_json(prepared, body)
     if "@" in prepared.url:  # user:password@host; without an "@" requests finds none
         prepared.prepare_auth(None, prepared.url)
     return prepared

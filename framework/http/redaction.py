@@ -26,6 +26,8 @@ __all__ = [
     "redact_text",
     "is_secret_key",
     "is_secret_header",
+    "mark_compact_json",
+    "compact_json_of",
 ]
 
 REDACTED = "[REDACTED]"
@@ -138,8 +140,15 @@ def redact_url(url: str, secrets: Iterable[str] = ()) -> str:
     return redact_text(url, secrets)  # redact_text takes the user info out
 
 
-def redact_body(body: Any, content_type: str | None = None, secrets: Iterable[str] = ()) -> Any:
-    """A body safe to show: a dict/list is returned redacted as such, text or bytes as text."""
+def redact_body(
+    body: Any, content_type: str | None = None, secrets: Iterable[str] = (), *, compact_json: bool = False
+) -> Any:
+    """A body safe to show: a dict/list is returned redacted as such, text or bytes as text.
+
+    ``compact_json`` says ``body`` is the client's own ``dumps_json`` output (see ``mark_compact_json``):
+    re-writing it after parsing gives the same text back, so when nothing in it needs redacting the
+    text is returned without being parsed and written again (a dry run's every request body).
+    """
     secrets = list(secrets)
     if body is None:
         return None
@@ -150,10 +159,50 @@ def redact_body(body: Any, content_type: str | None = None, secrets: Iterable[st
         return f"<{len(body)} bytes>"
     kind = (content_type or "").lower()
     if "json" in kind or (not kind and text.lstrip()[:1] in ("{", "[")):
+        if compact_json and _compact_json_is_clean(text, secrets):
+            return text
         return redact_text(_redact_json_text(text, secrets), secrets)
     if "x-www-form-urlencoded" in kind:
         return redact_text(_redact_form(text), secrets)
     return redact_text(text, secrets)
+
+
+# Every secret key (``is_secret_key``) contains one of these, lowercased: a text holding none has no secret key.
+_SECRET_KEY_PARTS = ("token", "secret", "passw", "api", "authorization", "client_assertion", "code_verifier")
+# A key a non-string Python key became (``1``, ``1.5``, ``True``, ``None``): two of them can be written alike
+# (``{1: 'a', '1': 'b'}``), and parsing keeps only the last. Any key starting like a number or literal counts.
+_LITERAL_KEY = re.compile(r'"(?:-?[0-9][^"]*|true|false|null|NaN|-?Infinity)":')
+
+
+def _compact_json_is_clean(text: str, secrets: list[str]) -> bool:
+    """Whether redacting the compact JSON ``text`` (``dumps_json``'s) would give ``text`` back unchanged.
+
+    It would when no key is secret, no string holds URL user info or a secret (read off the text:
+    ``_strings_need_no_redaction``) and parsing then writing it is the identity: ``dumps_json``
+    writes with the separators and ``ensure_ascii=False`` redaction uses, floats as their ``repr``
+    (read back to the same float), and no escape at all when the text holds no backslash; only keys
+    from non-string Python keys could collide and be merged by the parser.
+    """
+    if not _strings_need_no_redaction(text, secrets):
+        return False
+    lowered = text.lower()
+    if any(part in lowered for part in _SECRET_KEY_PARTS):
+        return False
+    return _LITERAL_KEY.search(text) is None
+
+
+_COMPACT_JSON_MARK = "_action_destinations_compact_json"  # attribute set on a PreparedRequest
+
+
+def mark_compact_json(request: Any, body: bytes) -> None:
+    """Note on ``request`` that ``body`` is the compact JSON the client wrote with ``dumps_json``."""
+    setattr(request, _COMPACT_JSON_MARK, body)
+
+
+def compact_json_of(request: Any) -> bool:
+    """Whether ``request``'s body is still the one ``mark_compact_json`` noted (no hook replaced it)."""
+    body = getattr(request, "body", None)
+    return body is not None and getattr(request, _COMPACT_JSON_MARK, None) is body
 
 
 def _as_text(body: Any) -> str | None:
