@@ -119,16 +119,21 @@ def _secret_forms(secret: str) -> tuple[str, ...]:
 
 def redact_headers(headers: Mapping[str, Any] | None, secrets: Iterable[str] = ()) -> dict[str, str]:
     """A copy of ``headers`` safe to show."""
-    secrets = list(secrets)
+    listed = tuple(secrets)
     shown: dict[str, str] = {}
     for name, value in (headers or {}).items():
-        text = str(value)
-        if is_secret_header(name):
-            scheme = text.split(" ", 1)[0] if name.lower() == "authorization" and " " in text else ""
-            shown[name] = f"{scheme} {REDACTED}" if scheme else REDACTED
-        else:
-            shown[name] = redact_text(text, secrets)
+        text = value if type(value) is str else str(value)
+        shown[name] = _shown_header(name, text, listed)
     return shown
+
+
+@lru_cache(maxsize=4096)  # every request repeats the same few headers; bounded, so memory stays flat
+def _shown_header(name: str, text: str, secrets: tuple[str, ...]) -> str:
+    """One header's value as shown, remembered: redacting it anew on every request was a dry run's cost."""
+    if is_secret_header(name):
+        scheme = text.split(" ", 1)[0] if name.lower() == "authorization" and " " in text else ""
+        return f"{scheme} {REDACTED}" if scheme else REDACTED
+    return redact_text(text, secrets)
 
 
 def redact_url(url: str, secrets: Iterable[str] = ()) -> str:
