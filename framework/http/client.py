@@ -350,10 +350,14 @@ def _attach_data(response: requests.Response) -> None:
     content_type = response.headers.get("Content-Type", "").lower()
     data: Any
     if "json" in content_type:
-        try:
-            data = jsonlib.loads(response.content) if response.content else None
-        except ValueError:
-            data = None
+        content = response.content
+        if content == b"{}":  # the usual empty answer (and every dry-run reply): no parse
+            data = {}
+        else:
+            try:
+                data = jsonlib.loads(content) if content else None
+            except ValueError:
+                data = None
     else:
         data = response.text
     response.data = data  # type: ignore[attr-defined]

@@ -181,16 +181,7 @@ class Pipeline:
             exchanges = _exchanges(client)
             return _with_response(_failed(base, error, exchanges), error, exchanges, self._secrets())
         exchanges = _exchanges(client)
-        http_status = exchanges[-1].status if exchanges else None
-        return replace(
-            base,
-            status=SubscriptionStatus.DELIVERED,
-            resolution=Resolution.SUCCESS,
-            http_status=http_status,
-            received_status=http_status,
-            exchanges=exchanges,
-            output=_output(output),
-        )
+        return _delivered(base, exchanges, _output(output))
 
     def _secrets(self) -> list[str]:
         return [*self.credentials.secrets(), *self._password_settings]
@@ -212,6 +203,32 @@ def _result(
 ) -> SubscriptionResult:
     """A subscription's result, built once: ``replace`` costs a few microseconds per event on the hot path."""
     return SubscriptionResult(sub.label, sub.action_slug, status, reason=reason, payload=payload, index=sub.index)
+
+
+def _delivered(base: SubscriptionResult, exchanges: tuple[Any, ...], output: Any) -> SubscriptionResult:
+    """``base`` delivered with these exchanges: ``replace`` spelled out, at half its cost on the hot path.
+
+    Every field is passed (tests/runtime/test_send.py checks it against ``replace``).
+    """
+    http_status = exchanges[-1].status if exchanges else None
+    return SubscriptionResult(
+        subscription=base.subscription,
+        action=base.action,
+        status=SubscriptionStatus.DELIVERED,
+        reason=base.reason,
+        http_status=http_status,
+        error_code=base.error_code,
+        resolution=Resolution.SUCCESS,
+        payload=base.payload,
+        exchanges=exchanges,
+        index=base.index,
+        attempts=base.attempts,
+        output=output,
+        retry_after=base.retry_after,
+        received_status=http_status,
+        response_body=base.response_body,
+        tried=base.tried,
+    )
 
 
 def _trigger_verdict(

@@ -344,3 +344,33 @@ def test_a_malformed_event_is_invalid_in_every_subscription_whichever_way_it_is_
     for results in (instance.send(event), instance.send(event, filtered_reasons=False)):
         assert [r.status for r in results] == [SubscriptionStatus.INVALID, SubscriptionStatus.INVALID]
         assert all("traits should be an object" in r.reason for r in results)
+
+
+def test_a_delivered_result_is_its_base_replaced_in_every_field() -> None:
+    from dataclasses import fields, replace
+
+    from framework.errors import Resolution
+    from framework.runtime.pipeline import _delivered
+    from framework.runtime.results import SubscriptionResult, SubscriptionStatus
+
+    base = SubscriptionResult(
+        "sub", "act", SubscriptionStatus.INVALID, reason="r", http_status=1, error_code="E", payload={"a": 1},
+        index=3, attempts=2, output="o", retry_after=1.5, received_status=9, response_body="b", tried=False,
+    )  # fmt: skip
+
+    class _Exchange:
+        status = 201
+
+    exchanges = (_Exchange(),)
+    expected = replace(
+        base,
+        status=SubscriptionStatus.DELIVERED,
+        resolution=Resolution.SUCCESS,
+        http_status=201,
+        received_status=201,
+        exchanges=exchanges,
+        output={"id": 1},
+    )
+    delivered = _delivered(base, exchanges, {"id": 1})  # type: ignore[arg-type]
+    assert delivered == expected
+    assert len(fields(SubscriptionResult)) == 16  # a new field must be passed on by _delivered too
