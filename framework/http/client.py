@@ -44,7 +44,7 @@ from framework.http.redaction import mark_compact_json
 from framework.http.retry_after import parse_retry_after
 from framework.http.transport_patches import transport_is_patched
 
-__all__ = ["RequestClient", "USER_AGENT", "BeforeRequest", "AfterResponse", "response_data"]
+__all__ = ["RequestClient", "USER_AGENT", "BeforeRequest", "AfterResponse", "response_data", "with_defaults"]
 
 USER_AGENT = f"action-destinations/{__version__}"
 _log = logging.getLogger("framework.http")
@@ -63,6 +63,15 @@ _DEFAULTS: dict[str, Any] = {
     "timeout": DEFAULT_TIMEOUT,
     "throw_http_errors": True,
 }
+
+
+def with_defaults(options: Mapping[str, Any] | None) -> dict[str, Any]:
+    """``options`` over the client's defaults: what ``RequestClient(options=options).options`` holds.
+
+    Work that does not depend on the event (the runtime's options) is merged once with it and handed
+    to each execution's client as its ``_base``.
+    """
+    return merge_options(_DEFAULTS, options)
 
 
 class RequestClient:
