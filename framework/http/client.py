@@ -265,15 +265,54 @@ def _prepare(session: requests.Session, url: str, options: dict[str, Any]) -> re
 
 
 def _merged_headers(session_headers: Mapping[str, Any], headers: Mapping[str, Any]) -> CaseInsensitiveDict[Any]:
-    """Session headers under ours, in one case-insensitive dict, each checked as ``prepare_headers`` does."""
+    """Session headers under ours, in one case-insensitive dict, each checked as ``prepare_headers`` does.
+
+    The merged and checked store is remembered per pair of header lists: every request of an
+    instance sends the same few, and merging them name by name was a tenth of preparing a request.
+    """
+    key = (_header_items(session_headers), tuple(headers.items()))
+    try:
+        store = _MERGED_STORES.get(key)
+    except TypeError:  # an unhashable header value: requests' check will name it
+        return _case_insensitive(_merge_and_check(key[0], headers))
+    if store is None:
+        store = _merge_and_check(key[0], headers)
+        if all(type(name) is str and type(value) is str for name, value in store.values()):
+            if len(_MERGED_STORES) >= _MAX_MERGED_STORES:
+                _MERGED_STORES.clear()
+            _MERGED_STORES[key] = store
+    return _case_insensitive(store)
+
+
+def _case_insensitive(store: dict[str, tuple[Any, Any]]) -> CaseInsensitiveDict[Any]:
+    """A ``CaseInsensitiveDict`` holding ``store`` (a copy: the remembered one is never handed out)."""
     merged: CaseInsensitiveDict[Any] = CaseInsensitiveDict()
-    store = merged._store  # {lower: (name, value)}; see test_direct_contract
-    for source in (session_headers, headers):
-        for name, value in source.items():
-            store[name.lower()] = (name, value)
+    merged._store.update(store)  # {lower: (name, value)}; see test_direct_contract
+    return merged
+
+
+_MERGED_STORES: dict[tuple[Any, Any], dict[str, tuple[Any, Any]]] = {}
+_MAX_MERGED_STORES = 1024
+
+
+def _header_items(headers: Mapping[str, Any]) -> tuple[tuple[Any, Any], ...]:
+    """A session's headers as (name, value) pairs, read off a ``CaseInsensitiveDict``'s store at once."""
+    store = getattr(headers, "_store", None)
+    if type(headers) is CaseInsensitiveDict and isinstance(store, dict):
+        return tuple(store.values())
+    return tuple(headers.items())
+
+
+def _merge_and_check(
+    session_items: tuple[tuple[Any, Any], ...], headers: Mapping[str, Any]
+) -> dict[str, tuple[Any, Any]]:
+    """Ours over the session's, by lowercased name, each header checked (once per distinct one)."""
+    store: dict[str, tuple[Any, Any]] = {}
+    for name, value in (*session_items, *headers.items()):
+        store[name.lower()] = (name, value)
     for header in store.values():
         _check_header(header)
-    return merged
+    return store
 
 
 _VALID_HEADERS: set[tuple[str, str]] = set()  # (name, value) pairs already checked: most repeat on every request

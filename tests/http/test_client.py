@@ -191,3 +191,22 @@ def test_logged_lines_are_redacted(origin: str, caplog: pytest.LogCaptureFixture
 def test_json_numbers_are_written_as_javascript_does(client: RequestClient, origin: str) -> None:
     echoed = _echo(client.post(f"{origin}/echo", json={"score": 5.0, "ratio": 0.5, "list": [1.0, True, None]}))
     assert echoed["body"] == '{"score":5,"ratio":0.5,"list":[1,true,null]}'
+
+
+def test_remembered_header_merges_follow_the_session_and_still_refuse_bad_headers() -> None:
+    from requests.exceptions import InvalidHeader
+
+    from framework.delivery.dry_run import dry_run_session
+    from framework.http import RequestClient
+
+    session = dry_run_session()
+    client = RequestClient(session=session)
+    first = client.get("https://example.com/x", headers={"X-A": "1"}).request
+    session.headers["X-Session"] = "s"
+    second = client.get("https://example.com/x", headers={"X-A": "1"}).request
+    assert "X-Session" not in first.headers and second.headers["x-session"] == "s"
+    second.headers["X-A"] = "changed"  # a prepared request's headers are its own
+    assert client.get("https://example.com/x", headers={"X-A": "1"}).request.headers["X-A"] == "1"
+    for _ in range(2):
+        with pytest.raises(InvalidHeader):
+            client.get("https://example.com/x", headers={"X-Bad": "a\r\nb"})
