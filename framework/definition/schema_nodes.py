@@ -29,6 +29,7 @@ class ObjectNode:
     keep_unknown: bool
     conditions: tuple[RequiredWhen, ...] = ()
     pointer_segments: Mapping[str, str] = field(default_factory=dict)  # key → escaped JSON pointer part
+    root_pointers: Mapping[str, str] = field(default_factory=dict)  # key → its pointer at the top level
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +74,10 @@ def compile_fields(fields: Mapping[str, InputField], *, keep_unknown: bool = Fal
     Conditions of nested properties are hoisted to the top level (as ``parent.child``), as Segment
     does, so a nested ObjectNode has none.
     """
+    segments = {key: pointer_segment(key) for key in fields}
     return ObjectNode(
-        pointer_segments={key: pointer_segment(key) for key in fields},
+        pointer_segments=segments,
+        root_pointers={key: f"/{segment}" for key, segment in segments.items()},
         properties={key: _compile_field(f) for key, f in fields.items()},
         required=tuple(key for key, f in fields.items() if f.required is True),
         keep_unknown=keep_unknown,

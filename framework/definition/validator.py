@@ -97,12 +97,18 @@ def _check_object(
     for key in obj.required:
         if key not in value:
             errors.append(messages.compose(title, pointer, messages.required_text(key)))
-    segments = obj.pointer_segments
-    checked = {
-        key: _check(node, value[key], f"{pointer}/{segments[key]}", errors)
-        for key, node in obj.properties.items()
-        if key in value
-    }  # messages in definition order
+    if pointer:
+        segments = obj.pointer_segments
+        checked = {
+            key: _check(node, value[key], f"{pointer}/{segments[key]}", errors)
+            for key, node in obj.properties.items()
+            if key in value
+        }  # messages in definition order
+    else:  # a payload's own fields: their pointers are built once, not per event
+        pointers = obj.root_pointers
+        checked = {
+            key: _check(node, value[key], pointers[key], errors) for key, node in obj.properties.items() if key in value
+        }
     return {
         key: checked[key] if key in checked else item  # payload order kept
         for key, item in value.items()
