@@ -203,8 +203,9 @@ def _compact_json_is_clean(text: str, secrets: list[str]) -> bool:
     if not _strings_need_no_redaction(text, secrets):
         return False
     lowered = text.lower()
-    if any(part in lowered for part in _SECRET_KEY_PARTS):
-        return False
+    for part in _SECRET_KEY_PARTS:
+        if part in lowered:
+            return False
     return _LITERAL_KEY.search(text) is None
 
 
