@@ -214,12 +214,22 @@ def _request_parts(url: str, options: dict[str, Any]) -> tuple[str, dict[str, An
     body: Any = None
     if "json" in options:
         body = dumps_json(options["json"]).encode("utf-8")
-        headers = merge_headers(headers, {"Content-Type": "application/json"})
+        _set_json_content_type(headers)
     elif options.get("data") is not None:
         body, content_type = _form_body(options["data"])
         if content_type and not any(k.lower() == "content-type" for k in headers):
             headers = merge_headers(headers, {"Content-Type": content_type})
     return url, headers, body
+
+
+def _set_json_content_type(headers: dict[str, Any]) -> None:
+    """``merge_headers(headers, {"Content-Type": "application/json"})`` in place, on our own copy.
+
+    Every JSON request does it: no index of every name is built to replace one header.
+    """
+    for existing in [name for name in headers if name.lower() == "content-type"]:
+        del headers[existing]
+    headers["Content-Type"] = "application/json"
 
 
 def _basic_auth(options: Mapping[str, Any]) -> dict[str, str]:

@@ -210,3 +210,22 @@ def test_remembered_header_merges_follow_the_session_and_still_refuse_bad_header
     for _ in range(2):
         with pytest.raises(InvalidHeader):
             client.get("https://example.com/x", headers={"X-Bad": "a\r\nb"})
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"X-A": "1"},
+        {"content-type": "text/plain", "X-A": "1"},
+        {"CONTENT-TYPE": "a", "X-B": "2", "Content-Type": "b"},
+    ],
+)
+def test_a_json_body_sets_its_content_type_as_a_merge_would(headers: dict[str, str]) -> None:
+    from framework.http.client import _set_json_content_type
+    from framework.http.options import merge_headers
+
+    mine = dict(headers)
+    _set_json_content_type(mine)
+    expected = merge_headers(headers, {"Content-Type": "application/json"})
+    assert list(mine.items()) == list(expected.items())
