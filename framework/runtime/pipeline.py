@@ -59,6 +59,7 @@ class Pipeline:
         self.session = session
         self.endpoint = endpoint
         self._password_settings = secrets_of(definition, settings, None)  # settings never change here
+        self._filtered: dict[int, SubscriptionResult] = {}  # by subscription index, see _unexplained_filtered
         # Imported once here, not at module level: the pytest plugin imports this module (through
         # framework.testing) and must not load pydantic into test runs that never use the harness.
         from framework.definition.inputs import execute_input_for
@@ -116,6 +117,8 @@ class Pipeline:
             return _result(sub, reason=problem), None
         verdict = _trigger_verdict(sub, event, explain)
         if verdict is not None:
+            if verdict == _UNEXPLAINED_FILTER:  # the same for every event: built once per subscription
+                return self._unexplained_filtered(sub), None
             return _result(sub, status=verdict[0], reason=verdict[1]), None
         if sub.index in self._refused_modes:
             return _result(sub, reason=self._refused_modes[sub.index]), None
@@ -123,6 +126,13 @@ class Pipeline:
         if reason is not None:
             return _result(sub, reason=reason, payload=payload), None
         return None, payload
+
+    def _unexplained_filtered(self, sub: CompiledSubscription) -> SubscriptionResult:
+        """The filtered result without a reason (a dry run's), one per subscription: results are frozen."""
+        result = self._filtered.get(sub.index)
+        if result is None or result.subscription != sub.label:
+            result = self._filtered[sub.index] = _result(sub, status=SubscriptionStatus.FILTERED)
+        return result
 
     def perform_payload(self, sub: CompiledSubscription, event: Any, payload: Any) -> SubscriptionResult:
         """``perform`` with a payload already prepared (maybe merged), with the refresh-and-retry of ``run``."""
@@ -229,6 +239,9 @@ def _delivered(base: SubscriptionResult, exchanges: tuple[Any, ...], output: Any
         response_body=base.response_body,
         tried=base.tried,
     )
+
+
+_UNEXPLAINED_FILTER = (SubscriptionStatus.FILTERED, "")
 
 
 def _trigger_verdict(

@@ -374,3 +374,14 @@ def test_a_delivered_result_is_its_base_replaced_in_every_field() -> None:
     delivered = _delivered(base, exchanges, {"id": 1})  # type: ignore[arg-type]
     assert delivered == expected
     assert len(fields(SubscriptionResult)) == 16  # a new field must be passed on by _delivered too
+
+
+def test_an_unexplained_filtered_result_is_the_same_as_a_fresh_one() -> None:
+    from framework.runtime.pipeline import _result
+
+    instance = make_instance(MockRouter(), UPSERT)
+    first, second = (instance.send(create_test_event(type="page"), filtered_reasons=False) for _ in range(2))
+    assert first == second and all(r.status is SubscriptionStatus.FILTERED and r.reason == "" for r in first)
+    sub = instance._pipeline.subscriptions[0]
+    assert first[0] == _result(sub, status=SubscriptionStatus.FILTERED)
+    assert instance.send(create_test_event(type="page"))[0].reason  # explained when asked
