@@ -51,12 +51,15 @@ class Node:
     accepts: Callable[[Any], bool] = field(init=False)
     checks_strings: bool = field(init=False)
     checks_numbers: bool = field(init=False)
+    takes_any_string: bool = field(init=False)  # a str is valid as is: nothing to coerce or check
 
     def __post_init__(self) -> None:
         # Decided once here so the per-value walk only tests what this node can actually reject.
         object.__setattr__(self, "accepts", type_predicate(self.types))
         object.__setattr__(self, "checks_strings", bool(self.format_ok or self.min_length or self.max_length))
         object.__setattr__(self, "checks_numbers", self.minimum is not None or self.maximum is not None)
+        plain = self.types == ("string",) and self.enum is None and not self.checks_strings
+        object.__setattr__(self, "takes_any_string", plain)
 
 
 @dataclass(frozen=True, slots=True)
