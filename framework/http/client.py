@@ -20,6 +20,7 @@ import json as jsonlib
 import logging
 import time
 import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from http.cookiejar import CookieJar
@@ -296,13 +297,22 @@ def _merged_headers(session_headers: Mapping[str, Any], headers: Mapping[str, An
 
 def _case_insensitive(store: dict[str, tuple[Any, Any]]) -> CaseInsensitiveDict[Any]:
     """A ``CaseInsensitiveDict`` holding ``store`` (a copy: the remembered one is never handed out)."""
-    merged: CaseInsensitiveDict[Any] = CaseInsensitiveDict()
-    merged._store.update(store)  # {lower: (name, value)}; see test_direct_contract
-    return merged
+    return case_insensitive_from_store(store)
 
 
 _MERGED_STORES: dict[tuple[Any, Any], dict[str, tuple[Any, Any]]] = {}
 _MAX_MERGED_STORES = 1024
+
+
+def case_insensitive_from_store(store: Mapping[str, tuple[Any, Any]]) -> CaseInsensitiveDict[Any]:
+    """A ``CaseInsensitiveDict`` over a copy of ``store`` ({lower: (name, value)}; see test_direct_contract).
+
+    Its constructor goes through the generic ``MutableMapping.update`` even when empty: a request
+    and its dry-run reply each build one.
+    """
+    headers: CaseInsensitiveDict[Any] = CaseInsensitiveDict.__new__(CaseInsensitiveDict)
+    headers._store = OrderedDict(store)
+    return headers
 
 
 def _header_items(headers: Mapping[str, Any]) -> tuple[tuple[Any, Any], ...]:
