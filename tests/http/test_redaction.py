@@ -193,6 +193,7 @@ def test_only_the_body_the_client_wrote_is_taken_as_compact() -> None:
     assert not compact_json_of(request)
     mark_compact_json(request, b'{"a":1}')  # another bytes object than the body sent
     assert not compact_json_of(request)
+    assert isinstance(request.body, bytes)
     mark_compact_json(request, request.body)
     assert compact_json_of(request)
     request.body = b'{"a": 2}'  # a hook replaced the body after the client wrote it

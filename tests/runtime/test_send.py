@@ -356,7 +356,7 @@ def test_a_delivered_result_is_the_first_result_replaced() -> None:
     class _Exchange:
         status = 201
 
-    exchanges = (_Exchange(),)
+    exchanges: tuple[Any, ...] = (_Exchange(),)
     expected = replace(
         _result(sub, payload={"a": 1}),
         status=SubscriptionStatus.DELIVERED,
@@ -367,7 +367,7 @@ def test_a_delivered_result_is_the_first_result_replaced() -> None:
         output={"id": 1},
         attempts=2,
     )
-    assert _delivered(sub, {"a": 1}, 2, exchanges, {"id": 1}) == expected  # type: ignore[arg-type]
+    assert _delivered(sub, {"a": 1}, 2, exchanges, {"id": 1}) == expected
 
 
 def test_an_unexplained_filtered_result_is_the_same_as_a_fresh_one() -> None:
