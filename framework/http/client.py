@@ -45,7 +45,15 @@ from framework.http.redaction import mark_compact_json
 from framework.http.retry_after import parse_retry_after
 from framework.http.transport_patches import transport_is_patched
 
-__all__ = ["RequestClient", "USER_AGENT", "BeforeRequest", "AfterResponse", "response_data", "with_defaults"]
+__all__ = [
+    "RequestClient",
+    "USER_AGENT",
+    "BeforeRequest",
+    "AfterResponse",
+    "response_data",
+    "with_defaults",
+    "case_insensitive_from_store",
+]
 
 USER_AGENT = f"action-destinations/{__version__}"
 _log = logging.getLogger("framework.http")
