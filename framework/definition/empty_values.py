@@ -27,12 +27,14 @@ REMOVED: Final = _Removed()
 def strip_empty_object(obj: ObjectNode, value: dict[str, Any], *, root: bool) -> dict[str, Any]:
     """A copy of ``value`` without its empty values (``root``: also every top-level ``""``)."""
     cleaned: dict[str, Any] = {}
+    properties = obj.properties
     for key, item in value.items():
-        node = obj.properties.get(key)
-        if node is not None:
-            item = strip_empty(node, item)
-        if item is REMOVED or (root and item == ""):
-            continue
+        if type(item) is not str or not item:  # a non-empty string is kept whatever its field (the usual case)
+            node = properties.get(key)
+            if node is not None:
+                item = strip_empty(node, item)
+            if item is REMOVED or (root and item == ""):
+                continue
         cleaned[key] = item
     return cleaned
 

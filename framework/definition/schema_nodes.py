@@ -29,6 +29,7 @@ class ObjectNode:
     keep_unknown: bool
     conditions: tuple[RequiredWhen, ...] = ()
     pointer_segments: Mapping[str, str] = field(default_factory=dict)  # key → escaped JSON pointer part
+    root_pointers: Mapping[str, str] = field(default_factory=dict)  # key → its pointer at the top level
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,12 +51,15 @@ class Node:
     accepts: Callable[[Any], bool] = field(init=False)
     checks_strings: bool = field(init=False)
     checks_numbers: bool = field(init=False)
+    takes_any_string: bool = field(init=False)  # a str is valid as is: nothing to coerce or check
 
     def __post_init__(self) -> None:
         # Decided once here so the per-value walk only tests what this node can actually reject.
         object.__setattr__(self, "accepts", type_predicate(self.types))
         object.__setattr__(self, "checks_strings", bool(self.format_ok or self.min_length or self.max_length))
         object.__setattr__(self, "checks_numbers", self.minimum is not None or self.maximum is not None)
+        plain = self.types == ("string",) and self.enum is None and not self.checks_strings
+        object.__setattr__(self, "takes_any_string", plain)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +77,10 @@ def compile_fields(fields: Mapping[str, InputField], *, keep_unknown: bool = Fal
     Conditions of nested properties are hoisted to the top level (as ``parent.child``), as Segment
     does, so a nested ObjectNode has none.
     """
+    segments = {key: pointer_segment(key) for key in fields}
     return ObjectNode(
-        pointer_segments={key: pointer_segment(key) for key in fields},
+        pointer_segments=segments,
+        root_pointers={key: f"/{segment}" for key, segment in segments.items()},
         properties={key: _compile_field(f) for key, f in fields.items()},
         required=tuple(key for key, f in fields.items() if f.required is True),
         keep_unknown=keep_unknown,

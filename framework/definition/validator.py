@@ -29,6 +29,7 @@ from framework.jsvalues import utf16_length
 __all__ = ["PayloadValidator", "compile_payload_validator", "compile_settings_validator"]
 
 _Errors = list[str]
+_ABSENT = object()  # a key the payload lacks (None is a value)
 
 
 class PayloadValidator:
@@ -97,12 +98,20 @@ def _check_object(
     for key in obj.required:
         if key not in value:
             errors.append(messages.compose(title, pointer, messages.required_text(key)))
-    segments = obj.pointer_segments
-    checked = {
-        key: _check(node, value[key], f"{pointer}/{segments[key]}", errors)
-        for key, node in obj.properties.items()
-        if key in value
-    }  # messages in definition order
+    if pointer:
+        segments = obj.pointer_segments
+        checked = {
+            key: _check(node, value[key], f"{pointer}/{segments[key]}", errors)
+            for key, node in obj.properties.items()
+            if key in value
+        }  # messages in definition order
+    else:  # a payload's own fields: their pointers are built once, and a plain string is valid as it is
+        pointers = obj.root_pointers
+        checked = {
+            key: item if node.takes_any_string and type(item) is str else _check(node, item, pointers[key], errors)
+            for key, node in obj.properties.items()
+            if (item := value.get(key, _ABSENT)) is not _ABSENT
+        }
     return {
         key: checked[key] if key in checked else item  # payload order kept
         for key, item in value.items()

@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Any
 
 import requests
 from requests.adapters import BaseAdapter
-from requests.structures import CaseInsensitiveDict
 
 from framework.delivery.run_tally import RunTally
 from framework.events import BadLine, EventRecord
+from framework.http.client import case_insensitive_from_store
 from framework.http.direct import DirectResponse
 
 if TYPE_CHECKING:
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 __all__ = ["AcceptingAdapter", "dry_run_session", "dry_run"]
 
 _EMPTY_JSON = b"{}"
+_JSON_HEADERS = {"content-type": ("Content-Type", "application/json")}  # a CaseInsensitiveDict's store
 
 
 class AcceptingAdapter(BaseAdapter):
@@ -49,7 +50,7 @@ class AcceptingAdapter(BaseAdapter):
         self, request: requests.PreparedRequest, **kwargs: Any
     ) -> requests.Response:
         """``200 {}`` for ``request``, built in-process (a ``DirectResponse``: no cookie jar made)."""
-        response = DirectResponse(200, "OK", CaseInsensitiveDict({"Content-Type": "application/json"}), _EMPTY_JSON)
+        response = DirectResponse(200, "OK", case_insensitive_from_store(_JSON_HEADERS), _EMPTY_JSON)
         response.encoding = "utf-8"
         response.url = request.url or ""
         response.request = request

@@ -20,6 +20,7 @@ import json as jsonlib
 import logging
 import time
 import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from http.cookiejar import CookieJar
@@ -40,10 +41,19 @@ from framework.http.forms import FORM_CONTENT_TYPE, encode_form
 from framework.http.json_body import dumps_json
 from framework.http.network_errors import describe_network_error
 from framework.http.options import DEFAULT_TIMEOUT, merge_headers, merge_options
+from framework.http.redaction import mark_compact_json
 from framework.http.retry_after import parse_retry_after
 from framework.http.transport_patches import transport_is_patched
 
-__all__ = ["RequestClient", "USER_AGENT", "BeforeRequest", "AfterResponse", "response_data"]
+__all__ = [
+    "RequestClient",
+    "USER_AGENT",
+    "BeforeRequest",
+    "AfterResponse",
+    "response_data",
+    "with_defaults",
+    "case_insensitive_from_store",
+]
 
 USER_AGENT = f"action-destinations/{__version__}"
 _log = logging.getLogger("framework.http")
@@ -62,6 +72,15 @@ _DEFAULTS: dict[str, Any] = {
     "timeout": DEFAULT_TIMEOUT,
     "throw_http_errors": True,
 }
+
+
+def with_defaults(options: Mapping[str, Any] | None) -> dict[str, Any]:
+    """``options`` over the client's defaults: what ``RequestClient(options=options).options`` holds.
+
+    Work that does not depend on the event (the runtime's options) is merged once with it and handed
+    to each execution's client as its ``_base``.
+    """
+    return merge_options(_DEFAULTS, options)
 
 
 class RequestClient:
@@ -204,12 +223,22 @@ def _request_parts(url: str, options: dict[str, Any]) -> tuple[str, dict[str, An
     body: Any = None
     if "json" in options:
         body = dumps_json(options["json"]).encode("utf-8")
-        headers = merge_headers(headers, {"Content-Type": "application/json"})
+        _set_json_content_type(headers)
     elif options.get("data") is not None:
         body, content_type = _form_body(options["data"])
         if content_type and not any(k.lower() == "content-type" for k in headers):
             headers = merge_headers(headers, {"Content-Type": content_type})
     return url, headers, body
+
+
+def _set_json_content_type(headers: dict[str, Any]) -> None:
+    """``merge_headers(headers, {"Content-Type": "application/json"})`` in place, on our own copy.
+
+    Every JSON request does it: no index of every name is built to replace one header.
+    """
+    for existing in [name for name in headers if name.lower() == "content-type"]:
+        del headers[existing]
+    headers["Content-Type"] = "application/json"
 
 
 def _basic_auth(options: Mapping[str, Any]) -> dict[str, str]:
@@ -247,21 +276,71 @@ def _prepare(session: requests.Session, url: str, options: dict[str, Any]) -> re
         _prepare_bytes_body(prepared, body or None)
     else:
         prepared.prepare_body(body, None, None)
+    if "json" in options and body is not None:
+        mark_compact_json(prepared, body)
     if "@" in prepared.url:  # user:password@host; without an "@" requests finds none
         prepared.prepare_auth(None, prepared.url)
     return prepared
 
 
 def _merged_headers(session_headers: Mapping[str, Any], headers: Mapping[str, Any]) -> CaseInsensitiveDict[Any]:
-    """Session headers under ours, in one case-insensitive dict, each checked as ``prepare_headers`` does."""
-    merged: CaseInsensitiveDict[Any] = CaseInsensitiveDict()
-    store = merged._store  # {lower: (name, value)}; see test_direct_contract
-    for source in (session_headers, headers):
-        for name, value in source.items():
-            store[name.lower()] = (name, value)
+    """Session headers under ours, in one case-insensitive dict, each checked as ``prepare_headers`` does.
+
+    The merged and checked store is remembered per pair of header lists: every request of an
+    instance sends the same few, and merging them name by name was a tenth of preparing a request.
+    """
+    key = (_header_items(session_headers), tuple(headers.items()))
+    try:
+        store = _MERGED_STORES.get(key)
+    except TypeError:  # an unhashable header value: requests' check will name it
+        return _case_insensitive(_merge_and_check(key[0], headers))
+    if store is None:
+        store = _merge_and_check(key[0], headers)
+        if all(type(name) is str and type(value) is str for name, value in store.values()):
+            if len(_MERGED_STORES) >= _MAX_MERGED_STORES:
+                _MERGED_STORES.clear()
+            _MERGED_STORES[key] = store
+    return _case_insensitive(store)
+
+
+def _case_insensitive(store: dict[str, tuple[Any, Any]]) -> CaseInsensitiveDict[Any]:
+    """A ``CaseInsensitiveDict`` holding ``store`` (a copy: the remembered one is never handed out)."""
+    return case_insensitive_from_store(store)
+
+
+_MERGED_STORES: dict[tuple[Any, Any], dict[str, tuple[Any, Any]]] = {}
+_MAX_MERGED_STORES = 1024
+
+
+def case_insensitive_from_store(store: Mapping[str, tuple[Any, Any]]) -> CaseInsensitiveDict[Any]:
+    """A ``CaseInsensitiveDict`` over a copy of ``store`` ({lower: (name, value)}; see test_direct_contract).
+
+    Its constructor goes through the generic ``MutableMapping.update`` even when empty: a request
+    and its dry-run reply each build one.
+    """
+    headers: CaseInsensitiveDict[Any] = CaseInsensitiveDict.__new__(CaseInsensitiveDict)
+    headers._store = OrderedDict(store)
+    return headers
+
+
+def _header_items(headers: Mapping[str, Any]) -> tuple[tuple[Any, Any], ...]:
+    """A session's headers as (name, value) pairs, read off a ``CaseInsensitiveDict``'s store at once."""
+    store = getattr(headers, "_store", None)
+    if type(headers) is CaseInsensitiveDict and isinstance(store, dict):
+        return tuple(store.values())
+    return tuple(headers.items())
+
+
+def _merge_and_check(
+    session_items: tuple[tuple[Any, Any], ...], headers: Mapping[str, Any]
+) -> dict[str, tuple[Any, Any]]:
+    """Ours over the session's, by lowercased name, each header checked (once per distinct one)."""
+    store: dict[str, tuple[Any, Any]] = {}
+    for name, value in (*session_items, *headers.items()):
+        store[name.lower()] = (name, value)
     for header in store.values():
         _check_header(header)
-    return merged
+    return store
 
 
 _VALID_HEADERS: set[tuple[str, str]] = set()  # (name, value) pairs already checked: most repeat on every request
@@ -347,10 +426,14 @@ def _attach_data(response: requests.Response) -> None:
     content_type = response.headers.get("Content-Type", "").lower()
     data: Any
     if "json" in content_type:
-        try:
-            data = jsonlib.loads(response.content) if response.content else None
-        except ValueError:
-            data = None
+        content = response.content
+        if content == b"{}":  # the usual empty answer (and every dry-run reply): no parse
+            data = {}
+        else:
+            try:
+                data = jsonlib.loads(content) if content else None
+            except ValueError:
+                data = None
     else:
         data = response.text
     response.data = data  # type: ignore[attr-defined]

@@ -13,7 +13,7 @@ from typing import Any
 import requests
 from requests.structures import CaseInsensitiveDict
 
-from framework.http.redaction import redact_body, redact_headers, redact_url
+from framework.http.redaction import compact_json_of, redact_body, redact_headers, redact_url
 
 __all__ = ["RecordedExchange", "record_exchange", "MAX_RECORDED_BODY", "body_message"]
 
@@ -141,7 +141,7 @@ def _redact_request(request: requests.PreparedRequest, secrets: list[str]) -> di
         "method": request.method or "GET",
         "url": redact_url(request.url or "", secrets),
         "headers": redact_headers(_plain_headers(request.headers), secrets),
-        "body": redact_body(request.body, request_type, secrets),
+        "body": redact_body(request.body, request_type, secrets, compact_json=compact_json_of(request)),
     }
 
 

@@ -18,9 +18,14 @@ __all__ = ["dumps_json"]
 _MAX_EXACT = 2**53
 
 
+# ``json.dumps`` with these options builds a new encoder on every call; one encoder, built once,
+# writes the same text (it keeps no state between calls).
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def dumps_json(value: Any) -> str:
     """``JSON.stringify(value)`` for JSON-compatible Python data."""
-    return json.dumps(_js_numbers(value), ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(_js_numbers(value))
 
 
 _AS_IS = frozenset({str, int, bool, type(None)})  # exact types: most of a body's leaves, returned at once

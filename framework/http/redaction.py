@@ -26,6 +26,8 @@ __all__ = [
     "redact_text",
     "is_secret_key",
     "is_secret_header",
+    "mark_compact_json",
+    "compact_json_of",
 ]
 
 REDACTED = "[REDACTED]"
@@ -91,18 +93,23 @@ def _may_hold_user_info(text: str) -> bool:
 
 
 def _shows_secret(text: str, secrets: tuple[str, ...]) -> bool:
-    """Whether any form of any of ``secrets`` occurs in ``text``: one search instead of a dozen ``in``."""
-    pattern = _any_secret_form(secrets)
-    return pattern is not None and pattern.search(text) is not None
+    """Whether any form of any of ``secrets`` occurs in ``text``.
+
+    A few plain substring searches: a credential has a handful of forms, and ``in`` beat one
+    alternation pattern over them (which tries every form at every position of the text).
+    """
+    for form in _all_secret_forms(secrets):
+        if form in text:
+            return True
+    return False
 
 
 @lru_cache(maxsize=64)  # a run redacts against the same few secrets (they change on a token refresh)
-def _any_secret_form(secrets: tuple[str, ...]) -> re.Pattern[str] | None:
-    """One pattern matching every form of every secret long enough to redact, or None when none is."""
-    forms = [
+def _all_secret_forms(secrets: tuple[str, ...]) -> tuple[str, ...]:
+    """Every form of every secret long enough to redact."""
+    return tuple(
         form for secret in secrets if secret and len(secret) >= MIN_SECRET_LENGTH for form in _secret_forms(secret)
-    ]
-    return re.compile("|".join(re.escape(form) for form in forms)) if forms else None
+    )
 
 
 @lru_cache(maxsize=256)
@@ -117,20 +124,31 @@ def _secret_forms(secret: str) -> tuple[str, ...]:
 
 def redact_headers(headers: Mapping[str, Any] | None, secrets: Iterable[str] = ()) -> dict[str, str]:
     """A copy of ``headers`` safe to show."""
-    secrets = list(secrets)
+    listed = tuple(secrets)
     shown: dict[str, str] = {}
     for name, value in (headers or {}).items():
-        text = str(value)
-        if is_secret_header(name):
-            scheme = text.split(" ", 1)[0] if name.lower() == "authorization" and " " in text else ""
-            shown[name] = f"{scheme} {REDACTED}" if scheme else REDACTED
-        else:
-            shown[name] = redact_text(text, secrets)
+        text = value if type(value) is str else str(value)
+        shown[name] = _shown_header(name, text, listed)
     return shown
+
+
+@lru_cache(maxsize=4096)  # every request repeats the same few headers; bounded, so memory stays flat
+def _shown_header(name: str, text: str, secrets: tuple[str, ...]) -> str:
+    """One header's value as shown, remembered: redacting it anew on every request was a dry run's cost."""
+    if is_secret_header(name):
+        scheme = text.split(" ", 1)[0] if name.lower() == "authorization" and " " in text else ""
+        return f"{scheme} {REDACTED}" if scheme else REDACTED
+    return redact_text(text, secrets)
 
 
 def redact_url(url: str, secrets: Iterable[str] = ()) -> str:
     """``url`` with its user info, secret query parameters and listed secrets replaced."""
+    return _redacted_url(url, tuple(secrets))
+
+
+@lru_cache(maxsize=1024)  # a destination calls the same few URLs; bounded, so memory stays flat
+def _redacted_url(url: str, secrets: tuple[str, ...]) -> str:
+    """``redact_url``'s answer, remembered per URL and secrets."""
     parts = urlsplit(url)
     if parts.query:
         query = _redact_form(parts.query)
@@ -138,8 +156,15 @@ def redact_url(url: str, secrets: Iterable[str] = ()) -> str:
     return redact_text(url, secrets)  # redact_text takes the user info out
 
 
-def redact_body(body: Any, content_type: str | None = None, secrets: Iterable[str] = ()) -> Any:
-    """A body safe to show: a dict/list is returned redacted as such, text or bytes as text."""
+def redact_body(
+    body: Any, content_type: str | None = None, secrets: Iterable[str] = (), *, compact_json: bool = False
+) -> Any:
+    """A body safe to show: a dict/list is returned redacted as such, text or bytes as text.
+
+    ``compact_json`` says ``body`` is the client's own ``dumps_json`` output (see ``mark_compact_json``):
+    re-writing it after parsing gives the same text back, so when nothing in it needs redacting the
+    text is returned without being parsed and written again (a dry run's every request body).
+    """
     secrets = list(secrets)
     if body is None:
         return None
@@ -150,10 +175,52 @@ def redact_body(body: Any, content_type: str | None = None, secrets: Iterable[st
         return f"<{len(body)} bytes>"
     kind = (content_type or "").lower()
     if "json" in kind or (not kind and text.lstrip()[:1] in ("{", "[")):
+        if compact_json and _compact_json_is_clean(text, secrets):
+            return text
         return redact_text(_redact_json_text(text, secrets), secrets)
     if "x-www-form-urlencoded" in kind:
         return redact_text(_redact_form(text), secrets)
     return redact_text(text, secrets)
+
+
+# Every secret key (``is_secret_key``) contains one of these, lowercased: a text holding none has no secret key.
+_SECRET_KEY_PARTS = ("token", "secret", "passw", "api", "authorization", "client_assertion", "code_verifier")
+# A key a non-string Python key became (``1``, ``1.5``, ``True``, ``None``): two of them can be written alike
+# (``{1: 'a', '1': 'b'}``), and parsing keeps only the last. Any key starting like a number or literal counts.
+# (The look-ahead lets most positions fail on one character: the alternation alone cost a dry run.)
+_LITERAL_KEY = re.compile(r'"(?=[-0-9tfnNI])(?:-?[0-9][^"]*|true|false|null|NaN|-?Infinity)":')
+
+
+def _compact_json_is_clean(text: str, secrets: list[str]) -> bool:
+    """Whether redacting the compact JSON ``text`` (``dumps_json``'s) would give ``text`` back unchanged.
+
+    It would when no key is secret, no string holds URL user info or a secret (read off the text:
+    ``_strings_need_no_redaction``) and parsing then writing it is the identity: ``dumps_json``
+    writes with the separators and ``ensure_ascii=False`` redaction uses, floats as their ``repr``
+    (read back to the same float), and no escape at all when the text holds no backslash; only keys
+    from non-string Python keys could collide and be merged by the parser.
+    """
+    if not _strings_need_no_redaction(text, secrets):
+        return False
+    lowered = text.lower()
+    for part in _SECRET_KEY_PARTS:
+        if part in lowered:
+            return False
+    return _LITERAL_KEY.search(text) is None
+
+
+_COMPACT_JSON_MARK = "_action_destinations_compact_json"  # attribute set on a PreparedRequest
+
+
+def mark_compact_json(request: Any, body: bytes) -> None:
+    """Note on ``request`` that ``body`` is the compact JSON the client wrote with ``dumps_json``."""
+    setattr(request, _COMPACT_JSON_MARK, body)
+
+
+def compact_json_of(request: Any) -> bool:
+    """Whether ``request``'s body is still the one ``mark_compact_json`` noted (no hook replaced it)."""
+    body = getattr(request, "body", None)
+    return body is not None and getattr(request, _COMPACT_JSON_MARK, None) is body
 
 
 def _as_text(body: Any) -> str | None:

@@ -8,13 +8,15 @@ password settings) are handed to the client so its recorded exchanges never show
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import requests
 
 from framework.http import RequestClient
-from framework.runtime.rate_limits import bucket_for, rate_limit_hook
+from framework.http.client import with_defaults
+from framework.runtime.rate_limits import TokenBucket, bucket_for, rate_limit_hook
 
 if TYPE_CHECKING:
     from framework.definition import DestinationDefinition, ExecuteInput
@@ -29,16 +31,26 @@ def build_request_client(
     endpoint: str | None = None,
 ) -> RequestClient:
     """A RequestClient for one execution: ``extend_request(data)`` options, origin override, redaction."""
-    options: dict[str, Any] = {"secrets": secrets_of(definition, data.settings, data.auth)}
-    if endpoint:
-        options["origin_override"] = endpoint
-    bucket = bucket_for(definition, data.settings)
-    if bucket is not None:
-        options["before_request"] = [rate_limit_hook(bucket)]
-    client = RequestClient(session, options=options)
+    secrets = tuple(secrets_of(definition, data.settings, data.auth))
+    base = _base_options(secrets, endpoint, bucket_for(definition, data.settings))
+    client = RequestClient(session, _base=base)
     if definition.extend_request is not None:
         client = client.extend(definition.extend_request(data) or {})
     return client
+
+
+@functools.lru_cache(maxsize=64)  # the same secrets, endpoint and bucket for every event of an instance
+def _base_options(secrets: tuple[str, ...], endpoint: str | None, bucket: TokenBucket | None) -> dict[str, Any]:
+    """The client defaults merged with what the runtime adds, once: they do not depend on the event.
+
+    ``RequestClient`` copies the dict and every later merge builds new lists, so sharing it is safe.
+    """
+    options: dict[str, Any] = {"secrets": list(secrets)}
+    if endpoint:
+        options["origin_override"] = endpoint
+    if bucket is not None:
+        options["before_request"] = [rate_limit_hook(bucket)]
+    return with_defaults(options)
 
 
 def secrets_of(definition: DestinationDefinition, settings: Mapping[str, Any], auth: Any) -> list[str]:

@@ -191,3 +191,41 @@ def test_logged_lines_are_redacted(origin: str, caplog: pytest.LogCaptureFixture
 def test_json_numbers_are_written_as_javascript_does(client: RequestClient, origin: str) -> None:
     echoed = _echo(client.post(f"{origin}/echo", json={"score": 5.0, "ratio": 0.5, "list": [1.0, True, None]}))
     assert echoed["body"] == '{"score":5,"ratio":0.5,"list":[1,true,null]}'
+
+
+def test_remembered_header_merges_follow_the_session_and_still_refuse_bad_headers() -> None:
+    from requests.exceptions import InvalidHeader
+
+    from framework.delivery.dry_run import dry_run_session
+    from framework.http import RequestClient
+
+    session = dry_run_session()
+    client = RequestClient(session=session)
+    first = client.get("https://example.com/x", headers={"X-A": "1"}).request
+    session.headers["X-Session"] = "s"
+    second = client.get("https://example.com/x", headers={"X-A": "1"}).request
+    assert "X-Session" not in first.headers and second.headers["x-session"] == "s"
+    second.headers["X-A"] = "changed"  # a prepared request's headers are its own
+    assert client.get("https://example.com/x", headers={"X-A": "1"}).request.headers["X-A"] == "1"
+    for _ in range(2):
+        with pytest.raises(InvalidHeader):
+            client.get("https://example.com/x", headers={"X-Bad": "a\r\nb"})
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"X-A": "1"},
+        {"content-type": "text/plain", "X-A": "1"},
+        {"CONTENT-TYPE": "a", "X-B": "2", "Content-Type": "b"},
+    ],
+)
+def test_a_json_body_sets_its_content_type_as_a_merge_would(headers: dict[str, str]) -> None:
+    from framework.http.client import _set_json_content_type
+    from framework.http.options import merge_headers
+
+    mine = dict(headers)
+    _set_json_content_type(mine)
+    expected = merge_headers(headers, {"Content-Type": "application/json"})
+    assert list(mine.items()) == list(expected.items())

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import pytest
+import requests
 
 from framework.http import REDACTED, redact_body, redact_headers, redact_text, redact_url
 
@@ -154,3 +155,56 @@ def test_redact_text_replaces_every_form_of_every_secret(text: str) -> None:
         for form in (secret, "sec+ret%2F%2B%C3%A9" if secret.startswith("sec") else secret, json.dumps(secret)[1:-1]):
             expected = expected.replace(form, "[REDACTED]")
     assert redact_text(text, _SECRETS) == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"email": "a@example.com", "website": "https://example.com", "zip": "94107", "n": 1, "f": 2.5},
+        {"note": "t0ken-abc"},  # a listed secret
+        {"note": "sec ret/+é"},  # one that JSON escapes nothing of
+        {"site": "https://user:pw@example.com/x"},
+        {"a": "https://x", "b": "y@z"},
+        {"refresh_token": "abc", "nested": {"list": [{"password": "p"}, {"ok": "v"}]}, "x": None},
+        {"apiKey": "k", "Authorization": "Bearer x"},
+        {"text": "line\nbreak", "quote": '"'},  # escapes
+        {1: "a", "1": "b"},  # two keys written alike: the parser keeps one
+        {True: 1, "true": 2, None: 3, "null": 4, 1.5: 5, "1.5": 6},
+        {"10": 1, "2": 2, "b": 3},  # reordered as JavaScript does
+        [1, 2.0, 1e-07, 1e300, float("inf"), True, None, "x", {"é": "ü"}],
+        "just a string",
+        12345678901234567890,
+    ],
+)
+def test_a_body_the_client_wrote_redacts_as_a_full_walk_does(value: Any) -> None:
+    from framework.http.json_body import dumps_json
+
+    text = dumps_json(value)
+    for secrets in (_SECRETS, []):
+        expected = _walked_in_full(text, secrets)
+        assert redact_body(text, "application/json", secrets, compact_json=True) == expected
+        assert redact_body(text.encode(), "application/json", secrets, compact_json=True) == expected
+
+
+def test_only_the_body_the_client_wrote_is_taken_as_compact() -> None:
+    from framework.http.redaction import compact_json_of, mark_compact_json
+
+    request = requests.Request("POST", "https://example.com", data=b'{"a": 1}').prepare()
+    assert not compact_json_of(request)
+    mark_compact_json(request, b'{"a":1}')  # another bytes object than the body sent
+    assert not compact_json_of(request)
+    assert isinstance(request.body, bytes)
+    mark_compact_json(request, request.body)
+    assert compact_json_of(request)
+    request.body = b'{"a": 2}'  # a hook replaced the body after the client wrote it
+    assert not compact_json_of(request)
+
+
+def test_a_json_body_posted_as_text_is_redacted_as_before() -> None:
+    from framework.delivery.dry_run import dry_run_session
+    from framework.http import RequestClient
+
+    client = RequestClient(session=dry_run_session())
+    client.post("https://example.com/x", data='{"a": 1, "password": "p"}', headers={"Content-Type": "application/json"})
+    client.post("https://example.com/x", json={"a": 1, "b": [2.0]})
+    assert [exchange.body for exchange in client.exchanges] == ['{"a":1,"password":"[REDACTED]"}', '{"a":1,"b":[2]}']

@@ -344,3 +344,38 @@ def test_a_malformed_event_is_invalid_in_every_subscription_whichever_way_it_is_
     for results in (instance.send(event), instance.send(event, filtered_reasons=False)):
         assert [r.status for r in results] == [SubscriptionStatus.INVALID, SubscriptionStatus.INVALID]
         assert all("traits should be an object" in r.reason for r in results)
+
+
+def test_a_delivered_result_is_the_first_result_replaced() -> None:
+    from dataclasses import replace
+
+    from framework.runtime.pipeline import _delivered, _result
+
+    sub = make_instance(MockRouter(), UPSERT)._pipeline.subscriptions[0]
+
+    class _Exchange:
+        status = 201
+
+    exchanges: tuple[Any, ...] = (_Exchange(),)
+    expected = replace(
+        _result(sub, payload={"a": 1}),
+        status=SubscriptionStatus.DELIVERED,
+        resolution=Resolution.SUCCESS,
+        http_status=201,
+        received_status=201,
+        exchanges=exchanges,
+        output={"id": 1},
+        attempts=2,
+    )
+    assert _delivered(sub, {"a": 1}, 2, exchanges, {"id": 1}) == expected
+
+
+def test_an_unexplained_filtered_result_is_the_same_as_a_fresh_one() -> None:
+    from framework.runtime.pipeline import _result
+
+    instance = make_instance(MockRouter(), UPSERT)
+    first, second = (instance.send(create_test_event(type="page"), filtered_reasons=False) for _ in range(2))
+    assert first == second and all(r.status is SubscriptionStatus.FILTERED and r.reason == "" for r in first)
+    sub = instance._pipeline.subscriptions[0]
+    assert first[0] == _result(sub, status=SubscriptionStatus.FILTERED)
+    assert instance.send(create_test_event(type="page"))[0].reason  # explained when asked
