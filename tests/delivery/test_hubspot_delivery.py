@@ -9,7 +9,6 @@ after which every contact holds its user's last values.
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,7 @@ from framework.delivery.replay_run import replay_into_queue
 from framework.delivery.sqlite_queue import SqliteQueue
 from framework.events import EventRecord
 from framework.instance import DestinationInstance
-from framework.testing.replay_process import start_replay, wait_until
+from framework.testing.replay_process import kill_then_replay_again
 
 FAULTS = "500:0.08,503:0.04,429:0.02,reset:0.03,expire:0.02"  # each 429 pauses the account 1 s
 USERS = 40
@@ -100,19 +99,10 @@ def test_a_killed_replay_run_again_leaves_every_contact_with_its_last_values(tmp
     events.write_text("".join(json.dumps(_event(i)) + "\n" for i in range(total)), encoding="utf-8")
     queue = tmp_path / "queue.db"
     try:
-        first = start_replay(events, config, queue)
-        wait_until(lambda: len(emulator.calls) >= 60, first)
-        first.kill()
-        first.communicate()
-        assert first.returncode == -9
-        assert 0 < len(emulator.store.contact_writes) < total
-        time.sleep(0.2)  # requests the dead process had in flight finish
-        second = start_replay(events, config, queue)
-        out, err = second.communicate(timeout=120)
+        kill_then_replay_again(events, config, queue, lambda: len(emulator.calls) >= 60,
+                               lambda: 0 < len(emulator.store.contact_writes) < total)  # fmt: skip
     finally:
         emulator.stop()
-    assert second.returncode == 0, out.decode() + err.decode()
-    assert ": reconciles." in out.decode()
     last = {f"u{i % USERS}@example.com": f"v{i}" for i in range(total)}
     held = {props["email"]: props["firstname"] for props in emulator.store.contacts.values()}
     assert held == last  # one contact per user, holding that user's last event

@@ -9,7 +9,6 @@ user's last event received last).
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 from destinations.recording_endpoint import RecordedRequest, start_recording_endpoint
@@ -17,7 +16,7 @@ from framework.delivery.replay_run import replay_into_queue
 from framework.delivery.sqlite_queue import SqliteQueue
 from framework.events import EventRecord
 from framework.instance import DestinationInstance
-from framework.testing.replay_process import start_replay, wait_until
+from framework.testing.replay_process import kill_then_replay_again
 
 FAULTS = "500:0.10,503:0.05,429:0.05,reset:0.03"
 USERS = 50
@@ -89,20 +88,11 @@ def test_a_killed_replay_run_again_delivers_every_event_in_order_per_user(tmp_pa
     events.write_text("".join(json.dumps(_event(i)) + "\n" for i in range(total)), encoding="utf-8")
     queue = tmp_path / "queue.db"
     try:
-        first = start_replay(events, config, queue)
-        wait_until(lambda: len(endpoint.requests()) >= 60, first)
-        first.kill()
-        first.communicate()
-        assert first.returncode == -9
-        assert 0 < len(endpoint.requests()) < total
-        time.sleep(0.2)  # requests the dead process had in flight finish
-        second = start_replay(events, config, queue)
-        out, err = second.communicate(timeout=120)
+        kill_then_replay_again(events, config, queue, lambda: len(endpoint.requests()) >= 60,
+                               lambda: 0 < len(endpoint.requests()) < total)  # fmt: skip
         received = endpoint.delivered()
     finally:
         endpoint.stop()
-    assert second.returncode == 0, out.decode() + err.decode()
-    assert ": reconciles." in out.decode()
     sequences = _sequences(received)
     assert {seq for seqs in sequences.values() for seq in seqs} == set(range(total))  # none lost
     assert len(received) <= total + 10  # duplicates only of requests in flight at the kill
