@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import requests
 
-from framework.definition.oauth_login import SALESFORCE_LOGIN
+from destinations.salesforce_login import SALESFORCE_LOGIN
 from framework.errors import HTTPError
 
 from .api_usage import USAGE_REQUEST_HEADER

@@ -15,8 +15,9 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any
 
+from destinations.salesforce_login import SALESFORCE_LOGIN
 from framework.auth import OAuthTokens
-from framework.definition.oauth_login import SALESFORCE_LOGIN, parsed_json
+from framework.definition.oauth_login import parsed_json
 from framework.errors import IntegrationError
 
 from .rest import SalesforceREST

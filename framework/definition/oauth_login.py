@@ -1,9 +1,11 @@
 """``OAuthLogin``: an OAuth 2.0 login service with a sandbox twin, and its refresh-token grant.
 
-Destinations that log in to the same service (Pardot and Salesforce both log in at Salesforce) declare
-the service once here instead of each carrying its hosts and its refresh call::
+Destinations that log in to the same service declare the service once (in a shared package under
+``destinations/``, as ``destinations/salesforce_login``) instead of each carrying its hosts and its
+refresh call::
 
-    LOGIN = SALESFORCE_LOGIN            # login.salesforce.com, test.salesforce.com when isSandbox
+    LOGIN = OAuthLogin(origins=Endpoints(setting="isSandbox", default=..., by_value={"true": ...}),
+                       token_path="/oauth2/token")
     Authentication(scheme="oauth2", ..., refresh_access_token=LOGIN.refresh_access_token)
 
 The refresh is the standard form-encoded ``refresh_token`` grant. The headers a destination's
@@ -32,7 +34,7 @@ if TYPE_CHECKING:
     from framework.definition.inputs import RefreshInput
     from framework.http import RequestClient
 
-__all__ = ["OAuthLogin", "SALESFORCE_LOGIN", "CONCURRENT_REFRESH_DESCRIPTIONS", "refresh_error", "parsed_json"]
+__all__ = ["OAuthLogin", "CONCURRENT_REFRESH_DESCRIPTIONS", "refresh_error", "parsed_json"]
 
 CONCURRENT_REFRESH_DESCRIPTIONS = frozenset({"token request is already being processed", "expired authorization code"})
 
@@ -74,13 +76,6 @@ class OAuthLogin(BaseModel):
             client_secret=data.auth.client_secret,
             refresh_token_url=data.auth.refresh_token_url,
         )
-
-
-SALESFORCE_LOGIN = OAuthLogin(
-    origins=Endpoints(setting="isSandbox", default="https://login.salesforce.com",
-                      by_value={"true": "https://test.salesforce.com"}),
-    token_path="/services/oauth2/token",
-)  # fmt: skip
 
 
 def refresh_error(status: int, body: Any) -> ActionsError:
