@@ -17,9 +17,9 @@ daily API usage pace it (``quota_pacing``).
 Issue 16: settling a batch claims the slots it frees in the same transaction (``settle_and_claim``),
 and when nothing is claimable the worker sleeps until the queue announces a change (an enqueue, a
 settle, a redrive: ``subscribe_changes``, across processes on PostgreSQL too), the next job is due, or
-``idle_poll`` passes (the safety net for changes nobody announced). Each slot also holds its next call
-claimed ahead (``claim_ahead``): a slot whose call succeeded starts the next one of its account at once,
-without waiting for the main thread to settle and claim (see ``_claim_ahead_terms``). It heartbeats, and ``recover``\\ s the jobs of dead workers at start and
+``idle_poll`` passes (the safety net for changes nobody announced). With ``claim_ahead`` (opt-in), each
+slot also holds its next call claimed ahead: a slot whose call succeeded starts the next one of its
+account at once, without waiting for the main thread to settle and claim (see ``_ahead_terms``). It heartbeats, and ``recover``\\ s the jobs of dead workers at start and
 periodically. ``stop()`` (SIGTERM, Ctrl+C) finishes and settles the attempts in flight for a short
 grace period, then unregisters: jobs it still holds go back to the queue, nothing is lost.
 """
@@ -91,7 +91,10 @@ class WorkerOptions:
     poll_every: float = 5.0  # an async batch is polled this often (unless its poll suggests a time)
     poll_lease: float = 120.0  # a poll taken by a worker that dies is due again after this long
     quota_free_share: float = 0.5  # share of a reported daily API quota usable at once (quota_pacing)
-    claim_ahead: bool = True  # each slot holds its next call claimed, started as soon as the slot is free
+    # Each slot holds its next call claimed, started as soon as the slot is free. Off by default: calls a
+    # slot finished wait unsettled behind it (a kill -9 repeats more than the concurrency) and their usage
+    # reaches the quota pacer out of order (docs/architecture.md, "Claiming ahead").
+    claim_ahead: bool = False
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from framework.delivery.worker import DeliveryWorker, WorkerOptions
 from framework.instance import DestinationInstance
 from tests.delivery.test_worker import _config, _enqueue, _identify
 
-QUICK = WorkerOptions(concurrency=5, idle_poll=0.05, give_up_wait=5.0)
+QUICK = WorkerOptions(concurrency=5, idle_poll=0.05, give_up_wait=5.0, claim_ahead=True)
 
 
 @pytest.fixture
