@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import re
-import secrets
 import statistics
 import tempfile
 import time
@@ -32,6 +31,7 @@ from pathlib import Path
 
 from starlette.testclient import TestClient
 
+from benchmarks.bench_postgres import scratch_postgres_queue
 from framework.console import ConsoleOptions, create_console_app
 from framework.delivery import NewJob, open_queue
 
@@ -45,20 +45,8 @@ def _scratch_queue(backend: str, server_url: str) -> Iterator[str]:
         with tempfile.TemporaryDirectory() as folder:
             yield f"sqlite:///{Path(folder) / 'bench.db'}"
         return
-    import psycopg
-
-    from framework.delivery.postgres_queue import migrate_queue
-
-    schema = f"bench_console_{secrets.token_hex(4)}"
-    with psycopg.connect(server_url, autocommit=True) as admin:
-        admin.execute(f"CREATE SCHEMA {schema}")
-        try:
-            separator = "&" if "?" in server_url else "?"
-            url = f"{server_url}{separator}options=-csearch_path%3D{schema}"
-            migrate_queue(url)
-            yield url
-        finally:
-            admin.execute(f"DROP SCHEMA {schema} CASCADE")
+    with scratch_postgres_queue(server_url, prefix="bench_console") as url:
+        yield url
 
 
 def _fill(backend: str, url: str, jobs: int, dead: int) -> float:

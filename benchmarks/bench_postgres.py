@@ -144,11 +144,18 @@ def _fresh_queue(backend: str, folder: Path, server_url: str) -> Iterator[str]:
         path = folder / f"queue-{secrets.token_hex(4)}.db"
         yield f"sqlite:///{path}"
         return
+    with scratch_postgres_queue(server_url) as url:
+        yield url
+
+
+@contextmanager
+def scratch_postgres_queue(server_url: str, prefix: str = "bench") -> Iterator[str]:
+    """A migrated queue in a schema of its own on ``server_url`` (``PREFIX_<random>``), dropped afterwards."""
     import psycopg
 
     from framework.delivery.postgres_queue import migrate_queue
 
-    schema = f"bench_{secrets.token_hex(4)}"
+    schema = f"{prefix}_{secrets.token_hex(4)}"
     with psycopg.connect(server_url, autocommit=True) as admin:
         admin.execute(f"CREATE SCHEMA {schema}")
         try:

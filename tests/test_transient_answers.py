@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import pytest
-import requests
 
 from framework.errors import HTTPError, Resolution, RetryableError, resolution_for
+from framework.testing import refused_answer
 from framework.transient_answers import transient_error
 
 
-def refused(status: int, retry_after: str | None = None) -> HTTPError:
-    response = requests.Response()
-    response.status_code, response.url, response._content = status, "https://api.example.com/v1", b"{}"
-    if retry_after is not None:
-        response.headers["Retry-After"] = retry_after
-    return HTTPError(response, requests.Request("POST", response.url).prepare())
+def refused(status: int) -> HTTPError:
+    return refused_answer(status, "{}")
 
 
 @pytest.mark.parametrize(
@@ -35,8 +31,6 @@ def test_other_answers_are_left_to_the_destination(status: int) -> None:
 
 
 def test_detail_is_named_and_retry_after_kept() -> None:
-    answer = refused(429)
-    answer.retry_after = 7.0
-    error = transient_error(answer, "Slack", "rate_limited")
+    error = transient_error(refused_answer(429, retry_after=7.0), "Slack", "rate_limited")
     assert error is not None and error.retry_after == 7.0
     assert "Slack answered 429 Too Many Requests (rate_limited)" in str(error)

@@ -34,6 +34,7 @@ def test_all_lists_every_public_name_and_each_exists() -> None:
         "mapping_cases",
         "peer_destinations",
         "replay_process",
+        "refusals",
     }
     assert public == set(framework.testing.__all__)
     for name in framework.testing.__all__:

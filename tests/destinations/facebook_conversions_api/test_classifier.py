@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import pytest
-import requests
 
 from destinations.facebook_conversions_api.classifier import error_for_http_error
 from framework.errors import HTTPError, Resolution, resolution_for
+from framework.testing import refused_answer
 
 
 def refused(status: int, body: str = "", retry_after: float | None = None) -> HTTPError:
-    response = requests.Response()
-    response.status_code, response._content = status, body.encode()
-    response.url = "https://graph.facebook.com/v24.0/1/events"
-    request = requests.Request("POST", response.url).prepare()
-    return HTTPError(response, request, retry_after=retry_after)
+    return refused_answer(status, body, url="https://graph.facebook.com/v24.0/1/events", retry_after=retry_after)
 
 
 @pytest.mark.parametrize(

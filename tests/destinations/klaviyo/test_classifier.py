@@ -5,17 +5,14 @@ from __future__ import annotations
 import json
 
 import pytest
-import requests
 
 from destinations.klaviyo.classifier import error_for_http_error as klaviyo_error
 from framework.errors import HTTPError, Resolution, resolution_for
+from framework.testing import refused_answer
 
 
 def refused(status: int, body: str = "", retry_after: float | None = None) -> HTTPError:
-    response = requests.Response()
-    response.status_code, response.url, response._content = status, "https://a.klaviyo.com/api/profiles/", body.encode()
-    request = requests.Request("POST", response.url).prepare()
-    return HTTPError(response, request, retry_after=retry_after)
+    return refused_answer(status, body, url="https://a.klaviyo.com/api/profiles/", retry_after=retry_after)
 
 
 @pytest.mark.parametrize(

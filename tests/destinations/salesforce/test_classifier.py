@@ -5,17 +5,14 @@ from __future__ import annotations
 import json
 
 import pytest
-import requests
 
 from destinations.salesforce.classifier import error_for_http_error as salesforce_error
 from framework.errors import HTTPError, Resolution, resolution_for
+from framework.testing import refused_answer
 
 
 def refused(status: int, body: str = "", retry_after: float | None = None) -> HTTPError:
-    response = requests.Response()
-    response.status_code, response.url, response._content = status, "https://acme.my.salesforce.com/x", body.encode()
-    request = requests.Request("POST", response.url).prepare()
-    return HTTPError(response, request, retry_after=retry_after)
+    return refused_answer(status, body, url="https://acme.my.salesforce.com/x", retry_after=retry_after)
 
 
 def said(code: str, message: str = "x") -> str:

@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import pytest
-import requests
 
 from destinations.slack.classifier import error_for_http_error as slack_error
 from framework.errors import HTTPError, Resolution, resolution_for
+from framework.testing import refused_answer
 
 
 def refused(status: int, body: str = "") -> HTTPError:
-    response = requests.Response()
-    response.status_code, response.url, response._content = (
-        status,
-        "https://hooks.slack.com/services/T/B/x",
-        body.encode(),
-    )
-    return HTTPError(response, requests.Request("POST", response.url).prepare())
+    return refused_answer(status, body, url="https://hooks.slack.com/services/T/B/x")
 
 
 @pytest.mark.parametrize(

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import pytest
-import requests
 
 from destinations.webhook.classifier import error_for_http_error as webhook_error
 from framework.errors import HTTPError, Resolution, resolution_for
+from framework.testing import refused_answer
 
 
 def refused(status: int, body: str = "", retry_after: float | None = None) -> HTTPError:
-    response = requests.Response()
-    response.status_code, response.url, response._content = status, "https://hooks.example.com/in", body.encode()
-    request = requests.Request("POST", response.url).prepare()
-    return HTTPError(response, request, retry_after=retry_after)
+    return refused_answer(status, body, url="https://hooks.example.com/in", retry_after=retry_after)
 
 
 @pytest.mark.parametrize(
