@@ -34,9 +34,8 @@ import socket
 import threading
 import time
 import uuid
-from collections import deque
+from collections import Counter
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +48,8 @@ from framework.delivery.queue_port import JobQueue
 from framework.delivery.quota_pacing import QuotaPacer, usage_in
 from framework.delivery.quota_usage import QuotaUsage
 from framework.delivery.retry_policy import RetryPolicy, Verdict
+from framework.delivery.runs_ahead import RunsAhead
+from framework.delivery.slot_threads import SlotThreads
 from framework.errors import Resolution
 from framework.runtime import PendingBatch, Pipeline, PollRun, SubscriptionResult, SubscriptionStatus, batching_config
 
@@ -91,10 +92,9 @@ class WorkerOptions:
     poll_every: float = 5.0  # an async batch is polled this often (unless its poll suggests a time)
     poll_lease: float = 120.0  # a poll taken by a worker that dies is due again after this long
     quota_free_share: float = 0.5  # share of a reported daily API quota usable at once (quota_pacing)
-    # Each slot holds its next call claimed, started as soon as the slot is free. Off by default: calls a
-    # slot finished wait unsettled behind it (a kill -9 repeats more than the concurrency) and their usage
-    # reaches the quota pacer out of order (docs/architecture.md, "Claiming ahead").
-    claim_ahead: bool = False
+    # With every slot busy, hold up to this many runs per busy slot claimed, so most settles start the
+    # freed slots' next calls without a claim (docs/architecture.md, "Claiming ahead"); 0: claim each time.
+    claim_ahead_per_slot: int = 4
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,6 @@ class _TaskDone:
     poll_again_at: float | None = None
     batch_key: tuple[str, int] | None = None  # a batch task of this (instance, subscription)
     account: str | None = None  # a run task (one job or a lane run): its account
-    continued: bool = False  # its slot went on at once with a run claimed ahead (it stays in flight)
 
 
 def _finished_of(item: RunItem, batched: bool = False) -> _Finished:
@@ -248,11 +247,9 @@ class DeliveryWorker:
         self._wake_pending = threading.Event()
         self._woken_by_queue = False  # whether the queue tells this worker of changes (else: poll)
         self._chores_due = 0.0  # the next heartbeat or recovery: no idle wait outlasts it
-        # Runs claimed ahead, per account: a slot whose run succeeded takes the next one of its account.
-        self._claims_ahead = options.claim_ahead and self._settle_and_claim
-        self._ahead: dict[str, deque[list[Job]]] = {}
-        self._ahead_lock = threading.Lock()
-        self._ahead_closed = False
+        # Runs claimed ahead, per account, started by the main thread in place of finished ones.
+        self._ahead_per_slot = max(0, options.claim_ahead_per_slot) if self._settle_and_claim else 0
+        self._ahead = RunsAhead()
         self._runs_of: dict[str, int] = {}  # run tasks in flight per account (main thread's count)
         self._ahead_wanted = False  # a claim just filled every slot: claim the slots' next runs too
 
@@ -276,7 +273,7 @@ class DeliveryWorker:
         self._loop_thread = threading.get_ident()
         unsubscribe = self._subscribe()
         self.queue.register_worker(self.worker_id)
-        pool = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="delivery")
+        pool = SlotThreads(self.concurrency)
         interrupted = False
         try:
             self.queue.recover(self.options.stale_after)
@@ -289,7 +286,7 @@ class DeliveryWorker:
             unsubscribe()
             self._finish_in_flight()
             self._release_ahead()
-            pool.shutdown(wait=False, cancel_futures=True)
+            pool.shutdown()
             self.queue.unregister_worker(self.worker_id)
             if interrupted:
                 raise KeyboardInterrupt  # noqa: B012 - the caller decides what an interrupt means
@@ -313,7 +310,7 @@ class DeliveryWorker:
 
     # -- the main loop -----------------------------------------------------------------------------
 
-    def _loop(self, pool: ThreadPoolExecutor, until_empty: bool) -> WorkerExit:
+    def _loop(self, pool: SlotThreads, until_empty: bool) -> WorkerExit:
         ids = list(self.instances)
         last_beat = last_recover = self._clock()
         while not self._stopping.is_set():
@@ -338,61 +335,69 @@ class DeliveryWorker:
                 return idle
         return WorkerExit("stopped")
 
-    def _claim_and_start(self, pool: ThreadPoolExecutor, ids: list[str]) -> int:
+    def _claim_and_start(self, pool: SlotThreads, ids: list[str]) -> int:
         started = self._start_polls(pool, ids) + self._start_batches(pool)
         free = self.concurrency - self._in_flight
         if self._refilled_short:  # the settle just before claimed all there was: no second look yet
             self._refilled_short = False
             return started
         if free > 0:
-            if self._runs_and_batches:
-                jobs = self.queue.claim(self.worker_id, instances=ids, limit=free, **self._claim_terms())
-            else:
-                jobs = self.queue.claim(self.worker_id, instances=ids, limit=free, account_limits=self._limits_now())
-            self._start_runs(pool, jobs)
+            jobs = self.queue.claim(self.worker_id, instances=ids, limit=free, **self._claim_terms())
+            self._start_runs(pool, _lane_runs(jobs))
             started += len(jobs)
             self._ahead_wanted = bool(jobs) and len(_lane_runs(jobs)) >= free
         if self._ahead_wanted and self._in_flight >= self.concurrency:
             self._ahead_wanted = False
             ahead = self._ahead_terms()
             if ahead is not None:
-                self._add_ahead(self.queue.claim(self.worker_id, instances=ids, limit=ahead[0], **ahead[1]))
+                self._ahead.add(_lane_runs(self.queue.claim(self.worker_id, instances=ids, limit=ahead[0], **ahead[1])))
         return started
 
     def _claim_terms(self) -> dict[str, Any]:
-        """What a lane claim asks beyond the worker and the count: accounts' limits, runs, skips."""
-        return {"account_limits": self._limits_now(), "lane_run": self._lane_run, "skip": tuple(self._batching)}
+        """What a claim of runs to start now asks beyond the worker and the count: each account's limit
+        (raised by what this worker holds of it ahead: the queue counts those as running, but they are
+        not calls), and, where the queue has them, lane runs and the batching subscriptions to skip."""
+        limits = self._limits_now()
+        held = {key: self._ahead.held(key) for key in self._ahead.accounts()}
+        if held:
+            limits = {key: limit + held.get(key, 0) for key, limit in limits.items()}
+        if not self._runs_and_batches:
+            return {"account_limits": limits}
+        return {"account_limits": limits, "lane_run": self._lane_run, "skip": tuple(self._batching)}
 
-    def _start_runs(self, pool: ThreadPoolExecutor, jobs: list[Job]) -> None:
-        for run in _lane_runs(jobs):
+    def _start_runs(self, pool: SlotThreads, runs: list[list[Job]]) -> None:
+        for run in runs:
             self._in_flight += 1
             self._runs_of[run[0].account_key] = self._runs_of.get(run[0].account_key, 0) + 1
             pool.submit(self._run_slot, run)
 
     # -- claiming ahead ------------------------------------------------------------------------------
 
-    def _ahead_terms(self) -> tuple[int, dict[str, Any]] | None:
-        """How many runs to claim ahead, and the claim's terms: one per run in flight of each account
-        not slowed down, minus those already waiting; None when there is nothing to claim ahead.
+    def _ahead_terms(self, starting: Counter[str] | None = None) -> tuple[int, dict[str, Any]] | None:
+        """How many runs to claim ahead, and the claim's terms; None when no account needs more.
 
-        The queue counts a run claimed ahead as running, so the claim is allowed past the account's
-        limit by exactly what this worker holds of it (``limit + held``): what other workers hold
-        still counts in full, and a run claimed ahead only ever starts in place of one of its account
-        that just finished in this worker (``_take_ahead``): the calls really in flight for the
-        account never exceed its limit, over every worker of the queue. Accounts not wanted get 0.
+        An account not slowed down whose stock is below one run per busy slot is topped up to
+        ``claim_ahead_per_slot`` runs per busy slot. The queue counts a held run as running, so the
+        claim's limit for the account is raised by what this worker has of it (in flight and held)
+        and by the stock wanted: a held run never adds a call, since it only ever starts in place of
+        one of its account that just finished here (``_start_held_runs``). The calls in flight stay
+        within the account's limit over every worker; other workers see the account as busier than it
+        is (never less). Accounts not wanted get 0. ``starting``: held runs about to start, per account.
         """
-        if not self._claims_ahead or self._stopping.is_set():
+        if not self._ahead_per_slot or self._stopping.is_set():
             return None
         self._limits_now()  # forgets the slowdowns that are over
         slowed = set(self._slowdowns)
         limits = {instance.account_key: 0 for instance in self.instances.values()}
         wanted = 0
-        for account, runs in self._runs_of.items():
-            held = len(self._ahead.get(account, ()))
-            if runs <= held or account in slowed:
+        for account, in_flight in self._runs_of.items():
+            runs = in_flight + (starting[account] if starting else 0)
+            held = self._ahead.held(account)
+            if runs <= 0 or held >= runs or account in slowed:
                 continue
-            wanted += runs - held
-            limits[account] = self._account_limits.get(account, self.concurrency) + runs + held
+            stock = self._ahead_per_slot * runs
+            wanted += stock - held
+            limits[account] = self._account_limits.get(account, self.concurrency) + runs + stock
         if wanted == 0:
             return None
         terms: dict[str, Any] = {"account_limits": limits}
@@ -400,61 +405,31 @@ class DeliveryWorker:
             terms.update(lane_run=self._lane_run, skip=tuple(self._batching))
         return wanted, terms
 
-    def _add_ahead(self, jobs: list[Job]) -> None:
-        with self._ahead_lock:
-            for run in _lane_runs(jobs):
-                self._ahead.setdefault(run[0].account_key, deque()).append(run)
-
-    def _take_ahead(self, done: _TaskDone) -> list[Job] | None:
-        """On a pool thread: the next run of the account just served, if its call went well (a
-        failure may pause or slow the account: the main thread decides first) and the worker runs on."""
-        if done.account is None or not all(self._goes_on_after(item) for item in done.finished):
-            return None
-        with self._ahead_lock:
-            if self._ahead_closed or self._stopping.is_set():
-                return None
-            waiting = self._ahead.get(done.account)
-            return waiting.popleft() if waiting else None
-
-    def _goes_on_after(self, item: _Finished) -> bool:
-        """Whether a slot may start its account's next run after this attempt: it did not fail (a
-        failure may pause or slow the account) and the usage it reports does not pace the account."""
-        result = item.result
-        if result is None or result.status is SubscriptionStatus.FAILED:
-            return False
-        usage = usage_in(result.output)
-        zone = self._quota_zones.get(item.job.instance_id)
-        return usage is None or self._pacer.observe(*usage, self._clock(), zone) is None
-
-    def _hand_back_ahead(self, accounts: Sequence[str] | None = None) -> list[Settlement]:
-        """The runs claimed ahead for ``accounts`` (None: all), as settlements putting them back untried."""
-        with self._ahead_lock:
-            keys = list(self._ahead) if accounts is None else [key for key in accounts if key in self._ahead]
-            jobs = [job for key in keys for run in self._ahead.pop(key) for job in run]
-        return [Settlement(job.id, JobState.QUEUED, reason=job.last_error, attempted=False) for job in jobs]
+    def _held_runs_to_start(self, finished: Counter[str], free: int, held_back: set[str]) -> list[list[Job]]:
+        """Held runs to start in place of the runs that just finished: per account at most as many as
+        finished of it, never one of an account held back (paused, slowed), at most ``free`` in all."""
+        runs: list[list[Job]] = []
+        for account, count in finished.items():
+            if account in held_back or len(runs) >= free:
+                continue
+            runs += self._ahead.take(account, min(count, free - len(runs)))
+        return runs
 
     def _release_ahead(self) -> None:
-        """On the way out: nothing more is taken ahead, and what was goes back to the queue."""
-        with self._ahead_lock:
-            self._ahead_closed = True
-        settlements = self._hand_back_ahead()
+        """On the way out: what was claimed ahead goes back to the queue untried."""
+        settlements = self._ahead.hand_back()
         if settlements:
             self.queue.settle(settlements)
 
     def _run_slot(self, jobs: list[Job]) -> None:
-        """On a pool thread: a run, then, while calls go well, the runs claimed ahead for its account
-        (each handed to the main thread to settle as it finishes, without waiting for it)."""
-        following: list[Job] | None = jobs
-        while following is not None:
-            run = following
-            try:
-                done = replace(self._attempt_run(run), account=run[0].account_key)
-            except Exception as error:  # as _guarded: a bug costs one attempt, not the slot
-                done = replace(_crashed((run,), error), account=run[0].account_key)
-            following = self._take_ahead(done)
-            self._finished.put(done if following is None else replace(done, continued=True))
+        """On a slot thread: one run, handed to the main thread to settle."""
+        try:
+            done = replace(self._attempt_run(jobs), account=jobs[0].account_key)
+        except Exception as error:  # as _guarded: a bug costs one attempt, not the slot
+            done = replace(_crashed((jobs,), error), account=jobs[0].account_key)
+        self._finished.put(done)
 
-    def _start_batches(self, pool: ThreadPoolExecutor) -> int:
+    def _start_batches(self, pool: SlotThreads) -> int:
         """Claim a batch for each batching subscription with none in flight (and a slot free)."""
         started = 0
         intake_open = self._intake_done is not None and not self._intake_done.is_set()
@@ -482,7 +457,7 @@ class DeliveryWorker:
         """A batch takes each user's run too: ``perform_batch`` sees a user's updates in order."""
         return max(1, self.options.lane_run)
 
-    def _start_polls(self, pool: ThreadPoolExecutor, ids: list[str]) -> int:
+    def _start_polls(self, pool: SlotThreads, ids: list[str]) -> int:
         """Poll the async batches that are due (each leased, so no other worker polls it meanwhile)."""
         now = self._clock()
         if not self._runs_and_batches or self._in_flight >= self.concurrency:
@@ -673,40 +648,40 @@ class DeliveryWorker:
 
     # -- settling ----------------------------------------------------------------------------------
 
-    def _settle_batch(self, tasks: list[_TaskDone], refill: tuple[ThreadPoolExecutor, list[str]] | None = None) -> None:
-        """Settle what finished; with ``refill`` (the pool, the instances), claim the slots it frees in
-        the same transaction and start them."""
+    def _settle_batch(self, tasks: list[_TaskDone], refill: tuple[SlotThreads, list[str]] | None = None) -> None:
+        """Settle what finished; with ``refill`` (the slots, the instances), start the freed slots' next
+        calls once the settle is committed: runs held ahead first, then runs the settle's own
+        transaction claims. Starting only after the commit keeps what a ``kill -9`` can repeat to the
+        calls in flight (at most the concurrency)."""
         if not tasks:
             return
         now = self._clock()
-        for task in tasks:
-            if task.account is not None and not task.continued:
-                self._runs_of[task.account] -= 1
+        finished_runs = Counter(task.account for task in tasks if task.account is not None)
+        for account, count in finished_runs.items():
+            self._runs_of[account] -= count
         polled = {id(done) for task in tasks if task.poll is not None for done in task.finished}
         batch = [done for task in tasks for done in task.finished]
         verdicts = _shared_retry_times([(done, self._verdict(done, now)) for done in batch])
-        held_back: set[str] = set()  # accounts paused or slowed: what was claimed ahead for them goes back
-        for done, verdict in verdicts:
-            reason = done.result.reason if done.result is not None else ""
-            if verdict.pause_account_until is not None:
-                self.queue.pause_account(done.job.account_key, verdict.pause_account_until, reason)
-                held_back.add(done.job.account_key)
-            if verdict.slow_account_until is not None:
-                self._slow_down(done.job.account_key, verdict.slow_account_until)
-                held_back.add(done.job.account_key)
+        held_back = self._apply_account_verdicts(verdicts)  # paused or slowed: their held runs go back
         held_back |= self._pace_quota(batch, now)  # before any claim: a spent quota pauses its account first
-        held_back |= {key for key in self._ahead if not self._runs_of.get(key)}  # no slot of theirs left
+        blocked = _must_settle_alone(tasks, verdicts)
+        next_runs: list[list[Job]] = []
+        if refill is not None and not blocked and not self._stopping.is_set():
+            next_runs = self._held_runs_to_start(finished_runs, self._slots_freed(tasks), held_back)
+        starting = Counter(run[0].account_key for run in next_runs)
         settlements = [verdict.settlement for done, verdict in verdicts if id(done) not in polled]
         if any(verdict.reauthorise for _, verdict in verdicts):
-            settlements += self._hand_back_ahead()
-        elif held_back:
-            settlements += self._hand_back_ahead(sorted(held_back))
-        claimed = self._settle_and_refill(settlements, tasks, verdicts, refill)
+            settlements += self._ahead.hand_back()
+        else:  # held runs only start in place of their account's: with none in flight they never would
+            idle = {key for key in self._ahead.accounts() if not self._runs_of.get(key) and not starting[key]}
+            if held_back | idle:
+                settlements += self._ahead.hand_back(sorted(held_back | idle))
+        claimed = self._settle_and_refill(settlements, tasks, blocked, refill, starting)
         self._apply_polls(tasks, {done.job.id: verdict.settlement for done, verdict in verdicts if id(done) in polled})
-        self._in_flight -= sum(1 for task in tasks if not task.continued)
+        self._in_flight -= len(tasks)
         self._batches_in_flight -= {task.batch_key for task in tasks if task.batch_key is not None}
-        if refill is not None and claimed:
-            self._start_runs(refill[0], claimed)
+        if refill is not None:
+            self._start_runs(refill[0], next_runs + _lane_runs(claimed))
         for done, verdict in verdicts:
             if done.result is not None:
                 self._on_outcome(_outcome(done, verdict.settlement))
@@ -714,38 +689,54 @@ class DeliveryWorker:
         for instance_id, reason in revoked.items():
             self._dead_letter_instance(instance_id, reason)
 
+    def _apply_account_verdicts(self, verdicts: list[tuple[_Finished, Verdict]]) -> set[str]:
+        """Pause or slow the accounts the verdicts say to; returns those accounts."""
+        touched: set[str] = set()
+        for done, verdict in verdicts:
+            reason = done.result.reason if done.result is not None else ""
+            if verdict.pause_account_until is not None:
+                self.queue.pause_account(done.job.account_key, verdict.pause_account_until, reason)
+                touched.add(done.job.account_key)
+            if verdict.slow_account_until is not None:
+                self._slow_down(done.job.account_key, verdict.slow_account_until)
+                touched.add(done.job.account_key)
+        return touched
+
+    def _slots_freed(self, tasks: list[_TaskDone]) -> int:
+        """Slots free once ``tasks`` are settled. A slot is kept back for each batching subscription with
+        no batch in flight, so lane jobs never crowd out batches: the loop's next claim offers those
+        slots to the batches first."""
+        free = self.concurrency - (self._in_flight - len(tasks))
+        batches_left = self._batches_in_flight - {task.batch_key for task in tasks}
+        return free - sum(1 for key in self._batching if key not in batches_left)
+
     def _settle_and_refill(
         self,
         settlements: list[Settlement],
         tasks: list[_TaskDone],
-        verdicts: list[tuple[_Finished, Verdict]],
-        refill: tuple[ThreadPoolExecutor, list[str]] | None,
+        blocked: bool,
+        refill: tuple[SlotThreads, list[str]] | None,
+        starting: Counter[str],
     ) -> list[Job]:
-        """Settle, claiming the freed slots in the same transaction when nothing must come between
-        (no async batch to store or poll to finish, no revoked credentials to dead-letter first).
-
-        A slot is kept back for each batching subscription with no batch in flight, so lane jobs never
-        crowd out batches: the loop's next claim offers those slots to the batches first.
-        """
-        free = self.concurrency - (self._in_flight - sum(1 for task in tasks if not task.continued))
-        batches_left = self._batches_in_flight - {task.batch_key for task in tasks}
-        free -= sum(1 for key in self._batching if key not in batches_left)
-        blocked = any(task.poll is not None or task.start_polling is not None for task in tasks) or any(
-            verdict.reauthorise for _, verdict in verdicts
-        )
-        ahead = self._ahead_terms() if free <= 0 and not blocked else None
+        """Settle; in the same transaction, unless ``blocked``, claim the slots still free after the
+        held runs ``starting`` (returned, to start), or, with every slot taken, top up the runs held
+        ahead (kept)."""
+        free = self._slots_freed(tasks) - sum(starting.values())
+        ahead = self._ahead_terms(starting) if free <= 0 and not blocked else None
         stopping = self._stopping.is_set()  # a stop between the loop's look and this settle: claim nothing
         if refill is None or stopping or not self._settle_and_claim or blocked or (free <= 0 and ahead is None):
             self.queue.settle(settlements)
             return []
-        if ahead is not None:  # every slot is busy: claim their next runs instead (started by the slots)
+        if ahead is not None:  # every slot is busy: claim their next runs instead (held, started later)
             limit, terms = ahead
-            self._add_ahead(
-                self.queue.settle_and_claim(settlements, self.worker_id, instances=refill[1], limit=limit, **terms)
+            claimed_ahead = self.queue.settle_and_claim(
+                settlements, self.worker_id, instances=refill[1], limit=limit, **terms
             )
+            self._ahead.add(_lane_runs(claimed_ahead))
             return []
-        terms = self._claim_terms() if self._runs_and_batches else {"account_limits": self._limits_now()}
-        claimed = self.queue.settle_and_claim(settlements, self.worker_id, instances=refill[1], limit=free, **terms)
+        claimed = self.queue.settle_and_claim(
+            settlements, self.worker_id, instances=refill[1], limit=free, **self._claim_terms()
+        )
         self._refilled_short = len(_lane_runs(claimed)) < free
         self._ahead_wanted = bool(claimed) and not self._refilled_short
         return claimed
@@ -844,6 +835,14 @@ def _lane_runs(jobs: list[Job]) -> list[list[Job]]:
         else:
             runs.append([job])
     return runs
+
+
+def _must_settle_alone(tasks: list[_TaskDone], verdicts: list[tuple[_Finished, Verdict]]) -> bool:
+    """Whether nothing may start before this settle is done: an async batch to store or a poll to
+    finish first, or revoked credentials to dead-letter first."""
+    if any(task.poll is not None or task.start_polling is not None for task in tasks):
+        return True
+    return any(verdict.reauthorise for _, verdict in verdicts)
 
 
 def _subscription(pipeline: Pipeline, index: int) -> Any:

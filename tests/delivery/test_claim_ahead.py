@@ -1,6 +1,7 @@
-"""Claiming ahead (issue 16): each slot of a worker holds its account's next run claimed, and starts it
-as soon as its call succeeds. What must hold: the account's limit, per-user order, attempts never
-counted for a run that was not tried, and nothing left claimed when the worker stops."""
+"""Claiming ahead (issue 16): with every slot busy, a worker holds a few runs per slot claimed, and
+starts them in place of the runs that finish, once those are settled. What must hold: the account's
+limit, per-user order, attempts never counted for a run that was not tried, and nothing left claimed
+when the worker stops."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from framework.delivery.worker import DeliveryWorker, WorkerOptions
 from framework.instance import DestinationInstance
 from tests.delivery.test_worker import _config, _enqueue, _identify
 
-QUICK = WorkerOptions(concurrency=5, idle_poll=0.05, give_up_wait=5.0, claim_ahead=True)
+QUICK = WorkerOptions(concurrency=5, idle_poll=0.05, give_up_wait=5.0, claim_ahead_per_slot=2)
 
 
 @pytest.fixture
@@ -50,8 +51,8 @@ def test_a_stopped_worker_puts_the_runs_it_claimed_ahead_back_untried(tmp_path: 
             thread = threading.Thread(target=worker.run, kwargs={"until_empty": True})
             thread.start()
             assert emulator.wait_for_in_flight(5)
-            # 5 calls held in the emulator, and a next run claimed ahead for each of the 5 slots
-            _wait_until(lambda: _states(queue).get("running") == 10, "the runs claimed ahead")
+            # 5 calls held in the emulator, and two runs claimed ahead for each of the 5 slots
+            _wait_until(lambda: _states(queue).get("running") == 15, "the runs claimed ahead")
             worker.stop()
             emulator.resume()
             thread.join(timeout=30)
