@@ -47,4 +47,5 @@ class DeliveryOutcome:
 
 
 OutcomeCallback = Callable[[DeliveryOutcome], None]
-"""``callback(outcome)``: called from the worker's main thread, never concurrently, so a tally needs no lock."""
+"""``callback(outcome)``: called by whichever worker thread settled (a slot, or the main thread), never
+concurrently (under the worker's state lock), so a consumer fed by the worker alone needs no lock."""

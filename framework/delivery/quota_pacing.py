@@ -49,7 +49,7 @@ def usage_in(output: Any) -> tuple[int, int] | None:
 
 
 class QuotaPacer:
-    """Keeps each account within its daily budget (see the module); one per worker, main thread only."""
+    """Keeps each account within its daily budget (see the module); one per worker, used under its state lock."""
 
     def __init__(self, *, free_share: float = 0.5, tz: tzinfo = UTC) -> None:
         if not 0.0 < free_share <= 1.0:

@@ -14,7 +14,7 @@ A job of this run that another run's worker settled (two replays of one file at 
 the column of its final state, read back from the queue when this run's worker stops, and in
 ``settled_by_other_runs``. Outcomes of jobs this run did not enqueue (queued earlier for the same instance, by ``actions
 enqueue`` or another run) are counted apart too, so they never break the reconciliation. The tally
-is fed from two threads (the intake, the worker's main thread), so its updates hold a lock.
+is fed from two threads (the intake, and whichever worker thread settles), so its updates hold a lock.
 """
 
 from __future__ import annotations

@@ -5,9 +5,9 @@ settle. Holding a few runs per slot claimed lets most settles start the freed sl
 memory, and claim (in the same transaction as a settle) only when the stock runs low.
 
 The rules that keep this safe live in the worker (``DeliveryWorker._ahead_terms`` and
-``_start_held_runs``): the queue counts a held run as running, a held run only starts in place of
+``_held_runs_to_start``): the queue counts a held run as running, a held run only starts in place of
 one of its account that just finished in this worker, and only after that one's settle committed.
-This class is the stock alone, touched by the worker's main thread only.
+This class is the stock alone, touched only under the worker's state lock.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """The delivery engine: claim due jobs, deliver each through its instance, settle it with the policy's verdict.
 
-One ``DeliveryWorker`` serves one or more instances from one queue. Its main thread claims jobs (never
-more than its own concurrency, and never more than each account's ``concurrency_limit`` in flight over
-every worker sharing the queue: ``claim`` counts them), hands them to a thread pool that runs
-``instance.send(event, only={subscription})``, and settles what came back in batches (few, short
+One ``DeliveryWorker`` serves one or more instances from one queue. It claims jobs (never more than
+its own concurrency, and never more than each account's ``concurrency_limit`` in flight over every
+worker sharing the queue: ``claim`` counts them), runs ``instance.send(event, only={subscription})``
+on its delivery slots (``SlotThreads``), and settles what came back in batches (few, short
 transactions). After each batch it applies what the verdicts say about accounts (a rate limit or a
 spent daily quota pauses the account) and credentials (a revoked refresh token dead-letters the
 instance's queued jobs: re-authorise), then reports every outcome to ``on_outcome``.
@@ -14,14 +14,16 @@ claimed together (a lane run) and merged per record where the action declares it
 an async batch waiting in ``polling`` and polled on a schedule; and results that report the account's
 daily API usage pace it (``quota_pacing``).
 
-Issue 16: settling a batch claims the slots it frees in the same transaction (``settle_and_claim``),
-and when nothing is claimable the worker sleeps until the queue announces a change (an enqueue, a
-settle, a redrive: ``subscribe_changes``, across processes on PostgreSQL too), the next job is due, or
-``idle_poll`` passes (the safety net for changes nobody announced). With ``claim_ahead`` (opt-in), each
-slot also holds its next call claimed ahead: a slot whose call succeeded starts the next one of its
-account at once, without waiting for the main thread to settle and claim (see ``_ahead_terms``). It heartbeats, and ``recover``\\ s the jobs of dead workers at start and
-periodically. ``stop()`` (SIGTERM, Ctrl+C) finishes and settles the attempts in flight for a short
-grace period, then unregisters: jobs it still holds go back to the queue, nothing is lost.
+Issue 16: a slot settles its own finished run by group commit (``_settle_on_slot``): the first slot
+to take the state lock settles every run waiting, claims the slots they free in the same transaction
+(``settle_and_claim``) or starts them from the runs held claimed ahead (``RunsAhead``), and hands
+each waiting slot its next run, so a call's settle costs no hand-off to another thread. The main
+thread claims for free slots, runs batches and polls, heartbeats, ``recover``\\ s the jobs of dead
+workers at start and periodically, and when nothing is claimable sleeps until the queue announces a
+change (an enqueue, a settle, a redrive: ``subscribe_changes``, across processes on PostgreSQL too),
+the next job is due, or ``idle_poll`` passes (the safety net for changes nobody announced).
+``stop()`` (SIGTERM, Ctrl+C) finishes and settles the attempts in flight for a short grace period,
+then unregisters: jobs it still holds go back to the queue, nothing is lost.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ import socket
 import threading
 import time
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -74,6 +76,9 @@ _INTAKE_POLL = 0.05  # while a producer is still enqueueing, look for its jobs t
 # worker's lane) frees up on its own schedule: look again soon, then less and less often.
 _STALLED_FIRST_WAIT = 0.01
 _STALLED_LONGEST_WAIT = 0.25
+# A reported API usage lower than the last one used is taken only if answered this much later (a new
+# day's quota); sooner, it is an older answer settled late.
+_USAGE_RESET_AFTER = 60.0
 
 
 @dataclass(frozen=True)
@@ -110,7 +115,7 @@ class WorkerExit:
 
 @dataclass(frozen=True)
 class _Finished:
-    """A job's attempt, done on a pool thread, waiting to be settled by the main thread.
+    """A job's attempt, done on a slot, waiting to be settled (by a slot, or the main thread).
 
     ``result`` None: the job was handed back untried (it goes back to the queue as it was).
     """
@@ -125,7 +130,7 @@ class _Finished:
 
 @dataclass(frozen=True)
 class _TaskDone:
-    """What one pool task (a call: one job, a lane run, a batch, a poll) hands the main thread to settle."""
+    """What one pool task (a call: one job, a lane run, a batch, a poll) hands over to be settled."""
 
     finished: tuple[_Finished, ...]
     start_polling: tuple[PendingPoll, tuple[int, ...], float] | None = None  # an async batch: poll, jobs, when
@@ -133,6 +138,15 @@ class _TaskDone:
     poll_again_at: float | None = None
     batch_key: tuple[str, int] | None = None  # a batch task of this (instance, subscription)
     account: str | None = None  # a run task (one job or a lane run): its account
+
+
+@dataclass
+class _Ticket:
+    """A slot's finished run waiting to be settled, and, once it is, the slot's next run (None: none)."""
+
+    done: _TaskDone
+    settled: bool = False
+    next_run: list[Job] | None = None
 
 
 def _finished_of(item: RunItem, batched: bool = False) -> _Finished:
@@ -239,6 +253,7 @@ class DeliveryWorker:
         self._lane_run = max(1, options.lane_run) if merges else 1
         self._batches_in_flight: set[tuple[str, int]] = set()
         self._pacer = QuotaPacer(free_share=options.quota_free_share)
+        self._usage_seen: dict[str, tuple[int, float]] = {}  # account → the usage last used, and when answered
         self._polls_checked = 0.0
         self._stalled_wait = _STALLED_FIRST_WAIT
         self._settle_and_claim = callable(getattr(queue, "settle_and_claim", None))
@@ -247,10 +262,17 @@ class DeliveryWorker:
         self._wake_pending = threading.Event()
         self._woken_by_queue = False  # whether the queue tells this worker of changes (else: poll)
         self._chores_due = 0.0  # the next heartbeat or recovery: no idle wait outlasts it
-        # Runs claimed ahead, per account, started by the main thread in place of finished ones.
+        # Runs claimed ahead, per account, started in place of finished ones.
         self._ahead_per_slot = max(0, options.claim_ahead_per_slot) if self._settle_and_claim else 0
         self._ahead = RunsAhead()
-        self._runs_of: dict[str, int] = {}  # run tasks in flight per account (main thread's count)
+        self._runs_of: dict[str, int] = {}  # run tasks in flight per account
+        # Whoever settles (the main loop, or a slot settling its own and its neighbours' calls) holds
+        # this: the counts above, the runs held ahead, the slowdowns and the pacer change under it.
+        self._state = threading.Lock()
+        self._tickets: deque[_Ticket] = deque()  # slots' finished runs waiting for a settle
+        self._slots: SlotThreads | None = None
+        self._ids: list[str] = list(self.instances)
+        self._slot_failure: BaseException | None = None  # a settle that raised on a slot: run() raises it
         self._ahead_wanted = False  # a claim just filled every slot: claim the slots' next runs too
 
     # -- control -----------------------------------------------------------------------------------
@@ -273,7 +295,7 @@ class DeliveryWorker:
         self._loop_thread = threading.get_ident()
         unsubscribe = self._subscribe()
         self.queue.register_worker(self.worker_id)
-        pool = SlotThreads(self.concurrency)
+        pool = self._slots = SlotThreads(self.concurrency)
         interrupted = False
         try:
             self.queue.recover(self.options.stale_after)
@@ -285,7 +307,8 @@ class DeliveryWorker:
         finally:
             unsubscribe()
             self._finish_in_flight()
-            self._release_ahead()
+            with self._state:
+                self._release_ahead()
             pool.shutdown()
             self.queue.unregister_worker(self.worker_id)
             if interrupted:
@@ -302,11 +325,16 @@ class DeliveryWorker:
 
     def _queue_changed(self) -> None:
         """On whichever thread changed the queue: wake the main loop, once until it next waits. The
-        main loop's own settles are skipped: it looks at the queue right after them anyway."""
-        if threading.get_ident() == self._loop_thread or self._wake_pending.is_set():
+        worker's own settles are skipped (the main loop's, and a slot's made under ``_state``): whoever
+        settled looked at the queue in the same transaction."""
+        if threading.get_ident() == self._loop_thread or self._wake_pending.is_set() or self._settling_here():
             return
         self._wake_pending.set()
         self._finished.put(None)
+
+    def _settling_here(self) -> bool:
+        """Whether this thread is a slot of this worker settling (it holds ``_state``)."""
+        return self._slots is not None and self._slots.is_slot() and self._state.locked()
 
     # -- the main loop -----------------------------------------------------------------------------
 
@@ -322,17 +350,22 @@ class DeliveryWorker:
                 self.queue.recover(self.options.stale_after)
                 last_recover = now
             self._chores_due = min(last_beat + self.options.heartbeat_every, last_recover + self.options.recover_every)
-            claimed = self._claim_and_start(pool, ids)
+            with self._state:
+                claimed = self._claim_and_start(pool, ids)
             if claimed or self._in_flight:
                 self._stalled_wait = _STALLED_FIRST_WAIT
             if self._in_flight:
-                self._settle_batch(self._wait_for_finished(timeout=self.options.idle_poll), refill=(pool, ids))
+                tasks = self._wait_for_finished(timeout=self.options.idle_poll)
+                self._raise_slot_failure()
+                with self._state:
+                    self._dispatch(self._settle_batch(tasks, refill=ids))
                 continue
             if claimed:
                 continue
             idle = self._idle(ids, until_empty)
             if idle is not None:
                 return idle
+        self._raise_slot_failure()
         return WorkerExit("stopped")
 
     def _claim_and_start(self, pool: SlotThreads, ids: list[str]) -> int:
@@ -367,9 +400,18 @@ class DeliveryWorker:
 
     def _start_runs(self, pool: SlotThreads, runs: list[list[Job]]) -> None:
         for run in runs:
-            self._in_flight += 1
-            self._runs_of[run[0].account_key] = self._runs_of.get(run[0].account_key, 0) + 1
+            self._count_started(run)
             pool.submit(self._run_slot, run)
+
+    def _count_started(self, run: list[Job]) -> None:
+        self._in_flight += 1
+        self._runs_of[run[0].account_key] = self._runs_of.get(run[0].account_key, 0) + 1
+
+    def _dispatch(self, runs: list[list[Job]]) -> None:
+        """Runs already counted as started, each to a free slot."""
+        assert self._slots is not None
+        for run in runs:
+            self._slots.submit(self._run_slot, run)
 
     # -- claiming ahead ------------------------------------------------------------------------------
 
@@ -416,18 +458,62 @@ class DeliveryWorker:
         return runs
 
     def _release_ahead(self) -> None:
-        """On the way out: what was claimed ahead goes back to the queue untried."""
+        """On the way out: what was claimed ahead goes back to the queue untried (after a failed
+        settle, the queue is not asked again: unregistering puts every job this worker holds back)."""
+        if self._slot_failure is not None:
+            return
         settlements = self._ahead.hand_back()
         if settlements:
             self.queue.settle(settlements)
 
     def _run_slot(self, jobs: list[Job]) -> None:
-        """On a slot thread: one run, handed to the main thread to settle."""
+        """On a slot thread: a run, its settle, and the next run that settle gives this slot, until
+        it gives none (then the slot is free, and the main loop is told)."""
+        run: list[Job] | None = jobs
+        while run is not None:
+            try:
+                done = replace(self._attempt_run(run), account=run[0].account_key)
+            except Exception as error:  # as _guarded: a bug costs one attempt, not the slot
+                done = replace(_crashed((run,), error), account=run[0].account_key)
+            run = self._settle_on_slot(done)
+
+    def _settle_on_slot(self, done: _TaskDone) -> list[Job] | None:
+        """Settle a slot's finished run and return the slot's next one (None: the slot is free).
+
+        Group commit: the run waits as a ticket; the first slot to take ``_state`` settles every ticket
+        waiting (its own and its neighbours'), in one transaction that also claims, and gives each
+        ticket's slot its next run. A slot whose ticket a neighbour settled goes straight on. A slot
+        starts its next call only once its last one is committed: a ``kill -9`` repeats at most the
+        calls in flight. Settling here instead of on the main thread saves two thread hand-offs per call.
+        """
+        ticket = _Ticket(done)
+        self._tickets.append(ticket)
         try:
-            done = replace(self._attempt_run(jobs), account=jobs[0].account_key)
-        except Exception as error:  # as _guarded: a bug costs one attempt, not the slot
-            done = replace(_crashed((jobs,), error), account=jobs[0].account_key)
-        self._finished.put(done)
+            with self._state:
+                if not ticket.settled:
+                    self._settle_tickets()
+        except Exception as error:  # the queue failed: stop, and let run() raise it on the main thread
+            self._slot_failure = error
+            self.stop()
+            return None
+        if ticket.next_run is None:
+            self._finished.put(None)  # a slot is free: the main loop may claim, or find the end
+        return ticket.next_run
+
+    def _settle_tickets(self) -> None:
+        """Under ``_state``, on a slot: settle every waiting ticket; hand out the runs the settle starts."""
+        tickets: list[_Ticket] = []
+        while self._tickets:
+            tickets.append(self._tickets.popleft())
+        runs = deque(self._settle_batch([ticket.done for ticket in tickets], refill=self._ids))
+        for ticket in tickets:
+            ticket.next_run = runs.popleft() if runs else None
+            ticket.settled = True
+        self._dispatch(list(runs))  # more runs than finishing slots: slots were free
+
+    def _raise_slot_failure(self) -> None:
+        if self._slot_failure is not None:
+            raise self._slot_failure
 
     def _start_batches(self, pool: SlotThreads) -> int:
         """Claim a batch for each batching subscription with none in flight (and a slot free)."""
@@ -604,7 +690,9 @@ class DeliveryWorker:
         if stalled and earliest <= now:
             delay = min(self._stalled_wait, longest)
             self._stalled_wait = min(self._stalled_wait * 2, _STALLED_LONGEST_WAIT)
-        self._settle_batch(self._wait_for_finished(timeout=delay))  # also returns at once on stop()
+        tasks = self._wait_for_finished(timeout=delay)  # also returns at once on stop()
+        with self._state:
+            self._settle_batch(tasks)
         return None
 
     def _paused_until(self, now: float) -> float | None:
@@ -648,13 +736,13 @@ class DeliveryWorker:
 
     # -- settling ----------------------------------------------------------------------------------
 
-    def _settle_batch(self, tasks: list[_TaskDone], refill: tuple[SlotThreads, list[str]] | None = None) -> None:
-        """Settle what finished; with ``refill`` (the slots, the instances), start the freed slots' next
-        calls once the settle is committed: runs held ahead first, then runs the settle's own
-        transaction claims. Starting only after the commit keeps what a ``kill -9`` can repeat to the
-        calls in flight (at most the concurrency)."""
+    def _settle_batch(self, tasks: list[_TaskDone], refill: list[str] | None = None) -> list[list[Job]]:
+        """Settle what finished; with ``refill`` (the instances), return the freed slots' next calls,
+        counted as started, for the caller to start once the settle is committed: runs held ahead
+        first, then runs the settle's own transaction claims. Starting only after the commit keeps
+        what a ``kill -9`` can repeat to the calls in flight (at most the concurrency). Under ``_state``."""
         if not tasks:
-            return
+            return []
         now = self._clock()
         finished_runs = Counter(task.account for task in tasks if task.account is not None)
         for account, count in finished_runs.items():
@@ -680,14 +768,16 @@ class DeliveryWorker:
         self._apply_polls(tasks, {done.job.id: verdict.settlement for done, verdict in verdicts if id(done) in polled})
         self._in_flight -= len(tasks)
         self._batches_in_flight -= {task.batch_key for task in tasks if task.batch_key is not None}
-        if refill is not None:
-            self._start_runs(refill[0], next_runs + _lane_runs(claimed))
+        runs = next_runs + _lane_runs(claimed) if refill is not None else []
+        for run in runs:
+            self._count_started(run)
         for done, verdict in verdicts:
             if done.result is not None:
                 self._on_outcome(_outcome(done, verdict.settlement))
         revoked = {done.job.instance_id: verdict.settlement.reason for done, verdict in verdicts if verdict.reauthorise}
         for instance_id, reason in revoked.items():
             self._dead_letter_instance(instance_id, reason)
+        return runs
 
     def _apply_account_verdicts(self, verdicts: list[tuple[_Finished, Verdict]]) -> set[str]:
         """Pause or slow the accounts the verdicts say to; returns those accounts."""
@@ -715,7 +805,7 @@ class DeliveryWorker:
         settlements: list[Settlement],
         tasks: list[_TaskDone],
         blocked: bool,
-        refill: tuple[SlotThreads, list[str]] | None,
+        refill: list[str] | None,
         starting: Counter[str],
     ) -> list[Job]:
         """Settle; in the same transaction, unless ``blocked``, claim the slots still free after the
@@ -730,12 +820,12 @@ class DeliveryWorker:
         if ahead is not None:  # every slot is busy: claim their next runs instead (held, started later)
             limit, terms = ahead
             claimed_ahead = self.queue.settle_and_claim(
-                settlements, self.worker_id, instances=refill[1], limit=limit, **terms
+                settlements, self.worker_id, instances=refill, limit=limit, **terms
             )
             self._ahead.add(_lane_runs(claimed_ahead))
             return []
         claimed = self.queue.settle_and_claim(
-            settlements, self.worker_id, instances=refill[1], limit=free, **self._claim_terms()
+            settlements, self.worker_id, instances=refill, limit=free, **self._claim_terms()
         )
         self._refilled_short = len(_lane_runs(claimed)) < free
         self._ahead_wanted = bool(claimed) and not self._refilled_short
@@ -756,11 +846,21 @@ class DeliveryWorker:
 
     def _pace_quota(self, batch: list[_Finished], now: float) -> set[str]:
         """Results that report the account's daily API usage pace it (the latest report of each account);
-        returns the accounts paused."""
+        returns the accounts paused.
+
+        Slots settle in the order they take the state lock, not in the order their answers came, so
+        a report may be older than one already used: within a day the usage only grows, so a lower
+        one is stale and skipped, unless it was answered well after (``_USAGE_RESET_AFTER``): then the
+        day's quota was reset."""
         latest: dict[str, tuple[int, int, str]] = {}
         for done in batch:
             usage = usage_in(done.result.output) if done.result is not None else None
-            if usage is not None and usage[0] >= latest.get(done.job.account_key, (-1, 0, ""))[0]:
+            if usage is None:
+                continue
+            answered = done.started_at + done.latency_ms / 1000
+            last_used, last_answered = self._usage_seen.get(done.job.account_key, (-1, 0.0))
+            if usage[0] >= last_used or answered - last_answered > _USAGE_RESET_AFTER:
+                self._usage_seen[done.job.account_key] = (usage[0], max(answered, last_answered))
                 latest[done.job.account_key] = (*usage, done.job.instance_id)
         if latest:  # for the console's quota used and left (quota_usage)
             self.queue.record_quota_usage([QuotaUsage(k, i, u, q, now) for k, (u, q, i) in latest.items()])
@@ -809,12 +909,14 @@ class DeliveryWorker:
     def _finish_in_flight(self) -> None:
         """On the way out: settle what finishes within the grace period; the rest goes back unsettled."""
         deadline = time.monotonic() + self.options.shutdown_grace
-        while self._in_flight > 0:
+        while self._in_flight > 0 and self._slot_failure is None:
             left = deadline - time.monotonic()
             if left <= 0:
                 return
             try:
-                self._settle_batch(self._wait_for_finished(timeout=left))
+                tasks = self._wait_for_finished(timeout=left)
+                with self._state:
+                    self._settle_batch(tasks)
             except KeyboardInterrupt:  # a second Ctrl+C: leave now, unregister puts the jobs back
                 return
 
