@@ -26,11 +26,9 @@ and named, as a duplicate entry point is: nothing silently replaces a destinatio
 
 from __future__ import annotations
 
-import difflib
 import importlib
 import importlib.metadata
 import importlib.util
-import pkgutil
 import sys
 import threading
 from collections.abc import Sequence
@@ -225,6 +223,8 @@ def _scanned() -> _Scan:
 
 
 def _scan_builtins(scan: _Scan) -> None:
+    import pkgutil  # the full scan's; finding one built-in by name needs no listing
+
     package = importlib.import_module(_BUILTIN_PACKAGE)
     for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
         if not info.ispkg or info.name.startswith("_"):
@@ -289,6 +289,8 @@ def _unknown_message(name: str, found: Found, paths: Sequence[str | Path]) -> st
 
 def _closest(slug: str, slugs: list[str]) -> str | None:
     """The known slug a typo most likely meant (``actions-pardto`` → ``actions-pardot``), or None."""
+    import difflib  # only for an unknown name
+
     candidates = {key: key for key in slugs} | {key.removeprefix("actions-"): key for key in slugs}
     matches = difflib.get_close_matches(slug, list(candidates), n=1, cutoff=0.75)
     return candidates[matches[0]] if matches else None
@@ -310,6 +312,8 @@ def _scan_directory(directory: Path, found: Found) -> bool:
 
 def _packages_in(directory: Path) -> list[tuple[Path, str]]:
     """The packages directly in ``directory``, and those of the project folders in it (``DIR/acme/acme``)."""
+    import pkgutil
+
     packages: list[tuple[Path, str]] = []
     for info in sorted(pkgutil.iter_modules([str(directory)]), key=lambda i: i.name):
         if info.ispkg and not info.name.startswith(("_", ".")):

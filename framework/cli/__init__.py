@@ -14,7 +14,6 @@ traceback.
 from __future__ import annotations
 
 import argparse
-import difflib
 import sqlite3
 import sys
 from collections.abc import Sequence
@@ -89,6 +88,8 @@ def _check_command_name(
     name = next((argument for argument in arguments if not argument.startswith("-")), None)
     if name is None or name in commands:
         return
+    import difflib  # only for a mistyped command
+
     guess = difflib.get_close_matches(name, list(commands), n=1)
     if guess:
         parser.error(
@@ -113,6 +114,8 @@ def _take_trailing_files(args: argparse.Namespace, command: argparse.ArgumentPar
 
 def _unrecognized(extras: list[str], command: argparse.ArgumentParser) -> str:
     """``unrecognized arguments: --dryrun (did you mean --dry-run?)``."""
+    import difflib  # only for a mistyped option
+
     options = [option for action in command._actions for option in action.option_strings]
     guesses = [
         match

@@ -12,9 +12,11 @@ from __future__ import annotations
 import keyword
 import re
 from dataclasses import asdict, dataclass
-from importlib import resources
-from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # importlib.resources is imported by `actions init` alone, not by every command's start-up
+    from importlib.resources.abc import Traversable
 
 __all__ = ["AUTH_SCHEMES", "ScaffoldNames", "names_for", "render_destination"]
 
@@ -82,6 +84,8 @@ def render_destination(names: ScaffoldNames, auth: str, target: Path) -> list[Pa
         "class_name": "".join(part.capitalize() for part in names.package.split("_")),
     }
     environment = jinja2.Environment(keep_trailing_newline=True, undefined=jinja2.StrictUndefined, autoescape=False)
+    from importlib import resources
+
     written: list[Path] = []
     root = resources.files("framework.cli") / "templates" / "destination"
     for relative, template in _templates(root):
