@@ -207,8 +207,8 @@ def _entry_points_listed() -> frozenset[str]:
     """The names in the entry-point group, read from the installed metadata without loading any plugin."""
     global _entry_point_names
     if _entry_point_names is None:
-        names = frozenset(entry_point.name for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP))
-        _entry_point_names = names
+        listed = importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)
+        _entry_point_names = frozenset(entry_point.name for entry_point in listed)
     return _entry_point_names
 
 
