@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # importlib.resources is imported by `actions init` alone, not by every command's start-up
+if TYPE_CHECKING:  # importlib.resources is imported by render_destination, not at every command's start-up
     from importlib.resources.abc import Traversable
 
 __all__ = ["AUTH_SCHEMES", "ScaffoldNames", "names_for", "render_destination"]
@@ -71,6 +71,8 @@ def names_for(name: str, slug: str | None = None) -> ScaffoldNames:
 
 def render_destination(names: ScaffoldNames, auth: str, target: Path) -> list[Path]:
     """Write the project into ``target`` (which must not exist); the files written, in order."""
+    from importlib import resources
+
     import jinja2  # only `actions init` renders templates: not at every command's start-up
 
     values = {
@@ -84,8 +86,6 @@ def render_destination(names: ScaffoldNames, auth: str, target: Path) -> list[Pa
         "class_name": "".join(part.capitalize() for part in names.package.split("_")),
     }
     environment = jinja2.Environment(keep_trailing_newline=True, undefined=jinja2.StrictUndefined, autoescape=False)
-    from importlib import resources
-
     written: list[Path] = []
     root = resources.files("framework.cli") / "templates" / "destination"
     for relative, template in _templates(root):
