@@ -7,7 +7,13 @@ entry-point group; the value names a definition or a module holding one::
     [project.entry-points.action_destinations]
     acme = "acme_destination:definition"
 
-One scan happens on first use and is cached. A destination that fails to import is not fatal: the
+Finding one destination by name does not import the others: the built-in package's ``SLUGS`` table
+(slug → subpackage) names the one package to import, and the entry points are only listed, not loaded,
+to check that none of them answers to that name. Anything else (an unknown name, a built-in missing
+from the table or failing to import, a name an entry point also has, ``--path`` folders, listing them
+all) takes the full scan, so every answer and message is the one the scan gives.
+
+The full scan happens on first need and is cached. A destination that fails to import is not fatal: the
 others still load, and ``load_errors()`` names the broken one and why, so ``actions list`` can show
 it instead of hiding it.
 
@@ -20,11 +26,9 @@ and named, as a duplicate entry point is: nothing silently replaces a destinatio
 
 from __future__ import annotations
 
-import difflib
 import importlib
 import importlib.metadata
 import importlib.util
-import pkgutil
 import sys
 import threading
 from collections.abc import Sequence
@@ -54,6 +58,7 @@ __all__ = [
 ENTRY_POINT_GROUP = "action_destinations"
 _BUILTIN_PACKAGE = "destinations"
 _ATTRIBUTES = ("definition", "destination")
+_INDEX = "SLUGS"  # the built-in package's slug → subpackage table
 
 
 @dataclass(frozen=True)
@@ -103,6 +108,7 @@ class _Scan:
 
 _lock = threading.Lock()
 _scan: _Scan | None = None
+_entry_point_names: frozenset[str] | None = None
 
 
 def get_destination(slug: str) -> DestinationDefinition:
@@ -110,6 +116,9 @@ def get_destination(slug: str) -> DestinationDefinition:
 
     Raises :class:`UnknownDestinationError` listing the known slugs.
     """
+    alone = _built_in_alone(slug)
+    if alone is not None:
+        return alone
     scan = _scanned()
     key = scan.aliases.get(slug, slug)
     if key not in scan.by_slug:
@@ -135,6 +144,9 @@ def find_all(paths: Sequence[str | Path] = ()) -> Found:
 def find_destination(name: str, paths: Sequence[str | Path] = ()) -> DestinationDefinition:
     """The destination called ``name``: its slug, the slug without ``actions-``, its folder, package or
     entry-point name. Raises :class:`UnknownDestinationError` saying what is known and what to try."""
+    alone = None if paths else _built_in_alone(name)
+    if alone is not None:
+        return alone
     found = find_all(paths)
     slug = found.aliases.get(name, name)
     for key, definition in found.by_slug.items():
@@ -161,9 +173,43 @@ def load_errors() -> list[DestinationLoadError]:
 
 def clear_cache() -> None:
     """Forget the scan, so the next call looks again (after installing a plugin, in tests)."""
-    global _scan
+    global _scan, _entry_point_names
     with _lock:
         _scan = None
+        _entry_point_names = None
+
+
+def _built_in_alone(name: str) -> DestinationDefinition | None:
+    """The built-in ``name`` (slug or folder), importing no other destination; None when only the full
+    scan can answer (or has already: then it is the cheaper answer)."""
+    if _scan is not None:
+        return None
+    folder, slug = _indexed(name)
+    if folder is None or name in _entry_points_listed():
+        return None  # unknown here, or an entry point answers to this name too: the scan decides
+    try:
+        definition = _definition_in(importlib.import_module(f"{_BUILTIN_PACKAGE}.{folder}"))
+    except Exception:  # the scan reports the failure as it always has
+        return None
+    return definition if definition is not None and slug_of(definition) == slug else None
+
+
+def _indexed(name: str) -> tuple[str | None, str | None]:
+    """(subpackage, slug) of the built-in the ``SLUGS`` table names ``name`` (slug or folder), else Nones."""
+    table: dict[str, str] = getattr(importlib.import_module(_BUILTIN_PACKAGE), _INDEX, {})
+    if name in table:
+        return table[name], name
+    slugs = [slug for slug, folder in table.items() if folder == name]
+    return (name, slugs[0]) if len(slugs) == 1 else (None, None)
+
+
+def _entry_points_listed() -> frozenset[str]:
+    """The names in the entry-point group, read from the installed metadata without loading any plugin."""
+    global _entry_point_names
+    if _entry_point_names is None:
+        listed = importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)
+        _entry_point_names = frozenset(entry_point.name for entry_point in listed)
+    return _entry_point_names
 
 
 def _scanned() -> _Scan:
@@ -177,6 +223,8 @@ def _scanned() -> _Scan:
 
 
 def _scan_builtins(scan: _Scan) -> None:
+    import pkgutil  # the full scan's; finding one built-in by name needs no listing
+
     package = importlib.import_module(_BUILTIN_PACKAGE)
     for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
         if not info.ispkg or info.name.startswith("_"):
@@ -241,6 +289,8 @@ def _unknown_message(name: str, found: Found, paths: Sequence[str | Path]) -> st
 
 def _closest(slug: str, slugs: list[str]) -> str | None:
     """The known slug a typo most likely meant (``actions-pardto`` → ``actions-pardot``), or None."""
+    import difflib  # only for an unknown name
+
     candidates = {key: key for key in slugs} | {key.removeprefix("actions-"): key for key in slugs}
     matches = difflib.get_close_matches(slug, list(candidates), n=1, cutoff=0.75)
     return candidates[matches[0]] if matches else None
@@ -262,6 +312,8 @@ def _scan_directory(directory: Path, found: Found) -> bool:
 
 def _packages_in(directory: Path) -> list[tuple[Path, str]]:
     """The packages directly in ``directory``, and those of the project folders in it (``DIR/acme/acme``)."""
+    import pkgutil
+
     packages: list[tuple[Path, str]] = []
     for info in sorted(pkgutil.iter_modules([str(directory)]), key=lambda i: i.name):
         if info.ispkg and not info.name.startswith(("_", ".")):

@@ -284,10 +284,10 @@ def _check_outputs_are_not_inputs(args: argparse.Namespace) -> None:
 
 
 def _open_report(args: argparse.Namespace) -> NdjsonReport | None:
-    from framework.delivery.run_report import NdjsonReport
-
     if not args.report:
         return None
+    from framework.delivery.run_report import NdjsonReport
+
     try:
         return NdjsonReport(args.report_file)
     except OSError as error:

@@ -12,9 +12,11 @@ from __future__ import annotations
 import keyword
 import re
 from dataclasses import asdict, dataclass
-from importlib import resources
-from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # importlib.resources is imported by render_destination, not at every command's start-up
+    from importlib.resources.abc import Traversable
 
 __all__ = ["AUTH_SCHEMES", "ScaffoldNames", "names_for", "render_destination"]
 
@@ -69,6 +71,8 @@ def names_for(name: str, slug: str | None = None) -> ScaffoldNames:
 
 def render_destination(names: ScaffoldNames, auth: str, target: Path) -> list[Path]:
     """Write the project into ``target`` (which must not exist); the files written, in order."""
+    from importlib import resources
+
     import jinja2  # only `actions init` renders templates: not at every command's start-up
 
     values = {

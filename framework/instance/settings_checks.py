@@ -8,7 +8,6 @@ and never appear in a message.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -79,6 +78,8 @@ _SET_ASIDE = frozenset({"subscription", "subscriptions", "oauth", "dynamicAuthSe
 
 def _where_to_add(key: str, settings: Mapping[str, Any], fields: Mapping[str, Any]) -> str:
     """Where the setting goes, or the misspelled key that was probably meant to be it."""
+    import difflib  # only when a required setting is missing
+
     undeclared = [name for name in settings if isinstance(name, str) and name not in fields]
     close = difflib.get_close_matches(key, undeclared, n=1, cutoff=0.75)
     close = close or [name for name in undeclared if name.lower() == key.lower()]

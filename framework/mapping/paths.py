@@ -17,8 +17,6 @@ import re
 from collections.abc import Callable
 from typing import Any, Final
 
-from jsonpath_ng.ext import parse as parse_jsonpath
-
 from framework.jsvalues import UNDEFINED, is_truthy, utf16_length
 
 __all__ = [
@@ -163,7 +161,13 @@ def is_jsonpath(path: str) -> bool:
 
 
 def compile_jsonpath(path: str) -> Getter:
-    """Parse a jsonpath once (raises ``ValueError`` when it does not parse) and return its getter."""
+    """Parse a jsonpath once (raises ``ValueError`` when it does not parse) and return its getter.
+
+    jsonpath-ng is imported here, by the first mapping that has a jsonpath: most have none, and it
+    costs every command that loads an instance several milliseconds of start-up.
+    """
+    from jsonpath_ng.ext import parse as parse_jsonpath
+
     try:
         expression = parse_jsonpath(path)
     except Exception as error:  # jsonpath-ng raises its own lexer/parser errors and bare Exception too

@@ -15,7 +15,6 @@ closest known one (``@tempalte (did you mean @template?)``).
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -114,6 +113,8 @@ def _validate_directive(node: Any, stack: Stack) -> None:
 
 def _did_you_mean(name: str) -> str:
     """`` (did you mean @path?)`` when a known directive is close to ``name`` (case or a typo), else ``""``."""
+    import difflib  # only for a mapping with an unknown directive
+
     known = {known.lower(): known for known in (*DIRECTIVE_NAMES, *EXTENSION_DIRECTIVE_NAMES)}
     close = difflib.get_close_matches(name.lower(), list(known), n=1, cutoff=0.75)
     return f" (did you mean {known[close[0]]}?)" if close else ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 from pathlib import Path
@@ -142,3 +143,37 @@ def test_loading_the_command_line_leaves_heavy_libraries_for_the_commands_that_n
     probe = "import sys, framework.cli; print(sorted({'pydantic', 'requests', 'jinja2', 'framework.instance'} & set(sys.modules)))"
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"
+
+
+def test_the_program_freezes_what_is_alive_for_its_exit_and_an_in_process_call_does_not(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    probe = (
+        "import gc, sys\n"
+        "sys.argv = ['actions', 'list']\n"
+        "from framework.cli import main\n"
+        "code = main()\n"
+        "print(code, gc.get_freeze_count() > 0)\n"
+    )
+    ran = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert ran.stdout.splitlines()[-1] == "0 True"
+    frozen = gc.get_freeze_count()
+    assert main(["list"]) == 0
+    assert gc.get_freeze_count() == frozen
+    capsys.readouterr()
+
+
+def test_a_garbage_cycle_made_just_before_the_exit_is_still_finalized() -> None:
+    probe = (
+        "import os\n"
+        "from framework.cli import _spare_the_exit_collection\n"
+        "class Holder:\n"
+        "    def __del__(self):\n"
+        "        os.write(1, b'finalized')\n"
+        "holder = Holder()\n"
+        "holder.itself = holder\n"
+        "del holder\n"
+        "_spare_the_exit_collection()\n"
+    )
+    ran = subprocess.run([sys.executable, "-c", probe], capture_output=True, check=True)
+    assert ran.stdout == b"finalized"

@@ -1,5 +1,6 @@
 """The registry finds built-in destinations and entry-point plugins, and names the broken ones."""
 
+import subprocess
 import sys
 import textwrap
 from collections.abc import Iterator
@@ -201,3 +202,56 @@ def test_a_project_folder_made_by_init_is_searched_for_its_package(tmp_path: Pat
 def test_a_path_that_is_not_a_folder_is_refused(tmp_path: Path) -> None:
     with pytest.raises(registry.PathNotADirectoryError, match="no such directory"):
         registry.find_all([tmp_path / "missing"])
+
+
+def test_the_slug_table_of_the_built_ins_is_what_a_full_scan_finds() -> None:
+    scan = registry._Scan({}, {}, [])
+    registry._scan_builtins(scan)
+    assert scan.errors == []
+    assert destinations.SLUGS == {slug: folder for folder, slug in scan.aliases.items()}
+
+
+def test_one_built_in_found_by_name_imports_no_other_destination() -> None:
+    script = (
+        "import sys, destinations\n"
+        "from framework import registry\n"
+        "assert registry.get_destination('pardot').slug == 'actions-pardot'\n"
+        "assert registry.find_destination('actions-pardot').slug == 'actions-pardot'\n"
+        "loaded = {name.split('.')[1] for name in sys.modules if name.startswith('destinations.')}\n"
+        "print(sorted(loaded & set(destinations.SLUGS.values())), registry._scan is None)\n"
+    )
+    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert ran.stdout.split() == ["['pardot']", "True"]
+
+
+def test_a_name_in_the_table_that_an_entry_point_also_has_is_left_to_the_full_scan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forget_modules: list[str]
+) -> None:
+    write_package(tmp_path, "acme_destination", DEFINITION.format(name="Acme", slug="actions-acme"))
+    forget_modules.append("acme_destination")
+    install_plugin(
+        tmp_path, "acme_destination", "[action_destinations]\nactions-slack = acme_destination\n", monkeypatch
+    )
+    assert get_destination("actions-slack").name == "Acme"  # the entry-point name, as the scan has always said
+
+
+def test_a_table_entry_that_fails_to_import_or_names_another_slug_gets_the_scans_answer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forget_modules: list[str]
+) -> None:
+    write_package(tmp_path, "zz_example", DEFINITION.format(name="Example", slug="actions-example"))
+    write_package(tmp_path, "zz_broken", "import not_a_module_anywhere\n")
+    forget_modules += ["destinations.zz_example", "destinations.zz_broken"]
+    monkeypatch.setattr(destinations, "__path__", [*destinations.__path__, str(tmp_path)])
+    table = {**destinations.SLUGS, "actions-broken": "zz_broken", "actions-misnamed": "zz_example"}
+    monkeypatch.setattr(destinations, "SLUGS", table)
+    for name in ("actions-broken", "actions-misnamed"):
+        with pytest.raises(UnknownDestinationError, match=f'Unknown destination "{name}"'):
+            get_destination(name)
+    assert [error.name for error in load_errors()] == ["zz_broken"]
+    assert get_destination("zz_example").slug == "actions-example"
+
+
+def test_a_built_in_found_alone_is_the_one_the_full_scan_lists() -> None:
+    alone = get_destination("actions-webhook")
+    assert registry.find_destination("webhook") is alone
+    assert alone in list_destinations()
