@@ -422,7 +422,7 @@ class DeliveryWorker:
         ``claim_ahead_per_slot`` runs per busy slot. The queue counts a held run as running, so the
         claim's limit for the account is raised by what this worker has of it (in flight and held)
         and by the stock wanted: a held run never adds a call, since it only ever starts in place of
-        one of its account that just finished here (``_start_held_runs``). The calls in flight stay
+        one of its account that just finished here (``_held_runs_to_start``). The calls in flight stay
         within the account's limit over every worker; other workers see the account as busier than it
         is (never less). Accounts not wanted get 0. ``starting``: held runs about to start, per account.
         """
