@@ -53,6 +53,7 @@ __all__ = [
     "response_data",
     "with_defaults",
     "case_insensitive_from_store",
+    "header_of",
 ]
 
 USER_AGENT = f"action-destinations/{__version__}"
@@ -323,6 +324,18 @@ def case_insensitive_from_store(store: Mapping[str, tuple[Any, Any]]) -> CaseIns
     return headers
 
 
+def header_of(headers: Mapping[str, Any], name: str) -> Any:
+    """``headers.get(name)``, read off a ``CaseInsensitiveDict``'s store at once.
+
+    Its inherited ``get`` goes through ``__getitem__`` and, for an absent header (most responses
+    lack an optional one), raises and catches a ``KeyError``.
+    """
+    if type(headers) is CaseInsensitiveDict:
+        field = headers._store.get(name.lower())  # see test_direct_contract
+        return field[1] if field is not None else None
+    return headers.get(name)
+
+
 def _header_items(headers: Mapping[str, Any]) -> tuple[tuple[Any, Any], ...]:
     """A session's headers as (name, value) pairs, read off a ``CaseInsensitiveDict``'s store at once."""
     store = getattr(headers, "_store", None)
@@ -423,7 +436,7 @@ def response_data(response: requests.Response) -> Any:
 
 def _attach_data(response: requests.Response) -> None:
     """``response.data``: parsed JSON when the content type says JSON, else the text."""
-    content_type = response.headers.get("Content-Type", "").lower()
+    content_type = (header_of(response.headers, "Content-Type") or "").lower()
     data: Any
     if "json" in content_type:
         content = response.content
@@ -431,9 +444,20 @@ def _attach_data(response: requests.Response) -> None:
             data = {}
         else:
             try:
-                data = jsonlib.loads(content) if content else None
-            except ValueError:
+                data = jsonlib.loads(_json_text(content)) if content else None
+            except ValueError:  # UnicodeDecodeError too
                 data = None
     else:
         data = response.text
     response.data = data  # type: ignore[attr-defined]
+
+
+def _json_text(content: bytes) -> bytes | str:
+    """What ``json.loads`` decodes ``content`` to, decoded here when it plainly is UTF-8.
+
+    ``json.loads`` looks for a UTF-16/32 byte order or NUL bytes first; a body opening with ``{``
+    or ``[`` and no NUL after it is UTF-8 by those same rules (anything else is left to it).
+    """
+    if content[:1] in (b"{", b"[") and content[1:2] != b"\x00":
+        return content.decode("utf-8", "surrogatepass")
+    return content

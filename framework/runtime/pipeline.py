@@ -28,7 +28,13 @@ from framework.runtime.client import build_request_client, secrets_of
 from framework.runtime.credentials import Credentials
 from framework.runtime.event_shape import event_problem
 from framework.runtime.payload import validated_payload
-from framework.runtime.results import MAX_RESULT_BODY, SubscriptionExplanation, SubscriptionResult, SubscriptionStatus
+from framework.runtime.results import (
+    MAX_RESULT_BODY,
+    SubscriptionExplanation,
+    SubscriptionResult,
+    SubscriptionStatus,
+    delivered_result,
+)
 from framework.runtime.subscription import CompiledSubscription
 
 if TYPE_CHECKING:
@@ -219,19 +225,14 @@ def _delivered(
     sub: CompiledSubscription, payload: Any, attempts: int, exchanges: tuple[Any, ...], output: Any
 ) -> SubscriptionResult:
     """A delivered result, built in one go (``_result`` then ``replace`` cost twice as much on the hot path)."""
-    http_status = exchanges[-1].status if exchanges else None
-    return SubscriptionResult(
+    return delivered_result(
         sub.label,
         sub.action_slug,
-        SubscriptionStatus.DELIVERED,
-        http_status=http_status,
-        resolution=Resolution.SUCCESS,
+        index=sub.index,
         payload=payload,
         exchanges=exchanges,
-        index=sub.index,
         attempts=attempts,
         output=output,
-        received_status=http_status,
     )
 
 
