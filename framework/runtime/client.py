@@ -29,9 +29,16 @@ def build_request_client(
     session: requests.Session,
     data: ExecuteInput,
     endpoint: str | None = None,
+    *,
+    secrets: tuple[str, ...] | None = None,
 ) -> RequestClient:
-    """A RequestClient for one execution: ``extend_request(data)`` options, origin override, redaction."""
-    secrets = tuple(secrets_of(definition, data.settings, data.auth))
+    """A RequestClient for one execution: ``extend_request(data)`` options, origin override, redaction.
+
+    ``secrets`` are ``secrets_of(definition, data.settings, data.auth)`` when the caller already
+    has them (the pipeline keeps them while its tokens do not change).
+    """
+    if secrets is None:
+        secrets = tuple(secrets_of(definition, data.settings, data.auth))
     base = _base_options(secrets, endpoint, bucket_for(definition, data.settings))
     if definition.extend_request is None:
         return RequestClient(session, _base=base)

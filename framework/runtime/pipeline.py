@@ -65,6 +65,7 @@ class Pipeline:
         self.session = session
         self.endpoint = endpoint
         self._password_settings = secrets_of(definition, settings, None)  # settings never change here
+        self._client_secrets: tuple[Any, tuple[str, ...]] = (_NO_TOKENS, ())  # (tokens, what a client redacts)
         self._filtered: dict[int, SubscriptionResult] = {}  # by subscription index, see _unexplained_filtered
         # Imported once here, not at module level: the pytest plugin imports this module (through
         # framework.testing) and must not load pydantic into test runs that never use the harness.
@@ -190,7 +191,9 @@ class Pipeline:
                 raw_data=event,
                 mapping=sub.mapping,
             )
-            client = build_request_client(self.definition, self.session, data, self.endpoint)
+            client = build_request_client(
+                self.definition, self.session, data, self.endpoint, secrets=self._secrets_for_client(tokens)
+            )
             output = sub.action.perform(client, data)
         except Exception as error:  # every perform failure becomes a result with its Resolution
             exchanges = _exchanges(client)
@@ -201,6 +204,21 @@ class Pipeline:
 
     def _secrets(self) -> list[str]:
         return [*self.credentials.secrets(), *self._password_settings]
+
+    def _secrets_for_client(self, tokens: Any) -> tuple[str, ...]:
+        """``secrets_of(definition, settings, tokens)``, kept while the tokens are the same object.
+
+        An execution's settings are a copy of the pipeline's, so only the tokens can change them;
+        the credential hands out the same frozen tokens until a refresh.
+        """
+        known_tokens, secrets = self._client_secrets
+        if known_tokens is not tokens:
+            secrets = (*(tokens.secrets() if tokens is not None else ()), *self._password_settings)
+            self._client_secrets = (tokens, secrets)
+        return secrets
+
+
+_NO_TOKENS = object()  # never a credential's tokens: the first execution computes its client's secrets
 
 
 def _event_problem(event: Any) -> str | None:
