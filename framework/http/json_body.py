@@ -77,14 +77,6 @@ def _js_numbers(value: Any) -> Any:
 
 
 def _js_object(obj: dict[Any, Any]) -> dict[Any, Any]:
-    for key, item in obj.items():  # the usual object: text keys, none starting with a digit, plain leaves
-        if type(key) is not str or key[:1].isdigit() or type(item) not in _AS_IS:
-            return _js_object_changed(obj)
-    return obj
-
-
-def _js_object_changed(obj: dict[Any, Any]) -> dict[Any, Any]:
-    """``_js_object`` of an object that may need reordering, or holds containers or floats."""
     if _reordered(obj):
         return {key: _js_numbers(obj[key]) for key in js_keys(obj)}
     for item in obj.values():
