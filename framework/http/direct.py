@@ -504,7 +504,8 @@ def _buffered_chunks(reader: _Reader) -> bytes | None:
     instead of a ``_Reader`` call per line. Anything else (more to receive, a chunk extension, a
     trailer) is left to the general reader, from the same position.
     """
-    buffer, position, pieces = reader.buffer, reader.position, []
+    buffer, position = reader.buffer, reader.position
+    pieces: list[bytes] = []
     while True:
         end = buffer.find(b"\r\n", position)
         line = buffer[position:end]
