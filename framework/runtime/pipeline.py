@@ -93,10 +93,11 @@ class Pipeline:
         chosen = [sub for sub in self.subscriptions if sub.enabled and (only is None or sub.index in only)]
         problem = _event_problem(event)
         results = [self._run(sub, event, problem, filtered_reasons) for sub in chosen]
-        for result in results:
-            log.debug(
-                "%s (%s): %s %s", result.subscription, result.action, result.status.value, result.http_status or ""
-            )
+        if log.isEnabledFor(logging.DEBUG):  # the arguments alone cost as much as a check
+            for result in results:
+                log.debug(
+                    "%s (%s): %s %s", result.subscription, result.action, result.status.value, result.http_status or ""
+                )
         return results
 
     def run(self, sub: CompiledSubscription, event: Any) -> SubscriptionResult:
