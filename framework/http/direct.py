@@ -121,6 +121,31 @@ class DirectAdapter(PooledAdapter):
         proxies: dict[str, str] | None = None,
     ) -> requests.Response:
         """The direct exchange when it applies, else ``HTTPAdapter.send``."""
+        return self._send(request, stream, timeout, verify, cert, proxies, transport_checked=False)
+
+    def send_unpatched(
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: Any = None,
+        verify: Any = True,
+        cert: Any = None,
+        proxies: dict[str, str] | None = None,
+    ) -> requests.Response:
+        """``send`` for a caller that has just found the transport unpatched itself (``RequestClient``)."""
+        return self._send(request, stream, timeout, verify, cert, proxies, transport_checked=True)
+
+    def _send(
+        self,
+        request: requests.PreparedRequest,
+        stream: bool,
+        timeout: Any,
+        verify: Any,
+        cert: Any,
+        proxies: dict[str, str] | None,
+        *,
+        transport_checked: bool,
+    ) -> requests.Response:
         body = request.body
         if type(body) is str:  # a form body: urllib3 would send it UTF-8 encoded (requests measured it so)
             body = body.encode("utf-8")
@@ -131,7 +156,7 @@ class DirectAdapter(PooledAdapter):
             or proxies
             or self.max_retries.total != 0
             or not (body is None or type(body) is bytes)
-            or transport_is_patched()  # responses, vcrpy: the mock must see the request
+            or (not transport_checked and transport_is_patched())  # responses, vcrpy: the mock must see it
         ):
             return super().send(request, stream, timeout, verify, cert, proxies)
         pool = self.get_connection_with_tls_context(request, verify, proxies, cert)
