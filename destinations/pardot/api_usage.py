@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from framework.http import header_of
+
 __all__ = ["ApiUsage", "parse_api_usage", "USAGE_REQUEST_HEADER", "USAGE_RESPONSE_HEADER"]
 
 USAGE_REQUEST_HEADER = "X-Return-Api-Usage"
@@ -51,4 +53,5 @@ def parse_api_usage(value: str | None) -> ApiUsage | None:
 
 def usage_of(headers: Mapping[str, Any]) -> ApiUsage | None:
     """The usage a response's headers report (``requests`` headers are case-insensitive)."""
-    return parse_api_usage(headers.get(USAGE_RESPONSE_HEADER))
+    value = header_of(headers, USAGE_RESPONSE_HEADER)
+    return parse_api_usage(value) if value is not None else None

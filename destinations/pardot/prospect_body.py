@@ -37,9 +37,13 @@ def upsert_body(payload: dict[str, Any]) -> dict[str, Any]:
     that names a standard field replaces its value in place. (Integer-like keys are put first by the
     request client's JSON writer, as JSON.stringify does for every destination.)
     """
-    prospect = {name: payload.get(name, _ABSENT) for name in STANDARD_FIELDS}
-    prospect.update(payload.get("customFields") or {})
-    present = {name: value for name, value in prospect.items() if value is not _ABSENT}
+    custom = payload.get("customFields")
+    if custom:
+        prospect = {name: payload.get(name, _ABSENT) for name in STANDARD_FIELDS}
+        prospect.update(custom)
+        present = {name: value for name, value in prospect.items() if value is not _ABSENT}
+    else:  # no custom fields (the default mapping): the standard ones present, in their order
+        present = {name: payload[name] for name in STANDARD_FIELDS if name in payload}
     return {
         "matchEmail": payload["email"],
         "prospect": present,

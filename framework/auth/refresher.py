@@ -55,13 +55,20 @@ class TokenRefresher:
         self.on_token_refresh = on_token_refresh
         self._lock = threading.Lock()
         self._flights: dict[str, _Flight] = {}
+        # key -> (stored, fallback, their merge): every send asks, the stored tokens rarely change.
+        self._merged: dict[str, tuple[OAuthTokens, OAuthTokens, OAuthTokens]] = {}
 
     def current(self, key: str, fallback: OAuthTokens | None = None) -> OAuthTokens | None:
         """The newest stored tokens for ``key`` over ``fallback``'s client (``fallback`` when nothing is stored)."""
         stored = self.store.load(key)
         if stored is None or fallback is None:
             return stored or fallback
-        return fallback.refreshed(stored)
+        merged = self._merged.get(key)  # the same two objects as last time: the same (frozen) merge
+        if merged is not None and merged[0] is stored and merged[1] is fallback:
+            return merged[2]
+        fresh = fallback.refreshed(stored)
+        self._merged[key] = (stored, fallback, fresh)
+        return fresh
 
     def refresh(self, key: str, stale: OAuthTokens, do_refresh: RefreshFunction) -> OAuthTokens:
         """New tokens for ``key``, refreshing with ``do_refresh(stale)`` unless someone already did."""

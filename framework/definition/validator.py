@@ -106,6 +106,9 @@ def _check_object(
             if key in value
         }  # messages in definition order
     else:  # a payload's own fields: their pointers are built once, and a plain string is valid as it is
+        fast = _checked_root(obj, value)
+        if fast is not None:
+            return fast
         pointers = obj.root_pointers
         checked = {
             key: item if node.takes_any_string and type(item) is str else _check(node, item, pointers[key], errors)
@@ -117,6 +120,30 @@ def _check_object(
         for key, item in value.items()
         if key in checked or obj.keep_unknown
     }
+
+
+def _checked_root(obj: ObjectNode, value: dict[str, Any]) -> dict[str, Any] | None:
+    """A payload's checked fields in one pass over the payload, or None when a field has a problem.
+
+    The result is ``_check_object``'s (payload order, unknown keys dropped unless kept, the same
+    ``_check`` of each field); only the messages depend on the definition's order, so a payload with
+    a problem is checked again the ordered way to word them.
+    """
+    properties, pointers, keep_unknown = obj.properties, obj.root_pointers, obj.keep_unknown
+    problems: _Errors = []
+    checked: dict[str, Any] = {}
+    for key, item in value.items():
+        node = properties.get(key)
+        if node is None:
+            if keep_unknown:
+                checked[key] = item
+        elif node.takes_any_string and type(item) is str:
+            checked[key] = item
+        else:
+            checked[key] = _check(node, item, pointers[key], problems)
+            if problems:
+                return None
+    return checked
 
 
 def _check(node: Node, value: Any, pointer: str, errors: _Errors) -> Any:

@@ -35,6 +35,7 @@ class SqliteTokenStore:
         self._lock_dir = path.with_name(path.name + ".locks")
         self._cache: dict[str, OAuthTokens | None] = {}
         self._seen_version: int | None = None
+        self._version_cursor: sqlite3.Cursor | None = None  # one cursor for every check (made on first use)
         self._refreshing = 0  # refreshes under way in this process (inside ``lock``)
         self._forget_client_secrets()
 
@@ -74,7 +75,9 @@ class SqliteTokenStore:
 
     def _checked(self, key: str) -> OAuthTokens | None:
         """The tokens for ``key``, read again if another connection committed since the last check (lock held)."""
-        version = self._db.execute("PRAGMA data_version").fetchone()[0]
+        if self._version_cursor is None:
+            self._version_cursor = self._db.cursor()
+        version = self._version_cursor.execute("PRAGMA data_version").fetchone()[0]  # a new cursor costs a third
         if version != self._seen_version:
             self._cache.clear()
             self._seen_version = version

@@ -4,10 +4,11 @@ Public surface (see docs/architecture.md)::
 
     RequestClient(session=None, *, options=None)  .request/.get/.post/.put/.patch/.delete/.extend/.exchanges
     response_data(response)  the parsed body the client attaches to each response
+    header_of(headers, name)  a header's value or None, cheaply on a requests CaseInsensitiveDict
     RecordedExchange, redact_headers, redact_body, redact_url, parse_retry_after
 """
 
-from framework.http.client import USER_AGENT, RequestClient, response_data
+from framework.http.client import USER_AGENT, RequestClient, header_of, response_data
 from framework.http.exchanges import RecordedExchange
 from framework.http.forms import FORM_CONTENT_TYPE, encode_form
 from framework.http.options import DEFAULT_TIMEOUT, merge_headers, merge_options
@@ -22,6 +23,7 @@ __all__ = [
     "RecordedExchange",
     "RequestClient",
     "encode_form",
+    "header_of",
     "merge_headers",
     "merge_options",
     "parse_retry_after",

@@ -53,6 +53,7 @@ __all__ = [
     "response_data",
     "with_defaults",
     "case_insensitive_from_store",
+    "header_of",
 ]
 
 USER_AGENT = f"action-destinations/{__version__}"
@@ -174,9 +175,10 @@ def _send_on_session(
     adapter = session.get_adapter(prepared.url or "")
     if not _answers_directly(adapter) or any(prepared.hooks.values()) or transport_is_patched():
         return session.send(prepared, timeout=timeout, allow_redirects=True, **environment)
+    send = adapter.send_unpatched if type(adapter) is DirectAdapter else adapter.send  # just checked above
     start = time.perf_counter()
-    response = adapter.send(prepared, timeout=timeout, **environment)
-    response.elapsed = timedelta(seconds=time.perf_counter() - start)
+    response = send(prepared, timeout=timeout, **environment)
+    response.elapsed = timedelta(0, time.perf_counter() - start)  # (days, seconds): the keyword form costs twice
     if not isinstance(response, DirectResponse) or response.sets_cookies:  # a fallback response: as Session.send
         extract_cookies_to_jar(session.cookies, prepared, response.raw)
     if response.status_code in REDIRECT_STATI and response.is_redirect:
@@ -323,6 +325,18 @@ def case_insensitive_from_store(store: Mapping[str, tuple[Any, Any]]) -> CaseIns
     return headers
 
 
+def header_of(headers: Mapping[str, Any], name: str) -> Any:
+    """``headers.get(name)``, read off a ``CaseInsensitiveDict``'s store at once.
+
+    Its inherited ``get`` goes through ``__getitem__`` and, for an absent header (most responses
+    lack an optional one), raises and catches a ``KeyError``.
+    """
+    if type(headers) is CaseInsensitiveDict:
+        field = headers._store.get(name.lower())  # see test_direct_contract
+        return field[1] if field is not None else None
+    return headers.get(name)
+
+
 def _header_items(headers: Mapping[str, Any]) -> tuple[tuple[Any, Any], ...]:
     """A session's headers as (name, value) pairs, read off a ``CaseInsensitiveDict``'s store at once."""
     store = getattr(headers, "_store", None)
@@ -423,7 +437,7 @@ def response_data(response: requests.Response) -> Any:
 
 def _attach_data(response: requests.Response) -> None:
     """``response.data``: parsed JSON when the content type says JSON, else the text."""
-    content_type = response.headers.get("Content-Type", "").lower()
+    content_type = (header_of(response.headers, "Content-Type") or "").lower()
     data: Any
     if "json" in content_type:
         content = response.content
@@ -431,9 +445,20 @@ def _attach_data(response: requests.Response) -> None:
             data = {}
         else:
             try:
-                data = jsonlib.loads(content) if content else None
-            except ValueError:
+                data = jsonlib.loads(_json_text(content)) if content else None
+            except ValueError:  # UnicodeDecodeError too
                 data = None
     else:
         data = response.text
     response.data = data  # type: ignore[attr-defined]
+
+
+def _json_text(content: bytes) -> bytes | str:
+    """What ``json.loads`` decodes ``content`` to, decoded here when it plainly is UTF-8.
+
+    ``json.loads`` looks for a UTF-16/32 byte order or NUL bytes first; a body opening with ``{``
+    or ``[`` and no NUL after it is UTF-8 by those same rules (anything else is left to it).
+    """
+    if content[:1] in (b"{", b"[") and content[1:2] != b"\x00":
+        return content.decode("utf-8", "surrogatepass")
+    return content

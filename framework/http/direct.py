@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import io
 import ssl
+from collections import OrderedDict
 from datetime import timedelta
 from http.client import HTTPMessage
 from typing import Any, Literal
@@ -120,6 +121,31 @@ class DirectAdapter(PooledAdapter):
         proxies: dict[str, str] | None = None,
     ) -> requests.Response:
         """The direct exchange when it applies, else ``HTTPAdapter.send``."""
+        return self._send(request, stream, timeout, verify, cert, proxies, transport_checked=False)
+
+    def send_unpatched(
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: Any = None,
+        verify: Any = True,
+        cert: Any = None,
+        proxies: dict[str, str] | None = None,
+    ) -> requests.Response:
+        """``send`` for a caller that has just found the transport unpatched itself (``RequestClient``)."""
+        return self._send(request, stream, timeout, verify, cert, proxies, transport_checked=True)
+
+    def _send(
+        self,
+        request: requests.PreparedRequest,
+        stream: bool,
+        timeout: Any,
+        verify: Any,
+        cert: Any,
+        proxies: dict[str, str] | None,
+        *,
+        transport_checked: bool,
+    ) -> requests.Response:
         body = request.body
         if type(body) is str:  # a form body: urllib3 would send it UTF-8 encoded (requests measured it so)
             body = body.encode("utf-8")
@@ -130,7 +156,7 @@ class DirectAdapter(PooledAdapter):
             or proxies
             or self.max_retries.total != 0
             or not (body is None or type(body) is bytes)
-            or transport_is_patched()  # responses, vcrpy: the mock must see the request
+            or (not transport_checked and transport_is_patched())  # responses, vcrpy: the mock must see it
         ):
             return super().send(request, stream, timeout, verify, cert, proxies)
         pool = self.get_connection_with_tls_context(request, verify, proxies, cert)
@@ -214,19 +240,19 @@ def _request_head(request: requests.PreparedRequest, pool: HTTPConnectionPool, b
     """Request line and headers as http.client would write them (after urllib3's defaults)."""
     method = request.method or "GET"
     lines = [f"{method} {_path_of(request.url or '/')} HTTP/1.1"]
-    fields = _header_fields(request.headers)
-    names = {name.lower() for name, _ in fields}
+    fields, names = _header_fields(request.headers)
     if "host" not in names:
         lines.append(f"Host: {_host_header(pool)}")
     if "accept-encoding" not in names:
         lines.append("Accept-Encoding: identity")
-    for name, value in fields:
-        if value is SKIP_HEADER:
-            continue
-        text = value.decode("latin-1") if isinstance(value, bytes) else str(value)
-        if "\n" in text or "\r" in text or "\n" in name or "\r" in name or ":" in name:
-            raise requests.exceptions.InvalidHeader(f"Invalid leading or trailing characters in header {name!r}")
-        lines.append(f"{name}: {text}")
+    rendered = _HEADER_LINES
+    for field in fields:
+        line = rendered.get(field) if type(field[1]) is str else None
+        if line is None:
+            line = _header_line(field[0], field[1])
+            if line is None:
+                continue
+        lines.append(line)
     if "user-agent" not in names:
         lines.append(f"User-Agent: {_urllib3_user_agent()}")
     if body is not None and "content-length" not in names:
@@ -235,11 +261,38 @@ def _request_head(request: requests.PreparedRequest, pool: HTTPConnectionPool, b
     return "\r\n".join(lines).encode("latin-1")
 
 
-def _header_fields(headers: Any) -> list[tuple[str, Any]]:
-    """``(name, value)`` pairs; a ``CaseInsensitiveDict``'s read from its store (its ``items()`` is slow)."""
+# (name, value) -> "name: value", for header fields already checked: an instance's requests repeat them.
+_HEADER_LINES: dict[tuple[str, str], str] = {}
+_MAX_HEADER_LINES = 4096
+_MAX_REMEMBERED_HEADER = 1024  # characters of a value; longer ones are checked every time
+
+
+def _header_line(name: str, value: Any) -> str | None:
+    """``name: value`` as http.client writes it (checked for line breaks), or None for urllib3's SKIP_HEADER."""
+    if value is SKIP_HEADER:
+        return None
+    text = value.decode("latin-1") if isinstance(value, bytes) else str(value)
+    if "\n" in text or "\r" in text or "\n" in name or "\r" in name or ":" in name:
+        raise requests.exceptions.InvalidHeader(f"Invalid leading or trailing characters in header {name!r}")
+    line = f"{name}: {text}"
+    if type(name) is str and type(value) is str and value != SKIP_HEADER and len(value) <= _MAX_REMEMBERED_HEADER:
+        if len(_HEADER_LINES) >= _MAX_HEADER_LINES:
+            _HEADER_LINES.clear()
+        _HEADER_LINES[(name, value)] = line
+    return line
+
+
+def _header_fields(headers: Any) -> tuple[Any, Any]:
+    """``(name, value)`` pairs and the set of lowered names (anything supporting ``in``).
+
+    A ``CaseInsensitiveDict``'s are read from its store, whose keys are the lowered names (its
+    ``items()`` is slow).
+    """
     if type(headers) is CaseInsensitiveDict:
-        return list(headers._store.values())  # see test_direct_contract
-    return list(headers.items())
+        store = headers._store  # see test_direct_contract
+        return list(store.values()), store
+    fields = list(headers.items())
+    return fields, {name.lower() for name, _ in fields}
 
 
 _PATHS: dict[str, str] = {}
@@ -357,7 +410,7 @@ def _read_response(sock: Any, method: str) -> tuple[DirectResponse, bool]:
         body = reader.exactly(_content_length(store["content-length"][1]))
     else:
         body, keep = reader.rest(), False
-    set_cookies = [value for name, value in fields if name.lower() == "set-cookie"] if "set-cookie" in store else []
+    set_cookies = [value for _, name, value in fields if name == "set-cookie"] if "set-cookie" in store else []
     response = DirectResponse(status, reason, headers, _decoded(body, headers), set_cookies)
     return response, keep and reader.drained()
 
@@ -368,34 +421,75 @@ def _field(store: dict[str, tuple[str, str]], lowered: str) -> str:
     return field[1] if field is not None else ""
 
 
-def _parse_head(head: bytes) -> tuple[int, str, str, list[tuple[str, str]]]:
-    """Status, reason, version and header fields of a response head (folded lines joined, as http.client does)."""
+# A header line as received -> (name, lowered name, value). Most lines of a host's responses repeat
+# from one response to the next (Content-Type, Connection, Transfer-Encoding): each is split, stripped
+# and lowered once. Folded lines and lines without a colon are never remembered.
+_FIELD_LINES: dict[str, tuple[str, str, str]] = {}
+_MAX_FIELD_LINES = 4096
+_MAX_REMEMBERED_LINE = 512  # longer lines (a large cookie, say) are parsed each time
+_STATUS_LINES: dict[str, tuple[int, str, str]] = {}  # "HTTP/1.1 200 OK" -> (200, "OK", "HTTP/1.1")
+
+
+def _parse_head(head: bytes) -> tuple[int, str, str, list[tuple[str, str, str]]]:
+    """Status, reason, version and header fields ``(name, lowered, value)`` of a response head.
+
+    Folded lines are joined to the field before them, as http.client does.
+    """
     lines = head.decode("latin-1").split("\r\n")
-    version, _, rest = lines[0].partition(" ")
+    status = _STATUS_LINES.get(lines[0])
+    if status is None:
+        status = _parse_status_line(lines[0])
+    fields: list[tuple[str, str, str]] = []
+    remembered = _FIELD_LINES
+    for line in lines[1:]:
+        field = remembered.get(line)
+        if field is None:
+            if line[:1] in (" ", "\t") and fields:  # obsolete line folding: continues the previous value
+                name, lowered, value = fields[-1]
+                fields[-1] = (name, lowered, f"{value} {line.strip()}")
+                continue
+            field = _parse_field_line(line)
+            if field is None:
+                continue
+        fields.append(field)
+    return status[0], status[1], status[2], fields
+
+
+def _parse_status_line(line: str) -> tuple[int, str, str]:
+    version, _, rest = line.partition(" ")
     code, _, reason = rest.partition(" ")
     if not version.startswith("HTTP/") or len(code) != 3 or not code.isdigit():
-        raise ProtocolError("Connection aborted.", ValueError(f"bad status line {lines[0][:80]!r}"))
-    fields: list[tuple[str, str]] = []
-    for line in lines[1:]:
-        if line[:1] in (" ", "\t") and fields:  # obsolete line folding: continues the previous value
-            name, value = fields[-1]
-            fields[-1] = (name, f"{value} {line.strip()}")
-            continue
-        name, colon, value = line.partition(":")
-        if colon:
-            fields.append((name.strip(), value.strip()))
-    return int(code), reason.strip(), version, fields
+        raise ProtocolError("Connection aborted.", ValueError(f"bad status line {line[:80]!r}"))
+    status = (int(code), reason.strip(), version)
+    if len(_STATUS_LINES) < 64:
+        _STATUS_LINES[line] = status
+    return status
 
 
-def _header_dict(fields: list[tuple[str, str]]) -> CaseInsensitiveDict[str]:
+def _parse_field_line(line: str) -> tuple[str, str, str] | None:
+    """``(name, lowered name, value)`` of a header line (remembered), or None without a colon."""
+    name, colon, value = line.partition(":")
+    if not colon:
+        return None
+    name = name.strip()
+    field = (name, name.lower(), value.strip())
+    # A leading blank folds the line into the one before when there is one: such lines are never remembered.
+    if line[:1] not in (" ", "\t") and len(line) <= _MAX_REMEMBERED_LINE:
+        if len(_FIELD_LINES) >= _MAX_FIELD_LINES:
+            _FIELD_LINES.clear()
+        _FIELD_LINES[line] = field
+    return field
+
+
+def _header_dict(fields: list[tuple[str, str, str]]) -> CaseInsensitiveDict[str]:
     """requests' response headers: case-insensitive, repeated fields joined with ``, `` (as urllib3 does)."""
-    headers: CaseInsensitiveDict[str] = CaseInsensitiveDict()
-    store = headers._store  # {lower: (name, value)}; see test_direct_contract
-    for name, value in fields:
-        key = name.lower()
+    store: OrderedDict[str, tuple[str, str]] = OrderedDict()  # {lower: (name, value)}; see test_direct_contract
+    for name, key, value in fields:
         existing = store.get(key)
         # a repeated field keeps its first spelling, as urllib3's HTTPHeaderDict does
         store[key] = (name, value) if existing is None else (existing[0], f"{existing[1]}, {value}")
+    headers: CaseInsensitiveDict[str] = CaseInsensitiveDict.__new__(CaseInsensitiveDict)
+    headers._store = store  # what its constructor builds, without the generic update() it goes through
     return headers
 
 
@@ -407,6 +501,9 @@ def _content_length(value: str) -> int:
 
 
 def _read_chunked(reader: _Reader) -> bytes:
+    buffered = _buffered_chunks(reader)
+    if buffered is not None:
+        return buffered
     pieces: list[bytes] = []
     while True:
         size_line = reader.until(b"\r\n", 4096).split(b";", 1)[0].strip()
@@ -420,6 +517,35 @@ def _read_chunked(reader: _Reader) -> bytes:
             return b"".join(pieces)
         pieces.append(reader.exactly(size))
         reader.exactly(2)  # the CRLF after each chunk
+
+
+_HEX_DIGITS = b"0123456789abcdefABCDEF"
+
+
+def _buffered_chunks(reader: _Reader) -> bytes | None:
+    """A chunked body already received whole, plain hex sizes and no trailer, read at once; else None.
+
+    A small answer arrives in the same packet as its head: this reads it with ``find`` and slices
+    instead of a ``_Reader`` call per line. Anything else (more to receive, a chunk extension, a
+    trailer) is left to the general reader, from the same position.
+    """
+    buffer, position = reader.buffer, reader.position
+    pieces: list[bytes] = []
+    while True:
+        end = buffer.find(b"\r\n", position)
+        line = buffer[position:end]
+        if end < 0 or not line or len(line) > 8 or line.strip(_HEX_DIGITS):
+            return None
+        size, start = int(line, 16), end + 2
+        if size == 0:
+            if buffer[start : start + 2] != b"\r\n":
+                return None
+            reader.position = start + 2
+            return b"".join(pieces)
+        position = start + size + 2  # the chunk and the CRLF after it
+        if position > len(buffer):
+            return None
+        pieces.append(buffer[start : start + size])
 
 
 def _decoded(body: bytes, headers: CaseInsensitiveDict[str]) -> bytes:

@@ -29,14 +29,21 @@ def build_request_client(
     session: requests.Session,
     data: ExecuteInput,
     endpoint: str | None = None,
+    *,
+    secrets: tuple[str, ...] | None = None,
 ) -> RequestClient:
-    """A RequestClient for one execution: ``extend_request(data)`` options, origin override, redaction."""
-    secrets = tuple(secrets_of(definition, data.settings, data.auth))
+    """A RequestClient for one execution: ``extend_request(data)`` options, origin override, redaction.
+
+    ``secrets`` are ``secrets_of(definition, data.settings, data.auth)`` when the caller already
+    has them (the pipeline keeps them while its tokens do not change).
+    """
+    if secrets is None:
+        secrets = tuple(secrets_of(definition, data.settings, data.auth))
     base = _base_options(secrets, endpoint, bucket_for(definition, data.settings))
-    client = RequestClient(session, _base=base)
-    if definition.extend_request is not None:
-        client = client.extend(definition.extend_request(data) or {})
-    return client
+    if definition.extend_request is None:
+        return RequestClient(session, _base=base)
+    # What ``RequestClient(session, _base=base).extend(options)`` builds, without the client in between.
+    return RequestClient(session, options=definition.extend_request(data) or {}, _base=base)
 
 
 @functools.lru_cache(maxsize=64)  # the same secrets, endpoint and bucket for every event of an instance

@@ -28,7 +28,13 @@ from framework.runtime.client import build_request_client, secrets_of
 from framework.runtime.credentials import Credentials
 from framework.runtime.event_shape import event_problem
 from framework.runtime.payload import validated_payload
-from framework.runtime.results import MAX_RESULT_BODY, SubscriptionExplanation, SubscriptionResult, SubscriptionStatus
+from framework.runtime.results import (
+    MAX_RESULT_BODY,
+    SubscriptionExplanation,
+    SubscriptionResult,
+    SubscriptionStatus,
+    delivered_result,
+)
 from framework.runtime.subscription import CompiledSubscription
 
 if TYPE_CHECKING:
@@ -59,6 +65,7 @@ class Pipeline:
         self.session = session
         self.endpoint = endpoint
         self._password_settings = secrets_of(definition, settings, None)  # settings never change here
+        self._client_secrets: tuple[Any, tuple[str, ...]] = (_NO_TOKENS, ())  # (tokens, what a client redacts)
         self._filtered: dict[int, SubscriptionResult] = {}  # by subscription index, see _unexplained_filtered
         # Imported once here, not at module level: the pytest plugin imports this module (through
         # framework.testing) and must not load pydantic into test runs that never use the harness.
@@ -86,10 +93,11 @@ class Pipeline:
         chosen = [sub for sub in self.subscriptions if sub.enabled and (only is None or sub.index in only)]
         problem = _event_problem(event)
         results = [self._run(sub, event, problem, filtered_reasons) for sub in chosen]
-        for result in results:
-            log.debug(
-                "%s (%s): %s %s", result.subscription, result.action, result.status.value, result.http_status or ""
-            )
+        if log.isEnabledFor(logging.DEBUG):  # the arguments alone cost as much as a check
+            for result in results:
+                log.debug(
+                    "%s (%s): %s %s", result.subscription, result.action, result.status.value, result.http_status or ""
+                )
         return results
 
     def run(self, sub: CompiledSubscription, event: Any) -> SubscriptionResult:
@@ -184,7 +192,9 @@ class Pipeline:
                 raw_data=event,
                 mapping=sub.mapping,
             )
-            client = build_request_client(self.definition, self.session, data, self.endpoint)
+            client = build_request_client(
+                self.definition, self.session, data, self.endpoint, secrets=self._secrets_for_client(tokens)
+            )
             output = sub.action.perform(client, data)
         except Exception as error:  # every perform failure becomes a result with its Resolution
             exchanges = _exchanges(client)
@@ -195,6 +205,21 @@ class Pipeline:
 
     def _secrets(self) -> list[str]:
         return [*self.credentials.secrets(), *self._password_settings]
+
+    def _secrets_for_client(self, tokens: Any) -> tuple[str, ...]:
+        """``secrets_of(definition, settings, tokens)``, kept while the tokens are the same object.
+
+        An execution's settings are a copy of the pipeline's, so only the tokens can change them;
+        the credential hands out the same frozen tokens until a refresh.
+        """
+        known_tokens, secrets = self._client_secrets
+        if known_tokens is not tokens:
+            secrets = (*(tokens.secrets() if tokens is not None else ()), *self._password_settings)
+            self._client_secrets = (tokens, secrets)
+        return secrets
+
+
+_NO_TOKENS = object()  # never a credential's tokens: the first execution computes its client's secrets
 
 
 def _event_problem(event: Any) -> str | None:
@@ -219,19 +244,14 @@ def _delivered(
     sub: CompiledSubscription, payload: Any, attempts: int, exchanges: tuple[Any, ...], output: Any
 ) -> SubscriptionResult:
     """A delivered result, built in one go (``_result`` then ``replace`` cost twice as much on the hot path)."""
-    http_status = exchanges[-1].status if exchanges else None
-    return SubscriptionResult(
+    return delivered_result(
         sub.label,
         sub.action_slug,
-        SubscriptionStatus.DELIVERED,
-        http_status=http_status,
-        resolution=Resolution.SUCCESS,
+        index=sub.index,
         payload=payload,
         exchanges=exchanges,
-        index=sub.index,
         attempts=attempts,
         output=output,
-        received_status=http_status,
     )
 
 

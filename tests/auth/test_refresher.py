@@ -160,3 +160,18 @@ def test_store_lock_is_held_around_check_and_refresh() -> None:
 
     TokenRefresher(LockingStore()).refresh("cred", STALE, do_refresh)
     assert events == ["lock cred", "refresh", "unlock cred"]
+
+
+def test_current_follows_every_save_to_the_store() -> None:
+    store = MemoryTokenStore()
+    refresher = TokenRefresher(store)
+    assert refresher.current("k", STALE) is STALE
+    store.save("k", OAuthTokens(access_token="second", refresh_token="refresh-2"))
+    second = refresher.current("k", STALE)
+    assert second is not None and (second.access_token, second.client_secret) == ("second", "secret")
+    assert refresher.current("k", STALE) == second
+    store.save("k", OAuthTokens(access_token="third"))
+    third = refresher.current("k", STALE)
+    assert third is not None and (third.access_token, third.refresh_token) == ("third", "refresh-1")
+    other = OAuthTokens(access_token="other", client_id="id-2")
+    assert refresher.current("k", other) == OAuthTokens(access_token="third", client_id="id-2")

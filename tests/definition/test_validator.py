@@ -320,3 +320,17 @@ def test_length_message_counts_a_lone_surrogate_as_one_code_unit() -> None:
     # JSON may carry "\ud800" alone; JavaScript's length counts it once, and it must not crash the count.
     message = _message(_validator(f=_field("string", label="S", maximum=3)), {"f": "\ud800" * 5})
     assert message == "S must be 3 characters or fewer but it was 5 characters."
+
+
+def test_a_valid_payload_keeps_its_own_order_and_drops_unknown_keys() -> None:
+    validate = _validator(a=_field("string"), n=_field("number"), b=_field("boolean"))
+    assert list(validate({"b": "true", "zz": 1, "n": "5", "a": "x"}).items()) == [("b", True), ("n", 5), ("a", "x")]
+
+
+def test_several_problems_are_worded_in_the_fields_order_whatever_the_payloads_order() -> None:
+    validate = _validator(first=_field("number", label="First"), second=_field("boolean", label="Second"))
+    assert _message(validate, {"second": "maybe", "first": "ten"}) == _message(
+        validate, {"first": "ten", "second": "maybe"}
+    )
+    message = _message(validate, {"second": "maybe", "first": "ten"})
+    assert message.index("First") < message.index("Second")

@@ -10,7 +10,7 @@ import requests
 from framework.auth import OAuthTokens
 from framework.errors import Resolution
 from framework.instance import DestinationInstance, SubscriptionStatus
-from framework.runtime.results import MAX_RESULT_BODY
+from framework.runtime.results import MAX_RESULT_BODY, SubscriptionResult
 from framework.testing import MockRouter, create_test_event
 from framework.testing.sample import SAMPLE_API, SAMPLE_TOKEN_URL, build_sample_destination
 
@@ -379,3 +379,37 @@ def test_an_unexplained_filtered_result_is_the_same_as_a_fresh_one() -> None:
     sub = instance._pipeline.subscriptions[0]
     assert first[0] == _result(sub, status=SubscriptionStatus.FILTERED)
     assert instance.send(create_test_event(type="page"))[0].reason  # explained when asked
+
+
+def test_a_refreshed_token_is_redacted_from_the_exchanges_of_later_sends() -> None:
+    router = MockRouter().add("POST", CONTACTS, status=401, json={}, times=1)
+    router.add("POST", CONTACTS, json={"id": 1, "seen": "AT-new-secret"})
+    router.add("POST", SAMPLE_TOKEN_URL, json={"access_token": "AT-new-secret"})
+    instance = make_instance(router, UPSERT)
+    before = instance.send(identify())
+    [later] = instance.send(identify())
+    assert later.status is SubscriptionStatus.DELIVERED and later.attempts == 1
+    assert router.requests[-1].headers["Authorization"] == "Bearer AT-new-secret"
+    assert later.exchanges[0].response_body == '{"id":1,"seen":"[REDACTED]"}'
+    assert "AT-new-secret" not in json.dumps([r.to_dict() for r in [*before, later]])
+
+
+def test_a_delivered_result_is_the_dataclass_built_field_by_field() -> None:
+    router = MockRouter().add("POST", CONTACTS, json={"id": 7})
+    [upsert] = make_instance(router, UPSERT).send(identify())
+    rebuilt = SubscriptionResult(
+        upsert.subscription,
+        upsert.action,
+        SubscriptionStatus.DELIVERED,
+        http_status=200,
+        resolution=Resolution.SUCCESS,
+        payload=upsert.payload,
+        exchanges=upsert.exchanges,
+        index=upsert.index,
+        output=upsert.output,
+        received_status=200,
+    )
+    assert upsert == rebuilt and repr(upsert) == repr(rebuilt) and vars(upsert) == vars(rebuilt)
+    assert list(vars(upsert)) == list(vars(rebuilt)) and upsert.output == {"id": 7}
+    with pytest.raises(AttributeError):
+        upsert.status = SubscriptionStatus.FAILED  # type: ignore[misc]  # frozen, as every result
