@@ -20,6 +20,7 @@ import threading
 import time
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +45,7 @@ from framework.delivery.private_files import (
     warn_if_readable_by_others,
 )
 from framework.delivery.queue_file_problems import check_before_opening, explain
-from framework.delivery.sqlite_settle import apply_settlements
+from framework.delivery.sqlite_settle import apply_settlements, chunks
 from framework.delivery.sqlite_token_store import SqliteTokenStore
 from framework.delivery.wakeups import QueueChanges, Unsubscribe
 
@@ -123,8 +124,10 @@ _CAPACITY = (
     "SELECT account_key, count(DISTINCT coalesce(claim_group, id)), 0 FROM jobs WHERE state = 'running'"
     " GROUP BY account_key UNION ALL SELECT account_key, 0, 1 FROM account_pauses WHERE until > ?"
 )
-# Claimed jobs: (claim group, job id) pairs in one JSON array, one statement for any number.
-_MARK_RUNNING = (
+# Claimed heads are their own claim group; their followers, as (head id, job id) pairs in one JSON
+# array, take their head's (one statement for any number of runs).
+_MARK_HEADS = "UPDATE jobs SET state = 'running', worker_id = ?, claim_group = id WHERE id IN ({ids})"
+_MARK_FOLLOWERS = (
     "UPDATE jobs SET state = 'running', worker_id = ?, claim_group = claimed.value ->> 0"
     " FROM json_each(?) AS claimed WHERE jobs.id = claimed.value ->> 1"
 )
@@ -133,6 +136,9 @@ _JOB_COLUMN_COUNT = len(_JOB_COLUMN_NAMES)
 _STATE_COLUMN = _JOB_COLUMN_NAMES.index("state")
 _ACCOUNT_COLUMN = _JOB_COLUMN_NAMES.index("account_key")
 _BUSY_TIMEOUT_MS = 30_000
+# Prepared statements kept (sqlite3's default: 128): claims and settlements have a text per count of
+# jobs (up to chunks' 50) besides the fixed ones.
+_CACHED_STATEMENTS = 512
 
 
 class SqliteQueue:
@@ -148,7 +154,11 @@ class SqliteQueue:
         self._lock = threading.RLock()
         try:
             self._db = sqlite3.connect(
-                self.path, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+                self.path,
+                timeout=_BUSY_TIMEOUT_MS / 1000,
+                isolation_level=None,
+                check_same_thread=False,
+                cached_statements=_CACHED_STATEMENTS,
             )
             self._db.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
             self._db.execute("PRAGMA journal_mode = WAL")
@@ -639,8 +649,16 @@ def _running_followers(db: sqlite3.Connection, head: Job, lane_run: int, now: fl
 
 def _mark_running(db: sqlite3.Connection, worker_id: str, runs: list[list[Job]]) -> None:
     """Claimed jobs are running; a run shares its head's claim group (one call for the account)."""
-    pairs = ",".join(f"[{run[0].id},{job.id}]" for run in runs for job in run)
-    db.execute(_MARK_RUNNING, (worker_id, f"[{pairs}]"))
+    for heads in chunks([run[0].id for run in runs]):
+        db.execute(_mark_heads_sql(len(heads)), (worker_id, *heads))
+    pairs = ",".join(f"[{run[0].id},{job.id}]" for run in runs for job in run[1:])
+    if pairs:
+        db.execute(_MARK_FOLLOWERS, (worker_id, f"[{pairs}]"))
+
+
+@cache
+def _mark_heads_sql(heads: int) -> str:
+    return _MARK_HEADS.format(ids=_marks(range(heads)))
 
 
 def _followers(db: sqlite3.Connection, head: Job, lane_run: int, now: float) -> list[Job]:
