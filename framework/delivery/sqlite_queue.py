@@ -744,10 +744,10 @@ def _choose(
     )
     # Rows of an account the capacity refuses are passed over: look further then, unless every open
     # account takes ``limit`` more (every row is taken, so ``limit`` rows are all it can use).
-    rows = limit if capacity.every_open_account_takes(limit) else limit * 4
+    fetch = limit if capacity.every_open_account_takes(limit) else limit * 4
     pairs = [value for pair in skip for value in pair]
     chosen: list[tuple[Job, bool]] = []
-    cursor = db.execute(query, (*instances, now, *closed, *pairs, rows))
+    cursor = db.execute(query, (*instances, now, *closed, *pairs, fetch))
     try:
         for row in cursor:
             if capacity.take(row[_ACCOUNT_COLUMN]):
