@@ -20,6 +20,7 @@ import threading
 import time
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,7 @@ from framework.delivery.private_files import (
     warn_if_readable_by_others,
 )
 from framework.delivery.queue_file_problems import check_before_opening, explain
+from framework.delivery.sqlite_settle import apply_settlements, chunks
 from framework.delivery.sqlite_token_store import SqliteTokenStore
 from framework.delivery.wakeups import QueueChanges, Unsubscribe
 
@@ -111,12 +113,32 @@ _LANE_HEAD = (
     " AND e.id < j.id AND e.state IN ('queued', 'running', 'polling')))"
 )
 _UNFINISHED = "('queued', 'running', 'polling')"
-# Running calls per account: the jobs claimed together for one call (a lane run, a batch) count once.
-_RUNNING_CALLS = (
-    "SELECT account_key, count(DISTINCT coalesce(claim_group, id)) FROM jobs WHERE state = 'running'"
-    " GROUP BY account_key"
+# Whether a job's lane has an unfinished job after it: only then can a claimed head have followers.
+_HAS_NEXT = (
+    "EXISTS (SELECT 1 FROM jobs AS f WHERE f.ordering_key = j.ordering_key AND f.id > j.id"
+    " AND f.state IN ('queued', 'running', 'polling'))"
 )
+# One statement, so a claim pays one round for both: running calls per account (the jobs claimed
+# together for one call, a lane run or a batch, count once), then the accounts paused now.
+_CAPACITY = (
+    "SELECT account_key, count(DISTINCT coalesce(claim_group, id)), 0 FROM jobs WHERE state = 'running'"
+    " GROUP BY account_key UNION ALL SELECT account_key, 0, 1 FROM account_pauses WHERE until > ?"
+)
+# Claimed heads are their own claim group; their followers, as (head id, job id) pairs in one JSON
+# array, take their head's (one statement for any number of runs).
+_MARK_HEADS = "UPDATE jobs SET state = 'running', worker_id = ?, claim_group = id WHERE id IN ({ids})"
+_MARK_FOLLOWERS = (
+    "UPDATE jobs SET state = 'running', worker_id = ?, claim_group = claimed.value ->> 0"
+    " FROM json_each(?) AS claimed WHERE jobs.id = claimed.value ->> 1"
+)
+_JOB_COLUMN_NAMES = [name.strip() for name in JOB_COLUMNS.split(",")]
+_JOB_COLUMN_COUNT = len(_JOB_COLUMN_NAMES)
+_STATE_COLUMN = _JOB_COLUMN_NAMES.index("state")
+_ACCOUNT_COLUMN = _JOB_COLUMN_NAMES.index("account_key")
 _BUSY_TIMEOUT_MS = 30_000
+# Prepared statements kept (sqlite3's default: 128): claims and settlements have a text per count of
+# jobs (up to chunks' 50) besides the fixed ones.
+_CACHED_STATEMENTS = 512
 
 
 class SqliteQueue:
@@ -132,7 +154,11 @@ class SqliteQueue:
         self._lock = threading.RLock()
         try:
             self._db = sqlite3.connect(
-                self.path, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+                self.path,
+                timeout=_BUSY_TIMEOUT_MS / 1000,
+                isolation_level=None,
+                check_same_thread=False,
+                cached_statements=_CACHED_STATEMENTS,
             )
             self._db.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
             self._db.execute("PRAGMA journal_mode = WAL")
@@ -267,8 +293,7 @@ class SqliteQueue:
     ) -> list[Job]:
         now = time.time()
         with self._transaction() as db:
-            for settlement in settlements:
-                _settle_one(db, settlement, now)
+            apply_settlements(db, settlements, now)
             claimed = _claim(db, worker_id, instances, limit, account_limits, lane_run, skip, now)
         if settlements:
             self._changes.notify()
@@ -356,8 +381,7 @@ class SqliteQueue:
     def finish_poll(self, poll_id: int, settlements: Sequence[Settlement]) -> None:
         now = time.time()
         with self._transaction() as db:
-            for settlement in settlements:
-                _settle_one(db, settlement, now)
+            apply_settlements(db, settlements, now)
             db.execute("DELETE FROM polls WHERE id = ?", (poll_id,))
         self._changes.notify()
 
@@ -366,8 +390,7 @@ class SqliteQueue:
             return
         now = time.time()
         with self._transaction() as db:
-            for settlement in settlements:
-                _settle_one(db, settlement, now)
+            apply_settlements(db, settlements, now)
         self._changes.notify()
 
     def pause_account(self, account_key: str, until: float, reason: str) -> None:
@@ -571,6 +594,10 @@ class _Capacity:
         """Accounts that take nothing now: paused, or at their limit."""
         return sorted(self._paused | {key for key, free in self._free.items() if free <= 0})
 
+    def every_open_account_takes(self, count: int) -> bool:
+        """True when every account not closed takes ``count`` more (limited ones have that many free)."""
+        return all(free >= count for free in self._free.values() if free > 0)
+
     def take(self, account_key: str) -> bool:
         """Reserve one slot of ``account_key``; False when it has none left."""
         if account_key in self._paused:
@@ -585,8 +612,13 @@ class _Capacity:
 
 
 def _capacity(db: sqlite3.Connection, account_limits: Mapping[str, int], now: float) -> _Capacity:
-    running = dict(db.execute(_RUNNING_CALLS).fetchall())
-    paused = [key for (key,) in db.execute("SELECT account_key FROM account_pauses WHERE until > ?", (now,))]
+    running: dict[str, int] = {}
+    paused: list[str] = []
+    for account_key, calls, is_pause in db.execute(_CAPACITY, (now,)).fetchall():
+        if is_pause:
+            paused.append(account_key)
+        else:
+            running[account_key] = calls
     return _Capacity(account_limits, running, paused)
 
 
@@ -604,21 +636,29 @@ def _claim(
     if limit <= 0 or not instances:
         return []
     capacity = _capacity(db, account_limits, now)
-    heads = _choose(db, instances, limit, now, capacity, skip)
-    chosen = [job for head in heads for job in [head, *_followers(db, head, lane_run, now)]]
-    _mark_running(db, worker_id, heads, chosen)
-    return [_with_state(job, JobState.RUNNING) for job in chosen]
+    heads = _choose(db, instances, limit, now, capacity, skip, runs=lane_run > 1)
+    runs = [[head, *_running_followers(db, head, lane_run, now)] if more else [head] for head, more in heads]
+    if runs:
+        _mark_running(db, worker_id, runs)
+    return [job for run in runs for job in run]
 
 
-def _mark_running(db: sqlite3.Connection, worker_id: str, heads: list[Job], chosen: list[Job]) -> None:
-    """Claimed jobs are running; a head's followers share its claim group (one call for the account)."""
-    rows: list[tuple[str, int, int]] = []
-    group = 0
-    head_ids = {head.id for head in heads}
-    for job in chosen:
-        group = job.id if job.id in head_ids else group
-        rows.append((worker_id, group, job.id))
-    db.executemany("UPDATE jobs SET state = 'running', worker_id = ?, claim_group = ? WHERE id = ?", rows)
+def _running_followers(db: sqlite3.Connection, head: Job, lane_run: int, now: float) -> list[Job]:
+    return [_with_state(job, JobState.RUNNING) for job in _followers(db, head, lane_run, now)]
+
+
+def _mark_running(db: sqlite3.Connection, worker_id: str, runs: list[list[Job]]) -> None:
+    """Claimed jobs are running; a run shares its head's claim group (one call for the account)."""
+    for heads in chunks([run[0].id for run in runs]):
+        db.execute(_mark_heads_sql(len(heads)), (worker_id, *heads))
+    pairs = ",".join(f"[{run[0].id},{job.id}]" for run in runs for job in run[1:])
+    if pairs:
+        db.execute(_MARK_FOLLOWERS, (worker_id, f"[{pairs}]"))
+
+
+@cache
+def _mark_heads_sql(heads: int) -> str:
+    return _MARK_HEADS.format(ids=_marks(range(heads)))
 
 
 def _followers(db: sqlite3.Connection, head: Job, lane_run: int, now: float) -> list[Job]:
@@ -687,60 +727,36 @@ def _choose(
     now: float,
     capacity: _Capacity,
     skip: Collection[tuple[str, int]] = (),
-) -> list[Job]:
-    """Due jobs at the head of their ordering lane, oldest first, within each account's capacity."""
+    *,
+    runs: bool = False,
+) -> list[tuple[Job, bool]]:
+    """Due jobs at the head of their ordering lane, oldest first, within each account's capacity, as
+    claiming makes them (running); with ``runs``, each says whether its lane has an unfinished job
+    after it (else it has no followers)."""
     closed = capacity.closed()
     skip_closed = f" AND j.account_key NOT IN ({_marks(closed)})" if closed else ""
     skip_pairs = "".join(" AND NOT (j.instance_id = ? AND j.subscription = ?)" for _ in skip)
+    has_next = f", {_HAS_NEXT}" if runs else ", 0"
     query = (
-        f"SELECT {JOB_COLUMNS} FROM jobs AS j WHERE j.state = 'queued' AND j.instance_id IN ({_marks(instances)})"
-        f" AND j.not_before <= ?{skip_closed}{skip_pairs}"
+        f"SELECT {JOB_COLUMNS}{has_next} FROM jobs AS j WHERE j.state = 'queued'"
+        f" AND j.instance_id IN ({_marks(instances)}) AND j.not_before <= ?{skip_closed}{skip_pairs}"
         f" AND {_LANE_HEAD} ORDER BY j.id LIMIT ?"
     )
-    chosen: list[Job] = []
+    # Rows of an account the capacity refuses are passed over: look further then, unless every open
+    # account takes ``limit`` more (every row is taken, so ``limit`` rows are all it can use).
+    fetch = limit if capacity.every_open_account_takes(limit) else limit * 4
     pairs = [value for pair in skip for value in pair]
-    rows = db.execute(query, (*instances, now, *closed, *pairs, limit * 4)).fetchall()
-    for row in rows:
-        job = _job(row)
-        if capacity.take(job.account_key):
-            chosen.append(job)
-            if len(chosen) == limit:
-                break
+    chosen: list[tuple[Job, bool]] = []
+    cursor = db.execute(query, (*instances, now, *closed, *pairs, fetch))
+    try:
+        for row in cursor:
+            if capacity.take(row[_ACCOUNT_COLUMN]):
+                chosen.append((_job(row, JobState.RUNNING), bool(row[-1])))
+                if len(chosen) == limit:
+                    break
+    finally:
+        cursor.close()  # its statement is reset now, not when the cursor is collected
     return chosen
-
-
-def _settle_one(db: sqlite3.Connection, settlement: Settlement, now: float) -> None:
-    counted = 1 if settlement.counts_attempt and settlement.attempted else 0
-    tried = 1 if settlement.attempted else 0
-    if settlement.state is JobState.QUEUED:
-        db.execute(
-            "UPDATE jobs SET state = 'queued', worker_id = NULL, not_before = ?, attempts = attempts + ?,"
-            " tries = tries + ?, last_error = ? WHERE id = ? AND state IN ('running', 'polling')",
-            (settlement.not_before, counted, tried, settlement.reason, settlement.job_id),
-        )
-    else:
-        db.execute(
-            "UPDATE jobs SET state = ?, worker_id = NULL, settled_at = ?, attempts = attempts + ?,"
-            " tries = tries + ?, last_error = ? WHERE id = ? AND state IN ('running', 'polling')",
-            (settlement.state.value, now, counted, tried, settlement.reason, settlement.job_id),
-        )
-    attempt = settlement.attempt
-    if attempt is not None:
-        db.execute(
-            "INSERT OR REPLACE INTO attempts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                attempt.job_id,
-                attempt.number,
-                attempt.started_at,
-                attempt.latency_ms,
-                attempt.status,
-                attempt.resolution,
-                attempt.http_status,
-                attempt.error_code,
-                attempt.message,
-                json.dumps(attempt.request, ensure_ascii=False) if attempt.request is not None else None,
-            ),
-        )
 
 
 def _requeue_held_by(db: sqlite3.Connection, worker_ids: Sequence[str | None]) -> int:
@@ -814,8 +830,12 @@ def _selection_where(selection: DeadLetterSelection) -> tuple[str, tuple[Any, ..
     return " AND ".join(clauses), tuple(args)
 
 
-def _job(row: Sequence[Any]) -> Job:
-    return Job.from_row(row, json.loads(row[5]))
+def _job(row: Sequence[Any], state: JobState | None = None) -> Job:
+    """A job from a row of ``JOB_COLUMNS`` (columns after those, if any, are ignored), in ``state``
+    if given (a claimed job is built running at once: ``replace`` costs more than the row)."""
+    if state is not None:
+        row = (*row[:_STATE_COLUMN], state.value, *row[_STATE_COLUMN + 1 :])
+    return Job.from_row(row[:_JOB_COLUMN_COUNT], json.loads(row[5]))
 
 
 def _with_state(job: Job, state: JobState) -> Job:

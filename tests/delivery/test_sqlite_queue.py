@@ -1,4 +1,5 @@
-"""What only the embedded backend does: telling a dead worker by its process id, and its URLs."""
+"""What only the embedded backend does: telling a dead worker by its process id, its URLs, and
+settling two settlements of one job in one call as one after the other."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from framework.delivery import NewJob, QueueURLError, open_queue, redact_queue_url
+from framework.delivery import Attempt, JobState, NewJob, QueueURLError, Settlement, open_queue, redact_queue_url
 from framework.delivery.sqlite_queue import SqliteQueue
 
 _HOLDER = textwrap.dedent("""
@@ -79,3 +80,28 @@ def test_unknown_schemes_and_bad_options_are_explained(tmp_path: Path) -> None:
 def test_a_queue_url_password_is_never_shown() -> None:
     assert redact_queue_url("postgresql://app:s3cret@db.internal:5432/q") == "postgresql://app:***@db.internal:5432/q"
     assert redact_queue_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_of_two_settlements_of_one_job_in_one_call_the_first_wins(tmp_path: Path) -> None:
+    """As if applied in turn: the second finds the job settled already. Both attempt records are written,
+    the later replacing the earlier of the same number (PostgreSQL refuses such a call)."""
+    queue = SqliteQueue(tmp_path / "queue.db")
+    queue.enqueue([NewJob("i", 0, f"m{n}", {"n": n}, "acct", f"user{n}") for n in range(2)])
+    first, second = (job.id for job in queue.claim("w1", instances=["i"], limit=2, account_limits={}))
+    tries = [Attempt(first, 1, 1.0, 2.0, "failed", "retry", 503, None, f"try {n}") for n in (1, 2)]
+    queue.settle(
+        [
+            Settlement(first, JobState.QUEUED, reason="HTTP 503", not_before=2**40, attempt=tries[0]),
+            Settlement(first, JobState.DELIVERED, attempt=tries[1]),
+            Settlement(second, JobState.DEAD, reason="gave up"),
+        ]
+    )
+    claimed = queue.settle_and_claim(
+        [Settlement(second, JobState.DELIVERED)], "w1", instances=["i"], limit=2, account_limits={}
+    )
+    stored, other = queue.job(first), queue.job(second)
+    assert stored is not None and (stored.state, stored.last_error, stored.attempts) == (JobState.QUEUED, "HTTP 503", 1)
+    assert [attempt.message for attempt in queue.attempts(first)] == ["try 2"]
+    assert other is not None and (other.state, other.attempts) == (JobState.DEAD, 1)
+    assert claimed == []  # the first waits for its retry
+    queue.close()
