@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+import orjson
+
 from framework.jsvalues import json_type_phrase
 
 if TYPE_CHECKING:  # imported on first use by __getattr__ below; named here for type checkers and __all__
@@ -287,25 +289,54 @@ def _as_event(value: Any, shown: str, line: int, *, check_depth: bool = True, co
 
 
 def _read_lines(lines: Iterator[bytes], shown: str, first_number: int) -> Iterator[EventRecord | BadLine]:
-    """NDJSON: one event per line; blank lines are skipped, each bad line reported by number."""
+    """NDJSON: one event per line; blank lines are skipped, each bad line reported by number.
+
+    A line is parsed once, by orjson, straight from its bytes (no decode to text first): about three
+    times cheaper than ``json.loads``, and the intake runs beside the delivery threads, holding the GIL.
+    orjson refuses everything the standard decoder would answer differently (a BOM, invalid UTF-8, NaN,
+    a lone surrogate, nesting past 1024) except integers beyond 64 bits, which it reads as floats: a
+    line orjson refuses, or with a run of 19 digits, takes the standard path, whose result and messages
+    are the reference.
+    """
     for number, raw in enumerate(lines, start=first_number):
+        if _NINETEEN_DIGITS not in raw.translate(_DIGITS_AS_ZEROS):
+            try:
+                value = orjson.loads(raw)
+            except orjson.JSONDecodeError:
+                pass
+            else:
+                yield _as_event(value, shown, number, check_depth=_could_be_too_deep_bytes(raw))
+                continue
         if not raw.strip():
             continue
-        try:
-            text = _decode_text(raw)
-        except UnicodeDecodeError as error:
-            yield BadLine(shown, number, f"not valid UTF-8 at byte {error.start + 1}")
-            continue
-        text = text.rstrip("\r\n")
-        try:
-            value = json.loads(text)
-        except json.JSONDecodeError as error:
-            yield BadLine(shown, number, _line_error_reason(error, text))
-            continue
-        except RecursionError:  # nested deeper than the decoder's stack: far past the limit
-            yield BadLine(shown, number, f"not an event: {_too_deep_reason()}")
-            continue
-        yield _as_event(value, shown, number, check_depth=_could_be_too_deep(text))
+        yield _read_line_slowly(raw, shown, number)
+
+
+# An integer orjson might read as a float (beyond 64 bits) has 19 digits in a row: every digit made
+# "0" and everything else "-", the line holds nineteen zeros (a translate and a find: a regex costs 5x).
+_DIGITS_AS_ZEROS = bytes(ord("0") if chr(byte) in "0123456789" else ord("-") for byte in range(256))
+_NINETEEN_DIGITS = b"0" * 19
+
+
+def _could_be_too_deep_bytes(raw: bytes) -> bool:
+    """:func:`_could_be_too_deep` on a line's bytes (brackets are ASCII: the same count as in its text)."""
+    return raw.count(b"{") + raw.count(b"[") > MAX_EVENT_DEPTH
+
+
+def _read_line_slowly(raw: bytes, shown: str, number: int) -> EventRecord | BadLine:
+    """One line through the standard decoder: the reference result, and the located reason it is bad."""
+    try:
+        text = _decode_text(raw)
+    except UnicodeDecodeError as error:
+        return BadLine(shown, number, f"not valid UTF-8 at byte {error.start + 1}")
+    text = text.rstrip("\r\n")
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as error:
+        return BadLine(shown, number, _line_error_reason(error, text))
+    except RecursionError:  # nested deeper than the decoder's stack: far past the limit
+        return BadLine(shown, number, f"not an event: {_too_deep_reason()}")
+    return _as_event(value, shown, number, check_depth=_could_be_too_deep(text))
 
 
 def _line_error_reason(error: json.JSONDecodeError, text: str) -> str:

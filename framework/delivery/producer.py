@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from framework.delivery.job_keys import message_id_of, ordering_key_of
-from framework.delivery.jobs import NewJob
+from framework.delivery.jobs import NewJob, encode_event
 from framework.runtime import event_problem
 
 if TYPE_CHECKING:
@@ -34,8 +34,13 @@ class Production:
 class JobProducer:
     """Makes jobs for one instance; cheap per event (compiled triggers, keys computed once)."""
 
-    def __init__(self, instance: DestinationInstance) -> None:
+    def __init__(self, instance: DestinationInstance, *, run_mark: str = "", encode: bool = False) -> None:
+        """``run_mark`` is appended to every messageId (a fresh run's own identity); ``encode`` stores the
+        event's JSON in its jobs (``NewJob.encoded``), computed once per event: the file intake then
+        builds each job once instead of copying it to add the two."""
         self.instance = instance
+        self._run_mark = run_mark
+        self._encode = encode
         self.instance_id = instance.id
         self.account_key = instance.account_key
         self._ordering = instance.delivery.ordering
@@ -48,7 +53,8 @@ class JobProducer:
         if problem is not None:
             production.invalid = [(sub, problem) for sub in self._subscriptions]
             return production
-        message_id = message_id_of(event)
+        message_id = message_id_of(event) + self._run_mark
+        encoded: str | None = None
         ordering_key = ordering_key_of(self.instance_id, event, enabled=self._ordering)
         for sub in self._subscriptions:
             try:
@@ -59,6 +65,8 @@ class JobProducer:
             if not matched:
                 production.filtered.append(sub)
                 continue
+            if self._encode and encoded is None:
+                encoded = encode_event(event)
             production.jobs.append(
                 NewJob(
                     self.instance_id,
@@ -67,7 +75,8 @@ class JobProducer:
                     event,
                     self.account_key,
                     ordering_key,
-                    subscription_name=sub.label,
+                    sub.label,
+                    encoded,
                 )
             )
         return production

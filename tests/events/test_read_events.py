@@ -350,3 +350,39 @@ def test_a_byte_that_is_not_utf8_deep_in_a_one_line_array_is_located_at_its_line
 def _write_bytes(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
+
+
+_EDGE_LINES = [
+    b'{"big":123456789012345678901234567890,"neg":-9223372036854775809}',  # beyond 64 bits: exact ints
+    b'{"max":18446744073709551615,"min":-9223372036854775808,"zero":-0}',
+    b'{"nan":NaN,"inf":Infinity,"huge":1e400}',  # the standard decoder's extensions
+    b'{"lone":"\\ud800","pair":"\\ud83d\\ude00","e":"\\u00e9\xc3\xa9"}',
+    b'\xef\xbb\xbf{"bom":"on every line"}',
+    b'{"dup":1,"other":2,"dup":3}',  # the last value, at the first key's place
+    b'{"floats":[0.1,5e-324,1.7976931348623157e308,2.2250738585072011e-308,1.0E+2,-0.0]}',
+    b'{"a":1} \t\r',
+]
+
+
+def test_each_ndjson_line_reads_as_the_standard_decoder_reads_it(tmp_path: Path) -> None:
+    """The NDJSON reader parses with orjson when it can; every value must be what json.loads gives."""
+    path = tmp_path / "edge.ndjson"
+    path.write_bytes(b"\n".join(_EDGE_LINES) + b"\n")
+    events = [item.event for item in read_events(path) if isinstance(item, EventRecord)]
+    expected = [json.loads(line.decode("utf-8-sig")) for line in _EDGE_LINES]
+    assert [repr(list(event.items())) for event in events] == [repr(list(value.items())) for value in expected]
+
+
+def test_bad_ndjson_lines_keep_their_located_reasons(tmp_path: Path) -> None:
+    path = tmp_path / "bad.ndjson"
+    path.write_bytes(b'{"a":1,}\n{"a":"x\ty"}\n[1]\n{"a":"\xff"}\n{"a":1\n')
+    reasons = [str(item) for item in read_events(path)]
+    shown = path.as_posix()
+    assert reasons == [
+        f"{shown}:1: not valid JSON: Expecting property name enclosed in double quotes at column 8",
+        f"{shown}:2: not valid JSON: Invalid control character at at column 8",
+        f"{shown}:3: not an event: expected a JSON object, found an array",
+        f"{shown}:4: not valid UTF-8 at byte 7",
+        f"{shown}:5: not valid JSON: Expecting ',' delimiter at column 7"
+        " (the line ends before the event does: truncated?)",
+    ]
