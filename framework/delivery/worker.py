@@ -325,16 +325,15 @@ class DeliveryWorker:
 
     def _queue_changed(self) -> None:
         """On whichever thread changed the queue: wake the main loop, once until it next waits. The
-        worker's own settles are skipped (the main loop's, and a slot's made under ``_state``): whoever
-        settled looked at the queue in the same transaction."""
-        if threading.get_ident() == self._loop_thread or self._wake_pending.is_set() or self._settling_here():
+        worker's own settles are skipped (the main loop's, and its slots': a slot changes the queue only
+        by settling): whoever settled looked at the queue in the same transaction."""
+        if threading.get_ident() == self._loop_thread or self._wake_pending.is_set() or self._on_a_slot():
             return
         self._wake_pending.set()
         self._finished.put(None)
 
-    def _settling_here(self) -> bool:
-        """Whether this thread is a slot of this worker settling (it holds ``_state``)."""
-        return self._slots is not None and self._slots.is_slot() and self._state.locked()
+    def _on_a_slot(self) -> bool:
+        return self._slots is not None and self._slots.is_slot()
 
     # -- the main loop -----------------------------------------------------------------------------
 

@@ -175,9 +175,11 @@ def _send_on_session(
     adapter = session.get_adapter(prepared.url or "")
     if not _answers_directly(adapter) or any(prepared.hooks.values()) or transport_is_patched():
         return session.send(prepared, timeout=timeout, allow_redirects=True, **environment)
-    send = adapter.send_unpatched if type(adapter) is DirectAdapter else adapter.send  # just checked above
     start = time.perf_counter()
-    response = send(prepared, timeout=timeout, **environment)
+    if type(adapter) is DirectAdapter:  # the transport was just checked above: not again
+        response = adapter.send(prepared, timeout=timeout, **environment, transport_checked=True)
+    else:
+        response = adapter.send(prepared, timeout=timeout, **environment)
     response.elapsed = timedelta(0, time.perf_counter() - start)  # (days, seconds): the keyword form costs twice
     if not isinstance(response, DirectResponse) or response.sets_cookies:  # a fallback response: as Session.send
         extract_cookies_to_jar(session.cookies, prepared, response.raw)

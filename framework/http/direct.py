@@ -119,33 +119,11 @@ class DirectAdapter(PooledAdapter):
         verify: Any = True,
         cert: Any = None,
         proxies: dict[str, str] | None = None,
-    ) -> requests.Response:
-        """The direct exchange when it applies, else ``HTTPAdapter.send``."""
-        return self._send(request, stream, timeout, verify, cert, proxies, transport_checked=False)
-
-    def send_unpatched(
-        self,
-        request: requests.PreparedRequest,
-        stream: bool = False,
-        timeout: Any = None,
-        verify: Any = True,
-        cert: Any = None,
-        proxies: dict[str, str] | None = None,
-    ) -> requests.Response:
-        """``send`` for a caller that has just found the transport unpatched itself (``RequestClient``)."""
-        return self._send(request, stream, timeout, verify, cert, proxies, transport_checked=True)
-
-    def _send(
-        self,
-        request: requests.PreparedRequest,
-        stream: bool,
-        timeout: Any,
-        verify: Any,
-        cert: Any,
-        proxies: dict[str, str] | None,
         *,
-        transport_checked: bool,
+        transport_checked: bool = False,
     ) -> requests.Response:
+        """The direct exchange when it applies, else ``HTTPAdapter.send``. ``transport_checked``: the
+        caller (``RequestClient``) has just found the transport unpatched, so it is not looked at twice."""
         body = request.body
         if type(body) is str:  # a form body: urllib3 would send it UTF-8 encoded (requests measured it so)
             body = body.encode("utf-8")
