@@ -11,10 +11,16 @@
   jobs with an outcome per item (:mod:`.bulk`, :mod:`.subscriptions`).
 * **Phone numbers**: national numbers with a country code become E.164 (:mod:`.identifiers`).
 * **Presets**: Segment's nine (audience entered/exited, entity added/removed, journey step for five actions).
+* **Audiences** (:mod:`.audiences`): an Engage audience is a Klaviyo list. ``create_audience``
+  makes one named after the audience (or takes the audience's ``listId`` setting), ``get_audience``
+  checks the list exists in this account; mode ``synced``, not a full sync. ``actions audiences
+  create|get`` runs them for an instance.
+* **Deletion**: ``on_delete`` starts a data-privacy deletion job for the profile whose id is the
+  user id (``actions delete-user``).
 * **Errors**: :mod:`.classifier`.
 
-Requests are the ones Segment's Klaviyo sends (tests/destinations/klaviyo/conformance). Not ported:
-Engage audience creation (``createAudience``/``getAudience``) and ``onDelete``.
+Requests are the ones Segment's Klaviyo sends (tests/destinations/klaviyo/conformance, the audience
+calls and deletion in its ``audience_cases.jsonl``).
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from typing import Any
 from framework.definition import Authentication, DestinationDefinition, ExecuteInput, InputField, Preset
 
 from .api import klaviyo_headers
+from .audiences import AUDIENCE_CONFIG, AUDIENCE_FIELDS, delete_profile
 from .list_membership import add_action, remove_action, remove_profile_action
 from .order_completed import action as order_completed
 from .subscriptions import subscribe_action, unsubscribe_action
@@ -74,6 +81,9 @@ definition = DestinationDefinition(
     extend_request=klaviyo_request_options,
     actions=ACTIONS,
     presets=PRESETS,
+    on_delete=delete_profile,
+    audience_fields=AUDIENCE_FIELDS,
+    audience_config=AUDIENCE_CONFIG,
     faq=Path(__file__).with_name("faq.md").read_text(encoding="utf-8"),
     emulator=lambda settings, auth, subscriptions, **options: _start_emulator(**options),
 )

@@ -17,19 +17,28 @@ never the request body. The API key is never part of a message.
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from framework.errors import ActionsError, APIError, HTTPError, Resolution
 from framework.transient_answers import transient_error
 
-__all__ = ["error_for_http_error", "klaviyo_detail"]
+if TYPE_CHECKING:
+    import requests
+
+__all__ = ["answer_detail", "error_for_http_error", "klaviyo_detail"]
 
 
 def klaviyo_detail(error: HTTPError) -> str:
     """``errors[0].detail`` of Klaviyo's answer, or its reason phrase when there is none."""
+    return answer_detail(error.response)
+
+
+def answer_detail(response: requests.Response) -> str:
+    """``errors[0].detail`` of one answer, or its reason phrase (for a call made with ``throw_http_errors=False``)."""
     try:
-        return str(json.loads(error.response.text)["errors"][0]["detail"])
+        return str(json.loads(response.text)["errors"][0]["detail"])
     except (ValueError, KeyError, IndexError, TypeError):
-        return error.response.reason or ""
+        return response.reason or ""
 
 
 def error_for_http_error(error: HTTPError) -> ActionsError:

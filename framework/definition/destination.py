@@ -1,4 +1,4 @@
-"""``DestinationDefinition``: a destination as data: settings, authentication, actions, presets, hooks.
+"""``DestinationDefinition``: a destination as data: settings, authentication, actions, presets, audiences.
 
 A destination module builds one of these; the registry finds it, the runtime executes it. Everything
 is checked when it is built: action keys, fields, presets pointing at actions, settings schema.
@@ -14,9 +14,11 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from framework.definition.actions import ActionDefinition
+from framework.definition.audience_config import AudienceConfig, audience_problems
 from framework.definition.auth_schemes import Authentication
 from framework.definition.checks import fields_problems, is_identifier
 from framework.definition.endpoints import Endpoints
+from framework.definition.fields import InputField
 from framework.definition.json_schema import fields_to_json_schema
 from framework.definition.presets import Preset
 from framework.definition.rate_limits import RateLimit
@@ -43,7 +45,12 @@ class DestinationDefinition(BaseModel):
     extend_request: Callable[..., Any] | None = Field(default=None, alias="extendRequest")
     presets: list[Preset] = Field(default_factory=list)
     actions: dict[str, ActionDefinition] = Field(default_factory=dict)
+    # on_delete(request, data): a user's data deleted (GDPR); data.payload is {userId, anonymousId}
+    # (framework.runtime.deletion).
     on_delete: Callable[..., Any] | None = Field(default=None, alias="onDelete")
+    # Settings per audience and the audience functions (framework.definition.audience_config).
+    audience_fields: dict[str, InputField] = Field(default_factory=dict, alias="audienceFields")
+    audience_config: AudienceConfig | None = Field(default=None, alias="audienceConfig")
     concurrency_limit: int | None = Field(default=None, ge=1)
     # The setting whose value names the account ``concurrency_limit`` applies to (Pardot: businessUnitID):
     # the delivery engine never has more requests in flight for one account, however many instances share it.
@@ -118,6 +125,7 @@ def destination_problems(definition: DestinationDefinition) -> list[str]:
             )
     if definition.authentication is not None:
         problems.extend(fields_problems(definition.authentication.fields, f"{where} settings:"))
+    problems.extend(audience_problems(definition))
     chooser = definition.endpoints.setting if definition.endpoints else None
     if chooser is not None and chooser not in definition.settings_fields:
         declared = ", ".join(definition.settings_fields) or "none"

@@ -33,8 +33,10 @@ from framework.testing.transport import MockRouter, MockTransport, RecordedReque
 
 if TYPE_CHECKING:
     from framework.definition import ActionDefinition, DestinationDefinition
+    from framework.definition.audience_config import AudienceResult
     from framework.definition.dynamic_fields import DynamicChoices
     from framework.definition.hooks import HookResult
+    from framework.runtime.credentials import Credentials
 
 __all__ = ["TestDestination", "CredentialsInvalidError", "InvalidSettingsError", "create_test_integration"]
 
@@ -249,6 +251,83 @@ class TestDestination(Generic[TransportT]):
         except Exception as error:
             status = status_of(error)
             raise CredentialsInvalidError(f"Credentials are invalid: {status or ''} {error}") from error
+
+    def test_create_audience(
+        self,
+        audience_name: str,
+        *,
+        settings: Mapping[str, Any] | None = None,
+        audience_settings: Mapping[str, Any] | None = None,
+        personas: Mapping[str, Any] | None = None,
+        auth: Mapping[str, Any] | OAuthTokens | None = None,
+    ) -> AudienceResult:
+        """Segment's ``createAudience({settings, audienceName, audienceSettings, personas})``: the external id.
+
+        The audience settings are checked against the definition's ``audience_fields``; the requests
+        the function sent are in ``requests``; a refused OAuth token is refreshed once, as in Segment.
+        """
+        from framework.runtime.audience_calls import create_audience
+
+        checked = self._validated_settings(settings)
+        return create_audience(
+            self.definition,
+            audience_name,
+            settings=checked,
+            credentials=self._credentials(checked, auth),
+            session=self.session,
+            audience_settings=audience_settings,
+            personas=personas,
+        )
+
+    def test_get_audience(
+        self,
+        external_id: str,
+        *,
+        settings: Mapping[str, Any] | None = None,
+        audience_settings: Mapping[str, Any] | None = None,
+        auth: Mapping[str, Any] | OAuthTokens | None = None,
+    ) -> AudienceResult:
+        """Segment's ``getAudience({settings, externalId, audienceSettings})``: the external id, checked."""
+        from framework.runtime.audience_calls import get_audience
+
+        checked = self._validated_settings(settings)
+        return get_audience(
+            self.definition,
+            external_id,
+            settings=checked,
+            credentials=self._credentials(checked, auth),
+            session=self.session,
+            audience_settings=audience_settings,
+        )
+
+    def test_on_delete(
+        self,
+        event: Mapping[str, Any],
+        *,
+        settings: Mapping[str, Any] | None = None,
+        auth: Mapping[str, Any] | OAuthTokens | None = None,
+    ) -> Any:
+        """Segment's ``onDelete(event, settings)``: ``on_delete`` for the event's userId and anonymousId.
+
+        Answers what ``on_delete`` returned (``{"output": "no onDelete defined"}`` for nothing).
+        """
+        from framework.runtime.deletion import delete_user
+
+        checked = self._validated_settings(settings)
+        return delete_user(
+            self.definition,
+            user_id=event.get("userId"),
+            anonymous_id=event.get("anonymousId"),
+            settings=checked,
+            credentials=self._credentials(checked, auth),
+            session=self.session,
+        )
+
+    def _credentials(self, settings: dict[str, Any], auth: Mapping[str, Any] | OAuthTokens | None) -> Credentials:
+        """The tokens given, refreshed through the transport like the instance's (a fresh store per call)."""
+        from framework.runtime.credentials import Credentials
+
+        return Credentials(self.definition, settings, as_tokens(auth), session=self.session)
 
     def _validated_settings(self, settings: Mapping[str, Any] | None) -> dict[str, Any]:
         """The settings as the runtime would pass them (checked, coerced), or InvalidSettingsError."""
