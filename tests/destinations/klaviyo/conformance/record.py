@@ -3,6 +3,7 @@
 Run where Segment's engine is installed (``/work/shared/peer/setup.sh``; ``make record`` runs every
 recorder): cases come from a fixed seed, go through ``segment_peer.js`` (kind ``destination``,
 ``klaviyo``) and are stored with Segment's requests and result; ``test_conformance.py`` replays them.
+Then ``record_audiences.py`` records the destination-level calls (createAudience, getAudience, onDelete).
 
     .venv/bin/python tests/destinations/klaviyo/conformance/record.py [--peer /tmp/segment-peer]
 
@@ -16,6 +17,7 @@ the existing id), no profile found, 400, 401, 429 and 500 at each step.
 
 from __future__ import annotations
 
+import argparse
 import json
 import random
 import sys
@@ -411,9 +413,18 @@ def _raw_batch(maker: CaseMaker, action: str, size: int) -> tuple[list[dict[str,
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Generate, record and write ``cases.jsonl`` (run from the project folder)."""
+    """Generate, record and write ``cases.jsonl``, then the audience calls' ``audience_cases.jsonl`` (run from the project folder)."""
     description = (__doc__ or "").splitlines()[0]
-    return recorder_main(argv, description=description, generate=generate_cases, cases_file=CASES_FILE, seed=SEED)
+    status = recorder_main(argv, description=description, generate=generate_cases, cases_file=CASES_FILE, seed=SEED)
+    if status:
+        return status
+    sys.path.insert(0, str(HERE))  # record_audiences.py sits beside this file, which is not a package
+    from record_audiences import main as record_audience_calls
+
+    peer_option = argparse.ArgumentParser(add_help=False)
+    peer_option.add_argument("--peer")
+    peer = peer_option.parse_known_args(argv)[0].peer
+    return record_audience_calls(["--peer", peer] if peer else [])
 
 
 if __name__ == "__main__":
