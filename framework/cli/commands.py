@@ -10,7 +10,9 @@ from __future__ import annotations
 from types import ModuleType
 
 from framework.cli import (
+    cmd_audiences,
     cmd_console,
+    cmd_delete_user,
     cmd_describe,
     cmd_dlq,
     cmd_emulate,
@@ -49,4 +51,6 @@ COMMANDS: tuple[ModuleType, ...] = (
     cmd_console,
     cmd_fields,
     cmd_hooks,
+    cmd_audiences,
+    cmd_delete_user,
 )

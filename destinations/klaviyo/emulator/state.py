@@ -4,7 +4,8 @@ Profiles are found by any of email, phone number and external id (Klaviyo's iden
 one that shares an identifier answers 409 naming the existing profile, as Klaviyo does. A list
 referred to by id is created on first use (the instance's lists need no priming). Bulk jobs
 (profile import, event bulk-create, subscription create/delete) are applied at once and answered
-202 with a job id. Every call must carry ``Authorization: Klaviyo-API-Key <key>`` (401 otherwise).
+202 with a job id; a data-privacy deletion job deletes the profile it names (and its list
+memberships) at once. Every call must carry ``Authorization: Klaviyo-API-Key <key>`` (401 otherwise).
 """
 
 from __future__ import annotations
@@ -73,6 +74,8 @@ class KlaviyoState:
             and method == "POST"
         ):
             return self._job(head, body)  # fmt: skip
+        if head == "data-privacy-deletion-jobs" and method == "POST":
+            return self._delete_profile(body)
         if head == "accounts" and method == "GET":
             return 200, {"data": [{"type": "account", "id": "EMULATED"}]}
         return _errors(404, f"No {method} /api/{'/'.join(path)} in the Klaviyo emulator.")
@@ -118,6 +121,16 @@ class KlaviyoState:
             (members.update if method == "POST" else members.difference_update)(ids)
             return 204, None
         return _errors(405, "Method not allowed.")
+
+    def _delete_profile(self, body: Any) -> tuple[int, Any]:
+        """``on_delete``'s job: the profile named by id goes, with its memberships (none named: 400, as Klaviyo)."""
+        profile_id = (body["data"]["attributes"]["profile"]["data"] or {}).get("id")
+        if not profile_id:
+            return _errors(400, "A profile id, email or phone number is required.")
+        self.profiles.pop(profile_id, None)
+        for members in self.lists.values():
+            members["members"].discard(profile_id)
+        return 202, None
 
     def _job(self, kind: str, body: Any) -> tuple[int, Any]:
         data = body["data"]

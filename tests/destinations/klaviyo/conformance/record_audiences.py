@@ -80,7 +80,9 @@ def generate_cases() -> list[dict[str, Any]]:
         cases.append((f"create-{label}", _create("VIP users", SETTINGS, [reply], audienceName="VIP users")))
     cases.append(("create-empty-name", _create("", SETTINGS, [created], audienceName="")))
     cases.append(("create-no-api-key", _create("VIP users", {}, [created], audienceName="VIP users")))
-    cases.append(("create-no-data-id", _create("VIP users", SETTINGS, [{"status": 201, "body": {}}], audienceName="VIP users")))
+    cases.append(
+        ("create-no-data-id", _create("VIP users", SETTINGS, [{"status": 201, "body": {}}], audienceName="VIP users"))
+    )
     for external_id in EXTERNAL_IDS:
         found = {"status": 200, "body": {"data": {"type": "list", "id": external_id}}}
         cases.append((f"get-{external_id}", {"call": "getAudience", "settings": SETTINGS, "externalId": external_id,
@@ -101,12 +103,18 @@ def generate_cases() -> list[dict[str, Any]]:
     events = [("user-id", {"type": "identify", "userId": "01PROFILE"}), ("unicode-user-id", {"userId": "ü-2"}),
               ("anonymous-only", {"anonymousId": "anon-1"}), ("both", {"userId": "u-1", "anonymousId": "anon-1"})]  # fmt: skip
     for label, event in events:
-        cases.append((f"delete-{label}", {"call": "onDelete", "settings": SETTINGS, "event": event, "replies": [accepted]}))
+        cases.append(
+            (f"delete-{label}", {"call": "onDelete", "settings": SETTINGS, "event": event, "replies": [accepted]})
+        )
     for label, reply in ERRORS:
         cases.append((f"delete-{label}", {"call": "onDelete", "settings": SETTINGS, "event": {"userId": "u-1"},
                                           "replies": [reply]}))  # fmt: skip
-    cases.append(("delete-no-settings", {"call": "onDelete", "settings": {}, "event": {"userId": "u-1"}, "replies": []}))
-    return [{"id": f"{index:03d}-{label}", "destination": "klaviyo", **case} for index, (label, case) in enumerate(cases)]
+    cases.append(
+        ("delete-no-settings", {"call": "onDelete", "settings": {}, "event": {"userId": "u-1"}, "replies": []})
+    )
+    return [
+        {"id": f"{index:03d}-{label}", "destination": "klaviyo", **case} for index, (label, case) in enumerate(cases)
+    ]
 
 
 def record(cases: list[dict[str, Any]], peer: Path) -> list[dict[str, Any]]:

@@ -28,8 +28,11 @@ INVALID = ("AggregateAjvError", "PayloadValidationError", "ValidationError")
 # Case id → our outcome where it differs from Segment's on purpose (docs/divergences.md, Klaviyo).
 DIVERGENCES: dict[str, dict[str, Any]] = {
     # Segment reads r.data.id of an answer without data: a TypeError. Here: an IntegrationError saying so.
-    "019-create-no-data-id": {"error": "failed", "status": 502,
-                              "message": "Klaviyo's answer to creating the list has no data.id (status 201)."},
+    "019-create-no-data-id": {
+        "error": "failed",
+        "status": 502,
+        "message": "Klaviyo's answer to creating the list has no data.id (status 201).",
+    },
     # Segment reads errors[0].detail of an answer without errors: a TypeError. Here: APIError with the reason phrase.
     "026-get-500-no-detail": {"error": "failed", "status": 500, "message": "Internal Server Error"},
 }
@@ -47,14 +50,20 @@ def run_ours(case: dict[str, Any]) -> tuple[list[dict[str, Any]], Any]:
             answer: Any = create_audience(definition, case["audienceName"], audience_settings=case.get("audienceSettings"),
                                           personas=case.get("personas"), **parts).to_dict()  # fmt: skip
         elif case["call"] == "getAudience":
-            answer = get_audience(definition, case["externalId"], audience_settings=case.get("audienceSettings"), **parts).to_dict()
+            answer = get_audience(
+                definition, case["externalId"], audience_settings=case.get("audienceSettings"), **parts
+            ).to_dict()
         else:
             event = case["event"]
-            response = delete_user(definition, user_id=event.get("userId"), anonymous_id=event.get("anonymousId"), **parts)
+            response = delete_user(
+                definition, user_id=event.get("userId"), anonymous_id=event.get("anonymousId"), **parts
+            )
             answer = {"status": response.status_code}
     except Exception as error:  # compared with Segment's error below
         answer = error
-    return [with_accept(comparable(r.method, r.url, dict(r.headers), r.body), r.headers) for r in transport.requests], answer
+    return [
+        with_accept(comparable(r.method, r.url, dict(r.headers), r.body), r.headers) for r in transport.requests
+    ], answer
 
 
 def with_accept(request: dict[str, Any], headers: Any) -> dict[str, Any]:
