@@ -3,12 +3,20 @@
 Public surface (see docs/architecture.md)::
 
     DestinationDefinition, ActionDefinition, InputField, Authentication, Preset
+    AudienceConfig, AudienceMode, AudienceResult, CreateAudienceInput, GetAudienceInput  (audiences)
     ExecuteInput, RefreshInput
     fields_to_json_schema(fields), compile_payload_validator(fields, label) -> PayloadValidator
     check_definition(definition) -> [Finding]   (the static checks ``actions validate`` prints)
 """
 
 from framework.definition.actions import ActionDefinition
+from framework.definition.audience_config import (
+    AudienceConfig,
+    AudienceMode,
+    AudienceResult,
+    CreateAudienceInput,
+    GetAudienceInput,
+)
 from framework.definition.auth_schemes import Authentication
 from framework.definition.conditions import ConditionalRequired, DependsOn, FieldCondition
 from framework.definition.destination import DestinationDefinition
@@ -26,14 +34,19 @@ from framework.definition.validator import (
 
 __all__ = [
     "ActionDefinition",
+    "AudienceConfig",
+    "AudienceMode",
+    "AudienceResult",
     "Authentication",
     "Choice",
     "ConditionalRequired",
+    "CreateAudienceInput",
     "DependsOn",
     "DestinationDefinition",
     "ExecuteInput",
     "FieldCondition",
     "Finding",
+    "GetAudienceInput",
     "InputField",
     "PayloadValidator",
     "Preset",

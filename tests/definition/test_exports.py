@@ -13,6 +13,7 @@ MODULES = [
     "framework.definition.conditions",
     "framework.definition.actions",
     "framework.definition.destination",
+    "framework.definition.audience_config",
     "framework.definition.auth_schemes",
     "framework.definition.presets",
     "framework.definition.inputs",
