@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -418,13 +419,11 @@ def main(argv: list[str] | None = None) -> int:
     status = recorder_main(argv, description=description, generate=generate_cases, cases_file=CASES_FILE, seed=SEED)
     if status:
         return status
-    sys.path.insert(0, str(HERE))  # record_audiences.py sits beside this file, which is not a package
-    from record_audiences import main as record_audience_calls
-
     peer_option = argparse.ArgumentParser(add_help=False)
     peer_option.add_argument("--peer")
     peer = peer_option.parse_known_args(argv)[0].peer
-    return record_audience_calls(["--peer", peer] if peer else [])
+    audience_calls = [sys.executable, str(HERE / "record_audiences.py"), *(["--peer", peer] if peer else [])]
+    return subprocess.run(audience_calls, check=False).returncode
 
 
 if __name__ == "__main__":

@@ -132,7 +132,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--peer", type=Path, default=Path(os.environ.get("PEER_DIR", "/tmp/segment-peer")))
     args = parser.parse_args(argv)
     lines = record(generate_cases(), args.peer)
-    generator = str(HERE.resolve().relative_to(Path.cwd().resolve()) / "record_audiences.py")
+    # The folder's recorder, record.py, is what ``make record`` runs (it runs this one), so it is named.
+    generator = str(HERE.resolve().relative_to(Path.cwd().resolve()) / "record.py")
     write_recording(CASES_FILE, lines, generator=generator, seed=None, peer=args.peer)
     print(f"recorded {len(lines)} cases into {CASES_FILE}", file=sys.stderr)
     return 0

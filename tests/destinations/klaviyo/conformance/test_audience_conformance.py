@@ -43,7 +43,7 @@ def run_ours(case: dict[str, Any]) -> tuple[list[dict[str, Any]], Any]:
     transport = replying(case.get("replies") or [])
     session = transport.session()
     settings = dict(case["settings"])
-    parts = {"settings": settings, "credentials": Credentials(definition, settings, None, session=session),
+    parts: dict[str, Any] = {"settings": settings, "credentials": Credentials(definition, settings, None, session=session),
              "session": session}  # fmt: skip
     try:
         if case["call"] == "createAudience":
