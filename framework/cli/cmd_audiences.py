@@ -9,7 +9,7 @@ prints it once the destination has checked the list is there and the account own
     actions audiences create --instance fixtures/instances/actions-klaviyo.toml --name "VIP users"
     actions audiences get --instance fixtures/instances/actions-klaviyo.toml --id XyZ123
 
-``--settings JSON`` gives the audience's own settings (the destination's ``audience_fields``, e.g.
+(To try it locally, point the instance's ``endpoint`` at ``actions emulate klaviyo``.) ``--settings JSON`` gives the audience's own settings (the destination's ``audience_fields``, e.g.
 ``{"listId": "XyZ123"}``); ``--json`` prints Segment's ``{"externalId": ...}``. The instance's settings,
 credentials and ``endpoint`` are used; secrets never appear in what is printed. The logic is
 ``framework.runtime.audience_calls``.

@@ -4,6 +4,9 @@ Segment runs ``createAudience``, ``getAudience`` and ``onDelete`` in ``retry(run
 a failure whose status is 401, for a destination with an OAuth scheme, refreshes the tokens and runs
 the call once more; any other failure, and a second 401, is raised. Events have their own, per
 subscription, in the pipeline; this is the same rule for the calls an operator makes one at a time.
+A refusal is read as the pipeline reads it (``resolution_for`` says ``REFRESH_THEN_RETRY``: a 401 a
+classifier did not pin as terminal). Segment also refreshes after the second 401 before raising it;
+that refresh cannot change the outcome, so it is not made here.
 """
 
 from __future__ import annotations

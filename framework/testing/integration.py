@@ -13,6 +13,11 @@ real request client on a session whose transport is a :class:`~framework.testing
     requests = integration.test_action("track", event={"event": "Signed Up"}, settings={"apiKey": "k"},
                                        use_default_mappings=True)
     assert requests[0].json()["name"] == "Signed Up"
+
+The destination-level calls are here too: ``test_create_audience(name, ...)`` and
+``test_get_audience(external_id, ...)`` (Segment's ``createAudience``/``getAudience``, answering an
+``AudienceResult``) and ``test_on_delete(event, ...)`` (``onDelete``), run by the runtime's own
+``audience_calls``/``deletion`` with the settings checked first, their requests in ``requests``.
 """
 
 from __future__ import annotations
