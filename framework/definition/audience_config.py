@@ -22,7 +22,7 @@ only the changes). The framework runs the two functions in ``framework.runtime.a
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -98,7 +98,6 @@ class CreateAudienceInput:
     audience_settings: dict[str, Any] | None = None
     personas: dict[str, Any] | None = None
     auth: OAuthTokens | None = None
-    features: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -109,7 +108,6 @@ class GetAudienceInput:
     external_id: str
     audience_settings: dict[str, Any] | None = None
     auth: OAuthTokens | None = None
-    features: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
