@@ -64,6 +64,14 @@ def test_create_prints_the_new_list_s_id_and_get_checks_it(
     assert json.loads(capsys.readouterr().out) == {"externalId": external_id}
 
 
+def test_get_of_a_list_the_account_does_not_have_exits_1_with_klaviyo_s_404(
+    tmp_path: Path, emulator: KlaviyoEmulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    instance = str(_instance(tmp_path, emulator.base_url))
+    assert main(["audiences", "get", "--instance", instance, "--id", "LstGone"]) == 1
+    assert "failed: A list with id LstGone does not exist. (status 404)" in capsys.readouterr().err
+
+
 def test_the_audience_s_list_id_setting_is_used_and_bad_settings_say_why(
     tmp_path: Path, emulator: KlaviyoEmulator, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -2,10 +2,14 @@
 
 Profiles are found by any of email, phone number and external id (Klaviyo's identifiers): creating
 one that shares an identifier answers 409 naming the existing profile, as Klaviyo does. A list
-referred to by id is created on first use (the instance's lists need no priming). Bulk jobs
-(profile import, event bulk-create, subscription create/delete) are applied at once and answered
-202 with a job id; a data-privacy deletion job deletes the profile it names (and its list
-memberships) at once. Every call must carry ``Authorization: Klaviyo-API-Key <key>`` (401 otherwise).
+exists once ``POST /api/lists`` made it, or ``add_list`` put it there as an account already has it:
+reading an unknown list, or adding profiles to or removing them from one, answers Klaviyo's 404
+(``not_found``, "A list with id X does not exist."), so ``getAudience`` for a list the account does
+not have fails here as it does there. Bulk jobs (profile import, event bulk-create, subscription
+create/delete) are applied at once and answered 202 with a job id; Klaviyo accepts a job before it
+looks at its list and the emulator does not model a job failing later, so a job naming an unknown
+list makes it. A data-privacy deletion job deletes the profile it names (and its list memberships)
+at once. Every call must carry ``Authorization: Klaviyo-API-Key <key>`` (401 otherwise).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import itertools
 import json
 import re
 import threading
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -28,6 +33,13 @@ _FILTER = re.compile(r"^any\((\w+),\[(.*)\]\)$")
 
 def _errors(status: int, detail: str, **extra: Any) -> tuple[int, Any]:
     return status, {"errors": [{"status": status, "detail": detail, **extra}]}
+
+
+def _list_not_found(list_id: str) -> tuple[int, Any]:
+    """Klaviyo's JSON:API 404 for a list id the account does not have (id, code, title, detail, source)."""
+    error_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"klaviyo-emulator/lists/{list_id}"))
+    return _errors(404, f"A list with id {list_id} does not exist.", id=error_id, code="not_found",
+                   title="Not found.", source={"pointer": "/data/"})  # fmt: skip
 
 
 @dataclass
@@ -110,10 +122,14 @@ class KlaviyoState:
                 list_id = f"L{next(self._ids):05d}"
                 self.lists[list_id] = {"name": body["data"]["attributes"]["name"], "members": set()}
                 return 201, {"data": self._list_node(list_id)}
-        if len(rest) == 1 and method == "GET":
-            return 200, {"data": self._list_node(self._list(rest[0]))}
-        if len(rest) == 3 and rest[1:] == ["relationships", "profiles"] and method in ("POST", "DELETE"):
-            members = self.lists[self._list(rest[0])]["members"]
+        reading = len(rest) == 1 and method == "GET"
+        changing_members = len(rest) == 3 and rest[1:] == ["relationships", "profiles"] and method in ("POST", "DELETE")
+        if (reading or changing_members) and rest[0] not in self.lists:
+            return _list_not_found(rest[0])
+        if reading:
+            return 200, {"data": self._list_node(rest[0])}
+        if changing_members:
+            members = self.lists[rest[0]]["members"]
             ids = [item["id"] for item in body.get("data") or []]
             unknown = [pid for pid in ids if pid not in self.profiles]
             if unknown:
@@ -157,6 +173,11 @@ class KlaviyoState:
 
     # -- state ---------------------------------------------------------------------------------------
 
+    def add_list(self, list_id: str, name: str | None = None) -> None:
+        """An existing list with a chosen id (``POST /api/lists`` picks its own), as an account already has."""
+        with self._lock:
+            self.lists.setdefault(list_id, {"name": name or list_id, "members": set()})
+
     def _find(self, attributes: dict[str, Any]) -> str | None:
         for profile_id, profile in self.profiles.items():
             if any(attributes.get(key) and profile.get(key) == attributes[key] for key in IDENTIFIERS):
@@ -187,6 +208,7 @@ class KlaviyoState:
                             "unique_id": attributes.get("unique_id"), "value": attributes.get("value")})  # fmt: skip
 
     def _list(self, list_id: str) -> str:
+        """The id of a list a bulk job names, made if the account has none by that id (see the module doc)."""
         self.lists.setdefault(list_id, {"name": list_id, "members": set()})
         return list_id
 

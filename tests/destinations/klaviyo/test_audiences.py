@@ -99,3 +99,12 @@ def test_against_the_emulator_a_created_audience_is_found_and_a_deleted_user_is_
         [profile_id] = emulator.state.profiles
         answer = delete_user(instance.definition, user_id=profile_id, **instance_parts(instance))
         assert answer.status_code == 202 and emulator.state.profiles == {}
+
+
+def test_against_the_emulator_an_unknown_list_fails_with_klaviyo_s_404(emulator: KlaviyoEmulator) -> None:
+    settings = {**KEY, "subscriptions": [SUBSCRIPTION]}
+    with DestinationInstance.from_settings(settings, "actions-klaviyo", endpoint=emulator.base_url) as instance:
+        with pytest.raises(APIError) as refused:
+            get_audience(instance.definition, "LstGone", **instance_parts(instance))
+    assert (refused.value.message, refused.value.status) == ("A list with id LstGone does not exist.", 404)
+    assert emulator.state.lists == {}

@@ -51,11 +51,38 @@ def test_upsert_creates_then_updates_the_same_profile_by_email(emulator: Klaviyo
 
 
 def test_list_membership_follows_add_and_remove(emulator: KlaviyoEmulator) -> None:
+    emulator.state.add_list("Vip")
     mapping = {"email": {"@path": "$.traits.email"}, "list_id": "Vip"}
     assert send(emulator, "addProfileToList", mapping, identify("ann@example.com")) is SubscriptionStatus.DELIVERED
     assert len(emulator.state.lists["Vip"]["members"]) == 1
     assert send(emulator, "removeProfile", mapping, identify("ann@example.com")) is SubscriptionStatus.DELIVERED
     assert emulator.state.lists["Vip"]["members"] == set()
+
+
+def test_an_unknown_list_answers_klaviyo_s_404_and_is_not_made(emulator: KlaviyoEmulator) -> None:
+    headers = {"Authorization": f"Klaviyo-API-Key {KEY['api_key']}"}
+    read = requests.get(f"{emulator.base_url}/api/lists/LstGone", headers=headers, timeout=5)
+    assert read.status_code == 404
+    [error] = read.json()["errors"]
+    assert (error["status"], error["code"], error["title"]) == (404, "not_found", "Not found.")
+    assert error["detail"] == "A list with id LstGone does not exist." and error["id"]
+    emulator.state.profiles["P1"] = {"email": "ann@example.com"}
+    members = f"{emulator.base_url}/api/lists/LstGone/relationships/profiles/"
+    for method in ("POST", "DELETE"):
+        answer = requests.request(method, members, headers=headers, json={"data": [{"type": "profile", "id": "P1"}]},
+                                  timeout=5)  # fmt: skip
+        assert answer.status_code == 404 and answer.json()["errors"][0]["code"] == "not_found"
+    assert emulator.state.lists == {}
+
+
+def test_a_made_list_is_read_back(emulator: KlaviyoEmulator) -> None:
+    headers = {"Authorization": f"Klaviyo-API-Key {KEY['api_key']}"}
+    made = requests.post(f"{emulator.base_url}/api/lists", headers=headers, timeout=5,
+                         json={"data": {"type": "list", "attributes": {"name": "VIP"}}})  # fmt: skip
+    list_id = made.json()["data"]["id"]
+    read = requests.get(f"{emulator.base_url}/api/lists/{list_id}", headers=headers, timeout=5)
+    assert read.status_code == 200
+    assert read.json()["data"] == {"type": "list", "id": list_id, "attributes": {"name": "VIP"}}
 
 
 def test_a_national_phone_number_arrives_in_e164(emulator: KlaviyoEmulator) -> None:
