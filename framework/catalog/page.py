@@ -2,14 +2,17 @@
 
 Generated from the definition alone (``actions describe SLUG --markdown``), so the page cannot drift
 from the code: ``docs/destinations/<slug>.md`` is this output, and a test regenerates and compares it.
-Sections: overview, the settings table, presets, each action with its default trigger and a
-Field / Type / Description table, the 50-mapping limit, and the FAQ kept beside the definition.
+Sections: overview (with the audience mode, whether the destination creates audiences and whether it
+handles user deletion, when it does), the settings table, the audience settings table of a destination
+with audiences, presets, each action with its default trigger and a Field / Type / Description table,
+the 50-mapping limit, and the FAQ kept beside the definition.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from framework.catalog.audience_text import audience_facts, has_audiences
 from framework.catalog.field_text import default_text, is_required, type_text
 from framework.instance import MAX_SUBSCRIPTIONS
 
@@ -21,6 +24,7 @@ def render_catalog_page(definition: Any) -> str:
     sections = [
         _front(definition),
         _settings(definition),
+        _audience_settings(definition),
         _presets(definition),
         _actions(definition),
         _faq(definition),
@@ -44,6 +48,7 @@ def _front(definition: Any) -> str:
     ]
     if getattr(definition, "concurrency_limit", None):
         lines.append(f"- Concurrent requests per instance: at most {definition.concurrency_limit}")
+    lines += [f"- {label}: {text}" for label, text in audience_facts(definition)]
     lines.append(
         f"- Mappings per destination instance: at most {MAX_SUBSCRIPTIONS} "
         "(a config with more is refused when it loads)"
@@ -63,6 +68,18 @@ def _settings(definition: Any) -> str:
         lines.append("This destination has no settings.")
         return "\n".join(lines)
     return "\n".join(lines + _fields_table("Setting", fields))
+
+
+def _audience_settings(definition: Any) -> str:
+    """The settings each audience connected to the destination has (``audience_fields``), when it has audiences."""
+    if not has_audiences(definition):
+        return ""
+    lines = ["## Audience Settings", ""]
+    if not definition.audience_fields:
+        lines.append("Audiences of this destination have no settings.")
+        return "\n".join(lines)
+    lines += ["Each audience connected to this destination has these settings:", ""]
+    return "\n".join(lines + _fields_table("Setting", definition.audience_fields))
 
 
 def _presets(definition: Any) -> str:

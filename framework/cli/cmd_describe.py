@@ -1,7 +1,9 @@
 """``actions describe SLUG [--json | --markdown]``: what a destination offers and how to configure it.
 
 Plain text for a person at a terminal; ``--json`` for tools (the settings' and each action's JSON
-Schema, defaults and presets); ``--markdown`` for the catalog page (docs/destinations/).
+Schema, defaults and presets); ``--markdown`` for the catalog page (docs/destinations/). A destination
+with audiences also shows their mode, whether it creates them and the settings each audience has;
+one with ``on_delete`` says it handles user deletion (``actions audiences``, ``actions delete-user``).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import json
 import textwrap
 from typing import Any
 
+from framework.catalog.audience_text import audience_facts, has_audiences
 from framework.catalog.field_text import default_text, is_required, type_text
 from framework.cli.command_error import EXIT_OK
 from framework.cli.destination_lookup import add_path_option, find_destination
@@ -60,6 +63,8 @@ def describe_json(definition: Any) -> dict[str, Any]:
         "authentication": authentication.scheme if authentication is not None else "none",
         "concurrency_limit": definition.concurrency_limit,
         "settings": fields_to_json_schema(authentication.fields if authentication is not None else {}),
+        "audiences": _audiences_json(definition),
+        "deletes_users": definition.on_delete is not None,
         "actions": {
             key: {
                 "title": action.title,
@@ -84,6 +89,21 @@ def describe_json(definition: Any) -> dict[str, Any]:
     }
 
 
+def _audiences_json(definition: Any) -> dict[str, Any] | None:
+    """The audience mode, whether it creates audiences, and the audience settings' JSON Schema; ``None`` without."""
+    from framework.definition import fields_to_json_schema
+
+    if not has_audiences(definition):
+        return None
+    config = definition.audience_config
+    return {
+        "mode": config.mode.type if config is not None else None,
+        "full_audience_sync": config.mode.full_audience_sync if config is not None else None,
+        "creates_audiences": config is not None and config.creates_audiences,
+        "settings": fields_to_json_schema(definition.audience_fields),
+    }
+
+
 def _describe_text(definition: Any) -> str:
     authentication = getattr(definition, "authentication", None)
     lines = [f"{definition.name} ({definition.slug})"]
@@ -92,7 +112,10 @@ def _describe_text(definition: Any) -> str:
     lines += ["", f"Authentication: {authentication.scheme if authentication is not None else 'none'}"]
     if getattr(definition, "concurrency_limit", None):
         lines.append(f"Concurrency limit: {definition.concurrency_limit} requests at once")
+    lines += [f"{label}: {text}" for label, text in audience_facts(definition)]
     lines += ["", "Settings:"] + _fields_text(authentication.fields if authentication is not None else {})
+    if has_audiences(definition):
+        lines += ["", "Audience settings:"] + _fields_text(definition.audience_fields)
     for key, action in definition.actions.items():
         lines += ["", f"Action {key}: {action.title}"]
         lines += _wrapped(action.description, "  ")
