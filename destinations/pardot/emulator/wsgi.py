@@ -324,12 +324,12 @@ class EmulatorApp:
         with self.gate.enter(unit):  # held until the answer is due: the latency counts as in flight
             self.quota.spend(unit)
             self._wait_while_paused()
-            if importing:
-                reply = self.imports.handle(unit, self.stores[unit], request.method, request.path, request.body)
-            else:
-                reply = self._upsert(unit, request)
-            self._wait_until_answer_due(arrived)
-            return reply
+            try:
+                if importing:
+                    return self.imports.handle(unit, self.stores[unit], request.method, request.path, request.body)
+                return self._upsert(unit, request)
+            finally:  # a body refused (code 4, 150, 180...) is in flight for its latency too
+                self._wait_until_answer_due(arrived)
 
     def _authenticate(self, authorization: str, environment: str | None) -> None:
         scheme, _, token = authorization.partition(" ")

@@ -89,10 +89,27 @@ def test_a_refused_request_also_waits_from_its_arrival(sleeps: list[float]) -> N
     assert LATENCY - 2.0 < slept < LATENCY - 1.0
 
 
-def test_a_request_is_in_flight_for_its_latency() -> None:
+@pytest.mark.parametrize("email, status", [("in@example.com", "200"), ("not-an-address", "400")])
+def test_the_latency_is_spent_inside_the_concurrency_gate(
+    email: str, status: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    emulator = PardotEmulator(latency=LATENCY)
+    in_flight_while_waiting: list[int] = []
+    clock = _Clock()
+    monkeypatch.setattr(clock, "sleep", lambda seconds: in_flight_while_waiting.append(emulator.in_flight()))
+    monkeypatch.setattr(emulator_wsgi, "time", clock)
+    environ = _environ(arrived=time.monotonic())
+    body = f'{{"matchEmail": "{email}", "prospect": {{"email": "{email}"}}}}'.encode()
+    environ.update({"wsgi.input": io.BytesIO(body), "CONTENT_LENGTH": str(len(body))})
+    assert _call(emulator, environ).startswith(status)
+    assert in_flight_while_waiting[0] == 1
+
+
+@pytest.mark.parametrize("email, status", [("slow@example.com", 200), ("not-an-address", 400)])
+def test_a_request_is_in_flight_for_its_latency(email: str, status: int) -> None:
     with PardotEmulator(latency=1.0) as emulator:
         answered: list[int] = []
-        payload: dict[str, Any] = {"matchEmail": "slow@example.com", "prospect": {"email": "slow@example.com"}}
+        payload: dict[str, Any] = {"matchEmail": email, "prospect": {"email": email}}
         url = emulator.base_url + UPSERT_PATH
         call = threading.Thread(
             target=lambda: answered.append(requests.post(url, json=payload, headers=HEADERS, timeout=10).status_code)
@@ -100,7 +117,7 @@ def test_a_request_is_in_flight_for_its_latency() -> None:
         call.start()
         assert emulator.wait_for_in_flight(1)
         call.join()
-        assert answered == [200] and emulator.in_flight() == 0
+        assert answered == [status] and emulator.in_flight() == 0
 
 
 # -- serving.py: waitress with arrival stamps and whole replies ------------------------------------------
