@@ -38,6 +38,7 @@ from .faults import FAULT_KINDS, Fault
 from .for_instance import RunningPardotEmulator, start_for_instance
 from .limits import ConcurrencyGate, DailyQuota
 from .oauth import TokenAuthority
+from .serving import stamp_arrivals
 from .store import ProspectStore
 from .wsgi import TOKEN_PATH, UPSERT_PATH, EmulatorApp, ReceivedRequest
 
@@ -83,7 +84,11 @@ class PardotEmulator:
     answers an error is decided before the prospect store is touched; ``reset_after`` and
     ``timeout_after`` act after the write. ``timeout_hold`` is how long a ``timeout`` fault (and
     :meth:`pause`) holds a request; stopping the emulator releases held requests at once.
-    ``latency`` is the least time every API request takes.
+    ``latency`` is the time from a request's arrival to its answer, for every API request and token
+    refresh: the emulator's own work is inside it, not added to it (an API answered in 50 ms is
+    ready 50 ms after the request came in). Its concurrency gate counts a request in flight for all
+    of it. A request held by :meth:`pause` or a ``timeout`` fault is answered when released, as
+    late as it had to be and no later.
     """
 
     def __init__(
@@ -215,7 +220,7 @@ class PardotEmulator:
 
     @property
     def latency(self) -> float:
-        """Seconds every API call and token refresh spends in the server."""
+        """Seconds from a request's arrival to its answer, for every API call and token refresh."""
         return self.app.latency
 
     @latency.setter
@@ -308,7 +313,7 @@ class PardotEmulator:
 
 
 def _create_server(app: Any, host: str, port: int) -> Any:
-    """waitress's server, or the bind error with nothing left behind.
+    """waitress's server, stamping arrivals (see :mod:`.serving`), or the bind error with nothing left behind.
 
     waitress starts its worker threads and opens its sockets before it binds; when the bind fails
     (a taken port) they would stay open, so they are shut here before the error goes on.
@@ -317,13 +322,15 @@ def _create_server(app: Any, host: str, port: int) -> Any:
     workers = ThreadedTaskDispatcher()
     workers.set_thread_count(_WORKER_THREADS)
     try:
-        return create_server(
+        server = create_server(
             app, map=sockets, _dispatcher=workers, host=host, port=port, clear_untrusted_proxy_headers=True
         )
     except OSError:
         workers.shutdown(timeout=5)
         wasyncore.close_all(sockets)
         raise
+    stamp_arrivals(sockets)
+    return server
 
 
 def serve(host: str = "127.0.0.1", port: int = 8080, *, stop: threading.Event | None = None, **options: Any) -> None:
@@ -417,7 +424,11 @@ def _parser() -> argparse.ArgumentParser:
         help="API calls per business unit per day (default 100000; code 122 after)",
     )
     parser.add_argument(
-        "--latency", type=float, default=0.0, metavar="SECONDS", help="least seconds every API call takes (default 0)"
+        "--latency",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="seconds from each API call's arrival to its answer (default 0)",
     )
     parser.add_argument(
         "--faults", type=_fault_mix_argument, metavar="KIND:P,...", help="random faults per API request (see below)"

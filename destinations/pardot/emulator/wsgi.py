@@ -39,6 +39,7 @@ from .imports import IMPORTS_PATH, ImportService
 from .limits import ConcurrencyGate, DailyQuota
 from .oauth import CONCURRENT_REFRESH, TokenAuthority, TokenError
 from .responses import MESSAGES, PardotApiError, Reply, json_reply, xml_error_reply
+from .serving import ARRIVED_KEY
 from .stats import EmulatorCounters
 from .store import ProspectStore, is_valid_email
 
@@ -131,6 +132,8 @@ class EmulatorApp:
     # -- WSGI entry ------------------------------------------------------------------------------
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get(ARRIVED_KEY) is None:  # not served through serving.py: it arrives now, near enough
+            environ[ARRIVED_KEY] = time.monotonic()
         request = self._receive(environ)
         reply = self._dispatch(environ, request)
         if reply is None:  # the connection was dropped; nothing will reach the client
@@ -188,7 +191,7 @@ class EmulatorApp:
     def _token_request(self, environ: dict[str, Any], request: ReceivedRequest) -> Reply | None:
         fault = self.faults.take("token")
         if fault is None:
-            return self._token(request)
+            return self._token(request, environ[ARRIVED_KEY])
         self.counters.count_fault(_fault_key(fault))
         reply = self._fire(fault)
         if reply is None:
@@ -197,13 +200,13 @@ class EmulatorApp:
 
     def _api_request(self, environ: dict[str, Any], request: ReceivedRequest) -> Reply | None:
         """One Pardot API request: its fault (if any) decided first, the answer, then the latency floor."""
-        started = time.monotonic()
+        arrived = environ[ARRIVED_KEY]
         self.counters.count_api_call()
         fault, after_write = self._next_api_fault()
-        reply = self._fire(fault) if fault is not None else self._api_or_error(request)
+        reply = self._fire(fault) if fault is not None else self._api_or_error(request, arrived)
         if after_write == "timeout_after":
             self.faults.hold(self.hold_limit)
-        self._keep_latency_floor(started)
+        self._wait_until_answer_due(arrived)
         if reply is None or after_write == "reset_after":
             _reset_connection(environ)
             return None
@@ -211,17 +214,22 @@ class EmulatorApp:
         self.counters.count_api_answer(reply.status)
         return reply
 
-    def _api_or_error(self, request: ReceivedRequest) -> Reply:
+    def _api_or_error(self, request: ReceivedRequest, arrived: float) -> Reply:
         try:
-            return self._api(request)
+            return self._api(request, arrived)
         except PardotApiError as error:
             if self.xml_auth_errors and error.code in _AUTH_CODES:
                 return xml_error_reply(403 if error.status == 403 else 400, error.code, error.message)
             return error.reply()
 
-    def _keep_latency_floor(self, started: float) -> None:
-        """Make every API request take at least ``latency`` seconds, refused and faulted ones too."""
-        remaining = self.latency - (time.monotonic() - started)
+    def _wait_until_answer_due(self, arrived: float) -> None:
+        """Hold the answer until ``latency`` seconds after the request arrived, unless that has passed.
+
+        The latency is the time from the request's arrival to its answer, the emulator's own work
+        included (not added on top): every API request, refused and faulted ones too, and every token
+        refresh.
+        """
+        remaining = self.latency - (time.monotonic() - arrived)
         if remaining > 0:
             time.sleep(remaining)
 
@@ -285,7 +293,7 @@ class EmulatorApp:
 
     # -- Salesforce token endpoint ---------------------------------------------------------------------
 
-    def _token(self, request: ReceivedRequest) -> Reply:
+    def _token(self, request: ReceivedRequest, arrived: float) -> Reply:
         if request.method != "POST":
             return _token_error_reply(TokenError("invalid_request", "must use HTTP POST", 400))
         form = {k: v[0] for k, v in parse_qs(request.body, keep_blank_values=True).items()}
@@ -294,7 +302,8 @@ class EmulatorApp:
             refresh_token = self.authority.begin_refresh(form)
         except TokenError as error:
             return _token_error_reply(error)
-        self._wait_in_server()
+        self._wait_while_paused()
+        self._wait_until_answer_due(arrived)
         environment = environment_of_host(request.host)
         instance_url = "https://emulator.my.salesforce.com"
         grant = self.authority.finish_refresh(refresh_token, environment, instance_url)
@@ -303,7 +312,7 @@ class EmulatorApp:
 
     # -- Pardot API ----------------------------------------------------------------------------------
 
-    def _api(self, request: ReceivedRequest) -> Reply:
+    def _api(self, request: ReceivedRequest, arrived: float) -> Reply:
         importing = request.path.startswith(IMPORTS_PATH)
         if request.path != UPSERT_PATH and not importing:
             raise PardotApiError(404, 192)
@@ -312,12 +321,15 @@ class EmulatorApp:
         environment = environment_of_host(request.host)
         self._authenticate(request.headers.get("Authorization", ""), environment)
         unit = self._business_unit(request.headers.get("Pardot-Business-Unit-Id"), environment)
-        with self.gate.enter(unit):
+        with self.gate.enter(unit):  # held until the answer is due: the latency counts as in flight
             self.quota.spend(unit)
-            self._wait_in_server()
-            if importing:
-                return self.imports.handle(unit, self.stores[unit], request.method, request.path, request.body)
-            return self._upsert(unit, request)
+            self._wait_while_paused()
+            try:
+                if importing:
+                    return self.imports.handle(unit, self.stores[unit], request.method, request.path, request.body)
+                return self._upsert(unit, request)
+            finally:  # a body refused (code 4, 150, 180...) is in flight for its latency too
+                self._wait_until_answer_due(arrived)
 
     def _authenticate(self, authorization: str, environment: str | None) -> None:
         scheme, _, token = authorization.partition(" ")
@@ -347,11 +359,9 @@ class EmulatorApp:
         body.update({name: outcome.prospect.get(name) for name in wanted})
         return json_reply(200, body)
 
-    def _wait_in_server(self) -> None:
+    def _wait_while_paused(self) -> None:
         if not self._running.is_set():
             self._running.wait(self.hold_limit)
-        if self.latency:
-            time.sleep(self.latency)
 
     # -- inspection ------------------------------------------------------------------------------------
 
