@@ -3,7 +3,9 @@
 ``lock(key)`` makes a refresh single-flight across processes: an exclusive ``flock`` on a small file
 beside the database, one per credential (a digest of the key names it, never the token). A lock file
 rather than a database transaction, because a refresh waits on the network and must not hold the
-queue's write lock meanwhile. Only the access and refresh token are stored (what a refresh changes),
+queue's write lock meanwhile. Every save also appends a byte to ``saves`` in that folder, so a process
+learns that another one saved from the file's size (one ``stat``) instead of asking the database on
+every send. Only the access and refresh token are stored (what a refresh changes),
 so workers can share them; the client id and secret stay in the instance config, and rows an older
 version saved whole are rewritten when the queue is opened.
 """
@@ -13,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import os
 import sqlite3
 import threading
 import time
@@ -33,6 +36,8 @@ class SqliteTokenStore:
         self._db = db
         self._lock = lock
         self._lock_dir = path.with_name(path.name + ".locks")
+        self._saves_path = self._lock_dir / "saves"
+        self._seen_saves: int | None = None  # the saves file's size at the last check; None: check the database
         self._cache: dict[str, OAuthTokens | None] = {}
         self._seen_version: int | None = None
         self._version_cursor: sqlite3.Cursor | None = None  # one cursor for every check (made on first use)
@@ -53,17 +58,21 @@ class SqliteTokenStore:
         return f"SqliteTokenStore({str(self._lock_dir.parent)!r})"
 
     def load(self, key: str) -> OAuthTokens | None:
-        """From memory unless the file changed since: every send loads its token, a refresh is rare.
+        """From memory unless someone saved since: every send loads its token, a refresh is rare.
 
-        ``PRAGMA data_version`` moves when another connection (another worker process) commits, so
-        a token another process refreshed is read again; this connection's own saves update the cache.
-        The check shares the queue's lock: while the queue holds it (a claim, a settle, an intake batch
-        being committed), a token already in memory is answered without waiting, so a send never
-        queues behind a transaction; the next send checks again. During a refresh (``lock``) every
-        load waits and checks, so a token another process just refreshed is never refreshed twice.
+        A token already in memory is answered at once while the saves file (``save``) has the size it
+        had at the last check: nobody, in any process, saved since. Otherwise ``PRAGMA data_version``
+        says whether another connection (another worker process) committed, and the tokens are read
+        again if so; this connection's own saves update the cache. That check shares the queue's lock:
+        while the queue holds it (a claim, a settle, an intake batch being committed), a token already
+        in memory is answered without waiting, so a send never queues behind a transaction; the next
+        send checks again. During a refresh (``lock``) every load waits and asks the database, so a
+        token another process just refreshed is never refreshed twice.
         """
         cached = self._cache.get(key, _UNKNOWN)
         if cached is not _UNKNOWN and not self._refreshing:
+            if self._seen_saves is not None and self._saves() == self._seen_saves:
+                return cached
             if not self._lock.acquire(blocking=False):
                 return cached
             try:
@@ -75,6 +84,7 @@ class SqliteTokenStore:
 
     def _checked(self, key: str) -> OAuthTokens | None:
         """The tokens for ``key``, read again if another connection committed since the last check (lock held)."""
+        saves = self._saves()  # before the database is read: a save after this is seen at the next load
         if self._version_cursor is None:
             self._version_cursor = self._db.cursor()
         version = self._version_cursor.execute("PRAGMA data_version").fetchone()[0]  # a new cursor costs a third
@@ -84,7 +94,17 @@ class SqliteTokenStore:
         if key not in self._cache:
             row = self._db.execute("SELECT data FROM tokens WHERE key = ?", (key,)).fetchone()
             self._cache[key] = OAuthTokens.from_stored_json(row[0]) if row else None
+        self._seen_saves = saves
         return self._cache[key]
+
+    def _saves(self) -> int | None:
+        """The saves file's size (-1 before the first save); None when it cannot be read (then every load asks)."""
+        try:
+            return os.stat(self._saves_path).st_size
+        except FileNotFoundError:
+            return -1
+        except OSError:
+            return None
 
     def save(self, key: str, tokens: OAuthTokens) -> None:
         data = tokens.stored_json()
@@ -93,6 +113,17 @@ class SqliteTokenStore:
                 "INSERT OR REPLACE INTO tokens (key, data, updated_at) VALUES (?, ?, ?)", (key, data, time.time())
             )
             self._cache[key] = tokens
+        self._count_save()
+
+    def _count_save(self) -> None:
+        """One more byte in the saves file, after the commit: every process's next load asks the database.
+
+        ``save`` runs outside any queue transaction (a refresh holds ``lock``, not the queue's), so the
+        row is committed when the file grows.
+        """
+        self._lock_dir.mkdir(parents=True, exist_ok=True)
+        with open(self._saves_path, "ab") as saves:
+            saves.write(b".")
 
     @contextlib.contextmanager
     def lock(self, key: str) -> Iterator[None]:

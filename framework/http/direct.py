@@ -24,10 +24,12 @@ was read exactly to its end and the server did not ask to close it.
 from __future__ import annotations
 
 import io
+import select
 import ssl
 from collections import OrderedDict
 from datetime import timedelta
 from http.client import HTTPMessage
+from queue import LifoQueue
 from typing import Any, Literal
 
 import requests
@@ -155,7 +157,7 @@ class DirectAdapter(PooledAdapter):
         read_timeout: float | None,
     ) -> DirectResponse:
         try:
-            conn = pool._get_conn()  # a kept-alive connection (checked for a drop) or a new one
+            conn = _borrowed_connection(pool)  # a kept-alive connection (checked for a drop) or a new one
         except Exception as error:  # ClosedPoolError, EmptyPoolError
             raise requests.ConnectionError(error, request=request) from error
         keep = False
@@ -175,12 +177,54 @@ class DirectAdapter(PooledAdapter):
                 raise requests.ConnectionError(reason, request=request) from error
         finally:
             if keep:
-                pool._put_conn(conn)
+                _returned_connection(pool, conn)
             else:
                 conn.close()
                 pool._put_conn(None)  # gives the pool its slot back, as urllib3 does for a dropped connection
         _finish(response, request, self)
         return response
+
+
+def _borrowed_connection(pool: HTTPConnectionPool) -> Any:
+    """``pool._get_conn()``, taken off the pool's queue under its mutex alone when no one can be waiting on it.
+
+    urllib3's queue is a ``LifoQueue``: its ``get`` and ``put`` go through two ``Condition`` objects
+    (about a twentieth of a delivered event's CPU). In a non-blocking pool (requests' default) no
+    thread ever waits on them, so holding the queue's mutex while popping the newest connection is
+    all they do that matters here; a blocking pool, or a queue of another kind, goes through urllib3.
+    A kept-alive connection is still checked for a drop (the server closed it while idle) first.
+    """
+    idle = pool.pool
+    if pool.block or type(idle) is not LifoQueue:
+        return pool._get_conn()
+    with idle.mutex:
+        conn = idle.queue.pop() if idle.queue else None
+    if conn is None:
+        return pool._new_conn()
+    if conn.sock is not None and _dropped(conn.sock):
+        conn.close()  # as urllib3 does: the connection object is kept, it reconnects on use
+    return conn
+
+
+def _returned_connection(pool: HTTPConnectionPool, conn: Any) -> None:
+    """``pool._put_conn(conn)`` for a pool ``_borrowed_connection`` took it from without urllib3."""
+    idle = pool.pool
+    if pool.block or type(idle) is not LifoQueue:
+        pool._put_conn(conn)
+        return
+    with idle.mutex:
+        if len(idle.queue) < idle.maxsize:
+            idle.queue.append(conn)
+            return
+    pool._put_conn(conn)  # full (more connections lent than the pool holds): urllib3 closes and warns
+
+
+def _dropped(sock: Any) -> bool:
+    """urllib3's ``is_connection_dropped``: an idle kept-alive socket that is readable was closed (or
+    sent something unasked), so it cannot carry a request. One ``poll`` without the layers around it."""
+    poller = select.poll()
+    poller.register(sock, select.POLLIN)
+    return bool(poller.poll(0))
 
 
 def _timeouts(timeout: Any) -> tuple[float | None, float | None]:

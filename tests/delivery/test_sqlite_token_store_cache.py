@@ -74,3 +74,21 @@ def test_a_token_refreshed_elsewhere_is_seen_inside_the_refresh_lock(tmp_path: P
     with reader.lock("cred"):
         loaded = reader.load("cred")
     assert loaded is not None and loaded.access_token == "new"
+
+
+def test_a_known_token_is_answered_without_asking_the_database_until_someone_saves(tmp_path: Path) -> None:
+    path = tmp_path / "queue.db"
+    queue, other = SqliteQueue(path), SqliteQueue(path)
+    store = queue.token_store()
+    store.save("cred", OAuthTokens(access_token="old", refresh_token="r1"))
+    assert store.load("cred") is not None
+    statements: list[str] = []
+    queue._db.set_trace_callback(statements.append)
+    for _ in range(3):
+        loaded = store.load("cred")
+        assert loaded is not None and loaded.access_token == "old"
+    assert statements == []
+    other.token_store().save("cred", OAuthTokens(access_token="new", refresh_token="r2"))
+    reloaded = store.load("cred")
+    assert reloaded is not None and reloaded.access_token == "new"
+    assert any("tokens" in statement for statement in statements)
