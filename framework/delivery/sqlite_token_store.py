@@ -37,6 +37,7 @@ class SqliteTokenStore:
         self._lock = lock
         self._lock_dir = path.with_name(path.name + ".locks")
         self._saves_path = self._lock_dir / "saves"
+        self._saves_name = os.fsencode(self._saves_path)  # what os.stat takes without converting a Path each send
         self._seen_saves: int | None = None  # the saves file's size at the last check; None: check the database
         self._cache: dict[str, OAuthTokens | None] = {}
         self._seen_version: int | None = None
@@ -100,7 +101,7 @@ class SqliteTokenStore:
     def _saves(self) -> int | None:
         """The saves file's size (-1 before the first save); None when it cannot be read (then every load asks)."""
         try:
-            return os.stat(self._saves_path).st_size
+            return os.stat(self._saves_name).st_size
         except FileNotFoundError:
             return -1
         except OSError:

@@ -19,7 +19,6 @@ import functools
 import logging
 import time
 import weakref
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from http.cookiejar import CookieJar
@@ -319,10 +318,11 @@ def case_insensitive_from_store(store: Mapping[str, tuple[Any, Any]]) -> CaseIns
     """A ``CaseInsensitiveDict`` over a copy of ``store`` ({lower: (name, value)}; see test_direct_contract).
 
     Its constructor goes through the generic ``MutableMapping.update`` even when empty: a request
-    and its dry-run reply each build one.
+    and its dry-run reply each build one. The store is a plain ``dict`` (requests makes an
+    ``OrderedDict``, which is all it uses of it: the same order, at a fraction of the copying cost).
     """
     headers: CaseInsensitiveDict[Any] = CaseInsensitiveDict.__new__(CaseInsensitiveDict)
-    headers._store = OrderedDict(store)
+    headers._store = dict(store)  # type: ignore[assignment]
     return headers
 
 

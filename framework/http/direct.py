@@ -26,7 +26,6 @@ from __future__ import annotations
 import io
 import select
 import ssl
-from collections import OrderedDict
 from datetime import timedelta
 from http.client import HTTPMessage
 from queue import LifoQueue
@@ -201,7 +200,7 @@ def _borrowed_connection(pool: HTTPConnectionPool) -> Any:
         conn = idle.queue.pop() if idle.queue else None
     if conn is None:
         return pool._new_conn()
-    if conn.sock is not None and _dropped(conn.sock):
+    if conn.sock is not None and _dropped(conn):
         conn.close()  # as urllib3 does: the connection object is kept, it reconnects on use
     return conn
 
@@ -219,12 +218,17 @@ def _returned_connection(pool: HTTPConnectionPool, conn: Any) -> None:
     pool._put_conn(conn)  # full (more connections lent than the pool holds): urllib3 closes and warns
 
 
-def _dropped(sock: Any) -> bool:
+def _dropped(conn: Any) -> bool:
     """urllib3's ``is_connection_dropped``: an idle kept-alive socket that is readable was closed (or
-    sent something unasked), so it cannot carry a request. One ``poll`` without the layers around it."""
-    poller = select.poll()
-    poller.register(sock, select.POLLIN)
-    return bool(poller.poll(0))
+    sent something unasked), so it cannot carry a request. One ``poll`` without the layers around it,
+    on a poll object kept with the connection for as long as it has the same socket."""
+    sock, fd = conn.sock, conn.sock.fileno()
+    watched = getattr(conn, "_direct_poller", None)
+    if watched is None or watched[0] is not sock or watched[1] != fd:  # a new socket, or this one closed
+        poller = select.poll()
+        poller.register(sock, select.POLLIN)
+        watched = conn._direct_poller = (sock, fd, poller)
+    return bool(watched[2].poll(0))
 
 
 def _timeouts(timeout: Any) -> tuple[float | None, float | None]:
@@ -505,13 +509,17 @@ def _parse_field_line(line: str) -> tuple[str, str, str] | None:
 
 def _header_dict(fields: list[tuple[str, str, str]]) -> CaseInsensitiveDict[str]:
     """requests' response headers: case-insensitive, repeated fields joined with ``, `` (as urllib3 does)."""
-    store: OrderedDict[str, tuple[str, str]] = OrderedDict()  # {lower: (name, value)}; see test_direct_contract
-    for name, key, value in fields:
-        existing = store.get(key)
-        # a repeated field keeps its first spelling, as urllib3's HTTPHeaderDict does
-        store[key] = (name, value) if existing is None else (existing[0], f"{existing[1]}, {value}")
+    store = {key: (name, value) for name, key, value in fields}  # {lower: (name, value)}; see test_direct_contract
+    if len(store) != len(fields):  # a repeated field: joined, in order
+        store = {}
+        for name, key, value in fields:
+            existing = store.get(key)
+            # a repeated field keeps its first spelling, as urllib3's HTTPHeaderDict does
+            store[key] = (name, value) if existing is None else (existing[0], f"{existing[1]}, {value}")
     headers: CaseInsensitiveDict[str] = CaseInsensitiveDict.__new__(CaseInsensitiveDict)
-    headers._store = store  # what its constructor builds, without the generic update() it goes through
+    # What its constructor builds (an OrderedDict there; a dict keeps the same order and is made at
+    # half the cost), without the generic update() it goes through.
+    headers._store = store  # type: ignore[assignment]
     return headers
 
 
