@@ -3,9 +3,10 @@
 ``lock(key)`` makes a refresh single-flight across processes: an exclusive ``flock`` on a small file
 beside the database, one per credential (a digest of the key names it, never the token). A lock file
 rather than a database transaction, because a refresh waits on the network and must not hold the
-queue's write lock meanwhile. Every save also appends a byte to ``saves`` in that folder, so a process
-learns that another one saved from the file's size (one ``stat``) instead of asking the database on
-every send. Only the access and refresh token are stored (what a refresh changes),
+queue's write lock meanwhile. Every save also counts itself in ``saves`` in that folder (eight bytes,
+incremented under an exclusive ``flock``), which each process maps into memory: a send learns that
+nobody saved since it last asked the database by comparing eight bytes, without a query, a system
+call or letting go of the GIL. Only the access and refresh token are stored (what a refresh changes),
 so workers can share them; the client id and secret stay in the instance config, and rows an older
 version saved whole are rewritten when the queue is opened.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import mmap
 import os
 import sqlite3
 import threading
@@ -27,6 +29,18 @@ from framework.auth import OAuthTokens
 __all__ = ["SqliteTokenStore"]
 
 _UNKNOWN = OAuthTokens()  # compared by identity: not in the cache (None there means "nothing stored")
+_COUNTER_BYTES = 8
+
+
+@contextlib.contextmanager
+def _locked_counter(path: Path) -> Iterator[int]:
+    """The saves counter file open for reading and writing (made if absent), under an exclusive ``flock``."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield fd
+    finally:
+        os.close(fd)  # releases the flock
 
 
 class SqliteTokenStore:
@@ -37,8 +51,8 @@ class SqliteTokenStore:
         self._lock = lock
         self._lock_dir = path.with_name(path.name + ".locks")
         self._saves_path = self._lock_dir / "saves"
-        self._saves_name = os.fsencode(self._saves_path)  # what os.stat takes without converting a Path each send
-        self._seen_saves: int | None = None  # the saves file's size at the last check; None: check the database
+        self._saves_view: mmap.mmap | bool = False  # the saves counter mapped (True: it cannot be; False: not yet)
+        self._seen_saves: bytes | None = None  # the counter at the last check; None: check the database
         self._cache: dict[str, OAuthTokens | None] = {}
         self._seen_version: int | None = None
         self._version_cursor: sqlite3.Cursor | None = None  # one cursor for every check (made on first use)
@@ -61,8 +75,8 @@ class SqliteTokenStore:
     def load(self, key: str) -> OAuthTokens | None:
         """From memory unless someone saved since: every send loads its token, a refresh is rare.
 
-        A token already in memory is answered at once while the saves file (``save``) has the size it
-        had at the last check: nobody, in any process, saved since. Otherwise ``PRAGMA data_version``
+        A token already in memory is answered at once while the saves counter (``save``) reads as it
+        did at the last check: nobody, in any process, saved since. Otherwise ``PRAGMA data_version``
         says whether another connection (another worker process) committed, and the tokens are read
         again if so; this connection's own saves update the cache. That check shares the queue's lock:
         while the queue holds it (a claim, a settle, an intake batch being committed), a token already
@@ -98,14 +112,30 @@ class SqliteTokenStore:
         self._seen_saves = saves
         return self._cache[key]
 
-    def _saves(self) -> int | None:
-        """The saves file's size (-1 before the first save); None when it cannot be read (then every load asks)."""
-        try:
-            return os.stat(self._saves_name).st_size
-        except FileNotFoundError:
-            return -1
-        except OSError:
+    def _saves(self) -> bytes | None:
+        """The saves counter as every process sees it; None when it cannot be mapped (then every load asks)."""
+        view = self._saves_view
+        if view is False:
+            view = self._saves_view = self._mapped_saves()
+        if view is True:
             return None
+        return view[:_COUNTER_BYTES]  # type: ignore[index]  # an mmap here
+
+    def _mapped_saves(self) -> mmap.mmap | bool:
+        """The counter file mapped read-only (made, zero, when no process has saved yet); True when it cannot be."""
+        try:
+            self._lock_dir.mkdir(parents=True, exist_ok=True)
+            with _locked_counter(self._saves_path) as fd:
+                if os.fstat(fd).st_size < _COUNTER_BYTES:
+                    os.pwrite(fd, bytes(_COUNTER_BYTES), 0)
+            # Mapped through a descriptor of its own: mmap keeps a duplicate, which would hold the flock.
+            fd = os.open(self._saves_path, os.O_RDONLY)
+            try:
+                return mmap.mmap(fd, _COUNTER_BYTES, access=mmap.ACCESS_READ)
+            finally:
+                os.close(fd)
+        except (OSError, ValueError):  # a file system without mmap, no permission: the database is asked
+            return True
 
     def save(self, key: str, tokens: OAuthTokens) -> None:
         data = tokens.stored_json()
@@ -117,14 +147,16 @@ class SqliteTokenStore:
         self._count_save()
 
     def _count_save(self) -> None:
-        """One more byte in the saves file, after the commit: every process's next load asks the database.
+        """One more in the saves counter, after the commit: every process's next load asks the database.
 
         ``save`` runs outside any queue transaction (a refresh holds ``lock``, not the queue's), so the
-        row is committed when the file grows.
+        row is committed when the counter moves. The ``flock`` keeps two processes saving at once from
+        both writing the same next value.
         """
         self._lock_dir.mkdir(parents=True, exist_ok=True)
-        with open(self._saves_path, "ab") as saves:
-            saves.write(b".")
+        with _locked_counter(self._saves_path) as fd:
+            count = int.from_bytes(os.pread(fd, _COUNTER_BYTES, 0).ljust(_COUNTER_BYTES, b"\0"), "little")
+            os.pwrite(fd, ((count + 1) % (1 << 64)).to_bytes(_COUNTER_BYTES, "little"), 0)
 
     @contextlib.contextmanager
     def lock(self, key: str) -> Iterator[None]:
