@@ -5,9 +5,10 @@ layers that a plain request/response never needs: urllib3's retry and response o
 header parsing through the ``email`` package, requests' streaming generators and cookie extraction,
 and two ``sendall`` calls per request (head, then body), each a trip through the kernel's loopback
 and one more wake-up of the server. This adapter keeps urllib3 for what it is good at (the pool of
-kept-alive connections, connecting, TLS, dropped-connection checks) and does the exchange itself:
-the head and body go out in one write, the response is read into one buffer and parsed with
-``bytes`` operations, and the ``requests.Response`` is filled in directly.
+kept-alive connections, connecting, TLS) and does the exchange itself: the head and body go out in
+one write, the response is read into one buffer and parsed with ``bytes`` operations, and the
+``requests.Response`` is filled in directly. A connection is taken from and given back to the pool's
+queue under its mutex alone, and checked for a drop by one ``poll`` (``_borrowed_connection``).
 
 What it does not handle goes through ``HTTPAdapter.send`` unchanged: streamed responses, proxies,
 bodies that are not bytes (files, generators), retries configured on the adapter, and every request
@@ -223,6 +224,8 @@ def _dropped(conn: Any) -> bool:
     sent something unasked), so it cannot carry a request. One ``poll`` without the layers around it,
     on a poll object kept with the connection for as long as it has the same socket."""
     sock, fd = conn.sock, conn.sock.fileno()
+    if fd < 0:  # closed under the connection object: as good as dropped
+        return True
     watched = getattr(conn, "_direct_poller", None)
     if watched is None or watched[0] is not sock or watched[1] != fd:  # a new socket, or this one closed
         poller = select.poll()
