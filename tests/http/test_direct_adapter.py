@@ -382,3 +382,11 @@ def test_threads_share_the_pool_and_it_keeps_no_more_than_its_size(
     kept = [conn for conn in pool.pool.queue if conn is not None]
     assert 1 <= len(kept) <= 2 and all(conn.sock is not None for conn in kept)
     assert len(server.received) == 60
+
+
+def test_a_request_body_larger_than_the_socket_buffer_arrives_whole(serve: Callable[[Reply], RawServer]) -> None:
+    server = serve(_fixed(OK_JSON))
+    body = bytes(range(256)) * (16 * 1024)  # 4 MiB: more than one write can take
+    assert _session().post(server.url + "/big", data=body, timeout=30).json() == {"id": 1}
+    [(_, received)] = server.received
+    assert received.endswith(b"\r\n\r\n" + body)
