@@ -53,7 +53,16 @@ class EngageAudience:
 
 
 def resolve_audience_membership(event: Any, sync_mode: str | None = None) -> bool | None:
-    """True (add), False (remove) or None (not an audience update): Engage first, then Reverse ETL."""
+    """True (add), False (remove) or None (not an audience update): Engage first, then Reverse ETL.
+
+    Every delivered event is asked: a plain event (its context without ``personas``, and not a track
+    under a sync mode) is answered from two lookups before any of the reading below.
+    """
+    if type(event) is dict:
+        context = event.get("context")
+        without_personas = context is None or (type(context) is dict and "personas" not in context)
+        if without_personas and (not sync_mode or event.get("type") != "track"):
+            return None
     engage = engage_membership(event)
     return engage if engage is not None else retl_membership(event, sync_mode)
 

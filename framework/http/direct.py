@@ -5,9 +5,10 @@ layers that a plain request/response never needs: urllib3's retry and response o
 header parsing through the ``email`` package, requests' streaming generators and cookie extraction,
 and two ``sendall`` calls per request (head, then body), each a trip through the kernel's loopback
 and one more wake-up of the server. This adapter keeps urllib3 for what it is good at (the pool of
-kept-alive connections, connecting, TLS, dropped-connection checks) and does the exchange itself:
-the head and body go out in one write, the response is read into one buffer and parsed with
-``bytes`` operations, and the ``requests.Response`` is filled in directly.
+kept-alive connections, connecting, TLS) and does the exchange itself: the head and body go out in
+one write, the response is read into one buffer and parsed with ``bytes`` operations, and the
+``requests.Response`` is filled in directly. A connection is taken from and given back to the pool's
+queue under its mutex alone, and checked for a drop by one ``poll`` (``_borrowed_connection``).
 
 What it does not handle goes through ``HTTPAdapter.send`` unchanged: streamed responses, proxies,
 bodies that are not bytes (files, generators), retries configured on the adapter, and every request
@@ -24,10 +25,13 @@ was read exactly to its end and the server did not ask to close it.
 from __future__ import annotations
 
 import io
+import os
+import select
+import socket
 import ssl
-from collections import OrderedDict
 from datetime import timedelta
 from http.client import HTTPMessage
+from queue import LifoQueue
 from typing import Any, Literal
 
 import requests
@@ -155,7 +159,7 @@ class DirectAdapter(PooledAdapter):
         read_timeout: float | None,
     ) -> DirectResponse:
         try:
-            conn = pool._get_conn()  # a kept-alive connection (checked for a drop) or a new one
+            conn = _borrowed_connection(pool)  # a kept-alive connection (checked for a drop) or a new one
         except Exception as error:  # ClosedPoolError, EmptyPoolError
             raise requests.ConnectionError(error, request=request) from error
         keep = False
@@ -164,7 +168,7 @@ class DirectAdapter(PooledAdapter):
             if sock.gettimeout() != read_timeout:  # settimeout is a system call even when nothing changes
                 sock.settimeout(read_timeout)
             try:
-                sock.sendall(message)
+                _send_all(sock, message)
                 response, keep = _read_response(sock, request.method or "GET")
             except TimeoutError as error:
                 raise requests.ReadTimeout(error, request=request) from error
@@ -175,12 +179,82 @@ class DirectAdapter(PooledAdapter):
                 raise requests.ConnectionError(reason, request=request) from error
         finally:
             if keep:
-                pool._put_conn(conn)
+                _returned_connection(pool, conn)
             else:
                 conn.close()
                 pool._put_conn(None)  # gives the pool its slot back, as urllib3 does for a dropped connection
         _finish(response, request, self)
         return response
+
+
+def _borrowed_connection(pool: HTTPConnectionPool) -> Any:
+    """``pool._get_conn()``, taken off the pool's queue under its mutex alone when no one can be waiting on it.
+
+    urllib3's queue is a ``LifoQueue``: its ``get`` and ``put`` go through two ``Condition`` objects
+    (about a twentieth of a delivered event's CPU). In a non-blocking pool (requests' default) no
+    thread ever waits on them, so holding the queue's mutex while popping the newest connection is
+    all they do that matters here; a blocking pool, or a queue of another kind, goes through urllib3.
+    A kept-alive connection is still checked for a drop (the server closed it while idle) first.
+    """
+    idle = pool.pool
+    if pool.block or type(idle) is not LifoQueue:
+        return pool._get_conn()
+    with idle.mutex:
+        conn = idle.queue.pop() if idle.queue else None
+    if conn is None:
+        return pool._new_conn()
+    if conn.sock is not None and _dropped(conn):
+        conn.close()  # as urllib3 does: the connection object is kept, it reconnects on use
+    return conn
+
+
+def _returned_connection(pool: HTTPConnectionPool, conn: Any) -> None:
+    """``pool._put_conn(conn)`` for a pool ``_borrowed_connection`` took it from without urllib3."""
+    idle = pool.pool
+    if pool.block or type(idle) is not LifoQueue:
+        pool._put_conn(conn)
+        return
+    with idle.mutex:
+        if len(idle.queue) < idle.maxsize:
+            idle.queue.append(conn)
+            return
+    pool._put_conn(conn)  # full (more connections lent than the pool holds): urllib3 closes and warns
+
+
+def _dropped(conn: Any) -> bool:
+    """urllib3's ``is_connection_dropped``: an idle kept-alive socket that is readable was closed (or
+    sent something unasked), so it cannot carry a request. One ``poll`` without the layers around it,
+    on a poll object kept with the connection for as long as it has the same socket."""
+    sock, fd = conn.sock, conn.sock.fileno()
+    if fd < 0:  # closed under the connection object: as good as dropped
+        return True
+    watched = getattr(conn, "_direct_poller", None)
+    if watched is None or watched[0] is not sock or watched[1] != fd:  # a new socket, or this one closed
+        poller = select.poll()
+        poller.register(sock, select.POLLIN)
+        watched = conn._direct_poller = (sock, fd, poller)
+    return bool(watched[2].poll(0))
+
+
+def _send_all(sock: Any, message: bytes) -> None:
+    """``sock.sendall(message)``, written straight to a plain socket's descriptor first.
+
+    A socket with a timeout polls before every send, one more system call (and one more letting go
+    of the GIL) per request, though a request nearly always fits in the socket's buffer at once.
+    Its descriptor is non-blocking then, so ``os.write`` takes what fits without waiting; whatever
+    is left (a large body, a full buffer) goes through ``sendall`` with its timeout. TLS sockets
+    always go through ``sendall``: the bytes must be encrypted.
+    """
+    if type(sock) is socket.socket and sock.gettimeout() != 0.0:
+        try:
+            sent = os.write(sock.fileno(), message)
+        except BlockingIOError:
+            sent = 0
+        if sent == len(message):
+            return
+        sock.sendall(memoryview(message)[sent:])
+        return
+    sock.sendall(message)
 
 
 def _timeouts(timeout: Any) -> tuple[float | None, float | None]:
@@ -461,13 +535,17 @@ def _parse_field_line(line: str) -> tuple[str, str, str] | None:
 
 def _header_dict(fields: list[tuple[str, str, str]]) -> CaseInsensitiveDict[str]:
     """requests' response headers: case-insensitive, repeated fields joined with ``, `` (as urllib3 does)."""
-    store: OrderedDict[str, tuple[str, str]] = OrderedDict()  # {lower: (name, value)}; see test_direct_contract
-    for name, key, value in fields:
-        existing = store.get(key)
-        # a repeated field keeps its first spelling, as urllib3's HTTPHeaderDict does
-        store[key] = (name, value) if existing is None else (existing[0], f"{existing[1]}, {value}")
+    store = {key: (name, value) for name, key, value in fields}  # {lower: (name, value)}; see test_direct_contract
+    if len(store) != len(fields):  # a repeated field: joined, in order
+        store = {}
+        for name, key, value in fields:
+            existing = store.get(key)
+            # a repeated field keeps its first spelling, as urllib3's HTTPHeaderDict does
+            store[key] = (name, value) if existing is None else (existing[0], f"{existing[1]}, {value}")
     headers: CaseInsensitiveDict[str] = CaseInsensitiveDict.__new__(CaseInsensitiveDict)
-    headers._store = store  # what its constructor builds, without the generic update() it goes through
+    # What its constructor builds (an OrderedDict there; a dict keeps the same order and is made at
+    # half the cost), without the generic update() it goes through.
+    headers._store = store  # type: ignore[assignment]
     return headers
 
 

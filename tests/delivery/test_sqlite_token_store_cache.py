@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -74,3 +76,47 @@ def test_a_token_refreshed_elsewhere_is_seen_inside_the_refresh_lock(tmp_path: P
     with reader.lock("cred"):
         loaded = reader.load("cred")
     assert loaded is not None and loaded.access_token == "new"
+
+
+def test_a_known_token_is_answered_without_asking_the_database_until_someone_saves(tmp_path: Path) -> None:
+    path = tmp_path / "queue.db"
+    queue, other = SqliteQueue(path), SqliteQueue(path)
+    store = queue.token_store()
+    store.save("cred", OAuthTokens(access_token="old", refresh_token="r1"))
+    assert store.load("cred") is not None
+    statements: list[str] = []
+    queue._db.set_trace_callback(statements.append)
+    for _ in range(3):
+        loaded = store.load("cred")
+        assert loaded is not None and loaded.access_token == "old"
+    assert statements == []
+    other.token_store().save("cred", OAuthTokens(access_token="new", refresh_token="r2"))
+    reloaded = store.load("cred")
+    assert reloaded is not None and reloaded.access_token == "new"
+    assert any("tokens" in statement for statement in statements)
+
+
+def test_a_token_another_process_saved_is_loaded_again(tmp_path: Path) -> None:
+    path = tmp_path / "queue.db"
+    store = SqliteQueue(path).token_store()
+    store.save("cred", OAuthTokens(access_token="old", refresh_token="r1"))
+    assert store.load("cred") is not None
+    saver = (
+        "import sys; from pathlib import Path; from framework.auth import OAuthTokens; "
+        "from framework.delivery.sqlite_queue import SqliteQueue; "
+        "SqliteQueue(Path(sys.argv[1])).token_store().save('cred', OAuthTokens(access_token='new', refresh_token='r2'))"
+    )
+    subprocess.run([sys.executable, "-c", saver, str(path)], check=True, timeout=120)
+    reloaded = store.load("cred")
+    assert reloaded is not None and reloaded.access_token == "new"
+
+
+def test_every_save_moves_the_counter_every_process_reads(tmp_path: Path) -> None:
+    path = tmp_path / "queue.db"
+    first, second = SqliteQueue(path).token_store(), SqliteQueue(path).token_store()
+    before = first._saves()
+    first.save("a", OAuthTokens(access_token="1", refresh_token="r"))
+    second.save("b", OAuthTokens(access_token="2", refresh_token="r"))
+    after = first._saves()
+    assert before is not None and after is not None
+    assert int.from_bytes(after, "little") == int.from_bytes(before, "little") + 2

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -322,3 +323,70 @@ def test_a_failed_tls_handshake_is_requests_ssl_error() -> None:
             session.get(f"https://127.0.0.1:{listener.getsockname()[1]}/", timeout=5, verify=False)
     finally:
         listener.close()
+
+
+def test_a_kept_alive_connection_the_server_closed_while_idle_is_replaced() -> None:
+    listener = socket.create_server(("127.0.0.1", 0))
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    accepted: list[int] = []
+
+    def answer_once_then_close() -> None:
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            with conn:
+                accepted.append(1)
+                conn.recv(65536)
+                conn.sendall(OK_JSON)  # keep-alive by HTTP/1.1, then closed from this side
+
+    threading.Thread(target=answer_once_then_close, daemon=True).start()
+    session = _session()
+    try:
+        assert session.get(url, timeout=5).json() == {"id": 1}
+        deadline = time.monotonic() + 5
+        while len(accepted) < 1 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.1)  # the close reaches this side
+        assert session.get(url, timeout=5).json() == {"id": 1}  # not "Remote end closed connection"
+    finally:
+        listener.close()
+    assert len(accepted) == 2
+
+
+@pytest.mark.parametrize("pool_block", [False, True])
+def test_threads_share_the_pool_and_it_keeps_no_more_than_its_size(
+    serve: Callable[[Reply], RawServer], pool_block: bool
+) -> None:
+    server = serve(_fixed(OK_JSON))
+    adapter = DirectAdapter(pool_maxsize=2, pool_block=pool_block)
+    session = _session(adapter)
+    failures: list[BaseException] = []
+
+    def send() -> None:
+        try:
+            for _ in range(10):
+                assert session.get(server.url + "/x", timeout=5).json() == {"id": 1}
+        except BaseException as error:  # collected for the assertion below
+            failures.append(error)
+
+    threads = [threading.Thread(target=send) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not failures
+    [pool] = set(adapter._pools.values())  # the one pool the requests went through
+    assert pool.pool is not None and pool.pool.qsize() == 2
+    kept = [conn for conn in pool.pool.queue if conn is not None]
+    assert 1 <= len(kept) <= 2 and all(conn.sock is not None for conn in kept)
+    assert len(server.received) == 60
+
+
+def test_a_request_body_larger_than_the_socket_buffer_arrives_whole(serve: Callable[[Reply], RawServer]) -> None:
+    server = serve(_fixed(OK_JSON))
+    body = bytes(range(256)) * (16 * 1024)  # 4 MiB: more than one write can take
+    assert _session().post(server.url + "/big", data=body, timeout=30).json() == {"id": 1}
+    [(_, received)] = server.received
+    assert received.endswith(b"\r\n\r\n" + body)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import queue
 
 import requests
 import urllib3
@@ -53,3 +54,24 @@ def test_case_insensitive_dict_keeps_name_and_value_under_the_lowered_name() -> 
         "requests' CaseInsensitiveDict no longer keeps _store as {lower: (name, value)}: "
         "framework/http/client.py _merged_headers and framework/http/direct.py read and fill it"
     )
+
+
+def test_urllib3_pools_keep_idle_connections_in_a_lifo_queue_with_a_mutex() -> None:
+    pool = HTTPConnectionPool("127.0.0.1", 9, maxsize=2)
+    idle = pool.pool
+    assert type(idle) is queue.LifoQueue, "framework/http/direct.py _borrowed_connection reads urllib3's LifoQueue"
+    assert isinstance(idle.queue, list) and idle.maxsize == 2 and idle.queue == [None, None]
+    assert hasattr(idle, "mutex") and pool.block is False
+    assert isinstance(pool._new_conn(), HTTPConnection)
+
+
+def test_case_insensitive_dict_works_on_a_plain_dict_store() -> None:
+    from framework.http.client import case_insensitive_from_store
+
+    headers = case_insensitive_from_store({"content-type": ("Content-Type", "a"), "x-b": ("X-B", "b")})
+    headers["X-c"] = "c"
+    del headers["x-B"]
+    assert list(headers) == ["Content-Type", "X-c"] and headers["CONTENT-TYPE"] == "a"
+    assert headers == {"content-type": "a", "x-c": "c"} and headers.copy() == headers
+    assert dict(headers.lower_items()) == {"content-type": "a", "x-c": "c"}
+    assert "Content-Type" in repr(headers) and len(headers) == 2

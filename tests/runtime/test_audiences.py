@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
 from typing import Any
 
 import pytest
@@ -28,6 +29,9 @@ def _engage(type_: str, value: Any, computation_class: str = "audience", **perso
         ({"type": "identify", "traits": {"vips": True}}, None, None),  # no personas
         ({"type": "identify", "traits": {"vips": True}, "context": {"personas": {"audience_key": "vips"}}}, None, None),
         ({"type": "identify", "context": "not an object"}, None, None),
+        ({"type": "identify", "traits": {"vips": True}, "context": {"ip": "1.2.3.4"}}, "add", None),
+        # a context that is a mapping but not a dict is read as one
+        ({**_engage("identify", True), "context": MappingProxyType(_engage("identify", True)["context"])}, None, True),
         # Reverse ETL rows: the event name read with the sync mode
         ({"type": "track", "event": "new"}, "add", True),
         ({"type": "track", "event": "updated"}, "add", None),
@@ -36,6 +40,7 @@ def _engage(type_: str, value: Any, computation_class: str = "audience", **perso
         ({"type": "track", "event": "deleted"}, "upsert", None),
         ({"type": "track", "event": "deleted"}, "delete", False),
         ({"type": "track", "event": "deleted"}, "mirror", False),
+        ({"type": "track", "event": "deleted", "context": {"ip": "1.2.3.4"}}, "delete", False),
         ({"type": "track", "event": "updated"}, "mirror", True),
         ({"type": "track", "event": "new"}, None, None),
         ({"type": "identify", "event": "new"}, "add", None),
