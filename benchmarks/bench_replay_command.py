@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -102,8 +103,11 @@ class ReplayCommand:
             self.argv(queue, events), capture_output=True, text=True, check=False, timeout=900, env=self._environment
         )
         elapsed = time.perf_counter() - started
-        for leftover in self.folder.glob(f"{queue.name}*"):  # the queue and its -wal/-shm files
-            leftover.unlink()
+        for leftover in self.folder.glob(f"{queue.name}*"):  # the queue, its -wal/-shm files, its .locks folder
+            if leftover.is_dir():
+                shutil.rmtree(leftover)
+            else:
+                leftover.unlink()
         if done.returncode != 0:
             raise RuntimeError(f"actions replay exited {done.returncode}: {(done.stderr or done.stdout)[-500:]}")
         return _delivered(done.stdout), elapsed

@@ -94,8 +94,23 @@ def _insert_attempts(rows: int) -> str:
     return "INSERT OR REPLACE INTO attempts VALUES " + ", ".join([values] * rows)
 
 
+def _request_text(request: dict[str, object]) -> str:
+    """The stored request's JSON; a success stores ``{"status": N}`` alone, whose text is kept per status
+    (the encoder's call was most of what recording a success cost)."""
+    status = request.get("status")
+    if len(request) == 1 and type(status) is int:
+        text = _STATUS_ONLY.get(status)
+        if text is None:
+            text = _STATUS_ONLY[status] = _REQUEST_ENCODER.encode(request)
+        return text
+    return _REQUEST_ENCODER.encode(request)
+
+
+_STATUS_ONLY: dict[int, str] = {}  # {200: '{"status": 200}'}: a few statuses, made once each
+
+
 def _attempt_row(attempt: Attempt) -> tuple[object, ...]:
-    request = None if attempt.request is None else _REQUEST_ENCODER.encode(attempt.request)
+    request = None if attempt.request is None else _request_text(attempt.request)
     return (
         attempt.job_id,
         attempt.number,

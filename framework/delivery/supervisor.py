@@ -118,6 +118,10 @@ class SupervisedWorker:
         self._stopping = threading.Event()
         self._lock = threading.Lock()
         self._health = WorkerHealth(False, None, None, None, None, 0)
+        # Written on every outcome, from whichever thread settled: a plain attribute (one store, no
+        # lock, no new snapshot: replace() per outcome cost 2-3% of a delivered event's CPU), folded
+        # into the snapshot when someone looks.
+        self._last_settled_at: float | None = None
         self._worker = self._new_worker()
         self._thread: threading.Thread | None = None
 
@@ -136,6 +140,8 @@ class SupervisedWorker:
     def health(self) -> WorkerHealth:
         """A consistent snapshot of the worker's state."""
         with self._lock:
+            if self._last_settled_at != self._health.last_settled_at:
+                self._health = replace(self._health, last_settled_at=self._last_settled_at)
             return self._health
 
     def start(self) -> None:
@@ -250,7 +256,7 @@ class SupervisedWorker:
         return self._make_worker(self.queue, self._instances, on_outcome=self._settled, options=self._options)
 
     def _settled(self, outcome: Any) -> None:
-        self._update(last_settled_at=self._clock())  # a retry scheduled is a settled attempt too
+        self._last_settled_at = self._clock()  # a retry scheduled is a settled attempt too
         self._on_outcome(outcome)
 
     def _update(self, **changes: Any) -> None:
