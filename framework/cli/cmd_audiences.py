@@ -24,6 +24,7 @@ from typing import Any
 from framework.cli.command_error import EXIT_FAILED, EXIT_OK, CommandError
 from framework.cli.destination_lookup import add_path_option
 from framework.cli.instance_loading import load_instance
+from framework.cli.refusal_line import refusal_line
 
 __all__ = ["register", "run"]
 
@@ -69,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
                 result = get_audience(definition, args.external_id, audience_settings=audience_settings,
                                       **instance_parts(instance))  # fmt: skip
         except Exception as error:  # the destination's refusal, shown on one line without secrets
-            raise CommandError(f"{args.instance}: {_failure(args, instance, error)}", EXIT_FAILED) from None
+            raise CommandError(f"{args.instance}: {refusal_line(instance, _doing(args), error)}", EXIT_FAILED) from None
     print(json.dumps(result.to_dict()) if args.json else result.external_id)
     return EXIT_OK
 
@@ -112,19 +113,7 @@ def _check_audience_settings(definition: Any, audience_settings: dict[str, Any])
         ) from None
 
 
-def _failure(args: argparse.Namespace, instance: Any, error: Exception) -> str:
-    """What went wrong, where: the call, the destination's message and status, secrets redacted."""
-    from framework.errors import status_of
-    from framework.http import redact_text
-    from framework.runtime.client import secrets_of
-
-    doing = (
-        f"creating audience {args.name!r}"
-        if args.audiences_command == "create"
-        else f"checking audience {args.external_id!r}"
-    )
-    message = getattr(error, "message", None) or str(error) or type(error).__name__
-    status = status_of(error)
-    secrets = [*secrets_of(instance.definition, instance.settings, None), *instance.credentials.secrets()]
-    shown = f"{doing} at {instance.definition.name} failed: {message}" + (f" (status {status})" if status else "")
-    return redact_text(shown, secrets)
+def _doing(args: argparse.Namespace) -> str:
+    if args.audiences_command == "create":
+        return f"creating audience {args.name!r}"
+    return f"checking audience {args.external_id!r}"

@@ -20,6 +20,7 @@ from typing import Any
 from framework.cli.command_error import EXIT_FAILED, EXIT_OK, CommandError
 from framework.cli.destination_lookup import add_path_option
 from framework.cli.instance_loading import load_instance
+from framework.cli.refusal_line import refusal_line
 
 __all__ = ["register", "run"]
 
@@ -53,7 +54,9 @@ def run(args: argparse.Namespace) -> int:
             answer = delete_user(definition, user_id=args.user_id, anonymous_id=args.anonymous_id,
                                  **instance_parts(instance))  # fmt: skip
         except Exception as error:  # the destination's refusal, on one line without secrets
-            raise CommandError(f"{args.instance}: {_failure(instance, error)}", EXIT_FAILED) from None
+            raise CommandError(
+                f"{args.instance}: {refusal_line(instance, 'deleting the user', error)}", EXIT_FAILED
+            ) from None
     print(_shown(definition.name, answer))
     return EXIT_OK
 
@@ -64,18 +67,3 @@ def _shown(name: str, answer: Any) -> str:
     if isinstance(status, int):
         return f"{name} answered {status}: deletion requested."
     return json.dumps(answer, default=str, ensure_ascii=False)
-
-
-def _failure(instance: Any, error: Exception) -> str:
-    from framework.errors import status_of
-    from framework.http import redact_text
-    from framework.runtime.client import secrets_of
-
-    message = getattr(error, "message", None) or str(error) or type(error).__name__
-    status = status_of(error)
-    shown = f"deleting the user at {instance.definition.name} failed: {message}" + (
-        f" (status {status})" if status else ""
-    )
-    return redact_text(
-        shown, [*secrets_of(instance.definition, instance.settings, None), *instance.credentials.secrets()]
-    )
