@@ -21,6 +21,7 @@ orjson refuses, or with nineteen digits in a row, goes through ``json.loads`` (a
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Collection
 from typing import Any
 
 import orjson
@@ -130,18 +131,31 @@ def _js_numbers(value: Any) -> Any:
 
 
 def _js_object(obj: dict[Any, Any]) -> dict[Any, Any]:
-    if _reordered(obj):
-        return {key: _js_numbers(obj[key]) for key in js_keys(obj)}
-    for item in obj.values():
-        if type(item) not in _AS_IS and _js_numbers(item) is not item:
-            return {k: _js_numbers(v) for k, v in obj.items()}
-    return obj
+    return _converted_object(obj, _js_numbers, _AS_IS)
 
 
 def _js_array(items: list[Any] | tuple[Any, ...]) -> list[Any] | tuple[Any, ...]:
+    return _converted_array(items, _js_numbers, _AS_IS)
+
+
+def _converted_object(obj: dict[Any, Any], convert: Callable[[Any], Any], leaves: Collection[object]) -> dict[Any, Any]:
+    """``obj`` with ``convert`` applied to its values, in JavaScript's key order; ``obj`` itself when
+    that changes nothing (no copy of the common body, whose values are all ``leaves`` or unchanged)."""
+    if _reordered(obj):
+        return {key: convert(obj[key]) for key in js_keys(obj)}
+    for item in obj.values():
+        if type(item) not in leaves and convert(item) is not item:
+            return {k: convert(v) for k, v in obj.items()}
+    return obj
+
+
+def _converted_array(
+    items: list[Any] | tuple[Any, ...], convert: Callable[[Any], Any], leaves: Collection[object]
+) -> list[Any] | tuple[Any, ...]:
+    """``_converted_object`` for an array."""
     for item in items:
-        if type(item) not in _AS_IS and _js_numbers(item) is not item:
-            return [_js_numbers(v) for v in items]
+        if type(item) not in leaves and convert(item) is not item:
+            return [convert(v) for v in items]
     return items
 
 
@@ -183,16 +197,8 @@ def _plain_js(value: Any) -> Any:
 
 
 def _plain_object(obj: dict[Any, Any]) -> dict[Any, Any]:
-    if _reordered(obj):
-        return {key: _plain_js(obj[key]) for key in js_keys(obj)}
-    for item in obj.values():
-        if type(item) not in _PLAIN_LEAVES and _plain_js(item) is not item:
-            return {k: _plain_js(v) for k, v in obj.items()}
-    return obj
+    return _converted_object(obj, _plain_js, _PLAIN_LEAVES)
 
 
 def _plain_array(items: list[Any] | tuple[Any, ...]) -> list[Any] | tuple[Any, ...]:
-    for item in items:
-        if type(item) not in _PLAIN_LEAVES and _plain_js(item) is not item:
-            return [_plain_js(v) for v in items]
-    return items
+    return _converted_array(items, _plain_js, _PLAIN_LEAVES)
