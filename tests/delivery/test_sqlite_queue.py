@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from framework.delivery import Attempt, JobState, NewJob, QueueURLError, Settlement, open_queue, redact_queue_url
+from framework.delivery.queue_url import DEFAULT_QUEUE_PATH
 from framework.delivery.sqlite_queue import SqliteQueue
 
 _HOLDER = textwrap.dedent("""
@@ -66,6 +67,22 @@ def test_a_relative_sqlite_url_is_under_the_working_directory(tmp_path: Path, mo
     queue = open_queue("sqlite:///./q/queue.db")
     try:
         assert (tmp_path / "q" / "queue.db").exists()
+    finally:
+        queue.close()
+
+
+def test_the_example_a_missing_file_name_is_answered_with_is_relative(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``sqlite:///name`` is the absolute ``/name``: the example offered must keep the queue under the
+    working directory, as the default does, not at the filesystem's root."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(QueueURLError, match="name the database file") as refused:
+        open_queue("sqlite:///")
+    example = str(refused.value).rsplit("e.g. ", 1)[1]
+    queue = open_queue(example)
+    try:
+        assert queue.path.resolve() == (tmp_path / DEFAULT_QUEUE_PATH).resolve()  # type: ignore[attr-defined]
     finally:
         queue.close()
 
