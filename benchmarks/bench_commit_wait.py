@@ -40,6 +40,10 @@ from typing import Any
 from benchmarks.bench_pipeline import _SETTINGS
 from benchmarks.events import synthetic_events
 from benchmarks.sink import shared_sink, stop_shared_sink
+from framework.delivery.attempt_record import attempt_of
+from framework.delivery.jobs import Job, JobState, NewJob, Settlement
+from framework.delivery.sqlite_queue import SqliteQueue
+from framework.instance import DestinationInstance
 
 __all__ = ["MODES", "deliver_once"]
 
@@ -52,10 +56,6 @@ def deliver_once(
     mode: str, events: list[dict[str, Any]], sink_url: str, folder: Path, lead: int = 1
 ) -> dict[str, float]:
     """One round in a new queue: wall and CPU seconds, transactions, and a check that all were delivered."""
-    from framework.delivery.jobs import JobState, NewJob, Settlement
-    from framework.delivery.sqlite_queue import SqliteQueue
-    from framework.instance import DestinationInstance
-
     queue = SqliteQueue(folder / f"{mode}-{time.monotonic_ns()}.db")
     instance = DestinationInstance.from_settings(_SETTINGS, endpoint=sink_url, token_store=queue.token_store())
     try:
@@ -66,21 +66,27 @@ def deliver_once(
             ]
         )
         jobs = queue.claim("bench", instances=[instance.id], limit=len(events), account_limits={})
-        committer = _Committer(queue, lambda job_id, attempt: Settlement(job_id, JobState.DELIVERED, attempt=attempt))
+        committer = _Committer(queue)
+        failures: list[str] = []
         restore = _gate_sends() if mode == "gate" else None
-        before, wall = os.times(), time.perf_counter()
-        committer.start()
-        slots = [
-            threading.Thread(target=_slot, args=(mode, instance, jobs[i::SLOTS], committer, lead)) for i in range(SLOTS)
-        ]
-        for slot in slots:
-            slot.start()
-        for slot in slots:
-            slot.join()
-        committer.finish()
-        after, wall = os.times(), time.perf_counter() - wall
-        if restore is not None:
-            restore()
+        try:
+            before, wall = os.times(), time.perf_counter()
+            committer.start()
+            slots = [
+                threading.Thread(target=_slot, args=(mode, instance, jobs[i::SLOTS], committer, lead, failures))
+                for i in range(SLOTS)
+            ]
+            for slot in slots:
+                slot.start()
+            for slot in slots:
+                slot.join()
+            committer.finish()
+            after, wall = os.times(), time.perf_counter() - wall
+        finally:
+            if restore is not None:
+                restore()
+        if failures:
+            raise RuntimeError(f"{len(failures)} slots stopped on a job not delivered, e.g. {failures[0]}")
         return {
             "wall": wall,
             "cpu": after.user - before.user + after.system - before.system,
@@ -95,8 +101,8 @@ def deliver_once(
 class _Committer:
     """One thread that commits every settlement waiting, in one ``settle`` call, and tells each slot."""
 
-    def __init__(self, queue: Any, settlement: Callable[[int, Any], Any]) -> None:
-        self._queue, self._settlement = queue, settlement
+    def __init__(self, queue: SqliteQueue) -> None:
+        self._queue = queue
         self._waiting: queue_module.SimpleQueue[Any] = queue_module.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name="committer")
         self.transactions = 0
@@ -104,9 +110,9 @@ class _Committer:
     def start(self) -> None:
         self._thread.start()
 
-    def hand(self, job_id: int, attempt: Any) -> threading.Event:
+    def hand(self, settlement: Settlement) -> threading.Event:
         committed = threading.Event()
-        self._waiting.put((self._settlement(job_id, attempt), committed))
+        self._waiting.put((settlement, committed))
         return committed
 
     def finish(self) -> None:
@@ -134,18 +140,20 @@ class _Committer:
 _gate = threading.local()
 
 
-def _slot(mode: str, instance: Any, jobs: list[Any], committer: _Committer, lead: int) -> None:
-    from framework.delivery.attempt_record import attempt_of
-
+def _slot(
+    mode: str, instance: DestinationInstance, jobs: list[Job], committer: _Committer, lead: int, failures: list[str]
+) -> None:
     uncommitted: deque[threading.Event] = deque()  # "ahead": this slot's finished calls not yet committed
     for job in jobs:
         started, begun = time.time(), time.perf_counter()
         result = instance.send(job.event, only={job.subscription})[0]
         if result.status.value != "delivered":
-            raise RuntimeError(f"job {job.id} not delivered: {result.reason}")
+            failures.append(f"job {job.id}: {result.reason}")
+            return
         if len(uncommitted) >= lead:
             uncommitted.popleft().wait()
-        committed = committer.hand(job.id, attempt_of(job, result, started, (time.perf_counter() - begun) * 1000))
+        attempt = attempt_of(job, result, started, (time.perf_counter() - begun) * 1000)
+        committed = committer.hand(Settlement(job.id, JobState.DELIVERED, attempt=attempt))
         if mode == "wait":
             committed.wait()
         elif mode == "gate":

@@ -56,7 +56,7 @@ def _open_sqlite(url: str) -> JobQueue:
     if parts.netloc:  # sqlite://relative/path: the "host" is the first folder
         path = parts.netloc + path
     if not path or path == "/":
-        raise QueueURLError(f"--queue {url}: name the database file, e.g. sqlite:///./.actions/queue.db")
+        raise QueueURLError(f"--queue {url}: name the database file, e.g. sqlite:///./{DEFAULT_QUEUE_PATH.as_posix()}")
     if path.startswith("/./") or path.startswith("/../"):
         path = path[1:]
     elif path.startswith("//"):  # sqlite:////abs/path, SQLAlchemy's spelling of an absolute path
